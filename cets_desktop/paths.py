@@ -1,0 +1,40 @@
+"""The one place that knows where shipped data lives.
+
+`forms/` and `resources/` sit at the top of the source tree and are force-included into the
+wheel as `cets_desktop/_data/…`; a frozen (PyInstaller) build puts them under `sys._MEIPASS`.
+Nothing else in the code may build paths to them (never relative to the working directory).
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import cache
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def data_dir(name: str) -> Path:
+    """Directory of shipped data: ``data_dir("forms")`` or ``data_dir("resources")``."""
+    if name not in ("forms", "resources"):
+        raise ValueError(f"unknown data directory {name!r}")
+    candidates = [
+        _PACKAGE_DIR / "_data" / name,  # installed wheel
+        _PACKAGE_DIR.parent / name,  # source checkout / editable install
+    ]
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        candidates.insert(0, Path(frozen_root) / name)
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"shipped data directory {name!r} not found; looked in {candidates}")
+
+
+def forms_dir() -> Path:
+    return data_dir("forms")
+
+
+def resources_dir() -> Path:
+    return data_dir("resources")
