@@ -1,0 +1,153 @@
+"""Raw values (JSON, Excel, GUI text) → typed values, with a finding for every value that isn't one.
+
+Nothing is dropped: a value that cannot be read stays as typed (text) in the raw document and
+the typed tree gets blank there, so the user sees the problem and loses nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from .findings import Finding
+from .numbers import NotANumber, decimal_places, parse_decimal
+from .spec import FieldSpec, FormSpec
+
+GENERIC_SOURCE = "cets-desktop 通用校验"
+
+TRUE_WORDS = {"true", "1", "是", "yes", "y", "有", "√"}
+FALSE_WORDS = {"false", "0", "否", "no", "n", "无", "×"}
+
+
+def _location(labels: list[str]) -> str:
+    return " › ".join(labels)
+
+
+def _row_label(repeat: FieldSpec, row: dict[str, Any], index: int) -> str:
+    name = None
+    if repeat.label_field:
+        name = row.get(repeat.label_field)
+    elif repeat.key:
+        name = row.get(repeat.key)
+    if name not in (None, ""):
+        return f"{repeat.label}「{name}」"
+    return f"{repeat.label}第 {index + 1} 行"
+
+
+def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
+    findings: list[Finding] = []
+
+    def level(fields: list[FieldSpec], data: Any, prefix: str, labels: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if not isinstance(data, dict):
+            return out
+        known = {f.name: f for f in fields}
+        for key, value in data.items():
+            f = known.get(key)
+            path = prefix + key
+            if f is None:
+                findings.append(Finding("error", "GEN-001", path,
+                                        f"未知字段「{key}」：{spec.title}中没有这一项；请删除或检查拼写",
+                                        GENERIC_SOURCE, _location([*labels, key])))
+                continue
+            if f.type == "repeat":
+                if value is None:
+                    out[key] = []
+                    continue
+                if not isinstance(value, list):
+                    findings.append(Finding("error", "GEN-002", path, f"「{f.label}」应为多行表格（列表）", GENERIC_SOURCE,
+                                            _location([*labels, f.label])))
+                    out[key] = []
+                    continue
+                rows = []
+                children = f.data_fields()
+                for i, row in enumerate(value):
+                    row_labels = [*labels, _row_label(f, row if isinstance(row, dict) else {}, i)]
+                    if not isinstance(row, dict):
+                        findings.append(Finding("error", "GEN-002", f"{path}[{i}]", f"「{f.label}」第 {i + 1} 行格式不对",
+                                                GENERIC_SOURCE, _location(row_labels)))
+                        rows.append({})
+                        continue
+                    rows.append(level(children, row, f"{path}[{i}].", row_labels))
+                out[key] = rows
+                continue
+            if f.type in ("note", "group"):
+                continue
+            typed, problem = coerce_scalar(spec, f, value)
+            if problem:
+                findings.append(Finding("error", "GEN-002", path, problem, GENERIC_SOURCE, _location([*labels, f.label])))
+            elif f.decimals is not None and isinstance(typed, Decimal) and not f.calculation \
+                    and decimal_places(typed) > f.decimals:
+                findings.append(Finding("info", "GEN-005", path,
+                                        f"「{f.label}」有 {decimal_places(typed)} 位小数，模板要求保留 {f.decimals} 位；导出时按四舍五入处理",
+                                        GENERIC_SOURCE, _location([*labels, f.label])))
+            out[key] = typed
+        return out
+
+    typed = level(spec.top_fields(), raw, "", [])
+    return typed, findings
+
+
+def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | None]:
+    """One value → (typed value or None, Chinese problem or None)."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None, None
+    unit = f"（单位：{f.unit}）" if f.unit else ""
+    if f.type in ("decimal", "integer"):
+        if isinstance(value, str) and value.strip().endswith("%") and f.unit == "%":
+            value = value.strip()[:-1]
+        try:
+            number = parse_decimal(value)
+        except NotANumber as exc:
+            return None, f"「{f.label}」填的是「{exc.text}」，不是数字；请填写阿拉伯数字{unit}"
+        if number is None:
+            return None, None
+        if f.type == "integer" and number != number.to_integral_value():
+            return None, f"「{f.label}」应为整数，现为 {value}"
+        return number, None
+    if f.type == "select_one":
+        text = str(value).strip()
+        choices = spec.choice_list(f)
+        for c in choices:
+            if text == c.value or text == c.label:
+                return c.value, None
+        allowed = "、".join(c.text for c in choices[:12])
+        return None, f"「{f.label}」的取值「{text}」不在可选项中；可选：{allowed}"
+    if f.type == "select_multiple":
+        items = value if isinstance(value, list) else [s for s in str(value).replace("，", ",").split(",")]
+        choices = spec.choice_list(f)
+        out = []
+        for item in items:
+            text = str(item).strip()
+            if not text:
+                continue
+            match = next((c.value for c in choices if text in (c.value, c.label)), None)
+            if match is None:
+                return None, f"「{f.label}」的取值「{text}」不在可选项中"
+            out.append(match)
+        return out, None
+    if f.type == "boolean":
+        if isinstance(value, bool):
+            return value, None
+        text = str(value).strip().lower()
+        if text in TRUE_WORDS:
+            return True, None
+        if text in FALSE_WORDS:
+            return False, None
+        return None, f"「{f.label}」应填「是」或「否」，现为「{value}」"
+    if f.type == "date":
+        if isinstance(value, datetime):
+            return value.date().isoformat(), None
+        if isinstance(value, date):
+            return value.isoformat(), None
+        text = str(value).strip().replace("/", "-").replace(".", "-")
+        for fmt in ("%Y-%m-%d", "%Y年%m月%d日", "%Y-%m"):
+            try:
+                return datetime.strptime(text, fmt).date().isoformat(), None
+            except ValueError:
+                continue
+        return None, f"「{f.label}」应为日期（如 2026-10-31），现为「{value}」"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel gives 3.0 for a cell showing 3
+    return str(value).strip(), None

@@ -1,0 +1,231 @@
+"""Loading definition files: YAML → :class:`FormSpec`, with every problem tied to file and line.
+
+A broken definition must never crash the app: :func:`load_forms` returns the good forms and a
+list of :class:`DefinitionError` (file, line, reason in Chinese) for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .spec import FieldSpec, FormSpec
+
+
+class DefinitionError(Exception):
+    """A definition file cannot be used. ``line`` is 1-based, 0 when unknown."""
+
+    def __init__(self, file: str | Path, line: int, reason: str):
+        self.file = str(file)
+        self.line = line
+        self.reason = reason
+        where = f"{self.file}:{line}" if line else self.file
+        super().__init__(f"{where}：{reason}")
+
+
+def read_yaml_with_lines(path: Path) -> tuple[Any, yaml.Node | None]:
+    """Parse YAML safely; return the data and the node tree (for line numbers)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DefinitionError(path, 0, f"无法读取文件（{exc.strerror or exc}）") from None
+    if not raw.strip():
+        raise DefinitionError(path, 0, "文件为空")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(path, 0, f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请用 UTF-8 另存") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
+        raise DefinitionError(path, line, f"YAML 格式错误：{exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise DefinitionError(path, 0, f"YAML 格式错误：{exc}") from None
+    return data, node
+
+
+def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
+    """1-based line of the YAML node at ``loc`` (keys and list indices), or its nearest parent."""
+    current = node
+    line = (current.start_mark.line + 1) if current is not None else 0
+    for part in loc:
+        if isinstance(current, yaml.MappingNode):
+            nxt = None
+            for key_node, value_node in current.value:
+                if key_node.value == part or (part == "assert_" and key_node.value == "assert"):
+                    nxt = value_node
+                    line = key_node.start_mark.line + 1
+                    break
+            if nxt is None:
+                return line
+            current = nxt
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(current.value):
+                return line
+            current = current.value[part]
+            line = current.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+_PYDANTIC_REASONS = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不认识的项（拼写错误？）",
+    "literal_error": "取值不在允许范围内",
+    "int_parsing": "应为整数",
+    "string_type": "应为文本",
+    "bool_parsing": "应为 true/false",
+    "list_type": "应为列表",
+    "dict_type": "应为映射（键: 值）",
+}
+
+
+def _explain_validation(path: Path, node: yaml.Node | None, exc: ValidationError) -> DefinitionError:
+    # Report the first problem precisely (a broken file usually has one cause); count the rest.
+    errors = exc.errors()
+    first = errors[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith(("function-after", "tagged-union"))))
+    reason = _PYDANTIC_REASONS.get(first["type"], "")
+    message = first.get("msg", "")
+    if message.startswith("Value error, "):
+        message = message[len("Value error, "):]
+    where = ".".join(str(p) for p in loc)
+    detail = f"{where}：{reason or message}" if where else (reason or message)
+    if reason and first["type"] == "literal_error":
+        detail += f"（{message}）"
+    if len(errors) > 1:
+        detail += f"（另有 {len(errors) - 1} 处问题）"
+    return DefinitionError(path, line_of(node, loc), detail)
+
+
+def load_form(path: str | Path) -> FormSpec:
+    """Load, validate and index one definition file; raise :class:`DefinitionError`."""
+    path = Path(path)
+    data, node = read_yaml_with_lines(path)
+    if not isinstance(data, dict):
+        raise DefinitionError(path, 1, "定义文件的顶层应为映射（id: …, sections: …）")
+    try:
+        spec = FormSpec.model_validate(data)
+    except ValidationError as exc:
+        raise _explain_validation(path, node, exc) from None
+    spec._file = str(path)
+    _index(spec, path, node)
+    # Expressions are compiled and name-checked here so errors surface at load, with a line.
+    from .binding import bind_form
+
+    bind_form(spec, locate=lambda loc: line_of(node, loc))
+    return spec
+
+
+def _index(spec: FormSpec, path: Path, node: yaml.Node | None) -> None:
+    """Give each field its schema path, scope and YAML location; check names are unique."""
+    by_path: dict[str, FieldSpec] = {}
+
+    def walk(fields: list[FieldSpec], loc: tuple[Any, ...], prefix: str, scope: tuple[str, ...],
+             seen: dict[str, tuple[Any, ...]]) -> None:
+        for i, f in enumerate(fields):
+            floc = (*loc, "fields", i)
+            f._loc = floc
+            f._scope = scope
+            if f.type == "group":
+                walk(f.fields, floc, prefix, scope, seen)
+                continue
+            if f.name in seen:
+                raise DefinitionError(path, line_of(node, (*floc, "name")),
+                                      f"字段名 {f.name} 在同一层级重复出现（第 {line_of(node, seen[f.name])} 行已有）")
+            seen[f.name] = floc
+            f._path = prefix + f.name
+            if f.type == "repeat":
+                f._path += "[]"
+                by_path[f._path] = f
+                walk(f.fields, floc, f._path + ".", (*scope, f.name), {})
+            else:
+                by_path[f._path] = f
+
+    top_seen: dict[str, tuple[Any, ...]] = {}
+    for si, section in enumerate(spec.sections):
+        walk(section.fields, ("sections", si), "", (), top_seen)
+    spec._fields_by_path = by_path
+    for key, src in spec.sources.items():
+        del key, src  # sources are validated by the model; keys are referenced below
+    for f in by_path.values():
+        if isinstance(f.source, str) and f.source not in spec.sources:
+            raise DefinitionError(path, line_of(node, (*f._loc, "source")), f"来源 {f.source!r} 未在 sources 中定义")
+        if isinstance(f.choices, str) and f.choices not in spec.choices:
+            raise DefinitionError(path, line_of(node, (*f._loc, "choices")), f"选项列表 {f.choices!r} 未在 choices 中定义")
+
+
+@dataclass
+class FormRegistry:
+    """All definitions found in a folder: the usable forms and the errors of the broken ones."""
+
+    forms: dict[tuple[str, str], FormSpec] = field(default_factory=dict)
+    errors: list[DefinitionError] = field(default_factory=list)
+
+    def latest(self, form_id: str) -> FormSpec | None:
+        candidates = [s for (fid, _), s in self.forms.items() if fid == form_id]
+        return max(candidates, key=lambda s: (s.template_year, s.version), default=None)
+
+    def get(self, form_id: str, version: str | None = None) -> FormSpec | None:
+        """``power-monthly``, ``power-monthly@2026.1`` or (id, version)."""
+        if version is None and "@" in form_id:
+            form_id, version = form_id.split("@", 1)
+        if version:
+            spec = self.forms.get((form_id, version))
+            if spec:
+                return spec
+            by_year = [s for (fid, _), s in self.forms.items() if fid == form_id and str(s.template_year) == version]
+            if by_year:
+                return max(by_year, key=lambda s: s.version)
+            return None
+        return self.latest(form_id)
+
+    def for_period(self, form_id: str, period: str) -> FormSpec | None:
+        """The template in force for a period (valid_from ≤ period ≤ valid_to), else the latest."""
+        matches = [
+            s for (fid, _), s in self.forms.items()
+            if fid == form_id and (not s.valid_from or s.valid_from <= period) and (not s.valid_to or period <= s.valid_to)
+        ]
+        return max(matches, key=lambda s: (s.template_year, s.version), default=None) or self.latest(form_id)
+
+    def all(self) -> list[FormSpec]:
+        return sorted(self.forms.values(), key=lambda s: (s.filing_type, s.sector, s.id, s.template_year))
+
+
+def load_forms(folder: str | Path | None = None) -> FormRegistry:
+    """Load every ``*.yaml`` definition in ``folder`` (default: the shipped ``forms/``)."""
+    if folder is None:
+        from ..paths import forms_dir
+
+        folder = forms_dir()
+    registry = FormRegistry()
+    for file in sorted(Path(folder).glob("*.yaml")):
+        try:
+            spec = load_form(file)
+        except DefinitionError as exc:
+            registry.errors.append(exc)
+            continue
+        key = (spec.id, spec.version)
+        if key in registry.forms:
+            registry.errors.append(DefinitionError(file, 1, f"表单 {spec.id} 版本 {spec.version} 与 {registry.forms[key].file} 重复"))
+            continue
+        registry.forms[key] = spec
+    return registry
+
+
+_DEFAULT_REGISTRY: FormRegistry | None = None
+
+
+def default_registry() -> FormRegistry:
+    """The shipped definitions, loaded once per process."""
+    global _DEFAULT_REGISTRY
+    if _DEFAULT_REGISTRY is None:
+        _DEFAULT_REGISTRY = load_forms()
+    return _DEFAULT_REGISTRY

@@ -1,0 +1,221 @@
+"""The rules engine: every finding of a filing in one pass, separate from pydantic.
+
+Order of work: document checks (form, period, enterprise) → coercion (types, choices, unknown
+fields) → calculations → required fields and row counts → the definition's checks (field
+constraints and cross-field / cross-period rules) → evidence requirements → acknowledgements.
+Nothing stops early: users need all problems at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .binding import BoundCheck, Ctx, Env, bound, instance_path, iter_rows
+from .calc import calculate, is_relevant
+from .coerce import GENERIC_SOURCE, _row_label, coerce_values
+from .document import FilingDocument, period_problem
+from .findings import Finding, sort_findings
+from .reference import ReferenceSet, default_references
+from .spec import FieldSpec, FormSpec
+from .uscc import uscc_problem
+
+
+@dataclass
+class Evaluation:
+    """A filing after coercion, calculation and validation."""
+
+    spec: FormSpec
+    document: FilingDocument
+    values: dict[str, Any]
+    """Typed values with calculated fields filled (full precision)."""
+    findings: list[Finding] = field(default_factory=list)
+    env: Env | None = None
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def unacknowledged_warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning" and not f.acknowledged]
+
+    @property
+    def exportable(self) -> bool:
+        return not any(f.blocks_export for f in self.findings)
+
+
+def typed_values_of(spec: FormSpec, doc: FilingDocument | None, references: ReferenceSet | None = None) -> dict[str, Any] | None:
+    """Typed and calculated values of another filing (e.g. the previous month), findings dropped."""
+    if doc is None:
+        return None
+    values, _ = coerce_values(spec, doc.values)
+    calculate(spec, values, Env(doc.period, references or default_references()))
+    return values
+
+
+def evaluate(
+    spec: FormSpec,
+    doc: FilingDocument,
+    references: ReferenceSet | None = None,
+    previous: FilingDocument | None = None,
+    linked: dict[str, Any] | None = None,
+    extra_findings: list[Finding] | None = None,
+) -> Evaluation:
+    references = references or default_references()
+    findings: list[Finding] = []
+    findings.extend(_document_findings(spec, doc))
+    values, coercion = coerce_values(spec, doc.values)
+    findings.extend(coercion)
+    period = doc.period if period_problem(doc.period, spec.period_kind) is None else f"{spec.template_year}-01"
+    prev_values = typed_values_of(spec, previous, references) if previous is not None else None
+    env = Env(period, references, prev_values, linked or {})
+    calculate(spec, values, env)
+    findings.extend(_required_findings(spec, values, env))
+    findings.extend(_check_findings(spec, values, env))
+    findings.extend(_evidence_findings(spec, doc, values, env))
+    findings.extend(extra_findings or [])
+    _apply_acknowledgements(doc, findings)
+    return Evaluation(spec, doc, values, sort_findings(_dedupe(findings)), env)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in findings:
+        key = (f.code, f.path)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _document_findings(spec: FormSpec, doc: FilingDocument) -> list[Finding]:
+    out: list[Finding] = []
+    if doc.form != spec.id:
+        out.append(Finding("error", "GEN-010", "form", f"文件是「{doc.form}」的数据，不是「{spec.title}」；请选择正确的表单",
+                           GENERIC_SOURCE, "表单"))
+    problem = period_problem(doc.period, spec.period_kind)
+    if problem:
+        out.append(Finding("error", "GEN-011", "period", problem, GENERIC_SOURCE, "填报期间"))
+    if not doc.enterprise.name.strip():
+        out.append(Finding("error", "GEN-012", "enterprise.name", "企业名称未填写；请按营业执照填写全称", GENERIC_SOURCE, "企业名称"))
+    problem = uscc_problem(doc.enterprise.uscc)
+    if problem:
+        out.append(Finding("error", "GEN-013", "enterprise.uscc", problem, "GB 32100-2015 [V]", "统一社会信用代码"))
+    return out
+
+
+def _labels_for(scope_fields: tuple[FieldSpec, ...], rows: tuple[dict[str, Any], ...], idx: tuple[int, ...]) -> list[str]:
+    return [_row_label(rep, row, i) for rep, row, i in zip(scope_fields, rows[1:], idx, strict=True)]
+
+
+def _required_findings(spec: FormSpec, values: dict[str, Any], env: Env) -> list[Finding]:
+    form = bound(spec)
+    out: list[Finding] = []
+    for bf in form.fields.values():
+        f = bf.spec
+        if f.calculation or f.type in ("note", "group"):
+            continue
+        needs_rows = f.type == "repeat" and f.min_rows > 0
+        if not f.required and not needs_rows:
+            continue
+        for rows, idx in iter_rows(values, bf.scope_fields):
+            ctx = Ctx(rows, env, bf.scope_fields)
+            if not is_relevant(bf, ctx):
+                continue
+            value = rows[-1].get(f.name)
+            labels = _labels_for(bf.scope_fields, rows, idx)
+            if needs_rows and len(value or []) < f.min_rows:
+                out.append(Finding("error", "GEN-007", instance_path(bf.scope_fields, idx, f.name),
+                                   f"「{f.label}」至少需要 {f.min_rows} 行；请添加", GENERIC_SOURCE,
+                                   " › ".join([*labels, f.label])))
+                continue
+            required = f.required if isinstance(f.required, bool) else (bf.required(ctx) is True if bf.required else False)
+            if required and (value is None or value == "" or value == []):
+                if f.type == "repeat":
+                    continue
+                message = f.required_message or f"「{f.label}」未填写" + (f"（单位：{f.unit}）" if f.unit else "") + "；此项必填"
+                out.append(Finding("error", "GEN-003", instance_path(bf.scope_fields, idx, f.name), message,
+                                   _cite(spec, f.source) or GENERIC_SOURCE, " › ".join([*labels, f.label])))
+    return out
+
+
+def _cite(spec: FormSpec, source: Any) -> str:
+    src = spec.resolve_source(source)
+    return src.cite() if src else ""
+
+
+def _check_findings(spec: FormSpec, values: dict[str, Any], env: Env) -> list[Finding]:
+    form = bound(spec)
+    out: list[Finding] = []
+    for bc in form.checks:
+        out.extend(run_check(spec, bc, values, env))
+    return out
+
+
+def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any], env: Env) -> list[Finding]:
+    out: list[Finding] = []
+    check = bc.check
+    field_bf = bound(spec).fields.get(bc.field_spec.path) if bc.field_spec else None
+    for rows, idx in iter_rows(values, bc.scope_fields):
+        ctx = Ctx(rows, env, bc.scope_fields)
+        if field_bf is not None:
+            if not is_relevant(field_bf, ctx):
+                continue
+            ctx.self_value = rows[-1].get(bc.field_spec.name)  # type: ignore[union-attr]
+            if ctx.self_value is None and check.kind == "field":
+                continue
+        if bc.when is not None and bc.when(ctx) is not True:
+            continue
+        if bc.test(ctx) is not False:
+            continue
+        labels = _labels_for(bc.scope_fields, rows, idx)
+        target_spec = None
+        if bc.target:
+            levels = [f for f in (bc.scope_fields[-1].data_fields() if bc.scope_fields else spec.top_fields())]
+            target_spec = next((f for f in levels if f.name == bc.target), None)
+        if target_spec is not None:
+            labels.append(target_spec.label)
+        out.append(Finding(
+            severity=check.severity, code=check.code,
+            path=instance_path(bc.scope_fields, idx, bc.target),
+            message=bc.message(ctx), source=_cite(spec, check.source) or (_cite(spec, bc.field_spec.source) if bc.field_spec else ""),
+            location=" › ".join(labels), kind=check.kind,
+        ))
+    return out
+
+
+def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: dict[str, Any], env: Env) -> list[Finding]:
+    form = bound(spec)
+    attached = [e.path for e in doc.evidence]
+    out: list[Finding] = []
+    for bf in form.fields.values():
+        req = bf.spec.evidence
+        if req is None or not req.required:
+            continue
+        for rows, idx in iter_rows(values, bf.scope_fields):
+            value = rows[-1].get(bf.spec.name)
+            if value is None or value == "" or value == []:
+                continue
+            ctx = Ctx(rows, env, bf.scope_fields)
+            if not is_relevant(bf, ctx):
+                continue
+            path = instance_path(bf.scope_fields, idx, bf.spec.name)
+            if any(p == path or path.startswith(p + ".") for p in attached):
+                continue
+            labels = [*_labels_for(bf.scope_fields, rows, idx), bf.spec.label]
+            kinds = "、".join(req.kinds) if req.kinds else "支撑材料"
+            out.append(Finding(req.severity, "GEN-006", path,
+                               f"「{bf.spec.label}」缺少支撑材料（{kinds}）：{req.description}；请在证据面板附上文件",
+                               _cite(spec, req.source) or _cite(spec, bf.spec.source), " › ".join(labels), "completeness"))
+    return out
+
+
+def _apply_acknowledgements(doc: FilingDocument, findings: list[Finding]) -> None:
+    acks = {(a.code, a.path): a.reason for a in doc.acknowledgements if a.reason.strip()}
+    for f in findings:
+        if f.severity == "warning":
+            reason = acks.get((f.code, f.path)) or acks.get((f.code, ""))
+            if reason:
+                f.acknowledged = reason

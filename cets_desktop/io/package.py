@@ -1,0 +1,880 @@
+"""Submission packages: build a signed ZIP of one filing and verify it without the workspace.
+
+Layout inside the ZIP (ASCII names only, because older Windows unzip tools garble UTF-8 names;
+Chinese titles travel in the manifest)::
+
+    manifest.json            what is in the package, with size and SHA-256 of every file
+    manifest.sig             Ed25519 signature of the exact manifest.json bytes (signed only)
+    data.json, data.xlsx, report.pdf
+    evidence/<first 16 hex of sha256>.<ext>
+
+The manifest is written first so that a person opening the ZIP sees it first; it can be, because
+evidence hashes are known from when the files were attached and are re-checked while streaming.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from cets_desktop.security import signing
+from cets_desktop.security.keys import load_or_create_signing_key
+
+PACKAGE_FORMAT_VERSION = 1
+MANIFEST_NAME = "manifest.json"
+SIGNATURE_NAME = "manifest.sig"
+EVIDENCE_DIR = "evidence/"
+CHUNK_SIZE = 1 << 20  # 1 MiB: large enough that per-call overhead vanishes, small enough to stay flat
+
+# Keys build_package owns; a manifest_base that sets one of them is a programming error.
+_RESERVED_KEYS = ("package_format_version", "created_at", "previous_package_sha256", "signing", "files")
+_DEFAULT_ROLES = {"data.json": "data", "data.xlsx": "workbook", "report.pdf": "report"}
+_ARCNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
+_SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+_EXT_RE = re.compile(r"^[a-z0-9]{1,10}$")
+_MAX_MANIFEST_BYTES = 64 << 20  # a manifest lists files; anything this large is not ours
+
+Progress = Callable[[int, int], None]
+Cancel = Callable[[], bool]
+
+
+class PackageError(Exception):
+    """Export failed; ``str(exc)`` is a Chinese message saying what is wrong and what to do."""
+
+
+class PackageCancelled(PackageError):
+    """The user cancelled; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消导出，没有生成任何文件。")
+
+
+@dataclass(frozen=True)
+class Member:
+    """A package file given by the caller: bytes in memory or a file on disk."""
+
+    arcname: str
+    source: bytes | str | os.PathLike[str]
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """An evidence file as attached in the workspace (its hash was taken at attach time)."""
+
+    sha256: str
+    source: str | os.PathLike[str]
+    original_name: str
+    supports: str | Sequence[str]
+    kind: str
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    path: Path
+    sha256: str
+    size: int
+    file_count: int  # ZIP entries, manifest.json and manifest.sig included
+    signed: bool
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str
+    path: str | None
+    message: str
+    severity: str = "error"  # "error" makes the package unacceptable; "warning" does not
+
+
+@dataclass
+class VerifyReport:
+    path: Path
+    ok: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    signed: bool = False  # a valid signature was found
+    fingerprint: str | None = None
+    sha256: str | None = None  # of the package file itself, for the next package's chain
+    manifest: dict[str, Any] | None = None
+    previous_package_sha256: str | None = None
+
+    def add(self, code: str, path: str | None, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(code, path, message, severity))
+
+
+# --------------------------------------------------------------------------------------------
+# Building
+
+
+@dataclass
+class _Entry:
+    arcname: str
+    role: str
+    size: int
+    sha256: str
+    compress: int
+    data: bytes | None = None  # in-memory member
+    source: Path | None = None  # streamed from disk
+    label: str = ""  # how the user knows this file, for messages
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def manifest_row(self) -> dict[str, Any]:
+        row: dict[str, Any] = {
+            "path": self.arcname,
+            "size": self.size,
+            "sha256": self.sha256,
+            "role": self.role,
+        }
+        row.update(self.extra)
+        return row
+
+
+class _Tracker:
+    """Progress and cancel, polled once per chunk."""
+
+    def __init__(self, total: int, progress: Progress | None, cancel: Cancel | None) -> None:
+        self.total = max(total, 1)
+        self.done = 0
+        self._progress = progress
+        self._cancel = cancel
+
+    def check(self) -> None:
+        if self._cancel is not None and self._cancel():
+            raise PackageCancelled()
+
+    def advance(self, n: int) -> None:
+        self.done = min(self.done + n, self.total)
+        if self._progress is not None:
+            self._progress(self.done, self.total)
+        self.check()
+
+
+def _validate_arcname(arcname: str) -> None:
+    if (
+        not _ARCNAME_RE.match(arcname)
+        or ".." in arcname.split("/")
+        or arcname in (MANIFEST_NAME, SIGNATURE_NAME)
+        or arcname.startswith(EVIDENCE_DIR)
+    ):
+        raise ValueError(f"invalid package member name {arcname!r}")
+
+
+def _evidence_ext(item: EvidenceItem) -> str:
+    for name in (item.original_name, os.fspath(item.source)):
+        ext = Path(name).suffix.lower().lstrip(".")
+        if _EXT_RE.match(ext):
+            return ext
+    return "bin"
+
+
+def _supports_list(supports: str | Sequence[str]) -> list[str]:
+    return [supports] if isinstance(supports, str) else list(supports)
+
+
+def _hash_file(path: Path, label: str) -> str:
+    h = hashlib.sha256()
+    buf = bytearray(CHUNK_SIZE)
+    view = memoryview(buf)
+    try:
+        with open(path, "rb", buffering=0) as f:
+            while n := f.readinto(buf):
+                h.update(view[:n])
+    except OSError as exc:
+        raise _source_error(label, path, exc) from exc
+    return h.hexdigest()
+
+
+def _source_error(label: str, path: Path, exc: OSError) -> PackageError:
+    if isinstance(exc, FileNotFoundError):
+        return PackageError(
+            f"文件“{label}”已找不到（原位置：{path}）。它可能已被移动、改名或删除。"
+            "请在证据面板中重新附加该文件，然后再导出。"
+        )
+    return PackageError(
+        f"无法读取文件“{label}”（位置：{path}，原因：{exc.strerror or exc}）。"
+        "请确认文件没有被其他程序占用、所在的 U 盘或网络盘仍然连接，然后重试；必要时重新附加该文件。"
+    )
+
+
+def _changed_error(label: str, path: Path) -> PackageError:
+    return PackageError(
+        f"证据文件“{label}”在附加之后被修改过（位置：{path}），内容与附加时记录的校验值不一致。"
+        "请在证据面板中重新附加该文件（确认是正确的版本），然后再导出。"
+    )
+
+
+def _stat_size(path: Path, label: str) -> int:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise _source_error(label, path, exc) from exc
+    if not path.is_file():
+        raise PackageError(
+            f"“{label}”（位置：{path}）不是一个普通文件，无法放入提交包。请重新附加正确的文件。"
+        )
+    return st.st_size
+
+
+def _collect_entries(members: list[Member], evidence: list[EvidenceItem]) -> list[_Entry]:
+    entries: list[_Entry] = []
+    seen: set[str] = set()
+    for m in members:
+        _validate_arcname(m.arcname)
+        if m.arcname in seen:
+            raise ValueError(f"duplicate package member {m.arcname!r}")
+        seen.add(m.arcname)
+        role = m.role or _DEFAULT_ROLES.get(m.arcname, "attachment")
+        if isinstance(m.source, bytes | bytearray | memoryview):
+            data = bytes(m.source)
+            entries.append(
+                _Entry(
+                    m.arcname,
+                    role,
+                    len(data),
+                    hashlib.sha256(data).hexdigest(),
+                    zipfile.ZIP_DEFLATED,
+                    data=data,
+                )
+            )
+        else:
+            path = Path(m.source)
+            size = _stat_size(path, m.arcname)
+            # Generated files are small; hashing them up front lets the manifest go first.
+            entries.append(
+                _Entry(
+                    m.arcname,
+                    role,
+                    size,
+                    _hash_file(path, m.arcname),
+                    zipfile.ZIP_DEFLATED,
+                    source=path,
+                    label=m.arcname,
+                )
+            )
+
+    by_sha: dict[str, _Entry] = {}
+    prefix_owner: dict[str, str] = {}
+    for item in evidence:
+        sha = item.sha256.lower()
+        if not _SHA256_RE.match(sha):
+            raise ValueError(f"evidence {item.original_name!r}: sha256 must be 64 hex digits")
+        supports = _supports_list(item.supports)
+        if sha in by_sha:
+            # Same content attached twice (e.g. one invoice for two fields): store it once.
+            rows = by_sha[sha].extra["supports"]
+            rows.extend(s for s in supports if s not in rows)
+            continue
+        path = Path(item.source)
+        size = _stat_size(path, item.original_name)
+        prefix = sha[:16]
+        # Two different files sharing 64 bits of hash is practically impossible, but if it ever
+        # happens the full hash keeps the names distinct rather than silently overwriting.
+        stem = prefix if prefix_owner.setdefault(prefix, sha) == sha else sha
+        entry = _Entry(
+            f"{EVIDENCE_DIR}{stem}.{_evidence_ext(item)}",
+            "evidence",
+            size,
+            sha,
+            zipfile.ZIP_STORED,
+            source=path,
+            label=item.original_name,
+            extra={"original_name": item.original_name, "supports": supports, "kind": item.kind},
+        )
+        by_sha[sha] = entry
+        entries.append(entry)
+    return entries
+
+
+def _manifest_bytes(
+    manifest_base: dict[str, Any],
+    entries: list[_Entry],
+    previous_package_sha256: str | None,
+    key: Ed25519PrivateKey | None,
+    created_at: datetime,
+) -> bytes:
+    clash = [k for k in _RESERVED_KEYS if k in manifest_base]
+    if clash:
+        raise ValueError(f"manifest_base must not set {clash}; build_package fills them")
+    signing_block: dict[str, str] | None = None
+    if key is not None:
+        pub = signing.public_key_bytes(key)
+        signing_block = {
+            "algorithm": signing.ALGORITHM,
+            "public_key": base64.b64encode(pub).decode("ascii"),
+            "fingerprint": signing.fingerprint(pub),
+        }
+    manifest = {
+        "package_format_version": PACKAGE_FORMAT_VERSION,
+        **manifest_base,
+        "created_at": created_at.isoformat(timespec="seconds"),
+        "previous_package_sha256": previous_package_sha256,
+        "signing": signing_block,
+        "files": [e.manifest_row() for e in entries],
+    }
+    # ensure_ascii=False keeps Chinese names readable; the signature covers these exact bytes.
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _zipinfo(
+    arcname: str, compress: int, size: int, when: tuple[int, int, int, int, int, int]
+) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(arcname, date_time=when)
+    info.compress_type = compress
+    info.file_size = size  # lets zipfile decide on ZIP64 before the header is written
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _stream_entry(
+    zf: zipfile.ZipFile, entry: _Entry, info: zipfile.ZipInfo, tracker: _Tracker, buf: bytearray
+) -> None:
+    assert entry.source is not None
+    view = memoryview(buf)
+    h = hashlib.sha256()
+    read = 0
+    try:
+        src = open(entry.source, "rb", buffering=0)
+    except OSError as exc:
+        raise _source_error(entry.label, entry.source, exc) from exc
+    with src, zf.open(info, "w") as dst:
+        while True:
+            try:
+                n = src.readinto(buf)
+            except OSError as exc:
+                raise _source_error(entry.label, entry.source, exc) from exc
+            if not n:
+                break
+            read += n
+            if read > entry.size:
+                break  # grew since it was attached; reported below without copying the rest
+            chunk = view[:n]
+            h.update(chunk)
+            dst.write(chunk)
+            tracker.advance(n)
+    if read != entry.size or h.hexdigest() != entry.sha256:
+        if entry.role == "evidence":
+            raise _changed_error(entry.label, entry.source)
+        raise PackageError(
+            f"文件“{entry.label}”在导出过程中被其他程序修改了（位置：{entry.source}）。请重新导出。"
+        )
+
+
+def _write_zip(
+    out: IO[bytes],
+    entries: list[_Entry],
+    manifest: bytes,
+    signature: bytes | None,
+    when: datetime,
+    tracker: _Tracker,
+) -> int:
+    stamp = when.timetuple()[:6]
+    buf = bytearray(CHUNK_SIZE)
+    zf = zipfile.ZipFile(out, "w", allowZip64=True)
+    try:
+        zf.writestr(_zipinfo(MANIFEST_NAME, zipfile.ZIP_DEFLATED, len(manifest), stamp), manifest)
+        count = 1
+        if signature is not None:
+            zf.writestr(_zipinfo(SIGNATURE_NAME, zipfile.ZIP_STORED, len(signature), stamp), signature)
+            count += 1
+        for entry in entries:
+            # Evidence (scans, PDFs, photos) is already compressed: storing it costs no space and
+            # keeps export speed at disk speed. Generated data members compress well.
+            info = _zipinfo(entry.arcname, entry.compress, entry.size, stamp)
+            if entry.data is not None:
+                zf.writestr(info, entry.data)
+                tracker.advance(entry.size)
+            else:
+                _stream_entry(zf, entry, info, tracker, buf)
+            count += 1
+    except BaseException:
+        # The file is discarded; closing only stops ZipFile.__del__ from writing to it later, and
+        # must not replace the real error (cancel, changed evidence, disk full) with its own.
+        with contextlib.suppress(Exception):
+            zf.close()
+        raise
+    zf.close()
+    return count
+
+
+def _dest_error(folder: Path, exc: OSError) -> PackageError:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return PackageError(
+            f"文件夹“{folder}”所在的磁盘空间不足，提交包没有写完，已删除未完成的文件。"
+            "请清理磁盘空间或另选一个保存位置后重试。"
+        )
+    return PackageError(
+        f"无法在文件夹“{folder}”中写入提交包（原因：{exc.strerror or exc}）。"
+        "请确认该文件夹存在且可写（只读 U 盘、光盘、无写权限的网络盘或被安全软件拦截都会这样），"
+        "或另选一个保存位置。没有生成任何文件。"
+    )
+
+
+def _create_temp(folder: Path, name: str) -> tuple[IO[bytes], Path]:
+    """A new file next to the destination, created with the user's default permissions.
+
+    Same folder, so the final os.replace is a rename on one file system (atomic); not
+    tempfile.mkstemp, whose 0600 mode would make the delivered package unreadable to others.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = folder / f".{name}.{secrets.token_hex(4)}.part"
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise _dest_error(folder, exc) from exc
+        return os.fdopen(fd, "wb"), tmp
+
+
+def _hash_written(tmp: Path, size: int, tracker: _Tracker, base: int, span: int, buf: bytearray) -> str:
+    """SHA-256 of the finished ZIP.
+
+    zipfile patches each local header after the entry's data, so the output stream cannot be
+    hashed while it is written; reading it back comes from the page cache.
+    """
+    h = hashlib.sha256()
+    view = memoryview(buf)
+    done = 0
+    with open(tmp, "rb", buffering=0) as f:
+        while n := f.readinto(buf):
+            h.update(view[:n])
+            done += n
+            tracker.done = base + (span * done // max(size, 1))
+            tracker.advance(0)
+    return h.hexdigest()
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows commits the rename with the file; directories cannot be opened this way
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _check_destination(out: Path) -> Path:
+    folder = out.parent
+    if not folder.is_dir():
+        raise PackageError(
+            f"保存位置“{folder}”不存在或不是文件夹，无法写入提交包。请另选一个已存在的文件夹。"
+        )
+    if out.is_dir():
+        raise PackageError(f"“{out}”是一个文件夹，不能用提交包覆盖它。请换一个文件名。")
+    return folder
+
+
+def _check_free_space(folder: Path, needed: int) -> None:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # unknown; a real shortage still surfaces as ENOSPC while writing
+    if free < needed:
+        raise PackageError(
+            f"文件夹“{folder}”所在的磁盘空间不足：提交包约需 {_human(needed)}，只剩 {_human(free)}。"
+            "请清理磁盘空间或另选一个保存位置。"
+        )
+
+
+def _human(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+def build_package(
+    out_path: str | os.PathLike[str],
+    *,
+    manifest_base: dict[str, Any],
+    members: list[Member],
+    evidence: list[EvidenceItem],
+    previous_package_sha256: str | None,
+    sign: bool = True,
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> PackageResult:
+    """Write the package atomically to ``out_path``.
+
+    With ``sign`` the installation key is loaded from the keyring first, so a missing keyring
+    (KeyringUnavailable) fails before anything is written; the caller may then offer an unsigned
+    draft (``sign=False``). ``progress(done, total)`` counts bytes: the inputs, then the read-back
+    that hashes the finished ZIP. ``cancel()`` returning True aborts and removes the partial file.
+    Raises PackageError (PackageCancelled on cancel) with a Chinese message.
+    """
+    out = Path(out_path).absolute()
+    if previous_package_sha256 is not None:
+        previous_package_sha256 = previous_package_sha256.lower()
+        if not _SHA256_RE.match(previous_package_sha256):
+            raise ValueError("previous_package_sha256 must be 64 hex digits")
+    folder = _check_destination(out)
+    entries = _collect_entries(members, evidence)
+    key = load_or_create_signing_key() if sign else None
+
+    now = datetime.now(UTC)
+    manifest = _manifest_bytes(manifest_base, entries, previous_package_sha256, key, now)
+    signature = signing.sign(manifest, key) if key is not None else None
+
+    content = sum(e.size for e in entries) + len(manifest)
+    # Deflate never grows data by more than ~0.1%; headers are a few hundred bytes per entry.
+    _check_free_space(folder, content + content // 500 + 1024 * (len(entries) + 8))
+    # Writing and the read-back hash are each about one pass over the content.
+    tracker = _Tracker(2 * content, progress, cancel)
+    tracker.check()
+
+    fobj, tmp = _create_temp(folder, out.name)
+    try:
+        try:
+            with fobj:
+                count = _write_zip(fobj, entries, manifest, signature, now.astimezone(), tracker)
+                fobj.flush()
+                # Data on disk before the rename, so a crash never leaves a truncated package
+                # under the real name (architecture: nothing typed is ever lost).
+                os.fsync(fobj.fileno())
+            size = tmp.stat().st_size
+            sha = _hash_written(tmp, size, tracker, content, tracker.total - content, bytearray(CHUNK_SIZE))
+        except OSError as exc:
+            raise _dest_error(folder, exc) from exc
+        tracker.check()
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise PackageError(
+                f"无法用新的提交包替换文件“{out}”（原因：{exc.strerror or exc}）。"
+                "它可能正被其他程序（如解压软件、邮件客户端、杀毒软件）打开或被设为只读。"
+                "请关闭相关程序后重试，或换一个文件名保存。原有文件没有被改动。"
+            ) from exc
+    except BaseException:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(folder)
+    if progress is not None:
+        progress(tracker.total, tracker.total)
+    return PackageResult(out, sha, size, count, key is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# Verifying
+
+
+def _sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    buf = bytearray(CHUNK_SIZE)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as f:
+        while n := f.readinto(buf):
+            h.update(view[:n])
+    return h.hexdigest()
+
+
+def _open_zip(path: Path, report: VerifyReport) -> zipfile.ZipFile | None:
+    if not path.is_file():
+        report.add("PKG-OPEN", None, f"找不到提交包文件“{path}”。请确认路径是否正确。")
+        return None
+    try:
+        report.sha256 = _sha256_of(path)
+        return zipfile.ZipFile(path)
+    except OSError as exc:
+        report.add(
+            "PKG-OPEN",
+            None,
+            f"无法读取提交包文件“{path}”（原因：{exc.strerror or exc}）。请确认文件未被占用后重试。",
+        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError):
+        with open(path, "rb") as f:
+            head = f.read(4)
+        if head == b"PK\x03\x04":
+            report.add(
+                "PKG-DAMAGED",
+                None,
+                f"“{path.name}”是 ZIP 文件但已损坏或不完整（可能下载或拷贝中断）。请向发送方重新索取完整的提交包。",
+            )
+        else:
+            report.add(
+                "PKG-NOT-ZIP",
+                None,
+                f"“{path.name}”不是 ZIP 格式的提交包。请确认选择的是导出的 .zip 提交包文件。",
+            )
+    return None
+
+
+def _read_manifest(zf: zipfile.ZipFile, report: VerifyReport) -> tuple[dict[str, Any], bytes] | None:
+    try:
+        info = zf.getinfo(MANIFEST_NAME)
+    except KeyError:
+        report.add(
+            "PKG-MANIFEST",
+            MANIFEST_NAME,
+            "提交包中缺少清单文件 manifest.json，无法核对内容。请向发送方重新索取提交包。",
+        )
+        return None
+    try:
+        if info.file_size > _MAX_MANIFEST_BYTES:
+            raise ValueError("manifest too large")
+        raw = zf.read(info)
+        manifest = json.loads(raw.decode("utf-8"))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
+            raise ValueError("manifest is not an object with a files list")
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, UnicodeDecodeError):
+        report.add(
+            "PKG-MANIFEST",
+            MANIFEST_NAME,
+            "清单文件 manifest.json 已损坏或格式不正确，无法核对内容。请向发送方重新索取提交包。",
+        )
+        return None
+    return manifest, raw
+
+
+def _valid_row(row: Any) -> bool:
+    return (
+        isinstance(row, dict)
+        and isinstance(row.get("path"), str)
+        and isinstance(row.get("size"), int)
+        and not isinstance(row.get("size"), bool)
+        and row["size"] >= 0
+        and isinstance(row.get("sha256"), str)
+        and bool(_SHA256_RE.match(row["sha256"]))
+    )
+
+
+def _label(row: dict[str, Any]) -> str:
+    original = row.get("original_name")
+    return f"{row['path']}（{original}）" if isinstance(original, str) and original else row["path"]
+
+
+def _check_member(zf: zipfile.ZipFile, row: dict[str, Any], report: VerifyReport) -> None:
+    path, size, label = row["path"], row["size"], _label(row)
+    info = zf.getinfo(path)
+    if info.file_size != size:
+        report.add(
+            "PKG-SIZE",
+            path,
+            f"文件 {label} 的大小（{info.file_size} 字节）与清单记录（{size} 字节）不一致，内容已被改动。",
+        )
+        return
+    h = hashlib.sha256()
+    read = 0
+    try:
+        with zf.open(info) as f:
+            while chunk := f.read(CHUNK_SIZE):
+                read += len(chunk)
+                if read > size:
+                    break  # never decompress past what the manifest promised
+                h.update(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+        report.add(
+            "PKG-HASH",
+            path,
+            f"文件 {label} 的数据已损坏（ZIP 校验失败），内容与清单记录不符。请向发送方重新索取提交包。",
+        )
+        return
+    if read != size:
+        report.add(
+            "PKG-SIZE", path, f"文件 {label} 的实际大小与清单记录（{size} 字节）不一致，内容已被改动。"
+        )
+    elif h.hexdigest() != row["sha256"]:
+        report.add(
+            "PKG-HASH",
+            path,
+            f"文件 {label} 的 SHA-256 校验值与清单记录不一致，内容在打包后被改动过。请向发送方重新索取提交包。",
+        )
+
+
+def _check_signature(
+    zf: zipfile.ZipFile,
+    manifest: dict[str, Any],
+    raw: bytes,
+    names: set[str],
+    report: VerifyReport,
+    require_signature: bool,
+) -> None:
+    block = manifest.get("signing")
+    if block is None:
+        report.add(
+            "PKG-UNSIGNED",
+            None,
+            "提交包未签名（导出时系统密钥库不可用，只能作为草稿），无法证明它来自哪台电脑、打包后是否被改动。"
+            "正式报送请在密钥库可用的电脑上重新导出签名的提交包。",
+            "error" if require_signature else "warning",
+        )
+        if SIGNATURE_NAME in names:
+            report.add(
+                "PKG-EXTRA",
+                SIGNATURE_NAME,
+                "清单声明未签名，但提交包中有签名文件 manifest.sig，内容可能被改动过。",
+            )
+        return
+    try:
+        if not isinstance(block, dict) or block.get("algorithm") != signing.ALGORITHM:
+            raise ValueError("unsupported signing block")
+        pub = base64.b64decode(str(block["public_key"]), validate=True)
+    except (KeyError, ValueError, binascii.Error):
+        report.add(
+            "PKG-SIG", MANIFEST_NAME, "清单中的签名信息格式不正确（算法或公钥无法识别），无法验证签名。"
+        )
+        return
+    report.fingerprint = signing.fingerprint(pub)
+    if block.get("fingerprint") != report.fingerprint:
+        report.add("PKG-SIG", MANIFEST_NAME, "清单中记录的密钥指纹与其公钥不符，清单被改动过。")
+    if SIGNATURE_NAME not in names:
+        report.add(
+            "PKG-SIG-MISSING",
+            SIGNATURE_NAME,
+            "清单声明已签名，但提交包中缺少签名文件 manifest.sig。请向发送方重新索取提交包。",
+        )
+        return
+    try:
+        sig = zf.read(SIGNATURE_NAME)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError):
+        sig = b""
+    if signing.verify_signature(pub, raw, sig):
+        report.signed = True
+    else:
+        report.add(
+            "PKG-SIG",
+            SIGNATURE_NAME,
+            f"签名验证失败：清单 manifest.json 在签名后被改动过，或签名文件已损坏（密钥指纹 {report.fingerprint}）。"
+            "该提交包不可信，请向发送方重新索取。",
+        )
+
+
+def _check_chain(previous: Path, manifest: dict[str, Any], report: VerifyReport) -> None:
+    declared = manifest.get("previous_package_sha256")
+    report.previous_package_sha256 = declared if isinstance(declared, str) else None
+    try:
+        actual = _sha256_of(previous)
+    except OSError as exc:
+        report.add(
+            "PKG-CHAIN",
+            None,
+            f"无法读取上一期提交包“{previous}”（原因：{exc.strerror or exc}），无法核对前后衔接。",
+        )
+        return
+    if declared is None:
+        report.add(
+            "PKG-CHAIN",
+            None,
+            f"本提交包没有记录上一期提交包，但指定了上一期文件“{previous.name}”。请确认选择的上一期文件是否正确。",
+        )
+    elif declared != actual:
+        report.add(
+            "PKG-CHAIN",
+            None,
+            f"本提交包记录的上一期提交包校验值与“{previous.name}”不一致：要么选错了上一期文件，要么上一期文件已被改动。",
+        )
+    else:
+        _check_key_continuity(previous, report)
+
+
+def _check_key_continuity(previous: Path, report: VerifyReport) -> None:
+    """A different key within one series is legitimate (new computer) but worth a look."""
+    try:
+        with zipfile.ZipFile(previous) as zf:
+            prev = json.loads(zf.read(MANIFEST_NAME).decode("utf-8"))
+        pub = base64.b64decode(prev["signing"]["public_key"], validate=True)
+    except Exception:  # the previous package's own problems are reported when it is verified
+        return
+    prev_fp = signing.fingerprint(pub)
+    if report.fingerprint and prev_fp != report.fingerprint:
+        report.add(
+            "PKG-KEY-CHANGED",
+            None,
+            f"本提交包的签名密钥（指纹 {report.fingerprint}）与上一期（指纹 {prev_fp}）不同。"
+            "如果企业更换了电脑或重装了系统属正常，否则请与发送方核实。",
+            "warning",
+        )
+
+
+def verify_package(
+    path: str | os.PathLike[str],
+    previous: str | os.PathLike[str] | None = None,
+    *,
+    require_signature: bool = False,
+) -> VerifyReport:
+    """Check a package on its own: ZIP, manifest, every file's size and SHA-256, no extra files,
+    the signature against the manifest's public key and, with ``previous``, the chain.
+
+    A valid signature proves the package was not changed after signing by the holder of the key
+    whose fingerprint is reported; whether that key is the enterprise's is for the caller to judge.
+    An unsigned package is a warning unless ``require_signature``.
+    """
+    report = VerifyReport(Path(path))
+    zf = _open_zip(report.path, report)
+    if zf is None:
+        return report
+    with zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        if len(names) != len(infos):
+            counts = Counter(i.filename for i in infos)
+            for name in sorted(n for n, c in counts.items() if c > 1):
+                report.add(
+                    "PKG-DUPLICATE",
+                    name,
+                    f"提交包中有多个同名文件 {name}，可能被人为夹带内容。该提交包不可信。",
+                )
+        loaded = _read_manifest(zf, report)
+        if loaded is not None:
+            manifest, raw = loaded
+            report.manifest = manifest
+            listed: set[str] = set()
+            for row in manifest["files"]:
+                if not _valid_row(row):
+                    report.add(
+                        "PKG-MANIFEST",
+                        MANIFEST_NAME,
+                        "清单中有一条文件记录格式不正确（缺少路径、大小或校验值）。",
+                    )
+                    continue
+                listed.add(row["path"])
+                if row["path"] not in names:
+                    report.add(
+                        "PKG-MISSING",
+                        row["path"],
+                        f"清单中列出的文件 {_label(row)} 在提交包中不存在。请向发送方重新索取完整的提交包。",
+                    )
+                else:
+                    _check_member(zf, row, report)
+            for name in sorted(names - listed - {MANIFEST_NAME, SIGNATURE_NAME}):
+                report.add(
+                    "PKG-EXTRA",
+                    name,
+                    f"提交包中有清单未列出的文件 {name}，可能是打包后被加入的。该提交包不可信。",
+                )
+            _check_signature(zf, manifest, raw, names, report, require_signature)
+            if previous is not None:
+                _check_chain(Path(previous), manifest, report)
+            else:
+                declared = manifest.get("previous_package_sha256")
+                report.previous_package_sha256 = declared if isinstance(declared, str) else None
+    report.ok = not any(p.severity == "error" for p in report.problems)
+    return report
