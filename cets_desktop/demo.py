@@ -148,3 +148,108 @@ def power_month_document(month: int, year: int = 2026) -> dict[str, Any]:
         "acknowledgements": [],
         "meta": {},
     }
+
+
+# --------------------------------------------------------------------------------------------
+# Demo workspace
+
+def _demo_evidence_file(folder: Any, name: str, title: str, lines: list[str]) -> Any:
+    """A small PDF standing in for a stamped scan (generated, so nothing binary is committed)."""
+    from pathlib import Path
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = Path(folder) / name
+    font = "Helvetica"
+    try:
+        from .io.fonts import register_pdf_font
+
+        font = register_pdf_font()
+    except Exception:  # noqa: BLE001 - demo evidence still works with ASCII text only
+        title = "DEMO EVIDENCE"
+        lines = [line.encode("ascii", "ignore").decode() for line in lines]
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont(font, 16)
+    c.drawString(72, 770, title)
+    c.setFont(font, 11)
+    y = 740
+    for line in lines:
+        c.drawString(72, y, line)
+        y -= 18
+    c.setStrokeColorRGB(0.8, 0.1, 0.1)
+    c.circle(450, 200, 50)
+    c.setFont(font, 9)
+    c.drawString(415, 200, "（演示用印章）" if font != "Helvetica" else "(demo seal)")
+    c.showPage()
+    c.save()
+    return path
+
+
+DEMO_STATES = {1: "已导出", 2: "已导出", 3: "已导出", 4: "已导出", 5: "已导出", 6: "已导出", 7: "已导出",
+               8: "已导出", 9: "已校验", 10: "草稿"}
+"""Demo months: Jan–Aug exported, September validated, October a draft with a seeded error; November not started."""
+
+
+def build_demo_workspace(path: Any) -> Any:
+    """Create (or replace) a demo workspace at ``path`` and return its path."""
+    import tempfile
+    from pathlib import Path
+
+    from .store.workspace import Workspace
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+        if old.exists():
+            old.unlink()
+    with Workspace.open(path, create=True, actor="演示数据") as ws, tempfile.TemporaryDirectory() as tmp:
+        ent = ws.add_enterprise(DEMO_ENTERPRISE["name"], DEMO_ENTERPRISE["uscc"], industry_code="4411",
+                                province="江苏省", city="南通市", sectors=["power"],
+                                settings={"local_deadline_days": 20})
+        ws.add_facility(ent.id, "发电机组", "1号机组", attributes={"capacity_mw": "660", "fuel_category": "燃煤", "is_chp": True})
+        ws.add_facility(ent.id, "发电机组", "2号机组", attributes={"capacity_mw": "350", "fuel_category": "燃煤", "is_chp": False})
+        for month, state in DEMO_STATES.items():
+            doc = power_month_document(month)
+            if month <= 9:
+                doc["evidence"] = _attach_demo_evidence(ws, tmp, doc, month)
+                doc["acknowledgements"] = []
+            if month == 10:
+                # A seeded mistake for the tour: net supply typed larger than generation.
+                doc["values"]["units"][1]["net_supply"] = "169500.000"
+            filing = ws.create_filing(ent.id, "power-monthly", "2026.1", doc["period"], doc, reason="导入演示数据")
+            if state != "草稿":
+                ws.set_state(filing.id, "已校验", "演示：校验通过")
+            if state == "已导出":
+                ws.set_state(filing.id, "已导出", "演示：已导出申报包")
+    return path
+
+
+def _attach_demo_evidence(ws: Any, tmp: str, doc: dict[str, Any], month: int) -> list[dict[str, Any]]:
+    """Ledger, lab report and production report for each month, attached to every item they back."""
+    from datetime import datetime
+
+    ledger = _demo_evidence_file(tmp, f"2026年{month}月燃料消耗台账（盖章）.pdf", f"2026年{month}月 入炉煤消耗台账",
+                                 ["1号机组 烟煤、柴油；2号机组 烟煤", "数据来源：皮带秤日计量", "华东示范热电有限公司 燃料部"])
+    lab = _demo_evidence_file(tmp, f"2026年{month}月煤质检测报告（CMA）.pdf", f"检测报告 JSMT-2026-{month:02d}-0417",
+                              ["样品：1号机组 本月入炉煤缩分样", "检测项目：元素碳、低位发热量、氢、全硫、全水分", "江苏省煤炭产品质量监督检验中心"])
+    prod = _demo_evidence_file(tmp, f"2026年{month}月生产月报（盖章）.pdf", f"2026年{month}月 生产月报",
+                               ["发电量、供电量、供热量、运行小时数、负荷系数", "购入电量：电费结算单附后"])
+    records = {name: ws.evidence.add_file(p) for name, p in (("ledger", ledger), ("lab", lab), ("prod", prod))}
+    at = datetime(2026, month % 12 + 1 if month < 12 else 12, 5, 9, 30).astimezone().isoformat(timespec="seconds")
+
+    def ref(kind: str, path: str, label: str) -> dict[str, Any]:
+        rec = records[kind]
+        return {"path": path, "sha256": rec.sha256, "name": rec.name, "size": rec.size, "kind": label, "attached_at": at}
+
+    refs = []
+    for ui, unit in enumerate(doc["values"]["units"]):
+        for fi, fuel in enumerate(unit["fuels"]):
+            refs.append(ref("ledger", f"units[{ui}].fuels[{fi}].consumption", "盖章燃料消耗台账扫描件"))
+            if fuel.get("ncv"):
+                refs.append(ref("lab", f"units[{ui}].fuels[{fi}].ncv", "入炉煤化验日报"))
+            if fuel.get("carbon_content"):
+                refs.append(ref("lab", f"units[{ui}].fuels[{fi}].carbon_content", "CMA/CNAS检测报告"))
+        for item in ("purchased_electricity", "generation", "net_supply", "heat_supplied", "operating_hours", "load_factor"):
+            refs.append(ref("prod", f"units[{ui}].{item}", "盖章生产报表"))
+    return refs

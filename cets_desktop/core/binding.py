@@ -57,6 +57,8 @@ class Env:
     """Typed values of the previous period's filing of the same series (cross-period rules)."""
     linked: dict[str, Any] = field(default_factory=dict)
     ref_log: list[RefUse] | None = None
+    today: str | None = None
+    """ISO date rules treat as today (calibration due dates); None = the real date."""
 
     @property
     def year(self) -> int:
@@ -104,7 +106,7 @@ class Ctx:
             if match is None:
                 return None
             rows.append(match)
-        env = Env(self.env.period, self.env.references, None, self.env.linked, self.env.ref_log)
+        env = Env(self.env.period, self.env.references, None, self.env.linked, self.env.ref_log, self.env.today)
         self._prev = Ctx(tuple(rows), env, self.scope_fields, None)
         return self._prev
 
@@ -294,7 +296,39 @@ def _days_after_period_end(ctx: Ctx, value: Any) -> Any:
     return Decimal((day - end).days)
 
 
+def _parse_day(value: Any) -> Any:
+    import datetime as dt
+
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _today(ctx: Ctx) -> str:
+    import datetime as dt
+
+    return ctx.env.today or dt.date.today().isoformat()
+
+
+def _days_between(ctx: Ctx, start: Any, end: Any) -> Any:
+    """Whole days from ``start`` to ``end`` (ISO dates); blank if either is not a date."""
+    a, b = _parse_day(start), _parse_day(end)
+    if a is None or b is None:
+        return None
+    return Decimal((b - a).days)
+
+
+def _period_start(ctx: Ctx) -> str:
+    return f"{ctx.env.year:04d}-{ctx.env.month or 1:02d}-01"
+
+
 CONTEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "today": _today,
+    "days_between": _days_between,
+    "period_start": _period_start,
     "ref": _ref,
     "linked": _linked,
     "days_after_period_end": _days_after_period_end,

@@ -83,7 +83,7 @@ def explain_all(spec: FormSpec, values: dict[str, Any], env: Env,
         src = spec.resolve_source(bf.spec.source)
         for rows, idx in iter_rows(values, bf.scope_fields):
             log: list[RefUse] = []
-            ctx_env = Env(env.period, env.references, env.previous, env.linked, log)
+            ctx_env = Env(env.period, env.references, env.previous, env.linked, log, env.today)
             ctx = Ctx(rows, ctx_env, bf.scope_fields)
             assert bf.calculation is not None
             bf.calculation(ctx)  # re-run to log the reference values it read

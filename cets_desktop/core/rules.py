@@ -208,7 +208,7 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: dict[str, An
             kinds = "、".join(req.kinds) if req.kinds else "支撑材料"
             out.append(Finding(req.severity, "GEN-006", path,
                                f"「{bf.spec.label}」缺少支撑材料（{kinds}）：{req.description}；请在证据面板附上文件",
-                               _cite(spec, req.source) or _cite(spec, bf.spec.source), " › ".join(labels), "completeness"))
+                               _cite(spec, req.source) or _cite(spec, bf.spec.source), " › ".join(labels), kind="completeness"))
     return out
 
 

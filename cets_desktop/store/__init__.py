@@ -7,7 +7,7 @@ No Qt here: the CLI and the GUI drive the same ``Workspace``.
 from cets_desktop.store.diff import Change, diff_documents, diff_values
 from cets_desktop.store.documents import canonical_json
 from cets_desktop.store.errors import ErrorKind, WorkspaceError
-from cets_desktop.store.evidence import EvidenceRecord, EvidenceStore
+from cets_desktop.store.evidence import EvidenceCancelled, EvidenceRecord, EvidenceStore
 from cets_desktop.store.migrations import LATEST_VERSION
 from cets_desktop.store.records import (
     AuditEntry,
@@ -33,6 +33,7 @@ __all__ = [
     "Draft",
     "Enterprise",
     "ErrorKind",
+    "EvidenceCancelled",
     "EvidenceRecord",
     "EvidenceStore",
     "Facility",

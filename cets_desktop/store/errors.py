@@ -25,6 +25,7 @@ class ErrorKind(StrEnum):
     CONFLICT = "conflict"
     INVALID = "invalid"
     EVIDENCE = "evidence"
+    CANCELLED = "cancelled"
     IO = "io"
 
 

@@ -25,9 +25,10 @@ from cets_desktop.store.errors import ErrorKind, WorkspaceError, translate_os_er
 
 CHUNK_SIZE = 1024 * 1024
 
-# Called with (bytes done, bytes total). To cancel, raise from it: the partial copy is removed and
-# the exception propagates unchanged.
+# Same conventions as services/io.package: progress(bytes done, bytes total); cancel() polled once
+# per chunk, True aborts. (Raising from progress also aborts; the exception propagates unchanged.)
 ProgressCallback = Callable[[int, int], None]
+CancelCallback = Callable[[], bool]
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -38,6 +39,10 @@ class EvidenceRecord:
     size: int
     name: str  # the file name it was added under this time (goes into the filing document)
     already_stored: bool = False  # same content was already in the store
+
+
+class EvidenceCancelled(WorkspaceError):
+    """The user cancelled adding a file; nothing was left in the store."""
 
 
 class EvidenceCatalog(Protocol):
@@ -142,7 +147,13 @@ class EvidenceStore:
         except OSError as exc:
             raise translate_os_error(exc, path, "打开证据文件") from exc
 
-    def add_file(self, source_path: Path | str, progress: ProgressCallback | None = None) -> EvidenceRecord:
+    def resolve(self, sha256: str, name: str = "") -> Path | None:
+        """The stored file for ``sha256`` or None; fits services.EvidenceResolver."""
+        path = self.path_for(sha256)
+        return path if path.is_file() else None
+
+    def add_file(self, source_path: Path | str, progress: ProgressCallback | None = None,
+                 cancel: CancelCallback | None = None) -> EvidenceRecord:
         """Copy ``source_path`` into the store (deduplicated by content) and record its name."""
         source = Path(source_path)
         if self._read_only:
@@ -165,7 +176,7 @@ class EvidenceStore:
                 except OSError as exc:
                     raise translate_os_error(exc, source, "把证据文件存入工作区") from exc
                 temporary = Path(temp_name)
-                sha256, size = self._copy(reader, fd, source, progress)
+                sha256, size = self._copy(reader, fd, source, progress, cancel)
             final = self.path_for(sha256)
             try:
                 already = final.is_file() and final.stat().st_size == size
@@ -189,7 +200,8 @@ class EvidenceStore:
         return EvidenceRecord(sha256=sha256, size=size, name=source.name, already_stored=already)
 
     @staticmethod
-    def _copy(reader: BinaryIO, fd: int, source: Path, progress: ProgressCallback | None) -> tuple[str, int]:
+    def _copy(reader: BinaryIO, fd: int, source: Path, progress: ProgressCallback | None,
+              cancel: CancelCallback | None) -> tuple[str, int]:
         digest = hashlib.sha256()
         done = 0
         # Unbuffered, so a failing write surfaces here and close() has nothing left to flush (a
@@ -201,6 +213,12 @@ class EvidenceStore:
             except OSError as exc:
                 raise translate_os_error(exc, source, "读取证据文件") from exc
             while chunk:
+                if cancel is not None and cancel():
+                    raise EvidenceCancelled(
+                        f"已取消添加证据文件 {source}，工作区中没有留下不完整的文件。需要时请重新添加。",
+                        kind=ErrorKind.CANCELLED,
+                        path=source,
+                    )
                 digest.update(chunk)
                 try:
                     view = memoryview(chunk)

@@ -410,6 +410,7 @@ class Workspace:
 
     def get_enterprise(self, key: int | str) -> Enterprise | None:
         """By id (int) or by 统一社会信用代码 (str)."""
+        param: int | str
         if isinstance(key, str):
             query, param = "uscc = ?", key.strip().upper()
         else:
@@ -547,7 +548,8 @@ class Workspace:
         with self._reading() as conn:
             filing = self._filing_row(conn, filing_id)
             text = self._revision_text(conn, filing_id, filing.current_revision)
-        return load_json(text)
+        document: dict[str, Any] = load_json(text)
+        return document
 
     @staticmethod
     def _revision_text(conn: sqlite3.Connection, filing_id: int, number: int) -> str:
@@ -662,7 +664,8 @@ class Workspace:
                                " WHERE filing_id = ? AND number = ?", (filing_id, number)).fetchone()
         if row is None:
             return None
-        return Revision(*row[:5], document=load_json(row[5]))
+        return Revision(filing_id=row[0], number=row[1], saved_at=row[2], reason=row[3], author=row[4],
+                        document=load_json(row[5]))
 
     def set_state(self, filing_id: int, state: str, reason: str = "", *, actor: str | None = None) -> Filing:
         """Move the filing to ``state`` (草稿 → 已校验 → 已导出; any → 草稿), audited."""

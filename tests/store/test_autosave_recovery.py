@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from cets_desktop.store import Workspace
 
 
@@ -63,3 +65,17 @@ def test_discarded_draft_is_gone(workspace, filing, power_monthly, edit):
     workspace.discard_draft(filing.id)
 
     assert workspace.recover_draft(filing.id) is None
+
+
+def test_autosave_from_a_worker_thread_while_the_gui_thread_reads(workspace, filing, power_monthly, edit):
+    # The GUI runs store calls off its own thread (ui.run_in_background); calls are serialised.
+    documents = [edit(power_monthly(), lambda d, i=i: d["values"]["units"][0].update(capacity_mw=str(600 + i)))
+                 for i in range(40)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        saves = [pool.submit(workspace.autosave, filing.id, document) for document in documents]
+        for _ in range(40):
+            assert workspace.get_filing(filing.id).current_revision == 1
+        for future in saves:
+            future.result()
+
+    assert workspace.recover_draft(filing.id).document in documents

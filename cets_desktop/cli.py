@@ -1,0 +1,642 @@
+"""`cets-desktop`: no arguments opens the window; subcommands run headless.
+
+The command line is a contract that batch users, tests and benchmarks rely on (README §CLI):
+exit status 0 = clean, 1 = error-level findings (or a failed verification), 2 = unusable input,
+with one Chinese line on stderr saying why and what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import APP_NAME, __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is one Chinese line."""
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _registry() -> Any:
+    from .core.loader import default_registry
+
+    return default_registry()
+
+
+def _load(path: str, args: argparse.Namespace) -> Any:
+    from .services import load_input
+
+    return load_input(path, _registry(), expected_period=getattr(args, "period", None),
+                      expected_form=getattr(args, "form", None))
+
+
+def _previous(args: argparse.Namespace) -> Any:
+    prev = getattr(args, "previous_filing", None)
+    if not prev:
+        return None
+    from .services import load_input
+
+    return load_input(prev, _registry()).document
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    registry = _registry()
+    rows = [{
+        "id": s.id, "version": s.version, "title": s.title, "filing_type": s.filing_type,
+        "sector": s.sector, "sector_label": s.sector_label, "template_year": s.template_year,
+        "period_kind": s.period_kind, "certainty": s.certainty, "weakest_certainty": s.weakest_certainty(),
+    } for s in registry.all()]
+    problems = [str(e) for e in registry.errors]
+    if args.json:
+        _print_json({"forms": rows, "definition_errors": problems})
+    else:
+        for r in rows:
+            print(f"{r['id']:<22} {r['template_year']}  {r['filing_type']:<13} {r['sector_label']:<6} [{r['certainty']}]  {r['title']}")
+        for p in problems:
+            print(f"定义文件有误，已跳过：{p}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _get_spec(form: str) -> Any:
+    spec = _registry().get(form)
+    if spec is None:
+        known = "、".join(sorted({s.id for s in _registry().all()}))
+        raise UsageError(f"没有表单「{form}」；可用：{known}（用 cets-desktop forms 查看）")
+    return spec
+
+
+def schema_rows(spec: Any) -> list[dict[str, Any]]:
+    out = []
+    for f in spec.all_fields():
+        src = spec.resolve_source(f.source)
+        out.append({
+            "path": f.path, "name": f.name, "label": f.label, "row": f.row, "unit": f.unit, "type": f.type,
+            "decimals": f.decimals,
+            "choices": [{"value": c.value, "label": c.text} for c in spec.choice_list(f)] if f.choices else [],
+            "required": f.required is True,
+            "required_when": f.required if isinstance(f.required, str) else None,
+            "relevant": f.relevant,
+            "calculated": f.calculation is not None,
+            "calculation": f.calculation,
+            "hint": f.hint,
+            "evidence": f.evidence.model_dump(exclude_none=True) if f.evidence else None,
+            "source": ({"doc": src.doc, "section": src.section, "year": src.year, "certainty": src.certainty,
+                        "text": src.cite()} if src else None),
+        })
+    return out
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    spec = _get_spec(args.form)
+    rows = schema_rows(spec)
+    if args.json:
+        _print_json({"form": spec.id, "version": spec.version, "title": spec.title, "template_year": spec.template_year,
+                     "certainty": spec.certainty, "fields": rows})
+    else:
+        for r in rows:
+            flag = "计算" if r["calculated"] else ("必填" if r["required"] else "")
+            unit = f"（{r['unit']}）" if r["unit"] else ""
+            cert = f"[{r['source']['certainty']}]" if r["source"] else ""
+            print(f"{r['path']:<48} {r['type']:<11} {r['label']}{unit} {flag} {cert}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .services import new_document
+
+    spec = _get_spec(args.form)
+    period = args.period or (f"{date.today().year}-{date.today().month:02d}" if spec.period_kind == "month" else str(spec.template_year))
+    enterprise = {k: v for k, v in {"name": args.enterprise_name, "uscc": args.uscc}.items() if v}
+    doc = new_document(spec, period, enterprise)
+    text = doc.to_json_text()
+    if args.output:
+        from .core.document import write_document
+
+        write_document(doc, args.output)
+        print(f"已创建 {args.output}（{spec.title}，{spec.period_label(period)}）", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .io.xlsx_template import write_workbook
+
+    spec = _get_spec(args.form)
+    document = None
+    if args.period or args.enterprise_name or args.uscc:
+        from .services import new_document
+
+        period = args.period or (f"{date.today().year}-{date.today().month:02d}" if spec.period_kind == "month" else str(spec.template_year))
+        document = new_document(spec, period, {k: v for k, v in {"name": args.enterprise_name, "uscc": args.uscc}.items() if v})
+    write_workbook(spec, Path(args.output), document=document)
+    print(f"已生成模板 {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    loaded = _load(args.file, args)
+    for f in loaded.import_findings:
+        print(f"[{_sev(f.severity)}] {f.location} {f.message}", file=sys.stderr)
+    if args.output:
+        from .core.document import write_document
+
+        write_document(loaded.document, args.output)
+        print(f"已导入并保存到 {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(loaded.document.to_json_text())
+    return EXIT_FINDINGS if any(f.severity == "error" for f in loaded.import_findings) else EXIT_OK
+
+
+def _sev(severity: str) -> str:
+    from .core.findings import SEVERITY_LABELS
+
+    return SEVERITY_LABELS.get(severity, severity)
+
+
+def _evaluate(args: argparse.Namespace) -> Any:
+    from .services import evaluate_input
+
+    loaded = _load(args.file, args)
+    extra = []
+    if getattr(args, "workspace_findings", False):
+        pass
+    return evaluate_input(loaded, previous=_previous(args), extra=extra)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .services import findings_json
+
+    ev = _evaluate(args)
+    if args.json:
+        _print_json(findings_json(ev))
+    else:
+        if not ev.findings:
+            print("未发现问题。")
+        for f in ev.findings:
+            ack = f"（已确认：{f.acknowledged}）" if f.acknowledged else ""
+            print(f"[{_sev(f.severity)}] {f.code} {f.location or f.path}：{f.message}{ack}")
+            if args.verbose and f.source:
+                print(f"        依据：{f.source}")
+        s = findings_json(ev)["summary"]
+        print(f"错误 {s['error']} 项，警告 {s['warning']} 项（已确认 {s['warning_acknowledged']} 项），提示 {s['info']} 项", file=sys.stderr)
+    return EXIT_FINDINGS if ev.errors else EXIT_OK
+
+
+def cmd_calc(args: argparse.Namespace) -> int:
+    from .services import calc_output
+
+    ev = _evaluate(args)
+    out = calc_output(ev)
+    if args.json:
+        _print_json(out)
+    else:
+        for f in ev.spec.all_fields():
+            if f.calculation and not f.scope:
+                from .core.numbers import format_decimal
+
+                value = ev.values.get(f.name)
+                print(f"{f.label}：{format_decimal(value, f.decimals) if value is not None and not isinstance(value, str) else value or '—'} {f.unit or ''}")
+        print("（完整结果请加 --json）", file=sys.stderr)
+    return EXIT_FINDINGS if ev.errors else EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .services import explanations
+
+    ev = _evaluate(args)
+    expl = explanations(ev)
+    items = {k: v for k, v in expl.items() if not args.path or k == args.path or k.startswith(args.path + ".")}
+    if args.json:
+        _print_json({k: v.to_json() for k, v in items.items()})
+        return EXIT_OK
+    for path, e in items.items():
+        print(f"{path}  {e.label} = {e.value} {e.unit or ''}")
+        print(f"    公式：{e.formula}")
+        for i in e.inputs:
+            print(f"    输入 {i.label}：{i.value} {i.unit or ''}")
+        for r in e.references:
+            print(f"    参数 {r.label}：{r.value} {r.unit or ''}（{r.source}）")
+    return EXIT_OK
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from .io.pdf_report import render_pdf
+    from .services import evaluate_input, explanations
+
+    loaded = _load(args.file, args)
+    ev = evaluate_input(loaded, previous=_previous(args))
+    draft = args.draft or bool(ev.errors)
+    result = render_pdf(ev.spec, ev, Path(args.output), explanations=explanations(ev),
+                        evidence=[e.model_dump() for e in ev.document.evidence], draft=draft)
+    missing = getattr(result, "missing_glyphs", None)
+    if missing:
+        print(f"注意：字体缺少这些字符，打印时将显示为空白：{''.join(sorted(missing))}；请在设置中换用字库更全的中文字体", file=sys.stderr)
+    print(f"已生成 {args.output}" + ("（含错误，标注“草稿”）" if draft and not args.draft else ""), file=sys.stderr)
+    return EXIT_FINDINGS if ev.errors else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .services import ExportBlocked, export_package, sha256_file
+
+    loaded = _load(args.file, args)
+    previous_sha = sha256_file(Path(args.previous)) if args.previous else None
+    resolver = None
+    if args.evidence_dir:
+        resolver = _dir_resolver(Path(args.evidence_dir), loaded.source_path)
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        if args.quiet or total <= 0:
+            return
+        pct = done * 100 // total
+        if pct >= last[0] + 10:
+            last[0] = pct
+            print(f"\r导出中… {pct}%", end="", file=sys.stderr, flush=True)
+
+    try:
+        outcome = export_package(loaded, args.output, draft=args.draft, previous=_previous(args),
+                                 previous_package_sha256=previous_sha, evidence_resolver=resolver,
+                                 sign=not args.no_sign, progress=progress)
+    except ExportBlocked as exc:
+        print(file=sys.stderr) if last[0] >= 0 else None
+        for f in exc.findings[:50]:
+            print(f"[{_sev(f.severity)}] {f.code} {f.location or f.path}：{f.message}", file=sys.stderr)
+        print(exc.message, file=sys.stderr)
+        return EXIT_FINDINGS
+    if last[0] >= 0:
+        print(file=sys.stderr)
+    info = {"package": str(outcome.package_path), "sha256": outcome.sha256, "signed": outcome.signed,
+            "draft": outcome.draft, "summary": outcome.summary}
+    if args.json:
+        _print_json(info)
+    else:
+        print(f"已导出 {outcome.package_path}{'（草稿）' if outcome.draft else ''}，SHA-256 {outcome.sha256}"
+              + ("" if outcome.signed else "，未签名"))
+    return EXIT_OK
+
+
+def _dir_resolver(folder: Path, source: Path | None) -> Callable[[str, str], Path | None]:
+    from .services import sha256_file
+
+    def resolve(sha256: str, name: str) -> Path | None:
+        candidate = folder / name
+        if candidate.is_file() and sha256_file(candidate) == sha256:
+            return candidate
+        for p in folder.rglob("*"):
+            if p.is_file() and p.stat().st_size > 0 and sha256_file(p) == sha256:
+                return p
+        return None
+
+    return resolve
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .io.package import verify_package
+
+    path = Path(args.package)
+    if not path.exists():
+        raise UsageError(f"找不到申报包 {path}")
+    report = verify_package(path, Path(args.previous) if args.previous else None)
+    errors = [p for p in report.problems if p.severity == "error"]
+    if args.json:
+        _print_json({"ok": report.ok, "signed": report.signed, "fingerprint": report.fingerprint, "sha256": report.sha256,
+                     "problems": [vars(p) for p in report.problems]})
+    else:
+        for p in report.problems:
+            print(f"[{_sev(p.severity)}] {p.code} {p.path or ''}：{p.message}")
+        if report.ok:
+            signed = f"签名有效（公钥指纹 {report.fingerprint}）" if report.signed else "未签名"
+            print(f"校验通过：{path.name}，{signed}，SHA-256 {report.sha256}")
+        else:
+            print(f"校验未通过：{path.name} 有 {len(errors)} 个问题")
+    return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from .core.deadlines import calendar_for
+
+    today = date.fromisoformat(args.today) if args.today else date.today()
+    year = args.year or today.year
+    local = args.local_days
+    if local is None and args.enterprise:
+        local = _enterprise_local_days(args)
+    if local is not None and not 1 <= local <= 40:
+        raise UsageError("--local-days 应在 1–40 之间（本地要求的月度上传天数，如 20）")
+    items = [d.to_json(today) for d in calendar_for(year, local)]
+    if args.json:
+        _print_json({"year": year, "today": today.isoformat(), "local_monthly_days": local, "deadlines": items})
+    else:
+        for d in items:
+            left = d["days_left"]
+            status = f"已逾期 {-left} 天" if left < 0 else f"剩余 {left} 天"
+            print(f"{d['due']}  {d['title']:<28} {status}")
+    return EXIT_OK
+
+
+def _enterprise_local_days(args: argparse.Namespace) -> int | None:
+    from .store.workspace import Workspace
+
+    with Workspace.open(args.workspace, create=False, read_only=True) as ws:
+        ent = ws.get_enterprise(args.enterprise)
+        if ent is None:
+            raise UsageError(f"工作区中没有企业「{args.enterprise}」")
+        value = ent.settings.get("local_deadline_days")
+        return int(value) if value else None
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from .core.binding import bound
+
+    rows = []
+    for spec in _registry().all():
+        if args.form and spec.id != args.form:
+            continue
+        for bc in bound(spec).checks:
+            c = bc.check
+            src = spec.resolve_source(c.source) or (spec.resolve_source(bc.field_spec.source) if bc.field_spec else None)
+            rows.append({"form": spec.id, "code": c.code, "severity": c.severity, "kind": c.kind,
+                         "scope": ".".join(f.name for f in bc.scope_fields), "field": bc.target,
+                         "assert": c.assert_, "when": c.when, "message": c.message,
+                         "source": src.cite() if src else ""})
+    if args.json:
+        _print_json({"rules": rows})
+    else:
+        for r in rows:
+            print(f"{r['code']:<12} {_sev(r['severity'])}  {r['form']:<18} {r['message'][:70]}")
+    return EXIT_OK
+
+
+def cmd_workspace(args: argparse.Namespace) -> int:
+    from .store.workspace import Workspace, default_workspace_path
+
+    path = Path(args.workspace) if args.workspace else default_workspace_path()
+    if args.action == "demo":
+        from .demo import build_demo_workspace
+
+        built = build_demo_workspace(path)
+        print(f"已创建演示工作区 {built}")
+        return EXIT_OK
+    if args.action == "init":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with Workspace.open(path, create=True):
+            pass
+        print(f"工作区：{path}")
+        return EXIT_OK
+    with Workspace.open(path, create=False, read_only=True) as ws:
+        data = []
+        for ent in ws.list_enterprises():
+            filings = ws.list_filings(ent.id)
+            data.append({"enterprise": ent.name, "uscc": ent.uscc,
+                         "filings": [{"id": f.id, "form": f.form_id, "period": f.period, "state": f.state,
+                                      "revision": f.current_revision} for f in filings]})
+        if args.json:
+            _print_json({"workspace": str(path), "enterprises": data})
+        else:
+            for e in data:
+                print(f"{e['enterprise']}（{e['uscc']}）")
+                for f in e["filings"]:
+                    print(f"    #{f['id']} {f['form']} {f['period']} {f['state']} 第{f['revision']}版")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from .ui.app import run_gui
+    except ImportError as exc:
+        raise UsageError(f"无法启动图形界面（{exc}）；请确认已安装 PySide6-Essentials 及 Qt 运行库") from None
+    return run_gui(Path(args.workspace) if args.workspace else None, demo=args.demo,
+                   screenshot=Path(args.screenshot) if args.screenshot else None)
+
+
+def cmd_dev(args: argparse.Namespace) -> int:
+    if args.action == "schema-json":
+        from .core.spec import FormSpec
+        from .paths import forms_dir
+
+        target = Path(args.output) if args.output else forms_dir() / "formspec.schema.json"
+        schema = FormSpec.model_json_schema(by_alias=True)
+        schema["title"] = "cets-desktop form definition (forms/*.yaml)"
+        target.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"已写入 {target}")
+    return EXIT_OK
+
+
+def self_test() -> int:
+    from .selftest import run_self_test
+
+    result = run_self_test()
+    _print_json(result)
+    return EXIT_OK if result["ok"] else EXIT_FINDINGS
+
+
+# --------------------------------------------------------------------------------------------
+# Parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=APP_NAME, description="全国碳市场填报助手：离线准备月度存证、数据质量控制计划和补充数据报告。"
+                                " 不带参数运行时打开图形界面。")
+    p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    p.add_argument("--self-test", action="store_true", help="检查安装（Qt、中文字体、PDF 字体嵌入、密钥环、表单定义），输出 JSON")
+    p.add_argument("--workspace", help="工作区文件（默认在用户数据目录）")
+    sub = p.add_subparsers(dest="command", metavar="命令")
+
+    s = sub.add_parser("forms", help="列出可用表单")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_forms)
+
+    s = sub.add_parser("schema", help="表单字段清单")
+    s.add_argument("form")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_schema)
+
+    s = sub.add_parser("new", help="新建空白填报文件（JSON）")
+    s.add_argument("form")
+    s.add_argument("--period", help="期间：2026-10 或 2027")
+    s.add_argument("--enterprise-name")
+    s.add_argument("--uscc")
+    s.add_argument("-o", "--output")
+    s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("template", help="生成可填写的 Excel 模板")
+    s.add_argument("form")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--period")
+    s.add_argument("--enterprise-name")
+    s.add_argument("--uscc")
+    s.set_defaults(func=cmd_template)
+
+    s = sub.add_parser("import", help="读取填好的 Excel 模板，转为填报文件")
+    s.add_argument("file")
+    s.add_argument("-o", "--output")
+    s.add_argument("--period", help="期望的期间；工作簿期间不同则报错")
+    s.add_argument("--form", help="期望的表单")
+    s.set_defaults(func=cmd_import)
+
+    for name, func, helptext in (("validate", cmd_validate, "校验（一次列出全部问题）"),
+                                 ("calc", cmd_calc, "计算并输出结果"),
+                                 ("explain", cmd_explain, "说明每个计算值的公式、输入和参数来源")):
+        s = sub.add_parser(name, help=helptext)
+        s.add_argument("file", help="填报 JSON 或填好的 Excel 模板")
+        s.add_argument("--json", action="store_true")
+        s.add_argument("--previous-filing", help="上一期的填报文件（用于环比、库存衔接检查）")
+        s.add_argument("--period", help=argparse.SUPPRESS)
+        s.add_argument("--form", help=argparse.SUPPRESS)
+        if name == "validate":
+            s.add_argument("-v", "--verbose", action="store_true", help="显示每条规则的依据")
+        if name == "explain":
+            s.add_argument("--path", help="只看某个字段，如 units[0].fuels[0].emissions")
+        s.set_defaults(func=func)
+
+    s = sub.add_parser("pdf", help="生成可打印的 PDF 报告")
+    s.add_argument("file")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--draft", action="store_true")
+    s.add_argument("--previous-filing")
+    s.set_defaults(func=cmd_pdf)
+
+    s = sub.add_parser("export", help="导出申报包（ZIP：清单、签名、数据、PDF、支撑材料）")
+    s.add_argument("file")
+    s.add_argument("-o", "--output", required=True)
+    s.add_argument("--draft", action="store_true", help="有错误时仍导出，PDF 标注“草稿”")
+    s.add_argument("--previous", help="同一系列上一期的申报包（写入其哈希，形成链）")
+    s.add_argument("--previous-filing", help="上一期的填报文件（用于环比检查）")
+    s.add_argument("--evidence-dir", help="支撑材料所在文件夹（按文件名或哈希查找）")
+    s.add_argument("--no-sign", action="store_true", help="不签名（无密钥环时）")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("verify", help="校验申报包（不需要工作区）")
+    s.add_argument("package")
+    s.add_argument("--previous", help="上一期申报包，检查哈希链")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_verify)
+
+    s = sub.add_parser("calendar", help="填报日历：各期截止日期和剩余天数")
+    s.add_argument("--year", type=int)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--local-days", type=int, help="本地更早的月度上传要求（天），如 20")
+    s.add_argument("--enterprise", help="从工作区读取该企业（名称或信用代码）的本地期限")
+    s.add_argument("--today", help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_calendar)
+
+    s = sub.add_parser("rules", help="规则目录（编号、级别、依据）")
+    s.add_argument("--form")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_rules)
+
+    s = sub.add_parser("workspace", help="工作区：init / demo / list")
+    s.add_argument("action", choices=["init", "demo", "list"])
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_workspace)
+
+    s = sub.add_parser("gui", help="打开图形界面")
+    s.add_argument("--demo", action="store_true", help="打开演示工作区")
+    s.add_argument("--screenshot", help="把主窗口渲染为 PNG 后退出")
+    s.set_defaults(func=cmd_gui)
+
+    s = sub.add_parser("dev", help=argparse.SUPPRESS)
+    s.add_argument("action", choices=["schema-json"])
+    s.add_argument("-o", "--output")
+    s.set_defaults(func=cmd_dev)
+    return p
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from .atomic import OutputError
+    from .core.document import DocumentError
+    from .core.loader import DefinitionError
+    from .services import InputError
+
+    errors: list[type[BaseException]] = [UsageError, InputError, DocumentError, DefinitionError, OutputError]
+    try:
+        from .store.errors import WorkspaceError
+
+        errors.append(WorkspaceError)
+    except ImportError:
+        pass
+    for mod, name in (("io.package", "PackageError"), ("security.keys", "KeyringUnavailable"),
+                      ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure")):
+        try:
+            module = __import__(f"{__package__}.{mod}", fromlist=[name])
+            errors.append(getattr(module, name))
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return " ".join(str(text).split())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0) if exc.code in (0, None) else EXIT_UNUSABLE
+    if args.self_test:
+        return self_test()
+    if args.command is None:
+        args = parser.parse_args(["gui", *argv])
+    known = _known_errors()
+    try:
+        return int(args.func(args))
+    except known as exc:
+        print(f"{APP_NAME}: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print(f"{APP_NAME}: 已中断", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        log = _write_crash_log()
+        print(f"{APP_NAME}: 内部错误：{_one_line(exc)}（详情已写入 {log}，请反馈给开发者）", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+def _write_crash_log() -> str:
+    try:
+        import platformdirs
+
+        folder = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc() + "\n")
+        return str(path)
+    except OSError:
+        logging.getLogger(__name__).exception("crash")
+        return "日志"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

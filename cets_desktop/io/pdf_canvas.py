@@ -1,0 +1,102 @@
+"""The page furniture drawn on every page: running header, 第 x 页 共 y 页, 草稿 watermark.
+
+"共 y 页" needs the page count before any page is written, so the canvas holds each finished
+page's state and draws the furniture for all of them in ``save`` (the usual two-pass
+"NumberedCanvas" of reportlab).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from .pdf_styles import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MUTED, PAGE_SIZE, RULE
+
+WATERMARK = "草稿"
+# Light enough to read the table through, dark enough to survive a photocopy.
+_WATERMARK_GREY = colors.Color(0.55, 0.55, 0.55, alpha=0.22)
+
+
+@dataclass
+class PageFurniture:
+    font: str
+    header_left: str
+    header_right: str
+    draft: bool = False
+    pages: int = field(default=0)
+    """Set when the PDF is saved: how many pages it has."""
+
+    def page_label(self, page: int, total: int) -> str:
+        return f"第 {page} 页 共 {total} 页"
+
+    def texts(self) -> list[str]:
+        """What will be drawn, for the glyph check (digits are in every font)."""
+        return [self.header_left, self.header_right, self.page_label(1, 1), WATERMARK if self.draft else ""]
+
+    def draw(self, canv: Canvas, page: int, total: int) -> None:
+        width, height = PAGE_SIZE
+        canv.saveState()
+        top = height - MARGIN_TOP + 7 * mm
+        canv.setFont(self.font, 8.5)
+        canv.setFillColor(MUTED)
+        right_width = canv.stringWidth(self.header_right, self.font, 8.5)
+        left = _fit(canv, self.header_left, self.font, 8.5, width - MARGIN_LEFT - MARGIN_RIGHT - right_width - 8 * mm)
+        canv.drawString(MARGIN_LEFT, top + 1.6 * mm, left)
+        canv.drawRightString(width - MARGIN_RIGHT, top + 1.6 * mm, self.header_right)
+        canv.setStrokeColor(RULE)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN_LEFT, top, width - MARGIN_RIGHT, top)
+        canv.setFont(self.font, 9)
+        canv.drawCentredString(MARGIN_LEFT + (width - MARGIN_LEFT - MARGIN_RIGHT) / 2,
+                               MARGIN_BOTTOM - 10 * mm, self.page_label(page, total))
+        if self.draft:
+            self._watermark(canv)
+        canv.restoreState()
+
+    def _watermark(self, canv: Canvas) -> None:
+        width, height = PAGE_SIZE
+        canv.saveState()
+        canv.setFillColor(_WATERMARK_GREY)
+        canv.translate(width / 2, height / 2)
+        canv.rotate(45)
+        canv.setFont(self.font, 130)
+        canv.drawCentredString(0, -45, WATERMARK)
+        canv.restoreState()
+
+
+def canvas_maker(furniture: PageFurniture) -> Callable[..., Canvas]:
+    """A canvas class for ``doc.build(canvasmaker=…)`` that draws ``furniture`` on every page."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._page_states: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._page_states.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._page_states)
+            furniture.pages = total
+            for number, state in enumerate(self._page_states, start=1):
+                self.__dict__.update(state)
+                furniture.draw(self, number, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _fit(canv: Canvas, text: str, font: str, size: float, width: float) -> str:
+    """Shorten a header text with "…" rather than let it run into the enterprise name."""
+    if canv.stringWidth(text, font, size) <= width:
+        return text
+    while text and canv.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text + "…"

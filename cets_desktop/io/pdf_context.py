@@ -1,0 +1,217 @@
+"""What every part of the report needs: the filing, the styles, value formatting, and a record
+of every string that goes onto the page.
+
+All text reaches the PDF through :meth:`RenderContext.para` (or :meth:`RenderContext.record` for
+text drawn straight on the canvas), so the glyph pre-flight sees exactly what is printed:
+reportlab silently leaves a character blank when the font has no glyph for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from ..core.binding import Ctx, Env, bound
+from ..core.calc import is_relevant
+from ..core.numbers import decimal_places, format_decimal
+from ..core.reference import default_references
+from ..core.rules import Evaluation
+from ..core.spec import CERTAINTY_LABELS, NUMERIC_TYPES, FieldSpec, FormSpec
+from .pdf_styles import BLANK, StrongParagraph, Styles
+
+Rows = tuple[dict[str, Any], ...]
+_SEGMENT = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]$")
+_TRAILING_TAG = re.compile(r"\[([VRTGPM])\]\s*$")
+# Inputs that are themselves calculated are shown with enough digits to redo the arithmetic by
+# hand; the chain keeps full precision, so rounding them to their report decimals would not.
+INPUT_MAX_PLACES = 6
+
+
+@dataclass
+class RenderContext:
+    spec: FormSpec
+    evaluation: Evaluation
+    styles: Styles
+    env: Env
+    texts: list[str] = field(default_factory=list)
+    shown_calcs: list[str] = field(default_factory=list)
+    """Instance paths of calculated values printed in the body, in page order (计算过程 follows it)."""
+    anchors: dict[str, str] = field(default_factory=dict)
+    """Instance path of an explained value → its anchor name, for links from the body."""
+
+    @classmethod
+    def create(cls, spec: FormSpec, evaluation: Evaluation, styles: Styles) -> RenderContext:
+        env = evaluation.env or Env(evaluation.document.period, default_references())
+        return cls(spec, evaluation, styles, env)
+
+    # --- text -----------------------------------------------------------------------------
+    def record(self, text: str) -> str:
+        self.texts.append(text)
+        return text
+
+    def para(self, text: str, style: ParagraphStyle, *, strong: bool = False, markup: str = "") -> Paragraph:
+        """A paragraph of plain ``text`` (escaped; newlines kept). ``markup`` is appended as
+        already-formed reportlab markup (anchors), never user text."""
+        self.record(text)
+        body = escape(text).replace("\n", "<br/>") + markup
+        return (StrongParagraph if strong else Paragraph)(body, style)
+
+    def link_para(self, text: str, style: ParagraphStyle, path: str) -> Paragraph:
+        """A value that links to its explanation in 计算过程 (a PDF-internal link; prints plain)."""
+        self.record(text)
+        anchor = self.anchors.get(path)
+        body = escape(text)
+        if anchor:
+            body = f'<a href="#{anchor}">{body}</a>'
+        return Paragraph(body, style)
+
+    # --- the filing -----------------------------------------------------------------------
+    @property
+    def title(self) -> str:
+        title = self.spec.pdf.get("title")
+        return str(title) if title else self.spec.title
+
+    @property
+    def period_label(self) -> str:
+        return self.spec.period_label(self.evaluation.document.period)
+
+    @property
+    def enterprise_name(self) -> str:
+        return self.evaluation.document.enterprise.name.strip() or "（企业名称未填写）"
+
+    def relevant(self, f: FieldSpec, rows: Rows, scope: tuple[FieldSpec, ...]) -> bool:
+        bf = bound(self.spec).fields.get(f.path)
+        if bf is None or bf.relevant is None:
+            return True
+        return is_relevant(bf, Ctx(rows, self.env, scope))
+
+    # --- values ---------------------------------------------------------------------------
+    def display(self, f: FieldSpec, value: Any) -> str:
+        """A field's value as printed: calculated numbers rounded once to the template's decimals
+        (the same 四舍五入 as ``rounded_values``), choices by label, blanks as a dash."""
+        if value is None or value == "" or value == []:
+            return BLANK
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, Decimal):
+            return format_decimal(value, f.decimals)
+        if f.type in NUMERIC_TYPES and isinstance(value, int):
+            return str(value)
+        if f.type == "select_one":
+            return self._choice_text(f, value)
+        if f.type == "select_multiple" and isinstance(value, list | tuple):
+            return "、".join(self._choice_text(f, v) for v in value)
+        if f.type == "date":
+            return format_date(value)
+        if isinstance(value, list | tuple):
+            return "、".join(str(v) for v in value)
+        return str(value)
+
+    def display_input(self, f: FieldSpec | None, value: Any) -> str:
+        """An input of a formula: as reported for typed values, with more digits when the input
+        is itself calculated (see INPUT_MAX_PLACES)."""
+        if isinstance(value, list | tuple):
+            parts = [self.display_input(f, v) for v in value]
+            return "、".join(parts) if parts else BLANK
+        if isinstance(value, Decimal):
+            places = decimal_places(value)
+            if f is not None and f.decimals is not None and not f.is_calculated:
+                return format_decimal(value, f.decimals)
+            shown = min(places, INPUT_MAX_PLACES)
+            if f is not None and f.decimals is not None:
+                shown = max(shown, f.decimals)
+            return format_decimal(value, shown)
+        if f is not None:
+            return self.display(f, value)
+        return BLANK if value is None else str(value)
+
+    def _choice_text(self, f: FieldSpec, value: Any) -> str:
+        for choice in self.spec.choice_list(f):
+            if choice.value == value:
+                return choice.text
+        return str(value)
+
+    # --- places ---------------------------------------------------------------------------
+    def location(self, instance_path: str) -> list[str]:
+        """``units[0].fuels[1].emissions`` → [机组「1号机组」, 燃料「柴油」, 化石燃料燃烧排放量]."""
+        labels: list[str] = []
+        fields = self.spec.top_fields()
+        data: Any = self.evaluation.values
+        for part in instance_path.split(".") if instance_path else []:
+            m = _SEGMENT.match(part)
+            name = m.group(1) if m else part
+            f = next((x for x in fields if x.name == name), None)
+            if f is None:
+                labels.append(part)
+                continue
+            if m is None:
+                labels.append(f.label)
+                continue
+            index = int(m.group(2))
+            rows = data.get(name) if isinstance(data, dict) else None
+            row = rows[index] if isinstance(rows, list) and index < len(rows) else {}
+            labels.append(row_label(f, row if isinstance(row, dict) else {}, index))
+            fields, data = f.data_fields(), row
+        return labels
+
+    def location_text(self, instance_path: str) -> str:
+        return " › ".join(self.location(instance_path)) or "全表"
+
+
+def row_label(repeat: FieldSpec, row: dict[str, Any], index: int) -> str:
+    """How a repeat row is named on paper: 机组「1号机组」, or 机组第 2 行 when it has no name."""
+    name = row.get(repeat.label_field or repeat.key or "")
+    if name not in (None, ""):
+        return f"{repeat.label}「{name}」"
+    return f"{repeat.label}第 {index + 1} 行"
+
+
+def row_name(repeat: FieldSpec, row: dict[str, Any], index: int) -> str:
+    """The short name of a row for a column header: 1号机组, or 第 2 行."""
+    name = row.get(repeat.label_field or repeat.key or "")
+    return str(name) if name not in (None, "") else f"第 {index + 1} 行"
+
+
+def format_date(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    text = str(value)
+    try:
+        d = dt.date.fromisoformat(text[:10])
+    except ValueError:
+        return text
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def certainty_text(tag: str) -> str:
+    label = CERTAINTY_LABELS.get(tag)
+    return f"[{tag}] {label}" if label else f"[{tag}]"
+
+
+def cite_with_label(citation: str) -> str:
+    """Spell out the certainty tag a citation ends with: "… [R]" → "… [R] 据回忆，待核对原文"."""
+    m = _TRAILING_TAG.search(citation)
+    if not m:
+        return citation
+    return citation[: m.start()].rstrip() + " " + certainty_text(m.group(1))
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 → 一, 12 → 十二 (section headings 一、二、…)."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
