@@ -111,8 +111,38 @@ class Ctx:
         return self._prev
 
 
-def iter_rows(values: dict[str, Any], scope_fields: tuple[FieldSpec, ...]) -> Iterator[tuple[Rows, tuple[int, ...]]]:
+class RowIndex:
+    """Row positions of every scope of one values tree, computed once per evaluation.
+
+    Calculations write values into the rows but never add or remove rows, so the positions
+    stay valid for the whole evaluation; walking the tree again for every field was the main
+    cost of validating a year of filings.
+    """
+
+    __slots__ = ("values", "_cache", "relevance")
+
+    def __init__(self, values: dict[str, Any]):
+        self.values = values
+        self._cache: dict[tuple[str, ...], list[tuple[Rows, tuple[int, ...]]]] = {}
+        self.relevance: dict[tuple[str, int], bool] = {}
+        """(field path, id(row)) → relevant?, filled after calculation by the rules passes."""
+
+    def rows(self, scope_fields: tuple[FieldSpec, ...]) -> list[tuple[Rows, tuple[int, ...]]]:
+        key = tuple(f.name for f in scope_fields)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = list(_walk_rows(self.values, scope_fields))
+        return found
+
+
+def iter_rows(values: dict[str, Any] | RowIndex, scope_fields: tuple[FieldSpec, ...]) -> Iterator[tuple[Rows, tuple[int, ...]]]:
     """Every row position of a scope: (rows from the top down, indices of each repeat)."""
+    if isinstance(values, RowIndex):
+        return iter(values.rows(scope_fields))
+    return _walk_rows(values, scope_fields)
+
+
+def _walk_rows(values: dict[str, Any], scope_fields: tuple[FieldSpec, ...]) -> Iterator[tuple[Rows, tuple[int, ...]]]:
 
     def walk(rows: Rows, idx: tuple[int, ...], depth: int) -> Iterator[tuple[Rows, tuple[int, ...]]]:
         if depth == len(scope_fields):
@@ -147,12 +177,15 @@ class BoundCheck:
     """Field the finding points at, relative to the scope."""
     field_spec: FieldSpec | None = None
     """Set for field-level checks (constraint / checks on a field): ``self`` is that field."""
+    field_bound: BoundField | None = None
 
 
 @dataclass
 class BoundField:
     spec: FieldSpec
     scope_fields: tuple[FieldSpec, ...]
+    path: str = ""
+    """Schema path, copied here: pydantic private attributes are slow to read in hot loops."""
     calculation: Getter | None = None
     calc_expr: Expression | None = None
     relevant: Getter | None = None
@@ -465,7 +498,7 @@ def bind_form(spec: FormSpec, locate: Callable[[tuple[Any, ...]], int] | None = 
         sf = scope_of(f)
         if f.type == "repeat":
             scopes[(*f.scope, f.name)] = (*sf, f)
-        bf = BoundField(f, sf)
+        bf = BoundField(f, sf, f.path)
         try:
             if f.calculation:
                 bf.calculation, bf.calc_expr, bf.depends_on = compile_in_scope(spec, f.calculation, sf)
@@ -496,9 +529,9 @@ def bind_form(spec: FormSpec, locate: Callable[[tuple[Any, ...]], int] | None = 
             sf = scopes[key]
         checks.append(_bind_check(spec, check, sf, None, ("checks", ci), fail))
 
-    seen_codes: dict[str, int] = {}
     for bc in checks:
-        seen_codes[bc.check.code] = seen_codes.get(bc.check.code, 0) + 1
+        if bc.field_spec is not None:
+            bc.field_bound = fields[bc.field_spec.path]
 
     order = _calc_order(spec, fields, fail)
     bound = BoundForm(spec, fields, order, checks, scopes)

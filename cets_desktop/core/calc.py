@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .binding import BoundField, BoundForm, Ctx, Env, RefUse, bound, compile_in_scope, instance_path, iter_rows
+from .binding import BoundField, BoundForm, Ctx, Env, RefUse, RowIndex, bound, compile_in_scope, instance_path, iter_rows
 from .numbers import round_half_up
 from .spec import FieldSpec, FormSpec
 
@@ -60,13 +60,14 @@ def is_relevant(bf: BoundField, ctx: Ctx) -> bool:
     return bf.relevant(ctx) is True
 
 
-def calculate(spec: FormSpec, values: dict[str, Any], env: Env) -> None:
+def calculate(spec: FormSpec, values: dict[str, Any], env: Env, index: RowIndex | None = None) -> None:
     """Fill calculated fields of ``values`` (typed) in place."""
     form = bound(spec)
+    positions = index or RowIndex(values)
     for bf in form.calc_order:
         assert bf.calculation is not None
         name = bf.spec.name
-        for rows, _idx in iter_rows(values, bf.scope_fields):
+        for rows, _idx in iter_rows(positions, bf.scope_fields):
             ctx = Ctx(rows, env, bf.scope_fields)
             rows[-1][name] = bf.calculation(ctx) if is_relevant(bf, ctx) else None
 

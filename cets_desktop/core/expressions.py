@@ -31,7 +31,7 @@ import re
 import tokenize
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
+from decimal import Decimal, DivisionByZero, InvalidOperation, Overflow
 from typing import Any
 
 MAX_SOURCE_LENGTH = 4000
@@ -480,6 +480,17 @@ def compile_expression(
         if isinstance(node, ast.Compare):
             first = build(node.left)
             rest = [(type(op), build(c)) for op, c in zip(node.ops, node.comparators, strict=True)]
+            if len(rest) == 1:
+                # The common case (x == '燃煤', a <= b): no chain loop.
+                op1, right1 = rest[0]
+                if op1 is ast.Eq and isinstance(node.comparators[0], ast.Constant) and isinstance(node.comparators[0].value, str):
+                    const_text = node.comparators[0].value
+
+                    def eq_text(ctx: Any) -> Value:
+                        left = first(ctx)
+                        return None if left is None else left == const_text
+                    return eq_text
+                return lambda ctx: _compare_values(op1, first(ctx), right1(ctx))
 
             def compare(ctx: Any) -> Value:
                 left = first(ctx)
@@ -516,16 +527,9 @@ def compile_expression(
             return lambda ctx: fn(*[a(ctx) for a in args])
         raise ExpressionError(expr.source, f"不允许使用 {type(node).__name__} 语法")
 
-    compiled = build(expr.tree)
-
-    def evaluate(ctx: Any) -> Value:
-        with localcontext() as dc:
-            dc.prec = 28
-            dc.Emax = 999_999
-            dc.Emin = -999_999
-            return compiled(ctx)
-
-    return evaluate
+    # Python's default decimal context (28 digits, traps on overflow/invalid/zero division,
+    # all caught above) is what we want; a per-call localcontext costs more than the formula.
+    return build(expr.tree)
 
 
 def evaluate_standalone(source: str, variables: dict[str, Value] | None = None) -> Value:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .binding import BoundCheck, Ctx, Env, bound, instance_path, iter_rows
+from .binding import BoundCheck, Ctx, Env, RowIndex, bound, instance_path, iter_rows
 from .calc import calculate, is_relevant
 from .coerce import GENERIC_SOURCE, _row_label, coerce_values
 from .document import FilingDocument, period_problem
@@ -54,6 +54,20 @@ def typed_values_of(spec: FormSpec, doc: FilingDocument | None, references: Refe
     return values
 
 
+def evaluate_series(spec: FormSpec, docs: list[FilingDocument], references: ReferenceSet | None = None) -> list[Evaluation]:
+    """Evaluate consecutive filings (a year of months), each against the one before it.
+
+    Each month's typed values serve as the next month's "previous", so nothing is computed twice.
+    """
+    out: list[Evaluation] = []
+    previous: dict[str, Any] | None = None
+    for doc in docs:
+        ev = evaluate(spec, doc, references, previous_values=previous)
+        out.append(ev)
+        previous = ev.values
+    return out
+
+
 def evaluate(
     spec: FormSpec,
     doc: FilingDocument,
@@ -61,6 +75,7 @@ def evaluate(
     previous: FilingDocument | None = None,
     linked: dict[str, Any] | None = None,
     extra_findings: list[Finding] | None = None,
+    previous_values: dict[str, Any] | None = None,
 ) -> Evaluation:
     references = references or default_references()
     findings: list[Finding] = []
@@ -68,12 +83,14 @@ def evaluate(
     values, coercion = coerce_values(spec, doc.values)
     findings.extend(coercion)
     period = doc.period if period_problem(doc.period, spec.period_kind) is None else f"{spec.template_year}-01"
-    prev_values = typed_values_of(spec, previous, references) if previous is not None else None
+    prev_values = previous_values if previous_values is not None else (
+        typed_values_of(spec, previous, references) if previous is not None else None)
     env = Env(period, references, prev_values, linked or {})
-    calculate(spec, values, env)
-    findings.extend(_required_findings(spec, values, env))
-    findings.extend(_check_findings(spec, values, env))
-    findings.extend(_evidence_findings(spec, doc, values, env))
+    index = RowIndex(values)
+    calculate(spec, values, env, index)
+    findings.extend(_required_findings(spec, index, env))
+    findings.extend(_check_findings(spec, index, env))
+    findings.extend(_evidence_findings(spec, doc, index, env))
     findings.extend(extra_findings or [])
     _apply_acknowledgements(doc, findings)
     return Evaluation(spec, doc, values, sort_findings(_dedupe(findings)), env)
@@ -110,7 +127,18 @@ def _labels_for(scope_fields: tuple[FieldSpec, ...], rows: tuple[dict[str, Any],
     return [_row_label(rep, row, i) for rep, row, i in zip(scope_fields, rows[1:], idx, strict=True)]
 
 
-def _required_findings(spec: FormSpec, values: dict[str, Any], env: Env) -> list[Finding]:
+def _relevant(bf: Any, ctx: Ctx, cache: dict[tuple[str, int], bool]) -> bool:
+    """Relevance of a field in a row, evaluated once per evaluation (several passes ask it)."""
+    if bf.relevant is None:
+        return True
+    key = (bf.path, id(ctx.rows[-1]))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = is_relevant(bf, ctx)
+    return found
+
+
+def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Finding]:
     form = bound(spec)
     out: list[Finding] = []
     for bf in form.fields.values():
@@ -122,11 +150,11 @@ def _required_findings(spec: FormSpec, values: dict[str, Any], env: Env) -> list
             continue
         for rows, idx in iter_rows(values, bf.scope_fields):
             ctx = Ctx(rows, env, bf.scope_fields)
-            if not is_relevant(bf, ctx):
+            if not _relevant(bf, ctx, values.relevance):
                 continue
             value = rows[-1].get(f.name)
-            labels = _labels_for(bf.scope_fields, rows, idx)
             if needs_rows and len(value or []) < f.min_rows:
+                labels = _labels_for(bf.scope_fields, rows, idx)
                 out.append(Finding("error", "GEN-007", instance_path(bf.scope_fields, idx, f.name),
                                    f"「{f.label}」至少需要 {f.min_rows} 行；请添加", GENERIC_SOURCE,
                                    " › ".join([*labels, f.label])))
@@ -135,6 +163,7 @@ def _required_findings(spec: FormSpec, values: dict[str, Any], env: Env) -> list
             if required and (value is None or value == "" or value == []):
                 if f.type == "repeat":
                     continue
+                labels = _labels_for(bf.scope_fields, rows, idx)
                 message = f.required_message or f"「{f.label}」未填写" + (f"（单位：{f.unit}）" if f.unit else "") + "；此项必填"
                 out.append(Finding("error", "GEN-003", instance_path(bf.scope_fields, idx, f.name), message,
                                    _cite(spec, f.source) or GENERIC_SOURCE, " › ".join([*labels, f.label])))
@@ -146,7 +175,7 @@ def _cite(spec: FormSpec, source: Any) -> str:
     return src.cite() if src else ""
 
 
-def _check_findings(spec: FormSpec, values: dict[str, Any], env: Env) -> list[Finding]:
+def _check_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Finding]:
     form = bound(spec)
     out: list[Finding] = []
     for bc in form.checks:
@@ -154,14 +183,15 @@ def _check_findings(spec: FormSpec, values: dict[str, Any], env: Env) -> list[Fi
     return out
 
 
-def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any], env: Env) -> list[Finding]:
+def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex, env: Env) -> list[Finding]:
     out: list[Finding] = []
     check = bc.check
-    field_bf = bound(spec).fields.get(bc.field_spec.path) if bc.field_spec else None
+    field_bf = bc.field_bound
     for rows, idx in iter_rows(values, bc.scope_fields):
         ctx = Ctx(rows, env, bc.scope_fields)
         if field_bf is not None:
-            if not is_relevant(field_bf, ctx):
+            cache = values.relevance if isinstance(values, RowIndex) else {}
+            if not _relevant(field_bf, ctx, cache):
                 continue
             ctx.self_value = rows[-1].get(bc.field_spec.name)  # type: ignore[union-attr]
             if ctx.self_value is None and check.kind == "field":
@@ -186,7 +216,7 @@ def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any], env: Env) 
     return out
 
 
-def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: dict[str, Any], env: Env) -> list[Finding]:
+def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, env: Env) -> list[Finding]:
     form = bound(spec)
     attached = [e.path for e in doc.evidence]
     out: list[Finding] = []
@@ -199,7 +229,7 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: dict[str, An
             if value is None or value == "" or value == []:
                 continue
             ctx = Ctx(rows, env, bf.scope_fields)
-            if not is_relevant(bf, ctx):
+            if not _relevant(bf, ctx, values.relevance):
                 continue
             path = instance_path(bf.scope_fields, idx, bf.spec.name)
             if any(p == path or path.startswith(p + ".") for p in attached):

@@ -45,6 +45,12 @@ class RenderContext:
     """Instance paths of calculated values printed in the body, in page order (计算过程 follows it)."""
     anchors: dict[str, str] = field(default_factory=dict)
     """Instance path of an explained value → its anchor name, for links from the body."""
+    chapters: int = 0
+
+    def chapter(self, label: str) -> Paragraph:
+        """The next top-level heading: 一、填报信息, 二、…; the report's parts share one count."""
+        self.chapters += 1
+        return self.para(f"{chinese_ordinal(self.chapters)}、{label}", self.styles.h1, strong=True)
 
     @classmethod
     def create(cls, spec: FormSpec, evaluation: Evaluation, styles: Styles) -> RenderContext:

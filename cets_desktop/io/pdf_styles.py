@@ -88,9 +88,10 @@ def make_styles(font: str) -> Styles:
         font=font,
         title=style("title", 22, 32, alignment=TA_CENTER, spaceAfter=6 * mm),
         subtitle=style("subtitle", 15, 22, alignment=TA_CENTER),
-        h1=style("h1", 14, 20, spaceBefore=5 * mm, spaceAfter=3 * mm),
-        h2=style("h2", 12, 17, spaceBefore=4 * mm, spaceAfter=2 * mm),
-        h3=style("h3", 10.5, 15, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
+        # Headings keep with what follows, so none is stranded at the foot of a page.
+        h1=style("h1", 14, 20, spaceBefore=5 * mm, spaceAfter=3 * mm, keepWithNext=1),
+        h2=style("h2", 12, 17, spaceBefore=4 * mm, spaceAfter=2 * mm, keepWithNext=1),
+        h3=style("h3", 10.5, 15, spaceBefore=3 * mm, spaceAfter=1.5 * mm, keepWithNext=1),
         body=style("body", 10.5, 17, firstLineIndent=21, spaceAfter=1.5 * mm),
         note=style("note", 8.5, 12.5, textColor=MUTED, spaceAfter=1.5 * mm),
         cell=style("cell", 9, 12.5, alignment=TA_LEFT),

@@ -1,0 +1,365 @@
+"""The filing itself, laid out from the definition: sections in order, fields as 序号/项目/数值/单位
+tables, repeats as blocks or tables, long texts as paragraphs.
+
+Nothing here knows a form: the layout of a repeat is chosen from its shape (see
+:func:`choose_layout`) and can be overridden per repeat in the definition's ``pdf.layout``
+(``{units.fuels: transposed}``), so a new form or template year needs no PDF code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+
+from ..core.binding import instance_path
+from ..core.spec import NUMERIC_TYPES, FieldSpec
+from .pdf_context import RenderContext, Rows, chinese_ordinal, row_label, row_name
+from .pdf_styles import BLANK, CALC_FILL, FRAME_WIDTH, GROUP_FILL, NOT_APPLICABLE, grid_style
+
+Layout = Literal["blocks", "table", "transposed"]
+LAYOUTS: tuple[Layout, ...] = ("blocks", "table", "transposed")
+# A repeat prints as an ordinary table while every column can stay ~20 mm wide; wider repeats
+# are turned on their side (fields down, rows across) rather than squeezed unreadably.
+MAX_TABLE_COLUMNS = 7
+TRANSPOSED_ROWS_PER_TABLE = 3
+NO_ROWS = "（未填写）"
+
+_NUMBER_COL = 11 * mm
+_UNIT_COL = 27 * mm
+_VALUE_COL = 58 * mm
+
+
+@dataclass(frozen=True)
+class Level:
+    """Where we are in the data: the row dicts from the top down, their repeats and indices."""
+
+    rows: Rows
+    scope: tuple[FieldSpec, ...] = ()
+    idx: tuple[int, ...] = ()
+
+    @property
+    def row(self) -> dict[str, Any]:
+        return self.rows[-1]
+
+    def child(self, repeat: FieldSpec, row: dict[str, Any], index: int) -> Level:
+        return Level((*self.rows, row), (*self.scope, repeat), (*self.idx, index))
+
+    def path(self, name: str) -> str:
+        return instance_path(self.scope, self.idx, name)
+
+
+def body_story(ctx: RenderContext) -> list[Flowable]:
+    s = ctx.styles
+    out: list[Flowable] = [ctx.para(
+        "说明：带底纹的数值由本软件按定义文件中的公式计算，按模板规定的小数位四舍五入（计算过程见“计算过程”部分）；"
+        f"“{BLANK}”表示未填写，“{NOT_APPLICABLE}”表示该项对该行不适用。", s.note)]
+    top = Level((ctx.evaluation.values,))
+    for section in ctx.spec.sections:
+        out.append(ctx.chapter(section.label))
+        out.extend(render_fields(ctx, section.fields, top))
+    return out
+
+
+# --- a level of fields: scalar runs become tables, long texts and repeats break them -----------
+
+@dataclass
+class _Run:
+    """Consecutive scalar rows waiting to become one 序号/项目/数值/单位 table."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def flush(self, ctx: RenderContext, out: list[Flowable], level: Level) -> None:
+        rows = _drop_empty_groups(self.rows)
+        if rows:
+            out.append(_scalar_table(ctx, rows, level))
+            out.append(Spacer(1, 2 * mm))
+        self.rows = []
+
+
+def render_fields(ctx: RenderContext, fields: list[FieldSpec], level: Level) -> list[Flowable]:
+    out: list[Flowable] = []
+    run = _Run()
+    numbering = _Numbering(fields)
+
+    def walk(items: list[FieldSpec], depth: int) -> None:
+        for f in items:
+            if f.type == "group":
+                run.rows.append(("group", f, depth, numbering.group(f)))
+                walk(f.fields, depth + 1)
+            elif f.type == "note":
+                run.flush(ctx, out, level)
+                out.append(ctx.para(f.label, ctx.styles.note))
+            elif f.type == "repeat":
+                run.flush(ctx, out, level)
+                out.extend(render_repeat(ctx, f, level, numbering.field(f)))
+            elif not ctx.relevant(f, level.rows, level.scope):
+                continue
+            elif f.type == "long_text":
+                run.flush(ctx, out, level)
+                out.extend(_long_text(ctx, f, level, numbering.field(f)))
+            else:
+                run.rows.append(("field", f, depth, numbering.field(f)))
+
+    walk(fields, 0)
+    run.flush(ctx, out, level)
+    return out
+
+
+class _Numbering:
+    """序号: the official row numbers when the definition gives any at this level, otherwise a
+    running 1, 2, 3 so a reviewer can still say "第 5 项"."""
+
+    def __init__(self, fields: list[FieldSpec]) -> None:
+        self.official = any(f.row for f in _walk_layout(fields))
+        self.count = 0
+
+    def field(self, f: FieldSpec) -> str:
+        if self.official:
+            return f.row or ""
+        self.count += 1
+        return str(self.count)
+
+    def group(self, f: FieldSpec) -> str:
+        return (f.row or "") if self.official else ""
+
+
+def _walk_layout(fields: list[FieldSpec]) -> Iterator[FieldSpec]:
+    """Fields and groups of one data level (not inside nested repeats)."""
+    for f in fields:
+        yield f
+        if f.type == "group":
+            yield from _walk_layout(f.fields)
+
+
+def _drop_empty_groups(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """A group header with no printed field under it (all hidden or printed elsewhere) goes."""
+    kept: list[tuple[Any, ...]] = []
+    for i, row in enumerate(rows):
+        if row[0] == "group":
+            depth = row[2]
+            following = rows[i + 1:]
+            has_child = False
+            for nxt in following:
+                if nxt[2] <= depth:
+                    break
+                if nxt[0] == "field":
+                    has_child = True
+                    break
+            if not has_child:
+                continue
+        kept.append(row)
+    return kept
+
+
+def _scalar_table(ctx: RenderContext, rows: list[tuple[Any, ...]], level: Level) -> Table:
+    s = ctx.styles
+    data: list[list[Any]] = [[ctx.para(h, s.cell_head, strong=True) for h in ("序号", "项目", "数值", "单位")]]
+    commands = grid_style()
+    for kind, f, depth, number in rows:
+        r = len(data)
+        indent = "\u3000" * max(depth, (number.count(".") if number else 0))
+        if kind == "group":
+            data.append([ctx.para(number, s.cell_center), ctx.para(indent + f.label, s.cell, strong=True), "", ""])
+            commands += [("SPAN", (1, r), (3, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL)]
+            continue
+        value = level.row.get(f.name)
+        text = ctx.display(f, value)
+        style = s.cell_num if f.type in NUMERIC_TYPES and text != BLANK else s.cell
+        if f.is_calculated:
+            path = level.path(f.name)
+            ctx.shown_calcs.append(path)
+            cell: Paragraph = ctx.link_para(text, style, path)
+            commands.append(("BACKGROUND", (2, r), (2, r), CALC_FILL))
+        else:
+            cell = ctx.para(text, style)
+        data.append([ctx.para(number, s.cell_center), ctx.para(indent + f.label, s.cell), cell,
+                     ctx.para(f.unit or "", s.cell_center)])
+    label_col = FRAME_WIDTH - _NUMBER_COL - _VALUE_COL - _UNIT_COL
+    table = Table(data, colWidths=[_NUMBER_COL, label_col, _VALUE_COL, _UNIT_COL], repeatRows=1, splitInRow=1,
+                  hAlign="LEFT")
+    table.setStyle(commands)
+    return table
+
+
+def _long_text(ctx: RenderContext, f: FieldSpec, level: Level, number: str) -> list[Flowable]:
+    s = ctx.styles
+    title = f"{number} {f.label}" if number else f.label
+    out: list[Flowable] = [ctx.para(title, s.h3, strong=True)]
+    text = str(level.row.get(f.name) or "").strip()
+    if not text:
+        out.append(ctx.para(BLANK, s.body))
+        return out
+    for line in text.splitlines():
+        if line.strip():
+            out.append(ctx.para(line.strip(), s.body))
+    return out
+
+
+# --- repeats ---------------------------------------------------------------------------------
+
+def choose_layout(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec], nested: bool) -> Layout:
+    """blocks: a titled block per row (rows that hold other repeats, or wide top-level rows);
+    table: one row per record; transposed: fields down, records across (wide nested repeats)."""
+    has_repeats = any(c.type == "repeat" for c in repeat.data_fields())
+    override = ctx.spec.pdf.get("layout", {}).get(repeat.path.replace("[]", "")) if isinstance(
+        ctx.spec.pdf.get("layout"), dict) else None
+    if override in LAYOUTS and not (has_repeats and override != "blocks"):
+        return override  # type: ignore[no-any-return]
+    if has_repeats:
+        return "blocks"
+    if len(columns) <= MAX_TABLE_COLUMNS:
+        return "table"
+    return "transposed" if nested else "blocks"
+
+
+def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: str) -> list[Flowable]:
+    s = ctx.styles
+    items = [(i, r) for i, r in enumerate(level.row.get(repeat.name) or []) if isinstance(r, dict)]
+    nested = bool(level.scope)
+    levels = [level.child(repeat, row, i) for i, row in items]
+    columns = [c for c in _scalar_fields(repeat.fields)
+               if any(ctx.relevant(c, lv.rows, lv.scope) for lv in levels)]
+    layout = choose_layout(ctx, repeat, columns, nested)
+    title = f"{number} {repeat.label}" if number else repeat.label
+    out: list[Flowable] = []
+    if layout != "blocks" or not items:
+        out.append(ctx.para(title, s.h3 if nested else s.h2, strong=True))
+    if not items:
+        out.append(ctx.para(NO_ROWS, s.note))
+        return out
+    if layout == "table":
+        out.append(_columns_table(ctx, repeat, columns, levels))
+        out.append(Spacer(1, 2 * mm))
+    elif layout == "transposed":
+        out.extend(_transposed_tables(ctx, repeat, levels))
+    else:
+        for n, lv in enumerate(levels, start=1):
+            label = row_label(repeat, lv.row, lv.idx[-1])
+            heading = f"（{chinese_ordinal(n)}）{label}" if not nested else f"{n}. {label}"
+            out.append(ctx.para(heading, s.h3 if nested else s.h2, strong=True))
+            out.extend(render_fields(ctx, repeat.fields, lv))
+    return out
+
+
+def _scalar_fields(fields: list[FieldSpec]) -> list[FieldSpec]:
+    out: list[FieldSpec] = []
+    for f in fields:
+        if f.type == "group":
+            out.extend(_scalar_fields(f.fields))
+        elif f.is_scalar:
+            out.append(f)
+    return out
+
+
+def _weight(f: FieldSpec) -> float:
+    if f.width:
+        return {"short": 1.0, "medium": 1.6, "long": 2.6}[f.width]
+    if f.type == "long_text":
+        return 2.6
+    if f.type == "text":
+        return 1.6
+    if f.type in ("select_one", "select_multiple"):
+        return 1.3
+    if f.type == "boolean":
+        return 0.8
+    return 1.1
+
+
+def _cell(ctx: RenderContext, f: FieldSpec, lv: Level, applies: bool) -> tuple[Paragraph, bool]:
+    """A value cell and whether it is a printed calculated value (shaded)."""
+    s = ctx.styles
+    if not applies:
+        return ctx.para(NOT_APPLICABLE, s.cell_center), False
+    text = ctx.display(f, lv.row.get(f.name))
+    style = s.cell_num if f.type in NUMERIC_TYPES and text != BLANK else s.cell
+    if f.is_calculated:
+        path = lv.path(f.name)
+        ctx.shown_calcs.append(path)
+        return ctx.link_para(text, style, path), True
+    return ctx.para(text, style), False
+
+
+def _columns_table(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec], levels: list[Level]) -> Table:
+    s = ctx.styles
+    header = [ctx.para("序号", s.cell_head, strong=True)]
+    for c in columns:
+        header.append(ctx.para(c.label + (f"\n（{c.unit}）" if c.unit else ""), s.cell_head, strong=True))
+    data: list[list[Any]] = [header]
+    commands = grid_style()
+    for r, lv in enumerate(levels, start=1):
+        row: list[Any] = [ctx.para(str(r), s.cell_center)]
+        for c_index, c in enumerate(columns, start=1):
+            cell, shaded = _cell(ctx, c, lv, ctx.relevant(c, lv.rows, lv.scope))
+            row.append(cell)
+            if shaded:
+                commands.append(("BACKGROUND", (c_index, r), (c_index, r), CALC_FILL))
+        data.append(row)
+    weights = [_weight(c) for c in columns]
+    free = FRAME_WIDTH - _NUMBER_COL
+    widths = [_NUMBER_COL] + [free * w / sum(weights) for w in weights]
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(commands)
+    return table
+
+
+def _transposed_tables(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]) -> list[Flowable]:
+    out: list[Flowable] = []
+    chunks = -(-len(levels) // TRANSPOSED_ROWS_PER_TABLE)
+    size = -(-len(levels) // chunks)
+    for start in range(0, len(levels), size):
+        out.append(_transposed_table(ctx, repeat, levels[start:start + size]))
+        out.append(Spacer(1, 2 * mm))
+    return out
+
+
+def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]) -> Table:
+    s = ctx.styles
+    numbering = _Numbering(repeat.fields)
+    header = [ctx.para(h, s.cell_head, strong=True) for h in ("序号", "项目", "单位")]
+    header += [ctx.para(row_name(repeat, lv.row, lv.idx[-1]), s.cell_head, strong=True) for lv in levels]
+    data: list[list[Any]] = [header]
+    commands = grid_style()
+    pending_groups: list[tuple[FieldSpec, int, str]] = []
+
+    def walk(fields: list[FieldSpec], depth: int) -> None:
+        for f in fields:
+            if f.type == "group":
+                pending_groups.append((f, depth, numbering.group(f)))
+                walk(f.fields, depth + 1)
+                # A group with nothing printed under it leaves no header behind.
+                if pending_groups and pending_groups[-1][0] is f:
+                    pending_groups.pop()
+                continue
+            if not f.is_scalar:
+                continue
+            applies = [ctx.relevant(f, lv.rows, lv.scope) for lv in levels]
+            if not any(applies):
+                continue
+            number = numbering.field(f)
+            for g, g_depth, g_number in pending_groups:
+                r = len(data)
+                data.append([ctx.para(g_number, s.cell_center),
+                             ctx.para("\u3000" * g_depth + g.label, s.cell, strong=True)] + [""] * (len(levels) + 1))
+                commands.extend([("SPAN", (1, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL)])
+            pending_groups.clear()
+            r = len(data)
+            row: list[Any] = [ctx.para(number, s.cell_center), ctx.para("\u3000" * depth + f.label, s.cell),
+                              ctx.para(f.unit or "", s.cell_center)]
+            for col, (lv, ok) in enumerate(zip(levels, applies, strict=True), start=3):
+                cell, shaded = _cell(ctx, f, lv, ok)
+                row.append(cell)
+                if shaded:
+                    commands.append(("BACKGROUND", (col, r), (col, r), CALC_FILL))
+            data.append(row)
+
+    walk(repeat.fields, 0)
+    value_col = min(34 * mm, (FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - 42 * mm) / len(levels))
+    label_col = FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - value_col * len(levels)
+    table = Table(data, colWidths=[_NUMBER_COL, label_col, _UNIT_COL] + [value_col] * len(levels),
+                  repeatRows=1, splitInRow=1, hAlign="LEFT")
+    table.setStyle(commands)
+    return table

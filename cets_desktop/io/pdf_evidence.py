@@ -1,0 +1,110 @@
+"""支撑材料清单: every attached file with its original name, the data item it supports, its size
+and its SHA-256, so a reviewer can match the printed list against the package or the originals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Table
+
+from .pdf_context import RenderContext
+from .pdf_styles import FRAME_WIDTH, GROUP_FILL, INK, grid_style
+
+_HEX = "0123456789abcdefABCDEF"
+
+
+class FixedPitchText(Flowable):
+    """Text set on a fixed pitch, in groups (``3f9a1c0e 77b2…``), wrapping at the cell width.
+
+    Hashes must be easy to compare character by character, but the only embeddable font is
+    proportional and a base-14 Courier would not be embedded, so each character is centred in a
+    cell as wide as the widest hex digit.
+    """
+
+    def __init__(self, text: str, font: str, size: float = 8.0, group: int = 8, prefix: str = "") -> None:
+        super().__init__()
+        self.text = text
+        self.prefix = prefix
+        self.indent = stringWidth(prefix, font, size) if prefix else 0.0
+        self.font = font
+        self.size = size
+        self.group = group
+        self.pitch = max(stringWidth(c, font, size) for c in _HEX) * 1.08
+        self.gap = self.pitch * 0.8
+        self.leading = size * 1.35
+        self._lines: list[str] = [text]
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        group_width = self.group * self.pitch + self.gap
+        per_line = max(1, int((avail_width - self.indent + self.gap) // group_width)) * self.group
+        self._lines = [self.text[i:i + per_line] for i in range(0, len(self.text), per_line)] or [""]
+        widest = max(len(line) for line in self._lines)
+        self.width = self.indent + widest * self.pitch + (max(0, (widest - 1) // self.group)) * self.gap
+        self.height = len(self._lines) * self.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.setFont(self.font, self.size)
+        canv.setFillColor(INK)
+        for n, line in enumerate(self._lines):
+            y = self.height - (n + 1) * self.leading + (self.leading - self.size) / 2 + self.size * 0.12
+            if n == 0 and self.prefix:
+                canv.drawString(0, y, self.prefix)
+            for i, ch in enumerate(line):
+                x = self.indent + i * self.pitch + (i // self.group) * self.gap + self.pitch / 2
+                canv.drawCentredString(x, y, ch)
+
+
+def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[Flowable]:
+    s = ctx.styles
+    out: list[Flowable] = [ctx.chapter("支撑材料清单")]
+    if not evidence:
+        out.append(ctx.para("本次填报未附支撑材料。", s.body))
+        return out
+    out.append(ctx.para("SHA-256 是文件内容的指纹：文件改动一个字节，指纹即完全不同。可用任何 SHA-256 工具"
+                        "（如 Windows 命令 certutil -hashfile 文件名 SHA256）对原件复核。", s.note))
+    heads = ["序号", "文件名（类型）", "对应数据项", "大小"]
+    data: list[list[Any]] = [[ctx.para(h, s.cell_head, strong=True) for h in heads]]
+    commands = grid_style()
+    for n, e in enumerate(evidence, start=1):
+        r = len(data)
+        name = str(e.get("name") or "")
+        kind = str(e.get("kind") or "")
+        field_path = str(e.get("path") or "")
+        name_cell = [ctx.para(name, s.cell)] + ([ctx.para(kind, s.cell_small)] if kind else [])
+        data.append([ctx.para(str(n), s.cell_center), name_cell,
+                     ctx.para(ctx.location_text(field_path) if field_path else "整份填报", s.cell),
+                     _size_cell(ctx, e.get("size"))])
+        sha = str(e.get("sha256") or "").lower()
+        hash_cell = (FixedPitchText(ctx.record(sha), s.font, 8.0, prefix=ctx.record("SHA-256：")) if sha
+                     else ctx.para("SHA-256：（未记录）", s.cell_small))
+        data.append(["", hash_cell, "", ""])
+        commands += [("SPAN", (0, r), (0, r + 1)), ("SPAN", (1, r + 1), (3, r + 1)),
+                     ("BACKGROUND", (1, r + 1), (3, r + 1), GROUP_FILL)]
+    widths = [10 * mm, 58 * mm, None, 24 * mm]
+    fixed = sum(w for w in widths if w is not None)
+    widths[2] = FRAME_WIDTH - fixed
+    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=0, hAlign="LEFT")
+    table.setStyle(commands)
+    out.append(table)
+    return out
+
+
+def _size_cell(ctx: RenderContext, size: Any) -> list[Flowable]:
+    s = ctx.styles
+    if not isinstance(size, int) or size < 0:
+        return [ctx.para("—", s.cell_center)]
+    return [ctx.para(human_size(size), s.cell_num), ctx.para(f"{size:,} 字节", s.cell_small)]
+
+
+def human_size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{n} B" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"

@@ -1,0 +1,118 @@
+"""计算过程: how each printed calculated value was obtained — formula, inputs, reference factors
+with their source and certainty, and the evidence files behind the inputs.
+
+Values are explained in the order the body printed them, grouped by the row they belong to, so a
+reviewer reads the explanation of 机组「1号机组」 right after that unit's numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+
+from ..core.calc import Explanation, ExplainInput
+from ..core.numbers import format_decimal
+from ..core.spec import FieldSpec
+from .pdf_context import RenderContext, certainty_text, cite_with_label
+from .pdf_styles import BLANK, GROUP_FILL, grid_style
+
+_INDEX = re.compile(r"\[\d+\]")
+_LABEL_COL = 22 * mm
+
+
+def explain_story(ctx: RenderContext, explanations: dict[str, Explanation]) -> list[Flowable]:
+    s = ctx.styles
+    out: list[Flowable] = [ctx.chapter("计算过程")]
+    shown = [p for p in dict.fromkeys(ctx.shown_calcs) if p in explanations]
+    if not shown:
+        out.append(ctx.para("本表没有计算值。", s.body))
+        return out
+    out.append(ctx.para(
+        "以下逐项列出计算值的公式、输入数据、所用参考值（缺省值、排放因子）及其来源和把握程度。"
+        "计算链中保留全部有效数字，只在报告值处按模板规定的小数位四舍五入一次。", s.note))
+    current_group: str | None = None
+    for number, path in enumerate(shown, start=1):
+        group = path.rsplit(".", 1)[0] if "." in path else ""
+        if group != current_group:
+            current_group = group
+            out.append(ctx.para(ctx.location_text(group) if group else "全表", s.h2, strong=True))
+        out.append(KeepTogether([_block(ctx, number, explanations[path]), Spacer(1, 2.5 * mm)]))
+    return out
+
+
+def _block(ctx: RenderContext, number: int, ex: Explanation) -> Table:
+    s = ctx.styles
+    target = ctx.spec.find_field(_INDEX.sub("[]", ex.path))
+    anchor = ctx.anchors.get(ex.path, "")
+    heading = ctx.para(f"{number}. {ex.label}", s.cell, strong=True,
+                       markup=f'<a name="{anchor}"/>' if anchor else "")
+    value = ctx.display(target, ex.value) if target is not None else _plain(ex.value)
+    result = value + (f" {ex.unit}" if ex.unit and value != BLANK else "")
+    if target is not None and target.decimals is not None and value != BLANK:
+        result += f"（保留 {target.decimals} 位小数，四舍五入）"
+    rows: list[tuple[str, list[Flowable]]] = [("结果", [ctx.para(result, s.cell)])]
+    formula = [ctx.para(ex.formula or ex.expression, s.cell)]
+    if ex.expression and ex.expression != ex.formula:
+        formula.append(ctx.para(f"表达式：{' '.join(ex.expression.split())}", s.cell_small))
+    rows.append(("公式", formula))
+    rows.append(("输入", [ctx.para(_input_line(ctx, ex, i), s.cell) for i in ex.inputs] or [ctx.para("无", s.cell)]))
+    if ex.references:
+        refs = []
+        for r in ex.references:
+            key = f"（{r.key}）" if r.key else ""
+            unit = f" {r.unit}" if r.unit else ""
+            refs.append(ctx.para(f"{r.label}{key} = {_plain(r.value)}{unit}；适用年份 {r.years}", s.cell))
+            refs.append(ctx.para(f"来源：{r.source}；把握程度：{certainty_text(r.certainty)}", s.cell_small))
+        rows.append(("参考值", refs))
+    if ex.source:
+        rows.append(("依据", [ctx.para(cite_with_label(ex.source), s.cell_small)]))
+    if ex.evidence:
+        rows.append(("支撑材料", [ctx.para(_evidence_line(ctx, e), s.cell) for e in ex.evidence]))
+
+    data: list[list[Any]] = [[heading, ""]]
+    for label, cells in rows:
+        data.append([ctx.para(label, s.cell_center), cells])
+    table = Table(data, colWidths=[_LABEL_COL, None], hAlign="LEFT", splitInRow=1)
+    table.setStyle([*grid_style(header_rows=0), ("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (-1, 0), GROUP_FILL),
+                    ("BACKGROUND", (0, 1), (0, -1), GROUP_FILL), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    return table
+
+
+def _input_line(ctx: RenderContext, ex: Explanation, item: ExplainInput) -> str:
+    f = _input_field(ctx, item)
+    value = ctx.display_input(f, item.value)
+    unit = f" {item.unit}" if item.unit and value != BLANK else ""
+    label = item.label
+    if "." in item.name and f is not None and f.scope:
+        # A projection over rows (sum(fuels.emissions)): say over which rows, in their order.
+        repeat = ctx.spec.find_field(".".join(f.path.split(".")[:-1]))
+        label += f"（各{repeat.label}）" if repeat is not None else "（各行）"
+    return f"{label} = {value}{unit}"
+
+
+def _input_field(ctx: RenderContext, item: ExplainInput) -> FieldSpec | None:
+    if "." not in item.name:
+        return ctx.spec.find_field(_INDEX.sub("[]", item.path))
+    # "fuels.emissions" read from units[0] → units[].fuels[].emissions
+    *repeats, name = item.name.split(".")
+    prefix = _INDEX.sub("[]", item.path)
+    schema = ".".join(f"{r}[]" for r in repeats) + "." + name
+    return ctx.spec.find_field(f"{prefix}.{schema}" if prefix else schema)
+
+
+def _evidence_line(ctx: RenderContext, e: dict[str, Any]) -> str:
+    sha = str(e.get("sha256", ""))
+    kind = f"（{e['kind']}）" if e.get("kind") else ""
+    return f"{e.get('name', '')}{kind}，SHA-256 前 16 位 {sha[:16]}"
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return BLANK
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return str(value)

@@ -1,0 +1,150 @@
+"""What the form widgets need to know about an evaluated filing, per field instance.
+
+No Qt here (kept beside the widgets because only they need it; it could move to ``services``):
+which field instances are relevant, which required ones are still blank (the progress bar),
+the display text of calculated values, and which step (section) holds a path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ..core.binding import Ctx, bound, instance_path, iter_rows
+from ..core.calc import is_relevant, rounded_values
+from ..core.findings import Finding
+from ..core.numbers import format_decimal
+from ..core.rules import Evaluation
+from ..core.spec import FieldSpec, FormSpec
+from . import instance_paths
+
+
+@dataclass
+class FormState:
+    """Per-instance facts of one evaluation; paths are instance paths."""
+
+    relevant: dict[str, bool] = field(default_factory=dict)
+    """Only fields with a ``relevant`` expression appear; absent means relevant."""
+    required_total: int = 0
+    required_filled: int = 0
+    rounded: dict[str, Any] = field(default_factory=dict)
+    findings_by_path: dict[str, list[Finding]] = field(default_factory=dict)
+
+    def is_relevant(self, path: str) -> bool:
+        # A field inside an irrelevant row-level field is irrelevant too (none nest today).
+        return self.relevant.get(path, True)
+
+    def findings_at(self, path: str) -> list[Finding]:
+        return self.findings_by_path.get(path, [])
+
+    def worst_severity(self, path: str) -> str | None:
+        open_findings = [f for f in self.findings_at(path) if not (f.severity == "warning" and f.acknowledged)]
+        for severity in ("error", "warning", "info"):
+            if any(f.severity == severity for f in open_findings):
+                return severity
+        return None
+
+    @property
+    def progress(self) -> float:
+        return 1.0 if self.required_total == 0 else self.required_filled / self.required_total
+
+
+def compute_state(ev: Evaluation) -> FormState:
+    spec = ev.spec
+    form = bound(spec)
+    state = FormState()
+    assert ev.env is not None
+    for bf in form.fields.values():
+        f = bf.spec
+        if f.type in ("group", "note"):
+            continue
+        for rows, idx in iter_rows(ev.values, bf.scope_fields):
+            ctx = Ctx(rows, ev.env, bf.scope_fields)
+            path = instance_path(bf.scope_fields, idx, f.name)
+            relevant = is_relevant(bf, ctx)
+            if bf.relevant is not None:
+                state.relevant[path] = relevant
+            if not relevant or f.calculation or f.type == "repeat":
+                continue
+            required = f.required if isinstance(f.required, bool) else (
+                bf.required(ctx) is True if bf.required else False)
+            if required:
+                state.required_total += 1
+                raw = instance_paths.get(ev.document.values, path)
+                if raw not in (None, "", []):
+                    state.required_filled += 1
+    state.rounded = rounded_values(spec, ev.values)
+    for finding in ev.findings:
+        state.findings_by_path.setdefault(finding.path, []).append(finding)
+    return state
+
+
+def display_value(spec: FormSpec, f: FieldSpec, value: Any) -> str:
+    """A typed or calculated value as the form shows it (choices by label, 是/否, decimals)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format_decimal(value, f.decimals)
+    if f.type == "select_one":
+        for choice in spec.choice_list(f):
+            if choice.value == value:
+                return choice.text
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def section_index_of(spec: FormSpec, path: str) -> int | None:
+    """The step holding the top-level field a path starts with."""
+    parts = instance_paths.parse(path)
+    if not parts:
+        return None
+    top = parts[0]
+    for i, section in enumerate(spec.sections):
+        if any(f.name == top for f in _flatten(section.fields)):
+            return i
+    return None
+
+
+def _flatten(fields: list[FieldSpec]) -> list[FieldSpec]:
+    out: list[FieldSpec] = []
+    for f in fields:
+        if f.type == "group":
+            out.extend(_flatten(f.fields))
+        else:
+            out.append(f)
+    return out
+
+
+def field_for_path(spec: FormSpec, path: str) -> FieldSpec | None:
+    return spec.find_field(instance_paths.schema_path(path))
+
+
+def location_label(spec: FormSpec, values: dict[str, Any], path: str) -> str:
+    """Human place of an instance path: 机组「1号机组」› 燃料「烟煤」› 燃料消耗量."""
+    parts = instance_paths.parse(path)
+    labels: list[str] = []
+    fields = spec.top_fields()
+    node: Any = values
+    i = 0
+    while i < len(parts):
+        name = parts[i]
+        f = next((x for x in fields if x.name == name), None)
+        if f is None:
+            labels.append(str(name))
+            break
+        if f.type == "repeat" and i + 1 < len(parts) and isinstance(parts[i + 1], int):
+            index = int(parts[i + 1])
+            rows = node.get(f.name) if isinstance(node, dict) else None
+            row = rows[index] if isinstance(rows, list) and index < len(rows) and isinstance(rows[index], dict) else {}
+            key = row.get(f.label_field or f.key or "") if (f.label_field or f.key) else None
+            labels.append(f"{f.label}「{key}」" if key not in (None, "") else f"{f.label}第 {index + 1} 行")
+            node, fields = row, f.data_fields()
+            i += 2
+            continue
+        labels.append(f.label)
+        break
+    return " › ".join(labels)
