@@ -577,7 +577,7 @@ def _known_errors() -> tuple[type[BaseException], ...]:
         errors.append(WorkspaceError)
     except ImportError:
         pass
-    for mod, name in (("io.package", "PackageError"), ("security.keys", "KeyringUnavailable"),
+    for mod, name in (("io.package", "PackageError"), ("security.keys", "SigningKeyError"),
                       ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure")):
         try:
             module = __import__(f"{__package__}.{mod}", fromlist=[name])

@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 from ..core.binding import instance_path
 from ..core.spec import NUMERIC_TYPES, FieldSpec
 from .pdf_context import RenderContext, Rows, chinese_ordinal, row_label, row_name
-from .pdf_styles import BLANK, CALC_FILL, FRAME_WIDTH, GROUP_FILL, NOT_APPLICABLE, grid_style
+from .pdf_styles import BLANK, CALC_FILL, FRAME_WIDTH, GROUP_FILL, NOT_APPLICABLE, grid_style, make_table
 
 Layout = Literal["blocks", "table", "transposed"]
 LAYOUTS: tuple[Layout, ...] = ("blocks", "table", "transposed")
@@ -179,10 +179,8 @@ def _scalar_table(ctx: RenderContext, rows: list[tuple[Any, ...]], level: Level)
         data.append([ctx.para(number, s.cell_center), ctx.para(indent + f.label, s.cell), cell,
                      ctx.para(f.unit or "", s.cell_center)])
     label_col = FRAME_WIDTH - _NUMBER_COL - _VALUE_COL - _UNIT_COL
-    table = Table(data, colWidths=[_NUMBER_COL, label_col, _VALUE_COL, _UNIT_COL], repeatRows=1, splitInRow=1,
-                  hAlign="LEFT")
-    table.setStyle(commands)
-    return table
+    return make_table(s.font, data, commands, colWidths=[_NUMBER_COL, label_col, _VALUE_COL, _UNIT_COL],
+                      repeatRows=1, splitInRow=1, hAlign="LEFT")
 
 
 def _long_text(ctx: RenderContext, f: FieldSpec, level: Level, number: str) -> list[Flowable]:
@@ -301,9 +299,7 @@ def _columns_table(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpe
     weights = [_weight(c) for c in columns]
     free = FRAME_WIDTH - _NUMBER_COL
     widths = [_NUMBER_COL] + [free * w / sum(weights) for w in weights]
-    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
-    table.setStyle(commands)
-    return table
+    return make_table(s.font, data, commands, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
 
 
 def _transposed_tables(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]) -> list[Flowable]:
@@ -359,7 +355,5 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
     walk(repeat.fields, 0)
     value_col = min(34 * mm, (FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - 42 * mm) / len(levels))
     label_col = FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - value_col * len(levels)
-    table = Table(data, colWidths=[_NUMBER_COL, label_col, _UNIT_COL] + [value_col] * len(levels),
-                  repeatRows=1, splitInRow=1, hAlign="LEFT")
-    table.setStyle(commands)
-    return table
+    return make_table(s.font, data, commands, colWidths=[_NUMBER_COL, label_col, _UNIT_COL] + [value_col] * len(levels),
+                      repeatRows=1, splitInRow=1, hAlign="LEFT")

@@ -74,6 +74,9 @@ def canvas_maker(furniture: PageFurniture) -> Callable[..., Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # Without this every page's preamble selects Helvetica, a font that is referenced
+            # but not embedded, which an archival PDF must not contain.
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or furniture.font
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable
 
 from .pdf_context import RenderContext
-from .pdf_styles import FRAME_WIDTH, GROUP_FILL, INK, grid_style
+from .pdf_styles import FRAME_WIDTH, GROUP_FILL, INK, grid_style, make_table
 
 _HEX = "0123456789abcdefABCDEF"
 
@@ -84,13 +84,12 @@ def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[F
                      else ctx.para("SHA-256：（未记录）", s.cell_small))
         data.append(["", hash_cell, "", ""])
         commands += [("SPAN", (0, r), (0, r + 1)), ("SPAN", (1, r + 1), (3, r + 1)),
-                     ("BACKGROUND", (1, r + 1), (3, r + 1), GROUP_FILL)]
+                     ("BACKGROUND", (1, r + 1), (3, r + 1), GROUP_FILL),
+                     ("NOSPLIT", (0, r), (-1, r + 1))]
     widths = [10 * mm, 58 * mm, None, 24 * mm]
     fixed = sum(w for w in widths if w is not None)
     widths[2] = FRAME_WIDTH - fixed
-    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=0, hAlign="LEFT")
-    table.setStyle(commands)
-    out.append(table)
+    out.append(make_table(s.font, data, commands, colWidths=widths, repeatRows=1, hAlign="LEFT"))
     return out
 
 

@@ -14,11 +14,11 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
-from ..core.calc import Explanation, ExplainInput
+from ..core.calc import ExplainInput, Explanation
 from ..core.numbers import format_decimal
 from ..core.spec import FieldSpec
 from .pdf_context import RenderContext, certainty_text, cite_with_label
-from .pdf_styles import BLANK, GROUP_FILL, grid_style
+from .pdf_styles import BLANK, GROUP_FILL, grid_style, make_table
 
 _INDEX = re.compile(r"\[\d+\]")
 _LABEL_COL = 22 * mm
@@ -76,10 +76,9 @@ def _block(ctx: RenderContext, number: int, ex: Explanation) -> Table:
     data: list[list[Any]] = [[heading, ""]]
     for label, cells in rows:
         data.append([ctx.para(label, s.cell_center), cells])
-    table = Table(data, colWidths=[_LABEL_COL, None], hAlign="LEFT", splitInRow=1)
-    table.setStyle([*grid_style(header_rows=0), ("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (-1, 0), GROUP_FILL),
-                    ("BACKGROUND", (0, 1), (0, -1), GROUP_FILL), ("VALIGN", (0, 0), (-1, -1), "TOP")])
-    return table
+    commands = [*grid_style(header_rows=0), ("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (-1, 0), GROUP_FILL),
+                ("BACKGROUND", (0, 1), (0, -1), GROUP_FILL), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    return make_table(s.font, data, commands, colWidths=[_LABEL_COL, None], hAlign="LEFT", splitInRow=1)
 
 
 def _input_line(ctx: RenderContext, ex: Explanation, item: ExplainInput) -> str:

@@ -11,7 +11,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from ..core.findings import SEVERITY_LABELS, Finding, summarize
 from .pdf_context import RenderContext
-from .pdf_styles import ERROR_INK, FRAME_WIDTH, MUTED, WARNING_INK, grid_style
+from .pdf_styles import ERROR_INK, FRAME_WIDTH, MUTED, WARNING_INK, grid_style, make_table
 
 _INK = {"error": ERROR_INK, "warning": WARNING_INK, "info": MUTED}
 
@@ -25,11 +25,9 @@ def findings_story(ctx: RenderContext) -> tuple[list[Flowable], int]:
     out: list[Flowable] = [ctx.chapter("校验结果")]
     heads = ["错误", "警告（未说明理由）", "警告（已说明理由）", "提示"]
     values = [counts["error"], counts["warning"], counts["warning_acknowledged"], counts["info"]]
-    summary = Table([[ctx.para(h, s.cell_head, strong=True) for h in heads],
-                     [ctx.para(f"{v} 项", s.cell_center) for v in values]],
-                    colWidths=[FRAME_WIDTH / 4] * 4, hAlign="LEFT")
-    summary.setStyle(grid_style())
-    out.append(summary)
+    out.append(make_table(s.font, [[ctx.para(h, s.cell_head, strong=True) for h in heads],
+                                   [ctx.para(f"{v} 项", s.cell_center) for v in values]],
+                          grid_style(), colWidths=[FRAME_WIDTH / 4] * 4, hAlign="LEFT"))
     out.append(Spacer(1, 2 * mm))
     if counts["error"]:
         verdict = f"存在 {counts['error']} 项错误，须改正后才能生成正式提交包；本文件只能作为草稿核对使用。"
@@ -113,6 +111,5 @@ def _table(ctx: RenderContext, findings: list[Finding], heads: tuple[str, ...], 
     else:
         fixed = [w * mm for w in _WIDTHS[len(heads)]]
         widths = [*fixed, FRAME_WIDTH - sum(fixed)]
-    table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
-    table.setStyle([*grid_style(), ("VALIGN", (0, 1), (-1, -1), "TOP")])
-    return table
+    return make_table(s.font, data, [*grid_style(), ("VALIGN", (0, 1), (-1, -1), "TOP")],
+                      colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")

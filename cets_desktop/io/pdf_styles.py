@@ -16,7 +16,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 
 PAGE_SIZE = A4
 # GB/T 9704 (公文格式) puts the binding edge (订口) at 28 mm and the type area 156 mm wide; the top
@@ -118,3 +118,11 @@ def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
     if header_rows:
         commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_FILL))
     return commands
+
+
+def make_table(font: str, data: list[list[Any]], commands: list[tuple[Any, ...]], **kwargs: Any) -> Table:
+    """A Table whose every cell uses ``font``: reportlab selects the cell font even for empty or
+    flowable cells, and its default (Helvetica) would add a non-embedded font to the PDF."""
+    table = Table(data, **kwargs)
+    table.setStyle([("FONT", (0, 0), (-1, -1), font), *commands])
+    return table

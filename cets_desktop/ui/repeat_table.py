@@ -1,0 +1,356 @@
+"""A repeat (fuels, auxiliary parameters …) as a spreadsheet-like table.
+
+Rows can be added, removed and moved; Ctrl+V pastes a range copied from Excel starting at the
+current cell (creating rows as needed, one undo step); Delete clears the selected cells.
+Calculated columns are tinted and read-only; a cell that does not apply to its row is grey.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.spec import FieldSpec
+from . import instance_paths
+from .clipboard_paste import PasteResult, apply_paste, parse_clipboard
+from .field_editors import BLANK_CHOICE, LenientNumberValidator
+from .repeat_model import RepeatTableModel
+from .session import FilingSession
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Cell editors by field type: choices as a drop-down, numbers with the lenient validator."""
+
+    def __init__(self, model: RepeatTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+
+    def _field(self, index: Index) -> FieldSpec:
+        return self.model.columns[index.column()]
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:  # noqa: N802
+        f = self._field(index)
+        if f.type in ("select_one", "boolean"):
+            combo = QComboBox(parent)
+            combo.addItem(BLANK_CHOICE, None)
+            if f.type == "boolean":
+                combo.addItem("是", True)
+                combo.addItem("否", False)
+            else:
+                for choice in self.model.session.spec.choice_list(f):
+                    combo.addItem(choice.text, choice.value)
+            # A choice takes effect at once (it may show or hide other columns).
+            combo.activated.connect(lambda _i, c=combo: (self.commitData.emit(c), self.closeEditor.emit(c)))
+            return combo
+        edit = QLineEdit(parent)
+        if f.type in ("decimal", "integer"):
+            edit.setValidator(LenientNumberValidator(f.decimals, f.type == "integer", edit))
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        elif f.type == "date":
+            edit.setPlaceholderText("2026-10-31")
+        return edit
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            for i in range(editor.count()):
+                if editor.itemData(i) == value or (value not in (None, "") and editor.itemText(i) == value):
+                    editor.setCurrentIndex(i)
+                    return
+            if value not in (None, ""):
+                editor.addItem(f"{value}（不在可选项中）", value)
+                editor.setCurrentIndex(editor.count() - 1)
+            return
+        if isinstance(editor, QLineEdit):
+            editor.setText("" if value is None else str(value))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:  # noqa: N802
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+class SpreadsheetView(QTableView):
+    """Excel habits: Ctrl+V pastes a range, Delete clears, typing starts editing."""
+
+    pasteRequested = Signal()
+    clearRequested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.pasteRequested.emit()
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
+            self.clearRequested.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class RepeatTableEditor(QWidget):
+    currentPathChanged = Signal(str)
+    explainRequested = Signal(str)
+
+    def __init__(self, session: FilingSession, repeat: FieldSpec, base: str, parent: QWidget | None = None,
+                 columns: list[FieldSpec] | None = None, compact: bool = False) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.repeat = repeat
+        self.base = base
+        self.paste_result: PasteResult | None = None
+        self.model = RepeatTableModel(session, repeat, instance_paths.child(base, repeat.name), columns)
+        self.compact = compact
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        bar = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setProperty("role", "subtitle")
+        bar.addWidget(self.title)
+        bar.addStretch(1)
+        self.add_button = self._button("添加行", "在末尾添加一行（Ctrl+Enter 在当前行后插入）", self.add_row)
+        self.remove_button = self._button("删除行", "删除选中的行", self.remove_selected_rows)
+        self.up_button = self._button("上移", "把当前行上移一行", lambda: self.move_current(-1))
+        self.down_button = self._button("下移", "把当前行下移一行", lambda: self.move_current(1))
+        self.paste_button = self._button("从 Excel 粘贴", "把从 Excel 复制的区域从当前单元格起粘贴（Ctrl+V），不足的行自动添加",
+                                         self.paste_from_clipboard)
+        self.explain_button = QToolButton()
+        self.explain_button.setText("说明")
+        self.explain_button.setProperty("explain", True)
+        self.explain_button.setToolTip("显示当前计算值的公式、输入、参考值及其来源")
+        self.explain_button.clicked.connect(self._explain_current)
+        for w in (self.add_button, self.remove_button, self.up_button, self.down_button, self.paste_button,
+                  self.explain_button):
+            bar.addWidget(w)
+        if compact:
+            self.paste_button.hide()
+        layout.addLayout(bar)
+
+        self.view = SpreadsheetView(self)
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(CellDelegate(self.model, self.view))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setAlternatingRowColors(False)
+        self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setWordWrap(False)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, as in the rest of the form
+        header = self.view.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(60)
+        header.setFixedHeight(46)
+        self.view.verticalHeader().setDefaultSectionSize(28)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.view.pasteRequested.connect(self.paste_from_clipboard)
+        self.view.clearRequested.connect(self.clear_selected_cells)
+        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.view.doubleClicked.connect(self._on_double_click)
+        layout.addWidget(self.view)
+
+        self.problems = QLabel()
+        self.problems.setProperty("role", "banner-warning")
+        self.problems.setWordWrap(True)
+        self.problems.hide()
+        layout.addWidget(self.problems)
+
+        self.model.modelReset.connect(self._after_reset)
+        session.evaluated.connect(self._update_columns)
+        self._size_columns()
+        self._after_reset()
+
+    # ------------------------------------------------------------------ construction helpers
+
+    def _button(self, text: str, tip: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def _size_columns(self) -> None:
+        metrics = self.view.fontMetrics()
+        for i, f in enumerate(self.model.columns):
+            label_width = max(metrics.horizontalAdvance(part) for part in f"{f.label}*\n({f.unit or ''})".split("\n"))
+            base = 150 if f.type in ("select_one", "text", "long_text") else 110
+            self.view.setColumnWidth(i, max(base, min(label_width + 24, 260)))
+
+    @property
+    def repeat_path(self) -> str:
+        return self.model.repeat_path
+
+    def set_base(self, base: str) -> None:
+        self.base = base
+        self.model.set_repeat_path(instance_paths.child(base, self.repeat.name))
+
+    def _after_reset(self) -> None:
+        rows = self.model.rowCount()
+        limit = f"，最多 {self.repeat.max_rows} 行" if self.repeat.max_rows else ""
+        need = f"，至少 {self.repeat.min_rows} 行" if self.repeat.min_rows else ""
+        self.title.setText(f"共 {rows} 行{need}{limit}")
+        self.add_button.setEnabled(self.repeat.max_rows is None or rows < self.repeat.max_rows)
+        header_height = self.view.horizontalHeader().height()
+        visible_rows = max(3, min(rows + 1, 5 if self.compact else 10))
+        scrollbar = self.view.horizontalScrollBar().sizeHint().height()
+        self.view.setFixedHeight(header_height + visible_rows * 28 + scrollbar + 4)
+        self._update_columns()
+        self._update_buttons()
+
+    def _update_columns(self) -> None:
+        # A column that applies to no row (e.g. stock figures when no fuel uses the stock ledger)
+        # is hidden; it comes back as soon as one row needs it.
+        for i in range(self.model.columnCount()):
+            self.view.setColumnHidden(i, not self.model.column_relevant_anywhere(i))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        index = self.view.currentIndex()
+        has_row = index.isValid()
+        self.remove_button.setEnabled(has_row)
+        self.up_button.setEnabled(has_row and index.row() > 0)
+        self.down_button.setEnabled(has_row and index.row() < self.model.rowCount() - 1)
+        self.explain_button.setEnabled(has_row and bool(self.model.columns[index.column()].calculation))
+
+    # ------------------------------------------------------------------ row operations
+
+    def current_row(self) -> int:
+        index = self.view.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def add_row(self) -> None:
+        row = self.session.insert_row(self.repeat_path)
+        self.select_cell(row, self._first_editable_column())
+
+    def remove_selected_rows(self) -> None:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()} or
+                      ({self.current_row()} if self.current_row() >= 0 else set()))
+        if not rows:
+            return
+        self.session.remove_rows(self.repeat_path, rows)
+        remaining = self.model.rowCount()
+        if remaining:
+            self.select_cell(min(rows[0], remaining - 1), max(self.view.currentIndex().column(), 0))
+
+    def move_current(self, delta: int) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        target = self.session.move_row(self.repeat_path, index.row(), delta)
+        self.select_cell(target, index.column())
+
+    def clear_selected_cells(self) -> None:
+        rows = [dict(r) if isinstance(r, dict) else {} for r in self.session.rows(self.repeat_path)]
+        changed = False
+        for index in self.view.selectionModel().selectedIndexes():
+            f = self.model.columns[index.column()]
+            if f.calculation or not (self.model.flags(index) & Qt.ItemFlag.ItemIsEditable):
+                continue
+            if rows[index.row()].pop(f.name, None) is not None:
+                changed = True
+        if changed:
+            self.session.replace_rows(self.repeat_path, rows, f"清除「{self.repeat.label}」单元格")
+
+    # ------------------------------------------------------------------ paste from Excel
+
+    def paste_from_clipboard(self) -> PasteResult | None:
+        return self.paste_text(QGuiApplication.clipboard().text())
+
+    def paste_text(self, text: str) -> PasteResult | None:
+        grid = parse_clipboard(text)
+        if not grid:
+            self._show_problems(["剪贴板中没有可粘贴的表格数据；请先在 Excel 中选中区域并复制"])
+            return None
+        editable = self.model.editable_columns()
+        index = self.view.currentIndex()
+        start_row = index.row() if index.isValid() else self.model.rowCount()
+        start_field = self.model.columns[index.column()] if index.isValid() else editable[0]
+        if start_field.calculation:
+            # From a calculated cell, start at the next column that takes input.
+            later = [f for f in self.model.columns[index.column():] if not f.calculation]
+            start_field = later[0] if later else editable[-1]
+        start_column = editable.index(start_field)
+        result = apply_paste(self.session.spec, self.session.rows(self.repeat_path), editable, start_row, start_column,
+                             grid, lambda: self.session._new_row(self.repeat_path), self.repeat.max_rows)
+        self.paste_result = result
+        self.session.replace_rows(self.repeat_path, result.rows,
+                                  f"粘贴到「{self.repeat.label}」（{result.cells} 个单元格）")
+        self._show_problems(result.problems)
+        self.select_cell(start_row, self.model.column_of(start_field.name))
+        return result
+
+    def _show_problems(self, problems: list[str]) -> None:
+        if not problems:
+            self.problems.hide()
+            return
+        shown = problems[:5]
+        more = f"<br/>……另有 {len(problems) - 5} 处问题，见校验结果面板" if len(problems) > 5 else ""
+        self.problems.setText("粘贴时发现以下问题（已按原样保留，请修改）：<br/>" + "<br/>".join(shown) + more)
+        self.problems.show()
+
+    # ------------------------------------------------------------------ navigation
+
+    def _first_editable_column(self) -> int:
+        for i, f in enumerate(self.model.columns):
+            if not f.calculation and not self.view.isColumnHidden(i):
+                return i
+        return 0
+
+    def select_cell(self, row: int, column: int) -> None:
+        if row < 0 or row >= self.model.rowCount():
+            return
+        index = self.model.index(row, max(column, 0))
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+
+    def focus(self, rest: list[Any]) -> bool:
+        """Focus ``[row, field]`` (or just ``[row]``) and flash it; True when found."""
+        if not rest or not isinstance(rest[0], int) or rest[0] >= self.model.rowCount():
+            self.view.setFocus()
+            return bool(rest == [])
+        row = rest[0]
+        column = self.model.column_of(str(rest[1])) if len(rest) > 1 else self._first_editable_column()
+        if column < 0:
+            column = self._first_editable_column()
+        if self.view.isColumnHidden(column):
+            self.view.setColumnHidden(column, False)
+        self.select_cell(row, column)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.model.flash(row, column)
+        return True
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_buttons()
+        if current.isValid():
+            self.currentPathChanged.emit(self.model.cell_path(current.row(), current.column()))
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        if index.isValid() and self.model.columns[index.column()].calculation:
+            self.explainRequested.emit(self.model.cell_path(index.row(), index.column()))
+
+    def _explain_current(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid() and self.model.columns[index.column()].calculation:
+            self.explainRequested.emit(self.model.cell_path(index.row(), index.column()))
