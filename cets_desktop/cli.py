@@ -401,6 +401,52 @@ def cmd_workspace(args: argparse.Namespace) -> int:
             pass
         print(f"工作区：{path}")
         return EXIT_OK
+    if args.action == "get":
+        if not args.target:
+            raise UsageError("用法：workspace get 填报编号 [-o 文件]（编号见 workspace list）")
+        with Workspace.open(path, create=False, read_only=True) as ws:
+            try:
+                filing_id = int(args.target)
+            except ValueError:
+                raise UsageError(f"填报编号应为数字（见 workspace list），现为「{args.target}」") from None
+            if ws.get_filing(filing_id) is None:
+                raise UsageError(f"工作区中没有编号为 {filing_id} 的填报")
+            from .core.document import parse_document, write_document
+
+            doc = parse_document(ws.current_document(filing_id), f"工作区填报 #{filing_id}")
+        if args.output:
+            write_document(doc, args.output)
+            print(f"已导出填报 #{filing_id} 到 {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(doc.to_json_text())
+        return EXIT_OK
+    if args.action == "put":
+        if not args.target:
+            raise UsageError("用法：workspace put 填报文件.json [--reason 原因]")
+        from .services import load_input
+
+        loaded = load_input(args.target, _registry())
+        doc = loaded.document
+        with Workspace.open(path, create=True) as ws:
+            ent = ws.get_enterprise(doc.enterprise.uscc) if doc.enterprise.uscc else None
+            if ent is None:
+                from .core.uscc import uscc_problem
+
+                problem = uscc_problem(doc.enterprise.uscc)
+                if problem or not doc.enterprise.name:
+                    raise UsageError(f"无法新建企业：{problem or '企业名称未填写'}")
+                ent = ws.add_enterprise(doc.enterprise.name, doc.enterprise.uscc,
+                                        industry_code=doc.enterprise.industry_code or "",
+                                        province=doc.enterprise.province or "", city=doc.enterprise.city or "")
+            filing = ws.find_filing(ent.id, doc.form, doc.period)
+            data = doc.to_json_dict()
+            if filing is None:
+                filing = ws.create_filing(ent.id, doc.form, doc.form_version, doc.period, data, reason=args.reason or "命令行导入")
+                number = filing.current_revision
+            else:
+                number = ws.save_filing(filing.id, data, reason=args.reason or "命令行导入")
+        print(f"已保存到工作区：填报 #{filing.id}，第 {number} 版")
+        return EXIT_OK
     with Workspace.open(path, create=False, read_only=True) as ws:
         data = []
         for ent in ws.list_enterprises():
@@ -547,8 +593,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_rules)
 
-    s = sub.add_parser("workspace", help="工作区：init / demo / list")
-    s.add_argument("action", choices=["init", "demo", "list"])
+    s = sub.add_parser("workspace", help="工作区：init / demo / list / get 编号 / put 文件")
+    s.add_argument("action", choices=["init", "demo", "list", "get", "put"])
+    s.add_argument("target", nargs="?", help="get：填报编号；put：填报文件")
+    s.add_argument("-o", "--output")
+    s.add_argument("--reason", help="保存原因（记入审计日志）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_workspace)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
@@ -27,6 +28,8 @@ LAYOUTS: tuple[Layout, ...] = ("blocks", "table", "transposed")
 MAX_TABLE_COLUMNS = 7
 TRANSPOSED_ROWS_PER_TABLE = 3
 NO_ROWS = "（未填写）"
+# A long_text answer this short (or blank) reads better as a table row than as a paragraph.
+SHORT_TEXT = 60
 
 _NUMBER_COL = 11 * mm
 _UNIT_COL = 27 * mm
@@ -55,11 +58,11 @@ class Level:
 def body_story(ctx: RenderContext) -> list[Flowable]:
     s = ctx.styles
     out: list[Flowable] = [ctx.para(
-        "说明：带底纹的数值由本软件按定义文件中的公式计算，按模板规定的小数位四舍五入（计算过程见“计算过程”部分）；"
+        "说明：带底纹的数值由本软件按定义文件中的公式计算，并按模板规定的小数位四舍五入，计算过程见“计算过程”部分。"
         f"“{BLANK}”表示未填写，“{NOT_APPLICABLE}”表示该项对该行不适用。", s.note)]
     top = Level((ctx.evaluation.values,))
     for section in ctx.spec.sections:
-        out.append(ctx.chapter(section.label))
+        out.extend(ctx.chapter(section.label))
         out.extend(render_fields(ctx, section.fields, top))
     return out
 
@@ -90,15 +93,15 @@ def render_fields(ctx: RenderContext, fields: list[FieldSpec], level: Level) -> 
             if f.type == "group":
                 run.rows.append(("group", f, depth, numbering.group(f)))
                 walk(f.fields, depth + 1)
+            elif not ctx.relevant(f, level.rows, level.scope):
+                continue
             elif f.type == "note":
                 run.flush(ctx, out, level)
                 out.append(ctx.para(f.label, ctx.styles.note))
             elif f.type == "repeat":
                 run.flush(ctx, out, level)
                 out.extend(render_repeat(ctx, f, level, numbering.field(f)))
-            elif not ctx.relevant(f, level.rows, level.scope):
-                continue
-            elif f.type == "long_text":
+            elif f.type == "long_text" and not _fits_in_row(level.row.get(f.name)):
                 run.flush(ctx, out, level)
                 out.extend(_long_text(ctx, f, level, numbering.field(f)))
             else:
@@ -107,6 +110,11 @@ def render_fields(ctx: RenderContext, fields: list[FieldSpec], level: Level) -> 
     walk(fields, 0)
     run.flush(ctx, out, level)
     return out
+
+
+def _fits_in_row(value: Any) -> bool:
+    text = str(value or "").strip()
+    return len(text) <= SHORT_TEXT and "\n" not in text
 
 
 class _Numbering:
@@ -168,7 +176,7 @@ def _scalar_table(ctx: RenderContext, rows: list[tuple[Any, ...]], level: Level)
             continue
         value = level.row.get(f.name)
         text = ctx.display(f, value)
-        style = s.cell_num if f.type in NUMERIC_TYPES and text != BLANK else s.cell
+        style = _value_style(ctx, f, text)
         if f.is_calculated:
             path = level.path(f.name)
             ctx.shown_calcs.append(path)
@@ -183,10 +191,18 @@ def _scalar_table(ctx: RenderContext, rows: list[tuple[Any, ...]], level: Level)
                       repeatRows=1, splitInRow=1, hAlign="LEFT")
 
 
+def _value_style(ctx: RenderContext, f: FieldSpec, text: str) -> ParagraphStyle:
+    """Numbers right-aligned so their digits line up; a blank dash centred like "／"."""
+    s = ctx.styles
+    if text == BLANK:
+        return s.cell_center
+    return s.cell_num if f.type in NUMERIC_TYPES else s.cell
+
+
 def _long_text(ctx: RenderContext, f: FieldSpec, level: Level, number: str) -> list[Flowable]:
     s = ctx.styles
     title = f"{number} {f.label}" if number else f.label
-    out: list[Flowable] = [ctx.para(title, s.h3, strong=True)]
+    out: list[Flowable] = ctx.heading(title, 3)
     text = str(level.row.get(f.name) or "").strip()
     if not text:
         out.append(ctx.para(BLANK, s.body))
@@ -203,9 +219,10 @@ def choose_layout(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec
     """blocks: a titled block per row (rows that hold other repeats, or wide top-level rows);
     table: one row per record; transposed: fields down, records across (wide nested repeats)."""
     has_repeats = any(c.type == "repeat" for c in repeat.data_fields())
-    override = ctx.spec.pdf.get("layout", {}).get(repeat.path.replace("[]", "")) if isinstance(
-        ctx.spec.pdf.get("layout"), dict) else None
-    if override in LAYOUTS and not (has_repeats and override != "blocks"):
+    overrides = ctx.spec.pdf.get("layout")
+    override = overrides.get(repeat.path.replace("[]", "")) if isinstance(overrides, dict) else None
+    # Only blocks can hold a nested repeat; any other override for such a repeat is ignored.
+    if override in LAYOUTS and (override == "blocks" or not has_repeats):
         return override  # type: ignore[no-any-return]
     if has_repeats:
         return "blocks"
@@ -225,7 +242,7 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
     title = f"{number} {repeat.label}" if number else repeat.label
     out: list[Flowable] = []
     if layout != "blocks" or not items:
-        out.append(ctx.para(title, s.h3 if nested else s.h2, strong=True))
+        out.extend(ctx.heading(title, 3 if nested else 2))
     if not items:
         out.append(ctx.para(NO_ROWS, s.note))
         return out
@@ -238,7 +255,7 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
         for n, lv in enumerate(levels, start=1):
             label = row_label(repeat, lv.row, lv.idx[-1])
             heading = f"（{chinese_ordinal(n)}）{label}" if not nested else f"{n}. {label}"
-            out.append(ctx.para(heading, s.h3 if nested else s.h2, strong=True))
+            out.extend(ctx.heading(heading, 3 if nested else 2))
             out.extend(render_fields(ctx, repeat.fields, lv))
     return out
 
@@ -260,8 +277,8 @@ def _weight(f: FieldSpec) -> float:
         return 2.6
     if f.type == "text":
         return 1.6
-    if f.type in ("select_one", "select_multiple"):
-        return 1.3
+    if f.type in ("select_one", "select_multiple", "date"):
+        return 1.4
     if f.type == "boolean":
         return 0.8
     return 1.1
@@ -273,7 +290,7 @@ def _cell(ctx: RenderContext, f: FieldSpec, lv: Level, applies: bool) -> tuple[P
     if not applies:
         return ctx.para(NOT_APPLICABLE, s.cell_center), False
     text = ctx.display(f, lv.row.get(f.name))
-    style = s.cell_num if f.type in NUMERIC_TYPES and text != BLANK else s.cell
+    style = _value_style(ctx, f, text)
     if f.is_calculated:
         path = lv.path(f.name)
         ctx.shown_calcs.append(path)
@@ -330,7 +347,8 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
                 if pending_groups and pending_groups[-1][0] is f:
                     pending_groups.pop()
                 continue
-            if not f.is_scalar:
+            # The row's name is already the column header.
+            if not f.is_scalar or f.name == (repeat.label_field or repeat.key):
                 continue
             applies = [ctx.relevant(f, lv.rows, lv.scope) for lv in levels]
             if not any(applies):
@@ -353,7 +371,9 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
             data.append(row)
 
     walk(repeat.fields, 0)
-    value_col = min(34 * mm, (FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - 42 * mm) / len(levels))
-    label_col = FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - value_col * len(levels)
+    # One or two records get a roomy label column; three give the labels a little less so each
+    # value column keeps ~27 mm (a choice label such as 生产系统计量（入炉煤皮带秤/给煤机） wraps once).
+    label_col = (48 if len(levels) <= 2 else 40) * mm
+    value_col = (FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - label_col) / len(levels)
     return make_table(s.font, data, commands, colWidths=[_NUMBER_COL, label_col, _UNIT_COL] + [value_col] * len(levels),
                       repeatRows=1, splitInRow=1, hAlign="LEFT")

@@ -16,9 +16,10 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
-from ..core.binding import Ctx, Env, bound
+from ..core.binding import Ctx, Env, Rows, bound
 from ..core.calc import is_relevant
 from ..core.numbers import decimal_places, format_decimal
 from ..core.reference import default_references
@@ -26,12 +27,12 @@ from ..core.rules import Evaluation
 from ..core.spec import CERTAINTY_LABELS, NUMERIC_TYPES, FieldSpec, FormSpec
 from .pdf_styles import BLANK, StrongParagraph, Styles
 
-Rows = tuple[dict[str, Any], ...]
 _SEGMENT = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]$")
 _TRAILING_TAG = re.compile(r"\[([VRTGPM])\]\s*$")
-# Inputs that are themselves calculated are shown with enough digits to redo the arithmetic by
-# hand; the chain keeps full precision, so rounding them to their report decimals would not.
+# Formula inputs are shown with enough digits to redo the arithmetic by hand: the chain keeps
+# full precision, so an input rounded to its report decimals would not reproduce the result.
 INPUT_MAX_PLACES = 6
+_HEADING_ROOM = {1: 45 * mm, 2: 38 * mm, 3: 30 * mm}
 
 
 @dataclass
@@ -47,10 +48,17 @@ class RenderContext:
     """Instance path of an explained value → its anchor name, for links from the body."""
     chapters: int = 0
 
-    def chapter(self, label: str) -> Paragraph:
+    def chapter(self, label: str) -> list[Flowable]:
         """The next top-level heading: 一、填报信息, 二、…; the report's parts share one count."""
         self.chapters += 1
-        return self.para(f"{chinese_ordinal(self.chapters)}、{label}", self.styles.h1, strong=True)
+        return self.heading(f"{chinese_ordinal(self.chapters)}、{label}", 1)
+
+    def heading(self, text: str, level: int) -> list[Flowable]:
+        """A heading that never ends a page: it starts a new page unless there is room for it
+        and the first lines of what follows. (keepWithNext would instead carry a whole table
+        over, leaving half a page blank.)"""
+        style = {1: self.styles.h1, 2: self.styles.h2}.get(level, self.styles.h3)
+        return [CondPageBreak(_HEADING_ROOM.get(level, _HEADING_ROOM[3])), self.para(text, style, strong=True)]
 
     @classmethod
     def create(cls, spec: FormSpec, evaluation: Evaluation, styles: Styles) -> RenderContext:
@@ -121,16 +129,14 @@ class RenderContext:
         return str(value)
 
     def display_input(self, f: FieldSpec | None, value: Any) -> str:
-        """An input of a formula: as reported for typed values, with more digits when the input
-        is itself calculated (see INPUT_MAX_PLACES)."""
+        """An input of a formula, with the digits the calculation used (up to INPUT_MAX_PLACES)."""
         if isinstance(value, list | tuple):
             parts = [self.display_input(f, v) for v in value]
             return "、".join(parts) if parts else BLANK
         if isinstance(value, Decimal):
-            places = decimal_places(value)
-            if f is not None and f.decimals is not None and not f.is_calculated:
-                return format_decimal(value, f.decimals)
-            shown = min(places, INPUT_MAX_PLACES)
+            # As entered (a typed value with more places than the template keeps is shown so;
+            # GEN-005 already told the user), at least to the template's decimals.
+            shown = min(decimal_places(value), INPUT_MAX_PLACES)
             if f is not None and f.decimals is not None:
                 shown = max(shown, f.decimals)
             return format_decimal(value, shown)
@@ -183,6 +189,13 @@ def row_name(repeat: FieldSpec, row: dict[str, Any], index: int) -> str:
     """The short name of a row for a column header: 1号机组, or 第 2 行."""
     name = row.get(repeat.label_field or repeat.key or "")
     return str(name) if name not in (None, "") else f"第 {index + 1} 行"
+
+
+def with_unit(value: str, unit: str | None) -> str:
+    """"469,997.90 tCO2", "99.0%" (no space before a per-cent sign); a blank stays a bare dash."""
+    if not unit or value == BLANK:
+        return value
+    return f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}"
 
 
 def format_date(value: Any) -> str:

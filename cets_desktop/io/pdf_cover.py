@@ -59,7 +59,7 @@ def cover_story(ctx: RenderContext, *, draft: bool, generated_at: dt.datetime) -
     data = [[ctx.para(k, s.cover_label), ctx.para(v, s.cover_value)] for k, v in rows]
     table = make_table(s.font, data, [
         ("LINEBELOW", (1, 0), (1, -1), 0.5, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ], colWidths=[36 * mm, FRAME_WIDTH - 56 * mm], hAlign="CENTER")

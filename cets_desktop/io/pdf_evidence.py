@@ -10,10 +10,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from .pdf_canvas import actual_text
 from .pdf_context import RenderContext
 from .pdf_styles import FRAME_WIDTH, GROUP_FILL, INK, grid_style, make_table
 
-_HEX = "0123456789abcdefABCDEF"
+_HEX = "0123456789abcdef:"
 
 
 class FixedPitchText(Flowable):
@@ -21,7 +22,7 @@ class FixedPitchText(Flowable):
 
     Hashes must be easy to compare character by character, but the only embeddable font is
     proportional and a base-14 Courier would not be embedded, so each character is centred in a
-    cell as wide as the widest hex digit.
+    cell as wide as the widest lower-case hex digit (callers lower-case their hashes).
     """
 
     def __init__(self, text: str, font: str, size: float = 8.0, group: int = 8, prefix: str = "") -> None:
@@ -32,7 +33,7 @@ class FixedPitchText(Flowable):
         self.font = font
         self.size = size
         self.group = group
-        self.pitch = max(stringWidth(c, font, size) for c in _HEX) * 1.08
+        self.pitch = max(stringWidth(c, font, size) for c in _HEX) * 1.04
         self.gap = self.pitch * 0.8
         self.leading = size * 1.35
         self._lines: list[str] = [text]
@@ -54,14 +55,18 @@ class FixedPitchText(Flowable):
             y = self.height - (n + 1) * self.leading + (self.leading - self.size) / 2 + self.size * 0.12
             if n == 0 and self.prefix:
                 canv.drawString(0, y, self.prefix)
+            # Centring each glyph leaves gaps that text extraction reads as spaces; ActualText
+            # makes copy-paste and pdftotext give the hash as one unbroken string.
+            canv.addLiteral(actual_text(line))
             for i, ch in enumerate(line):
                 x = self.indent + i * self.pitch + (i // self.group) * self.gap + self.pitch / 2
                 canv.drawCentredString(x, y, ch)
+            canv.addLiteral("EMC")
 
 
 def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[Flowable]:
     s = ctx.styles
-    out: list[Flowable] = [ctx.chapter("支撑材料清单")]
+    out: list[Flowable] = ctx.chapter("支撑材料清单")
     if not evidence:
         out.append(ctx.para("本次填报未附支撑材料。", s.body))
         return out

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from ..core.calc import ExplainInput, Explanation
 from ..core.numbers import format_decimal
 from ..core.spec import FieldSpec
-from .pdf_context import RenderContext, certainty_text, cite_with_label
+from .pdf_context import RenderContext, certainty_text, cite_with_label, with_unit
 from .pdf_styles import BLANK, GROUP_FILL, grid_style, make_table
 
 _INDEX = re.compile(r"\[\d+\]")
@@ -26,46 +26,49 @@ _LABEL_COL = 22 * mm
 
 def explain_story(ctx: RenderContext, explanations: dict[str, Explanation]) -> list[Flowable]:
     s = ctx.styles
-    out: list[Flowable] = [ctx.chapter("计算过程")]
-    shown = [p for p in dict.fromkeys(ctx.shown_calcs) if p in explanations]
+    out: list[Flowable] = ctx.chapter("计算过程")
+    shown = _grouped([p for p in dict.fromkeys(ctx.shown_calcs) if p in explanations])
     if not shown:
         out.append(ctx.para("本表没有计算值。", s.body))
         return out
     out.append(ctx.para(
         "以下逐项列出计算值的公式、输入数据、所用参考值（缺省值、排放因子）及其来源和把握程度。"
         "计算链中保留全部有效数字，只在报告值处按模板规定的小数位四舍五入一次。", s.note))
-    current_group: str | None = None
-    for number, path in enumerate(shown, start=1):
-        group = path.rsplit(".", 1)[0] if "." in path else ""
-        if group != current_group:
-            current_group = group
-            out.append(ctx.para(ctx.location_text(group) if group else "全表", s.h2, strong=True))
-        out.append(KeepTogether([_block(ctx, number, explanations[path]), Spacer(1, 2.5 * mm)]))
+    number = 0
+    for group, paths in shown:
+        out.extend(ctx.heading(ctx.location_text(group) if group else "全表", 2))
+        for path in paths:
+            number += 1
+            out.append(KeepTogether([_block(ctx, number, explanations[path]), Spacer(1, 2.5 * mm)]))
     return out
+
+
+def _grouped(paths: list[str]) -> list[tuple[str, list[str]]]:
+    """Explanations grouped by the row they belong to, rows in the order the body printed them
+    (a transposed table prints fuel 1 and fuel 2 side by side; their explanations stay apart)."""
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        groups.setdefault(path.rsplit(".", 1)[0] if "." in path else "", []).append(path)
+    return list(groups.items())
 
 
 def _block(ctx: RenderContext, number: int, ex: Explanation) -> Table:
     s = ctx.styles
     target = ctx.spec.find_field(_INDEX.sub("[]", ex.path))
     anchor = ctx.anchors.get(ex.path, "")
-    heading = ctx.para(f"{number}. {ex.label}", s.cell, strong=True,
-                       markup=f'<a name="{anchor}"/>' if anchor else "")
     value = ctx.display(target, ex.value) if target is not None else _plain(ex.value)
-    result = value + (f" {ex.unit}" if ex.unit and value != BLANK else "")
-    if target is not None and target.decimals is not None and value != BLANK:
-        result += f"（保留 {target.decimals} 位小数，四舍五入）"
-    rows: list[tuple[str, list[Flowable]]] = [("结果", [ctx.para(result, s.cell)])]
-    formula = [ctx.para(ex.formula or ex.expression, s.cell)]
-    if ex.expression and ex.expression != ex.formula:
-        formula.append(ctx.para(f"表达式：{' '.join(ex.expression.split())}", s.cell_small))
-    rows.append(("公式", formula))
+    result = with_unit(value, ex.unit)
+    heading = ctx.para(f"{number}. {ex.label} = {result}", s.cell, strong=True,
+                       markup=f'<a name="{anchor}"/>' if anchor else "")
+    rows: list[tuple[str, list[Flowable]]] = []
+    # The definition's human formula; the raw expression only when there is nothing better.
+    rows.append(("公式", [ctx.para(ex.formula or " ".join(ex.expression.split()), s.cell)]))
     rows.append(("输入", [ctx.para(_input_line(ctx, ex, i), s.cell) for i in ex.inputs] or [ctx.para("无", s.cell)]))
     if ex.references:
         refs = []
         for r in ex.references:
-            key = f"（{r.key}）" if r.key else ""
-            unit = f" {r.unit}" if r.unit else ""
-            refs.append(ctx.para(f"{r.label}{key} = {_plain(r.value)}{unit}；适用年份 {r.years}", s.cell))
+            key = f"（{r.key}）" if r.key and r.key not in r.label else ""
+            refs.append(ctx.para(f"{r.label}{key} = {with_unit(_plain(r.value), r.unit)}，适用年份 {r.years}", s.cell))
             refs.append(ctx.para(f"来源：{r.source}；把握程度：{certainty_text(r.certainty)}", s.cell_small))
         rows.append(("参考值", refs))
     if ex.source:
@@ -77,20 +80,19 @@ def _block(ctx: RenderContext, number: int, ex: Explanation) -> Table:
     for label, cells in rows:
         data.append([ctx.para(label, s.cell_center), cells])
     commands = [*grid_style(header_rows=0), ("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (-1, 0), GROUP_FILL),
-                ("BACKGROUND", (0, 1), (0, -1), GROUP_FILL), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+                ("BACKGROUND", (0, 1), (0, -1), GROUP_FILL)]
     return make_table(s.font, data, commands, colWidths=[_LABEL_COL, None], hAlign="LEFT", splitInRow=1)
 
 
 def _input_line(ctx: RenderContext, ex: Explanation, item: ExplainInput) -> str:
     f = _input_field(ctx, item)
-    value = ctx.display_input(f, item.value)
-    unit = f" {item.unit}" if item.unit and value != BLANK else ""
+    value = with_unit(ctx.display_input(f, item.value), item.unit)
     label = item.label
     if "." in item.name and f is not None and f.scope:
         # A projection over rows (sum(fuels.emissions)): say over which rows, in their order.
         repeat = ctx.spec.find_field(".".join(f.path.split(".")[:-1]))
         label += f"（各{repeat.label}）" if repeat is not None else "（各行）"
-    return f"{label} = {value}{unit}"
+    return f"{label} = {value}"
 
 
 def _input_field(ctx: RenderContext, item: ExplainInput) -> FieldSpec | None:

@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 
 from ..core.findings import SEVERITY_LABELS, Finding, summarize
-from .pdf_context import RenderContext
+from .pdf_context import RenderContext, chinese_ordinal, cite_with_label
 from .pdf_styles import ERROR_INK, FRAME_WIDTH, MUTED, WARNING_INK, grid_style, make_table
 
 _INK = {"error": ERROR_INK, "warning": WARNING_INK, "info": MUTED}
@@ -22,10 +22,10 @@ def findings_story(ctx: RenderContext) -> tuple[list[Flowable], int]:
     ev = ctx.evaluation
     findings = ev.findings
     counts = summarize(findings)
-    out: list[Flowable] = [ctx.chapter("校验结果")]
-    heads = ["错误", "警告（未说明理由）", "警告（已说明理由）", "提示"]
+    out: list[Flowable] = ctx.chapter("校验结果")
+    summary_heads = ["错误", "警告（未说明理由）", "警告（已说明理由）", "提示"]
     values = [counts["error"], counts["warning"], counts["warning_acknowledged"], counts["info"]]
-    out.append(make_table(s.font, [[ctx.para(h, s.cell_head, strong=True) for h in heads],
+    out.append(make_table(s.font, [[ctx.para(h, s.cell_head, strong=True) for h in summary_heads],
                                    [ctx.para(f"{v} 项", s.cell_center) for v in values]],
                           grid_style(), colWidths=[FRAME_WIDTH / 4] * 4, hAlign="LEFT"))
     out.append(Spacer(1, 2 * mm))
@@ -38,28 +38,37 @@ def findings_story(ctx: RenderContext) -> tuple[list[Flowable], int]:
     out.append(ctx.para("结论：" + verdict, s.body))
     glyph_slot = len(out)
 
+    sources = _Sources()
     open_items = [f for f in findings if f.severity == "error" or (f.severity == "warning" and not f.acknowledged)]
     acknowledged = [f for f in findings if f.severity == "warning" and f.acknowledged]
     infos = [f for f in findings if f.severity == "info"]
     if not findings:
         out.append(ctx.para("未发现任何问题。", s.body))
-    if open_items:
-        out.append(ctx.para("（一）错误与待处理的警告", s.h3, strong=True))
-        out.append(_table(ctx, open_items, ("序号", "级别", "编号", "位置", "问题与处理"), _open_row))
-    if acknowledged:
-        out.append(ctx.para("（二）已说明理由的警告", s.h3, strong=True))
-        out.append(_table(ctx, acknowledged, ("序号", "编号", "位置", "问题", "企业说明的理由"), _ack_row))
-    if infos:
-        out.append(ctx.para("（三）提示", s.h3, strong=True))
-        out.append(_table(ctx, infos, ("序号", "编号", "位置", "内容"), _info_row))
+    parts: list[tuple[str, list[Finding], tuple[str, ...], Any]] = [
+        ("错误与待处理的警告", open_items, ("序号", "级别", "编号", "位置", "问题与处理"), _open_row),
+        ("已说明理由的警告", acknowledged, ("序号", "编号", "位置", "问题", "企业说明的理由"), _ack_row),
+        ("提示", infos, ("序号", "编号", "位置", "内容"), _info_row),
+    ]
+    present = [p for p in parts if p[1]]
+    for n, (title, items, heads, row) in enumerate(present, start=1):
+        out.extend(ctx.heading(f"（{chinese_ordinal(n)}）{title}", 3))
+        out.append(_table(ctx, items, heads, row, sources))
+    out.extend(sources.notes(ctx))
     return out, glyph_slot
 
 
 def glyph_note(ctx: RenderContext, missing: set[str]) -> Flowable:
     chars = "、".join(f"U+{ord(c):04X}（{c}）" for c in sorted(missing))
+    # Say where they occur: the user recognises 「龑䶮示范…」 sooner than a code point.
+    contexts: list[str] = []
+    for text in ctx.texts:
+        if any(c in text for c in missing) and text not in contexts:
+            contexts.append(text)
+    shown = "、".join(f"「{t[:30]}{'…' if len(t) > 30 else ''}」" for t in contexts[:3])
+    more = f"等 {len(contexts)} 处" if len(contexts) > 3 else ""
     return ctx.para(
-        f"字形检查：所用字体缺少以下 {len(missing)} 个字符的字形，这些字符在本文件中可能显示为空白，"
-        f"请核对原始数据或在“设置”中换用覆盖更全的中文字体后重新生成：{chars}。",
+        f"字形检查：所用字体缺少以下 {len(missing)} 个字符的字形，这些字符在本文件中显示为空白：{chars}，"
+        f"见于{shown}{more}。请核对原始数据，或在“设置”中换用覆盖更全的中文字体后重新生成。",
         ParagraphStyle("glyph", parent=ctx.styles.body, textColor=ERROR_INK, firstLineIndent=0))
 
 
@@ -67,10 +76,29 @@ def _severity_style(ctx: RenderContext, severity: str) -> ParagraphStyle:
     return ParagraphStyle(f"sev-{severity}", parent=ctx.styles.cell_center, textColor=_INK[severity])
 
 
-def _message_cell(ctx: RenderContext, f: Finding) -> list[Flowable]:
+class _Sources:
+    """Rule sources as numbered notes under the tables: the same long citation (a ministry
+    notice with its whole section title) would otherwise repeat in every row."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def ref(self, source: str) -> str:
+        return f"[{self.numbers.setdefault(source, len(self.numbers) + 1)}]"
+
+    def notes(self, ctx: RenderContext) -> list[Flowable]:
+        if not self.numbers:
+            return []
+        out: list[Flowable] = [Spacer(1, 2 * mm), ctx.para("依据：", ctx.styles.note)]
+        for source, n in self.numbers.items():
+            out.append(ctx.para(f"[{n}] {cite_with_label(source)}", ctx.styles.note))
+        return out
+
+
+def _message_cell(ctx: RenderContext, f: Finding, sources: _Sources) -> list[Flowable]:
     cell = [ctx.para(f.message, ctx.styles.cell)]
     if f.source:
-        cell.append(ctx.para(f"依据：{f.source}", ctx.styles.cell_small))
+        cell.append(ctx.para(f"依据 {sources.ref(f.source)}", ctx.styles.cell_small))
     return cell
 
 
@@ -78,32 +106,32 @@ def _where(ctx: RenderContext, f: Finding) -> str:
     return f.location or (ctx.location_text(f.path) if f.path else "全表")
 
 
-def _open_row(ctx: RenderContext, n: int, f: Finding) -> list[Any]:
+def _open_row(ctx: RenderContext, n: int, f: Finding, sources: _Sources) -> list[Any]:
     s = ctx.styles
     return [ctx.para(str(n), s.cell_center), ctx.para(SEVERITY_LABELS[f.severity], _severity_style(ctx, f.severity)),
-            ctx.para(f.code, s.cell_center), ctx.para(_where(ctx, f), s.cell), _message_cell(ctx, f)]
+            ctx.para(f.code, s.cell_center), ctx.para(_where(ctx, f), s.cell), _message_cell(ctx, f, sources)]
 
 
-def _ack_row(ctx: RenderContext, n: int, f: Finding) -> list[Any]:
+def _ack_row(ctx: RenderContext, n: int, f: Finding, sources: _Sources) -> list[Any]:
     s = ctx.styles
     return [ctx.para(str(n), s.cell_center), ctx.para(f.code, s.cell_center), ctx.para(_where(ctx, f), s.cell),
-            _message_cell(ctx, f), ctx.para(f.acknowledged or "", s.cell)]
+            _message_cell(ctx, f, sources), ctx.para(f.acknowledged or "", s.cell)]
 
 
-def _info_row(ctx: RenderContext, n: int, f: Finding) -> list[Any]:
+def _info_row(ctx: RenderContext, n: int, f: Finding, sources: _Sources) -> list[Any]:
     s = ctx.styles
     return [ctx.para(str(n), s.cell_center), ctx.para(f.code, s.cell_center), ctx.para(_where(ctx, f), s.cell),
-            _message_cell(ctx, f)]
+            _message_cell(ctx, f, sources)]
 
 
 # Column widths in mm per layout; the last column takes what is left.
 _WIDTHS = {5: (10, 12, 22, 36), 4: (10, 22, 40)}
 
 
-def _table(ctx: RenderContext, findings: list[Finding], heads: tuple[str, ...], row: Any) -> Table:
+def _table(ctx: RenderContext, findings: list[Finding], heads: tuple[str, ...], row: Any, sources: _Sources) -> Table:
     s = ctx.styles
     data: list[list[Any]] = [[ctx.para(h, s.cell_head, strong=True) for h in heads]]
-    data += [row(ctx, n, f) for n, f in enumerate(findings, start=1)]
+    data += [row(ctx, n, f, sources) for n, f in enumerate(findings, start=1)]
     if row is _ack_row:
         fixed = [10 * mm, 22 * mm, 34 * mm]
         rest = FRAME_WIDTH - sum(fixed)
@@ -111,5 +139,5 @@ def _table(ctx: RenderContext, findings: list[Finding], heads: tuple[str, ...], 
     else:
         fixed = [w * mm for w in _WIDTHS[len(heads)]]
         widths = [*fixed, FRAME_WIDTH - sum(fixed)]
-    return make_table(s.font, data, [*grid_style(), ("VALIGN", (0, 1), (-1, -1), "TOP")],
+    return make_table(s.font, data, grid_style(),
                       colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")

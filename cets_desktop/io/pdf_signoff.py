@@ -56,7 +56,7 @@ class SealBox(Flowable):
 
 def signoff_story(ctx: RenderContext, signature: dict[str, Any] | None) -> list[Flowable]:
     s = ctx.styles
-    out: list[Flowable] = [ctx.chapter("签章")]
+    out: list[Flowable] = ctx.chapter("签章")
     declaration = ctx.para(
         f"本单位承诺：本文件所列{ctx.period_label}数据及支撑材料真实、准确、完整，与原始记录和台账一致，"
         "并对其真实性负责。", s.body)
@@ -68,10 +68,11 @@ def signoff_story(ctx: RenderContext, signature: dict[str, Any] | None) -> list[
         ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
         ("LINEBELOW", (3, 0), (3, -1), 0.6, INK),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("LEFTPADDING", (2, 0), (2, -1), 3 * mm),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-    ], colWidths=[30 * mm, 38 * mm, 13 * mm, 24 * mm], rowHeights=[15 * mm] * len(SIGNERS))
+    ], colWidths=[35 * mm, 36 * mm, 12 * mm, 24 * mm], rowHeights=[15 * mm] * len(SIGNERS))
     seal = SealBox(s.font, ctx.record("企业盖章"))
-    left_width = 105 * mm
+    left_width = 108 * mm
     block = make_table(s.font, [[line_table, seal]], [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -79,7 +80,7 @@ def signoff_story(ctx: RenderContext, signature: dict[str, Any] | None) -> list[
     out.append(KeepTogether([declaration, Spacer(1, 3 * mm), block]))
     if signature:
         out.append(Spacer(1, 6 * mm))
-        out.append(ctx.para("电子签名信息", s.h3, strong=True))
+        out.extend(ctx.heading("电子签名信息", 3))
         out.append(ctx.para("本报告随提交包一并签名；以下信息可用 cets-desktop verify 命令与提交包核对。", s.note))
         out.append(_signature_table(ctx, signature))
     return out
@@ -94,7 +95,7 @@ def _signature_table(ctx: RenderContext, signature: dict[str, Any]) -> Table:
         text = str(value)
         label = _SIGNATURE_LABELS.get(key, key)
         if len(text) >= 32 and set(text) <= _HEXISH:
-            cell: Any = FixedPitchText(ctx.record(text), s.font, 8.0)
+            cell: Any = FixedPitchText(ctx.record(text.lower()), s.font, 8.0)
         else:
             cell = ctx.para(text, s.cell)
         rows.append([ctx.para(label, s.cell), cell])

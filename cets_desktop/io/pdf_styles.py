@@ -88,10 +88,9 @@ def make_styles(font: str) -> Styles:
         font=font,
         title=style("title", 22, 32, alignment=TA_CENTER, spaceAfter=6 * mm),
         subtitle=style("subtitle", 15, 22, alignment=TA_CENTER),
-        # Headings keep with what follows, so none is stranded at the foot of a page.
-        h1=style("h1", 14, 20, spaceBefore=5 * mm, spaceAfter=3 * mm, keepWithNext=1),
-        h2=style("h2", 12, 17, spaceBefore=4 * mm, spaceAfter=2 * mm, keepWithNext=1),
-        h3=style("h3", 10.5, 15, spaceBefore=3 * mm, spaceAfter=1.5 * mm, keepWithNext=1),
+        h1=style("h1", 14, 20, spaceBefore=5 * mm, spaceAfter=3 * mm),
+        h2=style("h2", 12, 17, spaceBefore=4 * mm, spaceAfter=2 * mm),
+        h3=style("h3", 10.5, 15, spaceBefore=3 * mm, spaceAfter=1.5 * mm),
         body=style("body", 10.5, 17, firstLineIndent=21, spaceAfter=1.5 * mm),
         note=style("note", 8.5, 12.5, textColor=MUTED, spaceAfter=1.5 * mm),
         cell=style("cell", 9, 12.5, alignment=TA_LEFT),
@@ -109,7 +108,9 @@ def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, GRID),
         ("BOX", (0, 0), (-1, -1), 0.9, INK),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        # TOP, not MIDDLE: reportlab 5.1 (tables.py, in-row split) re-pads MIDDLE cells of a row
+        # it splits across pages, cumulatively, and prints pages of empty repeated headers.
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2.2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.8),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -117,6 +118,7 @@ def grid_style(header_rows: int = 1) -> list[tuple[Any, ...]]:
     ]
     if header_rows:
         commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_FILL))
+        commands.append(("VALIGN", (0, 0), (-1, header_rows - 1), "MIDDLE"))
     return commands
 
 

@@ -138,13 +138,12 @@ def build_workbook(
 
 
 def _input_rows_for(spec: FormSpec, document: FilingDocument | None) -> int | None:
-    """Enough unlocked rows for the data plus the usual spare block."""
-    base = int(spec.excel.get("input_rows") or 0) or None
+    """The definition's block of unlocked rows, grown when the data alone would nearly fill it."""
     if document is None:
-        return base
-    layout = plan_workbook(spec, base)
+        return None
+    layout = plan_workbook(spec)
     most = max((sum(1 for _ in iter_rows(document.values, s.chain)) for s in layout.repeat_sheets), default=0)
-    return max(layout.input_rows, most + layout.input_rows // 4) if most > layout.input_rows * 3 // 4 else base
+    return max(layout.input_rows, most + 50)
 
 
 def _calculated(spec: FormSpec, document: FilingDocument) -> dict[str, Any]:
@@ -180,8 +179,9 @@ def cell_value(spec: FormSpec, f: FieldSpec, value: Any) -> Any:
     if f.type == "select_one":
         return _choice_text(spec, f, value)
     if f.type == "select_multiple":
+        # Values, not labels: labels may contain commas, the separator.
         items = value if isinstance(value, list) else [value]
-        return "，".join(_choice_text(spec, f, v) for v in items)
+        return "，".join(_text(v) for v in items)
     if f.type == "boolean":
         if isinstance(value, bool):
             return YES if value else NO
@@ -395,14 +395,14 @@ class _Writer:
         readme = wb.active
         assert readme is not None
         readme.title = README_SHEET
-        self._options()  # first: the data sheets' validations refer to these names
+        lists = self._option_lists()  # first: the data sheets' validations refer to these names
         for sheet in self.layout.scalar_sheets:
             self._scalar_sheet(wb.create_sheet(sheet.name), sheet)
         for rsheet in self.layout.repeat_sheets:
             self._repeat_sheet(wb.create_sheet(rsheet.name), rsheet)
         if explanations:
             self._explain_sheet(wb.create_sheet(EXPLAIN_SHEET), explanations)
-        wb.move_sheet(OPTIONS_SHEET, offset=len(wb.sheetnames))
+        self._options_sheet(wb.create_sheet(OPTIONS_SHEET), lists)
         self._meta(wb.create_sheet(META_SHEET))
         self._readme(readme)
         wb.active = 0
@@ -413,9 +413,8 @@ class _Writer:
 
     # ---- 选项 -----------------------------------------------------------------------------
 
-    def _options(self) -> None:
-        ws = self.wb.create_sheet(OPTIONS_SHEET)
-        ws.sheet_state = "hidden"
+    def _option_lists(self) -> dict[str, tuple[str, list[str]]]:
+        """Dropdown lists by defined name; also names each parent sheet's key range."""
         lists: dict[str, tuple[str, list[str]]] = {}
         for f in self.layout.choice_fields():
             if f.type == "boolean":
@@ -428,13 +427,6 @@ class _Writer:
                 texts = [c.text for c in self.spec.choice_list(f)]
             lists.setdefault(key, (caption, texts))
             self.list_names[f.path] = key
-        for col, (key, (caption, texts)) in enumerate(lists.items(), start=1):
-            letter = get_column_letter(col)
-            ws.cell(1, col, caption).font = self.styles.bold
-            for row, text in enumerate(texts, start=2):
-                _put(ws.cell(row, col), _text(text))
-            ref = f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(texts) + 1}"
-            self.wb.defined_names[key] = DefinedName(key, attr_text=ref)
         for sheet in self.layout.repeat_sheets:
             ident = sheet.identity_column()
             if sheet.children and ident is not None:
@@ -443,6 +435,17 @@ class _Writer:
                        f"${ident.letter}${sheet.last_input_row}")
                 self.wb.defined_names[key] = DefinedName(key, attr_text=ref)
                 self.list_names[sheet.path + "#key"] = key
+        return lists
+
+    def _options_sheet(self, ws: Worksheet, lists: dict[str, tuple[str, list[str]]]) -> None:
+        ws.sheet_state = "hidden"
+        for col, (key, (caption, texts)) in enumerate(lists.items(), start=1):
+            letter = get_column_letter(col)
+            ws.cell(1, col, caption).font = self.styles.bold
+            for row, text in enumerate(texts, start=2):
+                _put(ws.cell(row, col), _text(text))
+            ref = f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${len(texts) + 1}"
+            self.wb.defined_names[key] = DefinedName(key, attr_text=ref)
         self._protect(ws)
 
     # ---- 基本信息 ---------------------------------------------------------------------------
@@ -685,12 +688,12 @@ class _Writer:
         lines.append((f"本表整体：{spec.certainty}（{CERTAINTY_LABELS[spec.certainty]}）；"
                       f"各项依据中最弱的一项：{weakest}（{CERTAINTY_LABELS[weakest]}）", st.font))
         lines += [("", st.font), ("工作表", st.bold)]
-        for sheet in self.layout.scalar_sheets:
-            lines.append((f"「{sheet.name}」：企业信息、填报期间和不分行的填报项（序号、项目、单位、填写值、填写说明）"
-                          if sheet.name == INFO_SHEET else f"「{sheet.name}」：不分行的填报项", st.font))
-        for sheet in self.layout.repeat_sheets:
-            where = f"，每行属于「{sheet.parent.name}」表中的一行" if sheet.parent else ""
-            lines.append((f"「{sheet.name}」：{sheet.repeat.label}，一行一条{where}", st.font))
+        for ssheet in self.layout.scalar_sheets:
+            lines.append((f"「{ssheet.name}」：企业信息、填报期间和不分行的填报项（序号、项目、单位、填写值、填写说明）"
+                          if ssheet.name == INFO_SHEET else f"「{ssheet.name}」：不分行的填报项", st.font))
+        for rsheet in self.layout.repeat_sheets:
+            where = f"，每行属于「{rsheet.parent.name}」表中的一行" if rsheet.parent else ""
+            lines.append((f"「{rsheet.name}」：{rsheet.repeat.label}，一行一条{where}", st.font))
         if spec.sources:
             lines += [("", st.font), ("依据文件", st.bold)]
             for src in spec.sources.values():

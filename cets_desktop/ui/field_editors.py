@@ -118,7 +118,9 @@ class LineEditor(FieldEditor):
         placeholder = input_format(field)
         if placeholder and field.type != "select_multiple":
             edit.setPlaceholderText(placeholder)
-        edit.textEdited.connect(self._on_text)
+        # textChanged, not textEdited: programmatic input (IME commits, tests, accessibility tools)
+        # counts as typing too; values shown from the document are filtered by ``_updating``.
+        edit.textChanged.connect(self._on_text)
 
     def _on_text(self, text: str) -> None:
         self._mark()

@@ -54,6 +54,7 @@ def qt_checks() -> dict[str, Any]:
     coverage = bool(family) and has_glyphs(family or "")
     rendered = _ink(text_image) > 30 and text_image != tofu_image
     return {
+        "ok": bool(coverage and rendered and translations_loaded),
         "qt_version": QLibraryInfo.version().toString(),
         "platform": QGuiApplication.platformName(),
         "cjk_font": family or "",

@@ -77,7 +77,9 @@ class FilingSession(QObject):
         self.document["enterprise"] = enterprise_block(workspace, filing.enterprise_id, self.document.get("enterprise"))
         self.base_revision = base_revision if base_revision is not None else filing.current_revision
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.modifiedChanged.emit(self.is_modified))
+        # A bound method, not a lambda: Qt drops the connection when the session is destroyed,
+        # before the stack (its child) emits cleanChanged while being torn down.
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._unsaved_outside_undo = restored_draft
         self._open_edit: SetValueCommand | None = None
         self.evaluation: Evaluation | None = None
@@ -338,6 +340,9 @@ class FilingSession(QObject):
         self.modifiedChanged.emit(self.is_modified)
 
     # ------------------------------------------------------------------ helpers
+
+    def _on_clean_changed(self, _clean: bool) -> None:
+        self.modifiedChanged.emit(self.is_modified)
 
     def _push_rows(self, repeat_path: str, before: list[Any], after: list[Any], text: str) -> None:
         self.end_edit()

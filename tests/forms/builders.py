@@ -19,7 +19,9 @@ from cets_desktop.core.rules import Evaluation, evaluate
 from cets_desktop.core.spec import FieldSpec, FormSpec
 from cets_desktop.core.uscc import complete
 
-PLAN_YEAR = "2027"
+PLAN_YEAR = str(dt.date.today().year + 1)
+"""Plans are prepared in the year before they apply (due 31 Dec); ``today()`` in the rules is the
+real date, so the plan year follows it and the calibration scenarios stay the same over time."""
 
 
 def spec_of(form_id: str) -> FormSpec:
@@ -149,7 +151,10 @@ def quality() -> dict[str, Any]:
 
 
 def register_row(equipment_id: str, name: str, model: str, location: str, accuracy: str, obj: str,
-                 months: int = 24, last_days_ago: int = 40) -> dict[str, Any]:
+                 months: int = 12, last_days_ago: int = 40) -> dict[str, Any]:
+    """A register row calibrated ``last_days_ago`` days ago. With the default yearly interval the
+    calibration always falls due within the plan year (rule 062, info); intervals of 36 months or
+    more never do, whatever the date the tests run on."""
     return {
         "equipment_id": equipment_id, "equipment_name": name, "model": model, "location": location,
         "accuracy_class": accuracy, "measured_object": obj, "calibration_interval_months": str(months),
@@ -292,16 +297,16 @@ def power_plan_values() -> dict[str, Any]:
         ],
         "parameters": params,
         "equipment": [
-            register_row("EQ-BS-01", "电子皮带秤", "ICS-17A", "1号炉输煤皮带C1A段", "0.5级", "1号机组入炉煤量", months=24),
-            register_row("EQ-BS-02", "电子皮带秤", "ICS-17A", "2号炉输煤皮带C2A段", "0.5级", "2号机组入炉煤量", months=24),
+            register_row("EQ-BS-01", "电子皮带秤", "ICS-17A", "1号炉输煤皮带C1A段", "0.5级", "1号机组入炉煤量"),
+            register_row("EQ-BS-02", "电子皮带秤", "ICS-17A", "2号炉输煤皮带C2A段", "0.5级", "2号机组入炉煤量"),
             register_row("EQ-EM-01", "关口电能表", "DTZ341", "1号发电机出口/1号主变高压侧", "0.2S级", "1号机组发电量、供电量", months=72),
             register_row("EQ-EM-02", "关口电能表", "DTZ341", "2号发电机出口/2号主变高压侧", "0.2S级", "2号机组发电量、供电量", months=72),
             register_row("EQ-EM-03", "下网关口电能表", "DTZ341", "启备变高压侧", "0.2S级", "购入电量", months=72),
-            register_row("EQ-HM-01", "蒸汽流量及热量积算仪", "LUGB-DN300", "供热首站出口", "1.0级", "供热量", months=24),
-            register_row("EQ-OF-01", "质量流量计", "CMF300", "燃油泵房出口", "0.2级", "燃油消耗量", months=24),
-            register_row("EQ-LAB-01", "全自动量热仪", "5E-C5508", "燃料化验室", "0.1%", "入炉煤低位发热量", months=24),
+            register_row("EQ-HM-01", "蒸汽流量及热量积算仪", "LUGB-DN300", "供热首站出口", "1.0级", "供热量"),
+            register_row("EQ-OF-01", "质量流量计", "CMF300", "燃油泵房出口", "0.2级", "燃油消耗量"),
+            register_row("EQ-LAB-01", "全自动量热仪", "5E-C5508", "燃料化验室", "0.1%", "入炉煤低位发热量"),
             register_row("EQ-LAB-02", "元素分析仪（外委机构）", "Vario MACRO cube", "江苏省煤炭产品质量监督检验中心", "0.1%",
-                         "元素碳含量", months=24),
+                         "元素碳含量"),
             register_row("EQ-DCS-01", "DCS 分散控制系统", "OVATION 3.5", "集控室", "时钟同步 1 s", "运行小时数", months=36),
         ],
         **quality(),
@@ -311,3 +316,364 @@ def power_plan_values() -> dict[str, Any]:
 
 def power_plan() -> FilingDocument:
     return document("power-plan", POWER_ENTERPRISE, PLAN_YEAR, power_plan_values())
+
+
+# --------------------------------------------------------------------------------------------
+# Steel: an integrated BF-BOF mill (long process), 4 Mt/a crude steel
+
+
+STEEL_ENTERPRISE: dict[str, Any] = {
+    "name": "冀东示范钢铁有限公司",
+    "uscc": complete("91130200MA0CJ8K5X"),
+    "industry_code": "3120",
+    "province": "河北省",
+    "city": "唐山市",
+    "address": "河北省唐山市丰南区沿海工业区钢城路8号",
+}
+
+
+def _ent(row: dict[str, Any]) -> dict[str, Any]:
+    row["level"] = "企业层级"
+    row.pop("facility", None)
+    return row
+
+
+def _proc(row: dict[str, Any]) -> dict[str, Any]:
+    row["level"] = "工序层级"
+    return row
+
+
+def steel_plan_values() -> dict[str, Any]:
+    coal_lab = dict(sampling_method="火车卸车后机械采样，每批次制样化验。", sampling_standard=["GB/T 19494"],
+                    preparation_standard=["GB/T 474"], test_standard=["GB/T 213"], lab_type="CMA和CNAS",
+                    lab_name="唐山市煤炭质量检验中心")
+    stock_missing = "盘库数据缺失时，期末库存取盘煤仪与账面库存的较小值（使消耗量偏大，保守）。"
+    params = [
+        _ent(calculated(None, "消耗量", "t", "消耗量 = 购入量 + 期初库存量 − 期末库存量 − 外销量；购入量取轨道衡计量数据。",
+                        "能源管理部", obj="洗精煤")),
+        _ent(measured(None, "期初库存量", "t", "EQ-PD-01", "激光盘煤仪 LSC-3000", "原料场1号煤场", "±1%", "每月", "能源管理部",
+                      obj="洗精煤", missing=stock_missing)),
+        _ent(measured(None, "期末库存量", "t", "EQ-PD-01", "激光盘煤仪 LSC-3000", "原料场1号煤场", "±1%", "每月", "能源管理部",
+                      obj="洗精煤", missing=stock_missing)),
+        _ent(measured(None, "购入量", "t", "EQ-GH-01", "动态轨道衡 GCU-150", "原料场铁路专用线入口", "0.2级", "每批次",
+                      "能源管理部", obj="洗精煤")),
+        _ent(measured(None, "低位发热量", "GJ/t", "EQ-LAB-01", "全自动量热仪 5E-C5508", "检化验中心", "符合 GB/T 213 重复性限",
+                      "每批次", "检化验中心", obj="洗精煤", missing="缺测批次取当月已测批次的最大值（保守）。", **coal_lab)),
+        _ent(default(None, "单位热值含碳量", "tC/GJ", "0.02541", "能源管理部", obj="洗精煤")),
+        _ent(measured(None, "消耗量", "t", "EQ-GH-01", "动态轨道衡 GCU-150", "原料场铁路专用线入口", "0.2级", "每批次",
+                      "能源管理部", obj="焦炭", method="外购焦炭按轨道衡计量的入厂量计，按月盘库修正。")),
+        _ent(default(None, "低位发热量", "GJ/t", "28.435", "能源管理部", obj="焦炭")),
+        _ent(default(None, "单位热值含碳量", "tC/GJ", "0.02942", "能源管理部", obj="焦炭")),
+        _ent(measured(None, "消耗量", "万Nm³", "EQ-FM-01", "超声波流量计 FLOWSIC600", "天然气门站", "1.0级", "连续",
+                      "能源管理部", obj="天然气", method="门站流量计计量，与燃气公司结算单核对。")),
+        _ent(default(None, "低位发热量", "GJ/万Nm³", "389.31", "能源管理部", obj="天然气")),
+        _ent(default(None, "单位热值含碳量", "tC/GJ", "0.01532", "能源管理部", obj="天然气")),
+        _ent(measured(None, "消耗量", "t", "EQ-QC-01", "汽车衡 SCS-100", "石灰石料场入口", "Ⅲ级", "每批次", "原料部", obj="石灰石")),
+        _ent(default(None, "排放因子", "tCO2/t", "0.440", "能源管理部", obj="石灰石")),
+        _ent(measured(None, "消耗量", "t", "EQ-QC-01", "汽车衡 SCS-100", "石灰石料场入口", "Ⅲ级", "每批次", "原料部", obj="白云石")),
+        _ent(default(None, "排放因子", "tCO2/t", "0.476", "能源管理部", obj="白云石")),
+        _ent(measured(None, "消耗量", "t", "EQ-QC-02", "汽车衡 SCS-120", "废钢加工中心", "Ⅲ级", "每批次", "炼钢厂", obj="废钢")),
+        _ent(default(None, "排放因子", "tCO2/t", "0.037", "能源管理部", obj="废钢")),
+        _ent(measured(None, "产量", "t", "EQ-CS-01", "钢包秤 GBS-200", "炼钢厂连铸平台", "0.1级", "每批次", "生产管理部",
+                      obj="粗钢", method="连铸坯按炉次称重汇总。")),
+        _ent(default(None, "排放因子", "tCO2/t", "0.037", "能源管理部", obj="粗钢")),
+        _ent(measured(None, "产量", "t", "EQ-QC-03", "汽车衡 SCS-60", "焦化厂化产品外发口", "Ⅲ级", "每批次", "焦化厂", obj="粗苯")),
+        _ent(default(None, "排放因子", "tCO2/t", "3.382", "能源管理部", obj="粗苯")),
+        _ent(measured(None, "产量", "t", "EQ-QC-03", "汽车衡 SCS-60", "焦化厂化产品外发口", "Ⅲ级", "每批次", "焦化厂", obj="煤焦油")),
+        _ent(default(None, "排放因子", "tCO2/t", "2.699", "能源管理部", obj="煤焦油")),
+        _proc(measured("1号焦炉", "产量", "t", "EQ-BS-11", "电子皮带秤 ICS-17A", "焦炉出焦皮带", "0.5级", "连续", "焦化厂", obj="焦炭")),
+        _proc(measured("1号烧结机", "产量", "t", "EQ-BS-12", "电子皮带秤 ICS-17A", "成品烧结矿皮带", "0.5级", "连续", "炼铁厂", obj="烧结矿")),
+        _proc(measured("1号高炉", "产量", "t", "EQ-TS-01", "铁水罐秤 TGC-300", "高炉出铁场", "0.2级", "每批次", "炼铁厂", obj="铁水")),
+        _proc(measured("1号高炉", "消耗量", "t", "EQ-BS-13", "电子皮带秤 ICS-17A", "高炉主皮带", "0.5级", "连续", "炼铁厂", obj="焦炭")),
+        _proc(measured("1号转炉", "产量", "t", "EQ-CS-01", "钢包秤 GBS-200", "炼钢厂连铸平台", "0.1级", "每批次", "炼钢厂", obj="粗钢")),
+        _proc(measured("自备电厂", "消耗量", "万Nm³", "EQ-FM-02", "高炉煤气孔板流量计 DN2000", "电厂煤气入口", "1.5级", "连续",
+                       "能源管理部", obj="高炉煤气")),
+        _proc(measured("自备电厂", "发电量", "MWh", "EQ-EM-11", "关口电能表 DTZ341", "发电机出口", "0.2S级", "连续", "能源管理部")),
+    ]
+    equipment_rows = [
+        register_row("EQ-PD-01", "激光盘煤仪", "LSC-3000", "原料场1号煤场", "±1%", "洗精煤库存"),
+        register_row("EQ-GH-01", "动态轨道衡", "GCU-150", "原料场铁路专用线入口", "0.2级", "洗精煤、焦炭入厂量"),
+        register_row("EQ-LAB-01", "全自动量热仪", "5E-C5508", "检化验中心", "0.1%", "洗精煤低位发热量"),
+        register_row("EQ-FM-01", "超声波流量计", "FLOWSIC600", "天然气门站", "1.0级", "天然气"),
+        register_row("EQ-FM-02", "孔板流量计", "DN2000", "电厂煤气入口", "1.5级", "高炉煤气"),
+        register_row("EQ-QC-01", "汽车衡", "SCS-100", "石灰石料场入口", "Ⅲ级", "熔剂"),
+        register_row("EQ-QC-02", "汽车衡", "SCS-120", "废钢加工中心", "Ⅲ级", "废钢"),
+        register_row("EQ-QC-03", "汽车衡", "SCS-60", "焦化厂化产品外发口", "Ⅲ级", "粗苯、煤焦油"),
+        register_row("EQ-CS-01", "钢包秤", "GBS-200", "炼钢厂连铸平台", "0.1级", "粗钢"),
+        register_row("EQ-TS-01", "铁水罐秤", "TGC-300", "高炉出铁场", "0.2级", "铁水"),
+        register_row("EQ-BS-11", "电子皮带秤", "ICS-17A", "焦炉出焦皮带", "0.5级", "焦炭产量"),
+        register_row("EQ-BS-12", "电子皮带秤", "ICS-17A", "成品烧结矿皮带", "0.5级", "烧结矿产量"),
+        register_row("EQ-BS-13", "电子皮带秤", "ICS-17A", "高炉主皮带", "0.5级", "入炉焦炭"),
+        register_row("EQ-EM-11", "关口电能表", "DTZ341", "自备电厂发电机出口", "0.2S级", "发电量", months=72),
+    ]
+
+    def proc(name: str, kind: str, capacity: str, product: str, equipment: list[tuple[str, str, str, str]],
+             **extra: Any) -> dict[str, Any]:
+        return {"process_name": name, "process_type": kind, "design_capacity": capacity, "main_product": product,
+                "main_equipment": [{"name": n, "number": no, "model": m, "rating": r} for n, no, m, r in equipment], **extra}
+
+    return {
+        "revisions": revisions(),
+        **entity("刘振华", "河北省唐山市丰南区沿海工业区钢城路8号", "3120", "孙海燕", "0315-8123456"),
+        "products": [
+            {"product_name": "粗钢", "product_unit": "t", "design_output": "4000000.00"},
+            {"product_name": "生铁", "product_unit": "t", "design_output": "3800000.00"},
+            {"product_name": "钢材", "product_unit": "t", "design_output": "3900000.00"},
+        ],
+        "facilities_overview": "长流程钢铁联合企业：焦化（2×65孔焦炉）、烧结（360 m² 烧结机）、炼铁（2500 m³ 高炉）、"
+                               "炼钢（120 t 转炉）、热轧，配套高炉煤气自备电厂。",
+        "enterprise_boundary": "厂界内全部生产设施；含碳物料经铁路、公路进厂计量，外供粗苯、煤焦油按外发计量扣减。",
+        "processes": [
+            proc("1号焦炉", "焦化", "1300000", "焦炭", [("焦炉", "JL-1", "JN60-6", "65孔，炭化室高6 m")]),
+            proc("1号烧结机", "烧结", "4000000", "烧结矿", [("烧结机", "SJ-1", "360 m²带式烧结机", "有效面积 360 m²")]),
+            proc("1号高炉", "炼铁（高炉）", "2200000", "铁水", [("高炉", "GL-1", "2500 m³高炉", "有效容积 2500 m³"),
+                                                          ("热风炉", "RF-1", "顶燃式热风炉", "风温 1250 ℃")]),
+            proc("1号转炉", "炼钢（转炉）", "4000000", "粗钢", [("转炉", "ZL-1", "120 t顶底复吹转炉", "公称容量 120 t")]),
+            proc("自备电厂", "自备电厂（发电设施）", "0", "电力", [("煤气锅炉", "DC-B1", "UG-220/9.8-Q", "220 t/h"),
+                                                           ("发电机", "DC-G1", "QF-60-2", "60 MW")], cofiring_secondary_energy=True),
+        ],
+        "parameters": params,
+        "equipment": equipment_rows,
+        **quality(),
+    }
+
+
+def steel_plan() -> FilingDocument:
+    return document("steel-plan", STEEL_ENTERPRISE, PLAN_YEAR, steel_plan_values())
+
+
+# --------------------------------------------------------------------------------------------
+# Cement: one 5000 t/d new-dry-process line using carbide slag and steel slag as raw materials
+
+CEMENT_ENTERPRISE: dict[str, Any] = {
+    "name": "皖江示范水泥有限公司",
+    "uscc": complete("91340500MA2N4R6T1"),
+    "industry_code": "3011",
+    "province": "安徽省",
+    "city": "马鞍山市",
+    "address": "安徽省马鞍山市当涂县太白镇水泥路18号",
+}
+
+
+def _line(row: dict[str, Any]) -> dict[str, Any]:
+    row["level"] = "熟料生产设施层级"
+    return row
+
+
+def cement_plan_values() -> dict[str, Any]:
+    line = "1号熟料生产线"
+    coal_lab = dict(sampling_method="入窑煤粉每班取样，每日混合制样化验；月度样送外委机构检测元素碳含量。",
+                    sampling_standard=["GB/T 475"], preparation_standard=["GB/T 474"])
+    params = [
+        _line(measured(line, "熟料产量", "t", "EQ-BS-21", "熟料链斗输送机电子秤 ICS-20", "篦冷机出口熟料输送线", "0.5级", "连续",
+                       "生产部", obj="硅酸盐水泥熟料", method="熟料输送线电子秤计量，按月与库存盘点核对。")),
+        _line(default(line, "熟料过程排放因子", "tCO2/t熟料", "0.535", "质量控制部", obj="硅酸盐水泥熟料")),
+        _line(measured(line, "替代原料消耗量", "t", "EQ-QC-21", "汽车衡 SCS-100", "原料进厂大门", "Ⅲ级", "每批次", "供应部", obj="电石渣")),
+        _line(default(line, "替代原料扣减系数", "tCO2/t", "0.480", "质量控制部", obj="电石渣")),
+        _line(measured(line, "替代原料消耗量", "t", "EQ-QC-21", "汽车衡 SCS-100", "原料进厂大门", "Ⅲ级", "每批次", "供应部", obj="钢渣")),
+        _line(default(line, "替代原料扣减系数", "tCO2/t", "0.215", "质量控制部", obj="钢渣")),
+        _line(measured(line, "化石燃料消耗量", "t", "EQ-RS-21", "煤粉转子秤 DRW4.12", "窑头、分解炉喂煤口", "0.5级", "连续", "生产部",
+                       obj="烟煤")),
+        _line(measured(line, "低位发热量", "GJ/t", "EQ-LAB-21", "全自动量热仪 5E-C5508", "中心化验室", "符合 GB/T 213 重复性限", "每日",
+                       "质量控制部", obj="烟煤", missing="缺测日取当月已测日的最大值（保守）。", test_standard=["GB/T 213"],
+                       lab_type="CNAS", lab_name="公司中心化验室（CNAS 认可）", **coal_lab)),
+        _line(measured(line, "元素碳含量", "%", "EQ-LAB-22", "元素分析仪（外委机构）", "安徽省建材产品质量监督检验站", "0.1%", "每月",
+                       "质量控制部", obj="烟煤", missing="缺测月份采用高限缺省值（保守）。", test_standard=["其他"],
+                       other_standard="GB/T 476 煤中碳和氢的测定方法", lab_type="CMA和CNAS", lab_name="安徽省建材产品质量监督检验站",
+                       **coal_lab)),
+        _line(default(line, "碳氧化率", "%", "98", "质量控制部", obj="烟煤")),
+        _line(measured(line, "化石燃料消耗量", "t", "EQ-OF-21", "柴油流量计 LC-25", "点火油站", "0.5级", "每批次", "生产部", obj="柴油")),
+        _line(default(line, "低位发热量", "GJ/t", "42.652", "质量控制部", obj="柴油")),
+        _line(default(line, "单位热值含碳量", "tC/GJ", "0.02020", "质量控制部", obj="柴油")),
+        _line(default(line, "碳氧化率", "%", "98", "质量控制部", obj="柴油")),
+        {**measured(None, "净购入电量", "MWh", "EQ-EM-21", "关口电能表 DTZ341", "110 kV 总降压站", "0.2S级", "连续", "机电部"),
+         "level": "企业层级"},
+        {**measured(None, "水泥产量", "t", "EQ-PK-21", "包装机计量秤及散装汽车衡", "水泥发运口", "Ⅲ级", "每批次", "销售部"),
+         "level": "企业层级"},
+    ]
+    return {
+        "revisions": revisions(),
+        **entity("陈光明", "安徽省马鞍山市当涂县太白镇水泥路18号", "3011", "周晓峰", "0555-6712345"),
+        "products": [
+            {"product_name": "水泥熟料", "product_unit": "t", "design_output": "1550000.00"},
+            {"product_name": "水泥", "product_unit": "t", "design_output": "2000000.00"},
+        ],
+        "facilities_overview": "一条 5000 t/d 新型干法熟料生产线（2010年投产），配套 9 MW 纯低温余热发电和两台水泥磨。",
+        "enterprise_boundary": "厂界内熟料生产设施（原料制备、煤粉制备、熟料煅烧）为熟料生产设施层级；水泥粉磨、余热发电按各自要求单列。",
+        "lines": [{
+            "line_name": line, "kiln_spec": "Φ4.8×72 m", "design_capacity_tpd": "5000", "clinker_types": ["硅酸盐水泥熟料"],
+            "clinker_varieties": ["通用"], "waste_heat_power": True, "co_processing": False,
+            "main_equipment": [
+                {"name": "回转窑", "number": "K1", "model": "Φ4.8×72 m", "rating": "5000 t/d"},
+                {"name": "分解炉", "number": "F1", "model": "TTF Φ7.5", "rating": "5000 t/d"},
+                {"name": "篦冷机", "number": "C1", "model": "TC-12102", "rating": "5000 t/d"},
+            ],
+        }],
+        "parameters": params,
+        "equipment": [
+            register_row("EQ-BS-21", "熟料输送线电子秤", "ICS-20", "篦冷机出口熟料输送线", "0.5级", "熟料产量"),
+            register_row("EQ-QC-21", "汽车衡", "SCS-100", "原料进厂大门", "Ⅲ级", "替代原料"),
+            register_row("EQ-RS-21", "煤粉转子秤", "DRW4.12", "窑头、分解炉喂煤口", "0.5级", "入窑煤粉"),
+            register_row("EQ-LAB-21", "全自动量热仪", "5E-C5508", "中心化验室", "0.1%", "煤低位发热量"),
+            register_row("EQ-LAB-22", "元素分析仪（外委机构）", "Vario MACRO cube", "安徽省建材产品质量监督检验站", "0.1%", "煤元素碳含量"),
+            register_row("EQ-OF-21", "柴油流量计", "LC-25", "点火油站", "0.5级", "柴油"),
+            register_row("EQ-EM-21", "关口电能表", "DTZ341", "110 kV 总降压站", "0.2S级", "净购入电量", months=72),
+            register_row("EQ-PK-21", "包装机计量秤", "BHYW-8", "水泥发运口", "Ⅲ级", "水泥产量"),
+        ],
+        **quality(),
+    }
+
+
+def cement_plan() -> FilingDocument:
+    return document("cement-plan", CEMENT_ENTERPRISE, PLAN_YEAR, cement_plan_values())
+
+
+# --------------------------------------------------------------------------------------------
+# Aluminium: one 500 kA prebaked-anode series, anodes bought in
+
+ALUMINIUM_ENTERPRISE: dict[str, Any] = {
+    "name": "黔北示范铝业有限公司",
+    "uscc": complete("91520300MA6H2K9L4"),
+    "industry_code": "3216",
+    "province": "贵州省",
+    "city": "遵义市",
+    "address": "贵州省遵义市播州区铝工业园区电解大道1号",
+}
+
+
+def _series(row: dict[str, Any]) -> dict[str, Any]:
+    row["level"] = "铝电解工序层级"
+    return row
+
+
+def _enterprise(row: dict[str, Any]) -> dict[str, Any]:
+    row["level"] = "企业层级"
+    row.pop("facility", None)
+    return row
+
+
+def aluminium_plan_values() -> dict[str, Any]:
+    series = "一期500kA系列"
+    anode_lab = dict(sampling_method="每批次进厂阳极按批抽取 3 块钻芯取样，混合制样。", sampling_standard=["其他"],
+                     test_standard=["其他"], other_standard="YS/T 63 铝用炭素材料检测方法（行业标准）",
+                     lab_type="CNAS", lab_name="公司质检中心（CNAS 认可）")
+    params = [
+        _series(measured(series, "铝液产量", "t", "EQ-CR-31", "出铝抬包称重系统 CZ-30", "电解车间出铝天车", "0.1级", "每批次",
+                         "电解厂", method="每槽出铝称重，按日汇总，月末与铸造产量和在制品盘点核对。")),
+        _series(measured(series, "阳极消耗量", "t", "EQ-AW-31", "阳极称量装置 YJ-2", "阳极组装车间", "0.5级", "每批次", "电解厂",
+                         method="新极上槽与残极返回分别称重，毛耗 = 上槽新极 − 返回残极。")),
+        _series(calculated(series, "阳极净耗量", "t", "阳极净耗 = 阳极毛耗 − 残极及损耗回收量；吨铝净耗 = 净耗 ÷ 铝液产量。", "电解厂")),
+        _series(measured(series, "阳极平均含硫量", "%", "EQ-LAB-31", "定硫仪 SDS-IV", "质检中心", "0.01%", "每批次", "质检中心",
+                         missing="缺测批次取当年已测批次的最大值（保守）。", **anode_lab)),
+        _series(default(series, "阳极平均灰分含量", "%", "0.4", "质检中心")),
+        _series(measured(series, "平均每天每槽阳极效应持续时间", "min/(槽·日)", "EQ-CC-31", "槽控机 NEUI-600", "各电解槽", "1 s",
+                         "连续", "电解厂", method="槽控机逐槽记录每次阳极效应起止时间，按月统计 AEM。")),
+        _series(calculated(series, "CF4排放因子", "kgCF4/tAl", "斜率法 EF_CF4 = 0.143 × AEM", "安全环保部")),
+        _series(calculated(series, "C2F6排放因子", "kgC2F6/tAl", "EF_C2F6 = 0.1 × EF_CF4", "安全环保部")),
+        _series(calculated(series, "铝电解交流电耗", "kWh/tAl", "交流电耗 = 整流机组交流侧电量 ÷ 铝液产量", "动力厂")),
+        _enterprise(measured(None, "化石燃料消耗量", "万Nm³", "EQ-FM-31", "涡轮流量计 LWQ-200", "天然气调压站", "1.0级", "连续",
+                             "动力厂", obj="天然气")),
+        _enterprise(default(None, "低位发热量", "GJ/万Nm³", "389.31", "安全环保部", obj="天然气")),
+        _enterprise(default(None, "单位热值含碳量", "tC/GJ", "0.01532", "安全环保部", obj="天然气")),
+        _enterprise(default(None, "碳氧化率", "%", "99", "安全环保部", obj="天然气")),
+        _enterprise(measured(None, "净购入电量", "MWh", "EQ-EM-31", "关口电能表 DTZ341", "220 kV 总降压站", "0.2S级", "连续", "动力厂")),
+    ]
+    return {
+        "revisions": revisions(),
+        **entity("杨志刚", "贵州省遵义市播州区铝工业园区电解大道1号", "3216", "吴敏", "0851-27123456"),
+        "products": [{"product_name": "原铝（铝液）", "product_unit": "t", "design_output": "400000.00"}],
+        "facilities_overview": "一个 500 kA 预焙阳极电解系列（2019年投产，280台电解槽），阳极外购，配套铸造车间；无自备电厂。",
+        "enterprise_boundary": "厂界内铝电解系列、阳极组装、铸造及辅助设施；阳极由外部炭素厂供应，不在本企业边界内。",
+        "series": [{
+            "series_name": series, "cell_technology": "500kA 预焙阳极电解槽", "line_current_ka": "500", "cell_count": "280",
+            "design_capacity": "400000", "anode_source": "外购", "ae_monitoring": True,
+            "main_equipment": [
+                {"name": "电解槽", "number": "DJC-001~280", "model": "NEUI500", "rating": "500 kA"},
+                {"name": "整流机组", "number": "ZL-1~6", "model": "ZHSFPT-96000/220", "rating": "96 MVA"},
+                {"name": "烟气净化系统", "number": "YQ-1", "model": "干法净化", "rating": "2×1.6×10⁶ Nm³/h"},
+            ],
+        }],
+        "parameters": params,
+        "equipment": [
+            register_row("EQ-CR-31", "出铝抬包称重系统", "CZ-30", "电解车间出铝天车", "0.1级", "铝液产量"),
+            register_row("EQ-AW-31", "阳极称量装置", "YJ-2", "阳极组装车间", "0.5级", "阳极消耗"),
+            register_row("EQ-LAB-31", "定硫仪", "SDS-IV", "质检中心", "0.01%", "阳极含硫量"),
+            register_row("EQ-CC-31", "槽控机", "NEUI-600", "各电解槽", "时钟同步 1 s", "阳极效应持续时间", months=36),
+            register_row("EQ-FM-31", "涡轮流量计", "LWQ-200", "天然气调压站", "1.0级", "天然气"),
+            register_row("EQ-EM-31", "关口电能表", "DTZ341", "220 kV 总降压站", "0.2S级", "净购入电量", months=72),
+        ],
+        **quality(),
+    }
+
+
+def aluminium_plan() -> FilingDocument:
+    return document("aluminium-plan", ALUMINIUM_ENTERPRISE, PLAN_YEAR, aluminium_plan_values())
+
+
+# --------------------------------------------------------------------------------------------
+# Appendix 5 — calcium carbide: two workshops (一分厂 with captive power and waste-heat power,
+# 二分厂 on grid power split by plant ratio)
+
+CARBIDE_ENTERPRISE: dict[str, Any] = {
+    "name": "宁东示范电石化工有限公司",
+    "uscc": complete("91640100MA76K2M3P"),
+    "industry_code": "2619",
+    "province": "宁夏回族自治区",
+    "city": "银川市",
+    "address": "宁夏回族自治区银川市灵武市宁东镇化工新材料园区电石路6号",
+}
+
+CARBIDE_YEAR = "2025"
+
+
+def carbide_values() -> dict[str, Any]:
+    return {
+        "workshops": [
+            {
+                "workshop_id": "一分厂",
+                "inputs": [
+                    {"material": "焦炭", "quantity": "110000", "carbon_content": "0.84"},
+                    {"material": "兰炭", "quantity": "58000", "carbon_content": "0.80"},
+                    {"material": "电极糊", "quantity": "7500", "carbon_content": "0.86"},
+                ],
+                "outputs": [
+                    {"product": "电石", "output_unit": "t", "output": "300000", "carbon_content": "0.30"},
+                    {"product": "电石炉气", "output_unit": "万Nm3", "output": "12000", "carbon_content": "4.44"},
+                ],
+                "grid_mwh": "600000", "captive_mwh": "300000", "nonfossil_mwh": "0", "wasteheat_mwh": "75000",
+                "electricity_source": "分厂计量", "electricity_ledger_total": "975200",
+                "heat_sources": [
+                    {"source_type": "余热回收", "source_note": "电石炉气余热锅炉", "heat_gj": "80000"},
+                    {"source_type": "蒸汽锅炉", "source_note": "动力车间 35 t/h 燃煤锅炉", "heat_gj": "20000",
+                     "boiler_emissions": "12000", "boiler_heat_supply": "100000"},
+                ],
+                "carbide_output": "300000",
+            },
+            {
+                "workshop_id": "二分厂",
+                "inputs": [
+                    {"material": "焦炭", "quantity": "84000", "carbon_content": "0.85"},
+                    {"material": "电极糊", "quantity": "3900", "carbon_content": "0.85"},
+                ],
+                "outputs": [
+                    {"product": "电石", "output_unit": "t", "output": "150000", "carbon_content": "0.31"},
+                    {"product": "电石炉气", "output_unit": "万Nm3", "output": "6100", "carbon_content": "4.30"},
+                ],
+                "grid_mwh": "495000", "captive_mwh": "0", "nonfossil_mwh": "0", "wasteheat_mwh": "0",
+                "electricity_source": "按全厂比例拆分",
+                "split_basis": "二分厂未单独计量，按全厂关口电量（1,470,200 MWh）扣除一分厂计量电量后的余量计，与按产量比例拆分结果相差 0.3%。",
+                "heat_sources": [
+                    {"source_type": "自备电厂", "source_note": "园区自备电厂 2号机组抽汽", "heat_gj": "15000",
+                     "captive_heat_intensity": "0.125"},
+                ],
+                "carbide_output": "150000",
+            },
+        ],
+        "industry_code": "2619",
+        "energy_consumption": "42.75",
+        "guideline_emissions": "85.63",
+    }
+
+
+def carbide_document() -> FilingDocument:
+    return document("a5-carbide", CARBIDE_ENTERPRISE, CARBIDE_YEAR, carbide_values())

@@ -1,0 +1,958 @@
+"""Reading a filled workbook back into a :class:`FilingDocument`, every problem located by cell.
+
+The layout comes from the same plan the writer used (:mod:`xlsx_layout`); the hidden ``_meta``
+sheet says which form, version and period the workbook was made for and where each field path
+sat, so renamed or moved columns are still found. Without ``_meta`` (sheets copied into a new
+workbook) the form comes from ``spec``/``expected_form`` or the sheet names, and columns are
+mapped by header text.
+
+Nothing typed is lost: the document keeps each value as entered (a number that is not a number
+stays as its text, with a problem naming the cell), so the rules engine reports it again and the
+user sees it in the form. Choices typed as their label are stored as their value, numbers as
+canonical decimal strings (Excel floats go through ``repr``, so 0.1 stays 0.1).
+
+Speed: one ``load_workbook(read_only=True, data_only=True)`` pass with ``values_only`` rows.
+read-only mode hides merged cells and formulas, so the sheet XML is also scanned (zipfile +
+regular expressions over the raw bytes; defusedxml for the small workbook parts) for
+``<mergeCell>`` and for formula cells without a cached value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import io
+import posixpath
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree as SafeET
+from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel
+
+from ..core.coerce import coerce_scalar
+from ..core.document import Enterprise, FilingDocument
+from ..core.findings import Severity
+from ..core.loader import FormRegistry
+from ..core.numbers import NotANumber, parse_decimal, to_json_number
+from ..core.spec import FieldSpec, FormSpec
+from .xlsx_layout import (
+    ENTERPRISE_NAME,
+    ENTERPRISE_USCC,
+    EXPLAIN_SHEET,
+    FIRST_DATA_ROW,
+    INFO_SHEET,
+    LABEL_COL,
+    META_SHEET,
+    OPTIONS_SHEET,
+    PERIOD,
+    README_SHEET,
+    VALUE_COL,
+    Column,
+    RepeatSheet,
+    ScalarEntry,
+    ScalarSheet,
+    WorkbookLayout,
+    identity_field,
+    normalize_header,
+    plan_workbook,
+)
+
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
+MAX_UNCOMPRESSED = 1 << 30
+"""A real filing workbook is a few MB; anything above 1 GB unpacked is a zip bomb or not ours."""
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_FORMULA_NO_VALUE = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-年./]\s*(\d{1,2})\s*月?)?\s*(?:年度?)?\s*$")
+
+
+class ImportFailure(Exception):
+    """The file cannot be used at all (not an xlsx, encrypted, corrupt, unreadable, unknown form)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ImportProblem:
+    """Something wrong in the workbook, named by sheet, row and cell (``燃料!F7``)."""
+
+    severity: Severity
+    code: str
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    path: str = ""
+    """Instance path of the field: ``units[0].fuels[1].ncv`` ("" when not about one field)."""
+
+    @property
+    def cell(self) -> str:
+        if self.sheet and self.column and self.row:
+            return f"{self.sheet}!{self.column}{self.row}"
+        if self.sheet and self.row:
+            return f"{self.sheet}!{self.row}:{self.row}"
+        return self.sheet
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "cell": self.cell}
+
+
+@dataclass
+class ImportResult:
+    document: FilingDocument
+    problems: list[ImportProblem]
+    spec: FormSpec
+    cells: dict[str, str] = field(default_factory=dict)
+    """Scalar field path → ``基本信息!D6``."""
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Repeat row instance path (``units[0].fuels[1]``) → (sheet, row number)."""
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(sheet, field name) → column letter."""
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def cell_of(self, path: str) -> str | None:
+        """Where an instance path (e.g. from a rules-engine finding) sits: ``燃料!F7``."""
+        if path in self.cells:
+            return self.cells[path]
+        prefix, _, name = path.rpartition(".")
+        place = self.rows.get(prefix)
+        if place is None:
+            place = self.rows.get(path)
+            return f"{place[0]}!{place[1]}:{place[1]}" if place else None
+        letter = self.columns.get((place[0], name))
+        return f"{place[0]}!{letter}{place[1]}" if letter else f"{place[0]}!{place[1]}:{place[1]}"
+
+
+def read_workbook(
+    path: str | Path,
+    spec: FormSpec | None = None,
+    expected_period: str | None = None,
+    expected_form: str | None = None,
+    *,
+    registry: FormRegistry | None = None,
+) -> ImportResult:
+    """Read a filled template. Raise :class:`ImportFailure` for a file that cannot be used.
+
+    ``expected_form`` is a form id (``power-monthly`` or ``power-monthly@2026.1``);
+    ``registry`` (default: the shipped definitions) resolves the form named in ``_meta``.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    _check_container(path, data)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
+            raise ImportFailure(f"{path.name} 解压后超过 1 GB，不是正常的填报工作簿；请检查文件")
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportFailure:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input means "corrupt"
+        raise ImportFailure(f"{path.name} 已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）；"
+                            "请在 Excel 中打开并另存为 .xlsx 后重试") from None
+    try:
+        return _Importer(path, wb, _SheetXml(archive), spec, expected_period, expected_form, registry).run()
+    finally:
+        wb.close()
+        archive.close()
+
+
+# --------------------------------------------------------------------------------------------
+# The container
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailure(f"找不到文件 {path}") from None
+    except IsADirectoryError:
+        raise ImportFailure(f"{path} 是文件夹，不是 Excel 文件") from None
+    except PermissionError:
+        raise ImportFailure(f"无法读取 {path}：文件被其他程序占用或没有读取权限；请在 Excel 中关闭该文件后重试") from None
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EBUSY):
+            raise ImportFailure(f"无法读取 {path}：文件被锁定；请在 Excel 中关闭该文件后重试") from None
+        raise ImportFailure(f"无法读取 {path}（{exc.strerror or exc}）") from None
+
+
+def _check_container(path: Path, data: bytes) -> None:
+    if not data.strip():
+        raise ImportFailure(f"{path.name} 是空文件（0 字节）；请重新保存或重新导出")
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            raise ImportFailure(f"{path.name} 设置了打开密码（已加密），无法读取；请在 Excel 中"
+                                "“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后另存，再导入")
+        raise ImportFailure(f"{path.name} 是旧版 .xls 格式；请在 Excel 中“另存为 → Excel 工作簿(*.xlsx)”后再导入")
+    if not data.startswith(b"PK"):
+        raise ImportFailure(f"{path.name} 不是 Excel .xlsx 文件（可能是 CSV、WPS 或其他格式改了扩展名）；"
+                            "请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再导入")
+
+
+class _SheetXml:
+    """Merged ranges and formula cells without cached values, from the raw sheet XML."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.parts = self._parts()
+        self.cache: dict[str, tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]] = {}
+
+    def _parts(self) -> dict[str, str]:
+        # Best effort: if the package is odd, detection of merges/formulas is skipped, not fatal.
+        try:
+            root = SafeET.fromstring(self.archive.read("_rels/.rels"))
+            wb_part = next((r.get("Target", "") for r in root if r.get("Type", "").endswith("/officeDocument")),
+                           "xl/workbook.xml").lstrip("/")
+            base = posixpath.dirname(wb_part)
+            rels = SafeET.fromstring(self.archive.read(posixpath.join(base, "_rels", posixpath.basename(wb_part) + ".rels")))
+            targets = {r.get("Id"): r.get("Target", "") for r in rels}
+            out: dict[str, str] = {}
+            for el in SafeET.fromstring(self.archive.read(wb_part)).iter():
+                if el.tag.endswith("}sheet"):
+                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                    target = targets.get(rid, "")
+                    if target:
+                        out[el.get("name", "")] = target.lstrip("/") if target.startswith("/") else \
+                            posixpath.normpath(posixpath.join(base, target))
+            return out
+        except Exception:  # noqa: BLE001 - a missing or odd part only disables the extra checks
+            return {}
+
+    def scan(self, title: str) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+        """(merged ranges as (min_col, min_row, max_col, max_row), formula cells without value)."""
+        if title in self.cache:
+            return self.cache[title]
+        merges: list[tuple[int, int, int, int]] = []
+        formulas: set[tuple[int, int]] = set()
+        part = self.parts.get(title)
+        try:
+            xml = self.archive.read(part) if part else b""
+        except (KeyError, zipfile.BadZipFile, OSError):
+            xml = b""
+        for m in _MERGE.finditer(xml):
+            c1, r1 = column_index_from_string(m.group(1).decode()), int(m.group(2))
+            c2 = column_index_from_string(m.group(3).decode()) if m.group(3) else c1
+            r2 = int(m.group(4)) if m.group(4) else r1
+            merges.append((c1, r1, c2, r2))
+        for m in _FORMULA_NO_VALUE.finditer(xml):
+            ref = _REF_ATTR.search(m.group(1))
+            if ref:
+                formulas.add((int(ref.group(2)), column_index_from_string(ref.group(1).decode())))
+        self.cache[title] = (merges, formulas)
+        return merges, formulas
+
+
+# --------------------------------------------------------------------------------------------
+# Cell values
+
+
+def _text_of(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _unit(f: FieldSpec) -> str:
+    return f"（单位：{f.unit}）" if f.unit else ""
+
+
+Converter = Callable[[Any], tuple[Any, str | None]]
+
+
+def converter(spec: FormSpec, f: FieldSpec) -> Converter:
+    """Cell value → (raw document value, Chinese problem or None); fast paths for the common cells.
+
+    Problems come from :func:`coerce_scalar`, so they read exactly like the rules engine's.
+    """
+
+    def slow(value: Any) -> tuple[Any, str | None]:
+        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
+            return value.strip(), f"单元格显示错误值 {value.strip()}（公式出错）；请修正公式，或直接填写「{f.label}」的数值"
+        if isinstance(value, dt.datetime | dt.date | dt.time) and f.type not in ("date", "text", "long_text"):
+            text = _text_of(value)
+            return text, (f"「{f.label}」填的是日期「{text}」，不是{'数字' if f.type in ('decimal', 'integer') else '可选项'}；"
+                          f"Excel 可能把输入自动识别成了日期，请把单元格设为文本或数值后重新填写{_unit(f)}")
+        typed, problem = coerce_scalar(spec, f, value)
+        if problem:
+            return _text_of(value), problem
+        if isinstance(typed, Decimal):
+            return to_json_number(typed), None
+        return typed, None
+
+    if f.type in ("decimal", "integer"):
+        integer = f.type == "integer"
+
+        def number(value: Any) -> tuple[Any, str | None]:
+            if value.__class__ is float or value.__class__ is int:
+                try:
+                    d = parse_decimal(value)
+                except NotANumber:
+                    return slow(value)
+                if d is not None and (not integer or d == d.to_integral_value()):
+                    return to_json_number(d), None
+            return slow(value)
+
+        return number
+    if f.type in ("text", "long_text"):
+
+        def text(value: Any) -> tuple[Any, str | None]:
+            if value.__class__ is str:
+                return value.strip(), None
+            return _text_of(value), None
+
+        return text
+    if f.type == "select_one":
+        lookup: dict[str, str] = {}
+        for c in spec.choice_list(f):
+            if c.label:
+                lookup.setdefault(c.label, c.value)
+            lookup[c.value] = c.value
+
+        def choice(value: Any) -> tuple[Any, str | None]:
+            hit = lookup.get(_text_of(value))
+            return (hit, None) if hit is not None else slow(_text_of(value))
+
+        return choice
+    if f.type == "select_multiple":
+        return _multi_converter(spec, f, slow)
+    if f.type == "date":
+
+        def date(value: Any) -> tuple[Any, str | None]:
+            if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
+                value = from_excel(value)  # a date serial in a cell that lost its date format
+            return slow(value)
+
+        return date
+    return slow
+
+
+_MULTI_SEPARATORS = re.compile(r"([,，;；、\n])")
+
+
+def _multi_converter(spec: FormSpec, f: FieldSpec, slow: Converter) -> Converter:
+    """Several choices in one cell, separated by commas (、；also accepted).
+
+    Labels may contain commas themselves (采用新的测量仪器和测量方法，提高了…), so pieces are
+    re-joined greedily: the longest run of pieces that names a choice wins.
+    """
+    lookup: dict[str, str] = {}
+    for c in spec.choice_list(f):
+        if c.label:
+            lookup.setdefault(c.label.strip(), c.value)
+        lookup[c.value.strip()] = c.value
+
+    def multi(value: Any) -> tuple[Any, str | None]:
+        if isinstance(value, list):
+            return slow(value)
+        text = _text_of(value)
+        pieces = _MULTI_SEPARATORS.split(text)  # text, sep, text, sep, …
+        words = pieces[0::2]
+        seps = pieces[1::2]
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):
+                candidate = "".join(w + (seps[k] if k < j - 1 else "") for k, w in enumerate(words[i:j], start=i)).strip()
+                if candidate in lookup:
+                    if lookup[candidate] not in out:
+                        out.append(lookup[candidate])
+                    i = j
+                    break
+            else:
+                if words[i].strip():
+                    allowed = "、".join(c.text for c in spec.choice_list(f)[:12])
+                    return text, f"「{f.label}」的取值「{words[i].strip()}」不在可选项中；可选：{allowed}（多项用逗号分隔）"
+                i += 1
+        return out, None
+
+    return multi
+
+
+def _period_text(value: Any, kind: str) -> str:
+    """A period cell → ``2026-10`` / ``2026`` (Excel turns a typed 2026-10 into a date)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return repr(value)  # 2026.1 typed into a number cell: ambiguous (2026-01 or 2026-10?), so flagged
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value.year:04d}-{value.month:02d}" if kind == "month" else f"{value.year:04d}"
+    text = _text_of(value)
+    m = _PERIOD_TEXT.match(text)
+    if m and m.group(2):
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    if m:
+        return m.group(1)
+    return text
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (value.__class__ is str and not value.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# _meta
+
+
+@dataclass
+class _Meta:
+    values: dict[str, str] = field(default_factory=dict)
+    repeat_sheets: dict[str, str] = field(default_factory=dict)
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(sheet, path) → column letter (repeat sheets) or cell (label/value sheets)."""
+    sheet_of: dict[str, str] = field(default_factory=dict)
+    """Scalar path → sheet."""
+
+
+def _read_meta(rows: Iterator[tuple[Any, ...]]) -> _Meta:
+    meta = _Meta()
+    table = False
+    for row in rows:
+        cells = [("" if v is None else str(v)) for v in row[:5]] + [""] * (5 - min(len(row), 5))
+        if not table:
+            if cells[0] == "sheet" and cells[1] == "ref":
+                table = True
+            elif cells[0]:
+                meta.values[cells[0]] = cells[1]
+            continue
+        sheet, ref, path, role = cells[0], cells[1], cells[2], cells[3]
+        if not sheet or not path:
+            continue
+        if role == "repeat":
+            meta.repeat_sheets[path] = sheet
+            continue
+        meta.columns[(sheet, path)] = ref
+        if ref and ref[-1].isdigit():
+            meta.sheet_of[path] = sheet
+    return meta
+
+
+# --------------------------------------------------------------------------------------------
+# The importer
+
+
+@dataclass
+class _ParentRow:
+    row: dict[str, Any]
+    prefix: str
+    sheet: str
+    number: int
+
+
+class _Importer:
+    def __init__(self, path: Path, wb: Any, xml: _SheetXml, spec: FormSpec | None, expected_period: str | None,
+                 expected_form: str | None, registry: FormRegistry | None):
+        self.path = path
+        self.wb = wb
+        self.xml = xml
+        self.given_spec = spec
+        self.expected_period = expected_period
+        self.expected_form = expected_form
+        self._registry = registry
+        self.problems: list[ImportProblem] = []
+        self.names: list[str] = list(wb.sheetnames)
+        self.claimed: set[str] = set()
+        self.meta: _Meta | None = None
+        self.values: dict[str, Any] = {}
+        self.document_fields: dict[str, Any] = {}
+        self.index: dict[str, dict[tuple[str, ...], _ParentRow]] = {}
+        self.result_cells: dict[str, str] = {}
+        self.result_rows: dict[str, tuple[str, int]] = {}
+        self.result_columns: dict[tuple[str, str], str] = {}
+
+    @property
+    def registry(self) -> FormRegistry:
+        if self._registry is None:
+            from ..core.loader import default_registry
+
+            self._registry = default_registry()
+        return self._registry
+
+    def problem(self, severity: Severity, code: str, message: str, sheet: str = "", row: int | None = None,
+                column: str = "", path: str = "") -> None:
+        self.problems.append(ImportProblem(severity, code, message, sheet, row, column, path))
+
+    def rows(self, title: str, **kwargs: Any) -> Iterator[tuple[Any, ...]]:
+        """Rows of a sheet as values; a parser failure midway becomes :class:`ImportFailure`."""
+        ws = self.wb[title]
+        try:
+            ws.reset_dimensions()  # a wrong <dimension> from another program must not cut rows off
+            it = ws.iter_rows(values_only=True, **kwargs)
+            while True:
+                try:
+                    row = next(it)
+                except StopIteration:
+                    return
+                yield row
+        except ImportFailure:
+            raise
+        except Exception as exc:  # noqa: BLE001 - untrusted XML: any parser error means "corrupt"
+            raise ImportFailure(f"{self.path.name} 的工作表「{title}」无法读取（文件可能已损坏，{type(exc).__name__}）；"
+                                "请在 Excel 中打开并另存为 .xlsx 后重试") from None
+
+    # ---- the whole run ---------------------------------------------------------------------
+
+    def run(self) -> ImportResult:
+        if META_SHEET in self.names:
+            self.meta = _read_meta(self.rows(META_SHEET))
+            self.claimed.add(META_SHEET)
+        spec = self.resolve_spec()
+        layout = plan_workbook(spec)
+        found = self.locate_sheets(layout)
+        if not any(found.values()):
+            raise ImportFailure(f"{self.path.name} 中找不到「{spec.title}」模板的任何工作表"
+                                f"（{'、'.join(layout.data_sheet_names())}）；请使用本程序生成的模板")
+        for sheet in layout.scalar_sheets:
+            title = found.get(sheet.name)
+            if title:
+                self.read_scalars(spec, sheet, title)
+        for rsheet in layout.repeat_sheets:
+            title = found.get(rsheet.name)
+            if title:
+                self.read_repeat(spec, layout, rsheet, title)
+        for title in self.names:
+            if title not in self.claimed and title not in (README_SHEET, OPTIONS_SHEET, EXPLAIN_SHEET):
+                self.problem("info", "XLS-004", f"工作表「{title}」不是「{spec.title}」模板的一部分，其内容未导入", title)
+        period = self.check_period(spec, layout)
+        document = FilingDocument(
+            form=spec.id, form_version=spec.version, period=period,
+            enterprise=Enterprise(name=self.document_fields.get(ENTERPRISE_NAME) or "",
+                                  uscc=self.document_fields.get(ENTERPRISE_USCC) or ""),
+            values=self.values,
+            meta={"imported_from": self.path.name, "workbook": (self.meta.values.get("kind") if self.meta else "") or "unknown"},
+        )
+        return ImportResult(document, self.problems, spec, self.result_cells, self.result_rows, self.result_columns)
+
+    # ---- which form -------------------------------------------------------------------------
+
+    def resolve_spec(self) -> FormSpec:
+        wanted_id, wanted_version = None, None
+        if self.expected_form:
+            wanted_id, _, wanted_version = self.expected_form.partition("@")
+        elif self.given_spec is not None:
+            wanted_id = self.given_spec.id
+        meta_form = self.meta.values.get("form", "") if self.meta else ""
+        meta_version = self.meta.values.get("version", "") if self.meta else ""
+        if meta_form:
+            if wanted_id and meta_form != wanted_id:
+                actual = self.registry.get(meta_form, meta_version or None) or self.registry.latest(meta_form)
+                wanted = self.given_spec or self.registry.get(wanted_id, wanted_version or None)
+                title = actual.title if actual else (self.meta.values.get("title") if self.meta else "") or meta_form
+                wanted_title = wanted.title if wanted else wanted_id
+                if actual is None:
+                    raise ImportFailure(f"{self.path.name} 是「{title}」（{meta_form}）的工作簿，不是「{wanted_title}」，"
+                                        "本程序也没有该表单的定义；请选择正确的文件")
+                self.problem("error", "XLS-001", f"这个工作簿是「{title}」（{meta_form}）的模板，不是本次要导入的「{wanted_title}」；"
+                             "请选择正确的文件（已按工作簿自己的表单读取，供核对）", META_SHEET)
+                return actual
+            if self.given_spec is not None and self.given_spec.id == meta_form:
+                chosen = self.given_spec
+            else:
+                found = self.registry.get(meta_form, meta_version or None) or self.registry.latest(meta_form)
+                if found is None:
+                    title = self.meta.values.get("title", "") if self.meta else ""
+                    raise ImportFailure(f"{self.path.name} 是表单「{title or meta_form}」（{meta_form}）的工作簿，"
+                                        "本程序没有该表单的定义；请升级程序或选择正确的文件")
+                chosen = found
+            if meta_version and meta_version != chosen.version:
+                self.problem("info", "XLS-017", f"工作簿由定义版本 {meta_version} 生成，当前定义版本为 {chosen.version}；"
+                             "已按列标题对应，请核对导入结果", META_SHEET)
+            return chosen
+        if self.given_spec is not None:
+            chosen = self.given_spec
+        elif wanted_id:
+            got = self.registry.get(self.expected_form or wanted_id)
+            if got is None:
+                raise ImportFailure(f"不认识的表单「{self.expected_form}」；请用 forms 命令查看可用表单")
+            chosen = got
+        else:
+            chosen = self.guess_spec()
+        self.problem("info", "XLS-018", f"工作簿中没有隐藏的「{META_SHEET}」工作表（可能复制到了新的工作簿）；"
+                     f"已按「{chosen.title}」的工作表名称和列标题读取，请核对导入结果")
+        return chosen
+
+    def guess_spec(self) -> FormSpec:
+        present = {n.lower() for n in self.names}
+        best: tuple[int, int, str] | None = None
+        chosen: FormSpec | None = None
+        for candidate in self.registry.all():
+            names = [s.name for s in plan_workbook(candidate).repeat_sheets]
+            score = sum(1 for n in names if n.lower() in present)
+            key = (score, candidate.template_year, candidate.version)
+            if score and (best is None or key > best):
+                best, chosen = key, candidate
+        if chosen is None:
+            raise ImportFailure(f"无法判断 {self.path.name} 属于哪个表单：没有「{META_SHEET}」工作表，工作表名称也对不上任何表单；"
+                                "请使用本程序生成的模板，或指定表单（如 --form power-monthly）")
+        return chosen
+
+    # ---- which sheet -------------------------------------------------------------------------
+
+    def locate_sheets(self, layout: WorkbookLayout) -> dict[str, str | None]:
+        """Planned sheet name → sheet in the workbook (or None, with a problem)."""
+        lower = {n.lower(): n for n in self.names}
+        found: dict[str, str | None] = {}
+        pending: list[ScalarSheet | RepeatSheet] = []
+        planned: list[ScalarSheet | RepeatSheet] = [*layout.scalar_sheets, *layout.repeat_sheets]
+        for sheet in planned:
+            title = lower.get(sheet.name.lower())
+            if title is None and self.meta is not None:
+                old = self.meta.repeat_sheets.get(sheet.path) if isinstance(sheet, RepeatSheet) else \
+                    next((self.meta.sheet_of[e.path] for e in sheet.value_entries() if e.path in self.meta.sheet_of), None)
+                title = lower.get(old.lower()) if old else None
+            if title is not None and title not in self.claimed:
+                found[sheet.name] = title
+                self.claimed.add(title)
+            else:
+                pending.append(sheet)
+        for sheet in pending:
+            title = self.find_renamed(sheet)
+            found[sheet.name] = title
+            if title is not None:
+                self.claimed.add(title)
+                self.problem("warning", "XLS-005", f"找不到工作表「{sheet.name}」，但工作表「{title}」的列标题与它一致，"
+                             f"已按「{sheet.name}」读取；请把工作表名称改回「{sheet.name}」", title)
+                continue
+            required = isinstance(sheet, ScalarSheet) or sheet.repeat.min_rows > 0
+            self.problem("error" if required else "warning", "XLS-003",
+                         f"找不到工作表「{sheet.name}」；是否被重命名或删除？请恢复原名称"
+                         f"（{'该表的数据未导入' if required else '该表为选填，未导入任何行'}）", sheet.name)
+        return found
+
+    def find_renamed(self, sheet: ScalarSheet | RepeatSheet) -> str | None:
+        if isinstance(sheet, ScalarSheet):
+            wanted = {normalize_header(e.label) for e in sheet.value_entries()}
+            column = LABEL_COL - 1
+        else:
+            wanted = {normalize_header(c.header) for c in sheet.columns}
+            column = -1
+        for title in self.names:
+            if title in self.claimed or title in (README_SHEET, OPTIONS_SHEET, EXPLAIN_SHEET):
+                continue
+            if column >= 0:
+                seen = {normalize_header(r[column]) for r in self.rows(title, max_row=60) if len(r) > column}
+            else:
+                seen = {normalize_header(v) for r in self.rows(title, max_row=1) for v in r}
+            if wanted and len(wanted & seen) * 2 >= len(wanted):
+                return title
+        return None
+
+    # ---- 基本信息 ---------------------------------------------------------------------------
+
+    def read_scalars(self, spec: FormSpec, sheet: ScalarSheet, title: str) -> None:
+        grid = list(self.rows(title))
+        merges, formulas = self.xml.scan(title)
+
+        def at(row: int, col: int) -> Any:
+            return grid[row - 1][col - 1] if 0 < row <= len(grid) and 0 < col <= len(grid[row - 1]) else None
+
+        labels: dict[str, int] = {}
+        for number, line in enumerate(grid, start=1):
+            if len(line) >= LABEL_COL and not _blank(line[LABEL_COL - 1]):
+                labels.setdefault(normalize_header(line[LABEL_COL - 1]), number)
+        read_cols = {LABEL_COL, VALUE_COL} | {e.column for e in sheet.entries if e.pinned}
+        for c1, r1, c2, r2 in merges:
+            if any(c1 <= c <= c2 for c in read_cols) and (r2 > r1 or c2 > c1):
+                ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+                self.problem("error", "XLS-013", f"「{title}」表 {ref} 是合并单元格；导入时只读左上角 {get_column_letter(c1)}{r1}，"
+                             "其余单元格当作空白。请取消合并（开始 → 合并后居中），每项填在自己的单元格", title, r1, get_column_letter(c1))
+        for entry in sheet.value_entries():
+            if entry.role == "calculated":
+                continue
+            place = self.scalar_place(entry, title, at, labels)
+            if place is None:
+                self.problem("warning", "XLS-009", f"「{title}」表中找不到「{entry.label}」这一行（B 列「项目」）；该项未导入。"
+                             "请勿删除行或修改「项目」列", title, path=entry.path)
+                continue
+            row, col = place
+            letter = get_column_letter(col)
+            path = entry.path
+            self.result_cells[path] = f"{title}!{letter}{row}"
+            value = at(row, col)
+            if value is None and (row, col) in formulas:
+                self.formula_problem(title, row, letter, entry.label, path)
+                continue
+            if _blank(value):
+                continue
+            if entry.field is None:
+                self.document_fields[path] = (_period_text(value, spec.period_kind) if path == PERIOD else _text_of(value))
+                continue
+            raw, message = converter(spec, entry.field)(value)
+            self.values[entry.field.name] = raw
+            if message:
+                self.problem("error", "XLS-010", f"「{title}」表 {letter}{row}（{entry.label}）：{message}", title, row, letter, path)
+
+    def scalar_place(self, entry: ScalarEntry, title: str, at: Callable[[int, int], Any],
+                     labels: dict[str, int]) -> tuple[int, int] | None:
+        ref = self.meta.columns.get((self.meta.sheet_of.get(entry.path, title), entry.path)) if self.meta else None
+        if ref:
+            letter, row = coordinate_from_string(ref)
+            meta_row, meta_col = row, column_index_from_string(letter)
+        else:
+            meta_row, meta_col = entry.row, entry.column
+        if entry.pinned:
+            return meta_row, meta_col
+        wanted = normalize_header(entry.label)
+        if normalize_header(at(meta_row, LABEL_COL)) == wanted:
+            return meta_row, VALUE_COL
+        row = labels.get(wanted)
+        return (row, VALUE_COL) if row else None
+
+    def formula_problem(self, title: str, row: int, letter: str, label: str, path: str) -> None:
+        self.problem("error", "XLS-012", f"「{title}」表 {letter}{row}（{label}）是公式，但文件里没有保存计算结果"
+                     "（多半由其他程序生成）；请在 Excel 中打开该文件、保存后再导入，或直接填写数值", title, row, letter, path)
+
+    # ---- repeat sheets -----------------------------------------------------------------------
+
+    def map_columns(self, sheet: RepeatSheet, title: str, header: tuple[Any, ...]) -> dict[int, Column]:
+        meta_title = self.meta.repeat_sheets.get(sheet.path, sheet.name) if self.meta else sheet.name
+        actual = {i: normalize_header(v) for i, v in enumerate(header) if not _blank(v)}
+        mapped: dict[int, Column] = {}
+        unmatched: list[Column] = []
+        for col in sheet.columns:
+            variants = col.header_variants()
+            hit = next((i for i, text in actual.items() if text in variants and i not in mapped), None)
+            if hit is None:
+                unmatched.append(col)
+            else:
+                mapped[hit] = col
+        for col in unmatched:
+            ref = self.meta.columns.get((meta_title, col.path)) if self.meta else None
+            i = column_index_from_string(ref) - 1 if ref and ref.isalpha() else col.index - 1
+            if col.role == "calculated":
+                if i in actual and i not in mapped:
+                    mapped[i] = col  # a renamed result column is still ours; results are never read
+                continue
+            letter = get_column_letter(i + 1)
+            if i in actual and i not in mapped:
+                mapped[i] = col
+                self.problem("warning", "XLS-008", f"「{title}」表 {letter}1 的列标题是「{header[i]}」，模板中这一列是「{col.header}」；"
+                             f"已按位置读取为「{col.header}」，请核对，并把列标题改回「{col.header}」", title, 1, letter)
+                continue
+            severity: Severity = "error" if col.role in ("parent_key", "ordinal") and sheet.parent is not None else "warning"
+            self.problem(severity, "XLS-006", f"「{title}」表缺少列「{col.header}」（模板中在 {col.letter} 列）；该列的数据未导入。"
+                         "请从新导出的模板中复制这一列的标题，或恢复被删除的列", title, 1, col.letter)
+        for i in actual:
+            if i not in mapped:
+                letter = get_column_letter(i + 1)
+                self.problem("warning", "XLS-007", f"「{title}」表 {letter}1 的列「{header[i]}」不是模板中的列，该列的数据未导入；"
+                             "如果是模板的列被改了名，请改回原标题", title, 1, letter)
+        return mapped
+
+    def read_repeat(self, spec: FormSpec, layout: WorkbookLayout, sheet: RepeatSheet, title: str) -> None:
+        rows = self.rows(title)
+        header = next(rows, ())
+        mapped = self.map_columns(sheet, title, tuple(header))
+        merges, formulas = self.xml.scan(title)
+        inputs = [(i, col, converter(spec, col.field)) for i, col in sorted(mapped.items())
+                  if col.role == "input" and col.field is not None]
+        keys = sorted(((i, col) for i, col in mapped.items() if col.role == "parent_key"), key=lambda p: p[1].level)
+        key_fns = [(i, col, self.key_function(spec, col.field)) for i, col in keys]
+        ordinal = next((i for i, col in mapped.items() if col.role == "ordinal"), None)
+        for i, col in mapped.items():
+            if col.field is not None and col.role != "parent_key":
+                self.result_columns[(title, col.field.name)] = get_column_letter(i + 1)
+        fill = self.merge_fill(title, merges, mapped, keys)
+        ident = identity_field(sheet.repeat)
+        ident_fn = self.key_function(spec, ident) if ident is not None else None
+        has_children = bool(sheet.children)
+        own_index: dict[tuple[str, ...], _ParentRow] | None = {} if has_children else None
+        if has_children:
+            self.index[sheet.path] = own_index  # type: ignore[assignment]
+        parent_index = self.index.get(sheet.parent.path) if sheet.parent is not None else None
+        position = 0
+        carried: dict[int, Any] = {}
+        name = sheet.repeat.name
+        for number, line in enumerate(rows, start=FIRST_DATA_ROW):
+            if fill:
+                line = _fill_down(fill, carried, number, line)
+            width = len(line)
+            found: list[tuple[int, Column, Converter, Any]] = []
+            no_value: list[tuple[int, Column]] = []
+            for i, col, conv in inputs:
+                value = line[i] if i < width else None
+                if value is None:
+                    if formulas and (number, i + 1) in formulas:
+                        no_value.append((i, col))
+                    continue
+                if value.__class__ is str and not value.strip():
+                    continue
+                found.append((i, col, conv, value))
+            if not found:
+                for i, col in no_value:
+                    self.formula_problem(title, number, get_column_letter(i + 1), col.header, "")
+                continue  # empty rows (the unlocked block, spacer rows) are not records
+            key_values: list[str] = []
+            if sheet.parent is not None:
+                missing = None
+                for i, col, fn in key_fns:
+                    value = line[i] if i < width else None
+                    key = fn(value)
+                    if key is None:
+                        missing = (i, col)
+                        break
+                    key_values.append(key)
+                if missing is not None or len(key_values) != len(sheet.parent_key_columns()):
+                    col = missing[1] if missing else sheet.parent_key_columns()[0]
+                    letter = get_column_letter(missing[0] + 1) if missing else col.letter
+                    self.problem("error", "XLS-016", f"「{title}」表第 {number} 行没有填写「{col.header}」，无法确定属于哪个"
+                                 f"{sheet.chain[col.level].label}；请在 {letter}{number} 填写（该行未导入）", title, number, letter)
+                    continue
+                parent = (parent_index or {}).get(tuple(key_values))
+                if parent is None:
+                    parent_sheet = sheet.parent.name
+                    shown = "、".join(f"{c.header}「{k}」" for (_, c, _), k in zip(key_fns, key_values, strict=True))
+                    letter = get_column_letter(key_fns[-1][0] + 1)
+                    self.problem("error", "XLS-014", f"「{title}」表第 {number} 行的{shown}在「{parent_sheet}」表中找不到；"
+                                 f"请检查名称是否与「{parent_sheet}」表完全一致，或先在「{parent_sheet}」表添加该行（该行未导入）",
+                                 title, number, letter)
+                    continue
+                container = parent.row.setdefault(name, [])
+                prefix = f"{parent.prefix}.{name}[{len(container)}]"
+            else:
+                container = self.values.setdefault(name, [])
+                prefix = f"{name}[{len(container)}]"
+            record: dict[str, Any] = {}
+            for i, col, conv, value in found:
+                raw, message = conv(value)
+                assert col.field is not None
+                record[col.field.name] = raw
+                if message:
+                    letter = get_column_letter(i + 1)
+                    self.problem("error", "XLS-010", f"「{title}」表 {letter}{number}（第 {number} 行，{col.header}）：{message}",
+                                 title, number, letter, f"{prefix}.{col.field.name}")
+            for i, col in no_value:
+                assert col.field is not None
+                self.formula_problem(title, number, get_column_letter(i + 1), col.header, f"{prefix}.{col.field.name}")
+            container.append(record)
+            position += 1
+            self.result_rows[prefix] = (title, number)
+            if own_index is not None:
+                own = self.own_identity(record, ident, ident_fn, line, ordinal, position)
+                full = (*key_values, own)
+                if own and full in own_index:
+                    first = own_index[full]
+                    self.problem("error", "XLS-015", f"「{title}」表第 {number} 行与第 {first.number} 行的"
+                                 f"{ident.label if ident else '序号'}「{own}」重复；下级表的行只会对应到第 {first.number} 行，"
+                                 "请改成不同的名称", title, number)
+                elif own:
+                    own_index[full] = _ParentRow(record, prefix, title, number)
+
+    def own_identity(self, record: dict[str, Any], ident: FieldSpec | None, ident_fn: Callable[[Any], str | None] | None,
+                     line: tuple[Any, ...], ordinal: int | None, position: int) -> str:
+        if ident is not None and ident_fn is not None:
+            return ident_fn(record.get(ident.name)) or ""
+        if ordinal is not None and ordinal < len(line) and not _blank(line[ordinal]):
+            return _ordinal_text(line[ordinal])
+        return str(position)
+
+    def key_function(self, spec: FormSpec, f: FieldSpec | None) -> Callable[[Any], str | None]:
+        """Normalise a key cell so 1号机组, ' 1号机组 ' and a choice's label/value compare equal."""
+        if f is None:  # 序号
+            return lambda value: None if _blank(value) else _ordinal_text(value)
+        conv = converter(spec, f)
+
+        def key(value: Any) -> str | None:
+            if _blank(value):
+                return None
+            raw, _ = conv(value)
+            return str(raw).strip() if raw is not None else None
+
+        return key
+
+    def merge_fill(self, title: str, merges: list[tuple[int, int, int, int]], mapped: dict[int, Column],
+                   keys: list[tuple[int, Column]]) -> dict[int, list[tuple[int, int]]]:
+        """Report merged ranges; vertical merges over parent-key columns are filled down.
+
+        Ledgers often merge 机组名称 over that unit's fuel rows: the meaning is clear, so the
+        value applies to each row. Merged numbers are not guessed (copying one would double it).
+        """
+        fill: dict[int, list[tuple[int, int]]] = {}
+        key_cols = {i + 1 for i, _ in keys}
+        for c1, r1, c2, r2 in merges:
+            if r2 == r1 and c2 == c1:
+                continue
+            ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+            top = f"{get_column_letter(c1)}{r1}"
+            if c1 == c2 and c1 in key_cols and r1 >= FIRST_DATA_ROW:
+                fill.setdefault(c1 - 1, []).append((r1, r2))
+                self.problem("warning", "XLS-013", f"「{title}」表 {ref}（{mapped[c1 - 1].header}）是合并单元格；已把 {top} 的值"
+                             "用于这几行。建议取消合并，并在每一行填写", title, r1, get_column_letter(c1))
+                continue
+            if not any(c1 <= i + 1 <= c2 for i in mapped) and r1 > 1:
+                continue
+            self.problem("error", "XLS-013", f"「{title}」表 {ref} 是合并单元格；导入时只读左上角 {top}，其余单元格当作空白。"
+                         "请取消合并（开始 → 合并后居中），在每一行填写各自的数值", title, r1, get_column_letter(c1))
+        return fill
+
+    # ---- period ------------------------------------------------------------------------------
+
+    def check_period(self, spec: FormSpec, layout: WorkbookLayout) -> str:
+        period = self.document_fields.get(PERIOD) or (self.meta.values.get("period", "") if self.meta else "")
+        cell = self.result_cells.get(PERIOD, f"{INFO_SHEET}!{next(e.cell for e in layout.info.entries if e.path == PERIOD)}")
+        sheet, _, ref = cell.partition("!")
+        letter, row = coordinate_from_string(ref)
+        if not period:
+            if self.expected_period:
+                self.problem("info", "XLS-019", f"「{sheet}」表 {ref} 的填报期间未填写，按本次导入的 "
+                             f"{spec.period_label(self.expected_period)} 处理", sheet, row, letter, PERIOD)
+                return self.expected_period
+            self.problem("error", "XLS-019", f"「{sheet}」表 {ref} 的填报期间未填写；请填写，如 "
+                         f"{'2026-10' if spec.period_kind == 'month' else '2026'}", sheet, row, letter, PERIOD)
+            return ""
+        if self.expected_period and period != self.expected_period:
+            self.problem("error", "XLS-002", f"工作簿的填报期间是 {_label(spec, period)}，不是本次导入的 "
+                         f"{_label(spec, self.expected_period)}；请确认选择了正确的文件，或修改「{sheet}」表 {ref} 的期间",
+                         sheet, row, letter, PERIOD)
+        return period
+
+
+def _fill_down(fill: dict[int, list[tuple[int, int]]], carried: dict[int, Any], number: int,
+               line: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Give the rows under a merged key cell the value of its top-left cell."""
+    patched: list[Any] | None = None
+    for i, spans in fill.items():
+        for r1, r2 in spans:
+            if number == r1:
+                carried[i] = line[i] if i < len(line) else None
+            elif r1 < number <= r2 and (i >= len(line) or line[i] is None):
+                if patched is None:
+                    patched = list(line)
+                patched.extend([None] * (i + 1 - len(patched)))
+                patched[i] = carried.get(i)
+    return tuple(patched) if patched is not None else line
+
+
+def _label(spec: FormSpec, period: str) -> str:
+    try:
+        return spec.period_label(period)
+    except ValueError:
+        return period
+
+
+def _ordinal_text(value: Any) -> str:
+    try:
+        number = parse_decimal(value)
+    except NotANumber:
+        return _text_of(value)
+    if number is not None and number == number.to_integral_value():
+        return str(int(number))
+    return _text_of(value)

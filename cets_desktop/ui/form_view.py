@@ -1,0 +1,220 @@
+"""The guided form of one filing, generated from its definition: one step per section.
+
+A new definition file needs no screen code: steps, fields, tables and master-detail editors
+are all built from the spec. The step buttons show each step's open errors and warnings; the
+progress bar counts required fields (that currently apply) that are filled.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import instance_paths
+from .field_panel import FieldPanel
+from .form_state import section_index_of
+from .session import FilingSession
+from .stylesheet import set_style_property
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
+
+
+class FormView(QWidget):
+    currentPathChanged = Signal(str)
+    explainRequested = Signal(str)
+    stepChanged = Signal(int)
+
+    def __init__(self, session: FilingSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        spec = session.spec
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(8)
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "subtitle")
+        self.subtitle.setWordWrap(True)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        progress_box = QVBoxLayout()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setFixedWidth(240)
+        self.progress.setTextVisible(False)
+        self.progress_label = QLabel()
+        self.progress_label.setProperty("role", "subtitle")
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        progress_box.addWidget(self.progress_label)
+        progress_box.addWidget(self.progress)
+        header.addLayout(progress_box)
+        layout.addLayout(header)
+
+        steps = QHBoxLayout()
+        steps.setSpacing(6)
+        self.step_buttons: list[QPushButton] = []
+        for i, section in enumerate(spec.sections):
+            button = QPushButton()
+            button.setProperty("step", True)
+            button.setCheckable(False)
+            button.setToolTip(section.description or section.label)
+            button.clicked.connect(lambda _=False, i=i: self.set_step(i))
+            steps.addWidget(button)
+            self.step_buttons.append(button)
+            if i < len(spec.sections) - 1:
+                line = QFrame()
+                line.setFrameShape(QFrame.Shape.HLine)
+                line.setFixedWidth(18)
+                line.setStyleSheet("color:#c3cad3")
+                steps.addWidget(line)
+        steps.addStretch(1)
+        layout.addLayout(steps)
+
+        self.stack = QStackedWidget()
+        self.panels: list[FieldPanel] = []
+        self.scrolls: list[QScrollArea] = []
+        for section in spec.sections:
+            page = QWidget()
+            page_layout = QVBoxLayout(page)
+            page_layout.setContentsMargins(4, 4, 12, 12)
+            page_layout.setSpacing(8)
+            if section.description:
+                description = QLabel(section.description)
+                description.setProperty("role", "sectionDescription")
+                description.setWordWrap(True)
+                page_layout.addWidget(description)
+            panel = FieldPanel(session, section.fields, "", page)
+            panel.currentPathChanged.connect(self.currentPathChanged)
+            panel.explainRequested.connect(self.explainRequested)
+            page_layout.addWidget(panel)
+            page_layout.addStretch(1)
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(page)
+            self.stack.addWidget(scroll)
+            self.panels.append(panel)
+            self.scrolls.append(scroll)
+        layout.addWidget(self.stack, 1)
+
+        nav = QHBoxLayout()
+        self.position = QLabel()
+        self.position.setProperty("role", "subtitle")
+        nav.addWidget(self.position)
+        nav.addStretch(1)
+        self.back = QPushButton("上一步")
+        self.back.setToolTip("上一步（Alt+←）")
+        self.back.clicked.connect(lambda: self.set_step(self.stack.currentIndex() - 1))
+        self.next = QPushButton("下一步")
+        self.next.setToolTip("下一步（Alt+→）")
+        self.next.setProperty("primary", True)
+        self.next.clicked.connect(lambda: self.set_step(self.stack.currentIndex() + 1))
+        nav.addWidget(self.back)
+        nav.addWidget(self.next)
+        layout.addLayout(nav)
+        QShortcut(QKeySequence("Alt+Left"), self, lambda: self.set_step(self.stack.currentIndex() - 1))
+        QShortcut(QKeySequence("Alt+Right"), self, lambda: self.set_step(self.stack.currentIndex() + 1))
+
+        session.evaluated.connect(self.refresh)
+        session.saved.connect(lambda _n: self.refresh())
+        self.set_step(0)
+        self.refresh()
+
+    # ------------------------------------------------------------------ steps
+
+    def current_step(self) -> int:
+        return self.stack.currentIndex()
+
+    def set_step(self, index: int) -> None:
+        if not 0 <= index < self.stack.count():
+            return
+        self.stack.setCurrentIndex(index)
+        for i, button in enumerate(self.step_buttons):
+            set_style_property(button, "current", i == index)
+        self.back.setEnabled(index > 0)
+        self.next.setEnabled(index < self.stack.count() - 1)
+        self.position.setText(f"第 {index + 1} 步，共 {self.stack.count()} 步")
+        self.stepChanged.emit(index)
+
+    def refresh(self) -> None:
+        session = self.session
+        spec = session.spec
+        enterprise = session.document.get("enterprise", {})
+        self.title.setText(session.title())
+        modified = "（有未保存的修改）" if session.is_modified else ""
+        self.subtitle.setText(f"{enterprise.get('name', '')}　统一社会信用代码 {enterprise.get('uscc', '')}　"
+                              f"状态：{session.filing.state}　第 {session.base_revision} 版{modified}")
+        state = session.state
+        self.progress.setValue(round(state.progress * 100))
+        self.progress_label.setText(f"必填项已填 {state.required_filled} / {state.required_total}")
+        counts = [[0, 0] for _ in spec.sections]
+        ev = session.evaluation
+        for finding in ev.findings if ev else []:
+            index = section_index_of(spec, finding.path)
+            if index is None:
+                continue
+            if finding.severity == "error":
+                counts[index][0] += 1
+            elif finding.severity == "warning" and not finding.acknowledged:
+                counts[index][1] += 1
+        for i, (section, button) in enumerate(zip(spec.sections, self.step_buttons, strict=True)):
+            errors, warnings = counts[i]
+            badge = f"  ✖{errors}" if errors else (f"  ⚠{warnings}" if warnings else "  ✓")
+            button.setText(f"{CIRCLED[i] if i < len(CIRCLED) else i + 1} {section.label}{badge}")
+            set_style_property(button, "state", "error" if errors else "warning" if warnings else "ok")
+
+    # ------------------------------------------------------------------ navigation from findings
+
+    def editor_at(self, path: str) -> Any:
+        """The widget that edits ``path``: a FieldEditor for a field of a form, or the
+        RepeatTableEditor holding it (rows of enclosing master-detail repeats get selected)."""
+        from .master_detail import MasterDetailEditor
+
+        index = section_index_of(self.session.spec, path)
+        if index is None:
+            return None
+        self.set_step(index)
+        panel: FieldPanel = self.panels[index]
+        parts = instance_paths.parse(path)
+        while parts:
+            name = str(parts.pop(0))
+            if name in panel.rows and not parts:
+                return panel.rows[name].editor
+            editor = panel.repeats.get(name)
+            if editor is None:
+                return None
+            if isinstance(editor, MasterDetailEditor) and parts and isinstance(parts[0], int) and len(parts) > 1:
+                editor.select_row(int(parts.pop(0)))
+                panel = editor.detail
+                continue
+            return editor
+        return None
+
+    def focus_path(self, path: str) -> QWidget | None:
+        """Show the step holding ``path``, select its rows, focus and flash the field."""
+        index = section_index_of(self.session.spec, path)
+        if index is None:
+            return None
+        self.set_step(index)
+        found = self.panels[index].focus(instance_paths.parse(path))
+        if found is not None:
+            self.scrolls[index].ensureWidgetVisible(found, 40, 80)
+        return found

@@ -1,0 +1,736 @@
+"""The main window: navigator, calendar or form in the middle, findings and evidence docks.
+
+The window owns the open workspace and at most one open filing (a :class:`FilingSession`).
+Questions that need the user (restore a draft, why save, leave unsaved work) go through small
+``ask_*`` methods so tests can answer them without dialogs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__, services
+from ..core.loader import default_registry
+from ..core.spec import FormSpec
+from ..store import STATE_DRAFT, STATE_VALIDATED, Draft, Workspace, WorkspaceError
+from . import recent_workspaces
+from .background import wait_for_all
+from .enterprise_dialog import EnterpriseData, EnterpriseDialog
+from .evidence_panel import EvidencePanel
+from .explain_dialog import ExplainDialog
+from .filing_status import FilingSummary, StatusCache
+from .findings_panel import FindingsPanel
+from .form_view import FormView
+from .month_calendar import CalendarView
+from .navigator import Navigator, Node
+from .new_filing_dialog import NewFilingDialog
+from .prefill import prefill_values
+from .reason_dialog import ask_reason
+from .session import FilingSession, previous_period
+
+PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM = range(3)
+
+
+class WelcomePage(QWidget):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 60, 60, 60)
+        title = QLabel("全国碳市场填报助手")
+        title.setProperty("role", "title")
+        layout.addWidget(title)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setProperty("role", "subtitle")
+        layout.addWidget(self.text)
+        for label, slot in (("新建企业…", window.new_enterprise), ("打开工作区…", window.choose_workspace),
+                            ("打开演示工作区", window.open_demo)):
+            button = QPushButton(label)
+            button.setMinimumWidth(220)
+            button.clicked.connect(slot)
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.set_workspace(None)
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        if workspace is None:
+            self.text.setText("离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。请打开一个工作区，或先看看演示工作区。")
+        else:
+            self.text.setText(f"工作区 {workspace.path} 中还没有企业。请先新建企业：填写名称、统一社会信用代码、行业和机组。")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("全国碳市场填报助手")
+        self.registry = default_registry()
+        self.workspace: Workspace | None = None
+        self.cache: StatusCache | None = None
+        self.session: FilingSession | None = None
+        self.form_view: FormView | None = None
+        self.enterprise_id: int | None = None
+        self.undo_group = QUndoGroup(self)
+        self.actions_by_name: dict[str, QAction] = {}
+
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage(self)
+        self.calendar: CalendarView | None = None
+        self.calendar_host = QWidget()
+        QVBoxLayout(self.calendar_host).setContentsMargins(0, 0, 0, 0)
+        self.form_host = QWidget()
+        QVBoxLayout(self.form_host).setContentsMargins(0, 0, 0, 0)
+        for page in (self.welcome, self.calendar_host, self.form_host):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+
+        self.navigator = Navigator()
+        self.navigator.nodeActivated.connect(self.show_node)
+        self.navigator.newFilingRequested.connect(self.new_filing)
+        self.navigator.editEnterpriseRequested.connect(self.edit_enterprise)
+        self.nav_dock = self._dock("导航", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea, "navigator")
+        self.findings = FindingsPanel()
+        self.findings.jumpRequested.connect(self.jump_to)
+        self.findings_dock = self._dock("校验结果", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea, "findings")
+        self.evidence = EvidencePanel()
+        self.evidence.jumpRequested.connect(self.jump_to)
+        self.evidence_dock = self._dock("支撑材料", self.evidence, Qt.DockWidgetArea.RightDockWidgetArea, "evidence")
+        self.navigator.setMinimumWidth(220)
+        self.evidence.setMinimumWidth(240)
+
+        self.autosave_label = QLabel("")
+        self.state_label = QLabel("")
+        self.summary_label = QLabel("")
+        status = self.statusBar()
+        status.addWidget(self.state_label)
+        status.addWidget(self.summary_label)
+        status.addPermanentWidget(self.autosave_label)
+
+        self._build_actions()
+        self._build_menus()
+        self._restore_geometry()
+        self.set_workspace(workspace)
+
+    # ------------------------------------------------------------------ construction
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, name: str, text: str, slot: Any, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
+                tip: str | None = None) -> QAction:
+        action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(shortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        key = QKeySequence.StandardKey
+        self._action("new_workspace", "新建工作区…", self.choose_new_workspace)
+        self._action("open_workspace", "打开工作区…", self.choose_workspace, key.Open, sp.SP_DialogOpenButton)
+        self._action("open_demo", "打开演示工作区", self.open_demo)
+        self._action("new_enterprise", "新建企业…", self.new_enterprise, None, sp.SP_FileDialogNewFolder,
+                     "新建企业：名称、统一社会信用代码、行业、机组，并判断需要哪些填报")
+        self._action("new_filing", "新建填报…", lambda: self.new_filing(self.enterprise_id), key.New, sp.SP_FileIcon)
+        self._action("save", "保存", self.save, key.Save, sp.SP_DialogSaveButton, "保存为新版本（需填写原因）（Ctrl+S）")
+        self._action("validate", "校验", self.validate, QKeySequence("F5"), sp.SP_BrowserReload, "重新校验当前填报（F5）")
+        self._action("import_excel", "从 Excel 导入…", self.import_excel, QKeySequence("Ctrl+I"), sp.SP_ArrowDown,
+                     "从填好的 Excel 模板导入本期数据")
+        self._action("export", "导出申报包…", self.export_package, QKeySequence("Ctrl+E"), sp.SP_DialogApplyButton,
+                     "检查后导出签名的申报包（ZIP：数据、Excel、PDF、支撑材料）")
+        self._action("print", "打印…", self.print_report, key.Print, None, "生成 PDF 报告并用系统阅读器打开打印")
+        self._action("settings", "设置…", self.open_settings, key.Preferences)
+        self._action("quit", "退出", self.close, key.Quit)
+        undo = self.undo_group.createUndoAction(self, "撤销")
+        undo.setShortcuts([QKeySequence(key.Undo)])
+        undo.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
+        redo = self.undo_group.createRedoAction(self, "重做")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
+        self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
+        self._action("edit_enterprise", "企业信息…", lambda: self.edit_enterprise(self.enterprise_id))
+        self._action("acknowledge", "确认选中警告…", self.findings.acknowledge_selected)
+        self._action("calendar", "年度日历", self.show_calendar, QKeySequence("Ctrl+L"), sp.SP_FileDialogDetailedView,
+                     "回到本企业的年度填报日历（Ctrl+L）")
+        self._action("about", "关于", self.about)
+        self._action("selftest", "运行环境自检", self.show_selftest)
+
+        toolbar = QToolBar("工具栏", self)
+        toolbar.setObjectName("toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for name in ("calendar", "new_filing", "save", "undo", "redo", "validate", "import_excel", "export"):
+            toolbar.addAction(self.actions_by_name[name])
+        self.addToolBar(toolbar)
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        for name in ("new_workspace", "open_workspace"):
+            file_menu.addAction(a[name])
+        self.recent_menu = file_menu.addMenu("最近的工作区")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addAction(a["open_demo"])
+        file_menu.addSeparator()
+        for name in ("new_enterprise", "new_filing"):
+            file_menu.addAction(a[name])
+        file_menu.addSeparator()
+        for name in ("save", "import_excel", "export", "print"):
+            file_menu.addAction(a[name])
+        file_menu.addSeparator()
+        file_menu.addAction(a["settings"])
+        file_menu.addAction(a["quit"])
+        edit = bar.addMenu("编辑(&E)")
+        for name in ("undo", "redo"):
+            edit.addAction(a[name])
+        edit.addSeparator()
+        edit.addAction(a["edit_enterprise"])
+        edit.addAction(a["acknowledge"])
+        view = bar.addMenu("视图(&V)")
+        view.addAction(a["calendar"])
+        view.addAction(a["validate"])
+        view.addSeparator()
+        for dock in (self.nav_dock, self.findings_dock, self.evidence_dock):
+            view.addAction(dock.toggleViewAction())
+        help_menu = bar.addMenu("帮助(&H)")
+        help_menu.addAction(a["selftest"])
+        help_menu.addAction(a["about"])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        items = recent_workspaces.recent()
+        if not items:
+            self.recent_menu.addAction("（无）").setEnabled(False)
+        for path in items:
+            self.recent_menu.addAction(str(path), lambda p=path: self.open_workspace(p))
+
+    def _restore_geometry(self) -> None:
+        settings = recent_workspaces.settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        state = settings.value("window/state")
+        if not (isinstance(state, QByteArray) and self.restoreState(state)):
+            self.resizeDocks([self.nav_dock, self.evidence_dock], [250, 270], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.findings_dock], [180], Qt.Orientation.Vertical)
+
+    # ------------------------------------------------------------------ workspace
+
+    def set_workspace(self, workspace: Workspace | None) -> None:
+        self.close_session(force=True)
+        if self.workspace is not None and self.workspace is not workspace:
+            wait_for_all()
+            self.workspace.close()
+        self.workspace = workspace
+        self.cache = StatusCache(workspace, self.registry) if workspace else None
+        if self.calendar is not None:
+            self.calendar.deleteLater()
+            self.calendar = None
+        if workspace is not None and self.cache is not None:
+            self.calendar = CalendarView(self.cache)
+            self.calendar.activated.connect(self.open_summary)
+            self.calendar_host.layout().addWidget(self.calendar)
+            recent_workspaces.remember(workspace.path)
+            self.setWindowTitle(f"全国碳市场填报助手 — {workspace.path.name}")
+        self.welcome.set_workspace(workspace)
+        self.navigator.populate(workspace, self.cache)
+        enterprises = workspace.list_enterprises() if workspace else []
+        self.enterprise_id = enterprises[0].id if enterprises else None
+        if self.enterprise_id is not None:
+            self.show_calendar(self.enterprise_id, self._default_year(self.enterprise_id))
+        else:
+            self.stack.setCurrentIndex(PAGE_WELCOME)
+        self._update_actions()
+
+    def open_workspace(self, path: Path) -> bool:
+        try:
+            workspace = Workspace.open(path)
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, "无法打开工作区", str(exc))
+            recent_workspaces.forget(path)
+            return False
+        self.set_workspace(workspace)
+        return True
+
+    def choose_workspace(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "打开工作区", "", "工作区 (*.cetsdb);;所有文件 (*)")
+        if name and self.leave_current():
+            self.open_workspace(Path(name))
+
+    def choose_new_workspace(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "新建工作区", "我的工作区.cetsdb", "工作区 (*.cetsdb)")
+        if name and self.leave_current():
+            path = Path(name)
+            if path.suffix != ".cetsdb":
+                path = path.with_suffix(".cetsdb")
+            self.open_workspace(path)
+
+    def open_demo(self) -> None:
+        from .demo_workspace import fresh_demo_workspace
+
+        if self.leave_current():
+            self.open_workspace(fresh_demo_workspace())
+
+    def _default_year(self, enterprise_id: int) -> int:
+        assert self.workspace is not None
+        years = sorted({int(f.period[:4]) for f in self.workspace.list_filings(enterprise_id)})
+        this_year = date.today().year
+        return this_year if not years or this_year in years else years[-1]
+
+    # ------------------------------------------------------------------ navigation
+
+    def show_node(self, node: Node) -> None:
+        if node.kind == "filing" and node.filing_id is not None:
+            self.open_filing(node.filing_id)
+        elif node.kind == "year" and node.enterprise_id is not None and node.year is not None:
+            self.show_calendar(node.enterprise_id, node.year)
+        elif node.kind == "enterprise" and node.enterprise_id is not None:
+            self.show_calendar(node.enterprise_id, self._default_year(node.enterprise_id))
+
+    def show_calendar(self, enterprise_id: int | None = None, year: int | None = None) -> None:
+        if self.workspace is None or self.calendar is None:
+            return
+        enterprise_id = enterprise_id or self.enterprise_id
+        if enterprise_id is None:
+            self.stack.setCurrentIndex(PAGE_WELCOME)
+            return
+        enterprise = self.workspace.get_enterprise(enterprise_id)
+        if enterprise is None:
+            return
+        self.enterprise_id = enterprise_id
+        if self.session is not None:
+            self.session.flush()
+        self.calendar.show_enterprise(enterprise, year or self.calendar.year)
+        self.stack.setCurrentIndex(PAGE_CALENDAR)
+        self.navigator.select_node(Node("year", enterprise_id, self.calendar.year))
+        self._update_actions()
+
+    def open_summary(self, summary: FilingSummary) -> None:
+        if summary.filing is not None:
+            self.open_filing(summary.filing.id)
+        elif self.enterprise_id is not None:
+            self.create_filing(self.enterprise_id, summary.spec, summary.period)
+
+    # ------------------------------------------------------------------ filings
+
+    def ask_restore(self, draft: Draft, current_revision: int) -> bool:
+        older = (f"\n\n注意：草稿基于第 {draft.base_revision} 版，而该填报已保存到第 {current_revision} 版；"
+                 "恢复后保存会以草稿内容为准。") if draft.base_revision != current_revision else ""
+        answer = QMessageBox.question(
+            self, "恢复未保存的修改",
+            f"该填报有 {draft.saved_at[:19].replace('T', ' ')} 自动保存的、尚未保存为版本的修改。是否恢复？{older}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_leave(self) -> str:
+        """'save', 'keep' (leave the autosaved draft) or 'cancel'."""
+        box = QMessageBox(QMessageBox.Icon.Question, "有未保存的修改",
+                          "当前填报有未保存为版本的修改（已自动保存为草稿）。", parent=self)
+        save = box.addButton("保存为新版本…", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("暂不保存（保留草稿）", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "save" if clicked is save else "keep" if clicked is keep else "cancel"
+
+    def ask_save_reason(self) -> str | None:
+        return ask_reason(self, "保存", "请填写本次保存的原因：")
+
+    def leave_current(self) -> bool:
+        session = self.session
+        if session is None or not session.is_modified:
+            return True
+        choice = self.ask_leave()
+        if choice == "cancel":
+            return False
+        if choice == "save":
+            return self.save()
+        session.flush()
+        return True
+
+    def close_session(self, force: bool = False) -> None:
+        session = self.session
+        if session is None:
+            return
+        session.flush()
+        self.undo_group.removeStack(session.undo_stack)
+        self.findings.set_session(None)
+        self.evidence.set_session(None)
+        if self.form_view is not None:
+            self.form_view.deleteLater()
+            self.form_view = None
+        session.deleteLater()
+        self.session = None
+        self._update_status()
+
+    def open_filing(self, filing_id: int) -> FilingSession | None:
+        if self.workspace is None or self.cache is None:
+            return None
+        if self.session is not None and self.session.filing_id == filing_id:
+            self.stack.setCurrentIndex(PAGE_FORM)
+            return self.session
+        if not self.leave_current():
+            return None
+        filing = self.workspace.get_filing(filing_id)
+        spec = self.cache.spec_for(filing) if filing else None
+        if filing is None or spec is None:
+            QMessageBox.warning(self, "无法打开", "找不到该填报或其表单定义；请刷新后重试。")
+            return None
+        try:
+            document = self.workspace.current_document(filing_id)
+            draft = self.workspace.recover_draft(filing_id)
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, "无法打开", str(exc))
+            return None
+        restored = False
+        if draft is not None:
+            if self.ask_restore(draft, filing.current_revision):
+                document, restored = draft.document, True
+            else:
+                self.workspace.discard_draft(filing_id)
+        self.close_session(force=True)
+        session = FilingSession(self.workspace, filing, spec, document, restored_draft=restored, parent=self)
+        self._attach_session(session)
+        return session
+
+    def _attach_session(self, session: FilingSession) -> None:
+        self.session = session
+        self.enterprise_id = session.filing.enterprise_id
+        self.undo_group.addStack(session.undo_stack)
+        self.undo_group.setActiveStack(session.undo_stack)
+        view = FormView(session)
+        view.currentPathChanged.connect(self.evidence.set_path)
+        view.explainRequested.connect(self.explain)
+        self.form_host.layout().addWidget(view)
+        self.form_view = view
+        self.findings.set_session(session)
+        self.evidence.set_session(session)
+        session.autosaved.connect(self._on_autosaved)
+        session.autosaveFailed.connect(lambda message: self._set_autosave_text(f"自动保存失败：{message}", error=True))
+        session.evaluated.connect(self._update_status)
+        session.modifiedChanged.connect(lambda _m: self._update_status())
+        session.saved.connect(lambda _n: self._after_save())
+        self.stack.setCurrentIndex(PAGE_FORM)
+        self.navigator.select_node(Node("filing", session.filing.enterprise_id, int(session.period[:4]), session.filing_id))
+        self._set_autosave_text("已恢复自动保存的草稿" if session.is_modified else "")
+        self._update_status()
+        self._update_actions()
+        first = view.panels[0].rows
+        if first:
+            next(iter(first.values())).editor.widget.setFocus()
+
+    def create_filing(self, enterprise_id: int, spec: FormSpec, period: str) -> FilingSession | None:
+        assert self.workspace is not None
+        enterprise = self.workspace.get_enterprise(enterprise_id)
+        if enterprise is None:
+            return None
+        existing = self.workspace.find_filing(enterprise_id, spec.id, period)
+        if existing is not None:
+            return self.open_filing(existing.id)
+        if not self.leave_current():
+            return None
+        header = {"name": enterprise.name, "uscc": enterprise.uscc}
+        for key in ("industry_code", "province", "city"):
+            if getattr(enterprise, key):
+                header[key] = getattr(enterprise, key)
+        doc = services.new_document(spec, period, header).to_json_dict()
+        previous = self.workspace.find_filing(enterprise_id, spec.id, previous_period(period))
+        previous_values = self.workspace.current_document(previous.id).get("values") if previous else None
+        doc["values"] = prefill_values(spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id))
+        try:
+            filing = self.workspace.create_filing(enterprise_id, spec.id, spec.version, period, doc,
+                                                  reason="新建填报")
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, "无法新建填报", str(exc))
+            return None
+        self.navigator.populate(self.workspace, self.cache)
+        return self.open_filing(filing.id)
+
+    def new_filing(self, enterprise_id: int | None) -> None:
+        if self.workspace is None or self.cache is None or enterprise_id is None:
+            QMessageBox.information(self, "新建填报", "请先打开工作区并选择（或新建）企业。")
+            return
+        enterprise = self.workspace.get_enterprise(enterprise_id)
+        if enterprise is None:
+            return
+        forms = self.cache.forms_for(enterprise) or self.registry.all()
+        dialog = NewFilingDialog(forms, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.create_filing(enterprise_id, dialog.spec(), dialog.period())
+
+    # ------------------------------------------------------------------ enterprise
+
+    def new_enterprise(self) -> None:
+        if self.workspace is None:
+            from .demo_workspace import default_user_workspace
+
+            if not self.open_workspace(default_user_workspace()):
+                return
+        dialog = EnterpriseDialog(None, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_enterprise(None, dialog.data())
+
+    def edit_enterprise(self, enterprise_id: int | None) -> None:
+        if self.workspace is None or enterprise_id is None:
+            return
+        enterprise = self.workspace.get_enterprise(enterprise_id)
+        if enterprise is None:
+            return
+        dialog = EnterpriseDialog(enterprise, self.workspace.list_facilities(enterprise_id), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.save_enterprise(enterprise_id, dialog.data())
+
+    def save_enterprise(self, enterprise_id: int | None, data: EnterpriseData) -> int | None:
+        assert self.workspace is not None
+        try:
+            if enterprise_id is None:
+                enterprise = self.workspace.add_enterprise(
+                    data.name, data.uscc, industry_code=data.industry_code, province=data.province, city=data.city,
+                    sectors=data.sectors, settings=data.settings)
+            else:
+                enterprise = self.workspace.update_enterprise(
+                    enterprise_id, reason="修改企业信息", name=data.name, uscc=data.uscc,
+                    industry_code=data.industry_code, province=data.province, city=data.city, sectors=data.sectors,
+                    settings=data.settings)
+            for kind, name in data.new_facilities:
+                self.workspace.add_facility(enterprise.id, kind, name)
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, "无法保存企业信息", str(exc))
+            return None
+        self.enterprise_id = enterprise.id
+        if self.cache is not None:
+            self.cache.invalidate()
+        self.navigator.populate(self.workspace, self.cache)
+        if self.session is not None and self.session.filing.enterprise_id == enterprise.id:
+            self.session.document["enterprise"]["name"] = enterprise.name
+            self.session.document["enterprise"]["uscc"] = enterprise.uscc
+            self.session.evaluate_now()
+            self.session.autosave_now()
+        else:
+            self.show_calendar(enterprise.id, self._default_year(enterprise.id))
+        return enterprise.id
+
+    # ------------------------------------------------------------------ editing actions
+
+    def save(self) -> bool:
+        session = self.session
+        if session is None:
+            return False
+        session.end_edit()
+        if not session.is_modified:
+            self.statusBar().showMessage("没有需要保存的修改", 4000)
+            return True
+        reason = self.ask_save_reason()
+        if not reason:
+            return False
+        try:
+            number = session.save(reason)
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, "保存失败", str(exc))
+            return False
+        self.statusBar().showMessage(f"已保存为第 {number} 版（{reason}）", 6000)
+        return True
+
+    def _after_save(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        if self.cache is not None:
+            self.cache.invalidate(session.filing_id)
+        self._set_autosave_text(f"已保存 第 {session.base_revision} 版")
+        self.navigator.populate(self.workspace, self.cache)
+        self._update_status()
+
+    def validate(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        session.end_edit()
+        session.evaluate_now()
+        self.findings_dock.show()
+        self.findings_dock.raise_()
+        ev = session.evaluation
+        if ev is None:
+            self.statusBar().showMessage(f"无法校验：{session.document_problem}", 8000)
+            return
+        if ev.errors:
+            self.statusBar().showMessage(f"校验完成：{len(ev.errors)} 项错误需要修改", 8000)
+        elif ev.unacknowledged_warnings:
+            self.statusBar().showMessage(f"校验完成：{len(ev.unacknowledged_warnings)} 项警告需要修改或填写确认理由", 8000)
+        elif session.is_modified:
+            self.statusBar().showMessage("校验通过；保存（Ctrl+S）后即可导出正式申报包", 8000)
+        else:
+            if session.filing.state == STATE_DRAFT and self.workspace is not None:
+                try:
+                    self.workspace.set_state(session.filing_id, STATE_VALIDATED, "校验通过")
+                except WorkspaceError as exc:
+                    QMessageBox.warning(self, "无法更改状态", str(exc))
+                session.refresh_filing()
+                self.navigator.populate(self.workspace, self.cache)
+            self.statusBar().showMessage("校验通过，状态：已校验；可以导出正式申报包", 8000)
+        self._update_status()
+
+    def jump_to(self, path: str) -> None:
+        if path.startswith("enterprise"):
+            self.edit_enterprise(self.enterprise_id)
+            return
+        if self.form_view is None or not path or path in ("form", "period"):
+            return
+        self.stack.setCurrentIndex(PAGE_FORM)
+        self.form_view.focus_path(path)
+        self.evidence.set_path(path)
+
+    def explain(self, path: str) -> None:
+        if self.session is not None:
+            ExplainDialog(self.session, path, self).exec()
+
+    def import_excel(self) -> None:
+        from .excel_import import import_into_session
+
+        if self.session is None:
+            QMessageBox.information(self, "从 Excel 导入", "请先打开（或新建）要导入的那一期填报。")
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "从 Excel 导入", "", "Excel 工作簿 (*.xlsx *.xlsm)")
+        if name:
+            import_into_session(self, self.session, Path(name))
+
+    def export_package(self) -> None:
+        from .export_wizard import ExportWizard
+
+        if self.session is None or self.workspace is None:
+            QMessageBox.information(self, "导出申报包", "请先打开要导出的填报。")
+            return
+        wizard = ExportWizard(self, self.session)
+        wizard.exec()
+        if self.cache is not None:
+            self.cache.invalidate(self.session.filing_id)
+        self.session.refresh_filing()
+        self.navigator.populate(self.workspace, self.cache)
+        self._update_status()
+
+    def print_report(self) -> None:
+        from .export_wizard import print_report
+
+        if self.session is not None:
+            print_report(self, self.session)
+
+    def open_settings(self) -> None:
+        from .settings_dialog import SettingsDialog
+
+        if self.workspace is None:
+            return
+        dialog = SettingsDialog(self.workspace, self.enterprise_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            dialog.apply()
+            if self.cache is not None:
+                self.cache.invalidate()
+            if self.stack.currentIndex() == PAGE_CALENDAR:
+                self.show_calendar()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于", f"全国碳市场填报助手 cets-desktop {__version__}\n\n"
+                          "离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。")
+
+    def show_selftest(self) -> None:
+        from .selftest import qt_checks
+
+        checks = qt_checks()
+        lines = [f"{k}：{v}" for k, v in checks.items()]
+        QMessageBox.information(self, "运行环境自检", "\n".join(lines))
+
+    # ------------------------------------------------------------------ status
+
+    def _on_autosaved(self, at: str) -> None:
+        self._set_autosave_text(f"已自动保存 {at}")
+
+    def _set_autosave_text(self, text: str, error: bool = False) -> None:
+        self.autosave_label.setText(text)
+        self.autosave_label.setStyleSheet("color:#c62828" if error else "")
+
+    def _update_status(self) -> None:
+        session = self.session
+        if session is None:
+            self.state_label.setText("")
+            self.summary_label.setText("")
+            return
+        modified = " · 有未保存的修改" if session.is_modified else ""
+        self.state_label.setText(f"{session.title()} · {session.filing.state} · 第 {session.base_revision} 版{modified}")
+        ev = session.evaluation
+        if ev is not None:
+            self.summary_label.setText(f"错误 {len(ev.errors)}　待处理警告 {len(ev.unacknowledged_warnings)}")
+
+    def _update_actions(self) -> None:
+        has_workspace = self.workspace is not None
+        has_session = self.session is not None
+        for name in ("save", "validate", "import_excel", "export", "print"):
+            self.actions_by_name[name].setEnabled(has_session)
+        for name in ("new_enterprise", "settings"):
+            self.actions_by_name[name].setEnabled(True if name == "new_enterprise" else has_workspace)
+        for name in ("new_filing", "edit_enterprise", "calendar"):
+            self.actions_by_name[name].setEnabled(has_workspace and self.enterprise_id is not None)
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.leave_current():
+            event.ignore()
+            return
+        self.close_session(force=True)
+        wait_for_all()
+        settings = recent_workspaces.settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        if self.workspace is not None:
+            self.workspace.close()
+            self.workspace = None
+        event.accept()
+
+    def settle(self, msecs: int = 50) -> None:
+        """Let pending layout and timers run (screenshots)."""
+        from PySide6.QtCore import QCoreApplication, QEventLoop
+
+        end = QTimer()
+        end.setSingleShot(True)
+        loop = QEventLoop()
+        end.timeout.connect(loop.quit)
+        end.start(msecs)
+        loop.exec()
+        QCoreApplication.processEvents()

@@ -1,0 +1,240 @@
+"""The year at a glance: twelve month cards for the monthly certification, plus the year's
+other filings (data quality control plan, supplementary report) as cards below.
+
+Each card says 未开始 / 草稿 / 有错误 / 可导出 / 已导出, the due date (national 40 days, or the
+enterprise's stricter local deadline) and the days left; an overdue card is red. Cards take
+keyboard focus: arrows move between them, Enter opens.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import services
+from ..store import Enterprise
+from .filing_status import FilingSummary, StatusCache, local_days
+
+COLUMNS = 4
+
+
+class FilingCard(QFrame):
+    activated = Signal(object)
+    navigate = Signal(object, int)
+    """(card, step): arrow keys move the focus to a neighbouring card."""
+
+    def __init__(self, summary: FilingSummary, today: date, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.summary = summary
+        self.setProperty("card", True)
+        self.setProperty("status", summary.status)
+        overdue = summary.overdue(today) and summary.period_open(today)
+        self.setProperty("overdue", overdue)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setMinimumSize(200, 118)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 12, 10)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        self.title = QLabel(title)
+        self.title.setProperty("role", "cardMonth")
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.chip = QLabel(summary.status)
+        self.chip.setProperty("role", "chip")
+        self.chip.setProperty("status", summary.status)
+        top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        self.due = QLabel(f"截止 {summary.due.isoformat()}")
+        self.due.setProperty("role", "subtitle")
+        layout.addWidget(self.due)
+        if summary.status == services.STATUS_NOT_STARTED and not summary.period_open(today):
+            left_text = "本期尚未结束"
+        else:
+            left_text = summary.deadline_text(today)
+        self.left = QLabel(left_text)
+        self.left.setProperty("role", "daysLeft")
+        self.left.setProperty("overdue", overdue)
+        self.left.setProperty("soon", not overdue and summary.status != services.STATUS_EXPORTED
+                              and summary.period_open(today) and 0 <= summary.days_left(today) <= 7)
+        layout.addWidget(self.left)
+        detail = []
+        if summary.filing is not None:
+            if summary.errors:
+                detail.append(f"错误 {summary.errors}")
+            if summary.warnings:
+                detail.append(f"待处理警告 {summary.warnings}")
+            if summary.has_draft:
+                detail.append("有未保存的修改")
+        self.detail = QLabel("　".join(detail) if detail else ("点击开始填报" if summary.filing is None else " "))
+        self.detail.setProperty("role", "hint")
+        layout.addWidget(self.detail)
+        state = summary.filing.state if summary.filing else "尚未创建"
+        self.setToolTip(f"{title}：{summary.status}（工作区状态：{state}）\n截止日期 {summary.due.isoformat()}"
+                        + ("（含本地要求）" if summary.spec.filing_type == "monthly" else ""))
+        self.setAccessibleName(f"{title} {summary.status} {left_text}")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.activated.emit(self.summary)
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.activated.emit(self.summary)
+            return
+        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -COLUMNS, Qt.Key.Key_Down: COLUMNS}
+        if event.key() in steps:
+            self.navigate.emit(self, steps[Qt.Key(event.key())])
+            return
+        super().keyPressEvent(event)
+
+
+class CalendarView(QWidget):
+    """Signals ``activated(FilingSummary)``: open the filing, or create it when 未开始."""
+
+    activated = Signal(object)
+    yearChanged = Signal(int)
+
+    def __init__(self, cache: StatusCache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cache = cache
+        self.enterprise: Enterprise | None = None
+        self.year = date.today().year
+        self.today = date.today()
+        self.cards: list[FilingCard] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(10)
+
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "subtitle")
+        self.subtitle.setWordWrap(True)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        head.addLayout(titles, 1)
+        self.form_combo = QComboBox()
+        self.form_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        head.addWidget(self.form_combo)
+        self.prev_year = QPushButton("◀ 上一年")
+        self.prev_year.clicked.connect(lambda: self.set_year(self.year - 1))
+        self.year_label = QLabel()
+        self.year_label.setProperty("role", "title")
+        self.next_year = QPushButton("下一年 ▶")
+        self.next_year.clicked.connect(lambda: self.set_year(self.year + 1))
+        head.addWidget(self.prev_year)
+        head.addWidget(self.year_label)
+        head.addWidget(self.next_year)
+        outer.addLayout(head)
+
+        self.legend = QLabel("颜色：<span style='color:#8a96a3'>■ 未开始</span>　<span style='color:#5b9bd5'>■ 草稿</span>　"
+                             "<span style='color:#c62828'>■ 有错误</span>　<span style='color:#2e7d32'>■ 可导出</span>　"
+                             "<span style='color:#00796b'>■ 已导出</span>　红色边框 = 已逾期")
+        self.legend.setProperty("role", "hint")
+        self.legend.setWordWrap(True)
+        outer.addWidget(self.legend)
+
+        body = QWidget()
+        self.body_layout = QVBoxLayout(body)
+        self.body_layout.setContentsMargins(0, 0, 8, 0)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(10)
+        self.body_layout.addLayout(self.grid)
+        self.yearly_title = QLabel("本年度其他填报")
+        self.yearly_title.setStyleSheet("font-weight:bold; margin-top:8px")
+        self.body_layout.addWidget(self.yearly_title)
+        self.yearly_grid = QGridLayout()
+        self.yearly_grid.setSpacing(10)
+        self.body_layout.addLayout(self.yearly_grid)
+        self.body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+
+    def show_enterprise(self, enterprise: Enterprise, year: int) -> None:
+        self.enterprise = enterprise
+        self.year = year
+        forms = self.cache.forms_for(enterprise, "monthly")
+        current = self.form_combo.currentData()
+        self.form_combo.blockSignals(True)
+        self.form_combo.clear()
+        for spec in forms:
+            self.form_combo.addItem(spec.title, spec.id)
+        index = self.form_combo.findData(current)
+        self.form_combo.setCurrentIndex(max(index, 0))
+        self.form_combo.setVisible(len(forms) > 1)
+        self.form_combo.blockSignals(False)
+        self.refresh()
+
+    def set_year(self, year: int) -> None:
+        self.year = year
+        self.refresh()
+        self.yearChanged.emit(year)
+
+    def refresh(self) -> None:
+        self.today = date.today()
+        for layout in (self.grid, self.yearly_grid):
+            while layout.count():
+                item = layout.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().deleteLater()
+        self.cards = []
+        enterprise = self.enterprise
+        self.year_label.setText(f"{self.year} 年")
+        if enterprise is None:
+            self.title.setText("未选择企业")
+            self.subtitle.setText("")
+            return
+        self.title.setText(enterprise.name)
+        days = local_days(enterprise)
+        rule = f"本地要求月度存证在月末后 {days} 日内完成" if days and days < 40 else "按全国规定：每月结束后 40 个自然日内"
+        self.subtitle.setText(f"统一社会信用代码 {enterprise.uscc}　·　{rule}　·　今天 {self.today.isoformat()}")
+        form_id = self.form_combo.currentData()
+        spec = next((s for s in self.cache.forms_for(enterprise, "monthly") if s.id == form_id), None)
+        if spec is not None:
+            for i, summary in enumerate(self.cache.months(enterprise, spec, self.year)):
+                card = FilingCard(summary, self.today, f"{i + 1}月")
+                card.activated.connect(self.activated)
+                card.navigate.connect(self._navigate)
+                self.grid.addWidget(card, i // COLUMNS, i % COLUMNS)
+                self.cards.append(card)
+        yearly = self.cache.yearly(enterprise, self.year)
+        self.yearly_title.setVisible(bool(yearly))
+        for i, summary in enumerate(yearly):
+            card = FilingCard(summary, self.today, summary.spec.title.replace("发电设施", "") + f"（{summary.period}）")
+            card.title.setStyleSheet("font-size:11pt")
+            card.activated.connect(self.activated)
+            card.navigate.connect(self._navigate)
+            self.yearly_grid.addWidget(card, i // 2, i % 2)
+            self.cards.append(card)
+
+    def card_for(self, period: str) -> FilingCard | None:
+        return next((c for c in self.cards if c.summary.period == period and c.summary.spec.filing_type == "monthly"), None)
+
+    def _navigate(self, card: FilingCard, step: int) -> None:
+        if card in self.cards:
+            target = self.cards.index(card) + step
+            if 0 <= target < len(self.cards):
+                self.cards[target].setFocus()
