@@ -130,6 +130,24 @@ def findings_json(ev: Evaluation) -> dict[str, Any]:
 # New documents
 
 
+def new_row(repeat: FieldSpec) -> dict[str, Any]:
+    """A blank row for a repeat, with its nested repeats' preset rows (a new workshop gets its
+    default inputs and outputs)."""
+    row: dict[str, Any] = {}
+    for f in repeat.data_fields():
+        if f.type == "repeat":
+            row[f.name] = [_with_nested_presets(f, preset) for preset in f.initial_rows]
+        elif f.default is not None and not f.calculation:
+            row[f.name] = f.default
+    return row
+
+
+def _with_nested_presets(repeat: FieldSpec, preset: dict[str, Any]) -> dict[str, Any]:
+    row = new_row(repeat)
+    row.update(copy.deepcopy(preset))
+    return row
+
+
 def initial_values(spec: FormSpec) -> dict[str, Any]:
     """Empty values with the definition's preset rows (``initial_rows``) and defaults."""
 
@@ -137,12 +155,7 @@ def initial_values(spec: FormSpec) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields:
             if f.type == "repeat":
-                rows = []
-                for preset in f.initial_rows:
-                    row = level(f.data_fields())
-                    row.update(copy.deepcopy(preset))
-                    rows.append(row)
-                out[f.name] = rows
+                out[f.name] = [_with_nested_presets(f, preset) for preset in f.initial_rows]
             elif f.default is not None and not f.calculation:
                 out[f.name] = f.default
         return out

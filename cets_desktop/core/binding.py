@@ -190,6 +190,7 @@ class BoundField:
     calc_expr: Expression | None = None
     relevant: Getter | None = None
     required: Getter | None = None
+    evidence_when: Getter | None = None
     depends_on: set[str] = field(default_factory=set)
 
 
@@ -354,6 +355,36 @@ def _days_between(ctx: Ctx, start: Any, end: Any) -> Any:
     return Decimal((b - a).days)
 
 
+def _add_days(ctx: Ctx, day: Any, n: Any) -> Any:
+    import datetime as dt
+
+    start = _parse_day(day)
+    if start is None or not isinstance(n, Decimal):
+        return None
+    return (start + dt.timedelta(days=int(n))).isoformat()
+
+
+def _add_months(ctx: Ctx, day: Any, n: Any) -> Any:
+    """Calendar months later (the 31st becomes the month's last day): next calibration due."""
+    start = _parse_day(day)
+    if start is None or not isinstance(n, Decimal):
+        return None
+    months = start.month - 1 + int(n)
+    year, month = start.year + months // 12, months % 12 + 1
+    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def _row_index(ctx: Ctx) -> Any:
+    """1-based position of the current row in its repeat (blank at the top level)."""
+    if len(ctx.rows) < 2:
+        return None
+    parent_rows = ctx.rows[-2].get(ctx.scope_fields[-1].name) or []
+    for i, row in enumerate(parent_rows):
+        if row is ctx.rows[-1]:
+            return Decimal(i + 1)
+    return None
+
+
 def _period_start(ctx: Ctx) -> str:
     return f"{ctx.env.year:04d}-{ctx.env.month or 1:02d}-01"
 
@@ -362,6 +393,9 @@ CONTEXT_FUNCTIONS: dict[str, Callable[..., Any]] = {
     "today": _today,
     "days_between": _days_between,
     "period_start": _period_start,
+    "add_days": _add_days,
+    "add_months": _add_months,
+    "row_index": _row_index,
     "ref": _ref,
     "linked": _linked,
     "days_after_period_end": _days_after_period_end,
@@ -506,9 +540,11 @@ def bind_form(spec: FormSpec, locate: Callable[[tuple[Any, ...]], int] | None = 
                 bf.relevant, _, _ = compile_in_scope(spec, f.relevant, sf)
             if isinstance(f.required, str):
                 bf.required, _, _ = compile_in_scope(spec, f.required, sf)
+            if f.evidence is not None and f.evidence.when:
+                bf.evidence_when, _, _ = compile_in_scope(spec, f.evidence.when, sf)
         except ExpressionError as exc:
             key = "calculation" if f.calculation and exc.source == f.calculation else (
-                "relevant" if exc.source == f.relevant else "required")
+                "relevant" if exc.source == f.relevant else ("evidence" if f.evidence and exc.source == f.evidence.when else "required"))
             raise fail((*f._loc, key), f"字段 {f.path}：{exc}") from None
         fields[f.path] = bf
         if f.constraint:

@@ -143,6 +143,19 @@ def _matches(value: Value, pattern: Value) -> Value:
     return re.fullmatch(pattern, str(value)) is not None
 
 
+def _contains(text: Value, part: Value) -> Value:
+    """Substring test (``in`` compares whole values)."""
+    if text is None or part is None:
+        return None
+    return str(part) in str(text)
+
+
+def _unique(values: Value) -> Value:
+    """True when the non-blank values are all different (e.g. equipment ids in a register)."""
+    items = [v for v in _flatten(values) if v is not None and v != ""]
+    return len(items) == len(set(items))
+
+
 def _mean(*args: Value) -> Value:
     nums = _numbers(args)
     return sum(nums, Decimal(0)) / len(nums) if nums else None
@@ -162,6 +175,8 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "any": _any,
     "len": _length,
     "matches": _matches,
+    "contains": _contains,
+    "unique": _unique,
 }
 """Built-in functions. Aggregates take lists (from repeats) and skip blanks."""
 

@@ -76,7 +76,9 @@ def evaluate(
     linked: dict[str, Any] | None = None,
     extra_findings: list[Finding] | None = None,
     previous_values: dict[str, Any] | None = None,
+    today: str | None = None,
 ) -> Evaluation:
+    """Coerce, calculate and check one filing; ``today`` (ISO date) pins date rules for tests/replays."""
     references = references or default_references()
     findings: list[Finding] = []
     findings.extend(_document_findings(spec, doc))
@@ -85,7 +87,7 @@ def evaluate(
     period = doc.period if period_problem(doc.period, spec.period_kind) is None else f"{spec.template_year}-01"
     prev_values = previous_values if previous_values is not None else (
         typed_values_of(spec, previous, references) if previous is not None else None)
-    env = Env(period, references, prev_values, linked or {})
+    env = Env(period, references, prev_values, linked or {}, today=today)
     index = RowIndex(values)
     calculate(spec, values, env, index)
     findings.extend(_required_findings(spec, index, env))
@@ -230,6 +232,8 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
                 continue
             ctx = Ctx(rows, env, bf.scope_fields)
             if not _relevant(bf, ctx, values.relevance):
+                continue
+            if bf.evidence_when is not None and bf.evidence_when(ctx) is not True:
                 continue
             path = instance_path(bf.scope_fields, idx, bf.spec.name)
             if any(p == path or path.startswith(p + ".") for p in attached):

@@ -84,6 +84,7 @@ class EvidenceRequirement(_Strict):
     description: str = Field(description="给用户看的要求，中文")
     severity: Severity = "warning"
     source: SourceLike | None = None
+    when: str | None = Field(default=None, description="仅当此条件为真时才需要（如 非化石能源电量 > 0）")
 
 
 class ExcelMapping(_Strict):
@@ -147,6 +148,7 @@ class FieldSpec(_Strict):
     checks: list[Check] = Field(default_factory=list)
     min_value: str | None = Field(default=None, description="合理范围下限（仅提示用）")
     width: Literal["short", "medium", "long"] | None = None
+    hidden: bool = Field(default=False, description="辅助计算列：参与计算和校验，不在界面、Excel 和 PDF 中显示")
 
     _loc: tuple[Any, ...] = PrivateAttr(default=())
     _path: str = PrivateAttr(default="")

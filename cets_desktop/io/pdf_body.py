@@ -90,6 +90,8 @@ def render_fields(ctx: RenderContext, fields: list[FieldSpec], level: Level) -> 
 
     def walk(items: list[FieldSpec], depth: int) -> None:
         for f in items:
+            if f.hidden:
+                continue
             if f.type == "group":
                 run.rows.append(("group", f, depth, numbering.group(f)))
                 walk(f.fields, depth + 1)
@@ -263,6 +265,8 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
 def _scalar_fields(fields: list[FieldSpec]) -> list[FieldSpec]:
     out: list[FieldSpec] = []
     for f in fields:
+        if f.hidden:
+            continue
         if f.type == "group":
             out.extend(_scalar_fields(f.fields))
         elif f.is_scalar:
@@ -340,6 +344,8 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
 
     def walk(fields: list[FieldSpec], depth: int) -> None:
         for f in fields:
+            if f.hidden:
+                continue
             if f.type == "group":
                 pending_groups.append((f, depth, numbering.group(f)))
                 walk(f.fields, depth + 1)

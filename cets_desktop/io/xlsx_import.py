@@ -495,15 +495,7 @@ class _Importer:
         ws = self.wb[title]
         try:
             ws.reset_dimensions()  # a wrong <dimension> from another program must not cut rows off
-            it = ws.iter_rows(values_only=True, **kwargs)
-            while True:
-                try:
-                    row = next(it)
-                except StopIteration:
-                    return
-                yield row
-        except ImportFailure:
-            raise
+            yield from ws.iter_rows(values_only=True, **kwargs)
         except Exception as exc:  # noqa: BLE001 - untrusted XML: any parser error means "corrupt"
             raise ImportFailure(f"{self.path.name} 的工作表「{title}」无法读取（文件可能已损坏，{type(exc).__name__}）；"
                                 "请在 Excel 中打开并另存为 .xlsx 后重试") from None
@@ -759,8 +751,13 @@ class _Importer:
 
     def read_repeat(self, spec: FormSpec, layout: WorkbookLayout, sheet: RepeatSheet, title: str) -> None:
         rows = self.rows(title)
-        header = next(rows, ())
-        mapped = self.map_columns(sheet, title, tuple(header))
+        header = tuple(next(rows, ()))
+        if all(_blank(v) for v in header):
+            required = sheet.repeat.min_rows > 0
+            self.problem("error" if required else "warning", "XLS-006", f"「{title}」表第 1 行没有列标题（可能被删除或整表被清空），"
+                         "该表未导入；请从新导出的模板中复制列标题", title, 1)
+            return
+        mapped = self.map_columns(sheet, title, header)
         merges, formulas = self.xml.scan(title)
         inputs = [(i, col, converter(spec, col.field)) for i, col in sorted(mapped.items())
                   if col.role == "input" and col.field is not None]
@@ -802,31 +799,10 @@ class _Importer:
                 continue  # empty rows (the unlocked block, spacer rows) are not records
             key_values: list[str] = []
             if sheet.parent is not None:
-                missing = None
-                for i, col, fn in key_fns:
-                    value = line[i] if i < width else None
-                    key = fn(value)
-                    if key is None:
-                        missing = (i, col)
-                        break
-                    key_values.append(key)
-                if missing is not None or len(key_values) != len(sheet.parent_key_columns()):
-                    col = missing[1] if missing else sheet.parent_key_columns()[0]
-                    letter = get_column_letter(missing[0] + 1) if missing else col.letter
-                    self.problem("error", "XLS-016", f"「{title}」表第 {number} 行没有填写「{col.header}」，无法确定属于哪个"
-                                 f"{sheet.chain[col.level].label}；请在 {letter}{number} 填写（该行未导入）", title, number, letter)
+                placed = self.attach(sheet, title, number, line, key_fns, parent_index, key_values)
+                if placed is None:
                     continue
-                parent = (parent_index or {}).get(tuple(key_values))
-                if parent is None:
-                    parent_sheet = sheet.parent.name
-                    shown = "、".join(f"{c.header}「{k}」" for (_, c, _), k in zip(key_fns, key_values, strict=True))
-                    letter = get_column_letter(key_fns[-1][0] + 1)
-                    self.problem("error", "XLS-014", f"「{title}」表第 {number} 行的{shown}在「{parent_sheet}」表中找不到；"
-                                 f"请检查名称是否与「{parent_sheet}」表完全一致，或先在「{parent_sheet}」表添加该行（该行未导入）",
-                                 title, number, letter)
-                    continue
-                container = parent.row.setdefault(name, [])
-                prefix = f"{parent.prefix}.{name}[{len(container)}]"
+                container, prefix = placed
             else:
                 container = self.values.setdefault(name, [])
                 prefix = f"{name}[{len(container)}]"
@@ -855,6 +831,38 @@ class _Importer:
                                  "请改成不同的名称", title, number)
                 elif own:
                     own_index[full] = _ParentRow(record, prefix, title, number)
+
+    def attach(self, sheet: RepeatSheet, title: str, number: int, line: tuple[Any, ...],
+               key_fns: list[tuple[int, Column, Callable[[Any], str | None]]],
+               parent_index: dict[tuple[str, ...], _ParentRow] | None,
+               key_values: list[str]) -> tuple[list[dict[str, Any]], str] | None:
+        """The parent row's list this child row joins (and its instance path), by the key columns."""
+        assert sheet.parent is not None
+        for i, col, fn in key_fns:
+            key = fn(line[i] if i < len(line) else None)
+            if key is None:
+                self.problem("error", "XLS-016", f"「{title}」表第 {number} 行没有填写「{col.header}」，无法确定属于哪个"
+                             f"{sheet.chain[col.level].label}；请在 {get_column_letter(i + 1)}{number} 填写（该行未导入）",
+                             title, number, get_column_letter(i + 1))
+                return None
+            key_values.append(key)
+        if len(key_values) != len(sheet.parent_key_columns()):
+            present = {id(c) for _, c, _ in key_fns}
+            col = next(c for c in sheet.parent_key_columns() if id(c) not in present)
+            self.problem("error", "XLS-016", f"「{title}」表缺少「{col.header}」列，第 {number} 行无法确定属于哪个"
+                         f"{sheet.chain[col.level].label}（该行未导入）；请恢复该列", title, number)
+            return None
+        parent = (parent_index or {}).get(tuple(key_values))
+        if parent is None:
+            parent_sheet = sheet.parent.name
+            shown = "、".join(f"{c.header}「{k}」" for (_, c, _), k in zip(key_fns, key_values, strict=True))
+            letter = get_column_letter(key_fns[-1][0] + 1)
+            self.problem("error", "XLS-014", f"「{title}」表第 {number} 行的{shown}在「{parent_sheet}」表中找不到；"
+                         f"请检查名称是否与「{parent_sheet}」表完全一致，或先在「{parent_sheet}」表添加该行（该行未导入）",
+                         title, number, letter)
+            return None
+        container = parent.row.setdefault(sheet.repeat.name, [])
+        return container, f"{parent.prefix}.{sheet.repeat.name}[{len(container)}]"
 
     def own_identity(self, record: dict[str, Any], ident: FieldSpec | None, ident_fn: Callable[[Any], str | None] | None,
                      line: tuple[Any, ...], ordinal: int | None, position: int) -> str:

@@ -7,7 +7,7 @@ What the workbook does for the user, and why:
   inline lists at 255 characters); child sheets' key columns drop down the parent's keys;
 - every input cell has a Chinese input message (unit, required, hint, certainty of the source;
   ``showInputMessage`` is off by default in openpyxl) and typed validation (decimal, whole,
-  date, list, 18-character USCC); Excel caps those texts at 255 (title 32) characters;
+  date, list, 18-character USCC); Excel caps those texts at 255/225 (titles 32) characters;
 - sheets are protected without a password (a guard against accidents, not security: openpyxl
   writes the 16-bit legacy hash anyway): labels, headers and calculated columns are locked, an
   explicit block of input rows is unlocked. Cells are created only for that block, so nothing
@@ -75,7 +75,9 @@ from .xlsx_layout import (
 DEFAULT_FONT = "宋体"
 YES, NO = "是", "否"
 EXCEL_TEXT_LIMIT = 32767
-_PROMPT_LIMIT, _TITLE_LIMIT = 255, 32
+# [MS-XLS] 2.5.37 DValStrings: prompt <= 255, error <= 225, titles <= 32 characters; longer
+# texts make Excel "repair" the file and drop the validation.
+_PROMPT_LIMIT, _ERROR_LIMIT, _TITLE_LIMIT = 255, 225, 32
 _BOUND = re.compile(r"^\s*(?:\.|self)\s*(>=|>|<=|<)\s*(-?\d+(?:\.\d+)?)\s*$")
 _NAME_PART = re.compile(r"[^A-Za-z0-9_]+")
 META_HEADERS = ("sheet", "ref", "path", "role", "header")
@@ -311,15 +313,15 @@ def _validation(spec: FormSpec, f: FieldSpec, list_name: str | None) -> DataVali
             operator, f1, f2 = "between", "-1E+307", "1E+307"
         return DataValidation(type="whole" if f.type == "integer" else "decimal", operator=operator, formula1=f1,
                               formula2=f2, prompt=_prompt(spec, f), errorStyle="stop",
-                              error=_clip(f"「{f.label}」请填写阿拉伯{kind}{unit}{rule}；不要带单位或文字。", _PROMPT_LIMIT),
+                              error=_clip(f"「{f.label}」请填写阿拉伯{kind}{unit}{rule}；不要带单位或文字。", _ERROR_LIMIT),
                               **common)
     if list_name is not None:
         return DataValidation(type="list", formula1=list_name, prompt=_prompt(spec, f, "请从下拉列表选择"),
-                              errorStyle="stop", error=_clip(f"「{f.label}」请从下拉列表中选择。", _PROMPT_LIMIT), **common)
+                              errorStyle="stop", error=_clip(f"「{f.label}」请从下拉列表中选择。", _ERROR_LIMIT), **common)
     if f.type == "date":
         return DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)", formula2="DATE(2100,12,31)",
                               prompt=_prompt(spec, f, "日期，如 2026-10-31"), errorStyle="stop",
-                              error=f"「{f.label}」请填写日期，如 2026-10-31。", **common)
+                              error=_clip(f"「{f.label}」请填写日期，如 2026-10-31。", _ERROR_LIMIT), **common)
     extra = ""
     if f.type == "select_multiple":
         extra = "可多选，用逗号分隔：" + "、".join(c.text for c in spec.choice_list(f))
@@ -588,7 +590,7 @@ class _Writer:
             if col.field is not None and key_list and col.role == "parent_key":
                 # Warning, not stop: the parent row may be typed after the child row.
                 return DataValidation(type="list", formula1=key_list, errorStyle="warning",
-                                      error=_clip(f"「{parent_name}」表中还没有这个{col.field.label}；请先在「{parent_name}」表填写，或检查是否一致。", _PROMPT_LIMIT),
+                                      error=_clip(f"「{parent_name}」表中还没有这个{col.field.label}；请先在「{parent_name}」表填写，或检查是否一致。", _ERROR_LIMIT),
                                       **common)
             return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", errorStyle="stop",
                                   error="序号请填写 1、2、3 这样的正整数。", **common)

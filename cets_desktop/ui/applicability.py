@@ -99,7 +99,7 @@ def assess(industry_code: str, annual_emissions: Decimal | None, captive_power: 
         result.filings.append(f"{label}：年度温室气体排放报告，次年 3 月 31 日前")
     if "other" in result.sectors:
         result.filings.append("其他重点行业：年度温室气体排放报告及附件5 补充数据核算报告，次年 3 月 31 日前（不做月度存证）")
-    if ets_sectors:
+    if any(s in ("steel", "cement", "aluminium") for s in ets_sectors):
         result.notes.append("间接排放（外购电力、热力）不计入钢铁、水泥、铝冶炼的配额管理范围。")
     return result
 

@@ -138,7 +138,7 @@ class EnterpriseDialog(QDialog):
         check_layout = QVBoxLayout(check)
         row = QHBoxLayout()
         self.emissions = QLineEdit(str(settings.get("annual_emissions_estimate") or ""))
-        self.emissions.setPlaceholderText("任一年度温室气体排放量，tCO2e")
+        self.emissions.setPlaceholderText("任一年度排放量，如 480000")
         self.emissions.setMaximumWidth(260)
         self.captive = QCheckBox("有自备电厂")
         self.captive.setChecked(bool(settings.get("captive_power")))

@@ -47,7 +47,7 @@ def explanation_html(session: FilingSession, path: str, expl: Explanation) -> st
             else None
         rows.append(
             f"<tr><td>{html.escape(item.label)}</td><td><code>{html.escape(item.name)}</code></td>"
-            f"<td align='right'>{html.escape(shown) if shown is not None else _value(item.value)}</td>"
+            f"<td align='right'>{html.escape(shown) if shown else _value(item.value)}</td>"
             f"<td>{html.escape(item.unit or '')}</td></tr>")
     refs = []
     for ref in expl.references:
@@ -88,7 +88,7 @@ class ExplainDialog(QDialog):
     def __init__(self, session: FilingSession, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("计算说明")
-        self.resize(760, 560)
+        self.resize(820, 640)
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)

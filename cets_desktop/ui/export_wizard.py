@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 from .. import services
 from ..store import STATE_DRAFT, STATE_EXPORTED, STATE_VALIDATED, WorkspaceError
 from .background import BackgroundJob, CancelledError, run_in_background, run_with_progress_dialog
+from .repeat_model import severity_icon
 from .session import FilingSession
 from .settings_dialog import apply_pdf_font
 
@@ -77,6 +79,8 @@ class PreflightPage(QWizardPage):
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary)
         self.items = QListWidget()
+        self.items.setWordWrap(True)
+        self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.items, 1)
         row = QHBoxLayout()
         self.save_button = QPushButton("现在保存…")
@@ -103,10 +107,8 @@ class PreflightPage(QWizardPage):
         errors = ev.errors if ev else []
         warnings = ev.unacknowledged_warnings if ev else []
         missing = [f for f in warnings if f.code == "GEN-006"]
-        for f in errors:
-            self.items.addItem(f"错误 {f.code}　{f.location}：{f.message}")
-        for f in warnings:
-            self.items.addItem(f"警告 {f.code}　{f.location}：{f.message}")
+        for f in [*errors, *warnings]:
+            self.items.addItem(QListWidgetItem(severity_icon(f.severity), f"{f.code}　{f.location}：{f.message}"))
         lines = [f"错误 <b>{len(errors)}</b> 项；未处理警告 <b>{len(warnings)}</b> 项（其中缺少支撑材料 {len(missing)} 项）。"]
         if session.is_modified:
             lines.append("<span style='color:#b26a00'>有未保存的修改：正式申报包只能从已保存的版本导出。</span>")

@@ -39,7 +39,11 @@ class FormState:
         return self.findings_by_path.get(path, [])
 
     def worst_severity(self, path: str) -> str | None:
+        """error / warning / info, or "missing" when the only problem is a blank required field
+        (shown softly: a new form should not start as a wall of red)."""
         open_findings = [f for f in self.findings_at(path) if not (f.severity == "warning" and f.acknowledged)]
+        if open_findings and all(f.code == "GEN-003" for f in open_findings):
+            return "missing"
         for severity in ("error", "warning", "info"):
             if any(f.severity == severity for f in open_findings):
                 return severity

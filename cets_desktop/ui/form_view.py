@@ -7,10 +7,11 @@ progress bar counts required fields (that currently apply) that are filled.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -26,10 +28,17 @@ from PySide6.QtWidgets import (
 from . import instance_paths
 from .field_panel import FieldPanel
 from .form_state import section_index_of
+from .repeat_model import severity_icon
 from .session import FilingSession
-from .stylesheet import set_style_property
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
+_OFFICIAL_NUMBER = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*")
+
+
+def step_title(index: int, label: str) -> str:
+    """"① 数据的确定方式": our step number replaces the official "（四）" prefix in the tab."""
+    number = CIRCLED[index] if index < len(CIRCLED) else f"{index + 1}."
+    return f"{number} {_OFFICIAL_NUMBER.sub('', label)}"
 
 
 class FormView(QWidget):
@@ -68,25 +77,19 @@ class FormView(QWidget):
         header.addLayout(progress_box)
         layout.addLayout(header)
 
-        steps = QHBoxLayout()
-        steps.setSpacing(6)
-        self.step_buttons: list[QPushButton] = []
+        # A tab bar as the step indicator: it elides long section titles and scrolls when a
+        # definition has many steps, so the window never grows wider than the screen.
+        self.steps = QTabBar()
+        self.steps.setProperty("steps", True)
+        self.steps.setExpanding(False)
+        self.steps.setDrawBase(False)
+        self.steps.setElideMode(Qt.TextElideMode.ElideRight)
+        self.steps.setUsesScrollButtons(True)
         for i, section in enumerate(spec.sections):
-            button = QPushButton()
-            button.setProperty("step", True)
-            button.setCheckable(False)
-            button.setToolTip(section.description or section.label)
-            button.clicked.connect(lambda _=False, i=i: self.set_step(i))
-            steps.addWidget(button)
-            self.step_buttons.append(button)
-            if i < len(spec.sections) - 1:
-                line = QFrame()
-                line.setFrameShape(QFrame.Shape.HLine)
-                line.setFixedWidth(18)
-                line.setStyleSheet("color:#c3cad3")
-                steps.addWidget(line)
-        steps.addStretch(1)
-        layout.addLayout(steps)
+            self.steps.addTab(step_title(i, section.label))
+            self.steps.setTabToolTip(i, section.description or section.label)
+        self.steps.currentChanged.connect(self.set_step)
+        layout.addWidget(self.steps)
 
         self.stack = QStackedWidget()
         self.panels: list[FieldPanel] = []
@@ -96,6 +99,10 @@ class FormView(QWidget):
             page_layout = QVBoxLayout(page)
             page_layout.setContentsMargins(4, 4, 12, 12)
             page_layout.setSpacing(8)
+            heading = QLabel(section.label)
+            heading.setProperty("role", "sectionTitle")
+            heading.setWordWrap(True)
+            page_layout.addWidget(heading)
             if section.description:
                 description = QLabel(section.description)
                 description.setProperty("role", "sectionDescription")
@@ -147,8 +154,8 @@ class FormView(QWidget):
         if not 0 <= index < self.stack.count():
             return
         self.stack.setCurrentIndex(index)
-        for i, button in enumerate(self.step_buttons):
-            set_style_property(button, "current", i == index)
+        if self.steps.currentIndex() != index:
+            self.steps.setCurrentIndex(index)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < self.stack.count() - 1)
         self.position.setText(f"第 {index + 1} 步，共 {self.stack.count()} 步")
@@ -175,11 +182,13 @@ class FormView(QWidget):
                 counts[index][0] += 1
             elif finding.severity == "warning" and not finding.acknowledged:
                 counts[index][1] += 1
-        for i, (section, button) in enumerate(zip(spec.sections, self.step_buttons, strict=True)):
+        for i, section in enumerate(spec.sections):
             errors, warnings = counts[i]
-            badge = f"  ✖{errors}" if errors else (f"  ⚠{warnings}" if warnings else "  ✓")
-            button.setText(f"{CIRCLED[i] if i < len(CIRCLED) else i + 1} {section.label}{badge}")
-            set_style_property(button, "state", "error" if errors else "warning" if warnings else "ok")
+            self.steps.setTabText(i, step_title(i, section.label) + ("" if errors or warnings else " ✓"))
+            severity = "error" if errors else "warning" if warnings else None
+            self.steps.setTabIcon(i, severity_icon(severity) if severity else QIcon())
+            detail = f"错误 {errors} 项，待处理警告 {warnings} 项" if severity else "本步没有待处理的问题"
+            self.steps.setTabToolTip(i, f"{section.label}\n{section.description or ''}\n{detail}".strip())
 
     # ------------------------------------------------------------------ navigation from findings
 

@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
         if self.enterprise_id is not None:
             self.show_calendar(self.enterprise_id, self._default_year(self.enterprise_id))
         else:
-            self.stack.setCurrentIndex(PAGE_WELCOME)
+            self._show_page(PAGE_WELCOME)
         self._update_actions()
 
     def open_workspace(self, path: Path) -> bool:
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
             return
         enterprise_id = enterprise_id or self.enterprise_id
         if enterprise_id is None:
-            self.stack.setCurrentIndex(PAGE_WELCOME)
+            self._show_page(PAGE_WELCOME)
             return
         enterprise = self.workspace.get_enterprise(enterprise_id)
         if enterprise is None:
@@ -339,9 +339,28 @@ class MainWindow(QMainWindow):
         if self.session is not None:
             self.session.flush()
         self.calendar.show_enterprise(enterprise, year or self.calendar.year)
-        self.stack.setCurrentIndex(PAGE_CALENDAR)
+        self._show_page(PAGE_CALENDAR)
         self.navigator.select_node(Node("year", enterprise_id, self.calendar.year))
         self._update_actions()
+
+    def _show_page(self, page: int) -> None:
+        """The findings and evidence docks belong to a filing: out of the way on the calendar,
+        back (as the user left them) with the form."""
+        current = self.stack.currentIndex()
+        if page == current:
+            return
+        docks = (self.findings_dock, self.evidence_dock)
+        if current == PAGE_FORM:
+            self._filing_docks = [d.isVisible() for d in docks]
+        if page == PAGE_FORM:
+            for dock, visible in zip(docks, getattr(self, "_filing_docks", [True, True]), strict=True):
+                dock.setVisible(visible)
+        else:
+            if current != PAGE_FORM and not hasattr(self, "_filing_docks"):
+                self._filing_docks = [True, True]
+            for dock in docks:
+                dock.hide()
+        self.stack.setCurrentIndex(page)
 
     def open_summary(self, summary: FilingSummary) -> None:
         if summary.filing is not None:
@@ -405,7 +424,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None or self.cache is None:
             return None
         if self.session is not None and self.session.filing_id == filing_id:
-            self.stack.setCurrentIndex(PAGE_FORM)
+            self._show_page(PAGE_FORM)
             return self.session
         if not self.leave_current():
             return None
@@ -448,7 +467,7 @@ class MainWindow(QMainWindow):
         session.evaluated.connect(self._update_status)
         session.modifiedChanged.connect(lambda _m: self._update_status())
         session.saved.connect(lambda _n: self._after_save())
-        self.stack.setCurrentIndex(PAGE_FORM)
+        self._show_page(PAGE_FORM)
         self.navigator.select_node(Node("filing", session.filing.enterprise_id, int(session.period[:4]), session.filing_id))
         self._set_autosave_text("已恢复自动保存的草稿" if session.is_modified else "")
         self._update_status()
@@ -614,7 +633,7 @@ class MainWindow(QMainWindow):
             return
         if self.form_view is None or not path or path in ("form", "period"):
             return
-        self.stack.setCurrentIndex(PAGE_FORM)
+        self._show_page(PAGE_FORM)
         self.form_view.focus_path(path)
         self.evidence.set_path(path)
 

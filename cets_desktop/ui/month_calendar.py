@@ -46,7 +46,7 @@ class FilingCard(QFrame):
         self.setProperty("overdue", overdue)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setMinimumSize(200, 118)
+        self.setMinimumSize(150, 118)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 12, 10)
@@ -165,6 +165,9 @@ class CalendarView(QWidget):
         self.body_layout.addWidget(self.yearly_title)
         self.yearly_grid = QGridLayout()
         self.yearly_grid.setSpacing(10)
+        for column in range(COLUMNS):
+            self.grid.setColumnStretch(column, 1)
+            self.yearly_grid.setColumnStretch(column, 1)
         self.body_layout.addLayout(self.yearly_grid)
         self.body_layout.addStretch(1)
         scroll = QScrollArea()
@@ -227,7 +230,8 @@ class CalendarView(QWidget):
             card.title.setStyleSheet("font-size:11pt")
             card.activated.connect(self.activated)
             card.navigate.connect(self._navigate)
-            self.yearly_grid.addWidget(card, i // 2, i % 2)
+            # Half the width of the month grid (two month columns), so a lone card is not a banner.
+            self.yearly_grid.addWidget(card, i // 2, (i % 2) * 2, 1, 2)
             self.cards.append(card)
 
     def card_for(self, period: str) -> FilingCard | None:

@@ -95,7 +95,7 @@ class Navigator(QTreeView):
                     year_item.appendRow(name)
                     if current is not None and current.kind == "filing" and current.filing_id == filing.id:
                         target = name.index()
-        self.expandToDepth(1)
+        self.expandToDepth(2)
         if target is not None:
             self.selectionModel().blockSignals(True)
             self.setCurrentIndex(target)

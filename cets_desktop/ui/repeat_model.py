@@ -24,7 +24,7 @@ Index = QModelIndex | QPersistentModelIndex
 CALCULATED_BG = QColor("#eef4fb")
 IRRELEVANT_BG = QColor("#f1f3f5")
 FLASH_BG = QColor("#fff4c2")
-SEVERITY_BG = {"error": QColor("#fdecea"), "warning": QColor("#fff6e0")}
+SEVERITY_BG = {"error": QColor("#fdecea"), "warning": QColor("#fff6e0"), "missing": QColor("#fff7f7")}
 
 
 def table_columns(repeat: FieldSpec) -> list[FieldSpec]:
@@ -153,7 +153,7 @@ class RepeatTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             severity = state.worst_severity(path)
-            return severity_icon(severity) if severity else None
+            return severity_icon(severity) if severity in ("error", "warning", "info") else None
         if role == Qt.ItemDataRole.FontRole and f.calculation:
             font = QFont()
             font.setItalic(True)

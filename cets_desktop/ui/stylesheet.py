@@ -8,10 +8,12 @@ from ..paths import resources_dir
 
 
 def app_stylesheet() -> str:
+    """The style sheet with ``@ICONS@`` pointing at the shipped icon folder (found at run time)."""
     try:
-        return (resources_dir() / "styles" / "app.qss").read_text(encoding="utf-8")
+        text = (resources_dir() / "styles" / "app.qss").read_text(encoding="utf-8")
     except OSError:
         return ""  # an unstyled window beats no window
+    return text.replace("@ICONS@", (resources_dir() / "icons").as_posix())
 
 
 def set_style_property(widget: QWidget, name: str, value: object) -> None:
