@@ -230,6 +230,17 @@ class ReferenceUse(_Strict):
     note: str | None = None
 
 
+class MonthlyLink(_Strict):
+    """How a plan's parameter row corresponds to a monthly value (plan ↔ month coherence)."""
+
+    form: str = Field(description="月度表单标识，如 power-monthly")
+    parameter: str = Field(description="计划中参数行的参数名称，如 燃煤消耗量")
+    value_path: str = Field(description="月度表中的字段路径，如 units[].fuels[].consumption")
+    route_path: str | None = Field(default=None, description="月度表中获取方式字段路径，如 units[].fuels[].consumption_route")
+    match: dict[str, str] = Field(default_factory=dict, description="计划参数行字段 → 月度行字段，如 {unit_name: unit_name}")
+    evidence_kinds: list[str] = Field(default_factory=list, description="按计划所述方式应附的证据类型")
+
+
 class FormSpec(_Strict):
     """One filing, one template year: the whole definition."""
 
@@ -255,6 +266,7 @@ class FormSpec(_Strict):
     deadline: dict[str, Any] = Field(default_factory=dict, description="截止规则，如 {days_after_period: 40}")
     pdf: dict[str, Any] = Field(default_factory=dict)
     excel: dict[str, Any] = Field(default_factory=dict)
+    monthly_links: list[MonthlyLink] = Field(default_factory=list, description="计划参数与月度存证字段的对应关系")
 
     _file: str = PrivateAttr(default="")
     _fields_by_path: dict[str, FieldSpec] = PrivateAttr(default_factory=dict)
