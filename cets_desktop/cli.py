@@ -201,6 +201,32 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if ev.errors else EXIT_OK
 
 
+def cmd_ack(args: argparse.Namespace) -> int:
+    """Acknowledge warnings with a written reason, stored in the filing (travels in the package)."""
+    from datetime import datetime
+
+    from .core.document import Acknowledgement, write_document
+
+    if not args.reason or not args.reason.strip():
+        raise UsageError("确认警告必须写明理由：--reason \"……\"")
+    if not args.file.lower().endswith(".json"):
+        raise UsageError("只能在填报 JSON 文件中记录确认理由；Excel 请先用 import 转换")
+    ev = _evaluate(args)
+    targets = [f for f in ev.findings if f.severity == "warning" and f.code == args.code
+               and (args.path is None or f.path == args.path)]
+    if not targets:
+        raise UsageError(f"没有找到可确认的警告 {args.code}" + (f"（路径 {args.path}）" if args.path else "") + "；用 validate 查看当前警告")
+    doc = ev.document
+    now = datetime.now().astimezone().isoformat(timespec="seconds")
+    existing = {(a.code, a.path) for a in doc.acknowledgements}
+    for f in targets:
+        if (f.code, f.path) not in existing:
+            doc.acknowledgements.append(Acknowledgement(code=f.code, path=f.path, reason=args.reason.strip(), at=now))
+    write_document(doc, args.file)
+    print(f"已确认 {len(targets)} 项警告 {args.code}，理由已记入 {args.file}")
+    return EXIT_OK
+
+
 def cmd_calc(args: argparse.Namespace) -> int:
     from .services import calc_output
 
@@ -275,7 +301,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         outcome = export_package(loaded, args.output, draft=args.draft, previous=_previous(args),
                                  previous_package_sha256=previous_sha, evidence_resolver=resolver,
-                                 sign=not args.no_sign, progress=progress)
+                                 sign=not args.no_sign, require_signature=args.require_signature, progress=progress)
     except ExportBlocked as exc:
         print(file=sys.stderr) if last[0] >= 0 else None
         for f in exc.findings[:50]:
@@ -284,6 +310,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     if last[0] >= 0:
         print(file=sys.stderr)
+    if outcome.unsigned_reason and not args.no_sign:
+        print(f"注意：申报包未签名。{outcome.unsigned_reason}", file=sys.stderr)
     info = {"package": str(outcome.package_path), "sha256": outcome.sha256, "signed": outcome.signed,
             "draft": outcome.draft, "summary": outcome.summary}
     if args.json:
@@ -555,6 +583,14 @@ def build_parser() -> argparse.ArgumentParser:
             s.add_argument("--path", help="只看某个字段，如 units[0].fuels[0].emissions")
         s.set_defaults(func=func)
 
+    s = sub.add_parser("ack", help="确认警告并写明理由（记入填报文件，随申报包提交）")
+    s.add_argument("file", help="填报 JSON 文件")
+    s.add_argument("--code", required=True, help="警告编号，如 PWR-M-130 或 GEN-006")
+    s.add_argument("--path", help="只确认该字段的警告，如 units[0].fuels[0].ncv；省略则确认该编号的全部警告")
+    s.add_argument("--reason", required=True)
+    s.add_argument("--previous-filing")
+    s.set_defaults(func=cmd_ack)
+
     s = sub.add_parser("pdf", help="生成可打印的 PDF 报告")
     s.add_argument("file")
     s.add_argument("-o", "--output", required=True)
@@ -569,7 +605,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--previous", help="同一系列上一期的申报包（写入其哈希，形成链）")
     s.add_argument("--previous-filing", help="上一期的填报文件（用于环比检查）")
     s.add_argument("--evidence-dir", help="支撑材料所在文件夹（按文件名或哈希查找）")
-    s.add_argument("--no-sign", action="store_true", help="不签名（无密钥环时）")
+    s.add_argument("--no-sign", action="store_true", help="不签名")
+    s.add_argument("--require-signature", action="store_true", help="没有可用的系统密钥库时报错，而不是导出未签名的包")
     s.add_argument("--json", action="store_true")
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_export)

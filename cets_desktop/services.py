@@ -214,6 +214,8 @@ class ExportOutcome:
     draft: bool
     summary: dict[str, int]
     missing_glyphs: set[str] = field(default_factory=set)
+    unsigned_reason: str | None = None
+    """Why the package is not signed (no usable keyring), shown to the user."""
 
 
 EvidenceResolver = Callable[[str, str], Path | None]
@@ -235,6 +237,7 @@ def export_package(
     previous_package_sha256: str | None = None,
     evidence_resolver: EvidenceResolver | None = None,
     sign: bool = True,
+    require_signature: bool = False,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> ExportOutcome:
@@ -246,6 +249,7 @@ def export_package(
     """
     from .io.package import EvidenceItem, Member, build_package
     from .io.pdf_report import render_pdf
+    from .security.keys import SigningKeyError
     from .io.xlsx_template import write_workbook
 
     ev = evaluate_input(loaded, previous=previous)
@@ -304,11 +308,24 @@ def export_package(
             "findings_summary": summarize(ev.findings),
             "acknowledgements": [a.model_dump(exclude_none=True) for a in doc.acknowledgements],
         }
-        result = build_package(out_path, manifest_base=manifest_base, members=members, evidence=evidence_items,
-                               previous_package_sha256=previous_package_sha256, sign=sign,
-                               progress=progress, cancel=cancel)
+        unsigned_reason = None if sign else "按要求未签名（--no-sign）"
+        try:
+            result = build_package(out_path, manifest_base=manifest_base, members=members, evidence=evidence_items,
+                                   previous_package_sha256=previous_package_sha256, sign=sign,
+                                   progress=progress, cancel=cancel)
+        except SigningKeyError as exc:
+            # The key is loaded before anything is written. Without a keyring we still deliver the
+            # package (integrity: SHA-256 manifest and chain), unsigned, and say so — unless the
+            # user asked for a signature to be mandatory. Never a plaintext key file.
+            if require_signature:
+                raise
+            unsigned_reason = str(exc)
+            manifest_base["unsigned_reason"] = unsigned_reason
+            result = build_package(out_path, manifest_base=manifest_base, members=members, evidence=evidence_items,
+                                   previous_package_sha256=previous_package_sha256, sign=False,
+                                   progress=progress, cancel=cancel)
     missing = set(getattr(pdf_result, "missing_glyphs", set()) or set())
-    return ExportOutcome(result.path, result.sha256, result.signed, draft, summarize(ev.findings), missing)
+    return ExportOutcome(result.path, result.sha256, result.signed, draft, summarize(ev.findings), missing, unsigned_reason)
 
 
 def _default_resolver(source_path: Path | None) -> EvidenceResolver:

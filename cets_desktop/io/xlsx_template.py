@@ -282,13 +282,16 @@ def _prompt(spec: FormSpec, f: FieldSpec, extra: str = "") -> str:
         parts.append(f"模板保留 {f.decimals} 位小数")
     if extra:
         parts.append(extra)
-    if f.hint:
-        parts.append(f.hint)
     tag = certainty_of(spec, f)
     src = spec.resolve_source(f.source)
     where = f"依据：{_clip(src.doc, 40)}" if src else "依据：本表定义"
-    parts.append(f"{where}［{tag} {CERTAINTY_LABELS.get(tag, '')}］")
-    return _clip("；".join(parts), _PROMPT_LIMIT)
+    tail = f"{where}［{tag} {CERTAINTY_LABELS.get(tag, '')}］"
+    # The hint gives way first, so unit and certainty always fit in Excel's 255 characters.
+    head = "；".join(parts)
+    room = _PROMPT_LIMIT - len(head) - len(tail) - 2
+    if f.hint and room > 10:
+        head = "；".join([*parts, _clip(f.hint, room)])
+    return _clip("；".join(p for p in (head, tail) if p), _PROMPT_LIMIT)
 
 
 def _validation(spec: FormSpec, f: FieldSpec, list_name: str | None) -> DataValidation:

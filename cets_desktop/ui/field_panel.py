@@ -147,6 +147,8 @@ class FieldPanel(QWidget):
 
     def _build(self, fields: list[FieldSpec], layout: QVBoxLayout) -> None:
         for f in fields:
+            if getattr(f, "hidden", False):
+                continue  # helper columns take part in calculations and checks only
             if f.type == "group":
                 box = QGroupBox(f.label)
                 inner = QVBoxLayout(box)

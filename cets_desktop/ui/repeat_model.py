@@ -29,7 +29,8 @@ SEVERITY_BG = {"error": QColor("#fdecea"), "warning": QColor("#fff6e0"), "missin
 
 def table_columns(repeat: FieldSpec) -> list[FieldSpec]:
     """The scalar fields of a repeat's rows, groups flattened, in definition order."""
-    return [f for f in repeat.data_fields() if f.type not in ("repeat", "note", "group")]
+    return [f for f in repeat.data_fields()
+            if f.type not in ("repeat", "note", "group") and not getattr(f, "hidden", False)]
 
 
 def severity_icon(severity: str) -> QIcon:
