@@ -664,7 +664,8 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     for mod, name in (("io.package", "PackageError"), ("security.keys", "SigningKeyError"),
-                      ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure")):
+                      ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure"),
+                      ("io.xlsx_layout", "LayoutError")):
         try:
             module = __import__(f"{__package__}.{mod}", fromlist=[name])
             errors.append(getattr(module, name))

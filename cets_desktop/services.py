@@ -56,6 +56,8 @@ class LoadedInput:
     import_findings: list[Finding] = field(default_factory=list)
     """Problems found while reading a workbook (sheet/row/cell), as findings."""
     source_path: Path | None = None
+    cell_of: Callable[[str], str | None] | None = None
+    """For workbooks: instance path → cell (``燃料!F7``), so findings can name the cell."""
 
 
 def spec_for(doc: FilingDocument, registry: FormRegistry | None = None) -> FormSpec:
@@ -97,7 +99,7 @@ def _load_workbook(path: Path, registry: FormRegistry, expected_period: str | No
         Finding(p.severity, p.code, p.path or "", p.message, "Excel 导入", p.cell or "", kind="import")
         for p in result.problems
     ]
-    return LoadedInput(result.document, spec_for(result.document, registry), findings, path)
+    return LoadedInput(result.document, spec_for(result.document, registry), findings, path, result.cell_of)
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,8 +108,16 @@ def _load_workbook(path: Path, registry: FormRegistry, expected_period: str | No
 
 def evaluate_input(loaded: LoadedInput, *, previous: FilingDocument | None = None, linked: dict[str, Any] | None = None,
                    references: ReferenceSet | None = None, extra: list[Finding] | None = None) -> Evaluation:
-    return evaluate(loaded.spec, loaded.document, references or default_references(), previous, linked,
-                    extra_findings=[*loaded.import_findings, *(extra or [])])
+    ev = evaluate(loaded.spec, loaded.document, references or default_references(), previous, linked,
+                  extra_findings=[*loaded.import_findings, *(extra or [])])
+    if loaded.cell_of is not None:
+        # A user working in Excel needs the cell, not our path.
+        for f in ev.findings:
+            if f.kind != "import" and f.path:
+                cell = loaded.cell_of(f.path)
+                if cell and cell not in f.location:
+                    f.location = f"{cell}（{f.location}）" if f.location else cell
+    return ev
 
 
 def calc_output(ev: Evaluation) -> dict[str, Any]:
@@ -285,7 +295,7 @@ def export_package(
         tmpdir = Path(tmp)
         xlsx_path = tmpdir / "data.xlsx"
         pdf_path = tmpdir / "report.pdf"
-        write_workbook(spec, xlsx_path, document=doc, values=rounded_values(spec, ev.values))
+        write_workbook(spec, xlsx_path, document=doc, values=rounded_values(spec, ev.values), explanations=expl)
         pdf_result = render_pdf(spec, ev, pdf_path, explanations=expl, evidence=evidence_rows, draft=draft)
         data = {
             "document": doc.to_json_dict(),

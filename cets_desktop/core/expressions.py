@@ -53,7 +53,20 @@ class ExpressionError(ValueError):
         self.reason = reason
 
 
+def _strict_sum(values: Iterable[Value]) -> Value:
+    """Sum of a list; blank if any item is blank: a total of incomplete inputs is not a total
+    (a missing fuel would otherwise shrink the unit's emissions silently)."""
+    total = Decimal(0)
+    for v in _flatten(values):
+        if isinstance(v, Decimal):
+            total += v
+        elif v is None or v == "":
+            return None
+    return total
+
+
 def _blank_sum(values: Iterable[Value]) -> Value:
+    """Sum of the numbers present, blanks skipped (optional rows)."""
     total = Decimal(0)
     for v in _flatten(values):
         if isinstance(v, Decimal):
@@ -162,7 +175,8 @@ def _mean(*args: Value) -> Value:
 
 
 FUNCTIONS: dict[str, Callable[..., Value]] = {
-    "sum": lambda *a: _blank_sum(list(a)),
+    "sum": lambda *a: _strict_sum(list(a)),
+    "sum_known": lambda *a: _blank_sum(list(a)),
     "count": _count,
     "min": _min,
     "max": _max,
@@ -178,7 +192,8 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "contains": _contains,
     "unique": _unique,
 }
-"""Built-in functions. Aggregates take lists (from repeats) and skip blanks."""
+"""Built-in functions. ``sum`` is blank when an item is blank; ``sum_known``, ``count``,
+``min``, ``max`` and ``mean`` skip blanks."""
 
 
 @dataclass(frozen=True)

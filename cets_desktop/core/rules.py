@@ -84,16 +84,19 @@ def evaluate(
     findings.extend(_document_findings(spec, doc))
     values, coercion = coerce_values(spec, doc.values)
     findings.extend(coercion)
+    unreadable = {f.path for f in coercion if f.code == "GEN-002"}
     period = doc.period if period_problem(doc.period, spec.period_kind) is None else f"{spec.template_year}-01"
     prev_values = previous_values if previous_values is not None else (
         typed_values_of(spec, previous, references) if previous is not None else None)
     env = Env(period, references, prev_values, linked or {}, today=today)
     index = RowIndex(values)
     calculate(spec, values, env, index)
-    findings.extend(_required_findings(spec, index, env))
+    # A value that could not be read is reported once (GEN-002), not again as "missing".
+    findings.extend(f for f in _required_findings(spec, index, env) if f.path not in unreadable)
     findings.extend(_check_findings(spec, index, env))
     findings.extend(_evidence_findings(spec, doc, index, env))
-    findings.extend(extra_findings or [])
+    # An import problem the engine reports itself (the same unreadable cell) is shown once.
+    findings.extend(f for f in (extra_findings or []) if not (f.kind == "import" and f.path in unreadable))
     _apply_acknowledgements(doc, findings)
     return Evaluation(spec, doc, values, sort_findings(_dedupe(findings)), env)
 

@@ -200,7 +200,7 @@ def _check_container(path: Path, data: bytes) -> None:
                                 "“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后另存，再导入")
         raise ImportFailure(f"{path.name} 是旧版 .xls 格式；请在 Excel 中“另存为 → Excel 工作簿(*.xlsx)”后再导入")
     if not data.startswith(b"PK"):
-        raise ImportFailure(f"{path.name} 不是 Excel .xlsx 文件（可能是 CSV、WPS 或其他格式改了扩展名）；"
+        raise ImportFailure(f"{path.name} 不是 Excel .xlsx 文件（可能是 CSV、文本或其他格式的文件改了扩展名）；"
                             "请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再导入")
 
 

@@ -432,6 +432,8 @@ def _entry(spec: FormSpec, f: FieldSpec, role: Role, row: int, column: int, pinn
     hint = f.hint or ""
     if role == "calculated":
         hint = f"计算值（只读）：{f.explain or f.calculation}"
+    elif f.required:
+        hint = "；".join(p for p in ("必填" if f.required is True else "按条件必填", hint) if p)
     return ScalarEntry(f.path, f.label, role, f, row, column, f.unit or "", f.row or "", hint, pinned)
 
 

@@ -702,7 +702,7 @@ class _Writer:
         if spec.sources:
             lines += [("", st.font), ("依据文件", st.bold)]
             for src in spec.sources.values():
-                lines.append((f"［{src.certainty}］{src.cite()}" + (f"：{src.note}" if src.note else ""), st.font))
+                lines.append((src.cite() + (f"：{src.note}" if src.note else ""), st.font))
         lines += [("", st.font), (f"由 cets-desktop {__version__} 生成；版式 {LAYOUT_VERSION}。", st.grey_font)]
         for row, (text, font) in enumerate(lines, start=1):
             cell = ws.cell(row, 1)

@@ -12,8 +12,17 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtGui import QAction, QValidator
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 from ..core.numbers import NotANumber, decimal_places, parse_decimal
 from ..core.spec import FieldSpec, FormSpec
@@ -112,11 +121,8 @@ class LineEditor(FieldEditor):
             self.validator = LenientNumberValidator(field.decimals, field.type == "integer", edit)
             edit.setValidator(self.validator)
             edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        elif field.type == "select_multiple":
-            choices = "、".join(c.text for c in spec.choice_list(field))
-            edit.setPlaceholderText(f"可多选，用逗号分隔：{choices}")
         placeholder = input_format(field)
-        if placeholder and field.type != "select_multiple":
+        if placeholder:
             edit.setPlaceholderText(placeholder)
         # textChanged, not textEdited: programmatic input (IME commits, tests, accessibility tools)
         # counts as typing too; values shown from the document are filtered by ``_updating``.
@@ -256,6 +262,79 @@ class DateEditor(FieldEditor):
         return None if value == BLANK_DATE else value.toString("yyyy-MM-dd")
 
 
+class MultiChoiceButton(QToolButton):
+    """A button listing the chosen items; its menu has one checkable entry per choice."""
+
+    chosen = Signal(list)
+
+    def __init__(self, spec: FormSpec, field: FieldSpec, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("multi", True)
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.menu_ = QMenu(self)
+        self.actions_: list[QAction] = []
+        for choice in spec.choice_list(field):
+            action = self.menu_.addAction(choice.text)
+            action.setCheckable(True)
+            action.setData(choice.value)
+            if choice.hint:
+                action.setToolTip(choice.hint)
+            action.toggled.connect(self._changed)
+            self.actions_.append(action)
+        self.menu_.setToolTipsVisible(True)
+        self.setMenu(self.menu_)
+        self._extra: list[Any] = []
+        self._quiet = False
+        self._label()
+
+    def values(self) -> list[Any]:
+        return [a.data() for a in self.actions_ if a.isChecked()] + self._extra
+
+    def set_values(self, value: Any) -> None:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.replace("，", ",").replace("、", ",").split(",") if v.strip()]
+        items = list(value or [])
+        self._quiet = True
+        try:
+            known = set()
+            for action in self.actions_:
+                hit = action.data() in items or action.text() in items
+                action.setChecked(hit)
+                if hit:
+                    known.update({action.data(), action.text()})
+            # Values that are not choices (from an import) stay, shown and flagged, never dropped.
+            self._extra = [v for v in items if v not in known]
+        finally:
+            self._quiet = False
+        self._label()
+
+    def _changed(self, _checked: bool) -> None:
+        self._label()
+        if not self._quiet:
+            self.chosen.emit(self.values())
+
+    def _label(self) -> None:
+        texts = [a.text() for a in self.actions_ if a.isChecked()] + [f"{v}（不在可选项中）" for v in self._extra]
+        self.setText("、".join(texts) if texts else "（未选择，可多选）")
+        self.setToolTip("、".join(texts))
+
+
+class MultiChoiceEditor(FieldEditor):
+    def __init__(self, spec: FormSpec, field: FieldSpec, parent: QWidget | None = None) -> None:
+        button = MultiChoiceButton(spec, field, parent)
+        super().__init__(spec, field, button)
+        self.button = button
+        button.chosen.connect(lambda values: self._emit(values or None, False))
+
+    def _show(self, value: Any) -> None:
+        self.button.set_values(value)
+
+    def raw(self) -> Any:
+        return self.button.values() or None
+
+
 class CalculatedDisplay(FieldEditor):
     """A calculated value: read-only, tinted (style property ``calculated``), never an input."""
 
@@ -285,4 +364,6 @@ def create_editor(spec: FormSpec, field: FieldSpec, parent: QWidget | None = Non
         return DateEditor(spec, field, parent)
     if field.type == "long_text":
         return TextAreaEditor(spec, field, parent)
+    if field.type == "select_multiple":
+        return MultiChoiceEditor(spec, field, parent)
     return LineEditor(spec, field, parent)

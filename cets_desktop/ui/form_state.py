@@ -92,10 +92,12 @@ def display_value(spec: FormSpec, f: FieldSpec, value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, Decimal):
         return format_decimal(value, f.decimals)
-    if f.type == "select_one":
-        for choice in spec.choice_list(f):
-            if choice.value == value:
-                return choice.text
+    if f.type in ("select_one", "select_multiple"):
+        labels = {c.value: c.text for c in spec.choice_list(f)}
+        if isinstance(value, list):
+            return "、".join(labels.get(v, str(v)) for v in value)
+        if value in labels:
+            return labels[value]
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)

@@ -131,8 +131,8 @@ class RepeatTableModel(QAbstractTableModel):
             if f.calculation:
                 return display_value(self.session.spec, f, self.session.calculated(path))
             raw = self.session.value(path)
-            return display_value(self.session.spec, f, raw) if f.type in ("select_one", "boolean") else (
-                "" if raw is None else str(raw))
+            return display_value(self.session.spec, f, raw) if f.type in ("select_one", "select_multiple", "boolean") \
+                else ("" if raw is None else str(raw))
         if role == Qt.ItemDataRole.EditRole:
             return self.session.value(path)
         if role == Qt.ItemDataRole.BackgroundRole:

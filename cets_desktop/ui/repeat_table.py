@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ..core.spec import FieldSpec
 from . import instance_paths
 from .clipboard_paste import PasteResult, apply_paste, parse_clipboard
-from .field_editors import BLANK_CHOICE, LenientNumberValidator
+from .field_editors import BLANK_CHOICE, LenientNumberValidator, MultiChoiceButton
 from .repeat_model import RepeatTableModel
 from .session import FilingSession
 
@@ -61,6 +61,12 @@ class CellDelegate(QStyledItemDelegate):
             # A choice takes effect at once (it may show or hide other columns).
             combo.activated.connect(lambda _i, c=combo: (self.commitData.emit(c), self.closeEditor.emit(c)))
             return combo
+        if f.type == "select_multiple":
+            button = MultiChoiceButton(self.model.session.spec, f, parent)
+            # The menu opens at once; closing it commits (a cell is too small for a check list).
+            button.menu_.aboutToHide.connect(lambda b=button: (self.commitData.emit(b), self.closeEditor.emit(b)))
+            QTimer.singleShot(0, button, button.showMenu)
+            return button
         edit = QLineEdit(parent)
         if f.type in ("decimal", "integer"):
             edit.setValidator(LenientNumberValidator(f.decimals, f.type == "integer", edit))
@@ -71,6 +77,9 @@ class CellDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
         value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, MultiChoiceButton):
+            editor.set_values(value)
+            return
         if isinstance(editor, QComboBox):
             for i in range(editor.count()):
                 if editor.itemData(i) == value or (value not in (None, "") and editor.itemText(i) == value):
@@ -84,7 +93,9 @@ class CellDelegate(QStyledItemDelegate):
             editor.setText("" if value is None else str(value))
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:  # noqa: N802
-        if isinstance(editor, QComboBox):
+        if isinstance(editor, MultiChoiceButton):
+            model.setData(index, editor.values() or None, Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, QLineEdit):
             model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)

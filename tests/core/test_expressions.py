@@ -29,8 +29,13 @@ def test_lone_dot_means_the_current_value() -> None:
     assert evaluate_standalone(". >= 0 and . < 100", {"self": Decimal("58.3")}) is True
 
 
-def test_aggregates_skip_blanks() -> None:
-    assert evaluate_standalone("sum(x)", {"x": [Decimal(1), None, Decimal(2)]}) == Decimal(3)
+def test_a_total_of_incomplete_inputs_is_blank_unless_asked_to_skip() -> None:
+    assert evaluate_standalone("sum(x)", {"x": [Decimal(1), None, Decimal(2)]}) is None
+    assert evaluate_standalone("sum_known(x)", {"x": [Decimal(1), None, Decimal(2)]}) == Decimal(3)
+    assert evaluate_standalone("sum(x)", {"x": []}) == Decimal(0)
+
+
+def test_other_aggregates_skip_blanks() -> None:
     assert evaluate_standalone("count(x)", {"x": [Decimal(1), None, Decimal(2)]}) == Decimal(2)
     assert evaluate_standalone("max(x)", {"x": [Decimal(1), Decimal(5)]}) == Decimal(5)
     assert evaluate_standalone("min(x)", {"x": []}) is None

@@ -187,3 +187,19 @@ def test_every_clean_month_balances_units_and_totals(month: int) -> None:
     assert values["total_emissions"] == sum(u["unit_emissions"] for u in values["units"])
     out = calc_output(ev)["values"]
     assert Decimal(out["total_generation"]) == sum(Decimal(u["generation"]) for u in demo(month)["values"]["units"])
+
+
+def test_low_heat_value_fuel_share_is_the_mass_share_of_gangue_slime_and_middlings() -> None:
+    """2018 supplementary sheet [V]: record the mass share of 煤矸石/煤泥/洗中煤 blended into the coal."""
+    from power_helpers import changed
+
+    doc = changed(demo(10), **{"units.1.fuels.0.consumption": "47600.00"})
+    doc["values"]["units"][1]["fuels"].append({
+        "fuel_name": "煤泥", "consumption": "20400.00", "consumption_route": "实测值", "consumption_source": "入炉煤计量",
+        "ncv": "12.600", "ncv_route": "实测值", "carbon_route": "缺省值", "oxidation_route": "缺省值"})
+    ev = evaluate_doc(doc)
+    assert ev.values["units"][0]["low_heat_fuel_share"] == 0
+    share = ev.values["units"][1]["low_heat_fuel_share"]
+    assert r(share, 2) == r(Decimal("20400.00") / Decimal("68000.00") * 100, 2) == Decimal("30.00")
+    slime = ev.values["units"][1]["fuels"][1]
+    assert slime["c_ar"] == Decimal("12.600") * Decimal("0.03085")
