@@ -179,12 +179,12 @@ class EvidencePanel(QWidget):
         open_gaps = [f for f in gaps if not f.acknowledged]
         self.missing_title.setText(f"本填报缺少支撑材料的项（{len(open_gaps)}）" if gaps else "本填报的支撑材料已齐全")
         for finding in gaps:
-            item = QListWidgetItem(finding.location or finding.path)
-            item.setData(ROLE_KEY, finding.path)
-            item.setToolTip(finding.message)
+            gap = QListWidgetItem(finding.location or finding.path)
+            gap.setData(ROLE_KEY, finding.path)
+            gap.setToolTip(finding.message)
             if finding.path == self.path:
-                item.setBackground(Qt.GlobalColor.yellow)
-            self.missing.addItem(item)
+                gap.setBackground(Qt.GlobalColor.yellow)
+            self.missing.addItem(gap)
         self._update_buttons()
 
     @property
@@ -290,5 +290,6 @@ class EvidencePanel(QWidget):
     def remove_selected(self) -> None:
         if self.session is None:
             return
-        for item in self.files.selectedItems() or ([self.files.currentItem()] if self.files.currentItem() else []):
+        current = self.files.currentItem()
+        for item in self.files.selectedItems() or ([current] if current is not None else []):
             self.session.remove_evidence(self.path, str(item.data(0, ROLE_KEY)))

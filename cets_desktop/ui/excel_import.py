@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +31,7 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, loaded: services.LoadedInput, changes: int, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("从 Excel 导入")
-        self.resize(720, 460)
+        self.resize(720, 460 if loaded.import_findings else 240)
         layout = QVBoxLayout(self)
         problems = loaded.import_findings
         head = QLabel(f"已读取 {path.name}：{loaded.spec.title}，{loaded.spec.period_label(loaded.document.period)}。<br/>"
@@ -46,10 +47,13 @@ class ImportPreviewDialog(QDialog):
                                    f"{SEVERITY_LABELS.get(finding.severity, '')} {finding.location or ''} {finding.message}")
             self.problems.addItem(item)
         self.problems.setVisible(bool(problems))
-        layout.addWidget(self.problems, 1)
+        layout.addWidget(self.problems, 1 if problems else 0)
+        if not problems:
+            layout.addStretch(1)
         warn = QLabel("导入会替换当前填报的全部数据（支撑材料和警告确认理由保留）。替换后可用“撤销”（Ctrl+Z）恢复。")
         warn.setProperty("role", "banner-warning")
         warn.setWordWrap(True)
+        warn.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout.addWidget(warn)
         self.buttons = QDialogButtonBox()
         self.replace = self.buttons.addButton("替换当前数据", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -112,7 +112,7 @@ class PreflightPage(QWizardPage):
         lines = [f"错误 <b>{len(errors)}</b> 项；未处理警告 <b>{len(warnings)}</b> 项（其中缺少支撑材料 {len(missing)} 项）。"]
         if session.is_modified:
             lines.append("<span style='color:#b26a00'>有未保存的修改：正式申报包只能从已保存的版本导出。</span>")
-        self.final_allowed = bool(ev) and ev.exportable and not session.is_modified
+        self.final_allowed = ev is not None and ev.exportable and not session.is_modified
         if self.final_allowed:
             lines.append("<span style='color:#2e7d32'>可以导出正式申报包。</span>")
         else:
@@ -268,8 +268,8 @@ class ExportWizard(QWizard):
         self.preflight = PreflightPage(self)
         self.output = OutputPage(self)
         self.progress = ProgressPage(self)
-        self.result = ResultPage(self)
-        for page in (self.preflight, self.output, self.progress, self.result):
+        self.result_page = ResultPage(self)
+        for page in (self.preflight, self.output, self.progress, self.result_page):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.NextButton, "下一步")
         self.setButtonText(QWizard.WizardButton.BackButton, "上一步")

@@ -200,17 +200,15 @@ class FindingsPanel(QWidget):
         return next((f for f in self.findings if (f.code, f.path) == tuple(key)), None)
 
     def select(self, code: str, path: str) -> bool:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
-            if tuple(item.data(0, ROLE_FINDING)) == (code, path):
-                self.tree.setCurrentItem(item)
-                return True
-        return False
+        item = self.item_for(code, path)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+        return item is not None
 
     def item_for(self, code: str, path: str) -> QTreeWidgetItem | None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if tuple(item.data(0, ROLE_FINDING)) == (code, path):
+            if item is not None and tuple(item.data(0, ROLE_FINDING)) == (code, path):
                 return item
         return None
 

@@ -8,6 +8,7 @@ Questions that need the user (restore a draft, why save, leave unsaved work) go 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,7 @@ class WelcomePage(QWidget):
         for label, slot in (("新建企业…", window.new_enterprise), ("打开工作区…", window.choose_workspace),
                             ("打开演示工作区", window.open_demo)):
             button = QPushButton(label)
+            button.setProperty("primary", label == "新建企业…")
             button.setMinimumWidth(220)
             button.clicked.connect(slot)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -89,15 +91,18 @@ class MainWindow(QMainWindow):
         self.form_view: FormView | None = None
         self.enterprise_id: int | None = None
         self.undo_group = QUndoGroup(self)
+        self._filing_docks = [True, True]
         self.actions_by_name: dict[str, QAction] = {}
 
         self.stack = QStackedWidget()
         self.welcome = WelcomePage(self)
         self.calendar: CalendarView | None = None
         self.calendar_host = QWidget()
-        QVBoxLayout(self.calendar_host).setContentsMargins(0, 0, 0, 0)
+        self.calendar_layout = QVBoxLayout(self.calendar_host)
+        self.calendar_layout.setContentsMargins(0, 0, 0, 0)
         self.form_host = QWidget()
-        QVBoxLayout(self.form_host).setContentsMargins(0, 0, 0, 0)
+        self.form_layout = QVBoxLayout(self.form_host)
+        self.form_layout.setContentsMargins(0, 0, 0, 0)
         for page in (self.welcome, self.calendar_host, self.form_host):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
@@ -238,7 +243,11 @@ class MainWindow(QMainWindow):
         if not items:
             self.recent_menu.addAction("（无）").setEnabled(False)
         for path in items:
-            self.recent_menu.addAction(str(path), lambda p=path: self.open_workspace(p))
+            self.recent_menu.addAction(str(path), partial(self._open_recent, path))
+
+    def _open_recent(self, path: Path) -> None:
+        if self.leave_current():
+            self.open_workspace(path)
 
     def _restore_geometry(self) -> None:
         settings = recent_workspaces.settings()
@@ -255,7 +264,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ workspace
 
     def set_workspace(self, workspace: Workspace | None) -> None:
-        self.close_session(force=True)
+        self.close_session()
         if self.workspace is not None and self.workspace is not workspace:
             wait_for_all()
             self.workspace.close()
@@ -267,7 +276,7 @@ class MainWindow(QMainWindow):
         if workspace is not None and self.cache is not None:
             self.calendar = CalendarView(self.cache)
             self.calendar.activated.connect(self.open_summary)
-            self.calendar_host.layout().addWidget(self.calendar)
+            self.calendar_layout.addWidget(self.calendar)
             recent_workspaces.remember(workspace.path)
             self.setWindowTitle(f"全国碳市场填报助手 — {workspace.path.name}")
         self.welcome.set_workspace(workspace)
@@ -344,20 +353,16 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _show_page(self, page: int) -> None:
-        """The findings and evidence docks belong to a filing: out of the way on the calendar,
-        back (as the user left them) with the form."""
+        """The findings and evidence docks belong to a filing: out of the way on the calendar
+        and the welcome page, back (as the user left them) with the form."""
         current = self.stack.currentIndex()
-        if page == current:
-            return
         docks = (self.findings_dock, self.evidence_dock)
-        if current == PAGE_FORM:
+        if current == PAGE_FORM and page != PAGE_FORM:
             self._filing_docks = [d.isVisible() for d in docks]
         if page == PAGE_FORM:
-            for dock, visible in zip(docks, getattr(self, "_filing_docks", [True, True]), strict=True):
+            for dock, visible in zip(docks, self._filing_docks, strict=True):
                 dock.setVisible(visible)
         else:
-            if current != PAGE_FORM and not hasattr(self, "_filing_docks"):
-                self._filing_docks = [True, True]
             for dock in docks:
                 dock.hide()
         self.stack.setCurrentIndex(page)
@@ -405,7 +410,8 @@ class MainWindow(QMainWindow):
         session.flush()
         return True
 
-    def close_session(self, force: bool = False) -> None:
+    def close_session(self) -> None:
+        """Drop the open filing (its pending autosave is written first; no questions asked)."""
         session = self.session
         if session is None:
             return
@@ -445,7 +451,7 @@ class MainWindow(QMainWindow):
                 document, restored = draft.document, True
             else:
                 self.workspace.discard_draft(filing_id)
-        self.close_session(force=True)
+        self.close_session()
         session = FilingSession(self.workspace, filing, spec, document, restored_draft=restored, parent=self)
         self._attach_session(session)
         return session
@@ -458,7 +464,7 @@ class MainWindow(QMainWindow):
         view = FormView(session)
         view.currentPathChanged.connect(self.evidence.set_path)
         view.explainRequested.connect(self.explain)
-        self.form_host.layout().addWidget(view)
+        self.form_layout.addWidget(view)
         self.form_view = view
         self.findings.set_session(session)
         self.evidence.set_session(session)
@@ -732,7 +738,7 @@ class MainWindow(QMainWindow):
         if not self.leave_current():
             event.ignore()
             return
-        self.close_session(force=True)
+        self.close_session()
         wait_for_all()
         settings = recent_workspaces.settings()
         settings.setValue("window/geometry", self.saveGeometry())

@@ -201,8 +201,9 @@ class CalendarView(QWidget):
         for layout in (self.grid, self.yearly_grid):
             while layout.count():
                 item = layout.takeAt(0)
-                if item.widget() is not None:
-                    item.widget().deleteLater()
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
         self.cards = []
         enterprise = self.enterprise
         self.year_label.setText(f"{self.year} 年")

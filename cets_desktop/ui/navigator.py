@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QTreeView, QWidget
 
@@ -134,11 +134,11 @@ class Navigator(QTreeView):
         if node is not None:
             self.nodeActivated.emit(node)
 
-    def _menu(self, pos: object) -> None:
+    def _menu(self, pos: QPoint) -> None:
         node = self.current_node()
         if node is None or node.enterprise_id is None:
             return
         menu = QMenu(self)
         menu.addAction("新建填报…", lambda: self.newFilingRequested.emit(node.enterprise_id))
         menu.addAction("企业信息…", lambda: self.editEnterpriseRequested.emit(node.enterprise_id))
-        menu.exec(self.viewport().mapToGlobal(pos))  # type: ignore[arg-type]
+        menu.exec(self.viewport().mapToGlobal(pos))

@@ -27,7 +27,9 @@ class ReasonDialog(QDialog):
         self.reason.setEditable(True)
         self.reason.addItems(presets)
         self.reason.setCurrentText(presets[0] if presets else "")
-        self.reason.lineEdit().selectAll()
+        line = self.reason.lineEdit()
+        if line is not None:
+            line.selectAll()
         layout.addWidget(self.reason)
         note = QLabel("原因会记入修订记录和审计日志。")
         note.setProperty("role", "hint")

@@ -18,8 +18,9 @@ def settings() -> QSettings:
 
 def recent() -> list[Path]:
     value = settings().value(KEY, [])
-    items = [value] if isinstance(value, str) else list(value or [])
-    return [Path(p) for p in items if p]
+    # An INI file gives back a lone string for a one-item list.
+    items: list[object] = [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
+    return [Path(str(p)) for p in items if p]
 
 
 def remember(path: Path) -> None:

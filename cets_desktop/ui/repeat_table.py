@@ -59,13 +59,14 @@ class CellDelegate(QStyledItemDelegate):
                 for choice in self.model.session.spec.choice_list(f):
                     combo.addItem(choice.text, choice.value)
             # A choice takes effect at once (it may show or hide other columns).
-            combo.activated.connect(lambda _i, c=combo: (self.commitData.emit(c), self.closeEditor.emit(c)))
+            combo.activated.connect(lambda _i, c=combo: self._commit_and_close(c))
             return combo
         if f.type == "select_multiple":
             button = MultiChoiceButton(self.model.session.spec, f, parent)
             # The menu opens at once; closing it commits (a cell is too small for a check list).
-            button.menu_.aboutToHide.connect(lambda b=button: (self.commitData.emit(b), self.closeEditor.emit(b)))
-            QTimer.singleShot(0, button, button.showMenu)
+            button.menu_.aboutToHide.connect(lambda b=button: self._commit_and_close(b))
+            # popup(), not showMenu(): showMenu runs a nested event loop and would block callers.
+            QTimer.singleShot(0, button, lambda b=button: b.menu_.popup(b.mapToGlobal(b.rect().bottomLeft())))
             return button
         edit = QLineEdit(parent)
         if f.type in ("decimal", "integer"):
@@ -74,6 +75,10 @@ class CellDelegate(QStyledItemDelegate):
         elif f.type == "date":
             edit.setPlaceholderText("2026-10-31")
         return edit
+
+    def _commit_and_close(self, editor: QWidget) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
         value = index.data(Qt.ItemDataRole.EditRole)

@@ -104,11 +104,11 @@ class SettingsDialog(QDialog):
         pdf = QGroupBox("PDF 报告字体")
         pdf_layout = QVBoxLayout(pdf)
         font_row = QHBoxLayout()
-        self.font = QLineEdit(configured_pdf_font(workspace) or "")
-        self.font.setPlaceholderText("留空：自动使用系统中文字体（Windows：宋体/微软雅黑）")
+        self.font_path = QLineEdit(configured_pdf_font(workspace) or "")
+        self.font_path.setPlaceholderText("留空：自动使用系统中文字体（Windows：宋体/微软雅黑）")
         browse = QPushButton("浏览…")
         browse.clicked.connect(self._browse)
-        font_row.addWidget(self.font, 1)
+        font_row.addWidget(self.font_path, 1)
         font_row.addWidget(browse)
         pdf_layout.addLayout(font_row)
         self.font_state = QLabel()
@@ -120,19 +120,19 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.font.textChanged.connect(self._check_font)
+        self.font_path.textChanged.connect(self._check_font)
         self._check_font()
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择 TrueType 中文字体", self.font.text(),
+        name, _ = QFileDialog.getOpenFileName(self, "选择 TrueType 中文字体", self.font_path.text(),
                                               "TrueType 字体 (*.ttf *.ttc);;所有文件 (*)")
         if name:
-            self.font.setText(name)
+            self.font_path.setText(name)
 
     def _check_font(self) -> None:
         from ..io.fonts import check_font_file, registered_font
 
-        text = self.font.text().strip()
+        text = self.font_path.text().strip()
         if not text:
             current = registered_font()
             self.font_state.setText(f"自动选择{f'：当前使用 {current.path}' if current else ''}")
@@ -154,6 +154,6 @@ class SettingsDialog(QDialog):
                 settings.pop("local_deadline_days", None)
             if settings != enterprise.settings:
                 self.workspace.update_enterprise(enterprise_id, reason="修改本地月度存证期限", settings=settings)
-        font = self.font.text().strip()
+        font = self.font_path.text().strip()
         self.workspace.set_setting(SETTING_PDF_FONT, str(Path(font)) if font else None)
         apply_pdf_font(self.workspace)

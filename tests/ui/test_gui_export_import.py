@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 from gui_helpers import open_month
-from PySide6.QtWidgets import QDialog
 
 from cets_desktop.core.document import parse_document
 from cets_desktop.ui.export_wizard import ExportWizard
@@ -28,7 +27,7 @@ def run_export(window: MainWindow, qtbot, folder: Path, draft: bool = False,  # 
     wizard.output.folder.setText(str(folder))
     wizard.output.sign.setChecked(sign)  # tests/conftest.py puts an in-memory keyring in place
     wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result, timeout=60000)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=60000)
     return wizard
 
 
@@ -51,7 +50,7 @@ def test_final_export_writes_the_package_and_marks_the_filing_exported(window: M
     assert {"manifest.json", "manifest.sig", "data.json", "data.xlsx", "report.pdf"} <= names
     assert any(n.startswith("evidence/") for n in names)
     assert wizard.pdf_path is not None and wizard.pdf_path.exists()
-    assert wizard.result.open_pdf.isEnabled()
+    assert wizard.result_page.open_pdf.isEnabled()
     workspace = window.workspace
     assert workspace is not None
     filing = workspace.get_filing(session.filing_id)
@@ -108,9 +107,9 @@ def test_settings_store_local_deadline_and_pdf_font(window: MainWindow, qtbot) -
     dialog = SettingsDialog(workspace, 1, window)
     qtbot.addWidget(dialog)
     dialog.spins[1].setValue(15)
-    dialog.font.setText("/nonexistent/simsun.ttc")
+    dialog.font_path.setText("/nonexistent/simsun.ttc")
     assert "不存在" in dialog.font_state.text()
-    dialog.font.setText("")
+    dialog.font_path.setText("")
     dialog.apply()
     assert workspace.get_enterprise(1).settings["local_deadline_days"] == 15  # type: ignore[union-attr]
     assert workspace.get_setting(SETTING_PDF_FONT) is None
@@ -118,4 +117,3 @@ def test_settings_store_local_deadline_and_pdf_font(window: MainWindow, qtbot) -
     window.show_calendar(1, 2026)
     card = window.calendar.card_for("2026-10")  # type: ignore[union-attr]
     assert card is not None and card.summary.due.isoformat() == "2026-11-15"
-    assert dialog.result() in (0, QDialog.DialogCode.Rejected)
