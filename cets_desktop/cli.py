@@ -391,6 +391,28 @@ def _enterprise_local_days(args: argparse.Namespace) -> int | None:
         return int(value) if value else None
 
 
+def cmd_applicability(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+    from decimal import Decimal, InvalidOperation
+
+    from .core.applicability import assess, describe
+
+    try:
+        emissions = Decimal(args.emissions) if args.emissions is not None else None
+    except InvalidOperation:
+        raise UsageError(f"--emissions 应为数字（年度排放量，tCO2e），现为「{args.emissions}」") from None
+    result = assess(args.industry, emissions, captive_power=args.captive_power)
+    if args.json:
+        _print_json(asdict(result))
+    else:
+        import re
+
+        text = re.sub(r"<li>", "\n  · ", describe(result))
+        text = re.sub(r"</p>|<br\s*/?>", "\n", text)
+        print(re.sub(r"<[^>]+>", "", text).strip())
+    return EXIT_OK
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .core.binding import bound
 
@@ -624,6 +646,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--enterprise", help="从工作区读取该企业（名称或信用代码）的本地期限")
     s.add_argument("--today", help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_calendar)
+
+    s = sub.add_parser("applicability", help="按行业代码和年度排放量判断应报送哪些材料")
+    s.add_argument("--industry", required=True, help="国民经济行业代码（GB/T 4754-2017），如 4411")
+    s.add_argument("--emissions", help="任一年度温室气体排放量（tCO2e）")
+    s.add_argument("--captive-power", action="store_true", help="企业有自备电厂")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_applicability)
 
     s = sub.add_parser("rules", help="规则目录（编号、级别、依据）")
     s.add_argument("--form")

@@ -44,7 +44,7 @@ from .form_view import FormView
 from .month_calendar import CalendarView
 from .navigator import Navigator, Node
 from .new_filing_dialog import NewFilingDialog
-from .prefill import prefill_values
+from ..prefill import prefill_values
 from .reason_dialog import ask_reason
 from .session import FilingSession, previous_period
 

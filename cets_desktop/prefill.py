@@ -11,8 +11,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..core.spec import FieldSpec, FormSpec
-from ..store import Facility
+from .core.spec import FieldSpec, FormSpec
+from .store import Facility
 
 CARRIED_TYPES = frozenset({"select_one", "select_multiple", "boolean"})
 

@@ -1,6 +1,6 @@
 """Which filings apply to an enterprise: industry code (GB/T 4754-2017) and the 2.6万 tCO2e threshold.
 
-No Qt (it could move to ``core``). Facts, from /work/shared/reference:
+Facts, from /work/shared/reference:
 - ETS sectors 发电 4411/4412/4417, 水泥熟料 3011, 钢铁 3110/3120/3130, 电解铝 3216; inclusion at
   annual (direct) emissions ≥ 26 000 tCO2e (≈ 1 万 tce); a captive power plant of any industry is
   treated as a power-sector unit [V] (mandatory-sectors.md "Other framework facts").
