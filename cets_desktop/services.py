@@ -259,8 +259,8 @@ def export_package(
     """
     from .io.package import EvidenceItem, Member, build_package
     from .io.pdf_report import render_pdf
-    from .security.keys import SigningKeyError
     from .io.xlsx_template import write_workbook
+    from .security.keys import SigningKeyError
 
     ev = evaluate_input(loaded, previous=previous)
     if not draft:

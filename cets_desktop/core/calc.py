@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .binding import BoundField, BoundForm, Ctx, Env, RefUse, RowIndex, bound, compile_in_scope, instance_path, iter_rows
+from .binding import (
+    BoundField,
+    BoundForm,
+    Ctx,
+    Env,
+    RefUse,
+    RowIndex,
+    bound,
+    compile_in_scope,
+    instance_path,
+    iter_rows,
+)
 from .numbers import round_half_up
 from .spec import FieldSpec, FormSpec
 

@@ -248,7 +248,7 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                            LINK_SOURCE, "数据质量控制计划", kind="cross_filing"))
 
     # PLAN-LINK-003 (units): a first-level month row the plan does not name at all.
-    undeclared: set[tuple[int, ...]] = set()
+    undeclared: set[tuple[str, int]] = set()
     seen_pairs: set[tuple[str, str]] = set()
     for c in compiled:
         for plan_field, month_field, level in c.pairs:
@@ -263,7 +263,7 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                 name = rows[1].get(month_field)
                 if _blank(name) or str(name).strip() in declared:
                     continue
-                undeclared.add(idx)
+                undeclared.add((rep.name, idx[0]))
                 out.append(Finding(
                     "warning", "PLAN-LINK-003", instance_path((rep,), idx, month_field),
                     f"本月存证中有{rep.label}「{name}」，但数据质量控制计划（{plan.label}）没有申报该{rep.label}"
@@ -271,13 +271,15 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                     LINK_SOURCE, _row_label(rep, rows[1], idx[0]), kind="cross_filing"))
 
     # Per value: route (001), evidence (002); remember which deeper rows found a plan row (003).
-    active: dict[tuple[int, ...], tuple[tuple[FieldSpec, ...], tuple[dict[str, Any], ...], list[str]]] = {}
-    matched: set[tuple[int, ...]] = set()
+    RowKey = tuple[tuple[str, ...], tuple[int, ...]]
+    active: dict[RowKey, tuple[tuple[FieldSpec, ...], tuple[int, ...], tuple[dict[str, Any], ...], list[str]]] = {}
+    matched: set[RowKey] = set()
     for c in compiled:
         fspec = c.value.spec
         for rows, idx in iter_rows(index, c.scope):
-            if idx[:1] in undeclared:
+            if (c.scope[0].name, idx[0]) in undeclared:
                 continue
+            row_key = (tuple(rep.name for rep in c.scope), idx)
             if any(str(rows[level].get(field) or "") != const for const, field, level in c.constants):
                 continue
             ctx = Ctx(rows, env, c.scope)
@@ -287,14 +289,14 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                 continue
             deep = len(c.scope) >= 2
             if deep:
-                entry = active.setdefault(idx, (c.scope, rows, []))
-                if c.link.parameter not in entry[2]:
-                    entry[2].append(c.link.parameter)
+                entry = active.setdefault(row_key, (c.scope, idx, rows, []))
+                if c.link.parameter not in entry[3]:
+                    entry[3].append(c.link.parameter)
             best = plan.matches(c, rows)
             if not best:
                 continue
             if deep:
-                matched.add(idx)
+                matched.add(row_key)
             labels = [_row_label(rep, row, i) for rep, row, i in zip(c.scope, rows[1:], idx, strict=True)]
             location = " › ".join([*labels, fspec.label])
             path = instance_path(c.scope, idx, fspec.name)
@@ -334,8 +336,8 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                 EVIDENCE_SOURCE, location, kind="completeness"))
 
     # PLAN-LINK-003 (fuels, items): a deeper month row for which no linked plan row exists.
-    for idx, (scope, rows, params) in active.items():
-        if idx in matched:
+    for row_key, (scope, idx, rows, params) in active.items():
+        if row_key in matched:
             continue
         labels = [_row_label(rep, row, i) for rep, row, i in zip(scope, rows[1:], idx, strict=True)]
         rep = scope[-1]

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from .fonts import application_font
 from .stylesheet import app_stylesheet
 from .translations import install_qt_chinese
 
 SCREENSHOT_SIZE = (1280, 800)
+EXIT_WHEN_READY_ENV = "CETS_EXIT_WHEN_READY"
+"""Benchmarks (bench/bench_gui_start.py): print ``READY <perf_counter>`` once the main window is
+usable — shown, exposed and painted — and ``SETTLED <perf_counter>`` once every calendar card shows
+its evaluated status, then close the window and return instead of entering the event loop."""
 
 
 def create_application() -> QApplication:
@@ -69,4 +75,35 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
         window.close()
         return 0 if ok else 1
     window.show()
+    if os.environ.get(EXIT_WHEN_READY_ENV):
+        return _report_ready(app, window)
     return app.exec()
+
+
+def _report_ready(app: QApplication, window: QMainWindow) -> int:
+    """Process events until the window is exposed and its calendar painted; print both moments."""
+    stamps: dict[str, float] = {}
+    calendar = getattr(window, "calendar", None)
+    if calendar is not None:
+        calendar.framePainted.connect(lambda: stamps.setdefault("READY", time.perf_counter()))
+    deadline = time.perf_counter() + 30
+
+    def exposed() -> bool:
+        handle = window.windowHandle()
+        return handle is not None and handle.isExposed()
+
+    while not exposed() and time.perf_counter() < deadline:
+        app.processEvents()
+    calendar_shown = calendar is not None and calendar.isVisible()
+    if not calendar_shown:
+        app.processEvents()  # the first paint of the exposed window (welcome page)
+        stamps["READY"] = time.perf_counter()
+    while "READY" not in stamps and time.perf_counter() < deadline:
+        app.processEvents()
+    print(f"READY {stamps.get('READY', time.perf_counter()):.6f}", flush=True)
+    # Then the month cards' deferred evaluation, for the "calendar complete" figure.
+    while calendar_shown and calendar is not None and not calendar.settled and time.perf_counter() < deadline:
+        app.processEvents()
+    print(f"SETTLED {time.perf_counter():.6f}", flush=True)
+    window.close()
+    return 0

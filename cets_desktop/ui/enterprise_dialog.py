@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.applicability import SECTOR_LABELS, assess, describe, industry_choices
 from ..core.numbers import NotANumber, parse_decimal
 from ..core.uscc import uscc_problem
 from ..store import Enterprise, Facility
-from ..core.applicability import SECTOR_LABELS, assess, describe, industry_choices
 from .stylesheet import set_style_property
 
 FACILITY_KINDS = ("发电机组", "锅炉", "生产线", "熟料生产线", "高炉", "电解槽系列", "其他")

@@ -1,7 +1,11 @@
 """Status, due date and days left of each filing, for the calendar cards and the navigator.
 
 No Qt. Evaluating a month takes a few milliseconds, so a year of cards is evaluated on demand;
-results are cached per filing and revision, so only a changed filing is evaluated again.
+results are cached per filing and revision, so only a changed filing is evaluated again. With
+``evaluate=False`` a filing not in the cache gets a *pending* summary (due date and workspace
+state, no findings yet): the calendar shows those at once and evaluates them after the window
+has painted, which keeps the evaluation (and the first load of the reference factors) out of
+the cold start.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from .. import services
 from ..core.document import DocumentError, FilingDocument, parse_document
 from ..core.loader import FormRegistry
 from ..core.spec import FormSpec
-from ..store import Enterprise, Filing, Workspace, WorkspaceError
+from ..store import STATE_EXPORTED, Enterprise, Filing, Workspace, WorkspaceError
+from .plan_start import plan_copy_findings
 from .session import previous_period
 
 
@@ -29,6 +34,8 @@ class FilingSummary:
     errors: int = 0
     warnings: int = 0
     has_draft: bool = False
+    pending: bool = False
+    """Not evaluated yet: ``status`` is provisional (see :data:`STATUS_PENDING`)."""
 
     def days_left(self, today: date) -> int:
         return (self.due - today).days
@@ -53,6 +60,9 @@ class FilingSummary:
         if left == 0:
             return "今天截止"
         return f"剩 {left} 天"
+
+
+STATUS_PENDING = "检查中…"
 
 
 def local_days(enterprise: Enterprise | None) -> int | None:
@@ -81,13 +91,17 @@ class StatusCache:
     def spec_for(self, filing: Filing) -> FormSpec | None:
         return self.registry.get(filing.form_id, filing.form_version) or self.registry.for_period(filing.form_id, filing.period)
 
-    def summary(self, enterprise: Enterprise | None, spec: FormSpec, period: str, filing: Filing | None) -> FilingSummary:
+    def summary(self, enterprise: Enterprise | None, spec: FormSpec, period: str, filing: Filing | None,
+                evaluate: bool = True) -> FilingSummary:
         due = services.due_date(spec, period, local_days(enterprise) if spec.filing_type == "monthly" else None)
         if filing is None:
             return FilingSummary(spec, period, None, services.STATUS_NOT_STARTED, due)
         key = (filing.current_revision, filing.updated_at, filing.state)
         cached = self._cache.get(filing.id)
         if cached is None or cached[0] != key:
+            if not evaluate:
+                status = services.STATUS_EXPORTED if filing.state == STATE_EXPORTED else STATUS_PENDING
+                return FilingSummary(spec, period, filing, status, due, pending=True)
             status, errors, warnings = self._evaluate(spec, filing)
             cached = (key, status, errors, warnings)
             self._cache[filing.id] = cached
@@ -103,7 +117,8 @@ class StatusCache:
         except (DocumentError, WorkspaceError):
             return services.STATUS_ERRORS, 1, 0
         previous = self._previous(filing)
-        ev = services.evaluate_input(services.LoadedInput(doc, spec), previous=previous)
+        ev = services.evaluate_input(services.LoadedInput(doc, spec), previous=previous,
+                                     extra=plan_copy_findings(spec, doc))
         return services.card_status(ev, filing.state), len(ev.errors), len(ev.unacknowledged_warnings)
 
     def _previous(self, filing: Filing) -> FilingDocument | None:
@@ -131,16 +146,16 @@ class StatusCache:
                 latest[spec.id] = spec
         return sorted(latest.values(), key=lambda s: (s.filing_type != "monthly", s.title))
 
-    def months(self, enterprise: Enterprise, spec: FormSpec, year: int) -> list[FilingSummary]:
+    def months(self, enterprise: Enterprise, spec: FormSpec, year: int, evaluate: bool = True) -> list[FilingSummary]:
         filings = {f.period: f for f in self.workspace.list_filings(enterprise.id, year, spec.id)}
         out = []
         for month in range(1, 13):
             period = f"{year}-{month:02d}"
             period_spec = self.registry.for_period(spec.id, period) or spec
-            out.append(self.summary(enterprise, period_spec, period, filings.get(period)))
+            out.append(self.summary(enterprise, period_spec, period, filings.get(period), evaluate))
         return out
 
-    def yearly(self, enterprise: Enterprise, year: int) -> list[FilingSummary]:
+    def yearly(self, enterprise: Enterprise, year: int, evaluate: bool = True) -> list[FilingSummary]:
         """Non-monthly filings whose deadline falls in ``year`` (the 2027 plan is due 2026-12-31)."""
         out = []
         for spec in self.forms_for(enterprise):
@@ -149,5 +164,11 @@ class StatusCache:
             period = str(year + 1) if spec.filing_type == "plan" else str(year)
             period_spec = self.registry.for_period(spec.id, period) or spec
             filing = self.workspace.find_filing(enterprise.id, spec.id, period)
-            out.append(self.summary(enterprise, period_spec, period, filing))
+            out.append(self.summary(enterprise, period_spec, period, filing, evaluate))
         return out
+
+    def final(self, enterprise: Enterprise | None, summary: FilingSummary) -> FilingSummary:
+        """``summary`` evaluated (itself when it is not pending)."""
+        if not summary.pending:
+            return summary
+        return self.summary(enterprise, summary.spec, summary.period, summary.filing)

@@ -45,6 +45,7 @@ class FormView(QWidget):
     currentPathChanged = Signal(str)
     explainRequested = Signal(str)
     stepChanged = Signal(int)
+    historyRequested = Signal()
 
     def __init__(self, session: FilingSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +76,10 @@ class FormView(QWidget):
         progress_box.addWidget(self.progress_label)
         progress_box.addWidget(self.progress)
         header.addLayout(progress_box)
+        self.history_button = QPushButton("修订历史…")
+        self.history_button.setToolTip("各版本、审计日志、版本比较和恢复旧版本")
+        self.history_button.clicked.connect(self.historyRequested)
+        header.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(header)
 
         # A tab bar as the step indicator: it elides long section titles and scrolls when a

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
@@ -30,23 +30,27 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__, services
+from ..core.document import DocumentError
 from ..core.loader import default_registry
-from ..core.spec import FormSpec
 from ..store import STATE_DRAFT, STATE_VALIDATED, Draft, Workspace, WorkspaceError
 from . import recent_workspaces
 from .background import wait_for_all
-from .enterprise_dialog import EnterpriseData, EnterpriseDialog
 from .evidence_panel import EvidencePanel
-from .explain_dialog import ExplainDialog
 from .filing_status import FilingSummary, StatusCache
 from .findings_panel import FindingsPanel
-from .form_view import FormView
 from .month_calendar import CalendarView
 from .navigator import Navigator, Node
-from .new_filing_dialog import NewFilingDialog
-from ..prefill import prefill_values
 from .reason_dialog import ask_reason
 from .session import FilingSession, previous_period
+
+if TYPE_CHECKING:
+    # Dialogs and the form view are imported where they are first used: the cold start builds
+    # only the window, the navigator and the calendar (bench/bench_gui_start.py).
+    from ..core.spec import FormSpec
+    from .enterprise_dialog import EnterpriseData
+    from .form_view import FormView
+    from .history_dialog import HistoryDialog
+    from .plan_start import CopiedPlan
 
 PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM = range(3)
 
@@ -179,6 +183,8 @@ class MainWindow(QMainWindow):
         self._action("export", "导出申报包…", self.export_package, QKeySequence("Ctrl+E"), sp.SP_DialogApplyButton,
                      "检查后导出签名的申报包（ZIP：数据、Excel、PDF、支撑材料）")
         self._action("print", "打印…", self.print_report, key.Print, None, "生成 PDF 报告并用系统阅读器打开打印")
+        self._action("history", "修订历史…", self.show_history, QKeySequence("Ctrl+H"), None,
+                     "当前填报的各版本、审计日志、版本比较和恢复旧版本（Ctrl+H）")
         self._action("settings", "设置…", self.open_settings, key.Preferences)
         self._action("quit", "退出", self.close, key.Quit)
         undo = self.undo_group.createUndoAction(self, "撤销")
@@ -216,7 +222,7 @@ class MainWindow(QMainWindow):
         for name in ("new_enterprise", "new_filing"):
             file_menu.addAction(a[name])
         file_menu.addSeparator()
-        for name in ("save", "import_excel", "export", "print"):
+        for name in ("save", "history", "import_excel", "export", "print"):
             file_menu.addAction(a[name])
         file_menu.addSeparator()
         file_menu.addAction(a["settings"])
@@ -276,6 +282,7 @@ class MainWindow(QMainWindow):
         if workspace is not None and self.cache is not None:
             self.calendar = CalendarView(self.cache)
             self.calendar.activated.connect(self.open_summary)
+            self.calendar.planRequested.connect(self._start_plan)
             self.calendar_layout.addWidget(self.calendar)
             recent_workspaces.remember(workspace.path)
             self.setWindowTitle(f"全国碳市场填报助手 — {workspace.path.name}")
@@ -461,9 +468,12 @@ class MainWindow(QMainWindow):
         self.enterprise_id = session.filing.enterprise_id
         self.undo_group.addStack(session.undo_stack)
         self.undo_group.setActiveStack(session.undo_stack)
+        from .form_view import FormView
+
         view = FormView(session)
         view.currentPathChanged.connect(self.evidence.set_path)
         view.explainRequested.connect(self.explain)
+        view.historyRequested.connect(self.show_history)
         self.form_layout.addWidget(view)
         self.form_view = view
         self.findings.set_session(session)
@@ -482,7 +492,29 @@ class MainWindow(QMainWindow):
         if first:
             next(iter(first.values())).editor.widget.setFocus()
 
-    def create_filing(self, enterprise_id: int, spec: FormSpec, period: str) -> FilingSession | None:
+    def ask_plan_start(self, spec: FormSpec, period: str, previous_period_: str) -> str | None:
+        """"copy", "blank" or None (cancel): how to start a plan whose predecessor exists."""
+        box = QMessageBox(QMessageBox.Icon.Question, f"新建 {period} 年度计划",
+                          f"已有 {previous_period_} 年度的{spec.title}。新计划可以在它的基础上修订（推荐），"
+                          "也可以从空白表单开始。", parent=self)
+        copy = box.addButton("从上一年度复制", QMessageBox.ButtonRole.AcceptRole)
+        blank = box.addButton("新建空白计划", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(copy)
+        box.exec()
+        clicked = box.clickedButton()
+        return "copy" if clicked is copy else "blank" if clicked is blank else None
+
+    def _start_plan(self, summary: FilingSummary, start: str) -> None:
+        if self.enterprise_id is not None:
+            self.create_filing(self.enterprise_id, summary.spec, summary.period, start)
+
+    def create_filing(self, enterprise_id: int, spec: FormSpec, period: str,
+                      start: str | None = None) -> FilingSession | None:
+        """Create and open a filing. A plan whose previous year exists starts as its copy or blank
+        (``start`` "copy" / "blank"; asked when None)."""
+        from .plan_start import copy_previous_plan, previous_plan
+
         assert self.workspace is not None
         enterprise = self.workspace.get_enterprise(enterprise_id)
         if enterprise is None:
@@ -490,24 +522,65 @@ class MainWindow(QMainWindow):
         existing = self.workspace.find_filing(enterprise_id, spec.id, period)
         if existing is not None:
             return self.open_filing(existing.id)
+        earlier_plan = previous_plan(self.workspace, enterprise_id, spec, period)
+        if earlier_plan is not None and start is None:
+            start = self.ask_plan_start(spec, period, earlier_plan.period)
+            if start is None:
+                return None
         if not self.leave_current():
             return None
-        header = {"name": enterprise.name, "uscc": enterprise.uscc}
-        for key in ("industry_code", "province", "city"):
-            if getattr(enterprise, key):
-                header[key] = getattr(enterprise, key)
-        doc = services.new_document(spec, period, header).to_json_dict()
-        previous = self.workspace.find_filing(enterprise_id, spec.id, previous_period(period))
-        previous_values = self.workspace.current_document(previous.id).get("values") if previous else None
-        doc["values"] = prefill_values(spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id))
+        copied = None
+        if earlier_plan is not None and start == "copy":
+            try:
+                copied = copy_previous_plan(self.workspace, enterprise_id, spec, earlier_plan, period)
+            except (DocumentError, WorkspaceError, ValueError) as exc:
+                QMessageBox.warning(self, "无法复制上一年度计划", getattr(exc, "message", None) or str(exc))
+                return None
+            doc, reason = copied.document, f"由 {copied.source_period} 年度计划复制"
+        else:
+            doc, reason = self._blank_document(enterprise_id, spec, period), "新建填报"
         try:
-            filing = self.workspace.create_filing(enterprise_id, spec.id, spec.version, period, doc,
-                                                  reason="新建填报")
+            filing = self.workspace.create_filing(enterprise_id, spec.id, spec.version, period, doc, reason=reason)
         except WorkspaceError as exc:
             QMessageBox.warning(self, "无法新建填报", str(exc))
             return None
         self.navigator.populate(self.workspace, self.cache)
-        return self.open_filing(filing.id)
+        session = self.open_filing(filing.id)
+        if session is not None and copied is not None:
+            self.report_plan_copy(copied)
+        return session
+
+    def _blank_document(self, enterprise_id: int, spec: FormSpec, period: str) -> dict[str, Any]:
+        from ..prefill import prefill_values
+
+        assert self.workspace is not None
+        enterprise = self.workspace.get_enterprise(enterprise_id)
+        header = {"name": enterprise.name, "uscc": enterprise.uscc} if enterprise else {}
+        for key in ("industry_code", "province", "city"):
+            if enterprise is not None and getattr(enterprise, key):
+                header[key] = getattr(enterprise, key)
+        doc = services.new_document(spec, period, header).to_json_dict()
+        previous = self.workspace.find_filing(enterprise_id, spec.id, previous_period(period))
+        # A blank plan stays blank; a month carries the previous month's units and fuels.
+        previous_values = (self.workspace.current_document(previous.id).get("values")
+                           if previous and spec.filing_type != "plan" else None)
+        doc["values"] = prefill_values(spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id))
+        return doc
+
+    def report_plan_copy(self, copied: CopiedPlan) -> None:
+        """Say what the copy did and what it asks for (non-blocking; the findings panel keeps the list)."""
+        self.findings_dock.show()
+        self.findings_dock.raise_()
+        lines = [f"已由 {copied.source_period} 年度计划复制（新版本 {copied.version}）。",
+                 "请在“版本及修订”中填写修订日期、修订内容、修订情形和原因；修改后可在 文件 → 修订历史 中比较版本并起草修订说明。"]
+        if copied.findings:
+            lines.append(f"\n复制时发现 {len(copied.findings)} 项需要核对（也列在校验结果中）：")
+            lines += [f"• {f.location or f.path}：{f.message}" for f in copied.findings[:6]]
+        self.statusBar().showMessage(lines[0], 10000)
+        box = QMessageBox(QMessageBox.Icon.Information, "已复制上一年度计划", "\n".join(lines), parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.plan_copy_box = box
+        box.open()
 
     def new_filing(self, enterprise_id: int | None) -> None:
         if self.workspace is None or self.cache is None or enterprise_id is None:
@@ -517,6 +590,8 @@ class MainWindow(QMainWindow):
         if enterprise is None:
             return
         forms = self.cache.forms_for(enterprise) or self.registry.all()
+        from .new_filing_dialog import NewFilingDialog
+
         dialog = NewFilingDialog(forms, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.create_filing(enterprise_id, dialog.spec(), dialog.period())
@@ -529,6 +604,8 @@ class MainWindow(QMainWindow):
 
             if not self.open_workspace(default_user_workspace()):
                 return
+        from .enterprise_dialog import EnterpriseDialog
+
         dialog = EnterpriseDialog(None, None, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_enterprise(None, dialog.data())
@@ -539,6 +616,8 @@ class MainWindow(QMainWindow):
         enterprise = self.workspace.get_enterprise(enterprise_id)
         if enterprise is None:
             return
+        from .enterprise_dialog import EnterpriseDialog
+
         dialog = EnterpriseDialog(enterprise, self.workspace.list_facilities(enterprise_id), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_enterprise(enterprise_id, dialog.data())
@@ -645,6 +724,8 @@ class MainWindow(QMainWindow):
 
     def explain(self, path: str) -> None:
         if self.session is not None:
+            from .explain_dialog import ExplainDialog
+
             ExplainDialog(self.session, path, self).exec()
 
     def import_excel(self) -> None:
@@ -670,6 +751,88 @@ class MainWindow(QMainWindow):
         self.session.refresh_filing()
         self.navigator.populate(self.workspace, self.cache)
         self._update_status()
+
+    # ------------------------------------------------------------------ history
+
+    def history_dialog(self) -> HistoryDialog | None:
+        """The history viewer of the open filing (not shown yet), wired to :meth:`restore_revision`."""
+        from .history_dialog import HistoryDialog
+    from .plan_start import CopiedPlan
+
+        session = self.session
+        if session is None or self.workspace is None:
+            return None
+        session.end_edit()
+        registry = self.registry
+
+        def spec_for(doc: dict[str, Any]) -> FormSpec | None:
+            return registry.get(str(doc.get("form")), str(doc.get("form_version"))) or session.spec
+
+        dialog = HistoryDialog(self.workspace, session.filing, session.spec, spec_for, self)
+        filing_id = session.filing_id
+        dialog.restoreRequested.connect(lambda number: dialog.after_restore(self.restore_revision(filing_id, number)))
+        return dialog
+
+    def show_history(self) -> None:
+        dialog = self.history_dialog()
+        if dialog is None:
+            QMessageBox.information(self, "修订历史", "请先打开要查看的填报。")
+            return
+        dialog.exec()
+        dialog.deleteLater()
+
+    def ask_confirm_restore(self, number: int, current: int) -> bool:
+        answer = QMessageBox.question(
+            self, "恢复旧版本",
+            f"把第 {number} 版的内容另存为新的第 {current + 1} 版（原因“恢复第 {number} 版”）？\n\n"
+            f"第 1–{current} 版都会保留，审计日志会记下每处变化；以后仍可再恢复任一版本。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_save_before_restore(self) -> bool:
+        answer = QMessageBox.question(
+            self, "恢复旧版本",
+            "当前填报有未保存为版本的修改。恢复旧版本前，需要先把这些修改保存为一个版本（之后仍可在修订历史中找回）。"
+            "现在保存吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def restore_revision(self, filing_id: int, number: int) -> int | None:
+        """Save revision ``number``'s document as the filing's next revision; its number, or None."""
+        workspace = self.workspace
+        if workspace is None:
+            return None
+        session = self.session if self.session is not None and self.session.filing_id == filing_id else None
+        if session is not None and session.is_modified:
+            if not self.ask_save_before_restore() or not self.save():
+                return None
+        elif session is None and workspace.recover_draft(filing_id) is not None:
+            QMessageBox.information(self, "恢复旧版本", "该填报有自动保存的、尚未保存为版本的修改。请先打开该填报，"
+                                    "保存或放弃这些修改，再恢复旧版本。")
+            return None
+        filing = workspace.get_filing(filing_id)
+        revision = workspace.get_revision(filing_id, number)
+        if filing is None or revision is None:
+            return None
+        if not self.ask_confirm_restore(number, filing.current_revision):
+            return None
+        try:
+            new_number = workspace.save_filing(filing_id, revision.document, f"恢复第 {number} 版",
+                                               base_revision=filing.current_revision)
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, "无法恢复", str(exc))
+            return None
+        if new_number == filing.current_revision:
+            self.statusBar().showMessage(f"第 {number} 版与当前版本内容相同，无需恢复", 6000)
+            return None
+        if self.cache is not None:
+            self.cache.invalidate(filing_id)
+        if session is not None:
+            self.close_session()
+            self.open_filing(filing_id)
+        self.navigator.populate(workspace, self.cache)
+        self.statusBar().showMessage(f"已把第 {number} 版恢复为第 {new_number} 版", 8000)
+        return new_number
 
     def print_report(self) -> None:
         from .export_wizard import print_report
@@ -725,7 +888,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_workspace = self.workspace is not None
         has_session = self.session is not None
-        for name in ("save", "validate", "import_excel", "export", "print"):
+        for name in ("save", "validate", "import_excel", "export", "print", "history"):
             self.actions_by_name[name].setEnabled(has_session)
         for name in ("new_enterprise", "settings"):
             self.actions_by_name[name].setEnabled(True if name == "new_enterprise" else has_workspace)

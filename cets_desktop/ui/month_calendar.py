@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from .. import services
 from ..store import Enterprise
 from .filing_status import FilingSummary, StatusCache, local_days
+from .stylesheet import set_style_property
 
 COLUMNS = 4
 
@@ -36,14 +37,15 @@ class FilingCard(QFrame):
     activated = Signal(object)
     navigate = Signal(object, int)
     """(card, step): arrow keys move the focus to a neighbouring card."""
+    planRequested = Signal(object, str)
+    """(summary, "copy" | "blank"): how to start a plan that has a predecessor."""
 
     def __init__(self, summary: FilingSummary, today: date, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.summary = summary
+        self.today = today
+        self.card_title = title
         self.setProperty("card", True)
-        self.setProperty("status", summary.status)
-        overdue = summary.overdue(today) and summary.period_open(today)
-        self.setProperty("overdue", overdue)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setMinimumSize(150, 118)
@@ -56,39 +58,73 @@ class FilingCard(QFrame):
         self.title.setProperty("role", "cardMonth")
         top.addWidget(self.title)
         top.addStretch(1)
-        self.chip = QLabel(summary.status)
+        self.chip = QLabel()
         self.chip.setProperty("role", "chip")
-        self.chip.setProperty("status", summary.status)
         top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
-        self.due = QLabel(f"截止 {summary.due.isoformat()}")
+        self.due = QLabel()
         self.due.setProperty("role", "subtitle")
         layout.addWidget(self.due)
+        self.left = QLabel()
+        self.left.setProperty("role", "daysLeft")
+        layout.addWidget(self.left)
+        self.detail = QLabel()
+        self.detail.setProperty("role", "hint")
+        layout.addWidget(self.detail)
+        self.set_summary(summary)
+
+    def set_summary(self, summary: FilingSummary) -> None:
+        """Show ``summary`` (a pending card is filled in place once its month is evaluated)."""
+        self.summary = summary
+        today = self.today
+        overdue = summary.overdue(today) and summary.period_open(today)
+        set_style_property(self, "status", summary.status)
+        set_style_property(self, "overdue", overdue)
+        self.chip.setText(summary.status)
+        set_style_property(self.chip, "status", summary.status)
+        self.due.setText(f"截止 {summary.due.isoformat()}")
         if summary.status == services.STATUS_NOT_STARTED and not summary.period_open(today):
             left_text = "本期尚未结束"
         else:
             left_text = summary.deadline_text(today)
-        self.left = QLabel(left_text)
-        self.left.setProperty("role", "daysLeft")
-        self.left.setProperty("overdue", overdue)
-        self.left.setProperty("soon", not overdue and summary.status != services.STATUS_EXPORTED
-                              and summary.period_open(today) and 0 <= summary.days_left(today) <= 7)
-        layout.addWidget(self.left)
+        self.left.setText(left_text)
+        set_style_property(self.left, "overdue", overdue)
+        set_style_property(self.left, "soon", not overdue and summary.status != services.STATUS_EXPORTED
+                           and summary.period_open(today) and 0 <= summary.days_left(today) <= 7)
         detail = []
-        if summary.filing is not None:
+        if summary.filing is not None and not summary.pending:
             if summary.errors:
                 detail.append(f"错误 {summary.errors}")
             if summary.warnings:
                 detail.append(f"待处理警告 {summary.warnings}")
             if summary.has_draft:
                 detail.append("有未保存的修改")
-        self.detail = QLabel("　".join(detail) if detail else ("点击开始填报" if summary.filing is None else " "))
-        self.detail.setProperty("role", "hint")
-        layout.addWidget(self.detail)
+        self.detail.setText("　".join(detail) if detail else ("点击开始填报" if summary.filing is None else " "))
         state = summary.filing.state if summary.filing else "尚未创建"
+        title = self.card_title
         self.setToolTip(f"{title}：{summary.status}（工作区状态：{state}）\n截止日期 {summary.due.isoformat()}"
                         + ("（含本地要求）" if summary.spec.filing_type == "monthly" else ""))
         self.setAccessibleName(f"{title} {summary.status} {left_text}")
+
+    def add_plan_choices(self, previous_period: str) -> None:
+        """Next year's plan when this year's exists: 从上一年度复制 (primary) or 新建空白计划."""
+        self.detail.setText(f"可在 {previous_period} 年度计划基础上修订")
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.copy_button = QPushButton("从上一年度复制")
+        self.copy_button.setProperty("primary", True)
+        self.copy_button.setToolTip(f"以 {previous_period} 年度计划为底稿：内容全部带入，版本记录新增一行；"
+                                    "并与企业当前的机组核对")
+        self.copy_button.clicked.connect(lambda: self.planRequested.emit(self.summary, "copy"))
+        self.blank_button = QPushButton("新建空白计划")
+        self.blank_button.setToolTip("从空白表单开始填写")
+        self.blank_button.clicked.connect(lambda: self.planRequested.emit(self.summary, "blank"))
+        row.addWidget(self.copy_button)
+        row.addWidget(self.blank_button)
+        row.addStretch(1)
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.addLayout(row)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
@@ -111,6 +147,10 @@ class CalendarView(QWidget):
 
     activated = Signal(object)
     yearChanged = Signal(int)
+    framePainted = Signal()
+    """The cards of the current year have been painted (once per refresh)."""
+    planRequested = Signal(object, str)
+    """(summary, "copy" | "blank") from a plan card's buttons."""
 
     def __init__(self, cache: StatusCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +159,9 @@ class CalendarView(QWidget):
         self.year = date.today().year
         self.today = date.today()
         self.cards: list[FilingCard] = []
+        self._pending: list[FilingCard] = []
+        self._scheduled = False
+        self._generation = 0
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
         outer.setSpacing(10)
@@ -205,6 +248,8 @@ class CalendarView(QWidget):
                 if widget is not None:
                     widget.deleteLater()
         self.cards = []
+        self._pending = []
+        self._generation += 1
         enterprise = self.enterprise
         self.year_label.setText(f"{self.year} 年")
         if enterprise is None:
@@ -218,22 +263,76 @@ class CalendarView(QWidget):
         form_id = self.form_combo.currentData()
         spec = next((s for s in self.cache.forms_for(enterprise, "monthly") if s.id == form_id), None)
         if spec is not None:
-            for i, summary in enumerate(self.cache.months(enterprise, spec, self.year)):
+            for i, summary in enumerate(self.cache.months(enterprise, spec, self.year, evaluate=False)):
                 card = FilingCard(summary, self.today, f"{i + 1}月")
                 card.activated.connect(self.activated)
                 card.navigate.connect(self._navigate)
                 self.grid.addWidget(card, i // COLUMNS, i % COLUMNS)
                 self.cards.append(card)
-        yearly = self.cache.yearly(enterprise, self.year)
+        yearly = self.cache.yearly(enterprise, self.year, evaluate=False)
         self.yearly_title.setVisible(bool(yearly))
         for i, summary in enumerate(yearly):
             card = FilingCard(summary, self.today, summary.spec.title.replace("发电设施", "") + f"（{summary.period}）")
             card.title.setStyleSheet("font-size:11pt")
             card.activated.connect(self.activated)
+            previous = self._previous_plan(enterprise, summary)
+            if previous is not None:
+                card.add_plan_choices(previous)
+                card.planRequested.connect(self.planRequested)
             card.navigate.connect(self._navigate)
             # Half the width of the month grid (two month columns), so a lone card is not a banner.
             self.yearly_grid.addWidget(card, i // 2, (i % 2) * 2, 1, 2)
             self.cards.append(card)
+        self._pending = [c for c in self.cards if c.summary.pending]
+        self._scheduled = False
+        self.update()
+
+    # ------------------------------------------------------------------ deferred evaluation
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Pending cards are evaluated once they have been painted (never before the first frame).
+
+        The timer fires after the whole paint pass (children paint after their parent), so
+        :attr:`framePainted` marks the moment the year is on screen.
+        """
+        super().paintEvent(event)
+        if not self._scheduled:
+            self._scheduled = True
+            generation = self._generation
+            QTimer.singleShot(0, self, lambda: self._after_paint(generation))
+
+    def _after_paint(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self.framePainted.emit()
+        self._evaluate_next(generation)
+
+    def _previous_plan(self, enterprise: Enterprise, summary: FilingSummary) -> str | None:
+        """The previous year's period when ``summary`` is a plan not started whose predecessor exists."""
+        if summary.filing is not None or summary.spec.filing_type != "plan" or not summary.period.isdigit():
+            return None
+        previous = str(int(summary.period) - 1)
+        found = self.cache.workspace.find_filing(enterprise.id, summary.spec.id, previous)
+        return previous if found is not None else None
+
+    @property
+    def settled(self) -> bool:
+        """Every card shows its evaluated status."""
+        return not self._pending
+
+    def _evaluate_next(self, generation: int) -> None:
+        """One card per event-loop turn, so the window stays responsive while the year fills in."""
+        if generation != self._generation or not self._pending:
+            return
+        card = self._pending.pop(0)
+        card.set_summary(self.cache.final(self.enterprise, card.summary))
+        if self._pending:
+            QTimer.singleShot(0, self, lambda: self._evaluate_next(generation))
+
+    def evaluate_pending_now(self) -> None:
+        while self._pending:
+            card = self._pending.pop(0)
+            card.set_summary(self.cache.final(self.enterprise, card.summary))
 
     def card_for(self, period: str) -> FilingCard | None:
         return next((c for c in self.cards if c.summary.period == period and c.summary.spec.filing_type == "monthly"), None)

@@ -23,6 +23,7 @@ from ..core.spec import FieldSpec, FormSpec
 from ..store import Filing, Workspace, WorkspaceError
 from . import instance_paths
 from .form_state import FormState, compute_state, field_for_path
+from .plan_start import plan_copy_findings
 from .undo_commands import DocumentPartCommand, RowsCommand, SetValueCommand
 
 EVALUATE_DELAY_MS = 300
@@ -295,7 +296,8 @@ class FilingSession(QObject):
             self.evaluated.emit()
             return
         self.document_problem = None
-        self.evaluation = services.evaluate_input(services.LoadedInput(doc, self.spec), previous=self.previous)
+        self.evaluation = services.evaluate_input(services.LoadedInput(doc, self.spec), previous=self.previous,
+                                                  extra=plan_copy_findings(self.spec, doc))
         self.state = compute_state(self.evaluation)
         self._explanations = None
         self.evaluated.emit()

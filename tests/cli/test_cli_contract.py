@@ -81,7 +81,7 @@ def test_calc_returns_the_input_shape_with_calculations(tmp_path: Path, october:
 
 @pytest.mark.parametrize("content, words", [
     (b"", "空文件"),
-    ("{\"form\": 1".encode(), "JSON 格式错误"),
+    (b"{\"form\": 1", "JSON 格式错误"),
     ("{\"form\": \"power-monthly\"}".encode("utf-16"), "UTF-8"),
     (json.dumps({"form": "power-monthly", "form_version": "2026.1", "period": "2026-10", "colour": 1}).encode(), "未知字段「colour」"),
     (b"[1, 2]", "顶层应为 JSON 对象"),

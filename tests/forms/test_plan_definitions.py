@@ -210,6 +210,7 @@ COMMON: dict[str, Mutation] = {
     "010": lambda f, v: v.update(industry_code="电力"),
     "011": lambda f, v: v.update(contact_phone="待定"),
     "030": lambda f, v: row(v, *MEASURED[f]).pop("route"),
+    "040": lambda f, v: row(v, *MEASURED[f]).pop("calibration_frequency"),
     "031": lambda f, v: row(v, *ON_FACILITY[f]).update(facility="9号（已拆除）"),
     "032": lambda f, v: [row(v, *MEASURED[f]).pop(k) for k in ("equipment_id", "equipment_name")],
     "033": lambda f, v: row(v, *MEASURED[f]).pop("measure_frequency"),

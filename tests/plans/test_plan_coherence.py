@@ -154,6 +154,23 @@ def test_units_and_fuels_the_plan_does_not_declare() -> None:
     assert unit.message.startswith("本月存证中有机组「3号机组」，但数据质量控制计划（2026年度 V3.0）没有申报该机组（计划中：1号机组、2号机组）")
 
 
+def test_auxiliary_items_are_checked_row_by_row() -> None:
+    def seeded(data: dict[str, Any]) -> None:
+        data["values"]["units"][0]["aux_params"] = [
+            {"param_name": "生物质掺烧量", "param_value": "1200", "param_unit": "t", "param_note": "秸秆成型燃料试烧"}]
+
+    (finding,) = check(h.month_doc(10, seeded))
+    assert (finding.code, finding.path) == ("PLAN-LINK-003", "units[0].aux_params[0].param_name")
+    assert "排放报告辅助参数「生物质掺烧量」" in finding.message and "应申报：生物质掺烧量、排放报告辅助参数" in finding.message
+
+    plan_values = b.power_plan_values()
+    plan_values["parameters"].append(b.measured("1号机组", "生物质掺烧量", "t", "EQ-BS-01", "电子皮带秤 ICS-17A",
+                                                "1号炉输煤皮带C1A段", "0.5级", "连续", "燃料管理部"))
+    (finding,) = check(h.month_doc(10, seeded), h.power_plan(values=plan_values))
+    assert (finding.code, finding.path) == ("PLAN-LINK-002", "units[0].aux_params[0].param_value")
+    assert "盖章生产报表、台账记录之一" in finding.message
+
+
 def test_plan_of_another_year_is_pointed_out() -> None:
     findings = check(h.month_doc(10), h.power_plan("2027"))
     assert [(f.code, f.severity) for f in findings] == [("PLAN-LINK-004", "info")]
