@@ -177,8 +177,12 @@ def _evaluate(args: argparse.Namespace) -> Any:
 
     loaded = _load(args.file, args)
     extra = []
-    if getattr(args, "workspace_findings", False):
-        pass
+    plan = getattr(args, "plan", None)
+    if plan:
+        from .core.plan_coherence import coherence_for
+        from .services import load_input
+
+        extra = coherence_for(loaded, load_input(plan, _registry()))
     return evaluate_input(loaded, previous=_previous(args), extra=extra)
 
 
@@ -601,6 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--form", help=argparse.SUPPRESS)
         if name == "validate":
             s.add_argument("-v", "--verbose", action="store_true", help="显示每条规则的依据")
+            s.add_argument("--plan", help="本年度数据质量控制计划（核对获取方式与支撑材料是否与计划一致）")
         if name == "explain":
             s.add_argument("--path", help="只看某个字段，如 units[0].fuels[0].emissions")
         s.set_defaults(func=func)

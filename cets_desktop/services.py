@@ -110,6 +110,10 @@ def evaluate_input(loaded: LoadedInput, *, previous: FilingDocument | None = Non
                    references: ReferenceSet | None = None, extra: list[Finding] | None = None) -> Evaluation:
     ev = evaluate(loaded.spec, loaded.document, references or default_references(), previous, linked,
                   extra_findings=[*loaded.import_findings, *(extra or [])])
+    # "No evidence at all" is said once, by GEN-006; the plan check only adds what it alone knows
+    # (evidence of the wrong kind, a different route).
+    missing = {f.path for f in ev.findings if f.code == "GEN-006"}
+    ev.findings = [f for f in ev.findings if not (f.code == "PLAN-LINK-002" and f.path in missing)]
     if loaded.cell_of is not None:
         # A user working in Excel needs the cell, not our path.
         for f in ev.findings:

@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.cache = StatusCache(workspace, self.registry) if workspace else None
         if self.calendar is not None:
+            self.calendar.stop()
             self.calendar.deleteLater()
             self.calendar = None
         if workspace is not None and self.cache is not None:
@@ -757,7 +758,6 @@ class MainWindow(QMainWindow):
     def history_dialog(self) -> HistoryDialog | None:
         """The history viewer of the open filing (not shown yet), wired to :meth:`restore_revision`."""
         from .history_dialog import HistoryDialog
-    from .plan_start import CopiedPlan
 
         session = self.session
         if session is None or self.workspace is None:
@@ -902,6 +902,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.close_session()
+        if self.calendar is not None:
+            self.calendar.stop()
         wait_for_all()
         settings = recent_workspaces.settings()
         settings.setValue("window/geometry", self.saveGeometry())

@@ -329,6 +329,11 @@ class CalendarView(QWidget):
         if self._pending:
             QTimer.singleShot(0, self, lambda: self._evaluate_next(generation))
 
+    def stop(self) -> None:
+        """No more deferred evaluation (the workspace is about to close)."""
+        self._generation += 1
+        self._pending = []
+
     def evaluate_pending_now(self) -> None:
         while self._pending:
             card = self._pending.pop(0)
