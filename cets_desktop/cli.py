@@ -64,7 +64,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
         "sector": s.sector, "sector_label": s.sector_label, "template_year": s.template_year,
         "period_kind": s.period_kind, "certainty": s.certainty, "weakest_certainty": s.weakest_certainty(),
     } for s in registry.all()]
-    problems = [str(e) for e in registry.errors]
+    from .core.reference import default_references
+
+    problems = [str(e) for e in registry.errors + default_references().errors]
     if args.json:
         _print_json({"forms": rows, "definition_errors": problems})
     else:
@@ -688,27 +690,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+_EXPECTED_ERRORS = (
+    ("atomic", "OutputError"), ("core.document", "DocumentError"), ("core.loader", "DefinitionError"),
+    ("services", "InputError"), ("store.errors", "WorkspaceError"), ("io.package", "PackageError"),
+    ("security.keys", "SigningKeyError"), ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure"),
+    ("io.xlsx_layout", "LayoutError"),
+)
+
+
 def _known_errors() -> tuple[type[BaseException], ...]:
-    from .atomic import OutputError
-    from .core.document import DocumentError
-    from .core.loader import DefinitionError
-    from .services import InputError
-
-    errors: list[type[BaseException]] = [UsageError, InputError, DocumentError, DefinitionError, OutputError]
-    try:
-        from .store.errors import WorkspaceError
-
-        errors.append(WorkspaceError)
-    except ImportError:
-        pass
-    for mod, name in (("io.package", "PackageError"), ("security.keys", "SigningKeyError"),
-                      ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure"),
-                      ("io.xlsx_layout", "LayoutError")):
-        try:
-            module = __import__(f"{__package__}.{mod}", fromlist=[name])
-            errors.append(getattr(module, name))
-        except (ImportError, AttributeError):
-            pass
+    """Error classes that mean "unusable input" (exit 2, one line). Looked up only after a
+    failure, and only in modules already imported: one never imported cannot have raised, and
+    importing openpyxl/reportlab just to name their errors cost every command 300 ms."""
+    errors: list[type[BaseException]] = [UsageError]
+    for mod, name in _EXPECTED_ERRORS:
+        module = sys.modules.get(f"{__package__}.{mod}")
+        cls = getattr(module, name, None) if module is not None else None
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            errors.append(cls)
     return tuple(errors)
 
 
@@ -733,16 +732,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return self_test()
     if args.command is None:
         args = parser.parse_args(["gui", *argv])
-    known = _known_errors()
     try:
         return int(args.func(args))
-    except known as exc:
-        print(f"{APP_NAME}: {_one_line(exc)}", file=sys.stderr)
-        return EXIT_UNUSABLE
     except KeyboardInterrupt:
         print(f"{APP_NAME}: 已中断", file=sys.stderr)
         return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        if isinstance(exc, _known_errors()):
+            print(f"{APP_NAME}: {_one_line(exc)}", file=sys.stderr)
+            return EXIT_UNUSABLE
         log = _write_crash_log()
         print(f"{APP_NAME}: 内部错误：{_one_line(exc)}（详情已写入 {log}，请反馈给开发者）", file=sys.stderr)
         return EXIT_UNUSABLE

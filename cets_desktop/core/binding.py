@@ -58,6 +58,8 @@ class Env:
     linked: dict[str, Any] = field(default_factory=dict)
     ref_log: list[RefUse] | None = None
     today: str | None = None
+    missing_refs: set[tuple[str, str | None]] | None = None
+    """Reference lookups that found no value for the year (reported as findings, never silent)."""
     """ISO date rules treat as today (calibration due dates); None = the real date."""
 
     @property
@@ -294,6 +296,11 @@ def _ref(ctx: Ctx, table: Any, key: Any = None) -> Any:
     if refs is None or not isinstance(table, str):
         return None
     entry = refs.lookup(table, ctx.env.year, None if key is None else str(key))
+    if entry is None and ctx.env.missing_refs is not None and (key is None or refs.tables.get(table) is None
+                                                               or str(key) in refs.keys(table) or not refs.keys(table)):
+        # A keyed lookup with an unknown key (a fuel without a default) is the rules' business;
+        # a table or year with no value at all is a broken installation and must be said.
+        ctx.env.missing_refs.add((table, None if key is None else str(key)))
     if ctx.env.ref_log is not None:
         ctx.env.ref_log.append(refs.describe_use(table, ctx.env.year, None if key is None else str(key), entry))
     return entry.value if entry else None
@@ -470,9 +477,11 @@ def _message_formatter(spec: FormSpec, template: str, scope_fields: tuple[FieldS
             name = SELF_NAME
             places = self_field.decimals
         else:
+            # {prev(ncv)} shows like {ncv}: the field's own decimals.
+            bare = name[5:-1].strip() if name.startswith("prev(") and name.endswith(")") else name
             for level in reversed(resolver_levels):
-                if name in level:
-                    places = level[name].decimals
+                if bare in level:
+                    places = level[bare].decimals
                     break
         getter, _, _ = compile_in_scope(spec, name, scope_fields, self_field)
         parts.append((getter, places))

@@ -39,9 +39,16 @@ def read_yaml_with_lines(path: Path) -> tuple[Any, yaml.Node | None]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DefinitionError(path, 0, f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请用 UTF-8 另存") from None
+    # One parse with libyaml when available (pure-Python YAML was most of the app's start-up):
+    # compose the node tree (kept for line numbers), then build the data from the same nodes.
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         line = (exc.problem_mark.line + 1) if exc.problem_mark else 0
         raise DefinitionError(path, line, f"YAML 格式错误：{exc.problem or exc}") from None

@@ -88,9 +88,10 @@ def evaluate(
     period = doc.period if period_problem(doc.period, spec.period_kind) is None else f"{spec.template_year}-01"
     prev_values = previous_values if previous_values is not None else (
         typed_values_of(spec, previous, references) if previous is not None else None)
-    env = Env(period, references, prev_values, linked or {}, today=today)
+    env = Env(period, references, prev_values, linked or {}, today=today, missing_refs=set())
     index = RowIndex(values)
     calculate(spec, values, env, index)
+    findings.extend(_reference_findings(references, env))
     # A value that could not be read is reported once (GEN-002), not again as "missing".
     findings.extend(f for f in _required_findings(spec, index, env) if f.path not in unreadable)
     findings.extend(_check_findings(spec, index, env))
@@ -99,6 +100,17 @@ def evaluate(
     findings.extend(f for f in (extra_findings or []) if not (f.kind == "import" and f.path in unreadable))
     _apply_acknowledgements(doc, findings)
     return Evaluation(spec, doc, values, sort_findings(_dedupe(findings)), env)
+
+
+def _reference_findings(references: ReferenceSet, env: Env) -> list[Finding]:
+    out = []
+    for table, key in sorted(env.missing_refs or (), key=lambda t: (t[0], t[1] or "")):
+        known = references.tables.get(table)
+        what = f"参考值表「{known.label if known else table}」" + (f"（{key}）" if key else "")
+        broken = "；参考值文件有误：" + "；".join(str(e) for e in references.errors) if references.errors else ""
+        out.append(Finding("error", "GEN-014", "", f"{what}没有适用于 {env.year} 年的取值，依赖它的计算结果为空{broken}；请更新程序或参考值文件",
+                           GENERIC_SOURCE, "参考值"))
+    return out
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -101,7 +101,11 @@ def _resolve_backend() -> KeyringBackend:
     A ChainerBackend writes to its first backend that accepts the call; we resolve that choice here
     so that a plaintext backend further down the chain can never end up holding the key.
     """
-    active = keyring.get_keyring()
+    try:
+        active = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 - a misconfigured backend (bad PYTHON_KEYRING_BACKEND, broken
+        # plugin) is "no keyring" to the user, not a crash: the export goes on unsigned.
+        raise KeyringUnavailable(f"系统密钥库无法加载（{type(exc).__name__}: {exc}）", "unknown") from None
     candidates: list[KeyringBackend]
     if type(active).__name__ == "ChainerBackend" and hasattr(active, "backends"):
         candidates = list(active.backends)
@@ -123,11 +127,11 @@ def keyring_status(probe: bool = False) -> dict[str, Any]:
     With ``probe`` the key entry is also read once (never written), which catches a locked or
     broken keyring; on macOS/Linux that read may show an unlock prompt.
     """
-    active = keyring.get_keyring()
     try:
         backend = _resolve_backend()
     except KeyringUnavailable as exc:
-        return {"backend": _backend_name(active), "usable": False, "reason": str(exc)}
+        return {"backend": exc.backend_name if hasattr(exc, "backend_name") else "unknown", "usable": False,
+                "reason": str(exc)}
     status: dict[str, Any] = {
         "backend": _backend_name(backend),
         "usable": True,
@@ -182,6 +186,9 @@ def load_or_create_signing_key(username: str = SIGNING_KEY_USERNAME) -> Ed25519P
         stored = backend.get_password(SERVICE, username)
     except keyring.errors.KeyringError as exc:
         raise KeyringUnavailable(_access_reason(exc), name) from exc
+    except (OSError, RuntimeError) as exc:
+        # Backends surface D-Bus, Credential Manager and plugin failures as plain exceptions.
+        raise KeyringUnavailable(f"系统密钥库访问失败（{exc}）", name) from exc
     if stored is None:
         raise KeyringUnavailable("系统密钥库没有保存写入的密钥（写入后读取为空）", name)
     log.info("created package-signing key in keyring backend %s", name)

@@ -212,6 +212,7 @@ class EvidencePanel(QWidget):
         store = session.workspace.evidence
         files = [Path(p) for p in paths if Path(p).is_file()]
         if not files:
+            self.status.setText("没有可附上的文件：只能附上文件，文件夹和已不存在的文件会被忽略。")
             return None
         kinds = field_for_path(session.spec, target)
         kind = kinds.evidence.kinds[0] if kinds is not None and kinds.evidence and kinds.evidence.kinds else None

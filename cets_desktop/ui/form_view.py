@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,10 +35,14 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮"
 _OFFICIAL_NUMBER = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*")
 
 
-def step_title(index: int, label: str) -> str:
-    """"① 数据的确定方式": our step number replaces the official "（四）" prefix in the tab."""
+def step_title(index: int, label: str, chars: int | None = None) -> str:
+    """"① 数据的确定方式": our step number replaces the official "（四）" prefix in the tab.
+    ``chars``: keep only that many characters of the title (0: the number alone)."""
     number = CIRCLED[index] if index < len(CIRCLED) else f"{index + 1}."
-    return f"{number} {_OFFICIAL_NUMBER.sub('', label)}"
+    text = _OFFICIAL_NUMBER.sub("", label)
+    if chars is not None and len(text) > chars:
+        text = text[:chars] + "…" if chars else ""
+    return f"{number} {text}".rstrip()
 
 
 class FormView(QWidget):
@@ -76,10 +80,6 @@ class FormView(QWidget):
         progress_box.addWidget(self.progress_label)
         progress_box.addWidget(self.progress)
         header.addLayout(progress_box)
-        self.history_button = QPushButton("修订历史…")
-        self.history_button.setToolTip("各版本、审计日志、版本比较和恢复旧版本")
-        self.history_button.clicked.connect(self.historyRequested)
-        header.addWidget(self.history_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(header)
 
         # A tab bar as the step indicator: it elides long section titles and scrolls when a
@@ -131,6 +131,11 @@ class FormView(QWidget):
         self.position = QLabel()
         self.position.setProperty("role", "subtitle")
         nav.addWidget(self.position)
+        self.history_button = QPushButton("修订历史…")
+        self.history_button.setToolTip("各版本、审计日志、版本比较和恢复旧版本（Ctrl+H）")
+        self.history_button.clicked.connect(self.historyRequested)
+        nav.addSpacing(12)
+        nav.addWidget(self.history_button)
         nav.addStretch(1)
         self.back = QPushButton("上一步")
         self.back.setToolTip("上一步（Alt+←）")
@@ -164,6 +169,7 @@ class FormView(QWidget):
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < self.stack.count() - 1)
         self.position.setText(f"第 {index + 1} 步，共 {self.stack.count()} 步")
+        self._fit_steps()
         self.stepChanged.emit(index)
 
     def refresh(self) -> None:
@@ -187,13 +193,36 @@ class FormView(QWidget):
                 counts[index][0] += 1
             elif finding.severity == "warning" and not finding.acknowledged:
                 counts[index][1] += 1
+        self._step_marks = []
         for i, section in enumerate(spec.sections):
             errors, warnings = counts[i]
-            self.steps.setTabText(i, step_title(i, section.label) + ("" if errors or warnings else " ✓"))
+            self._step_marks.append("" if errors or warnings else " ✓")
             severity = "error" if errors else "warning" if warnings else None
             self.steps.setTabIcon(i, severity_icon(severity) if severity else QIcon())
             detail = f"错误 {errors} 项，待处理警告 {warnings} 项" if severity else "本步没有待处理的问题"
             self.steps.setTabToolTip(i, f"{section.label}\n{section.description or ''}\n{detail}".strip())
+        self._fit_steps()
+
+    def _fit_steps(self) -> None:
+        """The current step's full title; the others shortened (then to their number) when the
+        titles do not fit, instead of Qt eliding every tab to a character or two."""
+        marks = getattr(self, "_step_marks", None)
+        sections = self.session.spec.sections
+        if not marks or len(marks) != len(sections):
+            return
+        bar = self.steps
+        available = bar.width() - 8
+        current = self.stack.currentIndex()
+        for chars in (None, 6, 3, 0):
+            for i, section in enumerate(sections):
+                short = None if i == current else chars
+                bar.setTabText(i, step_title(i, section.label, short) + marks[i])
+            if sum(bar.tabSizeHint(i).width() for i in range(bar.count())) <= available:
+                break
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_steps()
 
     # ------------------------------------------------------------------ navigation from findings
 

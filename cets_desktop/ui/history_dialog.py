@@ -155,6 +155,8 @@ class HistoryDialog(QDialog):
         box_layout = QVBoxLayout(self.statement_box)
         self.statement = QPlainTextEdit()
         self.statement.setReadOnly(True)
+        # Five lines of the statement without scrolling (items, triggers, summary).
+        self.statement.setMinimumHeight(self.statement.fontMetrics().lineSpacing() * 5 + 16)
         box_layout.addWidget(self.statement)
         row = QHBoxLayout()
         self.copy_hint = QLabel()
@@ -166,7 +168,8 @@ class HistoryDialog(QDialog):
         row.addWidget(self.copy_button)
         box_layout.addLayout(row)
         inner.addWidget(self.statement_box)
-        inner.setSizes([260, 200])
+        inner.setStretchFactor(0, 3)
+        inner.setStretchFactor(1, 2)
         layout.addWidget(inner, 1)
         self.statement_box.setVisible(self.is_plan)
         return page
@@ -243,8 +246,11 @@ class HistoryDialog(QDialog):
 
     def selected_numbers(self) -> list[int]:
         rows = sorted({i.row() for i in self.revision_table.selectedIndexes()})
-        numbers = [self.revision_table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in rows]
-        return sorted(int(n) for n in numbers)
+        return sorted(self._number_at(r) for r in rows)
+
+    def _number_at(self, row: int) -> int:
+        item = self.revision_table.item(row, 0)
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else 0
 
     def select_revisions(self, numbers: list[int]) -> None:
         table = self.revision_table
@@ -252,7 +258,7 @@ class HistoryDialog(QDialog):
         table.clearSelection()
         selection = table.selectionModel()
         for r in range(table.rowCount()):
-            if int(table.item(r, 0).data(Qt.ItemDataRole.UserRole)) in numbers:
+            if self._number_at(r) in numbers:
                 selection.select(table.model().index(r, 0), QItemSelectionModel.SelectionFlag.Select
                                  | QItemSelectionModel.SelectionFlag.Rows)
         table.blockSignals(False)

@@ -112,8 +112,9 @@ class Describer:
         cached = self._values.get(id(doc))
         if cached is not None and cached[0] is doc:
             return cached[1]
-        raw = doc.get("values") if isinstance(doc.get("values"), dict) else {}
-        values: dict[str, Any] = raw
+        found = doc.get("values")
+        raw: dict[str, Any] = found if isinstance(found, dict) else {}
+        values = raw
         if self.spec is not None:
             try:
                 values, _ = typed_plan_values(self.spec, parse_document(doc))

@@ -31,6 +31,7 @@ from ..core.spec import FieldSpec
 from . import instance_paths
 from .clipboard_paste import PasteResult, apply_paste, parse_clipboard
 from .field_editors import BLANK_CHOICE, LenientNumberValidator, MultiChoiceButton
+from .frozen_columns import FrozenColumns, frozen_count
 from .repeat_model import RepeatTableModel
 from .session import FilingSession
 
@@ -111,6 +112,12 @@ class SpreadsheetView(QTableView):
 
     pasteRequested = Signal()
     clearRequested = Signal()
+    frozen: FrozenColumns | None = None
+
+    def scrollTo(self, index: Index, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        super().scrollTo(index, hint)
+        if self.frozen is not None and index.isValid():
+            self.frozen.reveal(index.column(), hint)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.matches(QKeySequence.StandardKey.Paste):
@@ -187,6 +194,10 @@ class RepeatTableEditor(QWidget):
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.doubleClicked.connect(self._on_double_click)
         layout.addWidget(self.view)
+        self._size_columns()
+        count = 0 if compact else frozen_count(self.model.columns)
+        self.frozen = FrozenColumns(self.view, QTableView(), count) if count else None
+        self.view.frozen = self.frozen
 
         self.problems = QLabel()
         self.problems.setProperty("role", "banner-warning")
@@ -196,7 +207,6 @@ class RepeatTableEditor(QWidget):
 
         self.model.modelReset.connect(self._after_reset)
         session.evaluated.connect(self._update_columns)
-        self._size_columns()
         self._after_reset()
 
     # ------------------------------------------------------------------ construction helpers
@@ -211,7 +221,8 @@ class RepeatTableEditor(QWidget):
         metrics = self.view.fontMetrics()
         for i, f in enumerate(self.model.columns):
             label_width = max(metrics.horizontalAdvance(part) for part in f"{f.label}*\n({f.unit or ''})".split("\n"))
-            base = 150 if f.type in ("select_one", "text", "long_text") else 110
+            # Long texts (方法说明, 缺失数据处理) get room for a phrase; the tooltip holds the rest.
+            base = 240 if f.type == "long_text" else 150 if f.type in ("select_one", "text", "select_multiple") else 110
             self.view.setColumnWidth(i, max(base, min(label_width + 24, 260)))
 
     @property
@@ -240,6 +251,8 @@ class RepeatTableEditor(QWidget):
         # is hidden; it comes back as soon as one row needs it.
         for i in range(self.model.columnCount()):
             self.view.setColumnHidden(i, not self.model.column_relevant_anywhere(i))
+        if self.frozen is not None:
+            self.frozen.sync_columns()
         self._update_buttons()
 
     def _update_buttons(self) -> None:

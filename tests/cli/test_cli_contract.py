@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "tests")
-    env["PYTHON_KEYRING_BACKEND"] = "support.memory_keyring.MemoryKeyring"
+    env["PYTHON_KEYRING_BACKEND"] = "support.process_keyring.ProcessMemoryKeyring"
     return subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True,
                           timeout=120, cwd=cwd, env=env)
 

@@ -26,3 +26,29 @@ def valid_uscc() -> str:
     return complete("91320600MA1P4Q2X3")
 
 
+
+
+def seed_power_plan(window: MainWindow, period: str = "2026") -> int:
+    """A complete power plan (tests/forms/builders.py) saved in the window's workspace; its filing id."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "forms"))
+    import builders
+
+    workspace = window.workspace
+    assert workspace is not None
+    enterprise = workspace.get_enterprise(1)
+    assert enterprise is not None
+    doc = builders.document("power-plan", {"name": enterprise.name, "uscc": enterprise.uscc}, period,
+                            builders.power_plan_values())
+    filing = workspace.create_filing(1, doc.form, doc.form_version, period, doc.to_json_dict(),
+                                     reason=f"{period} 年度计划（测试数据）")
+    if window.cache is not None:
+        window.cache.invalidate()
+    return filing.id
+
+
+def parameter_row(session: FilingSession, facility: str, parameter: str) -> int:
+    rows = session.rows("parameters")
+    return next(i for i, r in enumerate(rows) if r.get("facility") == facility and r.get("parameter") == parameter)

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
+from cets_desktop.core.applicability import assess
 from cets_desktop.core.loader import default_registry
 from cets_desktop.ui import instance_paths
-from cets_desktop.core.applicability import assess
 from cets_desktop.ui.background import CancelledError, CancelToken, run_in_background
 from cets_desktop.ui.clipboard_paste import apply_paste, parse_clipboard
 

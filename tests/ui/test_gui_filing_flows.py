@@ -270,11 +270,17 @@ def test_unsaved_changes_are_offered_back_after_reopening(window: MainWindow, qt
     reopened.close()
 
 
-def test_calendar_cards_show_status_deadline_and_overdue(window: MainWindow) -> None:
+def test_calendar_cards_show_status_deadline_and_overdue(window: MainWindow, qtbot) -> None:
     calendar = window.calendar
     assert calendar is not None
+    window.cache.invalidate()  # type: ignore[union-attr]
     calendar.set_year(2026)
     assert len([c for c in calendar.cards if c.summary.spec.filing_type == "monthly"]) == 12
+    # Drawn at once with the due dates; the findings behind each status follow once painted.
+    october = calendar.card_for("2026-10")
+    assert october is not None and october.summary.pending and october.chip.text() == "检查中…"
+    assert october.due.text() == "截止 2026-11-20"
+    qtbot.waitUntil(lambda: calendar.settled, timeout=5000)
     jan = calendar.card_for("2026-01")
     october = calendar.card_for("2026-10")
     november = calendar.card_for("2026-11")

@@ -37,6 +37,7 @@ def test_main_screens(window: MainWindow, qtbot, size: str) -> None:
     width, height = SIZES[size]
     window.resize(width, height)
     window.calendar.set_year(2026)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: window.calendar.settled, timeout=5000)  # type: ignore[union-attr]
     window.settle(100)
     _not_blank(screenshot(window, f"{size}-1-calendar"))
 
