@@ -637,4 +637,7 @@ def _calc_order(spec: FormSpec, fields: dict[str, BoundField],
 
 def bound(spec: FormSpec) -> BoundForm:
     existing = getattr(spec, "_bound", None)
-    return existing if existing is not None else bind_form(spec)
+    if existing is not None:
+        return existing
+    locate = getattr(spec, "_bind_later", None)
+    return bind_form(spec, locate=locate)

@@ -271,6 +271,7 @@ class FormSpec(_Strict):
     _file: str = PrivateAttr(default="")
     _fields_by_path: dict[str, FieldSpec] = PrivateAttr(default_factory=dict)
     _bound: Any = PrivateAttr(default=None)
+    _bind_later: Any = PrivateAttr(default=None)
 
     @field_validator("id")
     @classmethod

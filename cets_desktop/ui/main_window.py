@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__, services
 from ..core.document import DocumentError
-from ..core.loader import default_registry
+from ..core.loader import bind_pending, default_registry
 from ..store import STATE_DRAFT, STATE_VALIDATED, Draft, Workspace, WorkspaceError
 from . import recent_workspaces
 from .background import wait_for_all
@@ -88,7 +88,10 @@ class MainWindow(QMainWindow):
     def __init__(self, workspace: Workspace | None = None) -> None:
         super().__init__()
         self.setWindowTitle("全国碳市场填报助手")
-        self.registry = default_registry()
+        # Expressions are compiled on first use so the window appears sooner; all definitions
+        # are still checked shortly after start-up (_check_definitions), broken ones reported.
+        self.registry = default_registry(bind=False)
+        QTimer.singleShot(2000, self, self._check_definitions)
         self.workspace: Workspace | None = None
         self.cache: StatusCache | None = None
         self.session: FilingSession | None = None
@@ -140,6 +143,13 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ construction
 
+
+    def _check_definitions(self) -> None:
+        """Compile the definitions not yet used; a broken one is dropped and reported, never a crash."""
+        broken = bind_pending(self.registry)
+        if broken:
+            names = "；".join(str(e) for e in broken[:3])
+            self.statusBar().showMessage(f"有 {len(broken)} 个表单定义文件有误，已停用：{names}", 0)
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
