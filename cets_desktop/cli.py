@@ -37,17 +37,48 @@ def _registry() -> Any:
     return default_registry()
 
 
-def _load(path: str, args: argparse.Namespace) -> Any:
+def _load(path: str | None, args: argparse.Namespace) -> Any:
     from .services import load_input
 
+    if getattr(args, "filing", None) is not None:
+        return _load_from_workspace(args)
+    if not path:
+        raise UsageError("请给出填报文件，或用 --workspace 工作区 --filing 编号 指定工作区中的填报")
     return load_input(path, _registry(), expected_period=getattr(args, "period", None),
                       expected_form=getattr(args, "form", None))
+
+
+def _open_workspace(args: argparse.Namespace, read_only: bool = True) -> Any:
+    from .store.workspace import Workspace, default_workspace_path
+
+    path = Path(args.workspace) if args.workspace else default_workspace_path()
+    if not path.exists():
+        raise UsageError(f"找不到工作区 {path}（用 --workspace 指定）")
+    return Workspace.open(path, create=False, read_only=read_only)
+
+
+def _load_from_workspace(args: argparse.Namespace) -> Any:
+    """A workspace filing: its document, the previous month from the workspace, and the checks
+    only the workspace can make (evidence reused across months or missing from the store)."""
+    from .core.document import parse_document
+    from .core.workspace_checks import previous_document_for_filing, workspace_findings
+    from .services import LoadedInput, spec_for
+
+    with _open_workspace(args) as ws:
+        filing = ws.get_filing(args.filing)
+        if filing is None:
+            raise UsageError(f"工作区中没有编号为 {args.filing} 的填报（见 workspace list）")
+        doc = parse_document(ws.current_document(filing.id), f"工作区填报 #{filing.id}")
+        extra = workspace_findings(ws, filing.id, doc)
+        if not getattr(args, "previous_filing", None):
+            args._workspace_previous = previous_document_for_filing(ws, filing.id)
+    return LoadedInput(doc, spec_for(doc, _registry()), extra, None)
 
 
 def _previous(args: argparse.Namespace) -> Any:
     prev = getattr(args, "previous_filing", None)
     if not prev:
-        return None
+        return getattr(args, "_workspace_previous", None)
     from .services import load_input
 
     return load_input(prev, _registry()).document
@@ -294,6 +325,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     resolver = None
     if args.evidence_dir:
         resolver = _dir_resolver(Path(args.evidence_dir), loaded.source_path)
+    if args.filing is not None:
+        # From the workspace: evidence from its store, the chain from its last package.
+        with _open_workspace(args) as ws:
+            store_root = ws.evidence.root
+            if previous_sha is None:
+                record = ws.previous_package(args.filing)
+                previous_sha = record.sha256 if record else None
+
+        def resolver(sha256: str, name: str) -> Path | None:  # noqa: F811 - workspace resolver wins
+            path = store_root / sha256[:2] / sha256
+            return path if path.is_file() else None
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -318,6 +360,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     if outcome.unsigned_reason and not args.no_sign:
         print(f"注意：申报包未签名。{outcome.unsigned_reason}", file=sys.stderr)
+    if args.filing is not None and not outcome.draft:
+        with _open_workspace(args, read_only=False) as ws:
+            filing = ws.get_filing(args.filing)
+            if filing is not None and filing.state == "草稿":
+                ws.set_state(filing.id, "已校验", "命令行导出前校验通过")
+            ws.set_state(args.filing, "已导出", f"命令行导出 {outcome.package_path.name}")
+            ws.record_package(args.filing, outcome.package_path, outcome.sha256)
     info = {"package": str(outcome.package_path), "sha256": outcome.sha256, "signed": outcome.signed,
             "draft": outcome.draft, "summary": outcome.summary}
     if args.json:
@@ -600,7 +649,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  ("calc", cmd_calc, "计算并输出结果"),
                                  ("explain", cmd_explain, "说明每个计算值的公式、输入和参数来源")):
         s = sub.add_parser(name, help=helptext)
-        s.add_argument("file", help="填报 JSON 或填好的 Excel 模板")
+        s.add_argument("file", nargs="?", help="填报 JSON 或填好的 Excel 模板")
+        s.add_argument("--filing", type=int, help="改用工作区中的填报（编号见 workspace list；上一期取自工作区）")
         s.add_argument("--json", action="store_true")
         s.add_argument("--previous-filing", help="上一期的填报文件（用于环比、库存衔接检查）")
         s.add_argument("--period", help=argparse.SUPPRESS)
@@ -621,14 +671,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_ack)
 
     s = sub.add_parser("pdf", help="生成可打印的 PDF 报告")
-    s.add_argument("file")
+    s.add_argument("file", nargs="?")
+    s.add_argument("--filing", type=int, help="工作区中的填报编号")
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--draft", action="store_true")
     s.add_argument("--previous-filing")
     s.set_defaults(func=cmd_pdf)
 
     s = sub.add_parser("export", help="导出申报包（ZIP：清单、签名、数据、PDF、支撑材料）")
-    s.add_argument("file")
+    s.add_argument("file", nargs="?")
+    s.add_argument("--filing", type=int, help="工作区中的填报编号（支撑材料取自工作区，导出后记录状态和包哈希）")
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--draft", action="store_true", help="有错误时仍导出，PDF 标注“草稿”")
     s.add_argument("--previous", help="同一系列上一期的申报包（写入其哈希，形成链）")

@@ -108,8 +108,15 @@ def _load_workbook(path: Path, registry: FormRegistry, expected_period: str | No
 
 def evaluate_input(loaded: LoadedInput, *, previous: FilingDocument | None = None, linked: dict[str, Any] | None = None,
                    references: ReferenceSet | None = None, extra: list[Finding] | None = None) -> Evaluation:
+    extra = list(extra or [])
+    if loaded.spec.filing_type == "plan" and (loaded.document.meta.get("copied_from")
+                                              or loaded.document.meta.get("enterprise_units") is not None):
+        # A plan copied from last year is checked against the units it was copied for, everywhere.
+        from .core.plan_copy import copy_findings
+
+        extra += copy_findings(loaded.spec, loaded.document)
     ev = evaluate(loaded.spec, loaded.document, references or default_references(), previous, linked,
-                  extra_findings=[*loaded.import_findings, *(extra or [])])
+                  extra_findings=[*loaded.import_findings, *extra])
     # "No evidence at all" is said once, by GEN-006; the plan check only adds what it alone knows
     # (evidence of the wrong kind, a different route).
     missing = {f.path for f in ev.findings if f.code == "GEN-006"}
