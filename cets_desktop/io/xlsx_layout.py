@@ -342,8 +342,8 @@ def _plan_columns(chain: tuple[FieldSpec, ...]) -> list[Column]:
     if identity_field(repeat) is None and has_child_repeats(repeat):
         add("序号", f"{repeat.path}.{ORDINAL_NAME}", "ordinal", None, 8.0, len(chain) - 1)
     for f in repeat.data_fields():
-        if not f.is_scalar:
-            continue  # child repeats get their own sheet; notes have no cells in a table
+        if not f.is_scalar or f.hidden:
+            continue  # child repeats get their own sheet; notes have no cells; helper columns stay internal
         header = column_header(f)
         add(header, f.path, "calculated" if f.is_calculated else "input", f, _column_width(f, header))
     return columns
@@ -383,7 +383,7 @@ def _plan_scalar_sheets(spec: FormSpec, taken: set[str]) -> list[ScalarSheet]:
             if f.type == "group":
                 walk(f.fields, f.label)
                 continue
-            if f.type == "repeat" or not (f.is_scalar or f.type == "note"):
+            if f.type == "repeat" or f.hidden or not (f.is_scalar or f.type == "note"):
                 continue
             sheet = sheet_for(f)
             if pending:
