@@ -44,9 +44,9 @@ def test_previous_filing_option_detects_jump_and_stock_gap(tmp_path: Path) -> No
     findings = result.json()["findings"]
     assert cross_period(findings) == EXPECTED
     jump = next(f for f in findings if f["code"] == "PWR-M-130")
-    assert jump["severity"] == "warning" and "比上月 21.45 变化 12.4%" in jump["message"] and "GJ/t" in jump["message"]
+    assert jump["severity"] == "warning" and "比上月 21.450 变化 12.4%" in jump["message"] and "GJ/t" in jump["message"]
     gap = next(f for f in findings if f["code"] == "PWR-M-132")
-    assert "月初库存 48,000.00 t" in gap["message"] and "上月月末库存 49,000 t" in gap["message"]
+    assert "月初库存 48,000.00 t" in gap["message"] and "上月月末库存 49,000.00 t" in gap["message"]
 
 
 def test_without_previous_month_no_cross_period_finding(tmp_path: Path) -> None:
