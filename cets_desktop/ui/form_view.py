@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from . import instance_paths
 from .field_panel import FieldPanel
 from .form_state import section_index_of
+from .page_header import title_block
 from .repeat_model import severity_icon
 from .session import FilingSession
 
@@ -60,14 +61,7 @@ class FormView(QWidget):
         layout.setSpacing(8)
 
         header = QHBoxLayout()
-        titles = QVBoxLayout()
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "subtitle")
-        self.subtitle.setWordWrap(True)
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
+        titles, self.title, self.subtitle = title_block()
         header.addLayout(titles, 1)
         progress_box = QVBoxLayout()
         self.progress = QProgressBar()

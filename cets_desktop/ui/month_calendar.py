@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from .. import services
 from ..store import Enterprise
 from .filing_status import FilingSummary, StatusCache, local_days
+from .page_header import title_block
 from .stylesheet import set_style_property
 
 COLUMNS = 4
@@ -167,14 +168,7 @@ class CalendarView(QWidget):
         outer.setSpacing(10)
 
         head = QHBoxLayout()
-        titles = QVBoxLayout()
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "subtitle")
-        self.subtitle.setWordWrap(True)
-        titles.addWidget(self.title)
-        titles.addWidget(self.subtitle)
+        titles, self.title, self.subtitle = title_block()
         head.addLayout(titles, 1)
         self.form_combo = QComboBox()
         self.form_combo.currentIndexChanged.connect(lambda _i: self.refresh())

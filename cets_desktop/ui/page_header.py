@@ -1,0 +1,18 @@
+"""The title + subtitle block at the top of a page (filing form, month calendar)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout
+
+
+def title_block() -> tuple[QVBoxLayout, QLabel, QLabel]:
+    """A vertical layout holding a title label and a word-wrapped subtitle (styled by role)."""
+    titles = QVBoxLayout()
+    title = QLabel()
+    title.setProperty("role", "title")
+    subtitle = QLabel()
+    subtitle.setProperty("role", "subtitle")
+    subtitle.setWordWrap(True)
+    titles.addWidget(title)
+    titles.addWidget(subtitle)
+    return titles, title, subtitle
