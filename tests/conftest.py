@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import sys
 from pathlib import Path
@@ -50,24 +48,3 @@ def september() -> dict[str, Any]:
     from cets_desktop.demo import power_month_document
 
     return power_month_document(9)
-
-
-def write_json(path: Path, data: dict[str, Any]) -> Path:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    return path
-
-
-def with_changes(doc: dict[str, Any], **paths: Any) -> dict[str, Any]:
-    """A copy of ``doc`` with values changed: with_changes(d, **{"units.1.net_supply": "1"})."""
-    out = copy.deepcopy(doc)
-    for dotted, value in paths.items():
-        target: Any = out["values"]
-        parts = dotted.split(".")
-        for part in parts[:-1]:
-            target = target[int(part)] if part.isdigit() else target[part]
-        last = parts[-1]
-        if value is None and isinstance(target, dict):
-            target.pop(last, None)
-        else:
-            target[int(last) if last.isdigit() else last] = value
-    return out
