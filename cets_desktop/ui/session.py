@@ -28,6 +28,9 @@ from .undo_commands import DocumentPartCommand, RowsCommand, SetValueCommand
 
 EVALUATE_DELAY_MS = 300
 AUTOSAVE_DELAY_MS = 1000
+# Steady typing keeps restarting the idle debounce; this bound does not restart, so a draft is
+# written at least this often while changes are pending (a crash costs at most these seconds).
+AUTOSAVE_MAX_WAIT_MS = 3000
 
 
 def previous_period(period: str) -> str:
@@ -98,6 +101,10 @@ class FilingSession(QObject):
         self._autosave_timer.setSingleShot(True)
         self._autosave_timer.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave_timer.timeout.connect(self.autosave_now)
+        self._autosave_deadline = QTimer(self)
+        self._autosave_deadline.setSingleShot(True)
+        self._autosave_deadline.setInterval(AUTOSAVE_MAX_WAIT_MS)
+        self._autosave_deadline.timeout.connect(self.autosave_now)
         self.evaluate_now()
 
     # ------------------------------------------------------------------ reading
@@ -241,6 +248,7 @@ class FilingSession(QObject):
         """A revision with a reason (raises WorkspaceError with a Chinese message)."""
         self.end_edit()
         self._autosave_timer.stop()
+        self._autosave_deadline.stop()
         number = self.workspace.save_filing(self.filing_id, self.document, reason, base_revision=self.base_revision)
         self.base_revision = number
         refreshed = self.workspace.get_filing(self.filing_id)
@@ -254,6 +262,7 @@ class FilingSession(QObject):
 
     def autosave_now(self) -> None:
         self._autosave_timer.stop()
+        self._autosave_deadline.stop()
         if not self.is_modified:
             return
         try:
@@ -274,7 +283,7 @@ class FilingSession(QObject):
     def flush(self) -> None:
         """Before closing or switching filings: pending evaluation and autosave happen now."""
         self.end_edit()
-        if self._autosave_timer.isActive():
+        if self._autosave_timer.isActive() or self._autosave_deadline.isActive():
             self.autosave_now()
         self._evaluate_timer.stop()
 
@@ -339,6 +348,8 @@ class FilingSession(QObject):
     def _changed(self, immediate: bool = False) -> None:
         self.evaluate_soon(immediately=immediate)
         self._autosave_timer.start()
+        if not self._autosave_deadline.isActive():
+            self._autosave_deadline.start()  # not restarted by later keystrokes
         self.modifiedChanged.emit(self.is_modified)
 
     # ------------------------------------------------------------------ helpers
