@@ -1,5 +1,60 @@
-"""`python -m cets_desktop` — same as the `cets-desktop` command."""
+"""`python -m cets_desktop` — same as the `cets-desktop` command; also the frozen program's entry.
 
-from .cli import main
+PyInstaller runs this file as a top-level script (no parent package), so the import is absolute.
+The frozen bundle holds two executables built from it (installers/cets-desktop.spec):
+``cets-desktop.exe`` (windowed: the Start-menu entry, no console behind it) and
+``cets-desktop-cli.exe`` (console: the command line, ``--self-test``).
+"""
 
-raise SystemExit(main())
+from __future__ import annotations
+
+import os
+import sys
+
+# Named mutex the installer looks for to tell whether the app is running (installers/cets-desktop.nsi).
+RUNNING_MUTEX = "Local\\cets-desktop-running"
+
+
+def _streams_for_windowed() -> None:
+    """A windowed Windows executable starts with no stdout/stderr (both None): writes to them
+    would raise. Send them to the log folder so that a command's output is not silently lost."""
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    target = os.devnull
+    try:
+        import platformdirs
+
+        folder = platformdirs.user_log_dir("cets-desktop", appauthor=False)
+        os.makedirs(folder, exist_ok=True)
+        target = os.path.join(folder, "last-run.log")
+    except OSError:
+        pass
+    stream = open(target, "w", encoding="utf-8", errors="replace")  # noqa: SIM115 - lives as long as the process
+    if sys.stdout is None:
+        sys.stdout = stream
+    if sys.stderr is None:
+        sys.stderr = stream
+
+
+def _announce_running() -> object | None:
+    """Hold a named mutex while the app runs (Windows only); the installer waits for it to go."""
+    if sys.platform != "win32":
+        return None
+    try:
+        import ctypes
+
+        return ctypes.windll.kernel32.CreateMutexW(None, False, RUNNING_MUTEX)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        return None
+
+
+def run() -> int:
+    _streams_for_windowed()
+    _mutex = _announce_running()  # noqa: F841 - released when the process ends
+    from cets_desktop.cli import main
+
+    return main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())
