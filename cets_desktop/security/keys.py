@@ -95,12 +95,25 @@ def _refusal_reason(backend: KeyringBackend) -> str | None:
     return None
 
 
+def _register_platform_backend() -> None:
+    """Import the Windows backend so keyring sees it even if a frozen build lost the entry points
+    keyring uses to discover backends (it then falls back to the ``fail`` backend)."""
+    import sys
+
+    if sys.platform == "win32":
+        try:
+            import keyring.backends.Windows  # noqa: F401 - importing registers the backend class
+        except ImportError:
+            log.warning("keyring's Windows backend cannot be imported")
+
+
 def _resolve_backend() -> KeyringBackend:
     """The concrete backend the key goes to, or raise KeyringUnavailable.
 
     A ChainerBackend writes to its first backend that accepts the call; we resolve that choice here
     so that a plaintext backend further down the chain can never end up holding the key.
     """
+    _register_platform_backend()
     try:
         active = keyring.get_keyring()
     except Exception as exc:  # noqa: BLE001 - a misconfigured backend (bad PYTHON_KEYRING_BACKEND, broken
