@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .parts import PartError, expand_parts, file_of
 from .spec import FieldSpec, FormSpec
 
 
@@ -20,15 +21,41 @@ class DefinitionError(Exception):
     """A definition file cannot be used. ``line`` is 1-based, 0 when unknown."""
 
     def __init__(self, file: str | Path, line: int, reason: str):
-        self.file = str(file)
-        self.line = line
+        # A line found in a part's node carries the part's file (see :func:`line_of`).
+        part_file = getattr(line, "file", None)
+        self.file = str(part_file or file)
+        self.line = int(line)
         self.reason = reason
         where = f"{self.file}:{line}" if line else self.file
         super().__init__(f"{where}：{reason}")
 
 
+class SourceLine(int):
+    """A 1-based line that also knows its file when the node came from a definition part."""
+
+    file: str | None
+
+    def __new__(cls, line: int, file: str | None = None) -> SourceLine:
+        obj = super().__new__(cls, line)
+        obj.file = file
+        return obj
+
+
 def read_yaml_with_lines(path: Path) -> tuple[Any, yaml.Node | None]:
     """Parse YAML safely; return the data and the node tree (for line numbers)."""
+    node = compose_yaml(path)
+    return construct_yaml(node), node
+
+
+def construct_yaml(node: yaml.Node | None) -> Any:
+    """Build the data of a (possibly merged) node tree."""
+    if node is None:
+        return None
+    return yaml.constructor.SafeConstructor().construct_document(node)
+
+
+def compose_yaml(path: Path) -> yaml.Node | None:
+    """Parse YAML safely into its node tree (kept for line numbers); errors as DefinitionError."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -46,7 +73,6 @@ def read_yaml_with_lines(path: Path) -> tuple[Any, yaml.Node | None]:
         loader = loader_class(text)
         try:
             node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -54,13 +80,17 @@ def read_yaml_with_lines(path: Path) -> tuple[Any, yaml.Node | None]:
         raise DefinitionError(path, line, f"YAML 格式错误：{exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise DefinitionError(path, 0, f"YAML 格式错误：{exc}") from None
-    return data, node
+    return node
 
 
-def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
-    """1-based line of the YAML node at ``loc`` (keys and list indices), or its nearest parent."""
+def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> SourceLine:
+    """1-based line of the YAML node at ``loc`` (keys and list indices), or its nearest parent.
+
+    After parts are merged, a node may come from a part file: the line then carries that file.
+    """
     current = node
     line = (current.start_mark.line + 1) if current is not None else 0
+    file = file_of(current)
     for part in loc:
         if isinstance(current, yaml.MappingNode):
             nxt = None
@@ -68,18 +98,20 @@ def line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int:
                 if key_node.value == part or (part == "assert_" and key_node.value == "assert"):
                     nxt = value_node
                     line = key_node.start_mark.line + 1
+                    file = file_of(key_node)
                     break
             if nxt is None:
-                return line
+                return SourceLine(line, file)
             current = nxt
         elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
             if part >= len(current.value):
-                return line
+                return SourceLine(line, file)
             current = current.value[part]
             line = current.start_mark.line + 1
+            file = file_of(current)
         else:
-            return line
-    return line
+            return SourceLine(line, file)
+    return SourceLine(line, file)
 
 
 _PYDANTIC_REASONS = {
@@ -119,14 +151,22 @@ def load_form(path: str | Path, bind: bool = True) -> FormSpec:
     window then appears ~0.2 s sooner, and :func:`bind_pending` checks them right after.
     """
     path = Path(path)
-    data, node = read_yaml_with_lines(path)
-    if not isinstance(data, dict):
+    node = compose_yaml(path)
+    if not isinstance(node, yaml.MappingNode):
         raise DefinitionError(path, 1, "定义文件的顶层应为映射（id: …, sections: …）")
+    # Shared parts (forms/parts/*.yaml) are merged on the node tree, before validation, so
+    # every line number still points at the file (form or part) it was written in.
+    try:
+        parts = expand_parts(node, path, compose_yaml)
+    except PartError as exc:
+        raise DefinitionError(exc.file, exc.line, exc.reason) from None
+    data = construct_yaml(node)
     try:
         spec = FormSpec.model_validate(data)
     except ValidationError as exc:
         raise _explain_validation(path, node, exc) from None
     spec._file = str(path)
+    spec._parts = parts
     _index(spec, path, node)
     # Expressions are compiled and name-checked here so errors surface at load, with a line.
     from .binding import bind_form

@@ -261,6 +261,8 @@ class FormSpec(_Strict):
     sources: dict[str, SourceRef] = Field(default_factory=dict)
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     references: list[ReferenceUse] = Field(default_factory=list)
+    evidence_kinds: dict[str, list[str]] = Field(
+        default_factory=dict, description="命名的证据类型清单；evidence.kinds 可写清单名（或列表项 @清单名）")
     sections: list[Section]
     checks: list[Check] = Field(default_factory=list)
     deadline: dict[str, Any] = Field(default_factory=dict, description="截止规则，如 {days_after_period: 40}")
@@ -272,6 +274,7 @@ class FormSpec(_Strict):
     _fields_by_path: dict[str, FieldSpec] = PrivateAttr(default_factory=dict)
     _bound: Any = PrivateAttr(default=None)
     _bind_later: Any = PrivateAttr(default=None)
+    _parts: list[str] = PrivateAttr(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -283,6 +286,11 @@ class FormSpec(_Strict):
     @property
     def file(self) -> str:
         return self._file
+
+    @property
+    def parts(self) -> list[str]:
+        """Names of the definition parts merged into this form (``forms/parts/*.yaml``)."""
+        return list(self._parts)
 
     def top_fields(self) -> list[FieldSpec]:
         out: list[FieldSpec] = []
