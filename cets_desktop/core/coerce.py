@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .findings import Finding
-from .numbers import NotANumber, decimal_places, parse_decimal
+from .numbers import RANGE_TEXT, NotANumber, NumberOutOfRange, decimal_places, parse_decimal, shown
 from .spec import FieldSpec, FormSpec
 
 GENERIC_SOURCE = "cets-desktop 通用校验"
@@ -99,12 +99,14 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
             value = value.strip()[:-1]
         try:
             number = parse_decimal(value)
+        except NumberOutOfRange as exc:
+            return None, f"「{f.label}」填的是「{exc.text}」，超出可处理的数值范围（{RANGE_TEXT}）；请检查是否多打了数字或单位是否正确{unit}"
         except NotANumber as exc:
-            return None, f"「{f.label}」填的是「{exc.text}」，不是数字；请填写阿拉伯数字{unit}"
+            return None, f"「{f.label}」填的是「{shown(exc.text, 40)}」，不是数字；请填写阿拉伯数字{unit}"
         if number is None:
             return None, None
         if f.type == "integer" and number != number.to_integral_value():
-            return None, f"「{f.label}」应为整数，现为 {value}"
+            return None, f"「{f.label}」应为整数，现为 {shown(str(value), 40)}"
         return number, None
     if f.type == "select_one":
         text = str(value).strip()
@@ -113,7 +115,7 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
             if text == c.value or text == c.label:
                 return c.value, None
         allowed = "、".join(c.text for c in choices[:12])
-        return None, f"「{f.label}」的取值「{text}」不在可选项中；可选：{allowed}"
+        return None, f"「{f.label}」的取值「{shown(text, 40)}」不在可选项中；可选：{allowed}"
     if f.type == "select_multiple":
         items = value if isinstance(value, list) else [s for s in str(value).replace("，", ",").split(",")]
         choices = spec.choice_list(f)
@@ -124,7 +126,7 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
                 continue
             match = next((c.value for c in choices if text in (c.value, c.label)), None)
             if match is None:
-                return None, f"「{f.label}」的取值「{text}」不在可选项中"
+                return None, f"「{f.label}」的取值「{shown(text, 40)}」不在可选项中"
             out.append(match)
         return out, None
     if f.type == "boolean":
@@ -135,7 +137,7 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
             return True, None
         if text in FALSE_WORDS:
             return False, None
-        return None, f"「{f.label}」应填「是」或「否」，现为「{value}」"
+        return None, f"「{f.label}」应填「是」或「否」，现为「{shown(str(value), 40)}」"
     if f.type == "date":
         if isinstance(value, datetime):
             return value.date().isoformat(), None
@@ -147,7 +149,7 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
                 return datetime.strptime(text, fmt).date().isoformat(), None
             except ValueError:
                 continue
-        return None, f"「{f.label}」应为日期（如 2026-10-31），现为「{value}」"
+        return None, f"「{f.label}」应为日期（如 2026-10-31），现为「{shown(str(value), 40)}」"
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel gives 3.0 for a cell showing 3
     return str(value).strip(), None

@@ -19,6 +19,12 @@ from .numbers import to_json_number
 
 DOCUMENT_FORMAT = "cets-filing/1"
 _PERIOD = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2]))?$")
+MAX_JSON_DEPTH = 64
+"""A filing nests four or five levels (values → units → fuels → field); 64 is never reached by
+real data and keeps every recursive step (validation, copies, rendering) far from Python's limit."""
+_NUMBER_KEEP = 30
+"""JSON numbers longer than this stay text, so the range check reports them at their field
+(a 5,000-digit integer would otherwise stop the JSON reader itself)."""
 
 
 class DocumentError(Exception):
@@ -106,6 +112,61 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _json_int(text: str) -> int | str:
+    return int(text) if len(text.lstrip("-")) <= _NUMBER_KEEP else text
+
+
+def _json_float(text: str) -> float | str:
+    """A JSON float, unless it overflows (1e309), underflows (1e-400) or is long: then the text."""
+    if len(text) > _NUMBER_KEEP:
+        return text
+    value = float(text)
+    mantissa = text.lower().split("e")[0]
+    if value in (float("inf"), float("-inf")) or (value == 0 and any(c in "123456789" for c in mantissa)):
+        return text
+    return value
+
+
+def _json_constant(text: str) -> str:
+    return text  # NaN / Infinity are not JSON; kept as text, reported as "not a number" at the field
+
+
+def json_depth_problem(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True when ``data`` nests deeper than ``limit`` (iterative: no recursion on hostile input)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def load_json_text(text: str, origin: str) -> Any:
+    """Parse untrusted JSON: one Chinese :class:`DocumentError` for every way it can fail.
+
+    Nesting is limited to :data:`MAX_JSON_DEPTH`; numbers that do not fit a float are kept as
+    their text (checked later, at their field).
+    """
+    try:
+        data = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"{origin} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）") from None
+    except RecursionError:
+        raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件") from None
+    except (ValueError, MemoryError) as exc:
+        raise DocumentError(f"{origin}：JSON 内容无法读取（{type(exc).__name__}）") from None
+    if json_depth_problem(data):
+        raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件")
+    return data
+
+
 def period_problem(period: str, kind: str) -> str | None:
     m = _PERIOD.match(period or "")
     if not m:
@@ -117,11 +178,36 @@ def period_problem(period: str, kind: str) -> str | None:
     return None
 
 
+_VERSION = re.compile(r"^\d{4}(\.\d{1,4}){0,3}$")
+
+
+def _header_problem(data: dict[str, Any]) -> str | None:
+    """``format`` and ``form_version`` checked before the model, with messages that say what to do."""
+    fmt = data.get("format", DOCUMENT_FORMAT)
+    if fmt != DOCUMENT_FORMAT:
+        if isinstance(fmt, str) and fmt.startswith("cets-filing/"):
+            return (f"文件格式版本「{fmt[:40]}」不是本程序能读的「{DOCUMENT_FORMAT}」；"
+                    "可能由更新版本的程序导出，请升级程序后再打开")
+        return f"「format」应为「{DOCUMENT_FORMAT}」，现为「{str(fmt)[:40]}」：这不是本程序的填报文件"
+    version = data.get("form_version")
+    if "form_version" in data and not (isinstance(version, str) and _VERSION.match(version)):
+        return (f"「form_version」应为表单版本号（如 2026.1），现为「{str(version)[:40]}」；"
+                "请用本程序重新生成填报文件，或改为所用模板的版本号")
+    return None
+
+
 def parse_document(data: Any, origin: str = "文档") -> FilingDocument:
     if not isinstance(data, dict):
         raise DocumentError(f"{origin}：顶层应为 JSON 对象（{{\"form\": …}}）")
+    if json_depth_problem(data):
+        raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件")
+    problem = _header_problem(data)
+    if problem:
+        raise DocumentError(f"{origin}：{problem}")
     try:
         return FilingDocument.model_validate(data)
+    except RecursionError:
+        raise DocumentError(f"{origin}：JSON 嵌套层数过多，不是有效的填报文件") from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
@@ -152,11 +238,7 @@ def read_document(path: str | Path) -> FilingDocument:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DocumentError(f"{path} 不是 UTF-8 编码（第 {exc.start} 字节）；请用 UTF-8 另存") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise DocumentError(f"{path} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）") from None
-    return parse_document(data, str(path))
+    return parse_document(load_json_text(text, str(path)), str(path))
 
 
 def write_document(doc: FilingDocument, path: str | Path) -> None:

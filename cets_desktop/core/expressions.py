@@ -105,9 +105,16 @@ def _max(*args: Value) -> Value:
     return max(nums) if nums else None
 
 
+MAX_ROUND_PLACES = 30
+MAX_RESULT_DIGITS = 60
+"""A result beyond 10^60 (or a nonzero one below 10^-60) is no quantity of any filing: blank."""
+
+
 def _round(value: Value, places: Value = Decimal(0)) -> Value:
-    if not isinstance(value, Decimal) or not isinstance(places, Decimal):
+    if not isinstance(value, Decimal) or not isinstance(places, Decimal) or not places.is_finite():
         return None
+    if abs(places) > MAX_ROUND_PLACES or places != places.to_integral_value():
+        return None  # round(x, 10**30) is no rounding a template asks for
     from .numbers import round_half_up
 
     return round_half_up(value, int(places))
@@ -288,6 +295,10 @@ def parse_expression(source: str, extra_functions: Iterable[str] = ()) -> Expres
             for op, right in zip(node.ops, node.comparators, strict=True):
                 if isinstance(op, ast.Is | ast.IsNot) and not (isinstance(right, ast.Constant) and right.value is None):
                     raise ExpressionError(source, "`is` / `is not` 只能与 None 比较（判断是否为空）")
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            exponent = _constant_number(node.right)
+            if exponent is not None and abs(exponent) > MAX_EXPONENT:
+                raise ExpressionError(source, f"指数过大（不能超过 {MAX_EXPONENT}）")
         elif isinstance(node, ast.Constant):
             if not isinstance(node.value, int | float | str | bool | type(None)):
                 raise ExpressionError(source, "不支持该常量类型")
@@ -295,9 +306,32 @@ def parse_expression(source: str, extra_functions: Iterable[str] = ()) -> Expres
                 raise ExpressionError(source, "字符串常量过长")
             if isinstance(node.value, int) and not isinstance(node.value, bool) and abs(node.value) > 10**30:
                 raise ExpressionError(source, "数字常量过大")
+            if isinstance(node.value, float) and not (abs(node.value) <= 1e30 and node.value == node.value):
+                raise ExpressionError(source, "数字常量过大")
     # Collect references (outermost attribute chains and bare names not used as call targets).
     _collect_refs(module.body, names, chains)
     return Expression(source, module.body, frozenset(names), frozenset(chains), frozenset(functions))
+
+
+def _constant_number(node: ast.expr) -> Decimal | None:
+    """The value of a constant numeric sub-expression (``10 ** 10``), else None; bounded like run time."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        if isinstance(node.value, int) and abs(node.value) > 10**30:
+            return None  # rejected separately as a huge constant
+        return Decimal(str(node.value))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        inner = _constant_number(node.operand)
+        return None if inner is None else (-inner if isinstance(node.op, ast.USub) else inner)
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        left, right = _constant_number(node.left), _constant_number(node.right)
+        if left is None or right is None:
+            return None
+        try:
+            value = _BINOPS[type(node.op)](left, right)
+        except ArithmeticError:
+            return None
+        return value if isinstance(value, Decimal) and value.is_finite() else None
+    return None
 
 
 def _attribute_chain(node: ast.Attribute) -> tuple[str, ...] | None:
@@ -350,7 +384,7 @@ def _num(value: Value) -> Value:
 
 def _pow(a: Decimal, b: Decimal) -> Value:
     if abs(b) > MAX_EXPONENT:
-        raise ExpressionError(f"{a} ** {b}", "指数过大")
+        return None  # exponent ≤ 1000 (docs); a larger one is blank, not an error at run time
     if a == 0 and b < 0:
         return None
     if a < 0 and b != b.to_integral_value():
@@ -368,10 +402,8 @@ def _arith(op: Callable[[Decimal, Decimal], Decimal]) -> Callable[[Value, Value]
             return None
         try:
             return op(x, y)
-        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-            return None
-        except Overflow:
-            raise ExpressionError(f"{x} ? {y}", "计算结果溢出") from None
+        except (DivisionByZero, InvalidOperation, ZeroDivisionError, Overflow):
+            return None  # overflow too: a blank result, never a stopped validation
 
     return apply
 
@@ -557,9 +589,26 @@ def compile_expression(
             return lambda ctx: fn(*[a(ctx) for a in args])
         raise ExpressionError(expr.source, f"不允许使用 {type(node).__name__} 语法")
 
-    # Python's default decimal context (28 digits, traps on overflow/invalid/zero division,
-    # all caught above) is what we want; a per-call localcontext costs more than the formula.
-    return build(expr.tree)
+    # Python's default decimal context (28 digits, traps on overflow/invalid/zero division)
+    # is what we want; a per-call localcontext costs more than the formula. Any decimal signal
+    # that still escapes (a function, a comparison, a huge power) makes the result blank, and so
+    # does a number outside any filing's range, so no expression can stop a validation.
+    root = build(expr.tree)
+
+    def guarded(ctx: Any) -> Value:
+        try:
+            value = root(ctx)
+        except (ArithmeticError, RecursionError):
+            return None
+        if isinstance(value, Decimal) and not _sane(value):
+            return None
+        return value
+
+    return guarded
+
+
+def _sane(value: Decimal) -> bool:
+    return value.is_finite() and (value.is_zero() or -MAX_RESULT_DIGITS < value.adjusted() < MAX_RESULT_DIGITS)
 
 
 def evaluate_standalone(source: str, variables: dict[str, Value] | None = None) -> Value:

@@ -7,10 +7,25 @@ many places a value carries; everything else is kept in full precision.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．－＋，", "0123456789.-+,")
+
+
+# What a filing can hold. Real values are far inside: a large plant burns ~10^7 t of coal a
+# year, and no template keeps more than a handful of decimals. Outside this range a number is
+# a typo or an attack (1e5000, 1e-400, 30 digits) and is reported at its field, never computed.
+MAX_INTEGER_DIGITS = 15
+"""|value| < 10^15."""
+MAX_FRACTION_DIGITS = 20
+"""At most 20 decimal places (trailing zeros do not count)."""
+MAX_NUMBER_TEXT = 64
+"""Longer text is not read as a number at all (a 4,300-digit integer costs time to convert)."""
+MAX_ROUND_PLACES = 30
+"""``round(x, n)`` and template decimals: |n| beyond this is not a rounding anyone asked for."""
+_LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
+RANGE_TEXT = f"绝对值须小于 10 的 {MAX_INTEGER_DIGITS} 次方、小数不超过 {MAX_FRACTION_DIGITS} 位"
 
 
 class NotANumber(ValueError):
@@ -19,6 +34,40 @@ class NotANumber(ValueError):
     def __init__(self, text: str):
         super().__init__(text)
         self.text = text
+
+
+class NumberOutOfRange(NotANumber):
+    """A number, but outside what a filing can hold (see :data:`MAX_INTEGER_DIGITS`)."""
+
+
+def shown(text: str, limit: int = 24) -> str:
+    """A value for a message: long text is cut (a message never repeats 5,000 digits)."""
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
+def in_range(value: Decimal) -> bool:
+    """Finite, |value| < 10^15 and at most 20 decimal places."""
+    if not value.is_finite():
+        return False
+    if value.is_zero():
+        return True
+    if value.adjusted() >= MAX_INTEGER_DIGITS:
+        return False
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent >= -MAX_FRACTION_DIGITS:
+        return True
+    return decimal_places(value) <= MAX_FRACTION_DIGITS
+
+
+def _checked(value: Decimal, text: str) -> Decimal:
+    if not value.is_finite():
+        raise NotANumber(text)
+    if not in_range(value):
+        raise NumberOutOfRange(text)
+    if value.is_zero():
+        return Decimal(0) if not -MAX_FRACTION_DIGITS <= value.as_tuple().exponent <= 0 else value  # type: ignore[operator]
+    return value
 
 
 def parse_decimal(value: object) -> Decimal | None:
@@ -32,33 +81,62 @@ def parse_decimal(value: object) -> Decimal | None:
     if isinstance(value, bool):
         raise NotANumber(str(value))
     if isinstance(value, Decimal):
-        return value
+        return _checked(value, shown(str(value)))
     if isinstance(value, int):
-        return Decimal(value)
+        if value.bit_length() > 4 * MAX_INTEGER_DIGITS:  # str() of a huge int is slow or refused
+            raise NumberOutOfRange(f"{value.bit_length()} 位二进制的整数")
+        return _checked(Decimal(value), str(value))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise NotANumber(str(value))
-        return Decimal(repr(value))
-    text = str(value).strip().translate(_FULLWIDTH).replace(",", "").replace(" ", "")
+        return _checked(Decimal(repr(value)), repr(value))
+    raw = str(value)
+    text = raw.strip().translate(_FULLWIDTH).replace(",", "").replace(" ", "")
     if text == "":
         return None
+    if len(text) > MAX_NUMBER_TEXT:
+        if _NUMBER.match(text[:MAX_NUMBER_TEXT]):
+            raise NumberOutOfRange(shown(raw.strip()))
+        raise NotANumber(shown(raw.strip()))
     if not _NUMBER.match(text):
-        raise NotANumber(str(value))
+        raise NotANumber(raw)
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
-        raise NotANumber(str(value)) from None
+        raise NotANumber(raw) from None
+    return _checked(number, raw.strip())
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
-    """四舍五入 to ``places`` decimals (negative places round to tens, hundreds …)."""
+    """四舍五入 to ``places`` decimals (negative places round to tens, hundreds …).
+
+    Total for every finite value: the precision grows with the digits the result needs, so a
+    large calculated value never raises ``InvalidOperation``; ``places`` is clamped to ±30 and
+    non-finite values come back unchanged.
+    """
+    if not value.is_finite():
+        return value
+    places = max(-MAX_ROUND_PLACES, min(MAX_ROUND_PLACES, int(places)))
     quantum = Decimal(1).scaleb(-places)
-    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    needed = max(value.adjusted(), 0) + places + 2
+    if needed <= 28:
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = needed
+        return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def decimal_places(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if not value.is_finite():
+        return 0
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if exponent >= 0:
+        return 0
+    # Trailing zeros do not count; stripped from the digit tuple, not by normalize(), which
+    # rounds to the context precision (28 digits) and would undercount longer values.
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(-(exponent + trailing), 0) if any(digits) else 0
 
 
 def format_decimal(value: Decimal | None, places: int | None = None) -> str:
