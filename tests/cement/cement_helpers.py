@@ -22,6 +22,13 @@ PERIOD = "2026-10"
 ENTERPRISE: dict[str, Any] = {"name": b.CEMENT_ENTERPRISE["name"], "uscc": b.CEMENT_ENTERPRISE["uscc"]}
 
 
+def lab(report_no: str, sample_ncv: str) -> dict[str, Any]:
+    """The same-sample CMA/CNAS report of the month's kiln-coal composite."""
+    return {"lab_name": "安徽省建材产品质量监督检验站", "lab_accreditation": "CMA和CNAS", "report_no": report_no,
+            "report_date": "2026-11-08", "sample_hydrogen": "3.62", "sample_sulphur": "0.85",
+            "sample_moisture": "9.80", "sample_ncv": sample_ncv}
+
+
 def line_one() -> dict[str, Any]:
     return {
         "line_name": "1号熟料线", "design_capacity": "5000", "kiln_days": "31.00",
@@ -41,11 +48,11 @@ def line_one() -> dict[str, Any]:
         ],
         "fuels": [
             {"fuel_name": "烟煤", "fuel_position": "窑头和窑尾", "consumption": "19850.00", "consumption_route": "实测值",
-             "consumption_source": "窑头、分解炉煤粉转子秤", "ncv": "23.150", "ncv_route": "实测值",
-             "carbon_basis": "元素碳含量", "carbon_content": "0.6012", "carbon_route": "实测值",
-             "oxidation_route": "缺省值"},
+             "consumption_source": "入炉煤计量", "ncv": "23.150", "ncv_route": "实测值",
+             "carbon_basis": "元素碳含量", "carbon_content": "60.12", "carbon_route": "实测值",
+             **lab("WJ-2026-10-C01", "23.180"), "oxidation_route": "缺省值"},
             {"fuel_name": "柴油", "fuel_position": "其他非窑炉", "consumption": "12.50", "consumption_route": "实测值",
-             "consumption_source": "点火油站流量计", "ncv_route": "缺省值", "carbon_route": "缺省值",
+             "ncv_route": "缺省值", "carbon_route": "缺省值",
              "oxidation_route": "缺省值"},
         ],
         "alt_fuels": [
@@ -68,11 +75,12 @@ def line_two() -> dict[str, Any]:
         }],
         "fuels": [
             {"fuel_name": "无烟煤", "fuel_position": "窑头和窑尾", "consumption": "8400.00", "consumption_route": "实测值",
-             "consumption_source": "煤粉转子秤", "ncv": "24.800", "ncv_route": "实测值",
+             "consumption_source": "入炉煤计量", "ncv": "24.800", "ncv_route": "实测值",
              "carbon_basis": "单位热值含碳量", "carbon_per_heat": "0.02650", "carbon_route": "实测值",
+             **lab("WJ-2026-10-C02", "24.760"),
              "oxidation_rate": "97.5", "oxidation_route": "实测值"},
             {"fuel_name": "天然气", "fuel_position": "烘干", "consumption": "15.00", "consumption_route": "实测值",
-             "consumption_source": "燃气公司结算单", "ncv_route": "缺省值", "carbon_route": "缺省值",
+             "ncv_route": "缺省值", "carbon_route": "缺省值",
              "oxidation_route": "缺省值"},
         ],
     }
