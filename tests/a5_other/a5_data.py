@@ -79,7 +79,7 @@ def glass_values() -> dict[str, Any]:
         **electricity("30500", "0", "0", "0"),
         "heat_sources": [
             {"source_type": "蒸汽锅炉", "source_note": "动力车间燃气锅炉", "heat_gj": "8000", "boiler_emissions": "2300", "boiler_heat_supply": "21000"},
-            {"source_type": "数据不可得", "source_note": "园区蒸汽", "heat_gj": "1200"},
+            {"source_type": "外购或其他", "source_note": "园区蒸汽", "heat_gj": "1200", "ef_available": "不可得"},
         ],
         "glass_output": "420", "output_source": "企业计量数据",
     }
@@ -147,7 +147,7 @@ def airport_values() -> dict[str, Any]:
         "fuels": [{"fuel_name": "柴油", "fuel_unit": "t", "consumption": "410", "ncv": "42.652", "cc": "0.0202", "oxidation": "98"},
                   {"fuel_name": "天然气", "fuel_unit": "万Nm3", "consumption": "380", "ncv": "389.31", "cc": "0.0153", "oxidation": "99"}],
         **electricity("118000", "0", "2400", "0"),
-        "heat_sources": [{"source_type": "数据不可得", "source_note": "市政热网", "heat_gj": "62000"}],
+        "heat_sources": [{"source_type": "外购或其他", "source_note": "市政热网", "heat_gj": "62000", "ef_available": "不可得"}],
         "throughput": "386000", "throughput_source": "报送民航局数据",
         "terminals": [{"building_id": "T3航站楼", "area": "23.6", "in_service": "2014-12-20"},
                       {"building_id": "T4航站楼", "area": "12.8", "in_service": "2022-06-30"}],

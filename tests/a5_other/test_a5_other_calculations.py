@@ -107,7 +107,7 @@ def test_enterprise_level_tables_match_a_hand_calculation() -> None:
     heat = D("310000") * 0 + D("52000") * D("0.1123")
     assert same(cu["fuel_emissions"], fuels)
     assert cu["electricity_total"] == D("158600")
-    assert cu["grid_power_co2"] == D("128000") * GRID_EF and cu["captive_power_co2"] == D("21000") * GRID_EF
+    assert cu["grid_emissions"] == D("128000") * GRID_EF and cu["captive_emissions"] == D("21000") * GRID_EF
     assert cu["electricity_emissions"] == elec == D("84974.7")
     assert cu["heat_emissions"] == heat == D("5839.6")
     assert same(cu["total_co2"], fuels + elec + heat)
@@ -175,10 +175,10 @@ def test_airport_matches_a_hand_calculation() -> None:
 
 def test_grid_factor_override_is_used_with_its_source() -> None:
     values = d.fresh("a5-copper")
-    values.update(grid_ef_choice="采用其他数值", grid_ef_override="0.5306", grid_ef_override_source="生态环境部 国家统计局 2023年电力二氧化碳排放因子")
+    values.update(grid_ef_choice="另行填写", grid_ef_override="0.5306", grid_ef_override_source="生态环境部 国家统计局 2023年电力二氧化碳排放因子")
     out = d.run("a5-copper", values).values
     assert out["grid_ef_reference"] == GRID_EF
-    assert out["grid_ef_used"] == D("0.5306")
+    assert out["grid_ef"] == D("0.5306")
     assert out["electricity_emissions"] == D("149000") * D("0.5306")
 
 
@@ -186,8 +186,12 @@ def test_grid_factor_must_be_confirmed_by_the_filer() -> None:
     values = d.fresh("a5-pulp")
     del values["grid_ef_choice"]
     evaluation = d.run("a5-pulp", values)
-    assert [(f.code, f.path) for f in evaluation.errors] == [("GEN-003", "grid_ef_choice")]
-    values["grid_ef_choice"] = "采用其他数值"
+    # 2025 is an emission year whose factor is not confirmed: a warning the filer must fix or acknowledge,
+    # which blocks the final package until then; the reference value is shown, the totals wait for the choice.
+    assert [(f.code, f.path) for f in evaluation.findings if f.severity == "warning"] == [("A5-PLP-EL-002", "grid_ef_choice")]
+    assert not evaluation.exportable
+    assert evaluation.values["grid_ef_reference"] == GRID_EF and evaluation.values["grid_ef"] is None
+    values["grid_ef_choice"] = "另行填写"
     evaluation = d.run("a5-pulp", values)
     assert {(f.code, f.path) for f in evaluation.errors} == {("GEN-003", "grid_ef_override"), ("GEN-003", "grid_ef_override_source")}
 
