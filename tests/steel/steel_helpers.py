@@ -43,10 +43,11 @@ def coal_closing(month: int) -> Decimal:
     return Decimal(80000 + 1000 * month)
 
 
-def fuel(name: str, method: str, ncv_route: str = "缺省值", cc_route: str = "缺省值", **values: str) -> dict[str, Any]:
-    row: dict[str, Any] = {"fuel_name": name, "consumption_method": method, "consumption_route": "实测值",
-                           "consumption_source": "能源管理部能源购进、消费与库存表", "ncv_route": ncv_route, "cc_route": cc_route}
-    if "实测值" in (ncv_route, cc_route):
+def fuel(name: str, source: str, ncv_route: str = "缺省值", carbon_route: str = "缺省值", **values: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"fuel_name": name, "consumption_source": source, "consumption_route": "实测值",
+                           "consumption_data_source": "能源管理部能源购进、消费与库存表", "ncv_route": ncv_route,
+                           "carbon_route": carbon_route, "carbon_basis": "单位热值含碳量"}
+    if "实测值" in (ncv_route, carbon_route):
         row["factor_source"] = "唐山市煤炭质量检验中心（CMA、CNAS），月度检测报告"
     row.update(values)
     return row
@@ -83,12 +84,13 @@ def month_values(month: int = 10) -> dict[str, Any]:
         "production_route": "长流程",
         "oxidation_option": "不计碳氧化率",
         "fuels": [
-            fuel("洗精煤", "库存推算", ncv_route="实测值", cc_route="实测值",
+            fuel("洗精煤", "购销存台账", ncv_route="实测值", carbon_route="实测值", consumption=f"{coal_use:.2f}",
                  purchases=f"{coal_use + closing - opening:.2f}", opening_stock=f"{opening:.2f}",
-                 closing_stock=f"{closing:.2f}", sales="0.00", ncv="26.120", cc="0.02920"),
-            fuel("无烟煤", "直接计量", ncv_route="实测值", cc_route="实测值", consumption="42000.00", ncv="24.650", cc="0.02735"),
-            fuel("焦炭", "直接计量", consumption="15000.00"),
-            fuel("天然气", "直接计量", consumption="350.00"),
+                 closing_stock=f"{closing:.2f}", other_outflow="0.00", ncv="26.120", carbon_per_heat="0.02920"),
+            fuel("无烟煤", "生产计量", ncv_route="实测值", carbon_route="实测值", consumption="42000.00", ncv="24.650",
+                 carbon_per_heat="0.02735"),
+            fuel("焦炭", "生产计量", consumption="15000.00"),
+            fuel("天然气", "生产计量", consumption="350.00"),
         ],
         "materials": [
             material("石灰石", "28000.00"),

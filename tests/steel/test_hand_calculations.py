@@ -66,7 +66,7 @@ def test_enterprise_level_matches_the_hand_calculation() -> None:
     hand = hand_enterprise()
     for row in v["fuels"]:
         assert same(row["emissions"], hand[f"fuel:{row['fuel_name']}"]), row["fuel_name"]
-    assert v["fuels"][0]["consumption_used"] == D("155000.00")
+    assert v["fuels"][0]["consumption"] == D("155000.00") and v["fuels"][0]["of_used"] == D("100")
     for row in v["materials"]:
         assert same(row["emissions"], hand[f"mat:{row['material_name']}"]), row["material_name"]
     for row in v["products"]:
@@ -113,7 +113,11 @@ def test_process_level_and_summary_match_the_hand_calculation() -> None:
 def test_oxidation_option_applies_the_default_rates_to_fuels_only() -> None:
     values = h.month_values()
     values["oxidation_option"] = "计入碳氧化率"
-    v = h.run_values(values).values
+    for row in values["fuels"]:
+        row["oxidation_route"] = "缺省值"
+    ev = h.run_values(values)
+    assert ev.errors == []
+    v = ev.values
     hand = hand_enterprise()
     solid, gas = D("0.98"), D("0.99")
     combustion = (hand["fuel:洗精煤"] + hand["fuel:无烟煤"] + hand["fuel:焦炭"]) * solid + hand["fuel:天然气"] * gas
@@ -143,7 +147,7 @@ def test_every_computed_value_explains_itself_with_factor_certainty() -> None:
     ev = h.run(h.document())
     explanations = explain_all(h.spec(), ev.values, ev.env)
     # The purchased coke's default NCV: the table, the value and how sure it is (third party).
-    coke = explanations["fuels[2].ncv_default"]
+    coke = explanations["fuels[2].ncv_used"]
     assert coke.value == D("28.435")
     assert [(r.table, r.key, r.value, r.certainty) for r in coke.references] == [
         ("fuel_ncv_default", "焦炭", D("28.435"), "T")]
@@ -155,11 +159,12 @@ def test_every_computed_value_explains_itself_with_factor_certainty() -> None:
     assert "含碳产品" in total.formula
 
 
-def test_inventory_method_uses_purchases_stock_and_sales() -> None:
+def test_stock_take_consumption_is_purchases_plus_opening_minus_closing_minus_sales() -> None:
     values = h.month_values()
     row = values["fuels"][0]
-    row.update(purchases="150000.00", opening_stock="89000.00", closing_stock="84000.00", sales="2500.00")
-    v = h.run_values(values).values
-    # consumption = purchases + opening − closing − sales
-    assert v["fuels"][0]["consumption_used"] == D("150000") + D("89000") - D("84000") - D("2500") == D("152500")
-    assert same(v["fuels"][0]["emissions"], D(152500) * D("26.120") * D("0.02920") * K)
+    # consumption = purchases + opening − closing − sales = 150000 + 89000 − 84000 − 2500 = 152500
+    row.update(purchases="150000.00", opening_stock="89000.00", closing_stock="84000.00", other_outflow="2500.00",
+               consumption="152500.00")
+    ev = h.run_values(values)
+    assert ev.errors == []
+    assert same(ev.values["fuels"][0]["emissions"], D(152500) * D("26.120") * D("0.02920") * K)
