@@ -35,6 +35,32 @@ FieldType = Literal[
 SCALAR_TYPES = frozenset({"text", "long_text", "integer", "decimal", "select_one", "select_multiple", "date", "boolean"})
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
 RESERVED_NAMES = frozenset({"self", "period_year", "period_month", "period_days", "period_hours", "True", "False", "None"})
+SectionRole = Literal[
+    "filing_info", "basis", "facilities", "totals",
+    "plan_revisions", "plan_entity", "plan_boundary", "plan_parameters", "plan_quality",
+]
+"""What a section is for, so tools (plan diff, copy, coherence) find it without knowing its name."""
+SECTION_ROLES: tuple[str, ...] = SectionRole.__args__  # type: ignore[attr-defined]
+
+FieldRole = Literal[
+    "revision_table", "revision_version", "revision_triggers", "entity_identity",
+    "facility_list", "parameter_table", "parameter_facility", "parameter_object", "parameter_name",
+    "parameter_label", "parameter_level", "parameter_route", "equipment_register", "measurement", "routine",
+]
+"""What a field means to the plan tools: the revision table and its version/trigger columns, the
+facility list (units, processes, lines, series), the parameter table and the columns that identify
+a row, say how it is determined or describe the instrument/method (``measurement``), the
+equipment register, and yearly bookkeeping (``routine``: calibration dates, approver)."""
+FIELD_ROLES: tuple[str, ...] = FieldRole.__args__  # type: ignore[attr-defined]
+
+ChoiceRole = Literal[
+    "measured", "trigger_facility", "trigger_meter", "trigger_wrong_data", "trigger_accuracy",
+    "trigger_guide", "trigger_entity", "trigger_configuration",
+]
+"""What a choice value means: ``measured`` (实测值 in a route list) and the plan revision triggers
+of the verification guide (new facility or fuel, new meter or method, wrong data, better accuracy,
+not per the guide, legal entity change, configuration change)."""
+
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-\d{3}$")
 
@@ -70,6 +96,7 @@ class Choice(_Strict):
     value: str
     label: str | None = None
     hint: str | None = None
+    role: ChoiceRole | None = Field(default=None, description="该选项对工具的含义（如 measured = 实测值、trigger_meter = 新测量仪器或方法）")
 
     @property
     def text(self) -> str:
@@ -149,6 +176,7 @@ class FieldSpec(_Strict):
     min_value: str | None = Field(default=None, description="合理范围下限（仅提示用）")
     width: Literal["short", "medium", "long"] | None = None
     hidden: bool = Field(default=False, description="辅助计算列：参与计算和校验，不在界面、Excel 和 PDF 中显示")
+    role: FieldRole | None = Field(default=None, description="该字段对计划比对/复制/一致性检查的含义（如 parameter_table、parameter_route）")
 
     _loc: tuple[Any, ...] = PrivateAttr(default=())
     _path: str = PrivateAttr(default="")
@@ -220,6 +248,7 @@ class Section(_Strict):
     name: str
     label: str
     description: str | None = None
+    role: SectionRole | None = Field(default=None, description="该部分的用途（如 plan_parameters 数据的确定方式、plan_revisions 版本及修订）")
     fields: list[FieldSpec]
 
 
@@ -308,6 +337,25 @@ class FormSpec(_Strict):
 
     def find_field(self, path: str) -> FieldSpec | None:
         return self._fields_by_path.get(path)
+
+    def section_by_role(self, role: str) -> Section | None:
+        """The section that declares ``role`` (the first one), else None."""
+        return next((s for s in self.sections if s.role == role), None)
+
+    def fields_with_role(self, role: str, within: FieldSpec | None = None) -> list[FieldSpec]:
+        """Fields declaring ``role``: every data field of the form, or the direct data fields of a repeat."""
+        pool = within.data_fields() if within is not None else self.all_fields()
+        return [f for f in pool if f.role == role]
+
+    def field_by_role(self, role: str, within: FieldSpec | None = None) -> FieldSpec | None:
+        found = self.fields_with_role(role, within)
+        return found[0] if found else None
+
+    def choice_by_role(self, list_name: str | None, role: str) -> Choice | None:
+        """The choice of list ``list_name`` that declares ``role``."""
+        if not list_name:
+            return None
+        return next((c for c in self.choices.get(list_name, []) if c.role == role), None)
 
     def resolve_source(self, source: SourceLike | None) -> SourceRef | None:
         if source is None:
