@@ -13,7 +13,7 @@ from cets_desktop.core.calc import rounded_values
 
 sys.path.insert(0, str(Path(__file__).parent))
 import a5_data as d  # noqa: E402
-from a5_data import C, GRID_EF, b  # noqa: E402
+from a5_data import GRID_EF, C, b  # noqa: E402
 
 
 def same(a: D | None, b: D) -> bool:
