@@ -424,7 +424,13 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         local = _enterprise_local_days(args)
     if local is not None and not 1 <= local <= 40:
         raise UsageError("--local-days 应在 1–40 之间（本地要求的月度上传天数，如 20）")
-    items = [d.to_json(today) for d in calendar_for(year, local)]
+    tables: tuple[str, ...] = ()
+    if args.industry:
+        from .core.applicability import assess
+
+        # One Appendix 5 card per sub-table the industry code files (the 附件4 list).
+        tables = tuple(t["table"] for t in assess(args.industry, None).tables)
+    items = [d.to_json(today) for d in calendar_for(year, local, tables=tables)]
     if args.json:
         _print_json({"year": year, "today": today.isoformat(), "local_monthly_days": local, "deadlines": items})
     else:
@@ -456,7 +462,11 @@ def cmd_applicability(args: argparse.Namespace) -> int:
         emissions = Decimal(args.emissions) if args.emissions is not None else None
     except InvalidOperation:
         raise UsageError(f"--emissions 应为数字（年度排放量，tCO2e），现为「{args.emissions}」") from None
-    result = assess(args.industry, emissions, captive_power=args.captive_power)
+    try:
+        energy = Decimal(args.energy_tce) if args.energy_tce is not None else None
+    except InvalidOperation:
+        raise UsageError(f"--energy-tce 应为数字（综合能源消费量，吨标准煤），现为「{args.energy_tce}」") from None
+    result = assess(args.industry, emissions, captive_power=args.captive_power, energy_tce=energy)
     if args.json:
         _print_json(asdict(result))
     else:
@@ -703,12 +713,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.add_argument("--local-days", type=int, help="本地更早的月度上传要求（天），如 20")
     s.add_argument("--enterprise", help="从工作区读取该企业（名称或信用代码）的本地期限")
+    s.add_argument("--industry", help="行业代码（GB/T 4754-2017）：按附件4列出应报送的补充数据表，如 3041")
     s.add_argument("--today", help=argparse.SUPPRESS)
     s.set_defaults(func=cmd_calendar)
 
     s = sub.add_parser("applicability", help="按行业代码和年度排放量判断应报送哪些材料")
-    s.add_argument("--industry", required=True, help="国民经济行业代码（GB/T 4754-2017），如 4411")
+    s.add_argument("--industry", required=True, help="国民经济行业代码（GB/T 4754-2017），如 4411；多个用顿号分隔")
     s.add_argument("--emissions", help="任一年度温室气体排放量（tCO2e）")
+    s.add_argument("--energy-tce", help="任一年度综合能源消费量（吨标准煤；门槛约 1 万吨标准煤）")
     s.add_argument("--captive-power", action="store_true", help="企业有自备电厂")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_applicability)
