@@ -6,6 +6,7 @@ list of :class:`DefinitionError` (file, line, reason in Chinese) for the rest.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ from pydantic import ValidationError
 
 from .parts import PartError, expand_parts, file_of
 from .spec import FieldSpec, FormSpec
+
+FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
+"""Environment variable: load definitions from this folder instead of the shipped ``forms/``
+(reference tables still come from the shipped ``forms/reference/``)."""
 
 
 class DefinitionError(Exception):
@@ -217,6 +222,16 @@ def _index(spec: FormSpec, path: Path, node: yaml.Node | None) -> None:
             raise DefinitionError(path, line_of(node, (*f._loc, "choices")), f"选项列表 {f.choices!r} 未在 choices 中定义")
 
 
+def governs(spec: FormSpec, period: str) -> bool:
+    """True when ``spec``'s validity (valid_from … valid_to) covers ``period``."""
+    period = str(period)
+    if spec.valid_from and period[: len(spec.valid_from)] < spec.valid_from:
+        return False
+    if spec.valid_to and period[: len(spec.valid_to)] > spec.valid_to:
+        return False
+    return True
+
+
 @dataclass
 class FormRegistry:
     """All definitions found in a folder: the usable forms and the errors of the broken ones."""
@@ -243,12 +258,20 @@ class FormRegistry:
         return self.latest(form_id)
 
     def for_period(self, form_id: str, period: str) -> FormSpec | None:
-        """The template in force for a period (valid_from ≤ period ≤ valid_to), else the latest."""
-        matches = [
-            s for (fid, _), s in self.forms.items()
-            if fid == form_id and (not s.valid_from or s.valid_from <= period) and (not s.valid_to or period <= s.valid_to)
-        ]
-        return max(matches, key=lambda s: (s.template_year, s.version), default=None) or self.latest(form_id)
+        """The one rule for which definition applies to a period: the template in force for it.
+
+        A template governs ``valid_from ≤ period ≤ valid_to`` (open ends unbounded; ``2027`` and
+        ``2027-03`` compare on the shorter form). When several do (a 2027 file beside an open-ended
+        2026 one), the one that starts latest wins, so a new template year is one new file. A period
+        before every template of the form is refused (None): never another year's definition.
+        """
+        matches = [s for (fid, _), s in self.forms.items() if fid == form_id and governs(s, period)]
+        return max(matches, key=lambda s: (s.valid_from or "", s.template_year, s.version), default=None)
+
+    def versions(self, form_id: str) -> list[FormSpec]:
+        """Every loaded template of a form, oldest first."""
+        return sorted((s for (fid, _), s in self.forms.items() if fid == form_id),
+                      key=lambda s: (s.valid_from or "", s.template_year, s.version))
 
     def all(self) -> list[FormSpec]:
         return sorted(self.forms.values(), key=lambda s: (s.filing_type, s.sector, s.id, s.template_year))
@@ -259,7 +282,8 @@ def load_forms(folder: str | Path | None = None, bind: bool = True) -> FormRegis
     if folder is None:
         from ..paths import forms_dir
 
-        folder = forms_dir()
+        # Authors trying a new template year (and tests) point the app at another definitions folder.
+        folder = os.environ.get(FORMS_DIR_ENV) or forms_dir()
     registry = FormRegistry()
     for file in sorted(Path(folder).glob("*.yaml")):
         try:
