@@ -488,7 +488,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         for bc in bound(spec).checks:
             c = bc.check
             src = spec.resolve_source(c.source) or (spec.resolve_source(bc.field_spec.source) if bc.field_spec else None)
-            rows.append({"form": spec.id, "code": c.code, "severity": c.severity, "kind": c.kind,
+            rows.append({"form": spec.id, "version": spec.version, "code": c.code, "severity": c.severity, "kind": c.kind,
                          "scope": ".".join(f.name for f in bc.scope_fields), "field": bc.target,
                          "assert": c.assert_, "when": c.when, "message": c.message,
                          "source": src.cite() if src else ""})
@@ -496,7 +496,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         _print_json({"rules": rows})
     else:
         for r in rows:
-            print(f"{r['code']:<12} {_sev(r['severity'])}  {r['form']:<18} {r['message'][:70]}")
+            print(f"{r['code']:<12} {_sev(r['severity'])}  {r['form'] + '@' + r['version']:<26} {r['message'][:70]}")
     return EXIT_OK
 
 
