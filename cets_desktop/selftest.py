@@ -24,8 +24,12 @@ def _check_definitions() -> dict[str, Any]:
     registry = load_forms()
     refs = load_references()
     errors = [str(e) for e in registry.errors + refs.errors]
-    return {"ok": not errors and bool(registry.forms), "forms": sorted(f"{i}@{v}" for i, v in registry.forms),
-            "reference_tables": len(refs.tables), "errors": errors}
+    return {
+        "ok": not errors and bool(registry.forms),
+        "forms": sorted(f"{i}@{v}" for i, v in registry.forms),
+        "reference_tables": len(refs.tables),
+        "errors": errors,
+    }
 
 
 def _check_pdf_font() -> dict[str, Any]:
@@ -60,8 +64,9 @@ def keyring_required(platform_name: str | None = None, frozen: bool | None = Non
     return platform_name == "win32" and frozen
 
 
-def keyring_verdict(status: dict[str, Any], platform_name: str | None = None,
-                    frozen: bool | None = None) -> dict[str, Any]:
+def keyring_verdict(
+    status: dict[str, Any], platform_name: str | None = None, frozen: bool | None = None
+) -> dict[str, Any]:
     """The keyring check from a ``keyring_status`` result: ok only if the signing key can really be
     kept, and on Windows only in Credential Manager (WinVaultKeyring); always names the backend."""
     platform_name = sys.platform if platform_name is None else platform_name
@@ -71,10 +76,17 @@ def keyring_verdict(status: dict[str, Any], platform_name: str | None = None,
     ok = usable
     if platform_name == "win32" and backend != WINDOWS_KEYRING_BACKEND:
         ok = False
-        reason = (f"当前密钥库后端为 {backend}，不是 Windows 凭据管理器（{WINDOWS_KEYRING_BACKEND}）；"
-                  "签名密钥无法保存在系统中。" + (reason if not usable else ""))
-    return {"ok": ok, "required": keyring_required(platform_name, frozen), "backend": backend,
-            "usable": usable, "reason": reason}
+        reason = (
+            f"当前密钥库后端为 {backend}，不是 Windows 凭据管理器（{WINDOWS_KEYRING_BACKEND}）；"
+            "签名密钥无法保存在系统中。" + (reason if not usable else "")
+        )
+    return {
+        "ok": ok,
+        "required": keyring_required(platform_name, frozen),
+        "backend": backend,
+        "usable": usable,
+        "reason": reason,
+    }
 
 
 def _check_keyring() -> dict[str, Any]:

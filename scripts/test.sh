@@ -11,6 +11,7 @@ bash scripts/guards.sh
 guards=$?
 .venv/bin/python -m pytest "$@"
 status=$?
+bash scripts/build-frozen.sh || { echo "frozen build checks failed (scripts/build-frozen.sh)" >&2; [ $status -ne 0 ] || status=1; }
 set -e
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
 if [ $guards -ne 0 ]; then

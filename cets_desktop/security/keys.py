@@ -143,8 +143,11 @@ def keyring_status(probe: bool = False) -> dict[str, Any]:
     try:
         backend = _resolve_backend()
     except KeyringUnavailable as exc:
-        return {"backend": exc.backend_name if hasattr(exc, "backend_name") else "unknown", "usable": False,
-                "reason": str(exc)}
+        return {
+            "backend": exc.backend_name if hasattr(exc, "backend_name") else "unknown",
+            "usable": False,
+            "reason": str(exc),
+        }
     status: dict[str, Any] = {
         "backend": _backend_name(backend),
         "usable": True,

@@ -29,7 +29,11 @@ def test_memory_backend_on_linux_is_ok_and_named() -> None:
 
 
 def test_frozen_windows_build_requires_credential_manager() -> None:
-    fail_status = {"backend": "keyring.backends.fail.Keyring", "usable": False, "reason": "未找到可用的系统密钥库"}
+    fail_status = {
+        "backend": "keyring.backends.fail.Keyring",
+        "usable": False,
+        "reason": "未找到可用的系统密钥库",
+    }
     verdict = keyring_verdict(fail_status, platform_name="win32", frozen=True)
     assert verdict == {**verdict, "ok": False, "required": True, "backend": "keyring.backends.fail.Keyring"}
     assert "不是 Windows 凭据管理器" in verdict["reason"]
@@ -38,8 +42,12 @@ def test_frozen_windows_build_requires_credential_manager() -> None:
     assert keyring_verdict(other, platform_name="win32", frozen=True)["ok"] is False
     winvault = {"backend": WINDOWS_KEYRING_BACKEND, "usable": True, "reason": "签名密钥保存在系统密钥库中"}
     assert keyring_verdict(winvault, platform_name="win32", frozen=True) == {
-        "ok": True, "required": True, "backend": WINDOWS_KEYRING_BACKEND, "usable": True,
-        "reason": "签名密钥保存在系统密钥库中"}
+        "ok": True,
+        "required": True,
+        "backend": WINDOWS_KEYRING_BACKEND,
+        "usable": True,
+        "reason": "签名密钥保存在系统密钥库中",
+    }
 
 
 def test_keyring_is_not_required_off_the_frozen_windows_build() -> None:
@@ -49,10 +57,20 @@ def test_keyring_is_not_required_off_the_frozen_windows_build() -> None:
 
 
 def test_self_test_process_fails_when_keyring_is_required_and_missing(tmp_path) -> None:
-    env = {**os.environ, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring", "CETS_REQUIRE_KEYRING": "1",
-           "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.run([sys.executable, "-m", "cets_desktop", "--self-test"], capture_output=True, text=True,
-                          env=env, timeout=120, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "CETS_REQUIRE_KEYRING": "1",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "cets_desktop", "--self-test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        encoding="utf-8",
+    )
     result = json.loads(proc.stdout)
     assert proc.returncode == 1
     assert result["ok"] is False
@@ -60,8 +78,14 @@ def test_self_test_process_fails_when_keyring_is_required_and_missing(tmp_path) 
     assert result["checks"]["keyring"]["backend"] == "keyring.backends.fail.Keyring"
     # Without the requirement the same machine passes, and still says the keyring is not usable.
     env.pop("CETS_REQUIRE_KEYRING")
-    proc = subprocess.run([sys.executable, "-m", "cets_desktop", "--self-test"], capture_output=True, text=True,
-                          env=env, timeout=120, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cets_desktop", "--self-test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        encoding="utf-8",
+    )
     result = json.loads(proc.stdout)
     assert "keyring" not in result["failed"]
     assert proc.returncode == (0 if not result["failed"] else 1)
