@@ -291,13 +291,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if args.json:
         _print_json({k: v.to_json() for k, v in items.items()})
         return EXIT_OK
-    for path, e in items.items():
-        print(f"{path}  {e.label} = {e.value} {e.unit or ''}")
-        print(f"    公式：{e.formula}")
-        for i in e.inputs:
-            print(f"    输入 {i.label}：{i.value} {i.unit or ''}")
-        for r in e.references:
-            print(f"    参数 {r.label}：{r.value} {r.unit or ''}（{r.source}）")
+    from .core.calc import explanation_lines
+
+    for e in items.values():
+        print("\n".join(explanation_lines(ev.spec, e)))
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ definition gives (四舍五入), which is what ``calc`` prints and what packages
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -102,9 +103,11 @@ def explain_all(spec: FormSpec, values: dict[str, Any], env: Env,
             path = instance_path(bf.scope_fields, idx, bf.spec.name)
             inputs = []
             for name, fspec, getter in input_getters[bf.spec.path]:
+                if not _input_applies(form, fspec, name, rows, ctx_env, bf.scope_fields):
+                    continue  # e.g. 锅炉排放量 for a 余热回收 row: not an input of this row's result
                 level_path = _input_path(bf.scope_fields, idx, fspec, name)
-                inputs.append(ExplainInput(name, fspec.label if fspec else name, getter(ctx),
-                                           fspec.unit if fspec else None, level_path))
+                unit = _row_unit(fspec.unit, rows[len(fspec.scope)]) if fspec and len(fspec.scope) < len(rows) else (fspec.unit if fspec else None)
+                inputs.append(ExplainInput(name, fspec.label if fspec else name, getter(ctx), unit, level_path))
             seen: set[tuple[str, str | None]] = set()
             refs = []
             for r in log:
@@ -113,11 +116,99 @@ def explain_all(spec: FormSpec, values: dict[str, Any], env: Env,
                     refs.append(r)
             backing = [e for e in (evidence or []) if any(e.get("path", "").startswith(i.path) and i.path for i in inputs)]
             out[path] = Explanation(
-                path=path, label=bf.spec.label, unit=bf.spec.unit, value=rows[-1].get(bf.spec.name),
+                path=path, label=bf.spec.label, unit=_row_unit(bf.spec.unit, rows[-1]), value=rows[-1].get(bf.spec.name),
                 formula=bf.spec.explain or bf.spec.calculation or "", expression=bf.spec.calculation or "",
                 inputs=inputs, references=refs, source=src.cite() if src else "", evidence=backing,
             )
     return out
+
+
+def _input_applies(form: BoundForm, fspec: FieldSpec | None, name: str, rows: list[dict[str, Any]], env: Env,
+                   scope_fields: tuple[FieldSpec, ...]) -> bool:
+    """An input whose field is not asked in this row (its ``relevant`` is false) is left out."""
+    if fspec is None or "." in name or len(fspec.scope) >= len(rows):
+        return True
+    target = form.fields.get(fspec.path)
+    if target is None or target.relevant is None:
+        return True
+    depth = len(fspec.scope)
+    return is_relevant(target, Ctx(rows[:depth + 1], env, scope_fields[:depth]))
+
+
+def _row_unit(unit: str | None, row: dict[str, Any]) -> str | None:
+    """The row's chosen unit for a field written "t 或 万Nm³": the alternative matching the row's unit
+    choice (``output_unit: 万Nm3`` → 万Nm³, tC/万Nm³); the full text when nothing in the row decides."""
+    if not unit or " 或 " not in unit:
+        return unit
+    options = [u.strip() for u in unit.split(" 或 ")]
+    for value in row.values():
+        if not isinstance(value, str) or not value:
+            continue
+        chosen = value.replace("³", "3")
+        for option in options:
+            plain = option.replace("³", "3")
+            if plain == chosen or plain.endswith("/" + chosen):
+                return option
+    return unit
+
+
+def human_number(value: Any, decimals: int | None = None) -> str:
+    """A value as a person reads it: 0.526431 rather than 28 digits, 未填写 rather than None, lists
+    joined with 、, no Python reprs."""
+    if value is None or value == "":
+        return "未填写"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        if decimals is not None:
+            return f"{round_half_up(value, decimals):.{decimals}f}"
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
+            # a quotient carried at full precision: six decimals are plenty to follow the calculation
+            value = round_half_up(value, 6).normalize()
+        return format(value, "f")  # typed values keep their own digits ("0.30" stays 0.30)
+    if isinstance(value, list | tuple):
+        items = [human_number(v, decimals) for v in value]
+        return "、".join(items[:12]) + (f" 等{len(items)}项" if len(items) > 12 else "") if items else "无"
+    return str(value)
+
+
+def explanation_lines(spec: FormSpec, ex: Explanation) -> list[str]:
+    """``explain`` for people: sentences with the row's unit, the template's decimals for computed
+    values, sources by document name and certainty in words."""
+    from .spec import CERTAINTY_LABELS
+
+    def field_of(path: str) -> FieldSpec | None:
+        return spec.find_field(re.sub(r"\[\d+\]", "[]", path))
+
+    def decimals(path: str, name: str = "") -> int | None:
+        if "." in name:  # a projection over rows below ``path``: the projected field's decimals
+            prefix = re.sub(r"\[\d+\]", "[]", path)
+            f = spec.find_field((prefix + "." if prefix else "") + "[].".join(name.split(".")))
+        else:
+            f = field_of(path)
+        return f.decimals if f is not None and f.calculation else None
+
+    def cite(text: str) -> str:
+        m = re.search(r"\s*\[([VRTGPM])\]$", text)
+        return f"{text[:m.start()]}（{CERTAINTY_LABELS[m.group(1)]}）" if m else text
+
+    def untagged(text: str) -> str:
+        return re.sub(r"\s*\[[VRTGPM]\]$", "", text)
+
+    def unit(u: str | None) -> str:
+        return f" {u}" if u else ""
+
+    lines = [f"{ex.label} = {human_number(ex.value, decimals(ex.path))}{unit(ex.unit)}（{ex.path}）",
+             f"    公式：{ex.formula or ex.expression}"]
+    for i in ex.inputs:
+        lines.append(f"    输入 {i.label}：{human_number(i.value, decimals(i.path, i.name))}{unit(i.unit if i.value is not None else None)}")
+    for r in ex.references:
+        certainty = CERTAINTY_LABELS.get(r.certainty, r.certainty)
+        lines.append(f"    参数 {r.label}：{human_number(r.value)}{unit(r.unit)}，适用年份 {r.years}；来源：{untagged(r.source)}；把握程度：{certainty}")
+    if ex.source:
+        lines.append(f"    依据：{cite(ex.source)}")
+    return lines
 
 
 def _input_getters(spec: FormSpec, form: BoundForm, bf: BoundField) -> list[tuple[str, FieldSpec | None, Any]]:
