@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -115,6 +115,14 @@ class VerifyReport:
     sha256: str | None = None  # of the package file itself, for the next package's chain
     manifest: dict[str, Any] | None = None
     previous_package_sha256: str | None = None
+    previous_fingerprint: str | None = None  # the previous package's key, when a chain was checked
+    key_change_accepted: bool = False  # a changed key was let through because a change was recorded
+
+    @property
+    def enterprise_uscc(self) -> str | None:
+        enterprise = (self.manifest or {}).get("enterprise")
+        uscc = enterprise.get("uscc") if isinstance(enterprise, dict) else None
+        return uscc if isinstance(uscc, str) and uscc else None
 
     def add(self, code: str, path: str | None, message: str, severity: str = "error") -> None:
         self.problems.append(Problem(code, path, message, severity))
@@ -610,6 +618,95 @@ def build_package(
 # Verifying
 
 
+class KeyTrust(Protocol):
+    """What the verifier already knows about enterprises' signing keys (e.g. from a workspace)."""
+
+    def expected_fingerprint(self, uscc: str | None) -> str | None:
+        """The fingerprint this enterprise's packages must carry, or None if none is known."""
+
+    def key_change_recorded(self, uscc: str | None, old: str, new: str) -> bool:
+        """True if the user recorded that this enterprise's key changed from ``old`` to ``new``."""
+
+
+_FINGERPRINT_RE = re.compile(r"^[0-9a-f]{16}$")
+# Characters that make a name display differently from what it is (Trojan Source, CVE-2021-42574):
+# bidirectional embeddings, overrides and isolates, and the invisible direction marks.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_DRIVE_RE = re.compile(r"^[A-Za-z]:")
+
+
+def normalize_fingerprint(text: str) -> str | None:
+    """``"1A2B 3C4D:…"`` → ``"1a2b3c4d…"``; None unless it is a 16-hex-digit key fingerprint."""
+    cleaned = re.sub(r"[\s:-]", "", text or "").lower()
+    return cleaned if _FINGERPRINT_RE.match(cleaned) else None
+
+
+def unsafe_name_reason(name: str) -> str | None:
+    """Why a member name is unsafe to unpack (Chinese), or None. Checked on every ZIP entry and
+    every manifest path, whether or not the manifest lists it consistently: an unzip tool writes
+    what the ZIP says, and ``../`` or ``C:`` or a backslash lands outside the target folder on
+    Windows; direction-override characters make ``report‮fdp.exe`` look like ``reportexe.pdf``."""
+    if not name:
+        return "文件名为空"
+    if "\x00" in name or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        return "文件名含控制字符"
+    if any(ch in _BIDI_CONTROLS for ch in name):
+        return "文件名含改变文字显示方向的不可见字符（可把真实扩展名伪装成别的）"
+    if "\\" in name:
+        return "文件名含反斜杠（在 Windows 上解压时会被当作文件夹分隔符）"
+    if name.startswith("/"):
+        return "文件名是绝对路径（解压时会写到目标文件夹之外）"
+    if _DRIVE_RE.match(name):
+        return "文件名带盘符（解压时会写到目标文件夹之外）"
+    parts = name.split("/")
+    if any(part in ("..", ".") for part in parts):
+        return "文件名含 “..” 或 “.” 路径段（解压时会写到目标文件夹之外）"
+    if any(part == "" for part in parts[:-1]) or parts[-1] == "":
+        return "文件名含空的路径段"
+    if any(part.rstrip(" .") != part for part in parts):
+        return "文件名以空格或句点结尾（Windows 会悄悄改名）"
+    return None
+
+
+def _check_names(infos: list[zipfile.ZipInfo], manifest_rows: list[Any], report: VerifyReport) -> set[str]:
+    """Report every unsafe name; returns the names that are unsafe (their content is not read)."""
+    unsafe: set[str] = set()
+    seen: set[str] = set()
+    for info in infos:
+        for name in dict.fromkeys((info.filename, info.orig_filename)):
+            reason = unsafe_name_reason(name)
+            if reason and name not in seen:
+                seen.add(name)
+                unsafe.add(info.filename)
+                report.add(
+                    "PKG-UNSAFE-NAME",
+                    ascii(name)[1:-1],
+                    f"提交包中的文件名“{ascii(name)[1:-1]}”不安全：{reason}。该提交包不可信，请勿解压，"
+                    "请向发送方重新索取。",
+                )
+    for row in manifest_rows:
+        path = row.get("path") if isinstance(row, dict) else None
+        if isinstance(path, str) and path not in seen:
+            reason = unsafe_name_reason(path)
+            if reason:
+                seen.add(path)
+                unsafe.add(path)
+                report.add(
+                    "PKG-UNSAFE-NAME",
+                    ascii(path)[1:-1],
+                    f"清单中的文件名“{ascii(path)[1:-1]}”不安全：{reason}。该提交包不可信。",
+                )
+    folded = Counter(i.filename.casefold() for i in infos)
+    for name in sorted({i.filename for i in infos if folded[i.filename.casefold()] > 1}):
+        if sum(1 for i in infos if i.filename == name) == 1:  # exact duplicates are reported elsewhere
+            report.add(
+                "PKG-DUPLICATE",
+                name,
+                f"提交包中有只差大小写的同名文件 {name}，在 Windows 上解压会互相覆盖。该提交包不可信。",
+            )
+    return unsafe
+
+
 def _sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     buf = bytearray(CHUNK_SIZE)
@@ -791,7 +888,13 @@ def _check_signature(
         )
 
 
-def _check_chain(previous: Path, manifest: dict[str, Any], report: VerifyReport) -> None:
+def _check_chain(
+    previous: Path,
+    manifest: dict[str, Any],
+    report: VerifyReport,
+    trust: KeyTrust | None = None,
+    accept_key_change: str | None = None,
+) -> None:
     declared = manifest.get("previous_package_sha256")
     report.previous_package_sha256 = declared if isinstance(declared, str) else None
     try:
@@ -816,26 +919,106 @@ def _check_chain(previous: Path, manifest: dict[str, Any], report: VerifyReport)
             f"本提交包记录的上一期提交包校验值与“{previous.name}”不一致：要么选错了上一期文件，要么上一期文件已被改动。",
         )
     else:
-        _check_key_continuity(previous, report)
+        _check_key_continuity(previous, report, trust, accept_key_change)
 
 
-def _check_key_continuity(previous: Path, report: VerifyReport) -> None:
-    """A different key within one series is legitimate (new computer) but worth a look."""
+def _key_change_ok(
+    report: VerifyReport, trust: KeyTrust | None, accept: str | None, old: str, new: str
+) -> bool:
+    if accept:
+        return True
+    return trust is not None and trust.key_change_recorded(report.enterprise_uscc, old, new)
+
+
+def _check_key_continuity(
+    previous: Path, report: VerifyReport, trust: KeyTrust | None, accept_key_change: str | None
+) -> None:
+    """One series, one key: a package signed with a different key than the previous package of
+    its chain is an error (re-signing with any key would otherwise pass), unless the user recorded
+    that the enterprise's key changed (a new computer, a reinstall)."""
     try:
         with zipfile.ZipFile(previous) as zf:
             prev = json.loads(zf.read(MANIFEST_NAME).decode("utf-8"))
-        pub = base64.b64decode(prev["signing"]["public_key"], validate=True)
+        block = prev.get("signing")
+        pub = base64.b64decode(block["public_key"], validate=True) if isinstance(block, dict) else None
     except Exception:  # the previous package's own problems are reported when it is verified
         return
+    if pub is None:
+        if report.signed:
+            report.add(
+                "PKG-KEY-CHANGED",
+                None,
+                "上一期提交包未签名，无法确认本期的签名密钥与上一期相同。请与发送方核实其密钥指纹。",
+                "warning",
+            )
+        return
     prev_fp = signing.fingerprint(pub)
-    if report.fingerprint and prev_fp != report.fingerprint:
+    report.previous_fingerprint = prev_fp
+    if not report.signed:
         report.add(
             "PKG-KEY-CHANGED",
             None,
-            f"本提交包的签名密钥（指纹 {report.fingerprint}）与上一期（指纹 {prev_fp}）不同。"
-            "如果企业更换了电脑或重装了系统属正常，否则请与发送方核实。",
-            "warning",
+            f"上一期提交包已签名（指纹 {prev_fp}），本期却未签名或签名无效：同一系列的签名不连续，"
+            "该提交包不可信。请向发送方索取用原密钥签名的提交包。",
         )
+    elif prev_fp != report.fingerprint:
+        if _key_change_ok(report, trust, accept_key_change, prev_fp, str(report.fingerprint)):
+            report.key_change_accepted = True
+            report.add(
+                "PKG-KEY-CHANGED",
+                None,
+                f"本提交包的签名密钥（指纹 {report.fingerprint}）与上一期（指纹 {prev_fp}）不同，"
+                f"已按记录的密钥更换接受{('（' + accept_key_change + '）') if accept_key_change else ''}。",
+                "warning",
+            )
+        else:
+            report.add(
+                "PKG-KEY-CHANGED",
+                None,
+                f"本提交包的签名密钥（指纹 {report.fingerprint}）与上一期（指纹 {prev_fp}）不同。"
+                "同一系列中途换了密钥，可能是他人改动后重新签名，该提交包不可信。"
+                "如果企业确实更换了电脑或重装了系统，请先与企业核实新指纹，"
+                '再用 verify --accept-key-change "原因" 记录这次密钥更换。',
+            )
+
+
+def _check_expected_key(
+    report: VerifyReport, expected: str | None, trust: KeyTrust | None, accept_key_change: str | None
+) -> None:
+    """The key must be the one the user expects: given on the command line, or remembered for
+    this enterprise in the workspace."""
+    source = "指定的"
+    if expected is None and trust is not None:
+        expected = trust.expected_fingerprint(report.enterprise_uscc)
+        source = "工作区记住的该企业"
+    if expected is None:
+        return
+    if not report.signed:
+        report.add(
+            "PKG-KEY-UNEXPECTED",
+            None,
+            f"{source}签名密钥指纹为 {expected}，但本提交包没有有效签名，无法确认来源。该提交包不可信。",
+        )
+    elif report.fingerprint != expected:
+        if source != "指定的" and _key_change_ok(
+            report, trust, accept_key_change, expected, str(report.fingerprint)
+        ):
+            report.key_change_accepted = True
+            report.add(
+                "PKG-KEY-UNEXPECTED",
+                None,
+                f"本提交包的签名密钥指纹 {report.fingerprint} 与{source}指纹 {expected} 不同，"
+                "已按记录的密钥更换接受。",
+                "warning",
+            )
+        else:
+            report.add(
+                "PKG-KEY-UNEXPECTED",
+                None,
+                f"本提交包的签名密钥指纹 {report.fingerprint} 与{source}指纹 {expected} 不同："
+                "它不是用企业的密钥签名的（或企业更换了密钥）。该提交包不可信；"
+                '如确认企业更换了密钥，请用 verify --accept-key-change "原因" 记录。',
+            )
 
 
 def verify_package(
@@ -843,14 +1026,26 @@ def verify_package(
     previous: str | os.PathLike[str] | None = None,
     *,
     require_signature: bool = False,
+    expected_fingerprint: str | None = None,
+    trust: KeyTrust | None = None,
+    accept_key_change: str | None = None,
 ) -> VerifyReport:
-    """Check a package on its own: ZIP, manifest, every file's size and SHA-256, no extra files,
-    the signature against the manifest's public key and, with ``previous``, the chain.
+    """Check a package on its own: ZIP, member names safe to unpack, manifest, every file's size
+    and SHA-256, no extra files, the signature against the manifest's public key and, with
+    ``previous``, the chain and that its key did not change.
 
     A valid signature proves the package was not changed after signing by the holder of the key
-    whose fingerprint is reported; whether that key is the enterprise's is for the caller to judge.
-    An unsigned package is a warning unless ``require_signature``.
+    whose fingerprint is reported; that this key is the enterprise's is checked against
+    ``expected_fingerprint`` or what ``trust`` remembers for the enterprise (either makes a
+    signature required). An unsigned package is a warning unless ``require_signature``.
+    ``accept_key_change`` (the user's reason) lets a changed key through as a warning.
     """
+    if expected_fingerprint is not None:
+        normalized = normalize_fingerprint(expected_fingerprint)
+        if normalized is None:
+            raise ValueError(f"not a key fingerprint: {expected_fingerprint!r}")
+        expected_fingerprint = normalized
+        require_signature = True
     report = VerifyReport(Path(path))
     zf = _open_zip(report.path, report)
     if zf is None:
@@ -867,9 +1062,14 @@ def verify_package(
                     f"提交包中有多个同名文件 {name}，可能被人为夹带内容。该提交包不可信。",
                 )
         loaded = _read_manifest(zf, report)
+        if loaded is None:
+            _check_names(infos, [], report)
         if loaded is not None:
             manifest, raw = loaded
             report.manifest = manifest
+            _check_names(infos, manifest["files"], report)
+            if trust is not None and trust.expected_fingerprint(report.enterprise_uscc):
+                require_signature = True
             listed: set[str] = set()
             for row in manifest["files"]:
                 if not _valid_row(row):
@@ -895,8 +1095,9 @@ def verify_package(
                     f"提交包中有清单未列出的文件 {name}，可能是打包后被加入的。该提交包不可信。",
                 )
             _check_signature(zf, manifest, raw, names, report, require_signature)
+            _check_expected_key(report, expected_fingerprint, trust, accept_key_change)
             if previous is not None:
-                _check_chain(Path(previous), manifest, report)
+                _check_chain(Path(previous), manifest, report, trust, accept_key_change)
             else:
                 declared = manifest.get("previous_package_sha256")
                 report.previous_package_sha256 = declared if isinstance(declared, str) else None

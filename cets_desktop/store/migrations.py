@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cets_desktop.store.errors import ErrorKind, WorkspaceError, translate_sqlite_error
-from cets_desktop.store.schema import APPLICATION_ID, SCHEMA_V1
+from cets_desktop.store.schema import APPLICATION_ID, SCHEMA_V1, SCHEMA_V2
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ def _run_statements(statements: Sequence[str]) -> Callable[[sqlite3.Connection],
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _run_statements(SCHEMA_V1)),
+    Migration(2, "trusted signing keys per enterprise, recorded key changes", _run_statements(SCHEMA_V2)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -58,8 +59,9 @@ def not_workspace_error(db_path: Path | str) -> WorkspaceError:
     )
 
 
-def check_version(conn: sqlite3.Connection, db_path: Path | str,
-                  migrations: Sequence[Migration] = MIGRATIONS) -> int:
+def check_version(
+    conn: sqlite3.Connection, db_path: Path | str, migrations: Sequence[Migration] = MIGRATIONS
+) -> int:
     """Return the file's schema version, refusing files that are not ours or are too new."""
     latest = migrations[-1].version
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -79,8 +81,9 @@ def check_version(conn: sqlite3.Connection, db_path: Path | str,
     return version
 
 
-def migrate(conn: sqlite3.Connection, db_path: Path | str,
-            migrations: Sequence[Migration] = MIGRATIONS) -> tuple[int, int]:
+def migrate(
+    conn: sqlite3.Connection, db_path: Path | str, migrations: Sequence[Migration] = MIGRATIONS
+) -> tuple[int, int]:
     """Bring the database up to the last migration; returns (version before, version after).
 
     ``conn`` must be in autocommit mode (``isolation_level=None``).

@@ -154,3 +154,34 @@ SCHEMA_V1: tuple[str, ...] = (
     """,
     "CREATE INDEX packages_by_series ON packages(enterprise_id, form_id, period, id)",
 )
+
+# Version 2: the signing keys the user trusts per enterprise (by 统一社会信用代码, so that a
+# recipient's workspace can remember enterprises it holds no filings of), and recorded key changes.
+# At most one active key per enterprise; a change retires the old key and says why.
+SCHEMA_V2: tuple[str, ...] = (
+    """
+    CREATE TABLE signing_keys (
+        id          INTEGER PRIMARY KEY,
+        uscc        TEXT NOT NULL,
+        fingerprint TEXT NOT NULL CHECK (length(fingerprint) = 16),
+        public_key  TEXT NOT NULL DEFAULT '',
+        status      TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+        added_at    TEXT NOT NULL,
+        added_by    TEXT NOT NULL,
+        source      TEXT NOT NULL DEFAULT '',
+        UNIQUE (uscc, fingerprint)
+    )
+    """,
+    "CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys(uscc) WHERE status = 'active'",
+    """
+    CREATE TABLE key_changes (
+        id              INTEGER PRIMARY KEY,
+        uscc            TEXT NOT NULL,
+        old_fingerprint TEXT NOT NULL,
+        new_fingerprint TEXT NOT NULL,
+        reason          TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        at              TEXT NOT NULL,
+        actor           TEXT NOT NULL
+    )
+    """,
+)

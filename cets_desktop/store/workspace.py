@@ -112,8 +112,15 @@ def _not_found(what: str, key: object) -> WorkspaceError:
 class Workspace:
     """An open workspace. Use ``Workspace.open(path)``, preferably as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool, journal_mode: str,
-                 actor: str | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        read_only: bool,
+        journal_mode: str,
+        actor: str | None = None,
+    ) -> None:
         self._conn: sqlite3.Connection | None = conn
         self._path = path
         self._read_only = read_only
@@ -166,8 +173,13 @@ class Workspace:
         # path Windows accepts (SQLite URIs cannot express UNC shares).
         target = f"{db_path.as_uri()}?mode=ro" if read_only else str(db_path)
         try:
-            conn = sqlite3.connect(target, uri=read_only, isolation_level=None, check_same_thread=False,
-                                   timeout=busy_timeout_ms / 1000)
+            conn = sqlite3.connect(
+                target,
+                uri=read_only,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=busy_timeout_ms / 1000,
+            )
         except sqlite3.Error as exc:
             raise translate_sqlite_error(exc, db_path) from exc
         try:
@@ -206,8 +218,11 @@ class Workspace:
             try:
                 conn.executemany(
                     "INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)",
-                    [("workspace_uuid", str(uuid.uuid4())), ("created_by", f"{APP_NAME} {__version__}"),
-                     ("created_at", _now())],
+                    [
+                        ("workspace_uuid", str(uuid.uuid4())),
+                        ("created_by", f"{APP_NAME} {__version__}"),
+                        ("created_at", _now()),
+                    ],
                 )
                 conn.execute("COMMIT")
             except BaseException:
@@ -229,8 +244,9 @@ class Workspace:
     def __enter__(self) -> Workspace:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     @property
@@ -302,16 +318,30 @@ class Workspace:
             except sqlite3.Error as exc:
                 raise translate_sqlite_error(exc, self._path) from exc
 
-    def _audit_rows(self, conn: sqlite3.Connection, entity: str, entity_id: int,
-                    changes: Sequence[Change], reason: str, actor: str, at: str) -> None:
+    def _audit_rows(
+        self,
+        conn: sqlite3.Connection,
+        entity: str,
+        entity_id: int,
+        changes: Sequence[Change],
+        reason: str,
+        actor: str,
+        at: str,
+    ) -> None:
         conn.executemany(
             "INSERT INTO audit_log(at, actor, entity, entity_id, field_path, old_value, new_value, reason)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (at, actor, entity, entity_id, change.path,
-                 None if change.kind == "added" else canonical_json(change.old),
-                 None if change.kind == "removed" else canonical_json(change.new),
-                 reason)
+                (
+                    at,
+                    actor,
+                    entity,
+                    entity_id,
+                    change.path,
+                    None if change.kind == "added" else canonical_json(change.old),
+                    None if change.kind == "removed" else canonical_json(change.new),
+                    reason,
+                )
                 for change in changes
             ],
         )
@@ -321,21 +351,51 @@ class Workspace:
     @staticmethod
     def _enterprise(row: sqlite3.Row | tuple[Any, ...]) -> Enterprise:
         (id_, name, uscc, industry_code, province, city, sectors, settings, created_at, updated_at) = row
-        return Enterprise(id_, name, uscc, industry_code, province, city, load_json(sectors, []),
-                          load_json(settings, {}), created_at, updated_at)
+        return Enterprise(
+            id_,
+            name,
+            uscc,
+            industry_code,
+            province,
+            city,
+            load_json(sectors, []),
+            load_json(settings, {}),
+            created_at,
+            updated_at,
+        )
 
-    _ENTERPRISE_COLUMNS = ("id, name, uscc, industry_code, province, city, sectors, settings, created_at,"
-                           " updated_at")
+    _ENTERPRISE_COLUMNS = (
+        "id, name, uscc, industry_code, province, city, sectors, settings, created_at, updated_at"
+    )
 
-    def add_enterprise(self, name: str, uscc: str, *, industry_code: str = "", province: str = "",
-                       city: str = "", sectors: Sequence[str] = (), settings: Mapping[str, Any] | None = None,
-                       reason: str = "新增企业", actor: str | None = None) -> Enterprise:
+    def add_enterprise(
+        self,
+        name: str,
+        uscc: str,
+        *,
+        industry_code: str = "",
+        province: str = "",
+        city: str = "",
+        sectors: Sequence[str] = (),
+        settings: Mapping[str, Any] | None = None,
+        reason: str = "新增企业",
+        actor: str | None = None,
+    ) -> Enterprise:
         name, uscc = name.strip(), uscc.strip().upper()
         if not name or not uscc:
-            raise WorkspaceError("企业名称和统一社会信用代码都不能为空。请补全后重试。", kind=ErrorKind.INVALID)
+            raise WorkspaceError(
+                "企业名称和统一社会信用代码都不能为空。请补全后重试。", kind=ErrorKind.INVALID
+            )
         at = _now()
-        values = {"name": name, "uscc": uscc, "industry_code": industry_code, "province": province,
-                  "city": city, "sectors": list(sectors), "settings": dict(settings or {})}
+        values = {
+            "name": name,
+            "uscc": uscc,
+            "industry_code": industry_code,
+            "province": province,
+            "city": city,
+            "sectors": list(sectors),
+            "settings": dict(settings or {}),
+        }
         with self._writing() as conn:
             existing = conn.execute("SELECT name FROM enterprises WHERE uscc = ?", (uscc,)).fetchone()
             if existing is not None:
@@ -347,18 +407,36 @@ class Workspace:
             cursor = conn.execute(
                 "INSERT INTO enterprises(name, uscc, industry_code, province, city, sectors, settings,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, uscc, industry_code, province, city, canonical_json(values["sectors"]),
-                 canonical_json(values["settings"]), at, at),
+                (
+                    name,
+                    uscc,
+                    industry_code,
+                    province,
+                    city,
+                    canonical_json(values["sectors"]),
+                    canonical_json(values["settings"]),
+                    at,
+                    at,
+                ),
             )
             enterprise_id = int(cursor.lastrowid or 0)
-            self._audit_rows(conn, ENTITY_ENTERPRISE, enterprise_id, [Change("", None, values, "added")],
-                             reason, actor or self.actor, at)
-            row = conn.execute(f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE id = ?",
-                               (enterprise_id,)).fetchone()
+            self._audit_rows(
+                conn,
+                ENTITY_ENTERPRISE,
+                enterprise_id,
+                [Change("", None, values, "added")],
+                reason,
+                actor or self.actor,
+                at,
+            )
+            row = conn.execute(
+                f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE id = ?", (enterprise_id,)
+            ).fetchone()
         return self._enterprise(row)
 
-    def update_enterprise(self, enterprise_id: int, *, reason: str = "", actor: str | None = None,
-                          **changes: Any) -> Enterprise:
+    def update_enterprise(
+        self, enterprise_id: int, *, reason: str = "", actor: str | None = None, **changes: Any
+    ) -> Enterprise:
         """Change enterprise fields; one audit row per changed leaf (``settings.local_deadline_days``)."""
         unknown = set(changes) - set(_ENTERPRISE_FIELDS)
         if unknown:
@@ -368,11 +446,14 @@ class Workspace:
         if "name" in changes:
             changes["name"] = str(changes["name"]).strip()
         if changes.get("uscc") == "" or changes.get("name") == "":
-            raise WorkspaceError("企业名称和统一社会信用代码都不能为空。请补全后重试。", kind=ErrorKind.INVALID)
+            raise WorkspaceError(
+                "企业名称和统一社会信用代码都不能为空。请补全后重试。", kind=ErrorKind.INVALID
+            )
         at = _now()
         with self._writing() as conn:
-            row = conn.execute(f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE id = ?",
-                               (enterprise_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE id = ?", (enterprise_id,)
+            ).fetchone()
             if row is None:
                 raise _not_found("该企业", enterprise_id)
             current = self._enterprise(row)
@@ -386,8 +467,10 @@ class Workspace:
             if not audit:
                 return current
             if "uscc" in changes and changes["uscc"] != current.uscc:
-                clash = conn.execute("SELECT name FROM enterprises WHERE uscc = ? AND id != ?",
-                                     (changes["uscc"], enterprise_id)).fetchone()
+                clash = conn.execute(
+                    "SELECT name FROM enterprises WHERE uscc = ? AND id != ?",
+                    (changes["uscc"], enterprise_id),
+                ).fetchone()
                 if clash is not None:
                     raise WorkspaceError(
                         f"统一社会信用代码 {changes['uscc']} 已属于工作区中的另一家企业（{clash[0]}）。"
@@ -396,11 +479,14 @@ class Workspace:
                     )
             assignments = ", ".join(f"{field} = ?" for field in changes)
             params = [canonical_json(v) if f in ("sectors", "settings") else v for f, v in changes.items()]
-            conn.execute(f"UPDATE enterprises SET {assignments}, updated_at = ? WHERE id = ?",
-                         (*params, at, enterprise_id))
+            conn.execute(
+                f"UPDATE enterprises SET {assignments}, updated_at = ? WHERE id = ?",
+                (*params, at, enterprise_id),
+            )
             self._audit_rows(conn, ENTITY_ENTERPRISE, enterprise_id, audit, reason, actor or self.actor, at)
-            row = conn.execute(f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE id = ?",
-                               (enterprise_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE id = ?", (enterprise_id,)
+            ).fetchone()
         return self._enterprise(row)
 
     def list_enterprises(self) -> list[Enterprise]:
@@ -416,21 +502,32 @@ class Workspace:
         else:
             query, param = "id = ?", key
         with self._reading() as conn:
-            row = conn.execute(f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE {query}",
-                               (param,)).fetchone()
+            row = conn.execute(
+                f"SELECT {self._ENTERPRISE_COLUMNS} FROM enterprises WHERE {query}", (param,)
+            ).fetchone()
         return None if row is None else self._enterprise(row)
 
     # ------------------------------------------------------------------ facilities
 
-    def add_facility(self, enterprise_id: int, kind: str, name: str, *,
-                     attributes: Mapping[str, Any] | None = None, sort_order: int | None = None) -> Facility:
+    def add_facility(
+        self,
+        enterprise_id: int,
+        kind: str,
+        name: str,
+        *,
+        attributes: Mapping[str, Any] | None = None,
+        sort_order: int | None = None,
+    ) -> Facility:
         with self._writing() as conn:
             if conn.execute("SELECT 1 FROM enterprises WHERE id = ?", (enterprise_id,)).fetchone() is None:
                 raise _not_found("该企业", enterprise_id)
             if sort_order is None:
-                sort_order = int(conn.execute(
-                    "SELECT coalesce(max(sort_order), -1) + 1 FROM facilities WHERE enterprise_id = ?",
-                    (enterprise_id,)).fetchone()[0])
+                sort_order = int(
+                    conn.execute(
+                        "SELECT coalesce(max(sort_order), -1) + 1 FROM facilities WHERE enterprise_id = ?",
+                        (enterprise_id,),
+                    ).fetchone()[0]
+                )
             cursor = conn.execute(
                 "INSERT INTO facilities(enterprise_id, kind, name, attributes, sort_order) VALUES (?, ?, ?, ?, ?)",
                 (enterprise_id, kind, name, canonical_json(dict(attributes or {})), sort_order),
@@ -442,34 +539,41 @@ class Workspace:
         with self._reading() as conn:
             rows = conn.execute(
                 "SELECT id, enterprise_id, kind, name, attributes, sort_order FROM facilities"
-                " WHERE enterprise_id = ? ORDER BY sort_order, id", (enterprise_id,)).fetchall()
+                " WHERE enterprise_id = ? ORDER BY sort_order, id",
+                (enterprise_id,),
+            ).fetchall()
         return [Facility(r[0], r[1], r[2], r[3], load_json(r[4], {}), r[5]) for r in rows]
 
     # ------------------------------------------------------------------ filings
 
-    _FILING_COLUMNS = ("id, enterprise_id, form_id, form_version, period, state, current_revision, created_at,"
-                       " updated_at")
+    _FILING_COLUMNS = (
+        "id, enterprise_id, form_id, form_version, period, state, current_revision, created_at, updated_at"
+    )
 
     @staticmethod
     def _filing(row: tuple[Any, ...]) -> Filing:
         return Filing(*row)
 
     def _filing_row(self, conn: sqlite3.Connection, filing_id: int) -> Filing:
-        row = conn.execute(f"SELECT {self._FILING_COLUMNS} FROM filings WHERE id = ?", (filing_id,)).fetchone()
+        row = conn.execute(
+            f"SELECT {self._FILING_COLUMNS} FROM filings WHERE id = ?", (filing_id,)
+        ).fetchone()
         if row is None:
             raise _not_found("该填报", filing_id)
         return self._filing(row)
 
     @staticmethod
-    def _check_document(document: Mapping[str, Any], form_id: str, form_version: str | None,
-                        period: str | None) -> None:
+    def _check_document(
+        document: Mapping[str, Any], form_id: str, form_version: str | None, period: str | None
+    ) -> None:
         # The filing row mirrors these document fields; a mismatch is a bug in the caller.
         for key, expected in (("form", form_id), ("form_version", form_version), ("period", period)):
             if expected is not None and key in document and document[key] != expected:
                 raise ValueError(f"document {key} {document[key]!r} does not match filing {key} {expected!r}")
 
-    def _duplicate_filing_error(self, conn: sqlite3.Connection, enterprise_id: int, form_id: str,
-                                period: str) -> WorkspaceError:
+    def _duplicate_filing_error(
+        self, conn: sqlite3.Connection, enterprise_id: int, form_id: str, period: str
+    ) -> WorkspaceError:
         enterprise = conn.execute("SELECT name FROM enterprises WHERE id = ?", (enterprise_id,)).fetchone()
         who = enterprise[0] if enterprise else f"企业 {enterprise_id}"
         return WorkspaceError(
@@ -477,9 +581,17 @@ class Workspace:
             kind=ErrorKind.CONFLICT,
         )
 
-    def create_filing(self, enterprise_id: int, form_id: str, form_version: str, period: str,
-                      document: Mapping[str, Any], *, reason: str = "新建填报",
-                      actor: str | None = None) -> Filing:
+    def create_filing(
+        self,
+        enterprise_id: int,
+        form_id: str,
+        form_version: str,
+        period: str,
+        document: Mapping[str, Any],
+        *,
+        reason: str = "新建填报",
+        actor: str | None = None,
+    ) -> Filing:
         """Create a filing in state 草稿 whose revision 1 is ``document``."""
         if not is_valid_period(period):
             raise WorkspaceError(
@@ -493,8 +605,13 @@ class Workspace:
         with self._writing() as conn:
             if conn.execute("SELECT 1 FROM enterprises WHERE id = ?", (enterprise_id,)).fetchone() is None:
                 raise _not_found("该企业", enterprise_id)
-            if conn.execute("SELECT 1 FROM filings WHERE enterprise_id = ? AND form_id = ? AND period = ?",
-                            (enterprise_id, form_id, period)).fetchone() is not None:
+            if (
+                conn.execute(
+                    "SELECT 1 FROM filings WHERE enterprise_id = ? AND form_id = ? AND period = ?",
+                    (enterprise_id, form_id, period),
+                ).fetchone()
+                is not None
+            ):
                 raise self._duplicate_filing_error(conn, enterprise_id, form_id, period)
             cursor = conn.execute(
                 "INSERT INTO filings(enterprise_id, form_id, form_version, period, state, current_revision,"
@@ -504,27 +621,38 @@ class Workspace:
             filing_id = int(cursor.lastrowid or 0)
             conn.execute(
                 "INSERT INTO revisions(filing_id, number, document, saved_at, reason, author)"
-                " VALUES (?, 1, ?, ?, ?, ?)", (filing_id, text, at, reason, actor))
-            self._audit_rows(conn, ENTITY_FILING, filing_id,
-                             [Change("", None, {"form": form_id, "period": period, "revision": 1}, "added")],
-                             reason, actor, at)
+                " VALUES (?, 1, ?, ?, ?, ?)",
+                (filing_id, text, at, reason, actor),
+            )
+            self._audit_rows(
+                conn,
+                ENTITY_FILING,
+                filing_id,
+                [Change("", None, {"form": form_id, "period": period, "revision": 1}, "added")],
+                reason,
+                actor,
+                at,
+            )
             return self._filing_row(conn, filing_id)
 
     def get_filing(self, filing_id: int) -> Filing | None:
         with self._reading() as conn:
-            row = conn.execute(f"SELECT {self._FILING_COLUMNS} FROM filings WHERE id = ?",
-                               (filing_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {self._FILING_COLUMNS} FROM filings WHERE id = ?", (filing_id,)
+            ).fetchone()
         return None if row is None else self._filing(row)
 
     def find_filing(self, enterprise_id: int, form_id: str, period: str) -> Filing | None:
         with self._reading() as conn:
             row = conn.execute(
                 f"SELECT {self._FILING_COLUMNS} FROM filings WHERE enterprise_id = ? AND form_id = ? AND period = ?",
-                (enterprise_id, form_id, period)).fetchone()
+                (enterprise_id, form_id, period),
+            ).fetchone()
         return None if row is None else self._filing(row)
 
-    def list_filings(self, enterprise_id: int | None = None, year: int | str | None = None,
-                     form_id: str | None = None) -> list[Filing]:
+    def list_filings(
+        self, enterprise_id: int | None = None, year: int | str | None = None, form_id: str | None = None
+    ) -> list[Filing]:
         """Filings ordered by enterprise, period, form; ``year`` matches both monthly and yearly ones."""
         clauses: list[str] = []
         params: list[Any] = []
@@ -539,8 +667,11 @@ class Workspace:
             params.append(form_id)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._reading() as conn:
-            rows = conn.execute(f"SELECT {self._FILING_COLUMNS} FROM filings{where}"
-                                " ORDER BY enterprise_id, period, form_id, id", params).fetchall()
+            rows = conn.execute(
+                f"SELECT {self._FILING_COLUMNS} FROM filings{where}"
+                " ORDER BY enterprise_id, period, form_id, id",
+                params,
+            ).fetchall()
         return [self._filing(row) for row in rows]
 
     def current_document(self, filing_id: int) -> dict[str, Any]:
@@ -553,14 +684,22 @@ class Workspace:
 
     @staticmethod
     def _revision_text(conn: sqlite3.Connection, filing_id: int, number: int) -> str:
-        row = conn.execute("SELECT document FROM revisions WHERE filing_id = ? AND number = ?",
-                           (filing_id, number)).fetchone()
+        row = conn.execute(
+            "SELECT document FROM revisions WHERE filing_id = ? AND number = ?", (filing_id, number)
+        ).fetchone()
         if row is None:
             raise _not_found(f"该填报的第 {number} 版", filing_id)
         return str(row[0])
 
-    def save_filing(self, filing_id: int, document: Mapping[str, Any], reason: str = "", *,
-                    actor: str | None = None, base_revision: int | None = None) -> int:
+    def save_filing(
+        self,
+        filing_id: int,
+        document: Mapping[str, Any],
+        reason: str = "",
+        *,
+        actor: str | None = None,
+        base_revision: int | None = None,
+    ) -> int:
         """Save ``document`` as the filing's next revision; returns the current revision number.
 
         In one transaction: the revision, the filing row (period/form_version follow the document;
@@ -598,24 +737,35 @@ class Workspace:
                     f"填报期间“{period}”格式不对：月度填报写作 2026-10，年度填报写作 2026。请改正后重新保存。",
                     kind=ErrorKind.INVALID,
                 )
-            if period != filing.period and conn.execute(
+            if (
+                period != filing.period
+                and conn.execute(
                     "SELECT 1 FROM filings WHERE enterprise_id = ? AND form_id = ? AND period = ? AND id != ?",
-                    (filing.enterprise_id, filing.form_id, period, filing_id)).fetchone() is not None:
+                    (filing.enterprise_id, filing.form_id, period, filing_id),
+                ).fetchone()
+                is not None
+            ):
                 raise self._duplicate_filing_error(conn, filing.enterprise_id, filing.form_id, period)
             conn.execute(
                 "INSERT INTO revisions(filing_id, number, document, saved_at, reason, author)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (filing_id, number, text, at, reason, actor))
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (filing_id, number, text, at, reason, actor),
+            )
             state = filing.state
             if state != STATE_DRAFT:
                 changes.append(Change("state", state, STATE_DRAFT, "changed"))
                 state = STATE_DRAFT
             conn.execute(
                 "UPDATE filings SET current_revision = ?, period = ?, form_version = ?, state = ?, updated_at = ?"
-                " WHERE id = ?", (number, period, form_version, state, at, filing_id))
+                " WHERE id = ?",
+                (number, period, form_version, state, at, filing_id),
+            )
             self._audit_rows(conn, ENTITY_FILING, filing_id, changes, reason, actor, at)
         return number
 
-    def autosave(self, filing_id: int, document: Mapping[str, Any], *, base_revision: int | None = None) -> None:
+    def autosave(
+        self, filing_id: int, document: Mapping[str, Any], *, base_revision: int | None = None
+    ) -> None:
         """Keep ``document`` as the filing's draft (one slot, overwritten; no revision, no audit).
 
         ``base_revision`` is the revision the editor loaded (default: the current one), so a
@@ -628,7 +778,8 @@ class Workspace:
                 " SELECT id, coalesce(?, current_revision), ?, ? FROM filings WHERE id = ?"
                 " ON CONFLICT(filing_id) DO UPDATE SET base_revision = excluded.base_revision,"
                 " document = excluded.document, saved_at = excluded.saved_at",
-                (base_revision, text, _now(), filing_id))
+                (base_revision, text, _now(), filing_id),
+            )
             if cursor.rowcount == 0:
                 raise _not_found("该填报", filing_id)
 
@@ -640,8 +791,9 @@ class Workspace:
         """
         with self._reading() as conn:
             filing = self._filing_row(conn, filing_id)
-            row = conn.execute("SELECT base_revision, saved_at, document FROM drafts WHERE filing_id = ?",
-                               (filing_id,)).fetchone()
+            row = conn.execute(
+                "SELECT base_revision, saved_at, document FROM drafts WHERE filing_id = ?", (filing_id,)
+            ).fetchone()
             if row is None:
                 return None
             if row[2] == self._revision_text(conn, filing_id, filing.current_revision):
@@ -654,18 +806,30 @@ class Workspace:
 
     def revisions(self, filing_id: int) -> list[RevisionInfo]:
         with self._reading() as conn:
-            rows = conn.execute("SELECT filing_id, number, saved_at, reason, author FROM revisions"
-                                " WHERE filing_id = ? ORDER BY number", (filing_id,)).fetchall()
+            rows = conn.execute(
+                "SELECT filing_id, number, saved_at, reason, author FROM revisions"
+                " WHERE filing_id = ? ORDER BY number",
+                (filing_id,),
+            ).fetchall()
         return [RevisionInfo(*row) for row in rows]
 
     def get_revision(self, filing_id: int, number: int) -> Revision | None:
         with self._reading() as conn:
-            row = conn.execute("SELECT filing_id, number, saved_at, reason, author, document FROM revisions"
-                               " WHERE filing_id = ? AND number = ?", (filing_id, number)).fetchone()
+            row = conn.execute(
+                "SELECT filing_id, number, saved_at, reason, author, document FROM revisions"
+                " WHERE filing_id = ? AND number = ?",
+                (filing_id, number),
+            ).fetchone()
         if row is None:
             return None
-        return Revision(filing_id=row[0], number=row[1], saved_at=row[2], reason=row[3], author=row[4],
-                        document=load_json(row[5]))
+        return Revision(
+            filing_id=row[0],
+            number=row[1],
+            saved_at=row[2],
+            reason=row[3],
+            author=row[4],
+            document=load_json(row[5]),
+        )
 
     def set_state(self, filing_id: int, state: str, reason: str = "", *, actor: str | None = None) -> Filing:
         """Move the filing to ``state`` (草稿 → 已校验 → 已导出; any → 草稿), audited."""
@@ -683,14 +847,28 @@ class Workspace:
                     kind=ErrorKind.INVALID,
                 )
             conn.execute("UPDATE filings SET state = ?, updated_at = ? WHERE id = ?", (state, at, filing_id))
-            self._audit_rows(conn, ENTITY_FILING, filing_id, [Change("state", filing.state, state, "changed")],
-                             reason, actor or self.actor, at)
+            self._audit_rows(
+                conn,
+                ENTITY_FILING,
+                filing_id,
+                [Change("state", filing.state, state, "changed")],
+                reason,
+                actor or self.actor,
+                at,
+            )
             return self._filing_row(conn, filing_id)
 
     # ------------------------------------------------------------------ audit
 
-    def audit(self, filing_id: int | None = None, *, entity: str | None = None, entity_id: int | None = None,
-              field_path: str | None = None, limit: int | None = None) -> list[AuditEntry]:
+    def audit(
+        self,
+        filing_id: int | None = None,
+        *,
+        entity: str | None = None,
+        entity_id: int | None = None,
+        field_path: str | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
         """Audit rows, oldest first. ``filing_id`` is short for entity="filing", entity_id=filing_id;
         ``field_path`` matches the path exactly or anything below it (``units[0]`` → its leaves)."""
         if filing_id is not None:
@@ -714,11 +892,15 @@ class Workspace:
         with self._reading() as conn:
             rows = conn.execute(
                 "SELECT id, at, actor, entity, entity_id, field_path, old_value, new_value, reason"
-                f" FROM audit_log{where}{order}", params).fetchall()
+                f" FROM audit_log{where}{order}",
+                params,
+            ).fetchall()
         if limit is not None:
             rows.reverse()
-        return [AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], load_json(r[6]), load_json(r[7]), r[8])
-                for r in rows]
+        return [
+            AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], load_json(r[6]), load_json(r[7]), r[8])
+            for r in rows
+        ]
 
     # ------------------------------------------------------------------ submission packages
 
@@ -735,10 +917,12 @@ class Workspace:
             cursor = conn.execute(
                 "INSERT INTO packages(filing_id, enterprise_id, form_id, period, path, sha256, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (filing_id, filing.enterprise_id, filing.form_id, filing.period, str(path), sha256, at))
+                (filing_id, filing.enterprise_id, filing.form_id, filing.period, str(path), sha256, at),
+            )
             package_id = int(cursor.lastrowid or 0)
-        return PackageRecord(package_id, filing_id, filing.enterprise_id, filing.form_id, filing.period,
-                             str(path), sha256, at)
+        return PackageRecord(
+            package_id, filing_id, filing.enterprise_id, filing.form_id, filing.period, str(path), sha256, at
+        )
 
     def previous_package(self, filing_id: int) -> PackageRecord | None:
         """The package the next export of this filing chains to: the latest one of the same
@@ -750,14 +934,108 @@ class Workspace:
                 f"SELECT {self._PACKAGE_COLUMNS} FROM packages"
                 " WHERE enterprise_id = ? AND form_id = ? AND (period < ? OR filing_id = ?)"
                 " ORDER BY filing_id = ? DESC, period DESC, id DESC LIMIT 1",
-                (filing.enterprise_id, filing.form_id, filing.period, filing_id, filing_id)).fetchone()
+                (filing.enterprise_id, filing.form_id, filing.period, filing_id, filing_id),
+            ).fetchone()
         return None if row is None else PackageRecord(*row)
 
     def packages(self, filing_id: int) -> list[PackageRecord]:
         with self._reading() as conn:
-            rows = conn.execute(f"SELECT {self._PACKAGE_COLUMNS} FROM packages WHERE filing_id = ? ORDER BY id",
-                                (filing_id,)).fetchall()
+            rows = conn.execute(
+                f"SELECT {self._PACKAGE_COLUMNS} FROM packages WHERE filing_id = ? ORDER BY id", (filing_id,)
+            ).fetchall()
         return [PackageRecord(*row) for row in rows]
+
+    # ------------------------------------------------------------------ trusted signing keys
+
+    def expected_fingerprint(self, uscc: str | None) -> str | None:
+        """The active signing-key fingerprint remembered for this enterprise (io.package.KeyTrust)."""
+        if not uscc:
+            return None
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT fingerprint FROM signing_keys WHERE uscc = ? AND status = 'active'", (uscc,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def key_change_recorded(self, uscc: str | None, old: str, new: str) -> bool:
+        """True if the user recorded that this enterprise's key changed from ``old`` to ``new``."""
+        if not uscc:
+            return False
+        with self._reading() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM key_changes WHERE uscc = ? AND old_fingerprint = ? AND new_fingerprint = ?",
+                (uscc, old, new),
+            ).fetchone()
+        return row is not None
+
+    def remember_signing_key(
+        self, uscc: str, fingerprint: str, public_key: str = "", source: str = ""
+    ) -> bool:
+        """Trust on first use: remember ``fingerprint`` as the enterprise's key if none is known.
+        Returns True if it was remembered now; a different active key is never replaced here (that
+        takes ``record_key_change`` with a reason)."""
+        with self._writing() as conn:
+            row = conn.execute(
+                "SELECT fingerprint FROM signing_keys WHERE uscc = ? AND status = 'active'", (uscc,)
+            ).fetchone()
+            if row is not None:
+                return False
+            conn.execute(
+                "INSERT INTO signing_keys(uscc, fingerprint, public_key, status, added_at, added_by, source)"
+                " VALUES (?, ?, ?, 'active', ?, ?, ?) ON CONFLICT(uscc, fingerprint) DO UPDATE SET status = 'active'",
+                (uscc, fingerprint, public_key, _now(), self.actor, source),
+            )
+        return True
+
+    def record_key_change(
+        self,
+        uscc: str,
+        new_fingerprint: str,
+        reason: str,
+        *,
+        public_key: str = "",
+        source: str = "",
+        previous: str | None = None,
+    ) -> str | None:
+        """The enterprise's key changed (new computer, reinstall): retire the active key, make
+        ``new_fingerprint`` the active one and keep the reason. Returns the retired fingerprint."""
+        if not reason.strip():
+            raise WorkspaceError(
+                "记录密钥更换需要写明原因（例如“企业更换电脑，已电话核实新指纹”）。", kind=ErrorKind.INVALID
+            )
+        at = _now()
+        with self._writing() as conn:
+            row = conn.execute(
+                "SELECT fingerprint FROM signing_keys WHERE uscc = ? AND status = 'active'", (uscc,)
+            ).fetchone()
+            old = previous if row is None else str(row[0])
+            if old == new_fingerprint:
+                return None
+            conn.execute(
+                "UPDATE signing_keys SET status = 'retired' WHERE uscc = ? AND status = 'active'", (uscc,)
+            )
+            conn.execute(
+                "INSERT INTO signing_keys(uscc, fingerprint, public_key, status, added_at, added_by, source)"
+                " VALUES (?, ?, ?, 'active', ?, ?, ?) ON CONFLICT(uscc, fingerprint) DO UPDATE SET status = 'active'",
+                (uscc, new_fingerprint, public_key, at, self.actor, source),
+            )
+            conn.execute(
+                "INSERT INTO key_changes(uscc, old_fingerprint, new_fingerprint, reason, at, actor)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (uscc, old or "", new_fingerprint, reason.strip(), at, self.actor),
+            )
+        return old
+
+    def signing_keys(self, uscc: str | None = None) -> list[dict[str, str]]:
+        where, params = ("WHERE uscc = ?", (uscc,)) if uscc else ("", ())
+        with self._reading() as conn:
+            rows = conn.execute(
+                f"SELECT uscc, fingerprint, status, added_at, added_by, source FROM signing_keys"
+                f" {where} ORDER BY uscc, id",
+                params,
+            ).fetchall()
+        keys = ("uscc", "fingerprint", "status", "added_at", "added_by", "source")
+        return [dict(zip(keys, map(str, row), strict=True)) for row in rows]
 
     # ------------------------------------------------------------------ settings
 
@@ -769,21 +1047,28 @@ class Workspace:
     def set_setting(self, key: str, value: Any) -> None:
         text = canonical_json(value)
         with self._writing() as conn:
-            conn.execute("INSERT INTO settings(key, value) VALUES (?, ?)"
-                         " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, text))
+            conn.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, text),
+            )
 
     # ------------------------------------------------------------------ evidence catalog
 
     def record_evidence_file(self, sha256: str, size: int, stored_name: str, name: str) -> None:
         """Called by ``self.evidence``; keeps the name the content was first attached under."""
         with self._writing() as conn:
-            conn.execute("INSERT OR IGNORE INTO evidence_files(sha256, size, stored_name, first_seen_name,"
-                         " added_at) VALUES (?, ?, ?, ?, ?)", (sha256, size, stored_name, name, _now()))
+            conn.execute(
+                "INSERT OR IGNORE INTO evidence_files(sha256, size, stored_name, first_seen_name,"
+                " added_at) VALUES (?, ?, ?, ?, ?)",
+                (sha256, size, stored_name, name, _now()),
+            )
 
     def evidence_name(self, sha256: str) -> str | None:
         with self._reading() as conn:
-            row = conn.execute("SELECT first_seen_name FROM evidence_files WHERE sha256 = ?",
-                               (sha256,)).fetchone()
+            row = conn.execute(
+                "SELECT first_seen_name FROM evidence_files WHERE sha256 = ?", (sha256,)
+            ).fetchone()
         return None if row is None else str(row[0])
 
     # ------------------------------------------------------------------ maintenance
@@ -824,4 +1109,3 @@ def _backup(conn: sqlite3.Connection, target: Path) -> Path:
     finally:
         temporary.unlink(missing_ok=True)
     return target
-

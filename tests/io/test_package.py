@@ -348,7 +348,7 @@ def test_chain_ok_and_broken(inputs: dict[str, Any], tmp_path: Path) -> None:
     assert codes(report) == [("PKG-CHAIN", None)]
 
 
-def test_new_signing_key_in_a_series_is_a_warning(
+def test_new_signing_key_in_a_series_is_an_error_unless_the_change_is_recorded(
     inputs: dict[str, Any], memory_keyring: KeyringBackend
 ) -> None:
     june = build(inputs, name="june.zip")
@@ -356,7 +356,9 @@ def test_new_signing_key_in_a_series_is_a_warning(
     july = build(inputs, name="july.zip", previous_package_sha256=june.sha256)
     report = verify_package(july.path, previous=june.path)
     assert codes(report) == [("PKG-KEY-CHANGED", None)]
-    assert report.ok  # legitimate after a reinstall; the recipient decides
+    assert not report.ok  # re-signing with any key must not pass (issue 11 item 6)
+    report = verify_package(july.path, previous=june.path, accept_key_change="企业重装系统")
+    assert codes(report) == [("PKG-KEY-CHANGED", None)] and report.ok and report.key_change_accepted
 
 
 # --------------------------------------------------------------------------------------------
