@@ -14,25 +14,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from .definition_error import DefinitionError as DefinitionError  # re-exported: callers import it from here
 from .parts import PartError, expand_parts, file_of
 from .spec import FieldSpec, FormSpec
 
 FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
 """Environment variable: load definitions from this folder instead of the shipped ``forms/``
 (reference tables still come from the shipped ``forms/reference/``)."""
-
-
-class DefinitionError(Exception):
-    """A definition file cannot be used. ``line`` is 1-based, 0 when unknown."""
-
-    def __init__(self, file: str | Path, line: int, reason: str):
-        # A line found in a part's node carries the part's file (see :func:`line_of`).
-        part_file = getattr(line, "file", None)
-        self.file = str(part_file or file)
-        self.line = int(line)
-        self.reason = reason
-        where = f"{self.file}:{line}" if line else self.file
-        super().__init__(f"{where}：{reason}")
 
 
 class SourceLine(int):

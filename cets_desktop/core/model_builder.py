@@ -28,7 +28,7 @@ def _annotation(spec: FormSpec, f: FieldSpec, owner: str) -> Any:
         return bool | None
     if f.type == "select_one" and not f.calculation:
         values = tuple(c.value for c in spec.choice_list(f))
-        return Literal[values] | None  # type: ignore[valid-type]
+        return Literal[values] | None
     if f.type == "select_multiple":
         return list[str] | None
     return str | None

@@ -14,8 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .binding import RefUse
-from .loader import DefinitionError, _explain_validation, read_yaml_with_lines
+from .definition_error import DefinitionError
+from .loader import _explain_validation, read_yaml_with_lines
+from .reference_reading import MissingRefs, RefUse
 from .spec import SourceRef
 
 
@@ -71,6 +72,19 @@ class ReferenceSet:
         matches = [e for e in t.entries if e.key == key and e.applies_to(year)]
         # A later-starting entry wins over an open-ended older one (a published update).
         return max(matches, key=lambda e: int(e.years.partition("-")[0]), default=None)
+
+    def read(self, table: str, year: int, key: str | None, *, log: list[RefUse] | None = None,
+             missing: MissingRefs | None = None) -> Decimal | None:
+        """What ``ref(table[, key])`` gives for ``year`` (:class:`.reference_reading.ReferenceReader`)."""
+        entry = self.lookup(table, year, key)
+        if entry is None and missing is not None and (key is None or self.tables.get(table) is None
+                                                      or key in self.keys(table) or not self.keys(table)):
+            # A keyed lookup with an unknown key (a fuel without a default) is the rules' business;
+            # a table or year with no value at all is a broken installation and must be said.
+            missing.add((table, key))
+        if log is not None:
+            log.append(self.describe_use(table, year, key, entry))
+        return entry.value if entry else None
 
     def describe_use(self, table: str, year: int, key: str | None, entry: ReferenceEntry | None) -> RefUse:
         t = self.tables.get(table)

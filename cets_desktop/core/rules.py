@@ -11,12 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .binding import BoundCheck, Ctx, Env, RowIndex, bound, instance_path, iter_rows
+from .binding import bound
+from .bound_form import BoundCheck
 from .calc import calculate, is_relevant
 from .coerce import GENERIC_SOURCE, _row_label, coerce_values
 from .document import FilingDocument, period_problem
+from .evaluation_context import Ctx, Env
 from .findings import Finding, sort_findings
 from .reference import ReferenceSet, default_references
+from .row_positions import RowIndex, instance_path, iter_rows
 from .spec import FieldSpec, FormSpec
 from .uscc import uscc_problem
 

@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
-from ..core.binding import instance_path
+from ..core.row_positions import instance_path
 from ..core.spec import NUMERIC_TYPES, FieldSpec
 from .pdf_context import RenderContext, Rows, chinese_ordinal, row_label, row_name
 from .pdf_styles import BLANK, CALC_FILL, FRAME_WIDTH, GROUP_FILL, NOT_APPLICABLE, grid_style, make_table

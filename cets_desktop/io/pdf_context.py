@@ -19,10 +19,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
-from ..core.binding import Ctx, Env, Rows, bound
+from ..core.binding import bound
 from ..core.calc import is_relevant
+from ..core.evaluation_context import Ctx, Env
 from ..core.numbers import decimal_places, format_decimal
 from ..core.reference import default_references
+from ..core.row_positions import Rows
 from ..core.rules import Evaluation
 from ..core.spec import CERTAINTY_LABELS, NUMERIC_TYPES, FieldSpec, FormSpec
 from .pdf_styles import BLANK, StrongParagraph, Styles

@@ -41,10 +41,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import __version__
 from ..atomic import atomic_write_bytes
-from ..core.binding import iter_rows
 from ..core.calc import Explanation, rounded_values
 from ..core.document import FilingDocument
 from ..core.numbers import NotANumber, parse_decimal
+from ..core.row_positions import iter_rows
 from ..core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec
 from .xlsx_layout import (
     EXPLAIN_SHEET,

@@ -26,6 +26,7 @@ from . import instance_paths
 from .field_editors import FieldEditor, create_editor
 from .field_info import field_tooltip
 from .form_state import display_value
+from .master_detail import MasterDetailEditor
 from .repeat_table import RepeatTableEditor
 from .session import FilingSession
 from .stylesheet import set_style_property
@@ -182,13 +183,12 @@ class FieldPanel(QWidget):
             inner.addWidget(hint)
         editor: QWidget
         if any(child.type == "repeat" for child in f.data_fields()):
-            from .master_detail import MasterDetailEditor  # nested: the detail holds another FieldPanel
-
-            editor = MasterDetailEditor(self.session, f, self.base, box)
+            # Nested repeats: the detail of each row is another FieldPanel.
+            editor = MasterDetailEditor(self.session, f, self.base, FieldPanel, box)
         else:
             editor = RepeatTableEditor(self.session, f, self.base, box)
-        editor.currentPathChanged.connect(self.currentPathChanged)  # type: ignore[attr-defined]
-        editor.explainRequested.connect(self.explainRequested)  # type: ignore[attr-defined]
+        editor.currentPathChanged.connect(self.currentPathChanged)
+        editor.explainRequested.connect(self.explainRequested)
         inner.addWidget(editor)
         self.repeats[f.name] = editor
         return box

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..core.binding import Ctx, bound, instance_path, iter_rows
+from ..core.binding import bound
 from ..core.calc import is_relevant, rounded_values
+from ..core.evaluation_context import Ctx
 from ..core.findings import Finding
 from ..core.numbers import format_decimal
+from ..core.row_positions import instance_path, iter_rows
 from ..core.rules import Evaluation
 from ..core.spec import FieldSpec, FormSpec
 from . import instance_paths

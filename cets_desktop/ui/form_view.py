@@ -240,6 +240,8 @@ class FormView(QWidget):
                 return None
             if isinstance(editor, MasterDetailEditor) and parts and isinstance(parts[0], int) and len(parts) > 1:
                 editor.select_row(int(parts.pop(0)))
+                if not isinstance(editor.detail, FieldPanel):
+                    return None
                 panel = editor.detail
                 continue
             return editor

@@ -9,19 +9,39 @@ Everything stays on one page, so a finding can select the unit, the fuel row and
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, Signal, SignalInstance
 from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from ..core.spec import FieldSpec
-from .field_panel import FieldPanel
 from .form_state import location_label
 from .repeat_model import table_columns
 from .repeat_table import RepeatTableEditor
 from .session import FilingSession
 
 MASTER_COLUMNS = 5
+
+
+class DetailPanel(Protocol):
+    """The sub-form of the selected row: a :class:`.field_panel.FieldPanel`, which builds this
+    editor for its nested repeats and passes itself in (so neither module imports the other)."""
+
+    currentPathChanged: SignalInstance
+    explainRequested: SignalInstance
+    rows: dict[str, Any]
+    repeats: dict[str, QWidget]
+
+    def set_base(self, base: str) -> None: ...
+
+    def focus(self, rest: list[Any]) -> Any: ...
+
+    def setVisible(self, visible: bool) -> None: ...  # noqa: N802 - Qt's name
+
+
+DetailPanelFactory = Callable[[FilingSession, list[FieldSpec], str, QWidget | None], DetailPanel]
+"""(session, the repeat's fields, base path, parent) → the detail panel."""
 
 
 def master_columns(repeat: FieldSpec) -> list[FieldSpec]:
@@ -36,7 +56,8 @@ class MasterDetailEditor(QWidget):
     currentPathChanged = Signal(str)
     explainRequested = Signal(str)
 
-    def __init__(self, session: FilingSession, repeat: FieldSpec, base: str, parent: QWidget | None = None) -> None:
+    def __init__(self, session: FilingSession, repeat: FieldSpec, base: str, detail_panel: DetailPanelFactory,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self.repeat = repeat
@@ -52,10 +73,12 @@ class MasterDetailEditor(QWidget):
         self.empty = QLabel(f"尚无{repeat.label}。请点击上方“添加行”添加一{'台' if repeat.label == '机组' else '行'}{repeat.label}。")
         self.empty.setProperty("role", "hint")
         detail_layout.addWidget(self.empty)
-        self.detail = FieldPanel(session, repeat.fields, f"{self.master.repeat_path}[0]", self.detail_box)
+        detail = detail_panel(session, repeat.fields, f"{self.master.repeat_path}[0]", self.detail_box)
+        assert isinstance(detail, QWidget)
+        self.detail = detail
         self.detail.currentPathChanged.connect(self.currentPathChanged)
         self.detail.explainRequested.connect(self.explainRequested)
-        detail_layout.addWidget(self.detail)
+        detail_layout.addWidget(detail)
         layout.addWidget(self.detail_box)
 
         self.master.view.selectionModel().currentChanged.connect(self._on_master_current)

@@ -9,18 +9,26 @@ the lists are small (a few units, a few fuels) and snapshots cannot get out of s
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
-
-if TYPE_CHECKING:
-    from .session import FilingSession
 
 SET_VALUE_ID = 1001
 
 
+class EditTarget(Protocol):
+    """What the commands change: the open filing (:class:`.session.FilingSession`). Named here,
+    not imported, so the session can use the commands without an import cycle."""
+
+    def _apply_value(self, path: str, value: Any) -> None: ...
+
+    def _apply_rows(self, repeat_path: str, rows: list[Any]) -> None: ...
+
+    def _apply_part(self, key: str, value: Any) -> None: ...
+
+
 class SetValueCommand(QUndoCommand):
-    def __init__(self, session: FilingSession, path: str, old: Any, new: Any, text: str, mergeable: bool) -> None:
+    def __init__(self, session: EditTarget, path: str, old: Any, new: Any, text: str, mergeable: bool) -> None:
         super().__init__(text)
         self.session = session
         self.path = path
@@ -50,7 +58,7 @@ class SetValueCommand(QUndoCommand):
 class RowsCommand(QUndoCommand):
     """Insert, remove, move or paste rows of one repeat instance (``units[0].fuels``)."""
 
-    def __init__(self, session: FilingSession, repeat_path: str, before: list[Any], after: list[Any], text: str,
+    def __init__(self, session: EditTarget, repeat_path: str, before: list[Any], after: list[Any], text: str,
                  select_after: int | None = None) -> None:
         super().__init__(text)
         self.session = session
@@ -69,7 +77,7 @@ class RowsCommand(QUndoCommand):
 class DocumentPartCommand(QUndoCommand):
     """Replace a top-level part of the document: ``evidence``, ``acknowledgements`` or ``values``."""
 
-    def __init__(self, session: FilingSession, key: str, before: Any, after: Any, text: str) -> None:
+    def __init__(self, session: EditTarget, key: str, before: Any, after: Any, text: str) -> None:
         super().__init__(text)
         self.session = session
         self.key = key

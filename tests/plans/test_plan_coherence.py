@@ -13,9 +13,11 @@ sys.path.insert(0, str(Path(__file__).parent))  # tests run with --import-mode=i
 import plan_helpers as h  # noqa: E402
 
 from cets_desktop.core.document import Acknowledgement  # noqa: E402
-from cets_desktop.core.plan_coherence import coherence_findings, coherence_for, link_problems  # noqa: E402
+from cets_desktop.core.plan_coherence import coherence_findings, link_problems  # noqa: E402
 from cets_desktop.core.rules import evaluate  # noqa: E402
-from cets_desktop.services import InputError, LoadedInput  # noqa: E402
+from cets_desktop.workflow.errors import InputError  # noqa: E402
+from cets_desktop.workflow.evaluation import coherence_for  # noqa: E402
+from cets_desktop.workflow.inputs import LoadedInput  # noqa: E402
 
 b = h.b
 PLAN = b.spec_of("power-plan")

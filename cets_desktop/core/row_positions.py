@@ -1,0 +1,70 @@
+"""Row positions in a filing's value tree: every row of a scope, and the instance paths of fields.
+
+A scope is the chain of repeats from the top level down (``units`` → ``fuels``); a position is the
+row dicts from the top level to the current row plus the index of each repeat row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from .spec import FieldSpec
+
+Rows = tuple[dict[str, Any], ...]
+Position = tuple[Rows, tuple[int, ...]]
+
+
+class RowIndex:
+    """Row positions of every scope of one values tree, computed once per evaluation.
+
+    Calculations write values into the rows but never add or remove rows, so the positions
+    stay valid for the whole evaluation; walking the tree again for every field was the main
+    cost of validating a year of filings.
+    """
+
+    __slots__ = ("values", "_cache", "relevance")
+
+    def __init__(self, values: dict[str, Any]):
+        self.values = values
+        self._cache: dict[tuple[str, ...], list[Position]] = {}
+        self.relevance: dict[tuple[str, int], bool] = {}
+        """(field path, id(row)) → relevant?, filled after calculation by the rules passes."""
+
+    def rows(self, scope_fields: tuple[FieldSpec, ...]) -> list[Position]:
+        key = tuple(f.name for f in scope_fields)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = list(_walk_rows(self.values, scope_fields))
+        return found
+
+
+def iter_rows(values: dict[str, Any] | RowIndex, scope_fields: tuple[FieldSpec, ...]) -> Iterator[Position]:
+    """Every row position of a scope: (rows from the top down, indices of each repeat)."""
+    if isinstance(values, RowIndex):
+        return iter(values.rows(scope_fields))
+    return _walk_rows(values, scope_fields)
+
+
+def _walk_rows(values: dict[str, Any], scope_fields: tuple[FieldSpec, ...]) -> Iterator[Position]:
+
+    def walk(rows: Rows, idx: tuple[int, ...], depth: int) -> Iterator[Position]:
+        if depth == len(scope_fields):
+            yield rows, idx
+            return
+        items = rows[-1].get(scope_fields[depth].name)
+        if not isinstance(items, list):
+            return
+        for i, row in enumerate(items):
+            if isinstance(row, dict):
+                yield from walk((*rows, row), (*idx, i), depth + 1)
+
+    yield from walk((values,), (), 0)
+
+
+def instance_path(scope_fields: tuple[FieldSpec, ...], idx: tuple[int, ...], name: str | None = None) -> str:
+    """``units[0].fuels[1].consumption`` from scope repeats, row indices and a field name."""
+    parts = [f"{rep.name}[{i}]" for rep, i in zip(scope_fields, idx, strict=True)]
+    if name:
+        parts.append(name)
+    return ".".join(parts)
