@@ -16,6 +16,14 @@ from .spec import FieldSpec, FormSpec
 
 GENERIC_SOURCE = "cets-desktop 通用校验"
 
+MAX_TEXT_LENGTH = {"text": 2000, "long_text": 20000}
+"""Characters a text field holds: an official form's longest box (情况说明) is a page or two.
+A value beyond is reported at its field and left out of calculations, reports and the PDF."""
+MAX_OTHER_TEXT = 2000
+MAX_REPEAT_ROWS = 5000
+"""Rows of one table (repeat) in one filing: a large plant has tens of units and fuels, a plan's
+equipment register a few hundred instruments. Rows beyond are reported and not checked."""
+
 TRUE_WORDS = {"true", "1", "是", "yes", "y", "有", "√"}
 FALSE_WORDS = {"false", "0", "否", "no", "n", "无", "×"}
 
@@ -62,6 +70,12 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
                     continue
                 rows = []
                 children = f.data_fields()
+                if len(value) > MAX_REPEAT_ROWS:
+                    findings.append(Finding("error", "GEN-002", path,
+                                            f"「{f.label}」有 {len(value):,} 行，超过上限 {MAX_REPEAT_ROWS:,} 行；只检查了前 "
+                                            f"{MAX_REPEAT_ROWS:,} 行。一份填报不会有这么多行，请检查是否粘贴了无关数据",
+                                            GENERIC_SOURCE, _location([*labels, f.label])))
+                    value = value[:MAX_REPEAT_ROWS]
                 for i, row in enumerate(value):
                     row_labels = [*labels, _row_label(f, row if isinstance(row, dict) else {}, i)]
                     if not isinstance(row, dict):
@@ -152,4 +166,9 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
         return None, f"「{f.label}」应为日期（如 2026-10-31），现为「{shown(str(value), 40)}」"
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel gives 3.0 for a cell showing 3
-    return str(value).strip(), None
+    text = str(value).strip()
+    limit = MAX_TEXT_LENGTH.get(f.type, MAX_OTHER_TEXT)
+    if len(text) > limit:
+        return None, (f"「{f.label}」有 {len(text):,} 个字符，超过上限 {limit:,} 个字符；"
+                      "请精简内容，详细材料可作为支撑材料附上")
+    return text, None

@@ -223,22 +223,26 @@ def parse_document(data: Any, origin: str = "文档") -> FilingDocument:
 
 def read_document(path: str | Path) -> FilingDocument:
     """Read a filing JSON file; every problem becomes one Chinese line naming the file."""
+    from .input_files import UnreadableFile, read_input_file
+
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DocumentError(f"找不到文件 {path}") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{path} 是文件夹，不是填报文件") from None
-    except OSError as exc:
-        raise DocumentError(f"无法读取 {path}（{exc.strerror or exc}）") from None
+        raw = read_input_file(path)
+    except UnreadableFile as exc:
+        raise DocumentError(exc.message) from None
+    return document_from_bytes(raw, str(path))
+
+
+def document_from_bytes(raw: bytes, origin: str) -> FilingDocument:
+    """A filing JSON's bytes (a file, standard input) → document; :class:`DocumentError` otherwise."""
     if not raw.strip():
-        raise DocumentError(f"{path} 是空文件")
+        raise DocumentError(f"{origin} 是空文件")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"{path} 不是 UTF-8 编码（第 {exc.start} 字节）；请用 UTF-8 另存") from None
-    return parse_document(load_json_text(text, str(path)), str(path))
+        raise DocumentError(f"{origin} 不是 UTF-8 编码的填报文件（第 {exc.start} 字节）；"
+                            "如果是 Excel 工作簿，请保存为 .xlsx 后导入；如果是填报 JSON，请用 UTF-8 编码另存") from None
+    return parse_document(load_json_text(text, origin), origin)
 
 
 def write_document(doc: FilingDocument, path: str | Path) -> None:

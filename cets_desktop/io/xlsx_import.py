@@ -19,29 +19,21 @@ regular expressions over the raw bytes; defusedxml for the small workbook parts)
 
 from __future__ import annotations
 
-import datetime as dt
-import errno
-import io
-import posixpath
-import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree as SafeET
-from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
-from openpyxl.utils.datetime import from_excel
 
-from ..core.coerce import coerce_scalar
+from ..core.coerce import MAX_REPEAT_ROWS
 from ..core.document import Enterprise, FilingDocument
 from ..core.findings import Severity
 from ..core.loader import FormRegistry
-from ..core.numbers import NotANumber, parse_decimal, to_json_number
 from ..core.spec import FieldSpec, FormSpec
+from .workbook_cells import EXCEL_ERRORS, Converter, converter, is_blank, ordinal_text, period_text, text_of
+from .workbook_open import MAX_SHEET_ROWS, ImportFailure, open_workbook, read_workbook_bytes
+from .workbook_xml import SheetXml
 from .xlsx_layout import (
     ENTERPRISE_NAME,
     ENTERPRISE_USCC,
@@ -64,25 +56,7 @@ from .xlsx_layout import (
     plan_workbook,
 )
 
-EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
-MAX_UNCOMPRESSED = 1 << 30
-"""A real filing workbook is a few MB; anything above 1 GB unpacked is a zip bomb or not ours."""
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-_FORMULA_NO_VALUE = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
-    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
-_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-年./]\s*(\d{1,2})\s*月?)?\s*(?:年度?)?\s*$")
-
-
-class ImportFailure(Exception):
-    """The file cannot be used at all (not an xlsx, encrypted, corrupt, unreadable, unknown form)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+__all__ = ["EXCEL_ERRORS", "ImportFailure", "ImportProblem", "ImportResult", "converter", "read_workbook"]
 
 
 @dataclass
@@ -146,266 +120,23 @@ def read_workbook(
     expected_form: str | None = None,
     *,
     registry: FormRegistry | None = None,
+    data: bytes | None = None,
 ) -> ImportResult:
-    """Read a filled template. Raise :class:`ImportFailure` for a file that cannot be used.
+    """Read a filled template (.xlsx, .xlsm, .xls or .ods, told by content). Raise
+    :class:`ImportFailure` for a file that cannot be used.
 
     ``expected_form`` is a form id (``power-monthly`` or ``power-monthly@2026.1``);
     ``registry`` (default: the shipped definitions) resolves the form named in ``_meta``.
+    ``data``: the file's bytes when they do not come from ``path`` (standard input).
     """
     path = Path(path)
-    data = _read_bytes(path)
-    _check_container(path, data)
+    if data is None:
+        data = read_workbook_bytes(path)
+    opened = open_workbook(path, data)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        if sum(i.file_size for i in archive.infolist()) > MAX_UNCOMPRESSED:
-            raise ImportFailure(f"{path.name} 解压后超过 1 GB，不是正常的填报工作簿；请检查文件")
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except ImportFailure:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input means "corrupt"
-        raise ImportFailure(f"{path.name} 已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）；"
-                            "请在 Excel 中打开并另存为 .xlsx 后重试") from None
-    try:
-        return _Importer(path, wb, _SheetXml(archive), spec, expected_period, expected_form, registry).run()
+        return _Importer(path, opened.wb, opened.xml, spec, expected_period, expected_form, registry).run()
     finally:
-        wb.close()
-        archive.close()
-
-
-# --------------------------------------------------------------------------------------------
-# The container
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailure(f"找不到文件 {path}") from None
-    except IsADirectoryError:
-        raise ImportFailure(f"{path} 是文件夹，不是 Excel 文件") from None
-    except PermissionError:
-        raise ImportFailure(f"无法读取 {path}：文件被其他程序占用或没有读取权限；请在 Excel 中关闭该文件后重试") from None
-    except OSError as exc:
-        if exc.errno in (errno.EACCES, errno.EBUSY):
-            raise ImportFailure(f"无法读取 {path}：文件被锁定；请在 Excel 中关闭该文件后重试") from None
-        raise ImportFailure(f"无法读取 {path}（{exc.strerror or exc}）") from None
-
-
-def _check_container(path: Path, data: bytes) -> None:
-    if not data.strip():
-        raise ImportFailure(f"{path.name} 是空文件（0 字节）；请重新保存或重新导出")
-    if data.startswith(_OLE_MAGIC):
-        if "EncryptionInfo".encode("utf-16-le") in data:
-            raise ImportFailure(f"{path.name} 设置了打开密码（已加密），无法读取；请在 Excel 中"
-                                "“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后另存，再导入")
-        raise ImportFailure(f"{path.name} 是旧版 .xls 格式；请在 Excel 中“另存为 → Excel 工作簿(*.xlsx)”后再导入")
-    if not data.startswith(b"PK"):
-        raise ImportFailure(f"{path.name} 不是 Excel .xlsx 文件（可能是 CSV、文本或其他格式的文件改了扩展名）；"
-                            "请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再导入")
-
-
-class _SheetXml:
-    """Merged ranges and formula cells without cached values, from the raw sheet XML."""
-
-    def __init__(self, archive: zipfile.ZipFile):
-        self.archive = archive
-        self.parts = self._parts()
-        self.cache: dict[str, tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]] = {}
-
-    def _parts(self) -> dict[str, str]:
-        # Best effort: if the package is odd, detection of merges/formulas is skipped, not fatal.
-        try:
-            root = SafeET.fromstring(self.archive.read("_rels/.rels"))
-            wb_part = next((r.get("Target", "") for r in root if r.get("Type", "").endswith("/officeDocument")),
-                           "xl/workbook.xml").lstrip("/")
-            base = posixpath.dirname(wb_part)
-            rels = SafeET.fromstring(self.archive.read(posixpath.join(base, "_rels", posixpath.basename(wb_part) + ".rels")))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels}
-            out: dict[str, str] = {}
-            for el in SafeET.fromstring(self.archive.read(wb_part)).iter():
-                if el.tag.endswith("}sheet"):
-                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
-                    target = targets.get(rid, "")
-                    if target:
-                        out[el.get("name", "")] = target.lstrip("/") if target.startswith("/") else \
-                            posixpath.normpath(posixpath.join(base, target))
-            return out
-        except Exception:  # noqa: BLE001 - a missing or odd part only disables the extra checks
-            return {}
-
-    def scan(self, title: str) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
-        """(merged ranges as (min_col, min_row, max_col, max_row), formula cells without value)."""
-        if title in self.cache:
-            return self.cache[title]
-        merges: list[tuple[int, int, int, int]] = []
-        formulas: set[tuple[int, int]] = set()
-        part = self.parts.get(title)
-        try:
-            xml = self.archive.read(part) if part else b""
-        except (KeyError, zipfile.BadZipFile, OSError):
-            xml = b""
-        for m in _MERGE.finditer(xml):
-            c1, r1 = column_index_from_string(m.group(1).decode()), int(m.group(2))
-            c2 = column_index_from_string(m.group(3).decode()) if m.group(3) else c1
-            r2 = int(m.group(4)) if m.group(4) else r1
-            merges.append((c1, r1, c2, r2))
-        for m in _FORMULA_NO_VALUE.finditer(xml):
-            ref = _REF_ATTR.search(m.group(1))
-            if ref:
-                formulas.add((int(ref.group(2)), column_index_from_string(ref.group(1).decode())))
-        self.cache[title] = (merges, formulas)
-        return merges, formulas
-
-
-# --------------------------------------------------------------------------------------------
-# Cell values
-
-
-def _text_of(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _unit(f: FieldSpec) -> str:
-    return f"（单位：{f.unit}）" if f.unit else ""
-
-
-Converter = Callable[[Any], tuple[Any, str | None]]
-
-
-def converter(spec: FormSpec, f: FieldSpec) -> Converter:
-    """Cell value → (raw document value, Chinese problem or None); fast paths for the common cells.
-
-    Problems come from :func:`coerce_scalar`, so they read exactly like the rules engine's.
-    """
-
-    def slow(value: Any) -> tuple[Any, str | None]:
-        if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-            return value.strip(), f"单元格显示错误值 {value.strip()}（公式出错）；请修正公式，或直接填写「{f.label}」的数值"
-        if isinstance(value, dt.datetime | dt.date | dt.time) and f.type not in ("date", "text", "long_text"):
-            text = _text_of(value)
-            return text, (f"「{f.label}」填的是日期「{text}」，不是{'数字' if f.type in ('decimal', 'integer') else '可选项'}；"
-                          f"Excel 可能把输入自动识别成了日期，请把单元格设为文本或数值后重新填写{_unit(f)}")
-        typed, problem = coerce_scalar(spec, f, value)
-        if problem:
-            return _text_of(value), problem
-        if isinstance(typed, Decimal):
-            return to_json_number(typed), None
-        return typed, None
-
-    if f.type in ("decimal", "integer"):
-        integer = f.type == "integer"
-
-        def number(value: Any) -> tuple[Any, str | None]:
-            if value.__class__ is float or value.__class__ is int:
-                try:
-                    d = parse_decimal(value)
-                except NotANumber:
-                    return slow(value)
-                if d is not None and (not integer or d == d.to_integral_value()):
-                    return to_json_number(d), None
-            return slow(value)
-
-        return number
-    if f.type in ("text", "long_text"):
-
-        def text(value: Any) -> tuple[Any, str | None]:
-            if value.__class__ is str:
-                return value.strip(), None
-            return _text_of(value), None
-
-        return text
-    if f.type == "select_one":
-        lookup: dict[str, str] = {}
-        for c in spec.choice_list(f):
-            if c.label:
-                lookup.setdefault(c.label, c.value)
-            lookup[c.value] = c.value
-
-        def choice(value: Any) -> tuple[Any, str | None]:
-            hit = lookup.get(_text_of(value))
-            return (hit, None) if hit is not None else slow(_text_of(value))
-
-        return choice
-    if f.type == "select_multiple":
-        return _multi_converter(spec, f, slow)
-    if f.type == "date":
-
-        def date(value: Any) -> tuple[Any, str | None]:
-            if isinstance(value, int | float) and not isinstance(value, bool) and 20000 < value < 80000:
-                value = from_excel(value)  # a date serial in a cell that lost its date format
-            return slow(value)
-
-        return date
-    return slow
-
-
-_MULTI_SEPARATORS = re.compile(r"([,，;；、\n])")
-
-
-def _multi_converter(spec: FormSpec, f: FieldSpec, slow: Converter) -> Converter:
-    """Several choices in one cell, separated by commas (、；also accepted).
-
-    Labels may contain commas themselves (采用新的测量仪器和测量方法，提高了…), so pieces are
-    re-joined greedily: the longest run of pieces that names a choice wins.
-    """
-    lookup: dict[str, str] = {}
-    for c in spec.choice_list(f):
-        if c.label:
-            lookup.setdefault(c.label.strip(), c.value)
-        lookup[c.value.strip()] = c.value
-
-    def multi(value: Any) -> tuple[Any, str | None]:
-        if isinstance(value, list):
-            return slow(value)
-        text = _text_of(value)
-        pieces = _MULTI_SEPARATORS.split(text)  # text, sep, text, sep, …
-        words = pieces[0::2]
-        seps = pieces[1::2]
-        out: list[str] = []
-        i = 0
-        while i < len(words):
-            for j in range(len(words), i, -1):
-                candidate = "".join(w + (seps[k] if k < j - 1 else "") for k, w in enumerate(words[i:j], start=i)).strip()
-                if candidate in lookup:
-                    if lookup[candidate] not in out:
-                        out.append(lookup[candidate])
-                    i = j
-                    break
-            else:
-                if words[i].strip():
-                    allowed = "、".join(c.text for c in spec.choice_list(f)[:12])
-                    return text, f"「{f.label}」的取值「{words[i].strip()}」不在可选项中；可选：{allowed}（多项用逗号分隔）"
-                i += 1
-        return out, None
-
-    return multi
-
-
-def _period_text(value: Any, kind: str) -> str:
-    """A period cell → ``2026-10`` / ``2026`` (Excel turns a typed 2026-10 into a date)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return repr(value)  # 2026.1 typed into a number cell: ambiguous (2026-01 or 2026-10?), so flagged
-    if isinstance(value, dt.datetime | dt.date):
-        return f"{value.year:04d}-{value.month:02d}" if kind == "month" else f"{value.year:04d}"
-    text = _text_of(value)
-    m = _PERIOD_TEXT.match(text)
-    if m and m.group(2):
-        return f"{m.group(1)}-{int(m.group(2)):02d}"
-    if m:
-        return m.group(1)
-    return text
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (value.__class__ is str and not value.strip())
+        opened.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -458,7 +189,7 @@ class _ParentRow:
 
 
 class _Importer:
-    def __init__(self, path: Path, wb: Any, xml: _SheetXml, spec: FormSpec | None, expected_period: str | None,
+    def __init__(self, path: Path, wb: Any, xml: SheetXml, spec: FormSpec | None, expected_period: str | None,
                  expected_form: str | None, registry: FormRegistry | None):
         self.path = path
         self.wb = wb
@@ -492,10 +223,18 @@ class _Importer:
 
     def rows(self, title: str, **kwargs: Any) -> Iterator[tuple[Any, ...]]:
         """Rows of a sheet as values; a parser failure midway becomes :class:`ImportFailure`."""
-        ws = self.wb[title]
+        kwargs.setdefault("max_row", MAX_SHEET_ROWS + 1)
         try:
+            ws = self.wb[title]
             ws.reset_dimensions()  # a wrong <dimension> from another program must not cut rows off
-            yield from ws.iter_rows(values_only=True, **kwargs)
+            for number, row in enumerate(ws.iter_rows(values_only=True, **kwargs), start=1):
+                if number > MAX_SHEET_ROWS:
+                    self.problem("error", "XLS-021", f"「{title}」表超过 {MAX_SHEET_ROWS:,} 行（含空行），第 {MAX_SHEET_ROWS + 1:,} 行起未读取；"
+                                 "正常的填报不会有这么多行，请删除多余的行后重新导入", title, MAX_SHEET_ROWS + 1)
+                    return
+                yield row
+        except ImportFailure:
+            raise
         except Exception as exc:  # noqa: BLE001 - untrusted XML: any parser error means "corrupt"
             raise ImportFailure(f"{self.path.name} 的工作表「{title}」无法读取（文件可能已损坏，{type(exc).__name__}）；"
                                 "请在 Excel 中打开并另存为 .xlsx 后重试") from None
@@ -651,14 +390,15 @@ class _Importer:
 
     def read_scalars(self, spec: FormSpec, sheet: ScalarSheet, title: str) -> None:
         grid = list(self.rows(title))
-        merges, formulas = self.xml.scan(title)
+        scan = self.xml.scan(title)
+        merges, formulas = scan.merges, scan.formulas
 
         def at(row: int, col: int) -> Any:
             return grid[row - 1][col - 1] if 0 < row <= len(grid) and 0 < col <= len(grid[row - 1]) else None
 
         labels: dict[str, int] = {}
         for number, line in enumerate(grid, start=1):
-            if len(line) >= LABEL_COL and not _blank(line[LABEL_COL - 1]):
+            if len(line) >= LABEL_COL and not is_blank(line[LABEL_COL - 1]):
                 labels.setdefault(normalize_header(line[LABEL_COL - 1]), number)
         read_cols = {LABEL_COL, VALUE_COL} | {e.column for e in sheet.entries if e.pinned}
         for c1, r1, c2, r2 in merges:
@@ -682,10 +422,13 @@ class _Importer:
             if value is None and (row, col) in formulas:
                 self.formula_problem(title, row, letter, entry.label, path)
                 continue
-            if _blank(value):
+            if (row, col) in scan.cached_zero:
+                self.cached_zero_problem(title, row, letter, entry.label, path)
+                continue
+            if is_blank(value):
                 continue
             if entry.field is None:
-                self.document_fields[path] = (_period_text(value, spec.period_kind) if path == PERIOD else _text_of(value))
+                self.document_fields[path] = (period_text(value, spec.period_kind) if path == PERIOD else text_of(value))
                 continue
             raw, message = converter(spec, entry.field)(value)
             self.values[entry.field.name] = raw
@@ -712,11 +455,16 @@ class _Importer:
         self.problem("error", "XLS-012", f"「{title}」表 {letter}{row}（{label}）是公式，但文件里没有保存计算结果"
                      "（多半由其他程序生成）；请在 Excel 中打开该文件、保存后再导入，或直接填写数值", title, row, letter, path)
 
+    def cached_zero_problem(self, title: str, row: int, letter: str, label: str, path: str) -> None:
+        self.problem("error", "XLS-020", f"「{title}」表 {letter}{row}（{label}）是公式，文件里保存的结果 0 不是计算出来的"
+                     "（文件由不能计算公式的程序生成，要求打开时重新计算）；该值未导入。请在 Excel 或 WPS 中打开该文件、"
+                     "保存后再导入，或直接填写数值", title, row, letter, path)
+
     # ---- repeat sheets -----------------------------------------------------------------------
 
     def map_columns(self, sheet: RepeatSheet, title: str, header: tuple[Any, ...]) -> dict[int, Column]:
         meta_title = self.meta.repeat_sheets.get(sheet.path, sheet.name) if self.meta else sheet.name
-        actual = {i: normalize_header(v) for i, v in enumerate(header) if not _blank(v)}
+        actual = {i: normalize_header(v) for i, v in enumerate(header) if not is_blank(v)}
         mapped: dict[int, Column] = {}
         unmatched: list[Column] = []
         for col in sheet.columns:
@@ -752,13 +500,14 @@ class _Importer:
     def read_repeat(self, spec: FormSpec, layout: WorkbookLayout, sheet: RepeatSheet, title: str) -> None:
         rows = self.rows(title)
         header = tuple(next(rows, ()))
-        if all(_blank(v) for v in header):
+        if all(is_blank(v) for v in header):
             required = sheet.repeat.min_rows > 0
             self.problem("error" if required else "warning", "XLS-006", f"「{title}」表第 1 行没有列标题（可能被删除或整表被清空），"
                          "该表未导入；请从新导出的模板中复制列标题", title, 1)
             return
         mapped = self.map_columns(sheet, title, header)
-        merges, formulas = self.xml.scan(title)
+        scan = self.xml.scan(title)
+        merges, formulas, cached_zero = scan.merges, scan.formulas, scan.cached_zero
         inputs = [(i, col, converter(spec, col.field)) for i, col in sorted(mapped.items())
                   if col.role == "input" and col.field is not None]
         keys = sorted(((i, col) for i, col in mapped.items() if col.role == "parent_key"), key=lambda p: p[1].level)
@@ -784,6 +533,7 @@ class _Importer:
             width = len(line)
             found: list[tuple[int, Column, Converter, Any]] = []
             no_value: list[tuple[int, Column]] = []
+            zeros: list[tuple[int, Column]] = []
             for i, col, conv in inputs:
                 value = line[i] if i < width else None
                 if value is None:
@@ -792,11 +542,20 @@ class _Importer:
                     continue
                 if value.__class__ is str and not value.strip():
                     continue
+                if cached_zero and (number, i + 1) in cached_zero:
+                    zeros.append((i, col))
+                    continue
                 found.append((i, col, conv, value))
             if not found:
                 for i, col in no_value:
                     self.formula_problem(title, number, get_column_letter(i + 1), col.header, "")
+                for i, col in zeros:
+                    self.cached_zero_problem(title, number, get_column_letter(i + 1), col.header, "")
                 continue  # empty rows (the unlocked block, spacer rows) are not records
+            if position >= MAX_REPEAT_ROWS:
+                self.problem("error", "XLS-021", f"「{title}」表超过 {MAX_REPEAT_ROWS:,} 行数据，第 {number} 行起未导入；"
+                             f"一份填报的「{sheet.repeat.label}」不会有这么多行，请检查是否粘贴了无关数据", title, number)
+                break
             key_values: list[str] = []
             if sheet.parent is not None:
                 placed = self.attach(sheet, title, number, line, key_fns, parent_index, key_values)
@@ -818,6 +577,9 @@ class _Importer:
             for i, col in no_value:
                 assert col.field is not None
                 self.formula_problem(title, number, get_column_letter(i + 1), col.header, f"{prefix}.{col.field.name}")
+            for i, col in zeros:
+                assert col.field is not None
+                self.cached_zero_problem(title, number, get_column_letter(i + 1), col.header, f"{prefix}.{col.field.name}")
             container.append(record)
             position += 1
             self.result_rows[prefix] = (title, number)
@@ -868,18 +630,18 @@ class _Importer:
                      line: tuple[Any, ...], ordinal: int | None, position: int) -> str:
         if ident is not None and ident_fn is not None:
             return ident_fn(record.get(ident.name)) or ""
-        if ordinal is not None and ordinal < len(line) and not _blank(line[ordinal]):
-            return _ordinal_text(line[ordinal])
+        if ordinal is not None and ordinal < len(line) and not is_blank(line[ordinal]):
+            return ordinal_text(line[ordinal])
         return str(position)
 
     def key_function(self, spec: FormSpec, f: FieldSpec | None) -> Callable[[Any], str | None]:
         """Normalise a key cell so 1号机组, ' 1号机组 ' and a choice's label/value compare equal."""
         if f is None:  # 序号
-            return lambda value: None if _blank(value) else _ordinal_text(value)
+            return lambda value: None if is_blank(value) else ordinal_text(value)
         conv = converter(spec, f)
 
         def key(value: Any) -> str | None:
-            if _blank(value):
+            if is_blank(value):
                 return None
             raw, _ = conv(value)
             return str(raw).strip() if raw is not None else None
@@ -954,13 +716,3 @@ def _label(spec: FormSpec, period: str) -> str:
         return spec.period_label(period)
     except ValueError:
         return period
-
-
-def _ordinal_text(value: Any) -> str:
-    try:
-        number = parse_decimal(value)
-    except NotANumber:
-        return _text_of(value)
-    if number is not None and number == number.to_integral_value():
-        return str(int(number))
-    return _text_of(value)

@@ -476,10 +476,16 @@ def test_unusable_files_raise_import_failure_in_chinese(tmp_path: Path, filled: 
 
 
 def test_locked_file_says_to_close_excel(filled: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def locked(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    import os
 
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    real_open = os.open
+
+    def locked(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path) == str(filled):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", locked)
     with pytest.raises(ImportFailure, match="关闭该文件"):
         read_workbook(filled)
 
