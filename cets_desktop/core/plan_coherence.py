@@ -30,16 +30,15 @@ from .document import FilingDocument, period_problem
 from .findings import Finding, sort_findings
 from .numbers import format_decimal
 from .plan_copy import facility_repeat
-from .plan_diff import PARAMETER_REPEAT, PLANT_WIDE, latest_version, typed_plan_values
+from .plan_diff import PLANT_WIDE, latest_version, plan_layout, typed_plan_values
 from .reference import ReferenceSet, default_references
 from .spec import FieldSpec, FormSpec, MonthlyLink
 
 if TYPE_CHECKING:
     from ..services import LoadedInput
 
-MEASURED = "实测值"
-LINK_SOURCE = "月度数据的获取方式须与数据质量控制计划申报的方式一致，核查机构先按计划核对每项数据（mandatory-sectors.md §1.1.5、§4.1）[V]"
-EVIDENCE_SOURCE = "月度存证每个数值须附支撑材料；实测元素碳含量须附 CMA/CNAS 检测报告（mandatory-sectors.md §2.1、§4.1）[V]"
+LINK_SOURCE = "月度数据的获取方式须与数据质量控制计划申报的方式一致，核查机构先按计划核对每项数据 [V]"
+EVIDENCE_SOURCE = "月度存证每个数值须附支撑材料；实测元素碳含量须附 CMA/CNAS 检测报告（环办气候函〔2022〕111号）[V]"
 
 
 @dataclass
@@ -92,10 +91,11 @@ def _compile(plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink) -> tu
             problems.append(f"{where}：获取方式字段 {link.route_path} 不存在，或不在数值所在的行或其上级行")
         else:
             route, route_level = rb.spec.name, len(rb.scope_fields)
-    plan_row = plan_spec.find_field(f"{PARAMETER_REPEAT}[]")
+    layout = plan_layout(plan_spec)
+    plan_row = layout.parameter_table
     plan_names = {f.name for f in plan_row.data_fields()} if plan_row else set()
     if plan_row is None:
-        problems.append(f"{where}：计划定义没有参数表 {PARAMETER_REPEAT}")
+        problems.append(f"{where}：计划定义没有参数表（role: parameter_table）")
     pairs: list[tuple[str, str, int]] = []
     constants: list[tuple[str, str, int]] = []
     for key, month_field in link.match.items():
@@ -110,7 +110,7 @@ def _compile(plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink) -> tu
             problems.append(f"{where}：match 中的计划字段 {key} 不是参数表的字段")
         else:
             pairs.append((key, month_field, level))
-    choices = {c.value for f in (plan_row.data_fields() if plan_row else []) if f.name == "parameter"
+    choices = {c.value for f in (plan_row.data_fields() if plan_row else []) if f.role == "parameter_name"
                for c in plan_spec.choice_list(f)}
     if choices and link.parameter not in choices:
         problems.append(f"{where}：参数名称「{link.parameter}」不是计划参数表的选项")
@@ -174,13 +174,17 @@ class _Plan:
     def __init__(self, spec: FormSpec, doc: FilingDocument, references: ReferenceSet | None):
         values, _ = typed_plan_values(spec, doc, references)
         self.spec = spec
-        self.rows: list[dict[str, Any]] = [r for r in values.get(PARAMETER_REPEAT) or [] if isinstance(r, dict)]
+        self.layout = layout = plan_layout(spec)
+        table = layout.parameter_table
+        self.rows: list[dict[str, Any]] = [r for r in (values.get(table.name) if table else None) or [] if isinstance(r, dict)]
         self.by_param: dict[str, list[dict[str, Any]]] = {}
+        names = [layout.param[r] for r in ("label", "name") if r in layout.param]
         for r in self.rows:
-            name = r.get("param_label") or r.get("parameter")
+            name = next((r.get(n) for n in names if r.get(n)), None)
             if name:
                 self.by_param.setdefault(str(name), []).append(r)
-        self.version = latest_version(values)
+        self.row_label_field = table.label_field if table is not None else None
+        self.version = latest_version(values, spec)
         self.year = doc.period[:4]
         self.label = f"{self.year}年度" + (f" {self.version}" if self.version else "")
         rep = facility_repeat(spec)
@@ -196,7 +200,7 @@ class _Plan:
             v = r.get(plan_field)
             if not _blank(v) and str(v).strip() not in PLANT_WIDE and str(v).strip() not in out:
                 out.append(str(v).strip())
-        if plan_field == "facility":
+        if plan_field == self.layout.param.get("facility"):
             out += [f for f in self.facilities if f not in out]
         return out
 
@@ -301,8 +305,10 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
             location = " › ".join([*labels, fspec.label])
             path = instance_path(c.scope, idx, fspec.name)
             plan_row = best[0]
-            plan_label = str(plan_row.get("row_label") or c.link.parameter)
-            plan_routes = [str(r.get("route")) for r in best if not _blank(r.get("route"))]
+            plan_label = str((plan_row.get(plan.row_label_field) if plan.row_label_field else None) or c.link.parameter)
+            route_field = plan.layout.param.get("route")
+            plan_routes = [str(r.get(route_field)) for r in best if route_field and not _blank(r.get(route_field))]
+            measured = plan.layout.measured
             if c.route and not _blank(route) and plan_routes and str(route) not in plan_routes:
                 route_label = form.fields[c.link.route_path].spec.label if c.link.route_path else "获取方式"
                 out.append(Finding(
@@ -312,16 +318,17 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                     "核查机构先按计划核对获取方式。请按计划获取并填报；如实际做法已改变，请先修订数据质量控制计划",
                     LINK_SOURCE, location, kind="cross_filing"))
             wanted = c.link.evidence_kinds
-            if not wanted or _blank(value) or MEASURED not in plan_routes:
+            if not wanted or _blank(value) or measured is None or measured not in plan_routes:
                 continue
-            if c.route and not _blank(route) and str(route) != MEASURED:
+            if c.route and not _blank(route) and str(route) != measured:
                 continue
             attached = [kind for p, kind in evidence if p == path or path.startswith(p + ".")]
             if any(_kind_ok(kind, wanted) for kind in attached):
                 continue
             detail = ""
-            for name, word in (("lab_name", "检测机构"), ("equipment_name", "测量设备")):
-                if not _blank(plan_row.get(name)):
+            for role, word in (("lab", "检测机构"), ("instrument", "测量设备")):
+                name = plan.layout.param.get(role)
+                if name and not _blank(plan_row.get(name)):
                     detail = f"（{word}：{plan_row.get(name)}）"
                     break
             if attached:

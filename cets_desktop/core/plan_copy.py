@@ -21,10 +21,10 @@ from typing import Any
 
 from .document import FilingDocument
 from .findings import Finding
-from .plan_diff import BOUNDARY_SECTION, REVISION_SECTION, T_CONFIG_SUFFIX, TRIGGER_CHOICES, latest_version
-from .spec import FieldSpec, FormSpec, _flatten_groups
+from .plan_diff import latest_version, plan_layout
+from .spec import FieldSpec, FormSpec
 
-COPY_SOURCE = "计划按年度编制，下一年度计划在上一年度计划基础上修订（mandatory-sectors.md §1.1.5）[V]"
+COPY_SOURCE = "数据质量控制计划按年度编制、在管理平台上逐年维护，下一年度计划在上一年度计划基础上修订 [V]"
 _NUMBER = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
@@ -45,14 +45,8 @@ def next_version(versions: list[str]) -> str:
 
 
 def facility_repeat(spec: FormSpec) -> FieldSpec | None:
-    """The plan's list of units/processes/lines/series: the keyed repeat of section (c)."""
-    for section in spec.sections:
-        if section.name != BOUNDARY_SECTION:
-            continue
-        for f in _flatten_groups(section.fields):
-            if f.type == "repeat" and f.key:
-                return f
-    return None
+    """The plan's list of units/processes/lines/series: the repeat with role ``facility_list``."""
+    return plan_layout(spec).facility_list
 
 
 def copy_plan_for_year(spec_new: FormSpec, old_doc: FilingDocument, year: int | str,
@@ -65,13 +59,21 @@ def copy_plan_for_year(spec_new: FormSpec, old_doc: FilingDocument, year: int | 
     if old_doc.form != spec_new.id:
         raise ValueError(f"原计划是「{old_doc.form}」，不能复制为「{spec_new.title}」（{spec_new.id}）")
     values, dropped = _known_values(spec_new, old_doc.values)
-    old_version = latest_version(values)
-    revisions = values.get(REVISION_SECTION)
-    if not isinstance(revisions, list):
-        revisions = []
-    versions = [str(r.get("version") or "") for r in revisions if isinstance(r, dict)]
-    revisions.append({"version": next_version(versions), "revision_kind": "修订"})
-    values[REVISION_SECTION] = revisions
+    old_version = latest_version(values, spec_new)
+    layout = plan_layout(spec_new)
+    if layout.revision_table is not None and layout.version_field:
+        table, column = layout.revision_table.name, layout.version_field
+        revisions = values.get(table)
+        if not isinstance(revisions, list):
+            revisions = []
+        versions = [str(r.get(column) or "") for r in revisions if isinstance(r, dict)]
+        row: dict[str, Any] = {column: next_version(versions)}
+        kind = spec_new.find_field(layout.revision_kind_field) if layout.revision_kind_field else None
+        revision = layout.choice_value(layout.revision_kind_field, "revision")
+        if kind is not None and revision is not None:
+            row[kind.name] = revision
+        revisions.append(row)
+        values[table] = revisions
     from .. import __version__
 
     meta: dict[str, Any] = {
@@ -112,7 +114,7 @@ def copy_findings(spec: FormSpec, doc: FilingDocument, units: list[str] | None =
     planned_names = [n for _, n in planned if n]
     src = spec.resolve_source(rep.source)
     source = src.cite() if src else COPY_SOURCE
-    config = next((c.text for c in spec.choices.get(TRIGGER_CHOICES, []) if c.value.endswith(T_CONFIG_SUFFIX)), "")
+    config = next((c.text for c in spec.choices.get(plan_layout(spec).trigger_choices, []) if c.role == "trigger_configuration"), "")
     why = f"，并在版本记录中选择修订情形“{config}”" if config else "，并在版本记录中说明修订原因"
     label = rep.label
     now_text = "、".join(current) if current else "无"

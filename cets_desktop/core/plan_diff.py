@@ -27,36 +27,96 @@ from .numbers import format_decimal
 from .reference import ReferenceSet, default_references
 from .spec import FieldSpec, FormSpec, _flatten_groups
 
-# Names shared by the four plan definitions (power, steel, cement, aluminium).
-REVISION_SECTION = "revisions"
-ENTITY_SECTION = "entity"
-BOUNDARY_SECTION = "boundary"
-PARAMETERS_SECTION = "parameters"
-QUALITY_SECTION = "quality"
-PARAMETER_REPEAT = "parameters"
-EQUIPMENT_REPEAT = "equipment"
-TRIGGER_CHOICES = "revision_trigger"
-
-# Revision triggers (choice values of ``revision_trigger``, same in all four plans).
-T_FACILITY = "排放设施变化或新燃料物料"
-T_METER = "新测量仪器或方法"
-T_WRONG = "原监测方法数据不正确"
-T_ACCURACY = "修订可提高准确度"
-T_GUIDE = "不符合指南要求"
-T_ENTITY = "法人主体变更或合并分立"
-T_CONFIG_SUFFIX = "配置变化"  # 机组配置变化 / 工序或生产线配置变化 / 生产线配置变化 / 电解系列配置变化
-
-# Parameter-row fields that describe the measuring instrument or the sampling/testing method.
-METER_FIELDS = frozenset({
-    "equipment_id", "equipment_name", "install_location", "accuracy", "measure_frequency", "record_frequency",
-    "sample_basis", "sampling_method", "sampling_standard", "preparation_standard", "test_standard", "other_standard",
-    "lab_type", "lab_name", "coal_source",
-})
-REGISTER_METER_FIELDS = frozenset({"equipment_name", "model", "location", "accuracy_class", "measured_object"})
-ROUTINE_FIELDS = frozenset({"last_calibration_date", "certificate_no", "calibration_org", "approved_by"})
-"""Yearly bookkeeping: shown in the statement, but not a reason to revise the plan."""
-ENTITY_TRIGGER_FIELDS = frozenset({"enterprise.name", "enterprise.uscc", "legal_representative"})
+# The plan tools find what they need by role (spec.SectionRole / FieldRole / ChoiceRole), never by
+# a sector's section, field or choice names: see :class:`PlanLayout`. Values such as 全厂 are the
+# shared vocabulary of plan rows (a row for the whole plant), documented with ``monthly_links``.
 PLANT_WIDE = frozenset({"全厂"})
+ENTERPRISE_FIELDS = frozenset({"enterprise.name", "enterprise.uscc"})
+"""Header fields of every filing; a change suggests the legal-entity trigger."""
+DEFAULT_REVISION_TABLE = ("revisions", "version")
+"""Where the plan-common part keeps the version table, for callers that have values but no spec."""
+
+
+@dataclass
+class PlanLayout:
+    """Where a plan definition keeps what diff, copy and coherence need, found by role."""
+
+    spec: FormSpec
+    revision_section: str = ""
+    entity_section: str = ""
+    boundary_section: str = ""
+    revision_table: FieldSpec | None = None
+    version_field: str = ""
+    revision_kind_field: str = ""
+    trigger_choices: str = ""
+    parameter_table: FieldSpec | None = None
+    equipment_register: FieldSpec | None = None
+    facility_list: FieldSpec | None = None
+    param: dict[str, str] = field(default_factory=dict)
+    """Parameter-row field names by role without the ``parameter_`` prefix: facility, object, name,
+    other, label, level, route, instrument, lab."""
+    meter_fields: frozenset[str] = frozenset()
+    register_meter_fields: frozenset[str] = frozenset()
+    routine_fields: frozenset[str] = frozenset()
+    entity_fields: frozenset[str] = frozenset()
+    measured: str | None = None
+    """The route value meaning “measured” (实测值) in the parameter table's route list."""
+
+    @property
+    def parameter_path(self) -> str:
+        return self.parameter_table.path if self.parameter_table is not None else ""
+
+    @property
+    def equipment_path(self) -> str:
+        return self.equipment_register.path if self.equipment_register is not None else ""
+
+    def trigger(self, role: str) -> str | None:
+        choice = self.spec.choice_by_role(self.trigger_choices, role)
+        return choice.value if choice is not None else None
+
+    def choice_value(self, list_field: str, role: str) -> str | None:
+        f = self.spec.find_field(list_field) if list_field else None
+        name = f.choices if f is not None and isinstance(f.choices, str) else None
+        choice = self.spec.choice_by_role(name, role)
+        return choice.value if choice is not None else None
+
+
+def plan_layout(spec: FormSpec) -> PlanLayout:
+    """The plan's sections and tables by role (empty names where the definition declares none)."""
+    def section(role: str) -> str:
+        s = spec.section_by_role(role)
+        return s.name if s is not None else ""
+
+    out = PlanLayout(spec, section("plan_revisions"), section("plan_entity"), section("plan_boundary"))
+    out.revision_table = spec.field_by_role("revision_table")
+    if out.revision_table is not None:
+        version = spec.field_by_role("revision_version", out.revision_table)
+        kind = spec.field_by_role("revision_kind", out.revision_table)
+        triggers = spec.field_by_role("revision_triggers", out.revision_table)
+        out.version_field = version.name if version else ""
+        out.revision_kind_field = kind.path if kind else ""
+        out.trigger_choices = triggers.choices if triggers is not None and isinstance(triggers.choices, str) else ""
+    out.parameter_table = spec.field_by_role("parameter_table")
+    out.equipment_register = spec.field_by_role("equipment_register")
+    out.facility_list = spec.field_by_role("facility_list")
+    if out.parameter_table is not None:
+        row = out.parameter_table
+        for role in ("facility", "object", "name", "other", "label", "level", "route", "instrument", "lab"):
+            f = spec.field_by_role(f"parameter_{role}", row)
+            if f is not None:
+                out.param[role] = f.name
+        out.meter_fields = frozenset(f.name for f in row.data_fields()
+                                     if f.role in ("measurement", "parameter_instrument", "parameter_lab"))
+        route = spec.field_by_role("parameter_route", row)
+        if route is not None and isinstance(route.choices, str):
+            measured = spec.choice_by_role(route.choices, "measured")
+            out.measured = measured.value if measured else None
+    if out.equipment_register is not None:
+        out.register_meter_fields = frozenset(f.name for f in spec.fields_with_role("measurement", out.equipment_register))
+    out.routine_fields = frozenset(f.name for f in spec.fields_with_role("routine"))
+    out.entity_fields = ENTERPRISE_FIELDS | {f.name for f in spec.fields_with_role("entity_identity")}
+    return out
+
 
 _SECTION_NUMBER = re.compile(r"^（[一二三四五六七八九十]+）")
 _CN_NUMERALS = "一二三四五六七八九十"
@@ -147,11 +207,13 @@ class PlanDiff:
     sections: list[tuple[str, str]]
     """(name, label) of the plan's sections, in the official order."""
     trigger_labels: dict[str, str]
+    revision_section: str = ""
+    """The plan's version/revision section (role plan_revisions): not described in the statement."""
 
     @property
     def statement_changes(self) -> list[PlanChange]:
         """Changes the statement describes (the revision table itself is left out)."""
-        return [c for c in self.changes if c.section != REVISION_SECTION]
+        return [c for c in self.changes if not self.revision_section or c.section != self.revision_section]
 
     @property
     def is_empty(self) -> bool:
@@ -201,12 +263,21 @@ def typed_plan_values(spec: FormSpec, doc: FilingDocument, references: Reference
     return values, env
 
 
-def latest_version(values: dict[str, Any]) -> str:
-    """The version number of the plan's last revision row ("" if none)."""
-    rows = values.get("revisions") or []
-    for row in reversed(rows):
-        if isinstance(row, dict) and row.get("version"):
-            return str(row["version"])
+def latest_version(values: dict[str, Any], spec: FormSpec | None = None) -> str:
+    """The version number of the plan's last revision row ("" if none).
+
+    The table and column come from the definition's roles; without a spec, from the plan-common part.
+    """
+    table, column = DEFAULT_REVISION_TABLE
+    if spec is not None:
+        layout = plan_layout(spec)
+        if layout.revision_table is None or not layout.version_field:
+            return ""
+        table, column = layout.revision_table.name, layout.version_field
+    rows = values.get(table) or []
+    for row in reversed(rows if isinstance(rows, list) else []):
+        if isinstance(row, dict) and row.get(column):
+            return str(row[column])
     return ""
 
 
@@ -216,15 +287,17 @@ def diff_plans(spec: FormSpec, old_doc: FilingDocument, new_doc: FilingDocument,
     old, old_env = typed_plan_values(spec, old_doc, references)
     new, new_env = typed_plan_values(spec, new_doc, references)
     walker = _Walker(spec, old_env, new_env, old, new)
+    layout = walker.layout
     for section in spec.sections:
         walker.section = section.name
         walker.section_label = _SECTION_NUMBER.sub("", section.label)
-        if section.name == ENTITY_SECTION:
+        if section.name == layout.entity_section:
             walker.enterprise(old_doc, new_doc)
         walker.level(_flatten_groups(section.fields), (old,), (new,), (), (), (), [], top=True)
-    labels = {c.value: c.text for c in spec.choices.get(TRIGGER_CHOICES, [])}
-    return PlanDiff(spec.id, spec.title, old_doc.period, new_doc.period, latest_version(old), latest_version(new),
-                    walker.changes, [(s.name, _SECTION_NUMBER.sub("", s.label)) for s in spec.sections], labels)
+    labels = {c.value: c.text for c in spec.choices.get(layout.trigger_choices, [])}
+    return PlanDiff(spec.id, spec.title, old_doc.period, new_doc.period, latest_version(old, spec), latest_version(new, spec),
+                    walker.changes, [(s.name, _SECTION_NUMBER.sub("", s.label)) for s in spec.sections], labels,
+                    layout.revision_section)
 
 
 Chain = tuple[dict[str, Any], ...]
@@ -239,16 +312,18 @@ class _Walker:
         self.changes: list[PlanChange] = []
         self.section = ""
         self.section_label = ""
-        self.old_objects = _parameter_values(old, "object_name")
-        self.new_objects = _parameter_values(new, "object_name")
-        self.old_facilities = _parameter_values(old, "facility")
-        self.new_facilities = _parameter_values(new, "facility")
-        choices = [c.value for c in spec.choices.get(TRIGGER_CHOICES, [])]
-        self.trigger_values = set(choices)
-        self.config_trigger = next((v for v in choices if v.endswith(T_CONFIG_SUFFIX)), None)
-        self.facility_repeat = next(
-            (f for s in spec.sections if s.name == BOUNDARY_SECTION for f in _flatten_groups(s.fields)
-             if f.type == "repeat" and f.key), None)
+        self.layout = layout = plan_layout(spec)
+        self.old_objects = _parameter_values(layout, old, "object")
+        self.new_objects = _parameter_values(layout, new, "object")
+        self.old_facilities = _parameter_values(layout, old, "facility")
+        self.new_facilities = _parameter_values(layout, new, "facility")
+        self.trigger_values = {c.value for c in spec.choices.get(layout.trigger_choices, [])}
+        self.t_facility = layout.trigger("trigger_facility")
+        self.t_meter = layout.trigger("trigger_meter")
+        self.t_accuracy = layout.trigger("trigger_accuracy")
+        self.t_entity = layout.trigger("trigger_entity")
+        self.config_trigger = layout.trigger("trigger_configuration")
+        self.facility_repeat = layout.facility_list
 
     # -- values ---------------------------------------------------------------------------
     def asked(self, f: FieldSpec, chain: Chain, scope: tuple[FieldSpec, ...], env: Env) -> bool:
@@ -349,7 +424,7 @@ class _Walker:
 
     # -- words ------------------------------------------------------------------------------------
     def row_label(self, rep: FieldSpec, row: dict[str, Any], index: int) -> str:
-        if rep.name == PARAMETER_REPEAT and rep.path == f"{PARAMETER_REPEAT}[]":
+        if rep.path == self.layout.parameter_path:
             return self.parameter_label(row, index)
         name = None
         for fname in (rep.label_field, rep.key):
@@ -360,26 +435,28 @@ class _Walker:
 
     def parameter_label(self, row: dict[str, Any], index: int) -> str:
         """机组「1号机组」› 参数「燃煤消耗量（混煤）」; 全厂 › 参数「…」; 企业层级 › 参数「…」."""
-        param = row.get("param_label") or row.get("parameter")
+        names = self.layout.param
+        param = _get(row, names, "label") or _get(row, names, "name")
         if not param:
             return f"参数第 {index + 1} 行"
-        obj = row.get("object_name")
+        obj = _get(row, names, "object")
         text = f"参数「{param}（{obj}）」" if obj else f"参数「{param}」"
-        facility = row.get("facility")
+        facility = _get(row, names, "facility")
         if facility:
             if facility in PLANT_WIDE or self.facility_repeat is None:
                 return f"{facility} › {text}"
             return f"{self.facility_repeat.label}「{facility}」 › {text}"
-        if row.get("level"):
-            return f"{row['level']} › {text}"
+        level = _get(row, names, "level")
+        if level:
+            return f"{level} › {text}"
         return text
 
     def summary(self, rep: FieldSpec, chain: Chain, scope: tuple[FieldSpec, ...], env: Env, key: str,
                 new: bool) -> list[FieldChange]:
         """Up to four filled fields that say what an added or removed row is (not its name again)."""
         out: list[FieldChange] = []
-        identity = {rep.key, rep.label_field, "facility", "parameter", "param_label", "object_name", "level",
-                    "parameter_other"}
+        identity = {rep.key, rep.label_field, *(self.layout.param.get(r) for r in
+                                                  ("facility", "name", "other", "label", "object", "level"))}
         for f in rep.data_fields():
             if len(out) >= 4:
                 break
@@ -402,50 +479,54 @@ class _Walker:
         return out
 
     def _row_triggers(self, rep: FieldSpec, row: dict[str, Any], kind: ChangeKind) -> list[str]:
-        if self.section == REVISION_SECTION:
+        layout = self.layout
+        if self.section == layout.revision_section:
             return []
-        if self.section == BOUNDARY_SECTION:
-            return self._allowed([T_FACILITY, self.config_trigger])
-        if rep.path == f"{PARAMETER_REPEAT}[]":
-            obj, facility = row.get("object_name"), row.get("facility")
+        if self.section == layout.boundary_section:
+            return self._allowed([self.t_facility, self.config_trigger])
+        if rep.path == layout.parameter_path:
+            obj, facility = _get(row, layout.param, "object"), _get(row, layout.param, "facility")
+            measured = layout.measured is not None and _get(row, layout.param, "route") == layout.measured
             if kind == "added":
                 if (obj and obj not in self.old_objects) or (facility and facility not in self.old_facilities):
-                    return self._allowed([T_FACILITY])
-                return self._allowed([T_METER if row.get("route") == "实测值" else T_ACCURACY])
+                    return self._allowed([self.t_facility])
+                return self._allowed([self.t_meter if measured else self.t_accuracy])
             if (obj and obj not in self.new_objects) or (facility and facility not in self.new_facilities):
-                return self._allowed([T_FACILITY])
-            return self._allowed([T_ACCURACY])
-        if rep.path == f"{EQUIPMENT_REPEAT}[]":
-            return self._allowed([T_METER if kind == "added" else T_ACCURACY])
-        if self.section == ENTITY_SECTION:
+                return self._allowed([self.t_facility])
+            return self._allowed([self.t_accuracy])
+        if rep.path == layout.equipment_path:
+            return self._allowed([self.t_meter if kind == "added" else self.t_accuracy])
+        if self.section == layout.entity_section:
             return []
-        return self._allowed([T_ACCURACY])
+        return self._allowed([self.t_accuracy])
 
     def _field_triggers(self, rep: FieldSpec | None, changes: list[FieldChange],
                         row: dict[str, Any] | None) -> dict[str, list[str]]:
         """Trigger → labels of the changed fields that suggest it."""
         out: dict[str, list[str]] = {}
+        layout = self.layout
 
         def add(trigger: str | None, c: FieldChange) -> None:
             if trigger and trigger in self.trigger_values:
                 out.setdefault(trigger, []).append(c.label)
 
         for c in changes:
-            if self.section == REVISION_SECTION or c.name in ROUTINE_FIELDS:
+            if self.section == layout.revision_section or c.name in layout.routine_fields:
                 continue
-            if self.section == ENTITY_SECTION:
-                add(T_ENTITY if c.name in ENTITY_TRIGGER_FIELDS else None, c)
-            elif self.section == BOUNDARY_SECTION:
-                add(self.config_trigger if rep is not None else T_ACCURACY, c)
-            elif rep is not None and rep.path == f"{PARAMETER_REPEAT}[]":
-                if c.name == "route":
-                    add(T_METER if row is not None and row.get("route") == "实测值" else T_ACCURACY, c)
+            if self.section == layout.entity_section:
+                add(self.t_entity if c.name in layout.entity_fields else None, c)
+            elif self.section == layout.boundary_section:
+                add(self.config_trigger if rep is not None else self.t_accuracy, c)
+            elif rep is not None and rep.path == layout.parameter_path:
+                if c.name == layout.param.get("route"):
+                    measured = layout.measured is not None and row is not None and _get(row, layout.param, "route") == layout.measured
+                    add(self.t_meter if measured else self.t_accuracy, c)
                 else:
-                    add(T_METER if c.name in METER_FIELDS else T_ACCURACY, c)
-            elif rep is not None and rep.path == f"{EQUIPMENT_REPEAT}[]":
-                add(T_METER if c.name in REGISTER_METER_FIELDS else T_ACCURACY, c)
+                    add(self.t_meter if c.name in layout.meter_fields else self.t_accuracy, c)
+            elif rep is not None and rep.path == layout.equipment_path:
+                add(self.t_meter if c.name in layout.register_meter_fields else self.t_accuracy, c)
             else:
-                add(T_ACCURACY, c)
+                add(self.t_accuracy, c)
         return out
 
 
@@ -501,8 +582,18 @@ def _parent_text(parents: list[str]) -> str:
     return " › ".join(parents) + " › " if parents else ""
 
 
-def _parameter_values(values: dict[str, Any], name: str) -> set[str]:
-    return {str(r[name]) for r in values.get(PARAMETER_REPEAT) or [] if isinstance(r, dict) and r.get(name)}
+def _get(row: dict[str, Any], names: dict[str, str], role: str) -> Any:
+    """A parameter-row value by role ("" field name → None)."""
+    name = names.get(role)
+    return row.get(name) if name else None
+
+
+def _parameter_values(layout: PlanLayout, values: dict[str, Any], role: str) -> set[str]:
+    name = layout.param.get(role)
+    table = layout.parameter_table
+    if not name or table is None:
+        return set()
+    return {str(r[name]) for r in values.get(table.name) or [] if isinstance(r, dict) and r.get(name)}
 
 
 def _rows(value: Any) -> list[dict[str, Any]]:

@@ -43,21 +43,25 @@ SectionRole = Literal[
 SECTION_ROLES: tuple[str, ...] = SectionRole.__args__  # type: ignore[attr-defined]
 
 FieldRole = Literal[
-    "revision_table", "revision_version", "revision_triggers", "entity_identity",
+    "revision_table", "revision_version", "revision_kind", "revision_triggers", "entity_identity",
     "facility_list", "parameter_table", "parameter_facility", "parameter_object", "parameter_name",
-    "parameter_label", "parameter_level", "parameter_route", "equipment_register", "measurement", "routine",
+    "parameter_other", "parameter_label", "parameter_level", "parameter_route", "parameter_instrument",
+    "parameter_lab", "equipment_register", "measurement", "routine",
 ]
 """What a field means to the plan tools: the revision table and its version/trigger columns, the
 facility list (units, processes, lines, series), the parameter table and the columns that identify
 a row, say how it is determined or describe the instrument/method (``measurement``), the
-equipment register, and yearly bookkeeping (``routine``: calibration dates, approver)."""
+equipment register, and yearly bookkeeping (``routine``: calibration dates, approver).
+``parameter_instrument`` / ``parameter_lab`` are the measuring device and the testing laboratory
+of a parameter row (both also count as ``measurement``)."""
 FIELD_ROLES: tuple[str, ...] = FieldRole.__args__  # type: ignore[attr-defined]
 
 ChoiceRole = Literal[
-    "measured", "trigger_facility", "trigger_meter", "trigger_wrong_data", "trigger_accuracy",
+    "measured", "first_issue", "revision", "trigger_facility", "trigger_meter", "trigger_wrong_data", "trigger_accuracy",
     "trigger_guide", "trigger_entity", "trigger_configuration",
 ]
-"""What a choice value means: ``measured`` (实测值 in a route list) and the plan revision triggers
+"""What a choice value means: ``measured`` (实测值 in a route list), ``first_issue`` / ``revision``
+(首次编制 / 修订 of a plan version) and the plan revision triggers
 of the verification guide (new facility or fuel, new meter or method, wrong data, better accuracy,
 not per the guide, legal entity change, configuration change)."""
 
