@@ -52,7 +52,7 @@ def values() -> dict[str, Any]:
             {"carbonate": "石灰石", "consumption": "420.00", "consumption_route": "实测值",
              "consumption_source": "汽车衡入厂计量 + 月末盘存", "carbonate_ef_route": "缺省值"},
         ],
-        "purchased_electricity": "452600.000", "grid_ef_confirmed": True, "purchased_heat": "0.00",
+        "purchased_electricity": "452600.000", "grid_ef_choice": "采用参考值", "purchased_heat": "0.00",
     }
 
 

@@ -94,7 +94,7 @@ def values() -> dict[str, Any]:
         "power_facility_emissions": "0.00", "other_facility_emissions": "0.00",
         "cement_output": "260000.00", "cement_output_route": "实测值", "cement_output_source": "包装机计量 + 散装过磅",
         "waste_heat_generation": "24500.000",
-        "purchased_electricity": "18600.000", "grid_ef_confirmed": True, "purchased_heat": "0.00",
+        "purchased_electricity": "18600.000", "grid_ef_choice": "采用参考值", "purchased_heat": "0.00",
     }
 
 

@@ -193,23 +193,26 @@ def test_missing_entries_are_reported_once_each_and_the_rest_is_kept() -> None:
 
 
 def test_grid_factor_year_must_be_confirmed_or_replaced() -> None:
-    _, ev = seeded(lambda v: v.pop("grid_ef_confirmed"))
-    assert problems(ev) == [("warning", "CEM-M-350", "grid_ef_confirmed")]
-    assert "0.5366" in ev.findings[0].message and "0.5703" in ev.findings[0].message
+    # the shared grid-factor part: 0.5703 is the 2022-vintage factor; for 2024+ the user confirms or overrides
+    _, ev = seeded(lambda v: v.pop("grid_ef_choice"))
+    assert problems(ev) == [("warning", "CEM-M-EL-002", "grid_ef_choice")]
+    assert "0.5703" in ev.findings[0].message
 
     vals = h.values()
-    vals.pop("grid_ef_confirmed")
-    vals.update(grid_ef_override="0.5366", grid_ef_override_source="生态环境部 国家统计局公告2024年第33号（2022年度电力平均二氧化碳排放因子）")
+    vals.update(grid_ef_choice="另行填写", grid_ef_override="0.5306",
+                grid_ef_override_source="生态环境部 国家统计局 2023年全国电力平均二氧化碳排放因子")
     ev = h.run(vals)
     assert problems(ev) == []
-    assert ev.values["electricity_emissions"] == Decimal("18600.000") * Decimal("0.5366")
+    assert ev.values["electricity_emissions"] == Decimal("18600.000") * Decimal("0.5306")
+    # electricity stays out of the covered total
+    assert ev.values["enterprise_emissions"] == h.run().values["enterprise_emissions"]
 
 
 def test_messages_name_no_internal_files_and_no_bare_tags() -> None:
     bad = h.values()
     clinker(bad).update(clinker_ef="535", closing_stock="-1")
     bad["lines"][0]["raw_materials"][0]["deduction_factor"] = "480"
-    bad.pop("grid_ef_confirmed")
+    bad.pop("grid_ef_choice")
     ev = h.run(copy.deepcopy(bad))
     assert len(ev.findings) >= 4
     for f in ev.findings:
