@@ -24,8 +24,20 @@ from .spec import Check, FieldSpec, FormSpec
 
 # Transitional: Ctx, Env, RefUse, RowIndex, instance_path, iter_rows are re-exported for modules
 # still being edited elsewhere that import them from here; new code imports the module holding them.
-__all__ = ["BoundCheck", "BoundField", "BoundForm", "Ctx", "Env", "RefUse", "RowIndex", "bind_form", "bound",
-           "compile_in_scope", "instance_path", "iter_rows"]
+__all__ = [
+    "BoundCheck",
+    "BoundField",
+    "BoundForm",
+    "Ctx",
+    "Env",
+    "RefUse",
+    "RowIndex",
+    "bind_form",
+    "bound",
+    "compile_in_scope",
+    "instance_path",
+    "iter_rows",
+]
 
 
 def bind_form(spec: FormSpec, locate: Callable[[tuple[Any, ...]], int] | None = None) -> BoundForm:
@@ -62,15 +74,27 @@ def bind_form(spec: FormSpec, locate: Callable[[tuple[Any, ...]], int] | None = 
             if f.evidence is not None and f.evidence.when:
                 bf.evidence_when, _, _ = compile_in_scope(spec, f.evidence.when, sf)
         except ExpressionError as exc:
-            key = "calculation" if f.calculation and exc.source == f.calculation else (
-                "relevant" if exc.source == f.relevant else ("evidence" if f.evidence and exc.source == f.evidence.when else "required"))
+            key = (
+                "calculation"
+                if f.calculation and exc.source == f.calculation
+                else (
+                    "relevant"
+                    if exc.source == f.relevant
+                    else ("evidence" if f.evidence and exc.source == f.evidence.when else "required")
+                )
+            )
             raise fail((*f._loc, key), f"字段 {f.path}：{exc}") from None
         fields[f.path] = bf
         if f.constraint:
             assert f.constraint_code and f.constraint_message
-            field_check = Check(code=f.constraint_code, severity=f.constraint_severity,
-                                assert_=f.constraint, message=f.constraint_message,
-                                source=f.source, kind="field")
+            field_check = Check(
+                code=f.constraint_code,
+                severity=f.constraint_severity,
+                assert_=f.constraint,
+                message=f.constraint_message,
+                source=f.source,
+                kind="field",
+            )
             checks.append(_bind_check(spec, field_check, sf, f, (*f._loc, "constraint"), fail))
         for ci, check in enumerate(f.checks):
             checks.append(_bind_check(spec, check, sf, f, (*f._loc, "checks", ci), fail))
@@ -80,7 +104,9 @@ def bind_form(spec: FormSpec, locate: Callable[[tuple[Any, ...]], int] | None = 
         if check.scope:
             scope_key = tuple(check.scope.split("."))
             if scope_key not in scopes:
-                raise fail(("checks", ci, "scope"), f"规则 {check.code}：scope {check.scope!r} 不是重复组路径")
+                raise fail(
+                    ("checks", ci, "scope"), f"规则 {check.code}：scope {check.scope!r} 不是重复组路径"
+                )
             check_scope = scopes[scope_key]
         checks.append(_bind_check(spec, check, check_scope, None, ("checks", ci), fail))
 
@@ -94,8 +120,14 @@ def bind_form(spec: FormSpec, locate: Callable[[tuple[Any, ...]], int] | None = 
     return bound_form
 
 
-def _bind_check(spec: FormSpec, check: Check, sf: tuple[FieldSpec, ...], self_field: FieldSpec | None,
-                loc: tuple[Any, ...], fail: Callable[[tuple[Any, ...], str], Exception]) -> BoundCheck:
+def _bind_check(
+    spec: FormSpec,
+    check: Check,
+    sf: tuple[FieldSpec, ...],
+    self_field: FieldSpec | None,
+    loc: tuple[Any, ...],
+    fail: Callable[[tuple[Any, ...], str], Exception],
+) -> BoundCheck:
     try:
         test, expr, _ = compile_in_scope(spec, check.assert_, sf, self_field)
         when = compile_in_scope(spec, check.when, sf, self_field)[0] if check.when else None
@@ -120,8 +152,9 @@ def _bind_check(spec: FormSpec, check: Check, sf: tuple[FieldSpec, ...], self_fi
     return BoundCheck(check, sf, test, when, message, target, self_field)
 
 
-def _calc_order(spec: FormSpec, fields: dict[str, BoundField],
-                fail: Callable[[tuple[Any, ...], str], Exception]) -> list[BoundField]:
+def _calc_order(
+    spec: FormSpec, fields: dict[str, BoundField], fail: Callable[[tuple[Any, ...], str], Exception]
+) -> list[BoundField]:
     calculated = {p: bf for p, bf in fields.items() if bf.calculation is not None}
     order: list[BoundField] = []
     state: dict[str, int] = {}
@@ -131,7 +164,7 @@ def _calc_order(spec: FormSpec, fields: dict[str, BoundField],
         if mark == 2:
             return
         if mark == 1:
-            cycle = " → ".join([*trail[trail.index(path):], path])
+            cycle = " → ".join([*trail[trail.index(path) :], path])
             raise fail((*calculated[path].spec._loc, "calculation"), f"计算公式循环引用：{cycle}")
         state[path] = 1
         for dep in sorted(calculated[path].depends_on):

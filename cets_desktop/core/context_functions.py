@@ -21,8 +21,13 @@ def _ref(ctx: Ctx, table: Any, key: Any = None) -> Any:
     refs = ctx.env.references
     if refs is None or not isinstance(table, str):
         return None
-    return refs.read(table, ctx.env.year, None if key is None else str(key), log=ctx.env.ref_log,
-                     missing=ctx.env.missing_refs)
+    return refs.read(
+        table,
+        ctx.env.year,
+        None if key is None else str(key),
+        log=ctx.env.ref_log,
+        missing=ctx.env.missing_refs,
+    )
 
 
 def _linked(ctx: Ctx, name: Any, key: Any = None) -> Any:
@@ -78,7 +83,9 @@ def _add_months(ctx: Ctx, day: Any, n: Any) -> Any:
         return None
     months = start.month - 1 + int(n)
     year, month = start.year + months // 12, months % 12 + 1
-    return start.replace(year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])).isoformat()
+    return start.replace(
+        year=year, month=month, day=min(start.day, calendar.monthrange(year, month)[1])
+    ).isoformat()
 
 
 def _row_index(ctx: Ctx) -> Any:

@@ -47,7 +47,9 @@ class Ctx:
 
     __slots__ = ("rows", "env", "self_value", "scope_fields", "previous_cache")
 
-    def __init__(self, rows: Rows, env: Env, scope_fields: tuple[FieldSpec, ...] = (), self_value: Any = None):
+    def __init__(
+        self, rows: Rows, env: Env, scope_fields: tuple[FieldSpec, ...] = (), self_value: Any = None
+    ):
         self.rows = rows
         self.env = env
         self.self_value = self_value

@@ -19,8 +19,9 @@ from .scoped_expressions import compile_in_scope
 from .spec import FieldSpec, FormSpec
 
 
-def message_formatter(spec: FormSpec, template: str, scope_fields: tuple[FieldSpec, ...],
-                      self_field: FieldSpec | None) -> Callable[[Ctx], str]:
+def message_formatter(
+    spec: FormSpec, template: str, scope_fields: tuple[FieldSpec, ...], self_field: FieldSpec | None
+) -> Callable[[Ctx], str]:
     """Compile ``{expr}`` placeholders of a message; plain field names use their decimals."""
     parts: list[str | tuple[Getter, int | None]] = []
     resolver_levels = scope_levels(spec, scope_fields)

@@ -36,8 +36,12 @@ def previous_position(ctx: Ctx) -> Ctx | None:
             return None
         rows.append(match)
     env = ctx.env
-    previous = Ctx(tuple(rows), Env(env.period, env.references, None, env.linked, env.ref_log, env.today),
-                   ctx.scope_fields, None)
+    previous = Ctx(
+        tuple(rows),
+        Env(env.period, env.references, None, env.linked, env.ref_log, env.today),
+        ctx.scope_fields,
+        None,
+    )
     ctx.previous_cache = previous
     return previous
 
@@ -51,7 +55,9 @@ def previous_value(ctx: Ctx, getter: Getter) -> Any:
     return getter(previous)
 
 
-def compile_with_prev(expr: Expression, resolve: Resolver, functions: dict[str, Callable[..., Any]]) -> Getter:
+def compile_with_prev(
+    expr: Expression, resolve: Resolver, functions: dict[str, Callable[..., Any]]
+) -> Getter:
     """Compile ``expr``; each ``prev(x)`` gets ``x`` compiled as its own getter, run on the previous period."""
     if "prev" not in expr.functions:
         return compile_expression(expr, resolve, functions)
@@ -67,7 +73,9 @@ def compile_with_prev(expr: Expression, resolve: Resolver, functions: dict[str, 
                 inner = Expression(expr.source, node.args[0], expr.names, expr.chains, expr.functions)
                 slot = len(prev_getters)
                 prev_getters[slot] = compile_expression(inner, resolve, functions)
-                return ast.Call(func=ast.Name(id="prev_slot", ctx=ast.Load()), args=[ast.Constant(slot)], keywords=[])
+                return ast.Call(
+                    func=ast.Name(id="prev_slot", ctx=ast.Load()), args=[ast.Constant(slot)], keywords=[]
+                )
             return node
 
     tree = _Rewriter().visit(copy.deepcopy(expr.tree))

@@ -73,12 +73,27 @@ class ReferenceSet:
         # A later-starting entry wins over an open-ended older one (a published update).
         return max(matches, key=lambda e: int(e.years.partition("-")[0]), default=None)
 
-    def read(self, table: str, year: int, key: str | None, *, log: list[RefUse] | None = None,
-             missing: MissingRefs | None = None) -> Decimal | None:
+    def read(
+        self,
+        table: str,
+        year: int,
+        key: str | None,
+        *,
+        log: list[RefUse] | None = None,
+        missing: MissingRefs | None = None,
+    ) -> Decimal | None:
         """What ``ref(table[, key])`` gives for ``year`` (:class:`.reference_reading.ReferenceReader`)."""
         entry = self.lookup(table, year, key)
-        if entry is None and missing is not None and (key is None or self.tables.get(table) is None
-                                                      or key in self.keys(table) or not self.keys(table)):
+        if (
+            entry is None
+            and missing is not None
+            and (
+                key is None
+                or self.tables.get(table) is None
+                or key in self.keys(table)
+                or not self.keys(table)
+            )
+        ):
             # A keyed lookup with an unknown key (a fuel without a default) is the rules' business;
             # a table or year with no value at all is a broken installation and must be said.
             missing.add((table, key))
@@ -143,6 +158,16 @@ def as_table_rows(refs: ReferenceSet) -> list[dict[str, Any]]:
     rows = []
     for name, t in sorted(refs.tables.items()):
         for e in t.entries:
-            rows.append({"table": name, "label": t.label, "unit": t.unit, "key": e.key, "years": e.years,
-                         "value": str(e.value), "source": e.source.cite(), "certainty": e.source.certainty})
+            rows.append(
+                {
+                    "table": name,
+                    "label": t.label,
+                    "unit": t.unit,
+                    "key": e.key,
+                    "years": e.years,
+                    "value": str(e.value),
+                    "source": e.source.cite(),
+                    "certainty": e.source.certainty,
+                }
+            )
     return rows

@@ -31,8 +31,15 @@ class RefUse:
 class ReferenceReader(Protocol):
     """Reference values by table, year and key (:class:`.reference.ReferenceSet` is one)."""
 
-    def read(self, table: str, year: int, key: str | None, *, log: list[RefUse] | None = None,
-             missing: MissingRefs | None = None) -> Decimal | None:
+    def read(
+        self,
+        table: str,
+        year: int,
+        key: str | None,
+        *,
+        log: list[RefUse] | None = None,
+        missing: MissingRefs | None = None,
+    ) -> Decimal | None:
         """The value in force for ``year``; appends the use to ``log`` and unresolvable lookups
         to ``missing`` when they are given."""
         ...
