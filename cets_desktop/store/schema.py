@@ -21,11 +21,27 @@ FILING_STATES: tuple[str, ...] = (STATE_DRAFT, STATE_VALIDATED, STATE_EXPORTED)
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 
 
-def configure_connection(conn: sqlite3.Connection, *, busy_timeout_ms: int, read_only: bool) -> str:
-    """Apply per-connection pragmas; returns the journal mode actually in effect."""
+def configure_connection(
+    conn: sqlite3.Connection, *, busy_timeout_ms: int, read_only: bool, network: bool = False
+) -> str:
+    """Apply per-connection pragmas; returns the journal mode actually in effect.
+
+    ``network``: the file is on a network share (UNC path, mapped drive, NFS/SMB mount). WAL needs
+    shared memory (the -shm file) that every process maps, which network file systems do not
+    provide: SQLite says WAL "does not work over a network filesystem". There the workspace uses a
+    rollback journal and holds its lock exclusively while open (one user at a time), so no second
+    machine ever relies on the share's byte-range locking mid-transaction.
+    """
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     # Foreign keys are off by default in SQLite and must be enabled on every connection.
     conn.execute("PRAGMA foreign_keys = ON")
+    if network:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        if read_only:
+            return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0])
+        conn.execute("PRAGMA synchronous = FULL")
+        return mode
     if read_only:
         return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
     # WAL: readers never block the writer and a commit is one append, so a crash mid-save leaves

@@ -12,12 +12,19 @@ shared across threads and every call is serialised by a lock.
 from __future__ import annotations
 
 import getpass
+import hashlib
+import json
 import os
+import re
+import shutil
 import sqlite3
+import sys
 import threading
 import uuid
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -102,6 +109,140 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+# File systems on which SQLite's WAL mode is unsafe (no shared memory across machines).
+_NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "fuse.sshfs",
+        "fuse.rclone",
+        "davfs",
+        "fuse.davfs2",
+        "9p",
+        "lustre",
+        "gpfs",
+        "fuse.glusterfs",
+        "ocfs2",
+        "gfs2",
+    }
+)
+_DRIVE_REMOTE = 4  # GetDriveTypeW
+
+
+def _mounts() -> list[tuple[str, str]]:
+    """(mount point, fs type) from /proc/self/mounts; empty where there is none."""
+    try:
+        with open("/proc/self/mounts", encoding="utf-8", errors="replace") as fh:
+            rows = [line.split() for line in fh]
+    except OSError:
+        return []
+    return [(r[1].replace("\\040", " "), r[2]) for r in rows if len(r) >= 3]
+
+
+def network_location(
+    path: Path | str,
+    *,
+    platform: str | None = None,
+    drive_type: Any = None,
+    mounts: Sequence[tuple[str, str]] | None = None,
+) -> str | None:
+    """A Chinese description if ``path`` is on a network share, else None.
+
+    UNC paths (``\\\\server\\share\\…``, also written ``//server/share``), mapped network drives on
+    Windows (GetDriveTypeW = DRIVE_REMOTE) and network file systems mounted on Linux/macOS.
+    ``platform``, ``drive_type`` and ``mounts`` exist for tests.
+    """
+    platform = sys.platform if platform is None else platform
+    text = str(path)
+    if text.startswith(("\\\\", "//")) and not text.startswith(("\\\\?\\", "\\\\.\\")):
+        share = "\\".join(text.replace("/", "\\").lstrip("\\").split("\\")[:2])
+        return f"网络共享文件夹 \\\\{share}"
+    if text.startswith("\\\\?\\UNC\\"):
+        return "网络共享文件夹"
+    if platform == "win32":
+        drive = text[:2] if len(text) >= 2 and text[1] == ":" else ""
+        if drive:
+            if drive_type is None:
+                try:
+                    import ctypes
+
+                    drive_type = ctypes.windll.kernel32.GetDriveTypeW  # type: ignore[attr-defined]
+                except (AttributeError, OSError):
+                    return None
+            if int(drive_type(drive + "\\")) == _DRIVE_REMOTE:
+                return f"映射的网络驱动器 {drive.upper()}"
+        return None
+    table = _mounts() if mounts is None else list(mounts)
+    try:
+        resolved = str(Path(text).resolve())
+    except OSError:
+        resolved = text
+    best: tuple[int, str] | None = None
+    for point, fstype in table:
+        if resolved == point or resolved.startswith(point.rstrip("/") + "/"):
+            if best is None or len(point) > best[0]:
+                best = (len(point), fstype)
+    if best is not None and best[1] in _NETWORK_FS_TYPES:
+        return f"网络文件系统（{best[1]}）"
+    return None
+
+
+def _wal_header(db_path: Path) -> bool:
+    """True if the database file says it is in WAL mode (header bytes 18/19 = 2)."""
+    try:
+        with open(db_path, "rb") as fh:
+            header = fh.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and header[:16] == b"SQLite format 3\x00" and header[18] == 2
+
+
+def _read_only_target(db_path: Path) -> str:
+    """The URI to read a workspace that may sit on read-only media.
+
+    A WAL database normally needs its -shm file, which SQLite cannot create where nothing may be
+    written (a CD, a write-protected USB stick, a read-only share): opening it failed with "folder
+    does not exist". Where the folder is not writable and no unmerged -wal is beside the file, the
+    file is complete and nobody can change it, so SQLite may treat it as immutable (no locks, no
+    -shm). With a -wal and its -shm beside it SQLite (3.22+) reads both in place.
+    """
+    uri = f"{db_path.as_uri()}?mode=ro"
+    if not os.access(db_path.parent, os.W_OK) or _media_read_only(db_path):
+        wal = db_path.with_name(db_path.name + "-wal")
+        try:
+            wal_size = wal.stat().st_size
+        except OSError:
+            wal_size = 0
+        if wal_size == 0:
+            uri += "&immutable=1"
+    return uri
+
+
+def _media_read_only(db_path: Path) -> bool:
+    """A read-only file system (ST_RDONLY) even where permission bits say writable (e.g. root)."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is None:
+        return False
+    try:
+        return bool(statvfs(db_path.parent).f_flag & getattr(os, "ST_RDONLY", 1))
+    except OSError:
+        return False
+
+
+def read_only_location_reason(db_path: Path) -> str:
+    return (
+        f"工作区 {db_path} 位于只读位置（如光盘、写保护的 U 盘、只读的网络盘，或没有写入权限的文件夹），"
+        "已以只读方式打开：可以查看、校验和导出，不能保存修改。要编辑，请把工作区文件连同同名的"
+        " .evidence 文件夹一起复制到可写的位置后再打开（或用“备份工作区”生成的备份文件恢复）。"
+    )
+
+
 def _not_found(what: str, key: object) -> WorkspaceError:
     return WorkspaceError(
         f"工作区中没有{what}（编号 {key}），它可能已被删除。请刷新列表后重新选择。",
@@ -128,6 +269,9 @@ class Workspace:
         self._lock = threading.RLock()
         self.actor = actor or default_actor()
         self.evidence = EvidenceStore(_evidence_root(path), self, read_only=read_only)
+        # Chinese banner texts for the window/CLI: why the workspace is read-only, and where it lives.
+        self.read_only_reason: str | None = None
+        self.network_reason: str | None = None
 
     # ------------------------------------------------------------------ opening and closing
 
@@ -138,14 +282,19 @@ class Workspace:
         create: bool = True,
         *,
         read_only: bool = False,
+        fallback_read_only: bool = False,
         busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
         actor: str | None = None,
         migrations: Sequence[Migration] = MIGRATIONS,
+        network: str | None | bool = None,
     ) -> Workspace:
         """Open (and if needed create, or migrate) the workspace at ``path``.
 
         ``read_only`` opens the file with SQLite's ``mode=ro``: for viewing a backup or a file on
         read-only media; every write then raises a read-only ``WorkspaceError``.
+        ``fallback_read_only``: a workspace that cannot be written (read-only media, no permission)
+        is opened read-only instead of refused; ``read_only_reason`` then says why (the banner).
+        On a network share (detected, or ``network`` given as a reason) WAL is not used.
         ``migrations`` exists for tests of the migration machinery.
         """
         db_path = Path(path).expanduser().absolute() if path is not None else default_workspace_path()
@@ -155,6 +304,7 @@ class Workspace:
                 kind=ErrorKind.INVALID,
                 path=db_path,
             )
+        read_only_reason: str | None = None
         if not db_path.exists():
             if not create or read_only:
                 raise WorkspaceError(
@@ -166,12 +316,28 @@ class Workspace:
                 db_path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise translate_os_error(exc, db_path.parent, "创建工作区文件夹") from exc
-        elif not read_only and not _writable(db_path):
-            raise read_only_error(db_path)
+        elif not read_only and (not _writable(db_path) or _media_read_only(db_path)):
+            if not fallback_read_only:
+                raise read_only_error(db_path)
+            read_only = True
+            read_only_reason = read_only_location_reason(db_path)
+        elif read_only and (not _writable(db_path) or _media_read_only(db_path)):
+            read_only_reason = read_only_location_reason(db_path)
+        network_reason = network_location(db_path) if network is None or network is True else network
+        if network is True and not network_reason:
+            network_reason = "网络共享文件夹"
+        if network_reason and read_only and _wal_header(db_path):
+            raise WorkspaceError(
+                f"工作区 {db_path} 位于{network_reason}，且仍是本机使用的 WAL 格式：在网络盘上以只读方式读取它不安全"
+                "（WAL 依赖各台电脑共享的内存文件）。请以可写方式打开一次（程序会改为适合网络盘的模式），"
+                "或把工作区复制到本机后再打开。",
+                kind=ErrorKind.IO,
+                path=db_path,
+            )
 
         # mode=ro needs the URI form; the plain path keeps read-write opening working for every
         # path Windows accepts (SQLite URIs cannot express UNC shares).
-        target = f"{db_path.as_uri()}?mode=ro" if read_only else str(db_path)
+        target = _read_only_target(db_path) if read_only else str(db_path)
         try:
             conn = sqlite3.connect(
                 target,
@@ -183,10 +349,26 @@ class Workspace:
         except sqlite3.Error as exc:
             raise translate_sqlite_error(exc, db_path) from exc
         try:
-            journal_mode = configure_connection(conn, busy_timeout_ms=busy_timeout_ms, read_only=read_only)
+            try:
+                journal_mode = configure_connection(
+                    conn, busy_timeout_ms=busy_timeout_ms, read_only=read_only, network=bool(network_reason)
+                )
+            except sqlite3.Error as exc:
+                if network_reason and translate_sqlite_error(exc, db_path).kind is ErrorKind.LOCKED:
+                    journal_mode = "wal"  # could not switch: reported just below
+                else:
+                    raise
+            if network_reason and not read_only and journal_mode.lower() == "wal":
+                raise WorkspaceError(
+                    f"工作区 {db_path} 位于{network_reason}，需要改为适合网络盘的模式（不使用 WAL），"
+                    "但另一台电脑或另一个窗口正在使用它。请关闭其他打开该工作区的程序后重试，或把工作区复制到本机使用。",
+                    kind=ErrorKind.LOCKED,
+                    path=db_path,
+                )
             if read_only:
                 version = check_version(conn, db_path, migrations)
-                if version != migrations[-1].version:
+                # Migrations so far only add tables: an older file can be read as it is.
+                if version < 1:
                     raise WorkspaceError(
                         f"工作区文件 {db_path} 是旧版本 cets-desktop 的格式，需要先升级才能使用，"
                         "而只读方式不能升级。请以可写方式打开它一次（会自动备份原文件）后重试。",
@@ -202,6 +384,12 @@ class Workspace:
             conn.close()
             raise
         workspace = cls(conn, db_path, read_only=read_only, journal_mode=journal_mode, actor=actor)
+        workspace.read_only_reason = read_only_reason
+        if network_reason:
+            workspace.network_reason = (
+                f"工作区位于{network_reason}：网络盘上不能使用本机的 WAL 日志模式，已改用适合网络盘的安全模式"
+                "（回滚日志，打开期间独占），同一时间只能有一人打开它。"
+            )
         if not read_only:
             workspace.evidence.discard_abandoned_copies()
         return workspace
@@ -962,6 +1150,8 @@ class Workspace:
         if not uscc:
             return False
         with self._reading() as conn:
+            if not _has_table(conn, "key_changes"):
+                return False
             row = conn.execute(
                 "SELECT 1 FROM key_changes WHERE uscc = ? AND old_fingerprint = ? AND new_fingerprint = ?",
                 (uscc, old, new),
@@ -1080,11 +1270,250 @@ class Workspace:
         with self._lock:
             return _backup(self._connection(), Path(target))
 
+    def backup_archive(self, target: Path | str) -> BackupResult:
+        """The whole workspace as one file: a consistent copy of the database (SQLite online backup)
+        plus every evidence file, with a list of SHA-256 values (``backup.json``). Copying only the
+        .cetsdb loses every evidence file. Written beside ``target`` and renamed into place; the
+        file gets the user's normal permissions."""
+        target = Path(target).expanduser().absolute()
+        if target.exists() and target.is_dir():
+            raise WorkspaceError(
+                f"{target} 是文件夹；请给出备份文件名（如 工作区备份-2026-12-01.cetsbak）。",
+                kind=ErrorKind.INVALID,
+                path=target,
+            )
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise translate_os_error(exc, target.parent, "创建备份文件夹") from exc
+        part = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+        db_copy = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.db.part")
+        try:
+            with self._lock:
+                _backup(self._connection(), db_copy)
+                evidence = self._evidence_files()
+            db_sha, db_size = _hash_path(db_copy)
+            rows: list[dict[str, Any]] = []
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", allowZip64=True) as zf:
+                zf.write(db_copy, BACKUP_DATABASE_NAME, compress_type=zipfile.ZIP_DEFLATED)
+                for sha, path in evidence:
+                    arcname = f"{BACKUP_EVIDENCE_DIR}{sha[:2]}/{sha}"
+                    digest, size = _copy_into_zip(zf, path, arcname)
+                    rows.append({"path": arcname, "sha256": digest, "size": size, "damaged": digest != sha})
+                manifest = {
+                    "format": BACKUP_FORMAT,
+                    "created_at": _now(),
+                    "created_by": f"{APP_NAME} {__version__}",
+                    "workspace_uuid": self.uuid,
+                    "source": str(self._path),
+                    "schema_version": self.schema_version,
+                    "database": {"path": BACKUP_DATABASE_NAME, "sha256": db_sha, "size": db_size},
+                    "evidence": rows,
+                }
+                zf.writestr(BACKUP_MANIFEST_NAME, json.dumps(manifest, ensure_ascii=False, indent=1))
+                raw.flush()
+                os.fsync(raw.fileno())
+            os.replace(part, target)
+        except OSError as exc:
+            raise translate_os_error(exc, target, "备份工作区") from exc
+        finally:
+            part.unlink(missing_ok=True)
+            db_copy.unlink(missing_ok=True)
+        damaged = sum(1 for r in rows if r["damaged"])
+        return BackupResult(target, target.stat().st_size, len(rows), sum(r["size"] for r in rows), damaged)
+
+    def _evidence_files(self) -> list[tuple[str, Path]]:
+        root = self.evidence.root
+        found: list[tuple[str, Path]] = []
+        if not root.is_dir():
+            return found
+        for folder in sorted(root.iterdir()):
+            if not (folder.is_dir() and re.fullmatch(r"[0-9a-f]{2}", folder.name)):
+                continue
+            for path in sorted(folder.iterdir()):
+                if (
+                    path.is_file()
+                    and re.fullmatch(r"[0-9a-f]{64}", path.name)
+                    and path.name[:2] == folder.name
+                ):
+                    found.append((path.name, path))
+        return found
+
+    @classmethod
+    def restore_archive(cls, archive: Path | str, target: Path | str) -> RestoreResult:
+        """Unpack a ``backup_archive`` file into a new workspace at ``target`` (its evidence folder
+        beside it). Every file is checked against the backup's SHA-256 list and the database with
+        SQLite's integrity check before anything is moved into place; an existing workspace is
+        never overwritten."""
+        return restore_workspace(Path(archive), Path(target))
+
     def check_integrity(self) -> list[str]:
         """SQLite's quick_check; an empty list means the file is sound."""
         with self._reading() as conn:
             rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
         return [] if rows == ["ok"] else rows
+
+
+BACKUP_FORMAT = "cets-workspace-backup/1"
+BACKUP_MANIFEST_NAME = "backup.json"
+BACKUP_DATABASE_NAME = "workspace.cetsdb"
+BACKUP_EVIDENCE_DIR = "evidence/"
+_BACKUP_EVIDENCE_RE = re.compile(r"^evidence/([0-9a-f]{2})/([0-9a-f]{64})$")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    size: int
+    evidence_count: int
+    evidence_bytes: int
+    damaged: int  # evidence files whose content no longer matched their hash when backed up
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    path: Path
+    evidence_root: Path
+    evidence_count: int
+
+
+def _hash_path(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _copy_into_zip(zf: zipfile.ZipFile, source: Path, arcname: str) -> tuple[str, int]:
+    """Stream ``source`` into the archive (stored: evidence is mostly PDF/JPEG, already compressed)."""
+    h = hashlib.sha256()
+    size = 0
+    info = zipfile.ZipInfo(arcname, date_time=datetime.fromtimestamp(source.stat().st_mtime).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    with open(source, "rb") as src, zf.open(info, "w", force_zip64=True) as dst:
+        while chunk := src.read(_CHUNK):
+            h.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _bad_backup(archive: Path, why: str) -> WorkspaceError:
+    return WorkspaceError(
+        f"{archive} 不是可用的工作区备份（{why}）。请确认选择的是“备份工作区”生成的文件，且文件完整。",
+        kind=ErrorKind.INVALID,
+        path=archive,
+    )
+
+
+def restore_workspace(archive: Path, target: Path) -> RestoreResult:
+    archive = archive.expanduser().absolute()
+    target = target.expanduser().absolute()
+    evidence_root = _evidence_root(target)
+    if not archive.is_file():
+        raise WorkspaceError(f"找不到备份文件 {archive}。", kind=ErrorKind.NOT_FOUND, path=archive)
+    if target.exists() or evidence_root.exists():
+        raise WorkspaceError(
+            f"{target if target.exists() else evidence_root} 已存在，恢复不会覆盖现有工作区。"
+            "请给出一个新的工作区文件名（如 恢复的工作区.cetsdb），或先把现有的移走。",
+            kind=ErrorKind.CONFLICT,
+            path=target,
+        )
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _bad_backup(archive, "不是完整的 ZIP 文件") from exc
+    staging = target.with_name(f".{target.name}.restore-{uuid.uuid4().hex[:8]}")
+    with zf:
+        try:
+            manifest = json.loads(zf.read(BACKUP_MANIFEST_NAME).decode("utf-8"))
+        except (KeyError, ValueError, UnicodeDecodeError, zipfile.BadZipFile, OSError) as exc:
+            raise _bad_backup(archive, "缺少或无法读取备份清单 backup.json") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
+            raise _bad_backup(archive, "备份格式无法识别")
+        database = manifest.get("database") or {}
+        rows = manifest.get("evidence")
+        if not isinstance(rows, list) or database.get("path") != BACKUP_DATABASE_NAME:
+            raise _bad_backup(archive, "备份清单格式不正确")
+        expected: dict[str, str] = {BACKUP_DATABASE_NAME: str(database.get("sha256", ""))}
+        for row in rows:
+            path = row.get("path") if isinstance(row, dict) else None
+            if not isinstance(path, str) or not _BACKUP_EVIDENCE_RE.match(path):
+                raise _bad_backup(archive, f"清单中有不安全或无法识别的文件名 {path!r}")
+            expected[path] = str(row.get("sha256", ""))
+        names = {i.filename for i in zf.infolist()} - {BACKUP_MANIFEST_NAME}
+        if names != set(expected):
+            extra = sorted(names - set(expected))[:3]
+            missing = sorted(set(expected) - names)[:3]
+            raise _bad_backup(archive, f"文件与清单不一致：多出 {extra}，缺少 {missing}")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            staging.mkdir()
+            restored = 0
+            for info in zf.infolist():
+                if info.filename == BACKUP_MANIFEST_NAME:
+                    continue
+                out = staging / "db" if info.filename == BACKUP_DATABASE_NAME else staging / info.filename
+                out.parent.mkdir(parents=True, exist_ok=True)
+                h = hashlib.sha256()
+                with zf.open(info) as src, open(out, "wb") as dst:
+                    while chunk := src.read(_CHUNK):
+                        h.update(chunk)
+                        dst.write(chunk)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+                if h.hexdigest() != expected[info.filename]:
+                    raise _bad_backup(archive, f"{info.filename} 的校验值与备份清单不符，文件已损坏")
+                m = _BACKUP_EVIDENCE_RE.match(info.filename)
+                if m and m.group(2) != h.hexdigest():
+                    # Backed up already damaged: restore it but never under a name it does not match.
+                    out.unlink()
+                    continue
+                restored += 1 if m else 0
+            conn = sqlite3.connect(f"{(staging / 'db').as_uri()}?mode=ro", uri=True)
+            try:
+                check = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            finally:
+                conn.close()
+            if check != ["ok"]:
+                raise _bad_backup(archive, "数据库完整性检查未通过")
+            if version > MIGRATIONS[-1].version:
+                raise too_new_backup(archive, version)
+            evidence_staged = staging / "evidence"
+            evidence_staged.mkdir(exist_ok=True)
+            os.replace(evidence_staged, evidence_root)
+            os.replace(staging / "db", target)
+        except zipfile.BadZipFile as exc:
+            raise _bad_backup(archive, "ZIP 数据已损坏") from exc
+        except sqlite3.Error as exc:
+            raise _bad_backup(archive, "其中的数据库无法读取") from exc
+        except OSError as exc:
+            raise translate_os_error(exc, target, "恢复工作区") from exc
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return RestoreResult(target, evidence_root, restored)
+
+
+def too_new_backup(archive: Path, version: int) -> WorkspaceError:
+    return WorkspaceError(
+        f"备份 {archive} 来自更新版本的 cets-desktop（数据格式版本 {version}），请先升级本程序再恢复。",
+        kind=ErrorKind.TOO_NEW,
+        path=archive,
+    )
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        is not None
+    )
 
 
 def _backup(conn: sqlite3.Connection, target: Path) -> Path:
