@@ -32,11 +32,34 @@ def describe_os_error(exc: OSError, target: Path) -> str:
     return f"无法写入 {target}：{exc.strerror or exc}"
 
 
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would, for a moment, for every thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _give_default_permissions(fd: int) -> None:
+    """mkstemp creates owner-only (0600) files; an output file (PDF, workbook, JSON) gets the
+    user's normal permissions instead, as if created by open(): 0666 minus the umask. Windows
+    files take their folder's ACL, so there is nothing to change there."""
+    if os.name != "nt":
+        os.fchmod(fd, 0o666 & ~_umask())
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> None:
     target = Path(target)
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        _give_default_permissions(fd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -390,15 +390,39 @@ def _dir_resolver(folder: Path, source: Path | None) -> Callable[[str, str], Pat
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from .io.package import verify_package
+    from .io.package import normalize_fingerprint, verify_package
 
     path = Path(args.package)
     if not path.exists():
         raise UsageError(f"找不到申报包 {path}")
-    report = verify_package(path, Path(args.previous) if args.previous else None)
+    if args.previous and not Path(args.previous).exists():
+        raise UsageError(f"找不到上一期申报包 {args.previous}")
+    expected = None
+    if args.expect_fingerprint:
+        expected = normalize_fingerprint(args.expect_fingerprint)
+        if expected is None:
+            raise UsageError(f"密钥指纹应为 16 位十六进制数字（如 1a2b 3c4d 5e6f 7a8b），现为「{args.expect_fingerprint}」")
+    accept = None
+    if args.accept_key_change is not None:
+        accept = " ".join(args.accept_key_change.split())
+        if not accept:
+            raise UsageError("--accept-key-change 需要写明原因，例如“企业更换电脑，已电话核实新指纹”")
+    workspace = _trust_workspace(args)
+    note = None
+    try:
+        report = verify_package(path, Path(args.previous) if args.previous else None,
+                                require_signature=args.require_signature, expected_fingerprint=expected,
+                                trust=workspace, accept_key_change=accept)
+        if workspace is not None:
+            note = _remember_key(workspace, report, accept, path)
+    finally:
+        if workspace is not None:
+            workspace.close()
     errors = [p for p in report.problems if p.severity == "error"]
     if args.json:
         _print_json({"ok": report.ok, "signed": report.signed, "fingerprint": report.fingerprint, "sha256": report.sha256,
+                     "enterprise_uscc": report.enterprise_uscc, "previous_fingerprint": report.previous_fingerprint,
+                     "key_change_accepted": report.key_change_accepted, "workspace_note": note,
                      "problems": [vars(p) for p in report.problems]})
     else:
         for p in report.problems:
@@ -408,7 +432,39 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"校验通过：{path.name}，{signed}，SHA-256 {report.sha256}")
         else:
             print(f"校验未通过：{path.name} 有 {len(errors)} 个问题")
+        if note:
+            print(note)
     return EXIT_OK if report.ok else EXIT_FINDINGS
+
+
+def _trust_workspace(args: argparse.Namespace) -> Any:
+    """With --workspace, the workspace remembers each enterprise's signing key (read-only media:
+    it is still consulted, nothing is remembered)."""
+    if not args.workspace:
+        return None
+    from .store.errors import ErrorKind, WorkspaceError
+    from .store.workspace import Workspace
+
+    try:
+        return Workspace.open(Path(args.workspace), create=False)
+    except WorkspaceError as exc:
+        if exc.kind != ErrorKind.READ_ONLY:
+            raise
+        return Workspace.open(Path(args.workspace), create=False, read_only=True)
+
+
+def _remember_key(workspace: Any, report: Any, accept: str | None, path: Path) -> str | None:
+    uscc, fp = report.enterprise_uscc, report.fingerprint
+    if not (report.ok and report.signed and uscc and fp) or workspace.read_only:
+        return None
+    public_key = str(((report.manifest or {}).get("signing") or {}).get("public_key", ""))
+    if report.key_change_accepted and accept:
+        old = workspace.record_key_change(uscc, fp, accept, public_key=public_key, source=path.name,
+                                          previous=report.previous_fingerprint)
+        return f"已在工作区记录企业 {uscc} 的密钥更换：{old or '（无记录）'} → {fp}（{accept}）"
+    if workspace.remember_signing_key(uscc, fp, public_key, source=path.name):
+        return f"已在工作区记住企业 {uscc} 的签名密钥指纹 {fp}；以后该企业的提交包必须使用同一密钥，换密钥须记录原因"
+    return None
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
@@ -507,6 +563,8 @@ def cmd_workspace(args: argparse.Namespace) -> int:
         built = build_demo_workspace(path)
         print(f"已创建演示工作区 {built}")
         return EXIT_OK
+    if args.action in ("backup", "restore"):
+        return _workspace_backup_restore(args, path)
     if args.action == "init":
         path.parent.mkdir(parents=True, exist_ok=True)
         with Workspace.open(path, create=True):
@@ -573,6 +631,31 @@ def cmd_workspace(args: argparse.Namespace) -> int:
                 print(f"{e['enterprise']}（{e['uscc']}）")
                 for f in e["filings"]:
                     print(f"    #{f['id']} {f['form']} {f['period']} {f['state']} 第{f['revision']}版")
+    return EXIT_OK
+
+
+def _workspace_backup_restore(args: argparse.Namespace, path: Path) -> int:
+    """`workspace backup FILE` / `workspace restore FILE`: the database and every evidence file as
+    one file (copying only the .cetsdb silently loses the evidence)."""
+    from .store.workspace import Workspace, restore_workspace
+
+    if not args.target:
+        raise UsageError(f"用法：workspace {args.action} 备份文件（如 工作区备份-{date.today().isoformat()}.cetsbak）")
+    archive = Path(args.target)
+    if args.action == "backup":
+        if not path.exists():
+            raise UsageError(f"找不到工作区 {path}（用 --workspace 指定）")
+        with Workspace.open(path, create=False, read_only=True) as ws:
+            result = ws.backup_archive(archive)
+        print(f"已备份工作区 {path.name}：数据库和 {result.evidence_count} 个支撑材料文件"
+              f"（{result.evidence_bytes / 1048576:.1f} MB），备份文件 {result.path}（{result.size / 1048576:.1f} MB）")
+        if result.damaged:
+            print(f"注意：有 {result.damaged} 个支撑材料文件的内容与登记的校验值不符（已损坏），已原样备份并在恢复时剔除。",
+                  file=sys.stderr)
+        return EXIT_OK
+    restored = restore_workspace(archive, path)
+    print(f"已从 {archive.name} 恢复工作区到 {restored.path}（支撑材料 {restored.evidence_count} 个，"
+          f"在 {restored.evidence_root.name} 文件夹）")
     return EXIT_OK
 
 
@@ -699,9 +782,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("verify", help="校验申报包（不需要工作区）")
+    s = sub.add_parser("verify", help="校验申报包（不需要工作区；给出 --workspace 时记住并核对各企业的签名密钥）")
     s.add_argument("package")
-    s.add_argument("--previous", help="上一期申报包，检查哈希链")
+    s.add_argument("--previous", help="上一期申报包，检查哈希链和签名密钥是否相同")
+    s.add_argument("--require-signature", action="store_true", help="未签名即不通过")
+    s.add_argument("--expect-fingerprint", metavar="指纹", help="企业告知的签名密钥指纹（16 位十六进制）；不同即不通过")
+    s.add_argument("--accept-key-change", metavar="原因",
+                   help="企业确实更换了密钥（如换电脑）：写明原因后接受新密钥，并记入工作区")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_verify)
 
@@ -727,9 +814,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_rules)
 
-    s = sub.add_parser("workspace", help="工作区：init / demo / list / get 编号 / put 文件")
-    s.add_argument("action", choices=["init", "demo", "list", "get", "put"])
-    s.add_argument("target", nargs="?", help="get：填报编号；put：填报文件")
+    s = sub.add_parser("workspace", help="工作区：init / demo / list / get 编号 / put 文件 / backup 文件 / restore 文件")
+    s.add_argument("action", choices=["init", "demo", "list", "get", "put", "backup", "restore"])
+    s.add_argument("target", nargs="?", help="get：填报编号；put：填报文件；backup/restore：备份文件（数据库和全部支撑材料）")
     s.add_argument("-o", "--output")
     s.add_argument("--reason", help="保存原因（记入审计日志）")
     s.add_argument("--json", action="store_true")
