@@ -46,7 +46,8 @@ def ammonia_values() -> dict[str, Any]:
                     {"material": "烟煤", "input_unit": "t", "quantity": "60000", "carbon_content": "0.62"},
                 ],
                 "outputs": [
-                    {"product": "驰放气", "output_unit": "万Nm3", "output": "3500", "carbon_content": "1.20"},
+                    {"product": "驰放气", "output_unit": "万Nm3", "output": "3500", "carbon_content": "1.20",
+                     "allocation": "共用"},
                     {"product": "液体二氧化碳", "output_unit": "t", "output": "30000", "carbon_content": "0.2727",
                      "allocation": "专属"},
                 ],
@@ -108,7 +109,8 @@ def methanol_values() -> dict[str, Any]:
                 "inputs": [{"material": "焦炉煤气", "input_unit": "万Nm3", "quantity": "42000", "carbon_content": "2.30"}],
                 "outputs": [
                     {"product": "甲醇", "output_unit": "t", "output": "200000", "carbon_content": "0.375"},
-                    {"product": "驰放气", "output_unit": "万Nm3", "output": "3000", "carbon_content": "1.00"},
+                    {"product": "驰放气", "output_unit": "万Nm3", "output": "3000", "carbon_content": "1.00",
+                     "allocation": "共用"},
                 ],
                 "grid_mwh": "120000", "captive_mwh": "0", "nonfossil_mwh": "0", "wasteheat_mwh": "0",
                 "electricity_source": "分厂计量",

@@ -185,3 +185,14 @@ def test_an_overridden_grid_factor_flows_into_every_electricity_row() -> None:
     assert ev.errors == []
     assert ev.values["workshops"][0]["electricity_emissions"] == D("60000") * D("0.5306")
     assert ev.values["total_co2"] == D("60000") * D("0.5306") + D("162000") + D("40000") * D("0.5306") + D("103500")
+
+
+def test_without_a_choice_an_output_counts_in_full_only_the_raw_material_is_split() -> None:
+    # The 2016 footnote splits the raw material (1 : 1.06); an output is this table's unless marked 联产共用.
+    values = c.ammonia_values()
+    del values["workshops"][0]["outputs"][0]["allocation"]
+    one = c.run("a5-ammonia", values).values["workshops"][0]
+    s_raw = D("300000") / (D("300000") + D("1.06") * D("80000"))
+    assert one["outputs"][0]["carbon_allocated"] == D("3500") * D("1.20")
+    expected = (D("339600") * s_raw - D("4200") - D("30000") * D("0.2727")) * C_TO_CO2
+    assert close(one["raw_material_emissions"], expected)

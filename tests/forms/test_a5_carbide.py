@@ -344,3 +344,14 @@ def test_split_electricity_needs_its_basis() -> None:
 
     evaluation = evaluate(no_basis)
     assert any(f.code == "GEN-003" and f.path == "workshops[1].split_basis" for f in evaluation.errors)
+
+
+def test_a_filing_saved_with_the_old_heat_source_choice_still_computes() -> None:
+    # The first 2026 definition offered "数据不可得" as a heat-source type; such filings keep the 0.11 default.
+    def legacy(v: Values) -> None:
+        v["workshops"][1]["heat_sources"] = [{"source_type": "数据不可得", "heat_gj": "15000"}]
+
+    evaluation = evaluate(legacy)
+    two = evaluation.values["workshops"][1]
+    assert two["heat_emissions"] == Decimal("15000") * Decimal("0.11")
+    assert "A5-CAC-019" in b.codes(evaluation) and evaluation.errors == []
