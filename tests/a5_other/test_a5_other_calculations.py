@@ -187,10 +187,10 @@ def test_grid_factor_must_be_confirmed_by_the_filer() -> None:
     del values["grid_ef_choice"]
     evaluation = d.run("a5-pulp", values)
     # 2025 is an emission year whose factor is not confirmed: a warning the filer must fix or acknowledge,
-    # which blocks the final package until then; the reference value is shown, the totals wait for the choice.
+    # which blocks the final package until then; meanwhile the totals are computed with the reference value.
     assert [(f.code, f.path) for f in evaluation.findings if f.severity == "warning"] == [("A5-PLP-EL-002", "grid_ef_choice")]
     assert not evaluation.exportable
-    assert evaluation.values["grid_ef_reference"] == GRID_EF and evaluation.values["grid_ef"] is None
+    assert evaluation.values["grid_ef_reference"] == GRID_EF and evaluation.values["grid_ef"] == GRID_EF
     values["grid_ef_choice"] = "另行填写"
     evaluation = d.run("a5-pulp", values)
     assert {(f.code, f.path) for f in evaluation.errors} == {("GEN-003", "grid_ef_override"), ("GEN-003", "grid_ef_override_source")}
