@@ -29,7 +29,46 @@ def describe_os_error(exc: OSError, target: Path) -> str:
         return f"输出路径无效：{target.parent} 不是文件夹"
     if exc.errno == errno.EISDIR:
         return f"{target} 是文件夹；请给出文件名"
-    return f"无法写入 {target}：{exc.strerror or exc}"
+    if exc.errno == errno.EFBIG:
+        return (f"文件过大，目标磁盘不能保存：{target}（U 盘等 FAT32 格式的磁盘单个文件不能超过 4 GB）；"
+                "请换一个 NTFS/exFAT 格式的位置，或减少附带的支撑材料（原有文件未改动）")
+    if exc.errno == getattr(errno, "EDQUOT", -1):
+        return f"磁盘配额已用完，未能写入 {target}；请清理空间或联系管理员（原有文件未改动）"
+    if exc.errno == errno.EROFS:
+        return f"目标位置是只读的，不能写入 {target}；请换一个输出位置"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"文件名或路径过长，无法写入 {target}；请换一个较短的文件名或位置"
+    if exc.errno == errno.EIO:
+        return f"写入 {target} 时存储设备出错（可能是 U 盘被拔出或损坏）；请检查设备后重试（原有文件未改动）"
+    if exc.errno in (errno.ETXTBSY, errno.EBUSY):
+        return f"{target} 正被其他程序使用，无法写入；请关闭该程序后重试"
+    return f"无法写入 {target}：{_plain_reason(exc)}"
+
+
+def _plain_reason(exc: OSError) -> str:
+    reason = exc.strerror or type(exc).__name__
+    return f"{reason}（错误号 {exc.errno}）" if exc.errno else reason
+
+
+STDOUT = "-"
+
+
+def is_stdout(target: object) -> bool:
+    """``-`` as an output file means standard output."""
+    return str(target) == STDOUT
+
+
+def write_stdout(data: bytes) -> None:
+    import sys
+
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise OutputError("输出管道已关闭（接收数据的程序已退出），未写完") from None
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, Path("标准输出"))) from None
 
 
 def _umask() -> int:
@@ -54,8 +93,33 @@ def _give_default_permissions(fd: int) -> None:
         os.fchmod(fd, 0o666 & ~_umask())
 
 
+def _is_special(target: Path) -> bool:
+    """An existing device or pipe (``/dev/null``, a FIFO): written into, never replaced by a file."""
+    import stat
+
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _write_special(target: Path, data: bytes) -> None:
+    try:
+        with open(target, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise OutputError(describe_os_error(exc, target)) from None
+
+
 def atomic_write_bytes(target: Path, data: bytes) -> None:
+    if is_stdout(target):
+        write_stdout(data)
+        return
     target = Path(target)
+    if _is_special(target):
+        _write_special(target, data)
+        return
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -70,4 +134,7 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
         raise OutputError(describe_os_error(exc, target)) from None
     finally:
         if tmp_name and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass  # the real error is already being reported; a leftover temp file is harmless
