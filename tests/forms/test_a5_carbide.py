@@ -355,3 +355,11 @@ def test_a_filing_saved_with_the_old_heat_source_choice_still_computes() -> None
     two = evaluation.values["workshops"][1]
     assert two["heat_emissions"] == Decimal("15000") * Decimal("0.11")
     assert "A5-CAC-019" in b.codes(evaluation) and evaluation.errors == []
+
+
+def test_an_unconfirmed_grid_factor_still_computes_with_the_reference_and_asks_to_confirm() -> None:
+    evaluation = b.run(b.carbide_document())  # the filer has not chosen yet
+    assert evaluation.values["grid_ef"] == GRID_EF
+    assert rounded_values(b.spec_of(FORM), evaluation.values)["total_co2"] == Decimal("814345.17")
+    finding = next(f for f in evaluation.findings if f.code == "A5-CAC-EL-002")
+    assert finding.severity == "warning" and finding.path == "grid_ef_choice"
