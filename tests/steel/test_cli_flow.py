@@ -220,3 +220,16 @@ def test_seeded_error_blocks_the_final_package(tmp_path: Path, cli_inprocess: An
     assert blocked.returncode == 1
     draft = cli_inprocess("export", str(path), "-o", str(tmp_path / "draft.zip"), "--draft", "-q")
     assert draft.returncode == 0
+
+
+def test_periods_and_deadline(tmp_path: Path) -> None:
+    from cets_desktop.core.deadlines import due_for
+
+    spec = h.spec()
+    assert (spec.template_year, spec.valid_from, spec.deadline) == (2026, "2025-01", {"days_after_period": 40})
+    # 40 natural days after 31 October 2026
+    assert due_for("monthly", "2026-10") == dt.date(2026, 12, 10)
+    # The back-filled January–June 2025 months use the same definition; 2024 has none.
+    assert h.run_cli("new", "steel-monthly", "--period", "2025-01", "-o", str(tmp_path / "a.json")).returncode == 0
+    refused = h.run_cli("new", "steel-monthly", "--period", "2024-12", "-o", str(tmp_path / "b.json"))
+    assert refused.returncode == 2 and "2025-01" in refused.stderr and "Traceback" not in refused.stderr
