@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 import traceback
@@ -32,56 +31,59 @@ def _print_json(data: Any) -> None:
 
 
 def _registry() -> Any:
-    from .core.loader import default_registry
+    from .workflow.definitions import registry
 
-    return default_registry()
+    return registry()
 
 
 def _load(path: str | None, args: argparse.Namespace) -> Any:
-    from .services import load_input
-
+    """A file (filing JSON or workbook), or with ``--filing`` a workspace filing with the checks
+    only the workspace can make (evidence reused across months or missing from the store)."""
     if getattr(args, "filing", None) is not None:
-        return _load_from_workspace(args)
+        with _desk(args) as desk:
+            return desk.loaded(args.filing)
     if not path:
         raise UsageError("请给出填报文件，或用 --workspace 工作区 --filing 编号 指定工作区中的填报")
-    return load_input(path, _registry(), expected_period=getattr(args, "period", None),
-                      expected_form=getattr(args, "form", None))
+    from .workflow.inputs import load_input
+
+    return load_input(path, expected_period=getattr(args, "period", None), expected_form=getattr(args, "form", None))
 
 
-def _open_workspace(args: argparse.Namespace, read_only: bool = True) -> Any:
-    from .store.workspace import Workspace, default_workspace_path
+def _desk(args: argparse.Namespace, read_only: bool = True) -> Any:
+    from .workflow.desk import Desk
 
-    path = Path(args.workspace) if args.workspace else default_workspace_path()
-    if not path.exists():
-        raise UsageError(f"找不到工作区 {path}（用 --workspace 指定）")
-    return Workspace.open(path, create=False, read_only=read_only)
-
-
-def _load_from_workspace(args: argparse.Namespace) -> Any:
-    """A workspace filing: its document, the previous month from the workspace, and the checks
-    only the workspace can make (evidence reused across months or missing from the store)."""
-    from .core.document import parse_document
-    from .core.workspace_checks import previous_document_for_filing, workspace_findings
-    from .services import LoadedInput, spec_for
-
-    with _open_workspace(args) as ws:
-        filing = ws.get_filing(args.filing)
-        if filing is None:
-            raise UsageError(f"工作区中没有编号为 {args.filing} 的填报（见 workspace list）")
-        doc = parse_document(ws.current_document(filing.id), f"工作区填报 #{filing.id}")
-        extra = workspace_findings(ws, filing.id, doc)
-        if not getattr(args, "previous_filing", None):
-            args._workspace_previous = previous_document_for_filing(ws, filing.id)
-    return LoadedInput(doc, spec_for(doc, _registry()), extra, None)
+    return Desk.open_existing(args.workspace, read_only=read_only)
 
 
 def _previous(args: argparse.Namespace) -> Any:
     prev = getattr(args, "previous_filing", None)
     if not prev:
-        return getattr(args, "_workspace_previous", None)
-    from .services import load_input
+        return None
+    from .workflow.inputs import load_input
 
-    return load_input(prev, _registry()).document
+    return load_input(prev).document
+
+
+def _plan(args: argparse.Namespace) -> Any:
+    plan = getattr(args, "plan", None)
+    if not plan:
+        return None
+    from .workflow.inputs import load_input
+
+    return load_input(plan)
+
+
+def _evaluate(args: argparse.Namespace) -> Any:
+    """Every finding, in one pass: a workspace filing exactly as the window evaluates it
+    (Desk.evaluate), or a file with the previous period and plan the user named."""
+    if getattr(args, "filing", None) is not None:
+        with _desk(args) as desk:
+            return desk.evaluate(args.filing, plan=_plan(args), previous=_previous(args))
+    from .workflow.evaluation import coherence_for, evaluate_input
+
+    loaded = _load(args.file, args)
+    plan = _plan(args)
+    return evaluate_input(loaded, previous=_previous(args), extra=coherence_for(loaded, plan) if plan else [])
 
 
 # --------------------------------------------------------------------------------------------
@@ -108,12 +110,11 @@ def cmd_forms(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _get_spec(form: str) -> Any:
-    spec = _registry().get(form)
-    if spec is None:
-        known = "、".join(sorted({s.id for s in _registry().all()}))
-        raise UsageError(f"没有表单「{form}」；可用：{known}（用 cets-desktop forms 查看）")
-    return spec
+def _get_spec(form: str, period: str | None = None) -> Any:
+    """The template for ``period`` (the one rule: workflow.definitions), else the newest."""
+    from .workflow.definitions import definition_for, latest_definition
+
+    return definition_for(form, period) if period else latest_definition(form)
 
 
 def schema_rows(spec: Any) -> list[dict[str, Any]]:
@@ -153,32 +154,34 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .services import new_document
+    from .workflow.documents import choice_summary, default_period, new_document
 
-    spec = _get_spec(args.form)
-    period = args.period or (f"{date.today().year}-{date.today().month:02d}" if spec.period_kind == "month" else str(spec.template_year))
+    spec = _get_spec(args.form, args.period)
+    period = args.period or default_period(spec)
+    spec = _get_spec(args.form, period)
     enterprise = {k: v for k, v in {"name": args.enterprise_name, "uscc": args.uscc}.items() if v}
     doc = new_document(spec, period, enterprise)
-    text = doc.to_json_text()
+    print(f"采用{choice_summary(spec, period)}", file=sys.stderr)
     if args.output:
         from .core.document import write_document
 
         write_document(doc, args.output)
-        print(f"已创建 {args.output}（{spec.title}，{spec.period_label(period)}）", file=sys.stderr)
+        print(f"已创建 {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(doc.to_json_text())
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     from .io.xlsx_template import write_workbook
 
-    spec = _get_spec(args.form)
+    spec = _get_spec(args.form, args.period)
     document = None
     if args.period or args.enterprise_name or args.uscc:
-        from .services import new_document
+        from .workflow.documents import default_period, new_document
 
-        period = args.period or (f"{date.today().year}-{date.today().month:02d}" if spec.period_kind == "month" else str(spec.template_year))
+        period = args.period or default_period(spec)
+        spec = _get_spec(args.form, period)
         document = new_document(spec, period, {k: v for k, v in {"name": args.enterprise_name, "uscc": args.uscc}.items() if v})
     write_workbook(spec, Path(args.output), document=document)
     print(f"已生成模板 {args.output}", file=sys.stderr)
@@ -205,22 +208,8 @@ def _sev(severity: str) -> str:
     return SEVERITY_LABELS.get(severity, severity)
 
 
-def _evaluate(args: argparse.Namespace) -> Any:
-    from .services import evaluate_input
-
-    loaded = _load(args.file, args)
-    extra = []
-    plan = getattr(args, "plan", None)
-    if plan:
-        from .core.plan_coherence import coherence_for
-        from .services import load_input
-
-        extra = coherence_for(loaded, load_input(plan, _registry()))
-    return evaluate_input(loaded, previous=_previous(args), extra=extra)
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .services import findings_json
+    from .workflow.evaluation import findings_json
 
     ev = _evaluate(args)
     if args.json:
@@ -240,32 +229,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_ack(args: argparse.Namespace) -> int:
     """Acknowledge warnings with a written reason, stored in the filing (travels in the package)."""
-    from datetime import datetime
-
     from .core.document import Acknowledgement, write_document
+    from .workflow.acknowledgements import warning_targets, with_acknowledgements
 
-    if not args.reason or not args.reason.strip():
-        raise UsageError("确认警告必须写明理由：--reason \"……\"")
     if not args.file.lower().endswith(".json"):
         raise UsageError("只能在填报 JSON 文件中记录确认理由；Excel 请先用 import 转换")
     ev = _evaluate(args)
-    targets = [f for f in ev.findings if f.severity == "warning" and f.code == args.code
-               and (args.path is None or f.path == args.path)]
-    if not targets:
-        raise UsageError(f"没有找到可确认的警告 {args.code}" + (f"（路径 {args.path}）" if args.path else "") + "；用 validate 查看当前警告")
+    targets = warning_targets(ev, args.code, args.path)
     doc = ev.document
-    now = datetime.now().astimezone().isoformat(timespec="seconds")
-    existing = {(a.code, a.path) for a in doc.acknowledgements}
-    for f in targets:
-        if (f.code, f.path) not in existing:
-            doc.acknowledgements.append(Acknowledgement(code=f.code, path=f.path, reason=args.reason.strip(), at=now))
+    rows = with_acknowledgements([a.model_dump(exclude_none=True) for a in doc.acknowledgements],
+                                 [(f.code, f.path) for f in targets], args.reason)
+    doc.acknowledgements = [Acknowledgement.model_validate(r) for r in rows]
     write_document(doc, args.file)
     print(f"已确认 {len(targets)} 项警告 {args.code}，理由已记入 {args.file}")
     return EXIT_OK
 
 
 def cmd_calc(args: argparse.Namespace) -> int:
-    from .services import calc_output
+    from .workflow.evaluation import calc_output
 
     ev = _evaluate(args)
     out = calc_output(ev)
@@ -283,7 +264,7 @@ def cmd_calc(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .services import explanations
+    from .workflow.evaluation import explanations
 
     ev = _evaluate(args)
     expl = explanations(ev)
@@ -300,10 +281,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 def cmd_pdf(args: argparse.Namespace) -> int:
     from .io.pdf_report import render_pdf
-    from .services import evaluate_input, explanations
+    from .workflow.evaluation import explanations
 
-    loaded = _load(args.file, args)
-    ev = evaluate_input(loaded, previous=_previous(args))
+    ev = _evaluate(args)
     draft = args.draft or bool(ev.errors)
     result = render_pdf(ev.spec, ev, Path(args.output), explanations=explanations(ev),
                         evidence=[e.model_dump() for e in ev.document.evidence], draft=draft)
@@ -315,24 +295,9 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .services import ExportBlocked, export_package, sha256_file
+    from .workflow.errors import ExportBlocked
+    from .workflow.export import export_package, sha256_file
 
-    loaded = _load(args.file, args)
-    previous_sha = sha256_file(Path(args.previous)) if args.previous else None
-    resolver = None
-    if args.evidence_dir:
-        resolver = _dir_resolver(Path(args.evidence_dir), loaded.source_path)
-    if args.filing is not None:
-        # From the workspace: evidence from its store, the chain from its last package.
-        with _open_workspace(args) as ws:
-            store_root = ws.evidence.root
-            if previous_sha is None:
-                record = ws.previous_package(args.filing)
-                previous_sha = record.sha256 if record else None
-
-        def resolver(sha256: str, name: str) -> Path | None:  # noqa: F811 - workspace resolver wins
-            path = store_root / sha256[:2] / sha256
-            return path if path.is_file() else None
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -344,11 +309,23 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"\r导出中… {pct}%", end="", file=sys.stderr, flush=True)
 
     try:
-        outcome = export_package(loaded, args.output, draft=args.draft, previous=_previous(args),
-                                 previous_package_sha256=previous_sha, evidence_resolver=resolver,
-                                 sign=not args.no_sign, require_signature=args.require_signature, progress=progress)
+        if args.filing is not None:
+            # From the workspace: evidence from its store, the chain from its last package, and
+            # the state 已导出 recorded — the same call the window's export wizard makes.
+            with _desk(args, read_only=False) as desk:
+                outcome = desk.export(args.filing, args.output, draft=args.draft, sign=not args.no_sign,
+                                      require_signature=args.require_signature, previous_package=args.previous,
+                                      progress=progress)
+        else:
+            loaded = _load(args.file, args)
+            resolver = _dir_resolver(Path(args.evidence_dir), loaded.source_path) if args.evidence_dir else None
+            outcome = export_package(loaded, args.output, draft=args.draft, previous=_previous(args),
+                                     previous_package_sha256=sha256_file(Path(args.previous)) if args.previous else None,
+                                     evidence_resolver=resolver, sign=not args.no_sign,
+                                     require_signature=args.require_signature, progress=progress)
     except ExportBlocked as exc:
-        print(file=sys.stderr) if last[0] >= 0 else None
+        if last[0] >= 0:
+            print(file=sys.stderr)
         for f in exc.findings[:50]:
             print(f"[{_sev(f.severity)}] {f.code} {f.location or f.path}：{f.message}", file=sys.stderr)
         print(exc.message, file=sys.stderr)
@@ -357,13 +334,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     if outcome.unsigned_reason and not args.no_sign:
         print(f"注意：申报包未签名。{outcome.unsigned_reason}", file=sys.stderr)
-    if args.filing is not None and not outcome.draft:
-        with _open_workspace(args, read_only=False) as ws:
-            filing = ws.get_filing(args.filing)
-            if filing is not None and filing.state == "草稿":
-                ws.set_state(filing.id, "已校验", "命令行导出前校验通过")
-            ws.set_state(args.filing, "已导出", f"命令行导出 {outcome.package_path.name}")
-            ws.record_package(args.filing, outcome.package_path, outcome.sha256)
     info = {"package": str(outcome.package_path), "sha256": outcome.sha256, "signed": outcome.signed,
             "draft": outcome.draft, "summary": outcome.summary}
     if args.json:
@@ -375,7 +345,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _dir_resolver(folder: Path, source: Path | None) -> Callable[[str, str], Path | None]:
-    from .services import sha256_file
+    from .workflow.export import sha256_file
 
     def resolve(sha256: str, name: str) -> Path | None:
         candidate = folder / name
@@ -495,14 +465,13 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def _enterprise_local_days(args: argparse.Namespace) -> int | None:
-    from .store.workspace import Workspace
+    from .workflow.status import local_days
 
-    with Workspace.open(args.workspace, create=False, read_only=True) as ws:
-        ent = ws.get_enterprise(args.enterprise)
+    with _desk(args) as desk:
+        ent = desk.find_enterprise(args.enterprise)
         if ent is None:
-            raise UsageError(f"工作区中没有企业「{args.enterprise}」")
-        value = ent.settings.get("local_deadline_days")
-        return int(value) if value else None
+            raise UsageError(f"工作区中没有企业「{args.enterprise}」（按名称、统一社会信用代码或编号查找；见 workspace list）")
+        return local_days(ent)
 
 
 def cmd_applicability(args: argparse.Namespace) -> int:
@@ -554,7 +523,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_workspace(args: argparse.Namespace) -> int:
-    from .store.workspace import Workspace, default_workspace_path
+    from .workflow.desk import Desk
+    from .workflow.records import default_workspace_path
 
     path = Path(args.workspace) if args.workspace else default_workspace_path()
     if args.action == "demo":
@@ -567,24 +537,22 @@ def cmd_workspace(args: argparse.Namespace) -> int:
         return _workspace_backup_restore(args, path)
     if args.action == "init":
         path.parent.mkdir(parents=True, exist_ok=True)
-        with Workspace.open(path, create=True):
+        with Desk.open(path, create=True):
             pass
         print(f"工作区：{path}")
         return EXIT_OK
     if args.action == "get":
         if not args.target:
             raise UsageError("用法：workspace get 填报编号 [-o 文件]（编号见 workspace list）")
-        with Workspace.open(path, create=False, read_only=True) as ws:
-            try:
-                filing_id = int(args.target)
-            except ValueError:
-                raise UsageError(f"填报编号应为数字（见 workspace list），现为「{args.target}」") from None
-            if ws.get_filing(filing_id) is None:
-                raise UsageError(f"工作区中没有编号为 {filing_id} 的填报")
-            from .core.document import parse_document, write_document
-
-            doc = parse_document(ws.current_document(filing_id), f"工作区填报 #{filing_id}")
+        try:
+            filing_id = int(args.target)
+        except ValueError:
+            raise UsageError(f"填报编号应为数字（见 workspace list），现为「{args.target}」") from None
+        with Desk.open_existing(path) as desk:
+            doc = desk.filing_document(desk.require_filing(filing_id).id)
         if args.output:
+            from .core.document import write_document
+
             write_document(doc, args.output)
             print(f"已导出填报 #{filing_id} 到 {args.output}", file=sys.stderr)
         else:
@@ -593,34 +561,17 @@ def cmd_workspace(args: argparse.Namespace) -> int:
     if args.action == "put":
         if not args.target:
             raise UsageError("用法：workspace put 填报文件.json [--reason 原因]")
-        from .services import load_input
+        from .workflow.inputs import load_input
 
-        loaded = load_input(args.target, _registry())
-        doc = loaded.document
-        with Workspace.open(path, create=True) as ws:
-            ent = ws.get_enterprise(doc.enterprise.uscc) if doc.enterprise.uscc else None
-            if ent is None:
-                from .core.uscc import uscc_problem
-
-                problem = uscc_problem(doc.enterprise.uscc)
-                if problem or not doc.enterprise.name:
-                    raise UsageError(f"无法新建企业：{problem or '企业名称未填写'}")
-                ent = ws.add_enterprise(doc.enterprise.name, doc.enterprise.uscc,
-                                        industry_code=doc.enterprise.industry_code or "",
-                                        province=doc.enterprise.province or "", city=doc.enterprise.city or "")
-            filing = ws.find_filing(ent.id, doc.form, doc.period)
-            data = doc.to_json_dict()
-            if filing is None:
-                filing = ws.create_filing(ent.id, doc.form, doc.form_version, doc.period, data, reason=args.reason or "命令行导入")
-                number = filing.current_revision
-            else:
-                number = ws.save_filing(filing.id, data, reason=args.reason or "命令行导入")
+        loaded = load_input(args.target)
+        with Desk.open(path, create=True) as desk:
+            filing, number = desk.put_document(loaded.document, args.reason or "命令行导入")
         print(f"已保存到工作区：填报 #{filing.id}，第 {number} 版")
         return EXIT_OK
-    with Workspace.open(path, create=False, read_only=True) as ws:
+    with Desk.open_existing(path) as desk:
         data = []
-        for ent in ws.list_enterprises():
-            filings = ws.list_filings(ent.id)
+        for ent in desk.list_enterprises():
+            filings = desk.list_filings(ent.id)
             data.append({"enterprise": ent.name, "uscc": ent.uscc,
                          "filings": [{"id": f.id, "form": f.form_id, "period": f.period, "state": f.state,
                                       "revision": f.current_revision} for f in filings]})
@@ -695,8 +646,41 @@ def self_test() -> int:
 # Parser
 
 
+_ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (?P<a>.*)", "缺少必需的参数：{a}"),
+    (r"unrecognized arguments: (?P<a>.*)", "不认识的参数：{a}"),
+    (r"argument (?P<a>\S+): invalid choice: '?(?P<v>.*?)'? \(choose from (?P<c>.*)\)", "参数 {a} 的取值「{v}」无效；可选：{c}"),
+    (r"argument (?P<a>\S+): invalid int value: '?(?P<v>.*?)'?$", "参数 {a} 的取值「{v}」不是整数"),
+    (r"argument (?P<a>\S+): invalid float value: '?(?P<v>.*?)'?$", "参数 {a} 的取值「{v}」不是数字"),
+    (r"argument (?P<a>\S+): invalid (?P<t>\S+) value: '?(?P<v>.*?)'?$", "参数 {a} 的取值「{v}」无效"),
+    (r"argument (?P<a>\S+): expected one argument", "参数 {a} 后面缺少取值"),
+    (r"argument (?P<a>\S+): expected (?P<n>.*) arguments?", "参数 {a} 后面的取值个数不对"),
+    (r"argument (?P<a>\S+): not allowed with argument (?P<b>\S+)", "参数 {a} 不能与 {b} 同时使用"),
+    (r"argument (?P<a>\S+): ignored explicit argument '?(?P<v>.*?)'?$", "参数 {a} 不接受取值「{v}」"),
+    (r"ambiguous option: (?P<a>\S+) could match (?P<c>.*)", "参数 {a} 不明确，可能是：{c}"),
+)
+
+
+def _argument_error_text(message: str) -> str:
+    """argparse's English error → one Chinese line (argparse itself is not translated)."""
+    import re
+
+    for pattern, template in _ARGPARSE_MESSAGES:
+        m = re.match(pattern, message.strip())
+        if m:
+            return template.format(**{k: (v or "").strip()[:300] for k, v in m.groupdict().items()})
+    return f"命令行参数有误：{' '.join(message.split())[:300]}"
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors are one Chinese line (exit 2), never argparse's English usage block."""
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        raise UsageError(f"{_argument_error_text(message)}（用 {self.prog} -h 查看用法）")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=APP_NAME, description="全国碳市场填报助手：离线准备月度存证、数据质量控制计划和补充数据报告。"
+    p = _Parser(prog=APP_NAME, description="全国碳市场填报助手：离线准备月度存证、数据质量控制计划和补充数据报告。"
                                 " 不带参数运行时打开图形界面。")
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     p.add_argument("--self-test", action="store_true", help="检查安装（Qt、中文字体、PDF 字体嵌入、密钥环、表单定义），输出 JSON")
@@ -840,7 +824,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 _EXPECTED_ERRORS = (
     ("atomic", "OutputError"), ("core.document", "DocumentError"), ("core.loader", "DefinitionError"),
-    ("services", "InputError"), ("store.errors", "WorkspaceError"), ("io.package", "PackageError"),
+    ("core.input_files", "UnreadableFile"), ("io.workbook_open", "ImportFailure"),
+    ("services", "InputError"), ("workflow.errors", "InputError"), ("store.errors", "WorkspaceError"), ("io.package", "PackageError"),
     ("security.keys", "SigningKeyError"), ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure"),
     ("io.xlsx_layout", "LayoutError"),
 )
@@ -870,31 +855,69 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
+    if not os.environ.get("CETS_DEBUG"):
+        # Library warnings (openpyxl's "extension not supported", deprecations) say nothing a user
+        # can act on; they never reach stderr. CETS_DEBUG=1 shows them to developers.
+        import warnings
+
+        warnings.simplefilter("ignore")
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:
+        if args.self_test:
+            return self_test()
+        if args.command is None:
+            args = parser.parse_args(["gui", *argv])
+    except UsageError as exc:
+        print(f"{APP_NAME}: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except SystemExit as exc:  # -h / --version print and exit 0
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_UNUSABLE
-    if args.self_test:
-        return self_test()
-    if args.command is None:
-        args = parser.parse_args(["gui", *argv])
     try:
         return int(args.func(args))
     except KeyboardInterrupt:
         print(f"{APP_NAME}: 已中断", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:
+        _silence_stdout()  # the reader (e.g. `| head`) has gone: nothing more to say to it
+        return EXIT_UNUSABLE
     except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
-        if isinstance(exc, _known_errors()):
-            print(f"{APP_NAME}: {_one_line(exc)}", file=sys.stderr)
+        message = _expected_message(exc)
+        if message is not None:
+            print(f"{APP_NAME}: {message}", file=sys.stderr)
             return EXIT_UNUSABLE
         log = _write_crash_log()
-        print(f"{APP_NAME}: 内部错误：{_one_line(exc)}（详情已写入 {log}，请反馈给开发者）", file=sys.stderr)
+        print(f"{APP_NAME}: 内部错误：{_one_line(exc)[:300]}（{log}，请反馈给开发者）", file=sys.stderr)
         return EXIT_UNUSABLE
 
 
+def _expected_message(exc: BaseException) -> str | None:
+    """One Chinese line for a failure that is the input's or the machine's, not a bug; else None."""
+    if isinstance(exc, _known_errors()):
+        return _one_line(exc)
+    if isinstance(exc, OSError):
+        from .atomic import describe_os_error
+
+        target = Path(exc.filename) if isinstance(exc.filename, str) else Path("文件")
+        return describe_os_error(exc, target)
+    if isinstance(exc, RecursionError):
+        return "输入内容嵌套过深，无法处理；请检查文件是否为本程序生成的填报文件"
+    if isinstance(exc, MemoryError):
+        return "内存不足，无法处理该文件；请检查文件是否过大或不是正常的填报文件"
+    return None
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def _write_crash_log() -> str:
+    """Append the traceback to the crash log; say where. Never prints the traceback itself."""
     try:
         import platformdirs
 
@@ -903,10 +926,9 @@ def _write_crash_log() -> str:
         path = folder / "crash.log"
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(traceback.format_exc() + "\n")
-        return str(path)
-    except OSError:
-        logging.getLogger(__name__).exception("crash")
-        return "日志"
+        return f"详情已写入 {path}"
+    except Exception:  # noqa: BLE001 - a log that cannot be written must not become a second failure
+        return "详情未能写入日志"
 
 
 if __name__ == "__main__":

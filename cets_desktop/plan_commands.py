@@ -2,7 +2,7 @@
 
 ``register(subparsers)`` adds them to the main parser (``cli.build_parser``). They follow the CLI
 contract: exit 0 clean (warnings only), 1 error-level findings, 2 unusable input — raised as
-``services.InputError`` so ``cli.main`` prints one Chinese line. Only argparse is imported at
+``workflow.errors.InputError`` so ``cli.main`` prints one Chinese line. Only argparse is imported at
 module level, so the CLI starts as fast as before.
 """
 
@@ -47,13 +47,13 @@ def register(subparsers: Any) -> None:
 
 def _load(path: str) -> Any:
     from .core.loader import default_registry
-    from .services import load_input
+    from .workflow.inputs import load_input
 
     return load_input(path, default_registry())
 
 
 def _require_plan(loaded: Any, what: str) -> None:
-    from .services import InputError
+    from .workflow.errors import InputError
 
     if loaded.spec.filing_type != "plan":
         raise InputError(f"{loaded.source_path} 是「{loaded.spec.title}」，不是数据质量控制计划；{what}请选择计划文件")
@@ -80,7 +80,7 @@ def _import_problems(*loaded: Any) -> None:
 
 def cmd_plan_diff(args: argparse.Namespace) -> int:
     from .core.plan_diff import change_statement, diff_plans
-    from .services import InputError
+    from .workflow.errors import InputError
 
     old, new = _load(args.old), _load(args.new)
     _require_plan(old, "")
@@ -105,7 +105,7 @@ def cmd_plan_copy(args: argparse.Namespace) -> int:
     from .core.loader import default_registry
     from .core.plan_copy import copy_findings, copy_plan_for_year
     from .core.plan_diff import latest_version
-    from .services import InputError
+    from .workflow.errors import InputError
 
     old = _load(args.old)
     _require_plan(old, "")
@@ -140,8 +140,7 @@ def cmd_plan_copy(args: argparse.Namespace) -> int:
 
 def cmd_check_plan(args: argparse.Namespace) -> int:
     from .core.findings import sort_findings, summarize
-    from .core.plan_coherence import coherence_for
-    from .services import evaluate_input
+    from .workflow.evaluation import coherence_for, evaluate_input
 
     month, plan = _load(args.file), _load(args.plan)
     _require_plan(plan, "--plan ")

@@ -48,24 +48,25 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
     0 without entering the event loop. ``QT_QPA_PLATFORM`` is left to the caller.
     """
     app = create_application()
-    from ..store import Workspace, WorkspaceError, default_workspace_path
+    from ..workflow.desk import Desk
+    from ..workflow.records import WorkspaceError, default_workspace_path
     from .demo_workspace import fresh_demo_workspace
     from .main_window import MainWindow
 
-    workspace = None
+    desk = None
     try:
         if demo:
-            workspace = Workspace.open(fresh_demo_workspace())
+            desk = Desk.open(fresh_demo_workspace())
         elif workspace_path is not None:
-            workspace = Workspace.open(workspace_path)
+            desk = Desk.open(workspace_path)
         elif default_workspace_path().exists():
-            workspace = Workspace.open(default_workspace_path())
+            desk = Desk.open(default_workspace_path())
     except WorkspaceError as exc:
         if screenshot is not None:
             print(str(exc), file=sys.stderr)
             return 2
         QMessageBox.warning(None, "无法打开工作区", str(exc))
-    window = MainWindow(workspace)
+    window = MainWindow(desk)
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)
         window.show()

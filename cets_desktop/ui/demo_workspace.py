@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..store import default_workspace_path
+from ..workflow.records import default_workspace_path
 
 
 def demo_folder() -> Path:

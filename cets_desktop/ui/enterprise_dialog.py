@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ..core.applicability import SECTOR_LABELS, assess, describe, industry_choices
 from ..core.numbers import NotANumber, parse_decimal
 from ..core.uscc import uscc_problem
-from ..store import Enterprise, Facility
+from ..workflow.records import Enterprise, Facility
 from .stylesheet import set_style_property
 
 FACILITY_KINDS = ("发电机组", "锅炉", "生产线", "熟料生产线", "高炉", "电解槽系列", "其他")

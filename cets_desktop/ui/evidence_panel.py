@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..store import WorkspaceError
+from ..workflow.records import WorkspaceError
 from .background import BackgroundJob, run_in_background
 from .form_state import field_for_path, location_label
 from .session import FilingSession
@@ -209,7 +209,7 @@ class EvidencePanel(QWidget):
         target = path or self.path
         if session is None or not target or self.busy:
             return None
-        store = session.workspace.evidence
+        desk = session.desk
         files = [Path(p) for p in paths if Path(p).is_file()]
         if not files:
             self.status.setText("没有可附上的文件：只能附上文件，文件夹和已不存在的文件会被忽略。")
@@ -223,7 +223,7 @@ class EvidencePanel(QWidget):
                 if cancelled():
                     break
                 progress(number, len(files))
-                record = store.add_file(file)
+                record = desk.add_evidence_file(file)
                 refs.append({"path": target, "sha256": record.sha256, "name": record.name, "size": record.size,
                              "kind": kind, "attached_at": datetime.now().astimezone().isoformat(timespec="seconds")})
             return refs
@@ -284,7 +284,7 @@ class EvidencePanel(QWidget):
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / Path(name).name
         if not target.exists():
-            with self.session.workspace.evidence.open(sha) as src, open(target, "wb") as dst:
+            with self.session.desk.open_evidence(sha) as src, open(target, "wb") as dst:
                 shutil.copyfileobj(src, dst)
         return target
 

@@ -3,6 +3,7 @@ the open filing's values only when the user confirms (one undo step, so it can b
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -19,16 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
 from ..core.findings import SEVERITY_LABELS
-from ..store.diff import diff_values
+from ..workflow.desk import ImportPreview
+from ..workflow.inputs import LoadedInput
 from .background import BackgroundJob, run_with_progress_dialog
 from .repeat_model import severity_icon
 from .session import FilingSession
 
 
 class ImportPreviewDialog(QDialog):
-    def __init__(self, loaded: services.LoadedInput, changes: int, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, loaded: LoadedInput, changes: int, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("从 Excel 导入")
         self.resize(720, 460 if loaded.import_findings else 240)
@@ -66,24 +67,18 @@ class ImportPreviewDialog(QDialog):
 def import_into_session(parent: QWidget, session: FilingSession, path: Path,
                         confirm: Any = None) -> BackgroundJob[Any]:
     """Read ``path`` off the GUI thread; ``confirm(loaded, changes) -> bool`` defaults to the dialog."""
-    period, form = session.period, session.spec.id
+    values = copy.deepcopy(session.values)
 
-    def op(_progress: Any, _cancelled: Any) -> services.LoadedInput:
-        return services.load_input(path, expected_period=period, expected_form=form)
+    def op(_progress: Any, _cancelled: Any) -> ImportPreview:
+        return session.desk.import_preview(session.filing_id, path, values)
 
-    def ask(loaded: services.LoadedInput, changes: int) -> bool:
+    def ask(loaded: LoadedInput, changes: int) -> bool:
         dialog = ImportPreviewDialog(loaded, changes, path, parent)
         return dialog.exec() == QDialog.DialogCode.Accepted
 
-    def done(loaded: services.LoadedInput) -> None:
-        if loaded.document.period != period or loaded.spec.id != form:
-            QMessageBox.warning(parent, "无法导入",
-                                f"该工作簿是「{loaded.spec.title}」{loaded.document.period} 的数据，"
-                                f"与当前填报（{session.title()}）不符；请打开对应的填报后再导入。")
-            return
-        changes = len(diff_values(session.values, loaded.document.values, "values"))
-        if (confirm or ask)(loaded, changes):
-            session.replace_values(loaded.document.values, f"从 Excel 导入 {path.name}")
+    def done(preview: ImportPreview) -> None:
+        if (confirm or ask)(preview.loaded, preview.changes):
+            session.replace_values(preview.loaded.document.values, f"从 Excel 导入 {path.name}")
 
     def failed(exc: BaseException) -> None:
         QMessageBox.warning(parent, "无法导入", getattr(exc, "message", None) or str(exc))

@@ -1,6 +1,6 @@
 """导出申报包 wizard: pre-flight → output → progress (cancellable) → result.
 
-The package is built by ``services.export_package`` in the background (PDF and ZIP take a few
+The package is built by ``Desk.export`` in the background (PDF and ZIP take a few
 seconds); evidence comes from the workspace's evidence store, and the previous package's hash
 of the same series chains the new one. A final export moves the filing to 已导出 and records
 the package; a draft export (watermarked 草稿) changes nothing in the workspace.
@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from .. import services
-from ..store import STATE_DRAFT, STATE_EXPORTED, STATE_VALIDATED, WorkspaceError
+from ..workflow.errors import ExportBlocked
+from ..workflow.evaluation import explanations
+from ..workflow.export import ExportOutcome, package_name
+from ..workflow.records import WorkspaceError
 from .background import BackgroundJob, CancelledError, run_in_background, run_with_progress_dialog
 from .repeat_model import severity_icon
 from .session import FilingSession
@@ -44,20 +46,11 @@ SETTING_EXPORT_FOLDER = "export_folder"
 
 
 def default_export_folder(session: FilingSession) -> Path:
-    saved = session.workspace.get_setting(SETTING_EXPORT_FOLDER)
+    saved = session.desk.get_setting(SETTING_EXPORT_FOLDER)
     if saved:
         return Path(saved)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(documents or Path.home()) / "碳市场申报包"
-
-
-def evidence_resolver(session: FilingSession) -> services.EvidenceResolver:
-    store = session.workspace.evidence
-
-    def resolve(sha256: str, _name: str) -> Path | None:
-        return store.path_for(sha256) if store.exists(sha256) else None
-
-    return resolve
 
 
 def export_error_text(exc: BaseException) -> str:
@@ -262,7 +255,7 @@ class ExportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.resize(760, 560)
         self.job: BackgroundJob[Any] | None = None
-        self.outcome: services.ExportOutcome | None = None
+        self.outcome: ExportOutcome | None = None
         self.error_text = ""
         self.pdf_path: Path | None = None
         self.preflight = PreflightPage(self)
@@ -281,7 +274,7 @@ class ExportWizard(QWizard):
         return self.preflight.draft.isChecked()
 
     def package_name(self) -> str:
-        return services.package_name(self.session.filing_document(), self.session.spec, self.draft)
+        return package_name(self.session.filing_document(), self.session.spec, self.draft)
 
     def out_path(self) -> Path:
         return Path(self.output.folder.text().strip()) / self.package_name()
@@ -290,26 +283,21 @@ class ExportWizard(QWizard):
 
     def start_export(self) -> None:
         session = self.session
-        workspace = session.workspace
+        desk = session.desk
         self.outcome, self.error_text, self.pdf_path = None, "", None
         draft = self.draft
         sign = self.output.sign.isChecked()
         out_path = self.out_path()
-        loaded = session.loaded_input()
-        previous = session.previous
-        prev_package = workspace.previous_package(session.filing_id)
-        resolver = evidence_resolver(session)
+        document = session.filing_document()
         extract_pdf = self.output.extract_pdf.isChecked()
         extract_xlsx = self.output.extract_xlsx.isChecked()
-        workspace.set_setting(SETTING_EXPORT_FOLDER, str(out_path.parent))
+        desk.set_setting(SETTING_EXPORT_FOLDER, str(out_path.parent))
 
-        def op(progress: Any, cancelled: Any) -> services.ExportOutcome:
-            apply_pdf_font(workspace)
+        def op(progress: Any, cancelled: Any) -> ExportOutcome:
+            apply_pdf_font(desk)
             out_path.parent.mkdir(parents=True, exist_ok=True)
-            outcome = services.export_package(
-                loaded, out_path, draft=draft, previous=previous,
-                previous_package_sha256=prev_package.sha256 if prev_package else None,
-                evidence_resolver=resolver, sign=sign, progress=progress, cancel=cancelled)
+            outcome = desk.export(session.filing_id, out_path, document=document, spec=session.spec, draft=draft,
+                                  sign=sign, progress=progress, cancel=cancelled, record=False)
             _extract(outcome.package_path, extract_pdf, extract_xlsx)
             return outcome
 
@@ -322,7 +310,7 @@ class ExportWizard(QWizard):
             self.progress.label.setText("正在取消…")
             self.progress.cancel.setEnabled(False)
 
-    def _done(self, outcome: services.ExportOutcome) -> None:
+    def _done(self, outcome: ExportOutcome) -> None:
         self.outcome = outcome
         pdf = outcome.package_path.with_suffix(".pdf")
         self.pdf_path = pdf if pdf.exists() else None
@@ -333,19 +321,15 @@ class ExportWizard(QWizard):
 
     def _failed(self, exc: BaseException) -> None:
         self.error_text = export_error_text(exc)
-        if isinstance(exc, services.ExportBlocked):
+        if isinstance(exc, ExportBlocked):
             self.error_text += "".join(f"<br/>· {f.code} {f.location}：{f.message}" for f in exc.findings[:8])
         self.progress.completeChanged.emit()
         self.next()
 
-    def _mark_exported(self, outcome: services.ExportOutcome) -> None:
+    def _mark_exported(self, outcome: ExportOutcome) -> None:
         session = self.session
-        workspace = session.workspace
         try:
-            if session.filing.state == STATE_DRAFT:
-                workspace.set_state(session.filing_id, STATE_VALIDATED, "导出前校验通过")
-            workspace.set_state(session.filing_id, STATE_EXPORTED, f"导出申报包 {outcome.package_path.name}")
-            workspace.record_package(session.filing_id, outcome.package_path, outcome.sha256)
+            session.desk.record_export(session.filing_id, outcome)
         except WorkspaceError as exc:
             QMessageBox.warning(self, "状态未更新", f"申报包已生成，但工作区状态未能更新：{exc}")
         session.refresh_filing()
@@ -385,11 +369,11 @@ def print_report(parent: QWidget, session: FilingSession) -> None:
         return
     draft = not ev.exportable
     target = Path(tempfile.mkdtemp(prefix="cets-print-")) / f"{session.filing_document().enterprise.uscc or 'report'}_{session.period}.pdf"
-    expl = services.explanations(ev)
+    expl = explanations(ev)
     evidence = [dict(e) for e in session.document.get("evidence", [])]
 
     def op(_progress: Any, _cancelled: Any) -> Path:
-        apply_pdf_font(session.workspace)
+        apply_pdf_font(session.desk)
         render_pdf(session.spec, ev, target, explanations=expl, evidence=evidence, draft=draft)
         return target
 

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 
 from ..core.document import DocumentError, parse_document
 from ..core.spec import FormSpec
-from ..store import Filing, RevisionInfo, Workspace, WorkspaceError
+from ..workflow.desk import Desk
+from ..workflow.records import Filing, RevisionInfo, WorkspaceError
 from .history_text import ChangeRow, Describer, short_time
 
 KIND_COLOURS = {"新增": "#2e7d32", "删除": "#c62828", "修改": "#1f4e79"}
@@ -80,11 +81,11 @@ class HistoryDialog(QDialog):
     restoreRequested = Signal(int)
     """The user confirmed nothing yet: the window asks, restores and calls :meth:`reload`."""
 
-    def __init__(self, workspace: Workspace, filing: Filing, spec: FormSpec | None,
+    def __init__(self, desk: Desk, filing: Filing, spec: FormSpec | None,
                  spec_for: Callable[[dict[str, Any]], FormSpec | None] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.desk = desk
         self.filing = filing
         self.spec = spec
         self.spec_for = spec_for or (lambda _doc: spec)
@@ -182,10 +183,10 @@ class HistoryDialog(QDialog):
 
     def reload(self) -> None:
         """Re-read the filing, its revisions and its audit log (after a restore)."""
-        refreshed = self.workspace.get_filing(self.filing.id)
+        refreshed = self.desk.get_filing(self.filing.id)
         if refreshed is not None:
             self.filing = refreshed
-        self.revisions = self.workspace.revisions(self.filing.id)
+        self.revisions = self.desk.revisions(self.filing.id)
         title = self.spec.title if self.spec else self.filing.form_id
         period = self.spec.period_label(self.filing.period) if self.spec else self.filing.period
         self.heading.setText(f"{title}（{period}）的修订历史")
@@ -213,12 +214,12 @@ class HistoryDialog(QDialog):
 
     def document(self, number: int) -> dict[str, Any]:
         if number not in self._documents:
-            revision = self.workspace.get_revision(self.filing.id, number)
+            revision = self.desk.get_revision(self.filing.id, number)
             self._documents[number] = revision.document if revision is not None else {}
         return self._documents[number]
 
     def _fill_audit(self) -> None:
-        entries = self.workspace.audit(self.filing.id)
+        entries = self.desk.audit(self.filing.id)
         at_revision = {info.saved_at: info.number for info in self.revisions}
         rows: list[ChangeRow] = []
         lead: list[str] = []

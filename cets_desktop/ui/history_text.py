@@ -15,7 +15,7 @@ from typing import Any
 from ..core.document import parse_document
 from ..core.plan_diff import typed_plan_values
 from ..core.spec import FormSpec
-from ..store import diff_documents
+from ..workflow.records import diff_documents
 from . import instance_paths
 from .form_state import display_value, field_for_path, location_label
 

@@ -29,19 +29,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__, services
-from ..core.document import DocumentError
-from ..core.loader import bind_pending, default_registry
-from ..store import STATE_DRAFT, STATE_VALIDATED, Draft, Workspace, WorkspaceError
+from .. import __version__
+from ..core.loader import bind_pending
+from ..workflow.definitions import definition_of_record, registry
+from ..workflow.desk import Desk
+from ..workflow.errors import InputError
+from ..workflow.records import STATE_DRAFT, Draft, WorkspaceError
+from ..workflow.status import FilingSummary
 from . import recent_workspaces
 from .background import wait_for_all
 from .evidence_panel import EvidencePanel
-from .filing_status import FilingSummary, StatusCache
 from .findings_panel import FindingsPanel
 from .month_calendar import CalendarView
 from .navigator import Navigator, Node
 from .reason_dialog import ask_reason
-from .session import FilingSession, previous_period
+from .session import FilingSession
 
 if TYPE_CHECKING:
     # Dialogs and the form view are imported where they are first used: the cold start builds
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
     from .enterprise_dialog import EnterpriseData
     from .form_view import FormView
     from .history_dialog import HistoryDialog
-    from .plan_start import CopiedPlan
+    from ..workflow.plans import CopiedPlan
 
 PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM = range(3)
 
@@ -77,23 +79,22 @@ class WelcomePage(QWidget):
         layout.addStretch(1)
         self.set_workspace(None)
 
-    def set_workspace(self, workspace: Workspace | None) -> None:
-        if workspace is None:
+    def set_workspace(self, desk: Desk | None) -> None:
+        if desk is None:
             self.text.setText("离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。请打开一个工作区，或先看看演示工作区。")
         else:
-            self.text.setText(f"工作区 {workspace.path} 中还没有企业。请先新建企业：填写名称、统一社会信用代码、行业和机组。")
+            self.text.setText(f"工作区 {desk.path} 中还没有企业。请先新建企业：填写名称、统一社会信用代码、行业和机组。")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, workspace: Workspace | None = None) -> None:
+    def __init__(self, desk: Desk | None = None) -> None:
         super().__init__()
         self.setWindowTitle("全国碳市场填报助手")
         # Expressions are compiled on first use so the window appears sooner; all definitions
         # are still checked shortly after start-up (_check_definitions), broken ones reported.
-        self.registry = default_registry(bind=False)
+        self.registry = registry()
         QTimer.singleShot(2000, self, self._check_definitions)
-        self.workspace: Workspace | None = None
-        self.cache: StatusCache | None = None
+        self.desk: Desk | None = None
         self.session: FilingSession | None = None
         self.form_view: FormView | None = None
         self.enterprise_id: int | None = None
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._restore_geometry()
-        self.set_workspace(workspace)
+        self.set_workspace(desk)
 
     # ------------------------------------------------------------------ construction
 
@@ -279,27 +280,32 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ workspace
 
-    def set_workspace(self, workspace: Workspace | None) -> None:
+    @property
+    def workspace(self) -> Any:
+        """The open workspace's store, for tests and diagnostics only; screens go through ``desk``."""
+        return self.desk.workspace if self.desk is not None else None
+
+    def set_workspace(self, desk: Desk | None) -> None:
         self.close_session()
-        if self.workspace is not None and self.workspace is not workspace:
+        if self.desk is not None and self.desk is not desk:
             wait_for_all()
-            self.workspace.close()
-        self.workspace = workspace
-        self.cache = StatusCache(workspace, self.registry) if workspace else None
+            self.desk.close()
+        self.desk = desk
         if self.calendar is not None:
             self.calendar.stop()
             self.calendar.deleteLater()
             self.calendar = None
-        if workspace is not None and self.cache is not None:
-            self.calendar = CalendarView(self.cache)
+        if desk is not None:
+            self.calendar = CalendarView(desk.status)
             self.calendar.activated.connect(self.open_summary)
             self.calendar.planRequested.connect(self._start_plan)
             self.calendar_layout.addWidget(self.calendar)
-            recent_workspaces.remember(workspace.path)
-            self.setWindowTitle(f"全国碳市场填报助手 — {workspace.path.name}")
-        self.welcome.set_workspace(workspace)
-        self.navigator.populate(workspace, self.cache)
-        enterprises = workspace.list_enterprises() if workspace else []
+            recent_workspaces.remember(desk.path)
+            self.setWindowTitle(f"全国碳市场填报助手 — {desk.path.name}{'（只读）' if desk.read_only else ''}")
+        self._show_location_banner(desk.location_notes if desk is not None else [])
+        self.welcome.set_workspace(desk)
+        self.navigator.populate(desk)
+        enterprises = desk.list_enterprises() if desk else []
         self.enterprise_id = enterprises[0].id if enterprises else None
         if self.enterprise_id is not None:
             self.show_calendar(self.enterprise_id, self._default_year(self.enterprise_id))
@@ -307,14 +313,36 @@ class MainWindow(QMainWindow):
             self._show_page(PAGE_WELCOME)
         self._update_actions()
 
+    def _show_location_banner(self, notes: list[str]) -> None:
+        """A yellow bar under the toolbar while the workspace is read-only or on a network share."""
+        banner = getattr(self, "location_banner", None)
+        if banner is None and not notes:
+            return
+        if banner is None:
+            self.addToolBarBreak()
+            banner = self.location_banner = QToolBar("工作区位置提示", self)
+            banner.setObjectName("location_banner")
+            banner.setMovable(False)
+            from PySide6.QtWidgets import QSizePolicy
+
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px;")
+            banner.addWidget(label)
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, banner)
+        label = banner.widgetForAction(banner.actions()[0])
+        label.setText("\n".join(notes))
+        banner.setVisible(bool(notes))
+
     def open_workspace(self, path: Path) -> bool:
         try:
-            workspace = Workspace.open(path)
+            desk = Desk.open(path)
         except WorkspaceError as exc:
             QMessageBox.warning(self, "无法打开工作区", str(exc))
             recent_workspaces.forget(path)
             return False
-        self.set_workspace(workspace)
+        self.set_workspace(desk)
         return True
 
     def choose_workspace(self) -> None:
@@ -337,8 +365,8 @@ class MainWindow(QMainWindow):
             self.open_workspace(fresh_demo_workspace())
 
     def _default_year(self, enterprise_id: int) -> int:
-        assert self.workspace is not None
-        years = sorted({int(f.period[:4]) for f in self.workspace.list_filings(enterprise_id)})
+        assert self.desk is not None
+        years = sorted({int(f.period[:4]) for f in self.desk.list_filings(enterprise_id)})
         this_year = date.today().year
         return this_year if not years or this_year in years else years[-1]
 
@@ -353,13 +381,13 @@ class MainWindow(QMainWindow):
             self.show_calendar(node.enterprise_id, self._default_year(node.enterprise_id))
 
     def show_calendar(self, enterprise_id: int | None = None, year: int | None = None) -> None:
-        if self.workspace is None or self.calendar is None:
+        if self.desk is None or self.calendar is None:
             return
         enterprise_id = enterprise_id or self.enterprise_id
         if enterprise_id is None:
             self._show_page(PAGE_WELCOME)
             return
-        enterprise = self.workspace.get_enterprise(enterprise_id)
+        enterprise = self.desk.get_enterprise(enterprise_id)
         if enterprise is None:
             return
         self.enterprise_id = enterprise_id
@@ -445,32 +473,26 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def open_filing(self, filing_id: int) -> FilingSession | None:
-        if self.workspace is None or self.cache is None:
+        if self.desk is None:
             return None
         if self.session is not None and self.session.filing_id == filing_id:
             self._show_page(PAGE_FORM)
             return self.session
         if not self.leave_current():
             return None
-        filing = self.workspace.get_filing(filing_id)
-        spec = self.cache.spec_for(filing) if filing else None
-        if filing is None or spec is None:
-            QMessageBox.warning(self, "无法打开", "找不到该填报或其表单定义；请刷新后重试。")
-            return None
         try:
-            document = self.workspace.current_document(filing_id)
-            draft = self.workspace.recover_draft(filing_id)
-        except WorkspaceError as exc:
-            QMessageBox.warning(self, "无法打开", str(exc))
+            opened = self.desk.open_filing(filing_id)
+        except (InputError, WorkspaceError) as exc:
+            QMessageBox.warning(self, "无法打开", getattr(exc, "message", None) or str(exc))
             return None
-        restored = False
-        if draft is not None:
-            if self.ask_restore(draft, filing.current_revision):
-                document, restored = draft.document, True
+        document, restored = opened.document, False
+        if opened.draft is not None:
+            if self.ask_restore(opened.draft, opened.filing.current_revision):
+                document, restored = opened.draft.document, True
             else:
-                self.workspace.discard_draft(filing_id)
+                self.desk.discard_draft(filing_id)
         self.close_session()
-        session = FilingSession(self.workspace, filing, spec, document, restored_draft=restored, parent=self)
+        session = FilingSession(self.desk, opened.filing, opened.spec, document, restored_draft=restored, parent=self)
         self._attach_session(session)
         return session
 
@@ -524,59 +546,30 @@ class MainWindow(QMainWindow):
                       start: str | None = None) -> FilingSession | None:
         """Create and open a filing. A plan whose previous year exists starts as its copy or blank
         (``start`` "copy" / "blank"; asked when None)."""
-        from .plan_start import copy_previous_plan, previous_plan
-
-        assert self.workspace is not None
-        enterprise = self.workspace.get_enterprise(enterprise_id)
-        if enterprise is None:
+        desk = self.desk
+        assert desk is not None
+        if desk.get_enterprise(enterprise_id) is None:
             return None
-        existing = self.workspace.find_filing(enterprise_id, spec.id, period)
+        existing = desk.find_filing(enterprise_id, spec.id, period)
         if existing is not None:
             return self.open_filing(existing.id)
-        earlier_plan = previous_plan(self.workspace, enterprise_id, spec, period)
+        earlier_plan = desk.earlier_plan(enterprise_id, spec, period)
         if earlier_plan is not None and start is None:
             start = self.ask_plan_start(spec, period, earlier_plan.period)
             if start is None:
                 return None
         if not self.leave_current():
             return None
-        copied = None
-        if earlier_plan is not None and start == "copy":
-            try:
-                copied = copy_previous_plan(self.workspace, enterprise_id, spec, earlier_plan, period)
-            except (DocumentError, WorkspaceError, ValueError) as exc:
-                QMessageBox.warning(self, "无法复制上一年度计划", getattr(exc, "message", None) or str(exc))
-                return None
-            doc, reason = copied.document, f"由 {copied.source_period} 年度计划复制"
-        else:
-            doc, reason = self._blank_document(enterprise_id, spec, period), "新建填报"
         try:
-            filing = self.workspace.create_filing(enterprise_id, spec.id, spec.version, period, doc, reason=reason)
-        except WorkspaceError as exc:
-            QMessageBox.warning(self, "无法新建填报", str(exc))
+            filing, copied = desk.create_filing(enterprise_id, spec.id, period, start=start or "blank")
+        except (InputError, WorkspaceError) as exc:
+            QMessageBox.warning(self, "无法新建填报", getattr(exc, "message", None) or str(exc))
             return None
-        self.navigator.populate(self.workspace, self.cache)
+        self.navigator.populate(desk)
         session = self.open_filing(filing.id)
         if session is not None and copied is not None:
             self.report_plan_copy(copied)
         return session
-
-    def _blank_document(self, enterprise_id: int, spec: FormSpec, period: str) -> dict[str, Any]:
-        from ..prefill import prefill_values
-
-        assert self.workspace is not None
-        enterprise = self.workspace.get_enterprise(enterprise_id)
-        header = {"name": enterprise.name, "uscc": enterprise.uscc} if enterprise else {}
-        for key in ("industry_code", "province", "city"):
-            if enterprise is not None and getattr(enterprise, key):
-                header[key] = getattr(enterprise, key)
-        doc = services.new_document(spec, period, header).to_json_dict()
-        previous = self.workspace.find_filing(enterprise_id, spec.id, previous_period(period))
-        # A blank plan stays blank; a month carries the previous month's units and fuels.
-        previous_values = (self.workspace.current_document(previous.id).get("values")
-                           if previous and spec.filing_type != "plan" else None)
-        doc["values"] = prefill_values(spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id))
-        return doc
 
     def report_plan_copy(self, copied: CopiedPlan) -> None:
         """Say what the copy did and what it asks for (non-blocking; the findings panel keeps the list)."""
@@ -594,13 +587,13 @@ class MainWindow(QMainWindow):
         box.open()
 
     def new_filing(self, enterprise_id: int | None) -> None:
-        if self.workspace is None or self.cache is None or enterprise_id is None:
+        if self.desk is None or enterprise_id is None:
             QMessageBox.information(self, "新建填报", "请先打开工作区并选择（或新建）企业。")
             return
-        enterprise = self.workspace.get_enterprise(enterprise_id)
+        enterprise = self.desk.get_enterprise(enterprise_id)
         if enterprise is None:
             return
-        forms = self.cache.forms_for(enterprise) or self.registry.all()
+        forms = self.desk.forms_for(enterprise) or self.registry.all()
         from .new_filing_dialog import NewFilingDialog
 
         dialog = NewFilingDialog(forms, self)
@@ -610,7 +603,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ enterprise
 
     def new_enterprise(self) -> None:
-        if self.workspace is None:
+        if self.desk is None:
             from .demo_workspace import default_user_workspace
 
             if not self.open_workspace(default_user_workspace()):
@@ -622,38 +615,28 @@ class MainWindow(QMainWindow):
             self.save_enterprise(None, dialog.data())
 
     def edit_enterprise(self, enterprise_id: int | None) -> None:
-        if self.workspace is None or enterprise_id is None:
+        if self.desk is None or enterprise_id is None:
             return
-        enterprise = self.workspace.get_enterprise(enterprise_id)
+        enterprise = self.desk.get_enterprise(enterprise_id)
         if enterprise is None:
             return
         from .enterprise_dialog import EnterpriseDialog
 
-        dialog = EnterpriseDialog(enterprise, self.workspace.list_facilities(enterprise_id), self)
+        dialog = EnterpriseDialog(enterprise, self.desk.list_facilities(enterprise_id), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.save_enterprise(enterprise_id, dialog.data())
 
     def save_enterprise(self, enterprise_id: int | None, data: EnterpriseData) -> int | None:
-        assert self.workspace is not None
+        assert self.desk is not None
         try:
-            if enterprise_id is None:
-                enterprise = self.workspace.add_enterprise(
-                    data.name, data.uscc, industry_code=data.industry_code, province=data.province, city=data.city,
-                    sectors=data.sectors, settings=data.settings)
-            else:
-                enterprise = self.workspace.update_enterprise(
-                    enterprise_id, reason="修改企业信息", name=data.name, uscc=data.uscc,
-                    industry_code=data.industry_code, province=data.province, city=data.city, sectors=data.sectors,
-                    settings=data.settings)
-            for kind, name in data.new_facilities:
-                self.workspace.add_facility(enterprise.id, kind, name)
+            enterprise = self.desk.save_enterprise(
+                enterprise_id, name=data.name, uscc=data.uscc, industry_code=data.industry_code, province=data.province,
+                city=data.city, sectors=data.sectors, settings=data.settings, new_facilities=data.new_facilities)
         except WorkspaceError as exc:
             QMessageBox.warning(self, "无法保存企业信息", str(exc))
             return None
         self.enterprise_id = enterprise.id
-        if self.cache is not None:
-            self.cache.invalidate()
-        self.navigator.populate(self.workspace, self.cache)
+        self.navigator.populate(self.desk)
         if self.session is not None and self.session.filing.enterprise_id == enterprise.id:
             self.session.document["enterprise"]["name"] = enterprise.name
             self.session.document["enterprise"]["uscc"] = enterprise.uscc
@@ -678,20 +661,21 @@ class MainWindow(QMainWindow):
             return False
         try:
             number = session.save(reason)
-        except WorkspaceError as exc:
-            QMessageBox.warning(self, "保存失败", str(exc))
+        except (InputError, WorkspaceError) as exc:
+            QMessageBox.warning(self, "保存失败", getattr(exc, "message", None) or str(exc))
             return False
-        self.statusBar().showMessage(f"已保存为第 {number} 版（{reason}）", 6000)
+        if session.last_save_changed:
+            self.statusBar().showMessage(f"已保存为第 {number} 版（{reason}）", 6000)
+        else:
+            self.statusBar().showMessage(f"内容与第 {number} 版相同，未生成新版本", 6000)
         return True
 
     def _after_save(self) -> None:
         session = self.session
         if session is None:
             return
-        if self.cache is not None:
-            self.cache.invalidate(session.filing_id)
         self._set_autosave_text(f"已保存 第 {session.base_revision} 版")
-        self.navigator.populate(self.workspace, self.cache)
+        self.navigator.populate(self.desk)
         self._update_status()
 
     def validate(self) -> None:
@@ -713,13 +697,13 @@ class MainWindow(QMainWindow):
         elif session.is_modified:
             self.statusBar().showMessage("校验通过；保存（Ctrl+S）后即可导出正式申报包", 8000)
         else:
-            if session.filing.state == STATE_DRAFT and self.workspace is not None:
+            if session.filing.state == STATE_DRAFT and self.desk is not None:
                 try:
-                    self.workspace.set_state(session.filing_id, STATE_VALIDATED, "校验通过")
+                    self.desk.mark_validated(session.filing_id)
                 except WorkspaceError as exc:
                     QMessageBox.warning(self, "无法更改状态", str(exc))
                 session.refresh_filing()
-                self.navigator.populate(self.workspace, self.cache)
+                self.navigator.populate(self.desk)
             self.statusBar().showMessage("校验通过，状态：已校验；可以导出正式申报包", 8000)
         self._update_status()
 
@@ -752,15 +736,13 @@ class MainWindow(QMainWindow):
     def export_package(self) -> None:
         from .export_wizard import ExportWizard
 
-        if self.session is None or self.workspace is None:
+        if self.session is None or self.desk is None:
             QMessageBox.information(self, "导出申报包", "请先打开要导出的填报。")
             return
         wizard = ExportWizard(self, self.session)
         wizard.exec()
-        if self.cache is not None:
-            self.cache.invalidate(self.session.filing_id)
         self.session.refresh_filing()
-        self.navigator.populate(self.workspace, self.cache)
+        self.navigator.populate(self.desk)
         self._update_status()
 
     # ------------------------------------------------------------------ history
@@ -770,15 +752,15 @@ class MainWindow(QMainWindow):
         from .history_dialog import HistoryDialog
 
         session = self.session
-        if session is None or self.workspace is None:
+        if session is None or self.desk is None:
             return None
         session.end_edit()
-        registry = self.registry
 
         def spec_for(doc: dict[str, Any]) -> FormSpec | None:
-            return registry.get(str(doc.get("form")), str(doc.get("form_version"))) or session.spec
+            return definition_of_record(str(doc.get("form")), str(doc.get("form_version")),
+                                        str(doc.get("period"))) or session.spec
 
-        dialog = HistoryDialog(self.workspace, session.filing, session.spec, spec_for, self)
+        dialog = HistoryDialog(self.desk, session.filing, session.spec, spec_for, self)
         filing_id = session.filing_id
         dialog.restoreRequested.connect(lambda number: dialog.after_restore(self.restore_revision(filing_id, number)))
         return dialog
@@ -809,40 +791,36 @@ class MainWindow(QMainWindow):
 
     def restore_revision(self, filing_id: int, number: int) -> int | None:
         """Save revision ``number``'s document as the filing's next revision; its number, or None."""
-        workspace = self.workspace
-        if workspace is None:
+        desk = self.desk
+        if desk is None:
             return None
         session = self.session if self.session is not None and self.session.filing_id == filing_id else None
         if session is not None and session.is_modified:
             if not self.ask_save_before_restore() or not self.save():
                 return None
-        elif session is None and workspace.recover_draft(filing_id) is not None:
+        elif session is None and desk.has_draft(filing_id):
             QMessageBox.information(self, "恢复旧版本", "该填报有自动保存的、尚未保存为版本的修改。请先打开该填报，"
                                     "保存或放弃这些修改，再恢复旧版本。")
             return None
-        filing = workspace.get_filing(filing_id)
-        revision = workspace.get_revision(filing_id, number)
-        if filing is None or revision is None:
+        filing = desk.get_filing(filing_id)
+        if filing is None or desk.get_revision(filing_id, number) is None:
             return None
         if not self.ask_confirm_restore(number, filing.current_revision):
             return None
         try:
-            new_number = workspace.save_filing(filing_id, revision.document, f"恢复第 {number} 版",
-                                               base_revision=filing.current_revision)
-        except WorkspaceError as exc:
-            QMessageBox.warning(self, "无法恢复", str(exc))
+            result = desk.restore(filing_id, number)
+        except (InputError, WorkspaceError) as exc:
+            QMessageBox.warning(self, "无法恢复", getattr(exc, "message", None) or str(exc))
             return None
-        if new_number == filing.current_revision:
+        if not result.changed:
             self.statusBar().showMessage(f"第 {number} 版与当前版本内容相同，无需恢复", 6000)
             return None
-        if self.cache is not None:
-            self.cache.invalidate(filing_id)
         if session is not None:
             self.close_session()
             self.open_filing(filing_id)
-        self.navigator.populate(workspace, self.cache)
-        self.statusBar().showMessage(f"已把第 {number} 版恢复为第 {new_number} 版", 8000)
-        return new_number
+        self.navigator.populate(desk)
+        self.statusBar().showMessage(f"已把第 {number} 版恢复为第 {result.number} 版", 8000)
+        return result.number
 
     def print_report(self) -> None:
         from .export_wizard import print_report
@@ -853,13 +831,12 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
 
-        if self.workspace is None:
+        if self.desk is None:
             return
-        dialog = SettingsDialog(self.workspace, self.enterprise_id, self)
+        dialog = SettingsDialog(self.desk, self.enterprise_id, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             dialog.apply()
-            if self.cache is not None:
-                self.cache.invalidate()
+            self.desk.status.invalidate()
             if self.stack.currentIndex() == PAGE_CALENDAR:
                 self.show_calendar()
 
@@ -896,7 +873,7 @@ class MainWindow(QMainWindow):
             self.summary_label.setText(f"错误 {len(ev.errors)}　待处理警告 {len(ev.unacknowledged_warnings)}")
 
     def _update_actions(self) -> None:
-        has_workspace = self.workspace is not None
+        has_workspace = self.desk is not None
         has_session = self.session is not None
         for name in ("save", "validate", "import_excel", "export", "print", "history"):
             self.actions_by_name[name].setEnabled(has_session)
@@ -918,9 +895,9 @@ class MainWindow(QMainWindow):
         settings = recent_workspaces.settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
-        if self.workspace is not None:
-            self.workspace.close()
-            self.workspace = None
+        if self.desk is not None:
+            self.desk.close()
+            self.desk = None
         event.accept()
 
     def settle(self, msecs: int = 50) -> None:

@@ -25,9 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import services
-from ..store import Enterprise
-from .filing_status import FilingSummary, StatusCache, local_days
+from ..workflow.records import Enterprise
+from ..workflow.status import STATUS_EXPORTED, STATUS_NOT_STARTED, FilingSummary, StatusCache, local_days
 from .page_header import title_block
 from .stylesheet import set_style_property
 
@@ -84,13 +83,13 @@ class FilingCard(QFrame):
         self.chip.setText(summary.status)
         set_style_property(self.chip, "status", summary.status)
         self.due.setText(f"截止 {summary.due.isoformat()}")
-        if summary.status == services.STATUS_NOT_STARTED and not summary.period_open(today):
+        if summary.status == STATUS_NOT_STARTED and not summary.period_open(today):
             left_text = "本期尚未结束"
         else:
             left_text = summary.deadline_text(today)
         self.left.setText(left_text)
         set_style_property(self.left, "overdue", overdue)
-        set_style_property(self.left, "soon", not overdue and summary.status != services.STATUS_EXPORTED
+        set_style_property(self.left, "soon", not overdue and summary.status != STATUS_EXPORTED
                            and summary.period_open(today) and 0 <= summary.days_left(today) <= 7)
         detail = []
         if summary.filing is not None and not summary.pending:
@@ -306,7 +305,7 @@ class CalendarView(QWidget):
         if summary.filing is not None or summary.spec.filing_type != "plan" or not summary.period.isdigit():
             return None
         previous = str(int(summary.period) - 1)
-        found = self.cache.workspace.find_filing(enterprise.id, summary.spec.id, previous)
+        found = self.cache.desk.find_filing(enterprise.id, summary.spec.id, previous)
         return previous if found is not None else None
 
     @property

@@ -9,9 +9,9 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QTreeView, QWidget
 
-from .. import services
-from ..store import Workspace
-from .filing_status import StatusCache, local_days
+from ..workflow.desk import Desk
+from ..workflow.records import STATE_EXPORTED
+from ..workflow.status import due_date_for
 
 ROLE_NODE = Qt.ItemDataRole.UserRole + 1
 
@@ -42,28 +42,29 @@ class Navigator(QTreeView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.selectionModel().currentChanged.connect(self._on_current)
-        self.workspace: Workspace | None = None
+        self.desk: Desk | None = None
 
-    def populate(self, workspace: Workspace | None, cache: StatusCache | None) -> None:
+    def populate(self, desk: Desk | None) -> None:
         current = self.current_node()
         self.model_.removeRows(0, self.model_.rowCount())
-        self.workspace = workspace
-        if workspace is None or cache is None:
+        self.desk = desk
+        if desk is None:
             return
+        cache = desk.status
         style = self.style()
-        root = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon), f"工作区　{workspace.path.name}")
+        root = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon), f"工作区　{desk.path.name}")
         root.setData(Node("workspace"), ROLE_NODE)
-        root.setToolTip(str(workspace.path))
+        root.setToolTip(str(desk.path))
         self.model_.appendRow(root)
         today = date.today()
         target: QModelIndex | None = None
-        for enterprise in workspace.list_enterprises():
+        for enterprise in desk.list_enterprises():
             item = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
             item.setData(Node("enterprise", enterprise.id), ROLE_NODE)
             item.setToolTip(f"{enterprise.name}\n统一社会信用代码 {enterprise.uscc}\n行业代码 {enterprise.industry_code or '未填'}")
             item.setText(f"{enterprise.name}")
             root.appendRow(item)
-            filings = workspace.list_filings(enterprise.id)
+            filings = desk.list_filings(enterprise.id)
             years = sorted({int(f.period[:4]) for f in filings} | {today.year}, reverse=True)
             for year in years:
                 year_filings = [f for f in filings if int(f.period[:4]) == year]
@@ -78,7 +79,7 @@ class Navigator(QTreeView):
                     spec = cache.spec_for(filing)
                     if spec is None:
                         continue
-                    due = services.due_date(spec, filing.period, local_days(enterprise) if spec.filing_type == "monthly" else None)
+                    due = due_date_for(enterprise, spec, filing.period)
                     label = spec.period_label(filing.period)
                     # The year is the parent node, so a month needs only "10月"; state and due date follow.
                     short = (f"{int(filing.period[5:])}月" if spec.filing_type == "monthly"
@@ -86,7 +87,7 @@ class Navigator(QTreeView):
                     text = f"{short}　{filing.state} · {due.month:02d}-{due.day:02d}"
                     name = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon), text)
                     name.setData(Node("filing", enterprise.id, year, filing.id), ROLE_NODE)
-                    late = filing.state != "已导出" and today > due
+                    late = filing.state != STATE_EXPORTED and today > due
                     tip = f"{spec.title} {label}\n状态：{filing.state}　第 {filing.current_revision} 版\n截止：{due.isoformat()}"
                     if late:
                         name.setForeground(QBrush(QColor("#c62828")))

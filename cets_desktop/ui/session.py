@@ -15,15 +15,19 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from .. import services
 from ..core.calc import Explanation
 from ..core.document import DocumentError, FilingDocument, parse_document
 from ..core.rules import Evaluation
 from ..core.spec import FieldSpec, FormSpec
-from ..store import Filing, Workspace, WorkspaceError
+from ..workflow.acknowledgements import with_acknowledgements, without_acknowledgement
+from ..workflow.desk import Desk
+from ..workflow.documents import new_row
+from ..workflow.errors import InputError
+from ..workflow.evaluation import explanations
+from ..workflow.inputs import LoadedInput
+from ..workflow.records import Filing, WorkspaceError
 from . import instance_paths
 from .form_state import FormState, compute_state, field_for_path
-from .plan_start import plan_copy_findings
 from .undo_commands import DocumentPartCommand, RowsCommand, SetValueCommand
 
 EVALUATE_DELAY_MS = 300
@@ -31,26 +35,6 @@ AUTOSAVE_DELAY_MS = 1000
 # Steady typing keeps restarting the idle debounce; this bound does not restart, so a draft is
 # written at least this often while changes are pending (a crash costs at most these seconds).
 AUTOSAVE_MAX_WAIT_MS = 3000
-
-
-def previous_period(period: str) -> str:
-    if len(period) == 7:
-        year, month = int(period[:4]), int(period[5:])
-        return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-    return str(int(period) - 1)
-
-
-def enterprise_block(workspace: Workspace, enterprise_id: int, current: dict[str, Any] | None) -> dict[str, Any]:
-    """The document's enterprise header refreshed from the workspace (other keys kept)."""
-    block = dict(current or {})
-    enterprise = workspace.get_enterprise(enterprise_id)
-    if enterprise is not None:
-        block.update({"name": enterprise.name, "uscc": enterprise.uscc})
-        for key in ("industry_code", "province", "city"):
-            value = getattr(enterprise, key)
-            if value:
-                block[key] = value
-    return block
 
 
 class FilingSession(QObject):
@@ -67,18 +51,18 @@ class FilingSession(QObject):
     saved = Signal(int)
     modifiedChanged = Signal(bool)
 
-    def __init__(self, workspace: Workspace, filing: Filing, spec: FormSpec, document: dict[str, Any],
+    def __init__(self, desk: Desk, filing: Filing, spec: FormSpec, document: dict[str, Any],
                  *, base_revision: int | None = None, restored_draft: bool = False,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.desk = desk
         self.filing = filing
         self.spec = spec
         self.document: dict[str, Any] = copy.deepcopy(document)
         self.document.setdefault("values", {})
         self.document.setdefault("evidence", [])
         self.document.setdefault("acknowledgements", [])
-        self.document["enterprise"] = enterprise_block(workspace, filing.enterprise_id, self.document.get("enterprise"))
+        self.document["enterprise"] = desk.enterprise_header(filing.enterprise_id, self.document.get("enterprise"))
         self.base_revision = base_revision if base_revision is not None else filing.current_revision
         self.undo_stack = QUndoStack(self)
         # A bound method, not a lambda: Qt drops the connection when the session is destroyed,
@@ -92,6 +76,8 @@ class FilingSession(QObject):
         self._explanations: dict[str, Explanation] | None = None
         self.previous = self._load_previous()
         self.last_autosave: str | None = None
+        self.last_save_changed = True
+        """False when the last save found nothing changed (no new version was made)."""
 
         self._evaluate_timer = QTimer(self)
         self._evaluate_timer.setSingleShot(True)
@@ -144,7 +130,7 @@ class FilingSession(QObject):
         if self.evaluation is None:
             return None
         if self._explanations is None:
-            self._explanations = services.explanations(self.evaluation)
+            self._explanations = explanations(self.evaluation)
         return self._explanations.get(path)
 
     def evidence_for(self, path: str) -> list[dict[str, Any]]:
@@ -153,8 +139,8 @@ class FilingSession(QObject):
     def filing_document(self) -> FilingDocument:
         return parse_document(copy.deepcopy(self.document), self.title())
 
-    def loaded_input(self) -> services.LoadedInput:
-        return services.LoadedInput(self.filing_document(), self.spec)
+    def loaded_input(self) -> LoadedInput:
+        return LoadedInput(self.filing_document(), self.spec)
 
     # ------------------------------------------------------------------ editing (public)
 
@@ -222,13 +208,12 @@ class FilingSession(QObject):
         self.undo_stack.push(DocumentPartCommand(self, "values", self.values, values, text))
 
     def acknowledge(self, code: str, path: str, reason: str) -> None:
-        acks = [a for a in self.document["acknowledgements"] if not (a.get("code") == code and a.get("path") == path)]
-        acks.append({"code": code, "path": path, "reason": reason.strip(),
-                     "at": datetime.now().astimezone().isoformat(timespec="seconds"), "by": self.workspace.actor})
+        """Raises InputError when the reason is empty (the same rule as the CLI's ``ack``)."""
+        acks = with_acknowledgements(self.document["acknowledgements"], [(code, path)], reason, by=self.desk.actor)
         self._push_part("acknowledgements", acks, f"确认警告 {code}")
 
     def withdraw_acknowledgement(self, code: str, path: str) -> None:
-        acks = [a for a in self.document["acknowledgements"] if not (a.get("code") == code and a.get("path") == path)]
+        acks = without_acknowledgement(self.document["acknowledgements"], code, path)
         self._push_part("acknowledgements", acks, f"撤销对 {code} 的确认")
 
     def add_evidence(self, refs: list[dict[str, Any]]) -> None:
@@ -245,13 +230,16 @@ class FilingSession(QObject):
     # ------------------------------------------------------------------ saving
 
     def save(self, reason: str) -> int:
-        """A revision with a reason (raises WorkspaceError with a Chinese message)."""
+        """A revision with a reason (raises WorkspaceError / InputError with a Chinese message).
+        Saving unchanged content makes no new version: the number stays, ``saved`` says so."""
         self.end_edit()
         self._autosave_timer.stop()
         self._autosave_deadline.stop()
-        number = self.workspace.save_filing(self.filing_id, self.document, reason, base_revision=self.base_revision)
+        result = self.desk.save(self.filing_id, self.document, reason, base_revision=self.base_revision)
+        number = result.number
+        self.last_save_changed = result.changed
         self.base_revision = number
-        refreshed = self.workspace.get_filing(self.filing_id)
+        refreshed = self.desk.get_filing(self.filing_id)
         if refreshed is not None:
             self.filing = refreshed
         self._unsaved_outside_undo = False
@@ -266,7 +254,7 @@ class FilingSession(QObject):
         if not self.is_modified:
             return
         try:
-            self.workspace.autosave(self.filing_id, self.document, base_revision=self.base_revision)
+            self.desk.autosave(self.filing_id, self.document, base_revision=self.base_revision)
         except WorkspaceError as exc:
             self.autosaveFailed.emit(str(exc))
             return
@@ -276,7 +264,7 @@ class FilingSession(QObject):
         self.autosaved.emit(self.last_autosave)
 
     def refresh_filing(self) -> None:
-        refreshed = self.workspace.get_filing(self.filing_id)
+        refreshed = self.desk.get_filing(self.filing_id)
         if refreshed is not None:
             self.filing = refreshed
 
@@ -305,20 +293,20 @@ class FilingSession(QObject):
             self.evaluated.emit()
             return
         self.document_problem = None
-        self.evaluation = services.evaluate_input(services.LoadedInput(doc, self.spec), previous=self.previous,
-                                                  extra=plan_copy_findings(self.spec, doc))
+        try:
+            # The same call the CLI makes for a workspace filing (parity): workspace checks,
+            # the previous period, the plan and the finding policy all come from the desk.
+            self.evaluation = self.desk.evaluate(self.filing_id, doc, spec=self.spec, previous=self.previous)
+        except (InputError, WorkspaceError) as exc:
+            self.document_problem = getattr(exc, "message", None) or str(exc)
+            self.evaluated.emit()
+            return
         self.state = compute_state(self.evaluation)
         self._explanations = None
         self.evaluated.emit()
 
     def _load_previous(self) -> FilingDocument | None:
-        prev = self.workspace.find_filing(self.filing.enterprise_id, self.filing.form_id, previous_period(self.period))
-        if prev is None:
-            return None
-        try:
-            return parse_document(self.workspace.current_document(prev.id), "上期填报")
-        except (DocumentError, WorkspaceError):
-            return None  # a broken previous month must not stop this one; cross-period rules just stay quiet
+        return self.desk.previous_document(self.filing, self.period)
 
     # ------------------------------------------------------------------ applied by undo commands
 
@@ -370,14 +358,6 @@ class FilingSession(QObject):
         return f"「{f.label}」" if f else ""
 
     def _new_row(self, repeat_path: str) -> dict[str, Any]:
-        """A blank row with the definition's defaults and empty nested repeats."""
+        """A blank row: the definition's defaults and nested preset rows (workflow.documents)."""
         f = self.field(repeat_path)
-        row: dict[str, Any] = {}
-        if f is None:
-            return row
-        for child in f.data_fields():
-            if child.type == "repeat":
-                row[child.name] = []
-            elif child.default is not None and not child.calculation:
-                row[child.name] = child.default
-        return row
+        return new_row(f) if f is not None else {}

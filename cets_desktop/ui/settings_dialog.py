@@ -28,20 +28,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..store import Workspace
+from ..workflow.desk import Desk
 from .stylesheet import set_style_property
 
 SETTING_PDF_FONT = "pdf_font_path"
 
 
-def configured_pdf_font(workspace: Workspace) -> str | None:
-    value = workspace.get_setting(SETTING_PDF_FONT)
+def configured_pdf_font(desk: Desk) -> str | None:
+    value = desk.get_setting(SETTING_PDF_FONT)
     return str(value) if value else None
 
 
-def apply_pdf_font(workspace: Workspace) -> None:
+def apply_pdf_font(desk: Desk) -> None:
     """Register the configured font for the PDF renderer (falls back to system fonts if unusable)."""
-    path = configured_pdf_font(workspace)
+    path = configured_pdf_font(desk)
     if path:
         from ..io.fonts import FontNotFound, register_pdf_font
 
@@ -52,24 +52,24 @@ def apply_pdf_font(workspace: Workspace) -> None:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, workspace: Workspace, enterprise_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, enterprise_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.workspace = workspace
+        self.desk = desk
         self.setWindowTitle("设置")
         self.resize(680, 520)
         layout = QVBoxLayout(self)
 
         where = QGroupBox("工作区")
         where_layout = QFormLayout(where)
-        path = QLineEdit(str(workspace.path))
+        path = QLineEdit(str(desk.path))
         path.setReadOnly(True)
         show = QPushButton("在文件夹中显示")
-        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(workspace.path.parent))))
+        show.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(desk.path.parent))))
         row = QHBoxLayout()
         row.addWidget(path, 1)
         row.addWidget(show)
         where_layout.addRow("工作区文件", row)
-        evidence = QLabel(str(workspace.evidence.root))
+        evidence = QLabel(str(desk.evidence_root))
         evidence.setProperty("role", "hint")
         where_layout.addRow("支撑材料文件夹", evidence)
         note = QLabel("要换用其他位置的工作区，请用“文件 › 打开工作区…”或“新建工作区…”；备份时请连同支撑材料文件夹一起复制。")
@@ -85,7 +85,7 @@ class SettingsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.spins: dict[int, QSpinBox] = {}
-        for enterprise in workspace.list_enterprises():
+        for enterprise in desk.list_enterprises():
             r = self.table.rowCount()
             self.table.insertRow(r)
             self.table.setItem(r, 0, QTableWidgetItem(enterprise.name))
@@ -104,7 +104,7 @@ class SettingsDialog(QDialog):
         pdf = QGroupBox("PDF 报告字体")
         pdf_layout = QVBoxLayout(pdf)
         font_row = QHBoxLayout()
-        self.font_path = QLineEdit(configured_pdf_font(workspace) or "")
+        self.font_path = QLineEdit(configured_pdf_font(desk) or "")
         self.font_path.setPlaceholderText("留空：自动使用系统中文字体（Windows：宋体/微软雅黑）")
         browse = QPushButton("浏览…")
         browse.clicked.connect(self._browse)
@@ -144,7 +144,7 @@ class SettingsDialog(QDialog):
 
     def apply(self) -> None:
         for enterprise_id, spin in self.spins.items():
-            enterprise = self.workspace.get_enterprise(enterprise_id)
+            enterprise = self.desk.get_enterprise(enterprise_id)
             if enterprise is None:
                 continue
             settings = dict(enterprise.settings)
@@ -153,7 +153,7 @@ class SettingsDialog(QDialog):
             else:
                 settings.pop("local_deadline_days", None)
             if settings != enterprise.settings:
-                self.workspace.update_enterprise(enterprise_id, reason="修改本地月度存证期限", settings=settings)
+                self.desk.update_enterprise_settings(enterprise_id, settings, "修改本地月度存证期限")
         font = self.font_path.text().strip()
-        self.workspace.set_setting(SETTING_PDF_FONT, str(Path(font)) if font else None)
-        apply_pdf_font(self.workspace)
+        self.desk.set_setting(SETTING_PDF_FONT, str(Path(font)) if font else None)
+        apply_pdf_font(self.desk)

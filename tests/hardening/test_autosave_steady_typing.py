@@ -26,11 +26,11 @@ CHILD = textwrap.dedent(
     from pathlib import Path
     from PySide6.QtCore import QTimer
     from cets_desktop.ui.app import create_application
-    from cets_desktop.store import Workspace
+    from cets_desktop.workflow.desk import Desk
     from cets_desktop.ui.main_window import MainWindow
 
     app = create_application()
-    window = MainWindow(Workspace.open(Path(sys.argv[1])))
+    window = MainWindow(Desk.open(Path(sys.argv[1])))
     window.ask_restore = lambda draft, current: True
     window.ask_leave = lambda: "keep"
     window.resize(1280, 800)

@@ -58,10 +58,10 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot, demo_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    from cets_desktop.store import Workspace
     from cets_desktop.ui.main_window import MainWindow
+    from cets_desktop.workflow.desk import Desk
 
-    win = MainWindow(Workspace.open(demo_path))
+    win = MainWindow(Desk.open(demo_path))
     win.ask_restore = lambda draft, current: True  # type: ignore[method-assign]
     win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
     win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
@@ -76,10 +76,10 @@ def window(qtbot, demo_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def empty_window(qtbot, tmp_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    from cets_desktop.store import Workspace
     from cets_desktop.ui.main_window import MainWindow
+    from cets_desktop.workflow.desk import Desk
 
-    win = MainWindow(Workspace.open(tmp_path / "new.cetsdb"))
+    win = MainWindow(Desk.open(tmp_path / "new.cetsdb"))
     win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
     win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
     qtbot.addWidget(win)

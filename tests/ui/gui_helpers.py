@@ -44,8 +44,7 @@ def seed_power_plan(window: MainWindow, period: str = "2026") -> int:
                             builders.power_plan_values())
     filing = workspace.create_filing(1, doc.form, doc.form_version, period, doc.to_json_dict(),
                                      reason=f"{period} 年度计划（测试数据）")
-    if window.cache is not None:
-        window.cache.invalidate()
+    window.desk.status.invalidate()
     return filing.id
 
 

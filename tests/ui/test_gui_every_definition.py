@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from cets_desktop import services
 from cets_desktop.core.loader import default_registry
 from cets_desktop.store import Workspace
 from cets_desktop.ui.field_editors import MultiChoiceEditor
 from cets_desktop.ui.form_view import FormView
 from cets_desktop.ui.repeat_table import RepeatTableEditor
 from cets_desktop.ui.session import FilingSession
+from cets_desktop.workflow.desk import Desk
+from cets_desktop.workflow.documents import new_document
 
 SPECS = sorted({(s.id, s.version) for s in default_registry().all()})
 
@@ -25,9 +26,9 @@ def test_definition_builds_a_working_form(qtbot, tmp_path, form_id: str, version
     period = f"{spec.template_year}-10" if spec.period_kind == "month" else str(spec.template_year)
     with Workspace.open(tmp_path / "w.cetsdb") as workspace:
         enterprise = workspace.add_enterprise("示范企业有限公司", valid_uscc(), industry_code="4411")
-        doc = services.new_document(spec, period, {"name": enterprise.name, "uscc": enterprise.uscc}).to_json_dict()
+        doc = new_document(spec, period, {"name": enterprise.name, "uscc": enterprise.uscc}).to_json_dict()
         filing = workspace.create_filing(enterprise.id, spec.id, spec.version, period, doc)
-        session = FilingSession(workspace, filing, spec, doc)
+        session = FilingSession(Desk(workspace), filing, spec, doc)
         view = FormView(session)
         qtbot.addWidget(view)
         view.resize(1100, 800)
@@ -59,9 +60,9 @@ def test_multiple_choice_cell_stores_a_list_of_choice_values(qtbot, tmp_path) ->
     assert spec is not None
     with Workspace.open(tmp_path / "w.cetsdb") as workspace:
         enterprise = workspace.add_enterprise("示范企业有限公司", valid_uscc())
-        doc = services.new_document(spec, "2027", {"name": enterprise.name, "uscc": enterprise.uscc}).to_json_dict()
+        doc = new_document(spec, "2027", {"name": enterprise.name, "uscc": enterprise.uscc}).to_json_dict()
         filing = workspace.create_filing(enterprise.id, spec.id, spec.version, "2027", doc)
-        session = FilingSession(workspace, filing, spec, doc)
+        session = FilingSession(Desk(workspace), filing, spec, doc)
         view = FormView(session)
         qtbot.addWidget(view)
         table = view.editor_at("revisions[0].triggers")

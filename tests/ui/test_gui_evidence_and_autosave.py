@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from gui_helpers import finding_codes, open_month
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -27,7 +27,7 @@ def mime_with(urls: list[QUrl], text: str | None = None) -> QMimeData:
 
 
 def drag_enter(panel: EvidencePanel, mime: QMimeData) -> bool:
-    event = QDragEnterEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    event = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(panel, event)
     return event.isAccepted()
@@ -106,12 +106,12 @@ def test_autosave_indicator_follows_edits_saves_and_failures(window: MainWindow,
     def full_disk(*_args: object, **_kwargs: object) -> None:
         raise WorkspaceError("磁盘已满：工作区无法写入。请清理磁盘空间后继续。")
 
-    session.workspace.autosave = full_disk  # type: ignore[method-assign]
+    session.desk.workspace.autosave = full_disk  # type: ignore[method-assign]
     session.set_value("remarks", "10月2号机组停机检修4天")
     qtbot.waitUntil(lambda: label.text().startswith("自动保存失败"), timeout=4000)
     assert label.text() == "自动保存失败：磁盘已满：工作区无法写入。请清理磁盘空间后继续。"
     assert "#c62828" in label.styleSheet()
-    del session.workspace.autosave  # the instance attribute; the real method is back
+    del session.desk.workspace.autosave  # the instance attribute; the real method is back
     session.autosave_now()
     assert label.text().startswith("已自动保存") and label.styleSheet() == ""
 

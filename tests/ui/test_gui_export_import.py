@@ -104,7 +104,7 @@ def test_excel_import_replaces_values_only_after_confirmation(window: MainWindow
 def test_settings_store_local_deadline_and_pdf_font(window: MainWindow, qtbot) -> None:
     workspace = window.workspace
     assert workspace is not None
-    dialog = SettingsDialog(workspace, 1, window)
+    dialog = SettingsDialog(window.desk, 1, window)
     qtbot.addWidget(dialog)
     dialog.spins[1].setValue(15)
     dialog.font_path.setText("/nonexistent/simsun.ttc")
@@ -113,7 +113,7 @@ def test_settings_store_local_deadline_and_pdf_font(window: MainWindow, qtbot) -
     dialog.apply()
     assert workspace.get_enterprise(1).settings["local_deadline_days"] == 15  # type: ignore[union-attr]
     assert workspace.get_setting(SETTING_PDF_FONT) is None
-    window.cache.invalidate()  # type: ignore[union-attr]
+    window.desk.status.invalidate()
     window.show_calendar(1, 2026)
     card = window.calendar.card_for("2026-10")  # type: ignore[union-attr]
     assert card is not None and card.summary.due.isoformat() == "2026-11-15"

@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from cets_desktop.store import Workspace
 from cets_desktop.ui.enterprise_dialog import EnterpriseDialog
 from cets_desktop.ui.field_editors import ChoiceEditor, LineEditor
 from cets_desktop.ui.main_window import MainWindow
 from cets_desktop.ui.master_detail import MasterDetailEditor
 from cets_desktop.ui.repeat_table import RepeatTableEditor
+from cets_desktop.workflow.desk import Desk
 
 # ---------------------------------------------------------------------------------------------
 
@@ -54,7 +54,7 @@ def test_create_and_fill_a_month_from_the_calendar(empty_window: MainWindow, qtb
     assert workspace is not None
     enterprise = workspace.add_enterprise("苏北示范发电有限公司", valid_uscc(), industry_code="4411", sectors=["power"])
     workspace.add_facility(enterprise.id, "发电机组", "1号机组", attributes={"capacity_mw": "330"})
-    empty_window.set_workspace(workspace)
+    empty_window.set_workspace(empty_window.desk)
     calendar = empty_window.calendar
     assert calendar is not None
     calendar.set_year(2026)
@@ -258,7 +258,7 @@ def test_unsaved_changes_are_offered_back_after_reopening(window: MainWindow, qt
     session.autosave_now()
     filing_id = session.filing_id
     window.close()
-    reopened = MainWindow(Workspace.open(demo_path))
+    reopened = MainWindow(Desk.open(demo_path))
     qtbot.addWidget(reopened)
     offered: list[int] = []
     reopened.ask_restore = lambda draft, current: offered.append(draft.base_revision) or True  # type: ignore[method-assign]
@@ -273,7 +273,7 @@ def test_unsaved_changes_are_offered_back_after_reopening(window: MainWindow, qt
 def test_calendar_cards_show_status_deadline_and_overdue(window: MainWindow, qtbot) -> None:
     calendar = window.calendar
     assert calendar is not None
-    window.cache.invalidate()  # type: ignore[union-attr]
+    window.desk.status.invalidate()
     calendar.set_year(2026)
     assert len([c for c in calendar.cards if c.summary.spec.filing_type == "monthly"]) == 12
     # Drawn at once with the due dates; the findings behind each status follow once painted.

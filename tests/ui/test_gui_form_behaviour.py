@@ -40,7 +40,7 @@ def test_an_invalid_number_is_kept_as_typed_and_reported(window: MainWindow, qtb
     qtbot.waitUntil(lambda: ("GEN-002", "units[0].heat_supplied") in finding_codes(session), timeout=3000)
     assert editor.edit.property("severity") == "error"
     session.autosave_now()
-    draft = session.workspace.recover_draft(session.filing_id)
+    draft = session.desk.recover_draft(session.filing_id)
     assert draft is not None and draft.document["values"]["units"][0]["heat_supplied"] == "18万"
 
 

@@ -95,7 +95,7 @@ def test_dialog_screens(window: MainWindow, qtbot, tmp_path: Path) -> None:
     _not_blank(screenshot(new, "dialog-enterprise-new-invalid-code"))
     new.close()
 
-    settings = SettingsDialog(workspace, 1, window)
+    settings = SettingsDialog(window.desk, 1, window)
     qtbot.addWidget(settings)
     settings.show()
     window.settle(60)

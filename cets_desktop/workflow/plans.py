@@ -1,10 +1,8 @@
 """Starting next year's data quality control plan: as a copy of this year's, or blank.
 
-No Qt. The copy is ``core.plan_copy.copy_plan_for_year`` with the enterprise's registered
-units/facilities, so units that were added, renamed or retired since the old plan come back as
-PLAN-COPY-001 warnings. Those units travel in the new plan (``meta.enterprise_units``), so the
-open filing re-checks them on every evaluation (:func:`plan_copy_findings`) until the user has
-brought the plan in line or acknowledged the warning.
+The copy is ``core.plan_copy.copy_plan_for_year`` with the enterprise's registered units, so units
+added, renamed or retired since the old plan come back as PLAN-COPY-001 warnings; those units
+travel in the new plan (``meta.enterprise_units``), so every evaluation re-checks them.
 """
 
 from __future__ import annotations
@@ -12,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.document import FilingDocument, parse_document
+from ..core.document import parse_document
 from ..core.findings import Finding
 from ..core.spec import FormSpec
 from ..store import Filing, Workspace
 
 UNIT_KINDS = ("发电机组", "机组", "生产线", "熟料生产线", "高炉", "电解槽系列")
-"""Facility kinds that are the plan's units (as in ``prefill``; boilers and 其他 are not)."""
+"""Facility kinds that are the plan's units (boilers and 其他 are not)."""
 
 
 @dataclass
@@ -51,12 +49,3 @@ def copy_previous_plan(workspace: Workspace, enterprise_id: int, spec: FormSpec,
     old = parse_document(workspace.current_document(previous.id), f"{previous.period} 年度计划")
     doc = copy_plan_for_year(spec, old, period, enterprise_units(workspace, enterprise_id))
     return CopiedPlan(doc.to_json_dict(), previous.period, latest_version(doc.values), copy_findings(spec, doc))
-
-
-def plan_copy_findings(spec: FormSpec, doc: FilingDocument) -> list[Finding]:
-    """PLAN-COPY-001/002 of a plan that was copied from an earlier one ([] otherwise)."""
-    if spec.filing_type != "plan" or not doc.meta.get("copied_from"):
-        return []
-    from ..core.plan_copy import copy_findings
-
-    return copy_findings(spec, doc)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .core.spec import FieldSpec, FormSpec
-from .store import Facility
+from ..core.spec import FieldSpec, FormSpec
+from ..store import Facility
+from .plans import UNIT_KINDS
 
 CARRIED_TYPES = frozenset({"select_one", "select_multiple", "boolean"})
 
@@ -54,7 +55,7 @@ def prefill_values(spec: FormSpec, initial: dict[str, Any], previous: dict[str, 
             if isinstance(rows, list) and rows:
                 values[f.name] = carry_rows(f, rows)
         return values
-    units = [x for x in facilities if x.kind in ("发电机组", "机组", "生产线", "熟料生产线", "高炉", "电解槽系列")]
+    units = [x for x in facilities if x.kind in UNIT_KINDS]
     for f in repeats:
         key = f.label_field or f.key
         if not units or not key or values.get(f.name):

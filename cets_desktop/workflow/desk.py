@@ -1,0 +1,541 @@
+"""The desk: one open workspace and every workflow on its filings, the one doorway the CLI and the
+window both go through (as Anki's GUI reaches its library through the collection).
+
+A screen or a command asks the desk to do a thing in one call and shows the result; neither
+assembles a workflow itself. What the CLI reports for a workspace filing, the window reports too:
+both evaluate through :meth:`Desk.evaluate` (tests/workflow/test_parity.py proves it).
+
+Long work (export, import, adding large evidence files) is a plain call here; the window runs it
+off the GUI thread through ``ui.background.run_in_background``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from ..core.document import DocumentError, FilingDocument, parse_document
+from ..core.spec import FormSpec
+from ..core.workspace_checks import find_previous_document, previous_period, workspace_findings
+from ..store import (
+    STATE_DRAFT,
+    STATE_EXPORTED,
+    STATE_VALIDATED,
+    AuditEntry,
+    Draft,
+    Enterprise,
+    EvidenceRecord,
+    Facility,
+    Filing,
+    PackageRecord,
+    Revision,
+    RevisionInfo,
+    Workspace,
+    WorkspaceError,
+    default_workspace_path,
+)
+from .definitions import definition_for, definition_of_record, forms_for_sectors
+from .documents import new_document
+from .errors import InputError
+from .inputs import LoadedInput
+from .plans import CopiedPlan, copy_previous_plan, previous_plan
+from .prefill import prefill_values
+
+if TYPE_CHECKING:
+    # The rules engine, the PDF and the packages are imported when a filing is evaluated or
+    # exported, not when the window opens (bench/bench_gui_start.py).
+    from ..core.findings import Finding
+    from ..core.rules import Evaluation
+    from .export import Cancel, ExportOutcome, Progress
+
+DocumentLike = Mapping[str, Any] | FilingDocument
+
+
+@dataclass(frozen=True)
+class OpenedFiling:
+    """What the window needs to open a filing: the filing, its definition, the current document,
+    and an autosaved draft with work not yet saved as a revision (the user decides to restore it)."""
+
+    filing: Filing
+    spec: FormSpec
+    document: dict[str, Any]
+    draft: Draft | None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    number: int
+    changed: bool
+    """False when the content equals the current revision: no new version was made."""
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    loaded: LoadedInput
+    changes: int
+    """How many values the import would change in the open filing."""
+
+
+class Desk:
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        from .status import StatusCache
+
+        self.status = StatusCache(self)
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, create: bool = True, read_only: bool = False) -> Desk:
+        """Open (or create) a workspace; raises WorkspaceError with a Chinese message. A workspace
+        that cannot be written (read-only media) opens read-only; ``location_notes`` says so."""
+        return cls(Workspace.open(path, create=create, read_only=read_only, fallback_read_only=not read_only))
+
+    @classmethod
+    def open_existing(cls, path: Path | str | None = None, *, read_only: bool = True) -> Desk:
+        """Open a workspace that must already exist (the CLI's ``--workspace``)."""
+        target = Path(path) if path else default_workspace_path()
+        if not target.exists():
+            raise InputError(f"找不到工作区 {target}（用 --workspace 指定工作区文件，或先运行 workspace init）")
+        return cls(Workspace.open(target, create=False, read_only=read_only))
+
+    def close(self) -> None:
+        self.workspace.close()
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self.workspace.path
+
+    @property
+    def actor(self) -> str:
+        return self.workspace.actor
+
+    @property
+    def read_only(self) -> bool:
+        return self.workspace.read_only
+
+    @property
+    def location_notes(self) -> list[str]:
+        """Banner texts: opened read-only because of where it is; running in network-share mode."""
+        ws = self.workspace
+        return [n for n in (getattr(ws, "read_only_reason", None), getattr(ws, "network_reason", None)) if n]
+
+    @property
+    def evidence_root(self) -> Path:
+        return self.workspace.evidence.root
+
+    # ------------------------------------------------------------------ enterprises and settings
+
+    def list_enterprises(self) -> list[Enterprise]:
+        return self.workspace.list_enterprises()
+
+    def get_enterprise(self, key: int | str) -> Enterprise | None:
+        return self.workspace.get_enterprise(key)
+
+    def find_enterprise(self, text: str) -> Enterprise | None:
+        """By id, unified social credit code or exact name (the CLI's ``--enterprise``)."""
+        text = (text or "").strip()
+        if text.isdigit():
+            found = self.workspace.get_enterprise(int(text))
+            if found is not None:
+                return found
+        found = self.workspace.get_enterprise(text)
+        if found is not None:
+            return found
+        return next((e for e in self.workspace.list_enterprises() if e.name == text), None)
+
+    def list_facilities(self, enterprise_id: int) -> list[Facility]:
+        return self.workspace.list_facilities(enterprise_id)
+
+    def save_enterprise(self, enterprise_id: int | None, *, name: str, uscc: str, industry_code: str = "",
+                        province: str = "", city: str = "", sectors: Sequence[str] = (),
+                        settings: Mapping[str, Any] | None = None,
+                        new_facilities: Sequence[tuple[str, str]] = (), reason: str = "修改企业信息") -> Enterprise:
+        """Create (``enterprise_id`` None) or update an enterprise and add its new facilities."""
+        if enterprise_id is None:
+            enterprise = self.workspace.add_enterprise(name, uscc, industry_code=industry_code, province=province,
+                                                       city=city, sectors=sectors, settings=settings)
+        else:
+            enterprise = self.workspace.update_enterprise(
+                enterprise_id, reason=reason, name=name, uscc=uscc, industry_code=industry_code, province=province,
+                city=city, sectors=list(sectors), settings=dict(settings or {}))
+        for kind, facility in new_facilities:
+            self.workspace.add_facility(enterprise.id, kind, facility)
+        self.status.invalidate()
+        return enterprise
+
+    def update_enterprise_settings(self, enterprise_id: int, settings: Mapping[str, Any], reason: str) -> Enterprise:
+        enterprise = self.workspace.update_enterprise(enterprise_id, reason=reason, settings=dict(settings))
+        self.status.invalidate()
+        return enterprise
+
+    def add_facility(self, enterprise_id: int, kind: str, name: str) -> Facility:
+        return self.workspace.add_facility(enterprise_id, kind, name)
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        return self.workspace.get_setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.workspace.set_setting(key, value)
+
+    def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[FormSpec]:
+        """The forms an enterprise files (its sectors; every form when none are set)."""
+        return forms_for_sectors(enterprise.sectors, filing_type)
+
+    # ------------------------------------------------------------------ filings: reading
+
+    def list_filings(self, enterprise_id: int | None = None, year: int | str | None = None,
+                     form_id: str | None = None) -> list[Filing]:
+        return self.workspace.list_filings(enterprise_id, year, form_id)
+
+    def get_filing(self, filing_id: int) -> Filing | None:
+        return self.workspace.get_filing(filing_id)
+
+    def require_filing(self, filing_id: int) -> Filing:
+        filing = self.workspace.get_filing(filing_id)
+        if filing is None:
+            raise InputError(f"工作区中没有编号为 {filing_id} 的填报（见 workspace list）")
+        return filing
+
+    def find_filing(self, enterprise_id: int, form_id: str, period: str) -> Filing | None:
+        return self.workspace.find_filing(enterprise_id, form_id, period)
+
+    def definition(self, filing: Filing) -> FormSpec | None:
+        """The definition of a workspace filing (the one rule: definitions.definition_of_record)."""
+        return definition_of_record(filing.form_id, filing.form_version, filing.period)
+
+    def document(self, filing_id: int) -> dict[str, Any]:
+        """The current revision's document (not an autosaved draft)."""
+        return self.workspace.current_document(filing_id)
+
+    def filing_document(self, filing_id: int) -> FilingDocument:
+        try:
+            return parse_document(self.workspace.current_document(filing_id), f"工作区填报 #{filing_id}")
+        except DocumentError as exc:
+            raise InputError(exc.message) from None
+
+    def revisions(self, filing_id: int) -> list[RevisionInfo]:
+        return self.workspace.revisions(filing_id)
+
+    def get_revision(self, filing_id: int, number: int) -> Revision | None:
+        return self.workspace.get_revision(filing_id, number)
+
+    def audit(self, filing_id: int) -> list[AuditEntry]:
+        return self.workspace.audit(filing_id)
+
+    def packages(self, filing_id: int) -> list[PackageRecord]:
+        return self.workspace.packages(filing_id)
+
+    def recover_draft(self, filing_id: int) -> Draft | None:
+        return self.workspace.recover_draft(filing_id)
+
+    def has_draft(self, filing_id: int) -> bool:
+        try:
+            return self.workspace.recover_draft(filing_id) is not None
+        except WorkspaceError:
+            return False
+
+    def discard_draft(self, filing_id: int) -> None:
+        self.workspace.discard_draft(filing_id)
+
+    def previous_document(self, filing: Filing, period: str | None = None) -> FilingDocument | None:
+        """The previous period's document of the same series (None when absent or unreadable:
+        cross-period rules then stay quiet; a broken previous month never stops this one)."""
+        try:
+            return find_previous_document(self.workspace, filing.enterprise_id, filing.form_id, period or filing.period)
+        except WorkspaceError:
+            return None
+
+    # ------------------------------------------------------------------ filings: creating and opening
+
+    def enterprise_header(self, enterprise_id: int, current: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The document's enterprise header refreshed from the register (other keys kept)."""
+        block = dict(current or {})
+        enterprise = self.workspace.get_enterprise(enterprise_id)
+        if enterprise is not None:
+            block.update({"name": enterprise.name, "uscc": enterprise.uscc})
+            for key in ("industry_code", "province", "city"):
+                value = getattr(enterprise, key)
+                if value:
+                    block[key] = value
+        return block
+
+    def blank_document(self, enterprise_id: int, spec: FormSpec, period: str) -> dict[str, Any]:
+        """A new filing's document: preset rows, and a month carries the previous month's units and
+        fuels (or the registered units for the first month); a blank plan stays blank."""
+        doc = new_document(spec, period, self.enterprise_header(enterprise_id)).to_json_dict()
+        before = previous_period(period)
+        previous = self.workspace.find_filing(enterprise_id, spec.id, before) if before else None
+        previous_values = (self.workspace.current_document(previous.id).get("values")
+                           if previous and spec.filing_type != "plan" else None)
+        doc["values"] = prefill_values(spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id))
+        return doc
+
+    def earlier_plan(self, enterprise_id: int, spec: FormSpec, period: str) -> Filing | None:
+        """Last year's plan when ``spec`` is a plan (the window asks: copy it or start blank?)."""
+        return previous_plan(self.workspace, enterprise_id, spec, period)
+
+    def create_filing(self, enterprise_id: int, form_id: str, period: str, *,
+                      start: str = "blank") -> tuple[Filing, CopiedPlan | None]:
+        """A new filing of ``form_id`` for ``period`` (its existing one if already there).
+
+        The template is the one in force for the period. ``start="copy"`` starts a plan from
+        last year's plan (PLAN-COPY findings come back with it).
+        """
+        if self.workspace.get_enterprise(enterprise_id) is None:
+            raise InputError(f"工作区中没有编号为 {enterprise_id} 的企业")
+        spec = definition_for(form_id, period)
+        existing = self.workspace.find_filing(enterprise_id, spec.id, period)
+        if existing is not None:
+            return existing, None
+        copied = None
+        earlier = previous_plan(self.workspace, enterprise_id, spec, period) if start == "copy" else None
+        if earlier is not None:
+            try:
+                copied = copy_previous_plan(self.workspace, enterprise_id, spec, earlier, period)
+            except (DocumentError, ValueError) as exc:
+                raise InputError(f"无法复制 {earlier.period} 年度计划：{getattr(exc, 'message', None) or exc}") from None
+            document, reason = copied.document, f"由 {copied.source_period} 年度计划复制"
+        else:
+            document, reason = self.blank_document(enterprise_id, spec, period), "新建填报"
+        filing = self.workspace.create_filing(enterprise_id, spec.id, spec.version, period, document, reason=reason)
+        return filing, copied
+
+    def open_filing(self, filing_id: int) -> OpenedFiling:
+        filing = self.require_filing(filing_id)
+        spec = self.definition(filing)
+        if spec is None:
+            raise InputError(f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义；请更新程序后再打开")
+        document = self.workspace.current_document(filing_id)
+        document["enterprise"] = self.enterprise_header(filing.enterprise_id, document.get("enterprise"))
+        return OpenedFiling(filing, spec, document, self.workspace.recover_draft(filing_id))
+
+    # ------------------------------------------------------------------ filings: saving
+
+    def save(self, filing_id: int, document: Mapping[str, Any], reason: str, *,
+             base_revision: int | None = None) -> SaveResult:
+        """A new revision with a reason; ``changed`` False when the content is unchanged."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InputError("保存新版本需要写明原因（记入审计日志）")
+        before = self.require_filing(filing_id).current_revision
+        number = self.workspace.save_filing(filing_id, document, reason, base_revision=base_revision)
+        self.status.invalidate(filing_id)
+        return SaveResult(number, number != before)
+
+    def autosave(self, filing_id: int, document: Mapping[str, Any], *, base_revision: int | None = None) -> None:
+        """Keep the draft (one slot per filing, no revision): what a crash may cost is bounded by
+        how often the window calls this."""
+        self.workspace.autosave(filing_id, document, base_revision=base_revision)
+
+    def restore(self, filing_id: int, number: int) -> SaveResult:
+        """Save revision ``number``'s document as the filing's next revision (nothing is deleted)."""
+        filing = self.require_filing(filing_id)
+        revision = self.workspace.get_revision(filing_id, number)
+        if revision is None:
+            raise InputError(f"该填报没有第 {number} 版")
+        result = self.save(filing_id, revision.document, f"恢复第 {number} 版", base_revision=filing.current_revision)
+        return result
+
+    def put_document(self, doc: FilingDocument, reason: str) -> tuple[Filing, int]:
+        """A filing document from a file into the workspace (its enterprise created when new)."""
+        from ..core.uscc import uscc_problem
+
+        enterprise = self.workspace.get_enterprise(doc.enterprise.uscc) if doc.enterprise.uscc else None
+        if enterprise is None:
+            problem = uscc_problem(doc.enterprise.uscc)
+            if problem or not doc.enterprise.name:
+                raise InputError(f"无法新建企业：{problem or '企业名称未填写'}")
+            enterprise = self.workspace.add_enterprise(
+                doc.enterprise.name, doc.enterprise.uscc, industry_code=doc.enterprise.industry_code or "",
+                province=doc.enterprise.province or "", city=doc.enterprise.city or "")
+        spec = definition_for(doc.form, doc.period)
+        filing = self.workspace.find_filing(enterprise.id, spec.id, doc.period)
+        data = doc.to_json_dict()
+        if filing is None:
+            filing = self.workspace.create_filing(enterprise.id, doc.form, doc.form_version, doc.period, data, reason=reason)
+            return filing, filing.current_revision
+        number = self.workspace.save_filing(filing.id, data, reason=reason)
+        self.status.invalidate(filing.id)
+        return filing, number
+
+    def set_state(self, filing_id: int, state: str, reason: str) -> Filing:
+        filing = self.workspace.set_state(filing_id, state, reason)
+        self.status.invalidate(filing_id)
+        return filing
+
+    def mark_validated(self, filing_id: int, reason: str = "校验通过") -> Filing:
+        """草稿 → 已校验 (other states are kept)."""
+        filing = self.require_filing(filing_id)
+        if filing.state == STATE_DRAFT:
+            filing = self.set_state(filing_id, STATE_VALIDATED, reason)
+        return filing
+
+    # ------------------------------------------------------------------ evaluation
+
+    def loaded(self, filing_id: int, document: DocumentLike | None = None, spec: FormSpec | None = None) -> LoadedInput:
+        """A workspace filing as an input: the document (the open editor's, or the current revision),
+        its definition, and the checks only the workspace can make (GEN-008 evidence reused in
+        another period, GEN-009 evidence missing from the store)."""
+        filing = self.require_filing(filing_id)
+        if document is None:
+            doc = self.filing_document(filing_id)
+        elif isinstance(document, FilingDocument):
+            doc = document
+        else:
+            try:
+                doc = parse_document(copy.deepcopy(dict(document)), f"工作区填报 #{filing_id}")
+            except DocumentError as exc:
+                raise InputError(exc.message) from None
+        if spec is None:
+            spec = self.definition(filing)
+            if spec is None:
+                raise InputError(f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义")
+        return LoadedInput(doc, spec, workspace_findings(self.workspace, filing_id, doc), None)
+
+    def plan_for(self, filing: Filing, spec: FormSpec) -> LoadedInput | None:
+        """The enterprise's data quality control plan for a month's year, when the workspace holds
+        one that covers this monthly form (plan ↔ month coherence is then checked)."""
+        if spec.filing_type != "monthly":
+            return None
+        from ..core.plan_coherence import linked_forms
+
+        year = filing.period[:4]
+        for candidate in self.workspace.list_filings(filing.enterprise_id, year):
+            if candidate.period != year:
+                continue
+            plan_spec = self.definition(candidate)
+            if plan_spec is None or plan_spec.filing_type != "plan" or spec.id not in linked_forms(plan_spec):
+                continue
+            try:
+                return LoadedInput(self.filing_document(candidate.id), plan_spec)
+            except InputError:
+                return None
+        return None
+
+    def evaluate(self, filing_id: int, document: DocumentLike | None = None, *, spec: FormSpec | None = None,
+                 plan: LoadedInput | None = None, previous: FilingDocument | None = None) -> Evaluation:
+        """Every finding of a workspace filing: the rules, the previous period from the workspace,
+        the workspace checks, and the plan (``plan``, or the workspace's plan for the year)."""
+        loaded = self.loaded(filing_id, document, spec)
+        return self.evaluate_loaded(filing_id, loaded, plan=plan, previous=previous)
+
+    def evaluate_loaded(self, filing_id: int, loaded: LoadedInput, *, plan: LoadedInput | None = None,
+                        previous: FilingDocument | None = None) -> Evaluation:
+        from .evaluation import evaluate_input
+
+        filing = self.require_filing(filing_id)
+        if previous is None:
+            previous = self.previous_document(filing, loaded.document.period)
+        return evaluate_input(loaded, previous=previous, extra=self._plan_findings(filing, loaded, plan))
+
+    def _plan_findings(self, filing: Filing, loaded: LoadedInput, plan: LoadedInput | None) -> list[Finding]:
+        """Plan coherence: against the plan the user named (an unusable pair is an InputError), or
+        quietly against the workspace's plan for the year when there is one."""
+        from .evaluation import coherence_for
+
+        if plan is not None:
+            return coherence_for(loaded, plan)
+        own = self.plan_for(filing, loaded.spec)
+        if own is None:
+            return []
+        try:
+            return coherence_for(loaded, own)
+        except InputError:
+            return []  # e.g. the plan names another enterprise's code: nothing to compare
+
+    # ------------------------------------------------------------------ import
+
+    def import_preview(self, filing_id: int, path: Path | str, current_values: Mapping[str, Any]) -> ImportPreview:
+        """Read a filled workbook for an open filing: same form and period required; how many
+        values would change (the window asks before replacing)."""
+        from ..store import diff_values
+        from .inputs import load_input
+
+        filing = self.require_filing(filing_id)
+        loaded = load_input(path, expected_period=filing.period, expected_form=filing.form_id)
+        if loaded.document.period != filing.period or loaded.spec.id != filing.form_id:
+            spec = self.definition(filing)
+            title = f"{spec.title}（{spec.period_label(filing.period)}）" if spec else f"{filing.form_id} {filing.period}"
+            raise InputError(f"该工作簿是「{loaded.spec.title}」{loaded.document.period} 的数据，与当前填报（{title}）不符；"
+                             "请打开对应的填报后再导入")
+        changes = len(diff_values(dict(current_values), loaded.document.values, "values"))
+        return ImportPreview(loaded, changes)
+
+    # ------------------------------------------------------------------ evidence
+
+    def add_evidence_file(self, source: Path | str, progress: Callable[[int, int], None] | None = None,
+                          cancel: Callable[[], bool] | None = None) -> EvidenceRecord:
+        return self.workspace.evidence.add_file(source, progress=progress, cancel=cancel)
+
+    def evidence_exists(self, sha256: str) -> bool:
+        try:
+            return self.workspace.evidence.exists(sha256)
+        except (ValueError, WorkspaceError):
+            return False
+
+    def open_evidence(self, sha256: str) -> BinaryIO:
+        return self.workspace.evidence.open(sha256)
+
+    def evidence_file(self, sha256: str, _name: str = "") -> Path | None:
+        """The stored file of an evidence hash (None when the store no longer has it)."""
+        return self.workspace.evidence.path_for(sha256) if self.evidence_exists(sha256) else None
+
+    # ------------------------------------------------------------------ export
+
+    def export(self, filing_id: int, out_path: Path | str, *, document: DocumentLike | None = None,
+               spec: FormSpec | None = None, draft: bool = False, sign: bool = True, require_signature: bool = False,
+               previous_package: Path | str | None = None, plan: LoadedInput | None = None,
+               progress: Progress | None = None, cancel: Cancel | None = None, record: bool = True) -> ExportOutcome:
+        """The submission package of a workspace filing: evidence from the store, the chain from
+        the last package of the filing (or ``previous_package``), and, for a final package, the
+        state 已导出 with the package hash recorded for next month's chain (``record=False``: the
+        caller records it with :meth:`record_export`, e.g. to warn separately when that fails)."""
+        from .export import export_package, sha256_file
+
+        filing = self.require_filing(filing_id)
+        loaded = self.loaded(filing_id, document, spec)
+        previous_doc = self.previous_document(filing, loaded.document.period)
+        if previous_package is not None:
+            previous_sha: str | None = sha256_file(Path(previous_package))
+        else:
+            last = self.workspace.previous_package(filing_id)
+            previous_sha = last.sha256 if last else None
+        outcome = export_package(loaded, out_path, draft=draft, previous=previous_doc,
+                                 extra=self._plan_findings(filing, loaded, plan),
+                                 previous_package_sha256=previous_sha, evidence_resolver=self.evidence_file,
+                                 sign=sign, require_signature=require_signature, progress=progress, cancel=cancel)
+        if record and not outcome.draft:
+            self.record_export(filing_id, outcome)
+        return outcome
+
+    def record_export(self, filing_id: int, outcome: ExportOutcome) -> None:
+        current = self.require_filing(filing_id)
+        if current.state == STATE_DRAFT:
+            self.workspace.set_state(filing_id, STATE_VALIDATED, "导出前校验通过")
+        self.workspace.set_state(filing_id, STATE_EXPORTED, f"导出申报包 {outcome.package_path.name}")
+        self.workspace.record_package(filing_id, outcome.package_path, outcome.sha256)
+        self.status.invalidate(filing_id)
+
+    def backup_to(self, target: Path | str) -> Path:
+        return self.workspace.backup_to(target)
+
+
+@contextmanager
+def opened(path: Path | str | None, *, read_only: bool = True) -> Iterator[Desk]:
+    """``with opened(path) as desk:`` for commands on an existing workspace."""
+    desk = Desk.open_existing(path, read_only=read_only)
+    try:
+        yield desk
+    finally:
+        desk.close()
