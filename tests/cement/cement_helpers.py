@@ -105,3 +105,23 @@ def document(vals: dict[str, Any] | None = None, period: str = PERIOD, with_evid
 
 def run(vals: dict[str, Any] | None = None, **kw: Any) -> Any:
     return b.run(document(vals, **kw))
+
+
+def november() -> dict[str, Any]:
+    """A clean November that continues October's stock (opening = October's closing)."""
+    nov = values()
+    for line in nov["lines"]:
+        line["kiln_days"] = "30.00"
+    nov["lines"][0]["clinkers"][0].update(opening_stock="32669.50", clinker_output="150000.00",
+                                          clinker_to_mill="143000.00", clinker_sold="6000.00", closing_stock="33669.50")
+    nov["lines"][1]["clinkers"][0].update(opening_stock="13500.00", purchased_clinker="0.00",
+                                          clinker_to_mill="59000.00", closing_stock="14500.00")
+    return nov
+
+
+def ledger(vals: dict[str, Any]) -> dict[str, Any]:
+    """1号熟料线's coal taken from the purchase–stock ledger: 5,000 + 20,000 − 0 − 5,150 = 19,850 t."""
+    coal = vals["lines"][0]["fuels"][0]
+    coal.update(consumption_source="购销存台账", consumption_source_reason="煤粉转子秤检修，按入厂过磅和月末盘存计算",
+                opening_stock="5000.00", purchases="20000.00", other_outflow="0.00", closing_stock="5150.00")
+    return vals
