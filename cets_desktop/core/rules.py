@@ -101,6 +101,7 @@ def evaluate(
     findings.extend(_evidence_findings(spec, doc, index, env))
     # An import problem the engine reports itself (the same unreadable cell) is shown once.
     findings.extend(f for f in (extra_findings or []) if not (f.kind == "import" and f.path in unreadable))
+    findings = _quiet_downstream_plausibility(spec, findings)
     _apply_acknowledgements(doc, findings)
     return Evaluation(spec, doc, values, sort_findings(_dedupe(findings)), env)
 
@@ -113,6 +114,74 @@ def _reference_findings(references: ReferenceSet, env: Env) -> list[Finding]:
         broken = "；参考值文件有误：" + "；".join(str(e) for e in references.errors) if references.errors else ""
         out.append(Finding("error", "GEN-014", "", f"{what}没有适用于 {env.year} 年的取值，依赖它的计算结果为空{broken}；请更新程序或参考值文件",
                            GENERIC_SOURCE, "参考值"))
+    return out
+
+
+_PLAUSIBILITY_INPUTS: dict[tuple[int, str], set[str]] = {}
+
+
+def _schema_path(path: str) -> str:
+    """``units[0].fuels[1].ncv`` → ``units[].fuels[].ncv`` (the field a finding points at)."""
+    out, depth = [], 0
+    for ch in path:
+        if ch == "[":
+            depth += 1
+            out.append("[]")
+        elif ch == "]":
+            depth -= 1
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def _plausibility_inputs(spec: FormSpec, code: str) -> set[str]:
+    """Every field a plausibility rule reads, through the calculations it reads (schema paths)."""
+    form = bound(spec)
+    key = (id(form), code)
+    if key in _PLAUSIBILITY_INPUTS:
+        return _PLAUSIBILITY_INPUTS[key]
+    from .scoped_expressions import compile_in_scope
+
+    todo: set[str] = set()
+    for bc in form.checks:
+        if bc.check.code != code:
+            continue
+        if bc.field_spec is not None:
+            todo.add(bc.field_spec.path)
+        for source in (bc.check.assert_, bc.check.when):
+            if source:
+                todo |= compile_in_scope(spec, source, bc.scope_fields, bc.field_spec)[2]
+    seen: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        bf = form.fields.get(path)
+        if bf is not None:
+            todo |= bf.depends_on - seen
+    _PLAUSIBILITY_INPUTS[key] = seen
+    return seen
+
+
+def _quiet_downstream_plausibility(spec: FormSpec, findings: list[Finding]) -> list[Finding]:
+    """One finding per problem: a plausibility warning whose inputs already carry an error says
+    nothing new (NCV typed in kcal/kg makes every intensity downstream implausible), so it is left
+    out until the error is fixed. "Inputs" are the fields the rule reads, through the calculations
+    it reads; an error counts when it sits in the same row as the warning, in a row inside it, or
+    in a row that contains it."""
+    errors = [(f.path, _schema_path(f.path)) for f in findings if f.severity == "error" and f.path]
+    if not errors:
+        return findings
+    out = []
+    for f in findings:
+        if f.kind == "plausibility" and f.severity != "error":
+            inputs = _plausibility_inputs(spec, f.code)
+            row = f.path.rpartition(".")[0]
+            if any(schema in inputs and (not row or path.startswith(row + ".") or row.startswith(path.rpartition(".")[0]))
+                   for path, schema in errors):
+                continue
+        out.append(f)
     return out
 
 

@@ -140,3 +140,13 @@ def test_oxidation_option_must_be_chosen() -> None:
     ev = seeded(lambda v: v.pop("oxidation_option"))
     assert [(f.code, f.path) for f in ev.findings if f.code == "GEN-003"] == [("GEN-003", "oxidation_option")]
     assert ev.values["ent_total"] is None  # no silent default
+
+
+def test_plausibility_stays_quiet_when_its_inputs_carry_an_error() -> None:
+    # NCV in kcal/kg: the intensity (103 M t, 314 t/t) and the summary gap would be implausible
+    # too, but they only repeat the NCV error, so only the error is reported.
+    ev = seeded(fuel0(ncv="6240"))
+    assert h.codes(ev) == {"STL-M-110"}
+    # The same warnings come back as soon as the error is gone and the numbers are really odd.
+    ev = seeded(lambda v: v.update(production_route="短流程"))
+    assert h.codes(ev) == {"STL-M-271"}
