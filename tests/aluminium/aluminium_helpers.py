@@ -63,3 +63,10 @@ def document(vals: dict[str, Any] | None = None, period: str = PERIOD, with_evid
 
 def run(vals: dict[str, Any] | None = None, **kw: Any) -> Any:
     return b.run(document(vals, **kw))
+
+
+def november() -> dict[str, Any]:
+    """A clean November (30 days): 280 cells × 30 days, AEM still 0.03."""
+    nov = values()
+    nov["series"][0].update(cell_days="8400.00", ae_total_minutes="252.00")
+    return nov
