@@ -8,7 +8,6 @@ reportlab silently leaves a character blank when the font has no glyph for it.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,12 +20,13 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph
 
 from ..core.binding import bound
 from ..core.calc import is_relevant
+from ..core.display import date_text, display_value
 from ..core.evaluation_context import Ctx, Env
 from ..core.numbers import decimal_places, format_decimal
 from ..core.reference import default_references
 from ..core.row_positions import Rows
 from ..core.rules import Evaluation
-from ..core.spec import CERTAINTY_LABELS, NUMERIC_TYPES, FieldSpec, FormSpec
+from ..core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec
 from .pdf_styles import BLANK, StrongParagraph, Styles
 
 _SEGMENT = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]$")
@@ -110,25 +110,9 @@ class RenderContext:
 
     # --- values ---------------------------------------------------------------------------
     def display(self, f: FieldSpec, value: Any) -> str:
-        """A field's value as printed: calculated numbers rounded once to the template's decimals
-        (the same 四舍五入 as ``rounded_values``), choices by label, blanks as a dash."""
-        if value is None or value == "" or value == []:
-            return BLANK
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        if isinstance(value, Decimal):
-            return format_decimal(value, f.decimals)
-        if f.type in NUMERIC_TYPES and isinstance(value, int):
-            return str(value)
-        if f.type == "select_one":
-            return self._choice_text(f, value)
-        if f.type == "select_multiple" and isinstance(value, list | tuple):
-            return "、".join(self._choice_text(f, v) for v in value)
-        if f.type == "date":
-            return format_date(value)
-        if isinstance(value, list | tuple):
-            return "、".join(str(v) for v in value)
-        return str(value)
+        """A field's value as printed (core.display): calculated numbers rounded once to the
+        template's decimals (the same 四舍五入 as ``rounded_values``), blanks as a dash."""
+        return display_value(self.spec, f, value, blank=BLANK)
 
     def display_input(self, f: FieldSpec | None, value: Any) -> str:
         """An input of a formula, with the digits the calculation used (up to INPUT_MAX_PLACES)."""
@@ -201,16 +185,7 @@ def with_unit(value: str, unit: str | None) -> str:
 
 
 def format_date(value: Any) -> str:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    text = str(value)
-    try:
-        d = dt.date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    return f"{d.year}年{d.month}月{d.day}日"
+    return date_text(value)
 
 
 def certainty_text(tag: str) -> str:

@@ -8,14 +8,13 @@ the display text of calculated values, and which step (section) holds a path.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from ..core.binding import bound
 from ..core.calc import is_relevant, rounded_values
+from ..core.display import display_value as shown_value
 from ..core.evaluation_context import Ctx
 from ..core.findings import Finding
-from ..core.numbers import format_decimal
 from ..core.row_positions import instance_path, iter_rows
 from ..core.rules import Evaluation
 from ..core.spec import FieldSpec, FormSpec
@@ -87,22 +86,8 @@ def compute_state(ev: Evaluation) -> FormState:
 
 
 def display_value(spec: FormSpec, f: FieldSpec, value: Any) -> str:
-    """A typed or calculated value as the form shows it (choices by label, 是/否, decimals)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal):
-        return format_decimal(value, f.decimals)
-    if f.type in ("select_one", "select_multiple"):
-        labels = {c.value: c.text for c in spec.choice_list(f)}
-        if isinstance(value, list):
-            return "、".join(labels.get(v, str(v)) for v in value)
-        if value in labels:
-            return labels[value]
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    return str(value)
+    """A typed or calculated value as the form shows it (core.display; dates as typed)."""
+    return shown_value(spec, f, value, dates=False)
 
 
 def section_index_of(spec: FormSpec, path: str) -> int | None:
