@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..core.deadlines import due_for
 from ..core.spec import FormSpec
@@ -22,7 +22,18 @@ from .errors import InputError
 
 if TYPE_CHECKING:
     from ..core.rules import Evaluation
-    from .desk import Desk
+
+
+class FilingSource(Protocol):
+    """What the cache reads (``workflow.desk.Desk``; a protocol so status does not import desk)."""
+
+    def get_filing(self, filing_id: int) -> Filing | None: ...
+    def find_filing(self, enterprise_id: int, form_id: str, period: str) -> Filing | None: ...
+    def list_filings(self, enterprise_id: int | None = None, year: int | str | None = None,
+                     form_id: str | None = None) -> list[Filing]: ...
+    def evaluate(self, filing_id: int) -> Evaluation: ...
+    def has_draft(self, filing_id: int) -> bool: ...
+    def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[FormSpec]: ...
 
 STATUS_NOT_STARTED = "未开始"
 STATUS_DRAFT = "草稿"
@@ -107,7 +118,7 @@ class FilingSummary:
 
 
 class StatusCache:
-    def __init__(self, desk: Desk) -> None:
+    def __init__(self, desk: FilingSource) -> None:
         self.desk = desk
         self._cache: dict[int, tuple[Any, str, int, int]] = {}
 
