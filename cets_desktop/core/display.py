@@ -41,11 +41,11 @@ def date_text(value: Any) -> str:
 
 def number_text(value: Decimal | int, f: FieldSpec | None) -> str:
     """A number with the template's decimals (an integer field stays an integer)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        if f is not None and f.type == "decimal" and f.decimals is not None:
-            return format_decimal(Decimal(value), f.decimals)
-        return str(value)
-    return format_decimal(value, f.decimals if f is not None else None)
+    if isinstance(value, Decimal):
+        return format_decimal(value, f.decimals if f is not None else None)
+    if f is not None and f.type == "decimal" and f.decimals is not None:
+        return format_decimal(Decimal(value), f.decimals)
+    return str(value)
 
 
 def display_value(spec: FormSpec | None, f: FieldSpec | None, value: Any, *, blank: str = "",
