@@ -123,11 +123,12 @@ def test_month_on_month_checks_use_the_previous_month() -> None:
                             ("warning", "ALU-M-373", "gwp_set")]
 
 
-def test_the_gwp_set_is_required() -> None:
+def test_an_unstated_gwp_set_is_computed_with_ar5_and_asks_for_confirmation() -> None:
     ev = seeded(lambda v: v.pop("gwp_set"))
-    assert ("error", "GEN-003", "gwp_set") in problems(ev)
-    assert ev.values["series"][0]["pfc_emissions"] is None  # no number from an unstated set
-    assert ev.values["series"][0]["anode_emissions"] is not None
+    assert problems(ev) == [("warning", "ALU-M-374", "gwp_set")]
+    assert "AR5" in ev.findings[0].message and "SAR" in ev.findings[0].message
+    s = ev.values["series"][0]
+    assert s["pfc_emissions"] == Decimal("32480.50") * (Decimal("0.00429") * 6630 + Decimal("0.000429") * 11100) / 1000
 
 
 def test_messages_name_no_internal_files_and_no_bare_tags() -> None:

@@ -32,10 +32,11 @@ def test_new_and_validate_list_what_is_missing(cli: CLI, tmp_path: Path) -> None
     assert made.returncode == 0, made.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["values"]["series"][0]["pfc_method"] == "斜率法"
+    assert doc["values"]["gwp_set"] == "AR5"  # the preset, stated on the form; the user can change it
     checked = cli("validate", str(out), "--json")
     assert checked.returncode == 1
     missing = {f["path"] for f in checked.json()["findings"] if f["code"] == "GEN-003"}
-    assert {"gwp_set", "series[0].series_name", "series[0].al_output", "series[0].net_anode_consumption",
+    assert {"series[0].series_name", "series[0].al_output", "series[0].net_anode_consumption",
             "series[0].anode_sulphur", "series[0].aem", "purchased_electricity"} <= missing
     assert "series[0].anode_ash" not in missing  # the default route needs no value
 

@@ -79,6 +79,7 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "ALU-M-371": (lambda v: v.update(purchased_electricity="400000.000"), False),
     "ALU-M-372": (lambda v: v["series"].append(h.series_one()), False),
     "ALU-M-373": (lambda v: v.update(gwp_set="SAR"), True),
+    "ALU-M-374": (lambda v: v.pop("gwp_set"), False),
     # part rules on the aluminium fuels (natural gas, diesel)
     "ALU-M-010": (lambda v: v["fuels"][0].update(consumption="-1"), False),
     "ALU-M-112": (lambda v: v["fuels"][0].update(ncv="38.9", ncv_route="实测值"), False),
