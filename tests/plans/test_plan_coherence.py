@@ -46,12 +46,12 @@ def test_power_links_resolve_against_the_monthly_definition() -> None:
 
 
 @pytest.mark.parametrize("form_id", ["cement-plan", "aluminium-plan"])  # steel-plan links to steel-monthly (tests/steel)
-def test_sectors_without_a_monthly_definition_have_no_links_yet(form_id: str) -> None:
-    # No monthly definition exists for these sectors yet; their links are added with it.
-    from cets_desktop.core.loader import default_registry
-
-    assert b.spec_of(form_id).monthly_links == []
-    assert default_registry().get(form_id.replace("-plan", "-monthly")) is None
+def test_cement_and_aluminium_links_resolve_against_their_monthly_definitions(form_id: str) -> None:
+    # Behaviour against real months: tests/cement/test_cement_plan_links.py, tests/aluminium/test_aluminium_plan_links.py.
+    month_id = form_id.replace("-plan", "-monthly")
+    plan = b.spec_of(form_id)
+    assert plan.monthly_links and all(link.form == month_id for link in plan.monthly_links)
+    assert link_problems(plan, b.spec_of(month_id)) == []
 
 
 def test_a_broken_link_is_reported_not_used() -> None:
