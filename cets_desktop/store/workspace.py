@@ -379,7 +379,27 @@ class Workspace:
                 cls._migrate(conn, db_path, migrations)
         except sqlite3.Error as exc:
             conn.close()
-            raise translate_sqlite_error(exc, db_path) from exc
+            error = translate_sqlite_error(exc, db_path)
+            if (
+                fallback_read_only
+                and not read_only
+                and error.kind is ErrorKind.READ_ONLY
+                and db_path.exists()
+            ):
+                # Permission bits said writable but the medium is not (Windows reports a CD or a
+                # write-protected stick only when SQLite tries to write).
+                workspace = cls.open(
+                    db_path,
+                    create=False,
+                    read_only=True,
+                    busy_timeout_ms=busy_timeout_ms,
+                    actor=actor,
+                    migrations=migrations,
+                    network=network,
+                )
+                workspace.read_only_reason = read_only_location_reason(db_path)
+                return workspace
+            raise error from exc
         except BaseException:
             conn.close()
             raise

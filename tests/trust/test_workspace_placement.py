@@ -283,3 +283,25 @@ def test_output_files_get_the_users_normal_permissions(demo: Path, tmp_path: Pat
     assert main(["--workspace", str(demo), "workspace", "backup", str(tmp_path / "b.cetsbak")]) == 0
     for name in ("2026-10.json", "t.xlsx", "r.pdf", "b.cetsbak"):
         assert (tmp_path / name).stat().st_mode & 0o777 == expected, name
+
+
+def test_medium_that_refuses_writes_only_when_sqlite_writes_falls_back_to_read_only(
+    demo: Path, monkeypatch
+) -> None:
+    """Windows reports a CD or a write-protected stick only on the first write (SQLITE_READONLY)."""
+    real = workspace_module.configure_connection
+
+    def refusing(conn, *, read_only, **kw):
+        if not read_only:
+            error = sqlite3.OperationalError("attempt to write a readonly database")
+            error.sqlite_errorcode = 8  # SQLITE_READONLY
+            raise error
+        return real(conn, read_only=read_only, **kw)
+
+    monkeypatch.setattr(workspace_module, "configure_connection", refusing)
+    with pytest.raises(WorkspaceError) as caught:
+        Workspace.open(demo)
+    assert caught.value.kind is ErrorKind.READ_ONLY
+    with Workspace.open(demo, fallback_read_only=True) as ws:
+        assert ws.read_only and "只读位置" in (ws.read_only_reason or "")
+        assert len(ws.list_enterprises()) == 1
