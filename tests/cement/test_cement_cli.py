@@ -117,6 +117,7 @@ def test_export_and_verify(cli: CLI, tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     info = json.loads(exported.stdout)
     assert info["draft"] is False and info["summary"]["error"] == 0
+    assert info["signed"] is True  # the test's in-memory keyring holds the signing key
     verified = cli("verify", str(package), "--json")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.json()["ok"] is True
@@ -149,3 +150,17 @@ def test_stock_continuity_against_the_previous_month_file(cli: CLI, tmp_path: Pa
     assert checked.returncode == 1
     errors = [(f["code"], f["path"]) for f in checked.json()["findings"] if f["severity"] == "error"]
     assert errors == [("CEM-M-301", "lines[0].clinkers[0].opening_stock")]
+
+
+def test_check_plan_from_the_command_line(cli: CLI, tmp_path: Path) -> None:
+    plan = h.b.cement_plan()
+    plan_file = write_json(tmp_path / "plan.json", plan.to_json_dict())
+    vals = h.values()
+    vals["lines"][0]["line_name"] = "1号熟料生产线"
+    month = october_json(tmp_path, vals, period=f"{plan.period}-01", tag="m")
+    checked = cli("check-plan", str(month), "--plan", str(plan_file), "--json")
+    assert checked.returncode == 0, checked.stderr  # coherence findings are warnings
+    found = {(f["code"], f["path"]) for f in checked.json()["findings"]}
+    # the plan measures clinker output (belt scale), the month says 计算值; 2号熟料线 is not in the plan
+    assert ("PLAN-LINK-001", "lines[0].clinkers[0].clinker_output") in found
+    assert ("PLAN-LINK-003", "lines[1].line_name") in found
