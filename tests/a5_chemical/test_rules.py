@@ -22,6 +22,8 @@ FACILITY = {"a5-ammonia": "workshops", "a5-methanol": "workshops", "a5-urea": "w
             "a5-soda-ash": "workshops", "a5-refining": "refineries", "a5-ethylene": "plants"}
 OUTPUT = {"a5-ammonia": "ammonia_output", "a5-methanol": "methanol_output", "a5-urea": "urea_output",
           "a5-soda-ash": "soda_output", "a5-refining": "crude_throughput", "a5-ethylene": "ethylene_output"}
+LOW_OUTPUT = {"a5-ammonia": "41000", "a5-methanol": "260000", "a5-urea": "65000", "a5-soda-ash": "325000",
+              "a5-refining": "2200000", "a5-ethylene": "260000"}
 BOILER_ROW = {"source_type": "蒸汽锅炉", "heat_gj": "200", "boiler_emissions": "10", "boiler_heat_supply": "100"}
 
 
@@ -58,7 +60,9 @@ def common(form: str, grid_017: str) -> dict[str, Mutation]:
         f"{p}-019": add(form, 0, "heat_sources", {"source_type": "外购或其他", "ef_available": "不可得", "heat_gj": "100"}),
         f"{p}-020": at(form, 0, **{OUTPUT[form]: "-1"}),
         f"{p}-022": at(form, 0, **{OUTPUT[form]: "0"}),
-        f"{p}-023": at(form, 0, **{OUTPUT[form]: "1000"}),
+        # about twice the upper bound of tCO2/t, with the electricity per tonne still possible (an error
+        # upstream — kWh, a negative balance — would rightly quiet this plausibility warning)
+        f"{p}-023": at(form, 1 if form == "a5-ammonia" else 0, **{OUTPUT[form]: LOW_OUTPUT[form]}),
         f"{p}-040": lambda v: None,   # period 2022 (PERIOD)
         f"{p}-041": lambda v: None,   # the confirmed reference factor, an info on the clean filing
         f"{p}-042": lambda v: None,   # period 2026 (PERIOD)
@@ -129,6 +133,8 @@ FIRES: dict[str, dict[str, Mutation]] = {
         "A5-MEOH-026": row("a5-methanol", 0, "outputs", 0, carbon_content="0.45"),
         "A5-MEOH-027": at("a5-methanol", 1, ammonia_output="0"),
         "A5-MEOH-028": row("a5-methanol", 1, "inputs", 0, input_unit="t"),        # coke-oven gas in t
+        # (row 2 must equal 1.1.3 here, so raise the emissions instead of lowering the output)
+        "A5-MEOH-023": row("a5-methanol", 0, "heat_sources", 1, heat_gj="15000000"),
     },
     "a5-urea": common("a5-urea", "2000000"),
     "a5-soda-ash": {**common("a5-soda-ash", "2000000"), "A5-SODA-031": at("a5-soda-ash", 0, process="天然碱法")},
