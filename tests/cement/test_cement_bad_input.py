@@ -182,6 +182,7 @@ def test_alternative_fuel_share_outside_0_100() -> None:
 def test_missing_entries_are_reported_once_each_and_the_rest_is_kept() -> None:
     vals = h.values()
     del clinker(vals)["clinker_output"]
+    clinker(vals)["clinker_output_route"] = "实测值"  # measured output must be typed
     ev = h.run(vals)
     assert ("error", "GEN-003", "lines[0].clinkers[0].clinker_output") in problems(ev)
     # totals of incomplete inputs are blank, not a smaller number
@@ -190,6 +191,16 @@ def test_missing_entries_are_reported_once_each_and_the_rest_is_kept() -> None:
     # everything else typed is still there
     assert ev.values["lines"][0]["clinkers"][0]["closing_stock"] == Decimal("32669.50")
     assert ev.values["lines"][1]["line_emissions"] is not None
+
+
+def test_output_by_stocktake_may_be_left_to_the_calculation() -> None:
+    vals = h.values()
+    del clinker(vals)["clinker_output"]  # route 计算值: output = to mill + sold + closing − opening − purchased
+    ev = h.run(vals)
+    assert problems(ev) == []
+    c = ev.values["lines"][0]["clinkers"][0]
+    assert c["clinker_output_used"] == Decimal("142380.50") + Decimal("6000.00") + Decimal("32669.50") - Decimal("32400.00")
+    assert ev.values["lines"][0]["gross_process_total"] == Decimal("148650.00") * Decimal("0.535")
 
 
 def test_grid_factor_year_must_be_confirmed_or_replaced() -> None:

@@ -41,7 +41,7 @@ def test_new_gives_the_preset_rows_and_validate_lists_what_is_missing(cli: CLI, 
     assert checked.returncode == 1
     findings = checked.json()["findings"]
     missing = {f["path"] for f in findings if f["code"] == "GEN-003"}
-    assert {"lines[0].line_name", "lines[0].clinkers[0].clinker_output", "lines[0].clinkers[0].closing_stock",
+    assert {"lines[0].line_name", "lines[0].clinkers[0].opening_stock", "lines[0].clinkers[0].closing_stock",
             "cement_output", "purchased_electricity"} <= missing
     assert all(f["message"] for f in findings) and {f["severity"] for f in findings} <= {"error", "warning"}
 
