@@ -72,7 +72,7 @@ def test_windows_workflow_keeps_its_promises() -> None:
     job = wf["jobs"]["windows"]
     assert job["runs-on"] == "windows-latest"
     steps = job["steps"]
-    text = "\n".join(f"{s.get('run', '')}\n{s.get('with', '')}" for s in steps)
+    text = "\n".join(f"{s.get('uses', '')}\n{s.get('run', '')}\n{s.get('with', '')}" for s in steps)
     python = next(s for s in steps if s.get("uses", "").startswith("actions/setup-python"))
     assert python["with"]["python-version"] == "3.11"
     assert any(s.get("name") == "Tag matches the app version" for s in steps)
