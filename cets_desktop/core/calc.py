@@ -254,3 +254,31 @@ def rounded_values(spec: FormSpec, values: dict[str, Any]) -> dict[str, Any]:
         return out
 
     return level(spec.top_fields(), values)
+
+
+def padded_values(spec: FormSpec, values: dict[str, Any]) -> dict[str, Any]:
+    """JSON values for ``calc --json``: numbers written with their field's decimals, as the template
+    and the PDF show them (``255139.00``, ``38.70``, ``0.2650``). Calculated values are rounded half up;
+    an entered value is only padded with zeros, never rounded (more decimals than the template keeps
+    is GEN-005's business, and what the user typed is not rewritten)."""
+    from .document import jsonable
+
+    def level(fields: list[FieldSpec], data: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        known = {f.name: f for f in fields}
+        for key, value in data.items():
+            f = known.get(key)
+            if f is not None and f.type == "repeat" and isinstance(value, list):
+                out[key] = [level(f.data_fields(), row) if isinstance(row, dict) else jsonable(row) for row in value]
+            elif f is not None and f.decimals is not None and isinstance(value, Decimal) and value.is_finite():
+                places = max(f.decimals, 0)
+                if f.calculation:
+                    out[key] = f"{round_half_up(value, f.decimals):.{places}f}"
+                else:
+                    typed = -int(value.as_tuple().exponent)
+                    out[key] = f"{value:.{places}f}" if typed <= places else jsonable(value)
+            else:
+                out[key] = jsonable(value)
+        return out
+
+    return level(spec.top_fields(), values)

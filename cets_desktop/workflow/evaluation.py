@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.calc import Explanation, explain_all, rounded_values
-from ..core.document import FilingDocument, jsonable
+from ..core.calc import Explanation, explain_all, padded_values
+from ..core.document import FilingDocument
 from ..core.findings import Finding, summarize
 from ..core.reference import ReferenceSet, default_references
 from ..core.rules import Evaluation, evaluate
@@ -77,7 +77,7 @@ def _name(loaded: LoadedInput) -> str:
 def calc_output(ev: Evaluation) -> dict[str, Any]:
     """The ``calc --json`` payload: the input's shape with calculated fields filled and rounded."""
     return {"form": ev.spec.id, "form_version": ev.spec.version, "period": ev.document.period,
-            "values": jsonable(rounded_values(ev.spec, ev.values))}
+            "values": padded_values(ev.spec, ev.values)}
 
 
 def explanations(ev: Evaluation) -> dict[str, Explanation]:

@@ -75,7 +75,7 @@ def test_calc_returns_the_input_shape_with_calculations(tmp_path: Path, october:
     assert result.returncode == 0
     values = json.loads(result.stdout)["values"]
     assert values["units"][0]["unit_name"] == "1号机组"
-    assert values["units"][0]["fuels"][0]["consumption"] == "152340.5"
+    assert values["units"][0]["fuels"][0]["consumption"] == "152340.50"  # padded to the template's 2 decimals
     assert values["units"][0]["fuels"][0]["emissions"] and values["total_emissions"]
 
 
