@@ -10,9 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import aluminium_helpers as h
+import pytest
 from sector_cli import Run, attach_evidence, fill_like_a_user, pdftotext, write_json
 
 CLI = Callable[..., Run]

@@ -22,9 +22,12 @@ def q2(x: Decimal) -> Decimal:
     return x.quantize(D("0.01"), rounding=ROUND_HALF_UP)
 
 
-def anode_hand(nc: Decimal = D("0.4150"), s: Decimal = D("1.85"), a: Decimal = D("0.4")) -> Decimal:
+NC, S, A = D("0.4150"), D("1.85"), D("0.4")  # t/tAl; measured sulphur %; default ash %
+
+
+def anode_hand() -> Decimal:
     # E阳极 = NC (t/tAl) × P (t) × (1 − S% − A%) × 44/12
-    return nc * P * (1 - s / 100 - a / 100) * K
+    return NC * P * (1 - S / 100 - A / 100) * K
 
 
 def pfc_hand(ef_cf4: Decimal, ef_c2f6: Decimal, gwp_cf4: Decimal, gwp_c2f6: Decimal) -> Decimal:

@@ -11,9 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import cement_helpers as h
+import pytest
 from sector_cli import Run, attach_evidence, fill_like_a_user, pdftotext, write_json
 
 CLI = Callable[..., Run]
