@@ -9,6 +9,7 @@ keyboard focus: arrows move between them, Enter opens.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent
@@ -31,6 +32,17 @@ from .page_header import title_block
 from .stylesheet import set_style_property
 
 COLUMNS = 4
+
+
+def yearly_card_title(summary: FilingSummary) -> str:
+    """数据质量控制计划（2027 年度） / 补充数据核算报告 合成氨（2025 排放年度）."""
+    spec = summary.spec
+    title = spec.title.replace("发电设施", "")
+    if spec.filing_type == "supplementary":
+        return f"补充数据表 {spec.sector_label}（{summary.period} 排放年度）"
+    if spec.filing_type == "plan":
+        return f"{title}（{summary.period} 年度）"
+    return f"{title}（{summary.period}）"
 
 
 class FilingCard(QFrame):
@@ -250,11 +262,13 @@ class CalendarView(QWidget):
             self.subtitle.setText("")
             return
         self.title.setText(enterprise.name)
-        days = local_days(enterprise)
-        rule = f"本地要求月度存证在月末后 {days} 日内完成" if days and days < 40 else "按全国规定：每月结束后 40 个自然日内"
-        self.subtitle.setText(f"统一社会信用代码 {enterprise.uscc}　·　{rule}　·　今天 {self.today.isoformat()}")
+        monthly = self.cache.forms_for(enterprise, "monthly")
+        yearly = self.cache.yearly(enterprise, self.year, evaluate=False)
+        self.subtitle.setText(f"统一社会信用代码 {enterprise.uscc}　·　{self._deadline_rule(enterprise, monthly, yearly)}"
+                              f"　·　今天 {self.today.isoformat()}")
+        self.legend.setVisible(bool(monthly or yearly))
         form_id = self.form_combo.currentData()
-        spec = next((s for s in self.cache.forms_for(enterprise, "monthly") if s.id == form_id), None)
+        spec = next((s for s in monthly if s.id == form_id), None)
         if spec is not None:
             for i, summary in enumerate(self.cache.months(enterprise, spec, self.year, evaluate=False)):
                 card = FilingCard(summary, self.today, f"{i + 1}月")
@@ -262,10 +276,12 @@ class CalendarView(QWidget):
                 card.navigate.connect(self._navigate)
                 self.grid.addWidget(card, i // COLUMNS, i % COLUMNS)
                 self.cards.append(card)
-        yearly = self.cache.yearly(enterprise, self.year, evaluate=False)
-        self.yearly_title.setVisible(bool(yearly))
+        self.yearly_title.setText(("本年度其他填报" if monthly else f"{self.year} 年应报送的年度填报") if yearly else
+                                  "尚不知道该企业应报送哪些材料：请在“企业信息”中填写国民经济行业代码或勾选所属行业。")
+        self.yearly_title.setVisible(True)
         for i, summary in enumerate(yearly):
-            card = FilingCard(summary, self.today, summary.spec.title.replace("发电设施", "") + f"（{summary.period}）")
+            card = FilingCard(summary, self.today, yearly_card_title(summary))
+            card.setToolTip(f"{summary.spec.title}（{summary.spec.period_label(summary.period)}）")
             card.title.setStyleSheet("font-size:11pt")
             card.activated.connect(self.activated)
             previous = self._previous_plan(enterprise, summary)
@@ -279,6 +295,15 @@ class CalendarView(QWidget):
         self._pending = [c for c in self.cards if c.summary.pending]
         self._scheduled = False
         self.update()
+
+    def _deadline_rule(self, enterprise: Enterprise, monthly: list[Any], yearly: list[FilingSummary]) -> str:
+        """The header's deadline sentence, for what this enterprise actually files."""
+        if monthly:
+            days = local_days(enterprise)
+            return f"本地要求月度存证在月末后 {days} 日内完成" if days and days < 40 else "按全国规定：每月结束后 40 个自然日内"
+        if any(s.spec.filing_type == "supplementary" for s in yearly):
+            return "补充数据核算报告随年度排放报告报送：排放年度次年 3 月 31 日前（不做月度存证）"
+        return "未确定应报送的材料"
 
     # ------------------------------------------------------------------ deferred evaluation
 

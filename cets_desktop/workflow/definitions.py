@@ -104,3 +104,31 @@ def forms_for_sectors(sectors: set[str] | list[str], filing_type: str | None = N
         if current is None or spec.template_year > current.template_year:
             latest[spec.id] = spec
     return sorted(latest.values(), key=lambda s: (s.filing_type != "monthly", s.title))
+
+
+ETS_SECTORS = ("power", "steel", "cement", "aluminium")
+"""Sectors in the national ETS: monthly certification and a data quality control plan."""
+
+
+def forms_for_enterprise(sectors: list[str], industry_code: str = "", filing_type: str | None = None,
+                         reg: FormRegistry | None = None) -> list[FormSpec]:
+    """The forms an enterprise files: its ETS sectors' months and plans, and the Appendix 5 tables
+    its industry code calls for (Appendix 4 lineage, ``core.applicability``); a chosen non-ETS
+    sector without a code that names a table gets every table of that sector. Nothing when
+    neither sector nor code is known: never another sector's forms."""
+    from ..core.applicability import assess
+
+    reg = reg or registry()
+    found = assess(industry_code, None) if industry_code else None
+    # Sectors the user ticked win; otherwise those the industry code implies (4411 → 发电).
+    chosen = set(sectors) or set(found.sectors if found else [])
+    tables = {t["form"] for t in found.tables} if found else set()
+    table_sectors = {s.sector for s in reg.all() if s.id in tables}
+    wanted: list[FormSpec] = []
+    for spec in forms_for_sectors(set(), filing_type, reg):
+        if spec.sector in ETS_SECTORS:
+            if spec.sector in chosen:
+                wanted.append(spec)
+        elif spec.id in tables or (spec.sector in chosen and spec.sector not in table_sectors):
+            wanted.append(spec)
+    return wanted

@@ -38,7 +38,7 @@ from ..store import (
     WorkspaceError,
     default_workspace_path,
 )
-from .definitions import definition_for, definition_of_record, forms_for_sectors
+from .definitions import definition_for, definition_of_record, forms_for_enterprise
 from .documents import new_document
 from .errors import InputError
 from .inputs import LoadedInput
@@ -189,8 +189,8 @@ class Desk:
         self.workspace.set_setting(key, value)
 
     def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[FormSpec]:
-        """The forms an enterprise files (its sectors; every form when none are set)."""
-        return forms_for_sectors(enterprise.sectors, filing_type)
+        """The forms an enterprise files (definitions.forms_for_enterprise)."""
+        return forms_for_enterprise(list(enterprise.sectors), enterprise.industry_code, filing_type)
 
     # ------------------------------------------------------------------ filings: reading
 
