@@ -118,6 +118,16 @@ CASES = [
     Case("PWR-M-142", "warning", "units[0].heat_intensity", oct_(**{"units.0.heat_supplied": "18000.00"})),
     Case("PWR-M-143", "warning", "units[0].net_supply", oct_(**{"units.0.net_supply": "345000.000"})),
     Case("PWR-M-150", "info", "units[1].purchased_electricity", lambda: demo(10)),
+    # review 2026-12: same-sample air-dried bases and station service (test_review_corrections.py)
+    Case("PWR-M-065", "error", "units[0].station_service", oct_(**{"units.0.station_service": "-21500.000"})),
+    Case("PWR-M-160", "error", "units[0].fuels[0].sample_c_ad", oct_(**{U0C + "sample_c_ad": "628.1"})),
+    Case("PWR-M-161", "error", "units[0].fuels[0].sample_m_ad", oct_(**{U0C + "sample_m_ad": "210"})),
+    Case("PWR-M-162", "error", "units[0].fuels[0].carbon_content",
+         oct_(**{U0C + "carbon_content": "62.81", U0C + "sample_c_ad": "62.81", U0C + "sample_m_ad": "2.10"}),
+         why="air-dried carbon typed as as-received"),
+    Case("PWR-M-163", "warning", "units[0].fuels[0].sample_m_ad",
+         oct_(**{U0C + "sample_c_ad": "57.48", U0C + "sample_m_ad": "14.00"}), why="M_ad and M_t swapped"),
+    Case("PWR-M-164", "warning", "units[0].station_service", oct_(**{"units.0.station_service": "20500.000"})),
 ]
 
 # Info rules that describe the clean plant itself (2号机组 has no measured carbon and buys power).
