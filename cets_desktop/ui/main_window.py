@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
         self._action("validate", "校验", self.validate, QKeySequence("F5"), sp.SP_BrowserReload, "重新校验当前填报（F5）")
         self._action("import_excel", "从 Excel 导入…", self.import_excel, QKeySequence("Ctrl+I"), sp.SP_ArrowDown,
                      "从填好的 Excel 模板导入本期数据")
+        self._action("export_template", "导出 Excel 模板…", self.export_template, QKeySequence("Ctrl+Shift+E"),
+                     sp.SP_ArrowUp, "把本期填报导出为 Excel 模板（空白，或含当前数据），在 Excel 中填写后再导入")
         self._action("export", "导出申报包…", self.export_package, QKeySequence("Ctrl+E"), sp.SP_DialogApplyButton,
                      "检查后导出签名的申报包（ZIP：数据、Excel、PDF、支撑材料）")
         self._action("print", "打印…", self.print_report, key.Print, None, "生成 PDF 报告并用系统阅读器打开打印")
@@ -216,7 +218,8 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for name in ("calendar", "new_filing", "save", "undo", "redo", "validate", "import_excel", "export"):
+        for name in ("calendar", "new_filing", "save", "undo", "redo", "validate", "export_template", "import_excel",
+                     "export"):
             toolbar.addAction(self.actions_by_name[name])
         self.addToolBar(toolbar)
 
@@ -233,7 +236,7 @@ class MainWindow(QMainWindow):
         for name in ("new_enterprise", "new_filing"):
             file_menu.addAction(a[name])
         file_menu.addSeparator()
-        for name in ("save", "history", "import_excel", "export", "print"):
+        for name in ("save", "history", "export_template", "import_excel", "export", "print"):
             file_menu.addAction(a[name])
         file_menu.addSeparator()
         file_menu.addAction(a["settings"])
@@ -330,9 +333,9 @@ class MainWindow(QMainWindow):
             label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px;")
             banner.addWidget(label)
+            self.location_banner_label = label
             self.addToolBar(Qt.ToolBarArea.TopToolBarArea, banner)
-        label = banner.widgetForAction(banner.actions()[0])
-        label.setText("\n".join(notes))
+        self.location_banner_label.setText("\n".join(notes))
         banner.setVisible(bool(notes))
 
     def open_workspace(self, path: Path) -> bool:
@@ -723,6 +726,52 @@ class MainWindow(QMainWindow):
 
             ExplainDialog(self.session, path, self).exec()
 
+    def ask_template_target(self, suggested: str) -> tuple[Path, bool] | None:
+        """Where to write the template and whether it carries the current data (None: cancel)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "导出 Excel 模板",
+                          "导出的工作簿可在 Excel 中填写，再用“从 Excel 导入”读回本期填报。\n"
+                          "含当前数据：已填写的数值一并写入；空白模板：只带企业、期间和预设行。", parent=self)
+        filled = box.addButton("含当前数据", QMessageBox.ButtonRole.AcceptRole)
+        blank = box.addButton("空白模板", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(filled)
+        box.exec()
+        if box.clickedButton() not in (filled, blank):
+            return None
+        name, _ = QFileDialog.getSaveFileName(self, "导出 Excel 模板", suggested, "Excel 工作簿 (*.xlsx)")
+        if not name:
+            return None
+        path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+        return path, box.clickedButton() is filled
+
+    def export_template(self) -> None:
+        """导出 Excel 模板 of the open filing (in the background; the window stays usable)."""
+        from .background import run_with_progress_dialog
+
+        session, desk = self.session, self.desk
+        if session is None or desk is None:
+            QMessageBox.information(self, "导出 Excel 模板", "请先打开（或新建）要导出模板的那一期填报。")
+            return
+        session.end_edit()
+        header = session.document.get("enterprise") or {}
+        suggested = f"{header.get('name') or '企业'}_{session.spec.title}_{session.period}.xlsx"
+        target = self.ask_template_target(suggested)
+        if target is None:
+            return
+        path, prefilled = target
+        document = session.filing_document()
+
+        def op(_progress: Any, _cancelled: Any) -> Path:
+            return desk.write_template(session.filing_id, path, document=document, prefilled=prefilled)
+
+        def done(written: Path) -> None:
+            self.statusBar().showMessage(f"已导出 Excel 模板 {written}（{'含当前数据' if prefilled else '空白'}）", 8000)
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, "无法导出 Excel 模板", getattr(exc, "message", None) or str(exc))
+
+        self.template_job = run_with_progress_dialog(self, "导出 Excel 模板", f"正在写入 {path.name}…", op, done, failed)
+
     def import_excel(self) -> None:
         from .excel_import import import_into_session
 
@@ -875,7 +924,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         has_workspace = self.desk is not None
         has_session = self.session is not None
-        for name in ("save", "validate", "import_excel", "export", "print", "history"):
+        for name in ("save", "validate", "export_template", "import_excel", "export", "print", "history"):
             self.actions_by_name[name].setEnabled(has_session)
         for name in ("new_enterprise", "settings"):
             self.actions_by_name[name].setEnabled(True if name == "new_enterprise" else has_workspace)

@@ -469,8 +469,23 @@ class Desk:
             title = f"{spec.title}（{spec.period_label(filing.period)}）" if spec else f"{filing.form_id} {filing.period}"
             raise InputError(f"该工作簿是「{loaded.spec.title}」{loaded.document.period} 的数据，与当前填报（{title}）不符；"
                              "请打开对应的填报后再导入")
-        changes = len(diff_values(dict(current_values), loaded.document.values, "values"))
-        return ImportPreview(loaded, changes)
+        changes = [c for c in diff_values(dict(current_values), loaded.document.values, "values")
+                   if not _same_number(c.old, c.new)]
+        return ImportPreview(loaded, len(changes))
+
+    def write_template(self, filing_id: int, out_path: Path | str, *, document: DocumentLike | None = None,
+                       prefilled: bool = True) -> Path:
+        """An Excel workbook for a workspace filing, to fill in Excel and import back: blank (the
+        definition's preset rows, the enterprise and period filled in) or with the filing's data."""
+        from ..io.xlsx_template import write_workbook
+
+        filing = self.require_filing(filing_id)
+        loaded = self.loaded(filing_id, document)
+        doc = loaded.document
+        if not prefilled:
+            doc = new_document(loaded.spec, filing.period, self.enterprise_header(filing.enterprise_id))
+        write_workbook(loaded.spec, Path(out_path), document=doc)
+        return Path(out_path)
 
     # ------------------------------------------------------------------ evidence
 
@@ -529,6 +544,18 @@ class Desk:
 
     def backup_to(self, target: Path | str) -> Path:
         return self.workspace.backup_to(target)
+
+
+def _same_number(old: Any, new: Any) -> bool:
+    """12.50 typed in the window and 12.5 read back from Excel are the same value, not a change."""
+    from decimal import Decimal, InvalidOperation
+
+    if not isinstance(old, str | int) or not isinstance(new, str | int) or isinstance(old, bool) or isinstance(new, bool):
+        return False
+    try:
+        return Decimal(str(old).replace(",", "")) == Decimal(str(new).replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return False
 
 
 @contextmanager
