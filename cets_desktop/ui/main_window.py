@@ -49,10 +49,10 @@ if TYPE_CHECKING:
     # Dialogs and the form view are imported where they are first used: the cold start builds
     # only the window, the navigator and the calendar (bench/bench_gui_start.py).
     from ..core.spec import FormSpec
+    from ..workflow.plans import CopiedPlan
     from .enterprise_dialog import EnterpriseData
     from .form_view import FormView
     from .history_dialog import HistoryDialog
-    from ..workflow.plans import CopiedPlan
 
 PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM = range(3)
 
