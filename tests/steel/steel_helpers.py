@@ -126,6 +126,9 @@ def month_values(month: int = 10) -> dict[str, Any]:
                     [flow("高炉煤气", "30000.00"), flow("转炉煤气", "1800.00"), flow("焦炉煤气", "1200.00")]),
         ],
         "other_emissions": "61200.00",
+        "grid_ef_choice": "采用参考值",
+        "purchased_electricity": "185000.000",
+        "purchased_heat": "0.00",
     }
 
 

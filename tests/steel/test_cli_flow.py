@@ -98,6 +98,27 @@ def _typed(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
     return raw
 
 
+def _sheet_lines(spec: FormSpec, rsheet: Any, values: dict[str, Any]) -> list[dict[int, Any]]:
+    """One {column: typed value} per record of a repeat sheet, the parent rows' keys repeated."""
+    lines: list[dict[int, Any]] = []
+
+    def walk(data: dict[str, Any], depth: int, trail: list[dict[str, Any]]) -> None:
+        for item in data.get(rsheet.chain[depth].name) or []:
+            if depth + 1 < len(rsheet.chain):
+                walk(item, depth + 1, [*trail, item])
+                continue
+            line: dict[int, Any] = {}
+            for col in rsheet.columns:
+                if col.role == "parent_key" and col.field is not None:
+                    line[col.index] = _typed(spec, col.field, trail[col.level].get(col.field.name))
+                elif col.role == "input":
+                    line[col.index] = _typed(spec, col.field, item.get(col.field.name))
+            lines.append(line)
+
+    walk(values, 0, [])
+    return lines
+
+
 def fill_template(template: Path, out: Path, values: dict[str, Any]) -> None:
     """Type the month into the blank template cell by cell, as a user does in Excel."""
     spec = h.spec()
@@ -115,25 +136,9 @@ def fill_template(template: Path, out: Path, values: dict[str, Any]) -> None:
             elif entry.role == "input" and entry.field is not None and entry.field.name in values:
                 ws[entry.cell] = _typed(spec, entry.field, values[entry.field.name])
     for rsheet in layout.repeat_sheets:
-        line_no = 0
-
-        def walk(data: dict[str, Any], depth: int, trail: list[dict[str, Any]]) -> None:
-            nonlocal line_no
-            for item in data.get(rsheet.chain[depth].name) or []:
-                if depth + 1 < len(rsheet.chain):
-                    walk(item, depth + 1, [*trail, item])
-                    continue
-                for col in rsheet.columns:
-                    if col.role == "parent_key" and col.field is not None:
-                        value = _typed(spec, col.field, trail[col.level].get(col.field.name))
-                    elif col.role == "input":
-                        value = _typed(spec, col.field, item.get(col.field.name))
-                    else:
-                        continue
-                    wb[rsheet.name].cell(FIRST_DATA_ROW + line_no, col.index, value)
-                line_no += 1
-
-        walk(values, 0, [])
+        for offset, line in enumerate(_sheet_lines(spec, rsheet, values)):
+            for index, value in line.items():
+                wb[rsheet.name].cell(FIRST_DATA_ROW + offset, index, value)
     wb.save(out)
 
 

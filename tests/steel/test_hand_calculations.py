@@ -168,3 +168,26 @@ def test_stock_take_consumption_is_purchases_plus_opening_minus_closing_minus_sa
     ev = h.run_values(values)
     assert ev.errors == []
     assert same(ev.values["fuels"][0]["emissions"], D(152500) * D("26.120") * D("0.02920") * K)
+
+
+def test_purchased_electricity_and_heat_are_reported_not_covered() -> None:
+    ev = h.run(h.document())
+    v = ev.values
+    # 185,000 MWh × 0.5703 tCO2/MWh (2022-vintage factor shown as the reference) = 105,505.5 t
+    assert v["grid_ef_reference"] == D("0.5703") and v["grid_ef"] == D("0.5703")
+    assert v["electricity_emissions"] == D("185000.000") * D("0.5703") == D("105505.5")
+    assert v["heat_emissions"] == 0
+    assert same(v["ent_total"], hand_enterprise()["total"])  # not added to the covered total
+
+    # A user who must use the MEE/NBS 2023 factor overrides it with its source.
+    values = h.month_values()
+    values.update(grid_ef_choice="另行填写", grid_ef_override="0.5306",
+                  grid_ef_override_source="生态环境部、国家统计局 2023年电力二氧化碳排放因子")
+    v = h.run_values(values).values
+    assert v["electricity_emissions"] == D("185000.000") * D("0.5306")
+
+    # Not confirmed for a 2024+ year: a warning asks the user to confirm the reference value.
+    values = h.month_values()
+    values.pop("grid_ef_choice")
+    ev = h.run_values(values)
+    assert [(f.code, f.severity) for f in ev.findings] == [("STL-M-EL-002", "warning")]

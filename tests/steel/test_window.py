@@ -17,13 +17,14 @@ pytest.importorskip("PySide6")
 
 
 def open_form(qtbot, tmp_path: Path, values: dict):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
     from cets_desktop.store import Workspace
     from cets_desktop.ui.fonts import application_font
     from cets_desktop.ui.form_view import FormView
     from cets_desktop.ui.session import FilingSession
     from cets_desktop.ui.stylesheet import app_stylesheet
     from cets_desktop.workflow.desk import Desk
-    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     app.setFont(application_font())
@@ -61,7 +62,7 @@ def test_filled_month_opens_computes_and_shows_an_error(qtbot, tmp_path: Path) -
         assert not shot.isNull() and shot.width() > 600
         out = Path(os.environ.get("STEEL_SCREENSHOT_DIR", tmp_path))
         shot.save(str(out / "steel-month-enterprise.png"))
-        view.set_step(3)
+        view.set_step(4)
         QApplication.processEvents()
         view.grab().save(str(out / "steel-month-summary.png"))
         # The month's numbers are the engine's, once the NCV is corrected the total is the hand-calculated one.
