@@ -204,6 +204,9 @@ def build_demo_workspace(path: Any) -> Any:
         if old.exists():
             old.unlink()
     with Workspace.open(path, create=True, actor="演示数据") as ws, tempfile.TemporaryDirectory() as tmp:
+        from .workflow.sandbox import mark_sandbox
+
+        mark_sandbox(ws)
         ent = ws.add_enterprise(DEMO_ENTERPRISE["name"], DEMO_ENTERPRISE["uscc"], industry_code="4411",
                                 province="江苏省", city="南通市", sectors=["power"],
                                 settings={"local_deadline_days": 20})

@@ -35,6 +35,7 @@ from ..workflow.definitions import definition_of_record, registry
 from ..workflow.desk import Desk
 from ..workflow.errors import InputError
 from ..workflow.records import STATE_DRAFT, Draft, WorkspaceError
+from ..workflow.sandbox import SANDBOX_NOTE
 from ..workflow.status import FilingSummary
 from . import recent_workspaces
 from .background import wait_for_all
@@ -69,10 +70,11 @@ class WelcomePage(QWidget):
         self.text.setWordWrap(True)
         self.text.setProperty("role", "subtitle")
         layout.addWidget(self.text)
-        for label, slot in (("新建企业…", window.new_enterprise), ("打开工作区…", window.choose_workspace),
-                            ("打开演示工作区", window.open_demo)):
+        for label, slot in (("新建我的工作区…", window.choose_new_workspace), ("打开工作区…", window.choose_workspace),
+                            ("从备份恢复工作区…", window.restore_workspace_backup),
+                            ("先看看演示工作区（沙盒）", window.open_demo)):
             button = QPushButton(label)
-            button.setProperty("primary", label == "新建企业…")
+            button.setProperty("primary", label == "新建我的工作区…")
             button.setMinimumWidth(220)
             button.clicked.connect(slot)
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -81,7 +83,9 @@ class WelcomePage(QWidget):
 
     def set_workspace(self, desk: Desk | None) -> None:
         if desk is None:
-            self.text.setText("离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。请打开一个工作区，或先看看演示工作区。")
+            self.text.setText("离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。\n"
+                              "第一次使用：请新建自己的工作区（保存在本机，不联网），或打开已有的工作区、从备份恢复。"
+                              "演示工作区只供练习，其中的数据不能用于申报。")
         else:
             self.text.setText(f"工作区 {desk.path} 中还没有企业。请先新建企业：填写名称、统一社会信用代码、行业和机组。")
 
@@ -183,7 +187,10 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self._action("new_workspace", "新建工作区…", self.choose_new_workspace)
         self._action("open_workspace", "打开工作区…", self.choose_workspace, key.Open, sp.SP_DialogOpenButton)
-        self._action("open_demo", "打开演示工作区", self.open_demo)
+        self._action("open_demo", "打开演示工作区（沙盒）", self.open_demo)
+        self._action("backup_workspace", "备份工作区…", self.backup_workspace, None, None,
+                     "把数据库和全部支撑材料备份为一个文件（只复制 .cetsdb 会丢失支撑材料）")
+        self._action("restore_backup", "从备份恢复工作区…", self.restore_workspace_backup)
         self._action("new_enterprise", "新建企业…", self.new_enterprise, None, sp.SP_FileDialogNewFolder,
                      "新建企业：名称、统一社会信用代码、行业、机组，并判断需要哪些填报")
         self._action("new_filing", "新建填报…", lambda: self.new_filing(self.enterprise_id), key.New, sp.SP_FileIcon)
@@ -232,6 +239,8 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("最近的工作区")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addAction(a["open_demo"])
+        file_menu.addAction(a["backup_workspace"])
+        file_menu.addAction(a["restore_backup"])
         file_menu.addSeparator()
         for name in ("new_enterprise", "new_filing"):
             file_menu.addAction(a[name])
@@ -305,7 +314,11 @@ class MainWindow(QMainWindow):
             self.calendar_layout.addWidget(self.calendar)
             recent_workspaces.remember(desk.path)
             self.setWindowTitle(f"全国碳市场填报助手 — {desk.path.name}{'（只读）' if desk.read_only else ''}")
-        self._show_location_banner(desk.location_notes if desk is not None else [])
+        notes = desk.location_notes if desk is not None else []
+        if desk is not None and desk.is_sandbox:
+            notes = [SANDBOX_NOTE, *notes]
+            self.setWindowTitle(f"全国碳市场填报助手 — 演示工作区（沙盒，仅供练习）{'（只读）' if desk.read_only else ''}")
+        self._show_location_banner(notes)
         self.welcome.set_workspace(desk)
         self.navigator.populate(desk)
         enterprises = desk.list_enterprises() if desk else []
@@ -361,11 +374,66 @@ class MainWindow(QMainWindow):
                 path = path.with_suffix(".cetsdb")
             self.open_workspace(path)
 
-    def open_demo(self) -> None:
-        from .demo_workspace import fresh_demo_workspace
+    def ask_backup_target(self) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(self, "备份工作区", f"工作区备份-{date.today().isoformat()}.cetsbak",
+                                              "工作区备份 (*.cetsbak)")
+        return Path(name) if name else None
 
-        if self.leave_current():
-            self.open_workspace(fresh_demo_workspace())
+    def ask_restore_paths(self) -> tuple[Path, Path] | None:
+        archive, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "工作区备份 (*.cetsbak);;所有文件 (*)")
+        if not archive:
+            return None
+        target, _ = QFileDialog.getSaveFileName(self, "恢复为新的工作区", Path(archive).stem + ".cetsdb", "工作区 (*.cetsdb)")
+        return (Path(archive), Path(target)) if target else None
+
+    def backup_workspace(self) -> None:
+        from .background import run_with_progress_dialog
+
+        desk = self.desk
+        if desk is None:
+            return
+        target = self.ask_backup_target()
+        if target is None:
+            return
+
+        def done(result: Any) -> None:
+            self.statusBar().showMessage(f"已备份到 {result.path}（数据库和 {result.evidence_count} 个支撑材料文件）", 10000)
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(self, "备份失败", getattr(exc, "message", None) or str(exc))
+
+        self.backup_job = run_with_progress_dialog(self, "备份工作区", "正在备份数据库和支撑材料…",
+                                                   lambda _p, _c: desk.backup(target), done, failed)
+
+    def restore_workspace_backup(self) -> None:
+        paths = self.ask_restore_paths()
+        if paths is None or not self.leave_current():
+            return
+        archive, target = paths
+        try:
+            restored = Desk.restore_backup(archive, target)
+        except (InputError, WorkspaceError) as exc:
+            QMessageBox.warning(self, "无法恢复", getattr(exc, "message", None) or str(exc))
+            return
+        self.open_workspace(restored.path)
+        self.statusBar().showMessage(f"已从 {archive.name} 恢复工作区（支撑材料 {restored.evidence_count} 个）", 10000)
+
+    def ask_reset_demo(self) -> bool | None:
+        from .demo_workspace import ask_reset_demo
+
+        return ask_reset_demo(self)
+
+    def open_demo(self) -> None:
+        """The demo sandbox: rebuilt fresh, unless it holds the user's work (then asked)."""
+        from .demo_workspace import demo_path, fresh_demo_workspace
+
+        if not self.leave_current():
+            return
+        if self.desk is not None and self.desk.path == demo_path().absolute():
+            self.set_workspace(None)  # rebuilding replaces the open file
+        path = fresh_demo_workspace(ask_reset=self.ask_reset_demo)
+        if path is not None:
+            self.open_workspace(path)
 
     def _default_year(self, enterprise_id: int) -> int:
         assert self.desk is not None
@@ -926,7 +994,7 @@ class MainWindow(QMainWindow):
         has_session = self.session is not None
         for name in ("save", "validate", "export_template", "import_excel", "export", "print", "history"):
             self.actions_by_name[name].setEnabled(has_session)
-        for name in ("new_enterprise", "settings"):
+        for name in ("new_enterprise", "settings", "backup_workspace"):
             self.actions_by_name[name].setEnabled(True if name == "new_enterprise" else has_workspace)
         for name in ("new_filing", "edit_enterprise", "calendar"):
             self.actions_by_name[name].setEnabled(has_workspace and self.enterprise_id is not None)

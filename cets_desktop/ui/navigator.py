@@ -52,7 +52,7 @@ class Navigator(QTreeView):
             return
         cache = desk.status
         style = self.style()
-        root = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon), f"工作区　{desk.path.name}")
+        root = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon), f"演示工作区（沙盒）　{desk.path.name}" if desk.is_sandbox else f"工作区　{desk.path.name}")
         root.setData(Node("workspace"), ROLE_NODE)
         root.setToolTip(str(desk.path))
         self.model_.appendRow(root)

@@ -131,6 +131,13 @@ class Desk:
         return [n for n in (getattr(ws, "read_only_reason", None), getattr(ws, "network_reason", None)) if n]
 
     @property
+    def is_sandbox(self) -> bool:
+        """The demo workspace (marked when built): shown as a sandbox wherever it appears."""
+        from .sandbox import is_sandbox
+
+        return is_sandbox(self.workspace)
+
+    @property
     def evidence_root(self) -> Path:
         return self.workspace.evidence.root
 
@@ -542,8 +549,14 @@ class Desk:
         self.workspace.record_package(filing_id, outcome.package_path, outcome.sha256)
         self.status.invalidate(filing_id)
 
-    def backup_to(self, target: Path | str) -> Path:
-        return self.workspace.backup_to(target)
+    def backup(self, target: Path | str) -> Any:
+        """The whole workspace — database and every evidence file — as one backup file."""
+        return self.workspace.backup_archive(target)
+
+    @classmethod
+    def restore_backup(cls, archive: Path | str, target: Path | str) -> Any:
+        """A backup file unpacked into a new workspace at ``target`` (never over an existing one)."""
+        return Workspace.restore_archive(archive, target)
 
 
 def _same_number(old: Any, new: Any) -> bool:
