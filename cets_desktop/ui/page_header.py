@@ -10,6 +10,10 @@ def title_block() -> tuple[QVBoxLayout, QLabel, QLabel]:
     titles = QVBoxLayout()
     title = QLabel()
     title.setProperty("role", "title")
+    # Official filing names run to 40+ characters (Appendix 5 tables): a title that cannot wrap
+    # would set the window's minimum width above a 1366 px screen.
+    title.setWordWrap(True)
+    title.setMinimumWidth(1)
     subtitle = QLabel()
     subtitle.setProperty("role", "subtitle")
     subtitle.setWordWrap(True)
