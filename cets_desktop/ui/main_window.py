@@ -220,6 +220,20 @@ class MainWindow(QMainWindow):
                      "回到本企业的年度填报日历（Ctrl+L）")
         self._action("about", "关于", self.about)
         self._action("selftest", "运行环境自检", self.show_selftest)
+        # Small screens (1366×768, 150 % scaling): each side panel hides with one key, and focus
+        # mode gives the whole window to the form (wide tables such as the fuels' 34 columns).
+        for dock, shortcut in ((self.nav_dock, "Ctrl+Shift+1"), (self.findings_dock, "Ctrl+Shift+2"),
+                               (self.evidence_dock, "Ctrl+Shift+3")):
+            toggle = dock.toggleViewAction()
+            toggle.setText(f"显示{dock.windowTitle()}面板")
+            toggle.setShortcut(QKeySequence(shortcut))
+            toggle.setToolTip(f"显示或隐藏「{dock.windowTitle()}」面板（{shortcut}）")
+            self.actions_by_name[f"toggle_{dock.objectName()}"] = toggle
+        focus = self._action("focus_mode", "专注模式", self.toggle_focus_mode,
+                             [QKeySequence("F11"), QKeySequence("Ctrl+Shift+F")], None,
+                             "隐藏导航、校验结果和支撑材料面板，让表单占满窗口；再按一次恢复（F11）")
+        focus.setCheckable(True)
+        self._focus_docks: list[QDockWidget] | None = None
 
         toolbar = QToolBar("工具栏", self)
         toolbar.setObjectName("toolbar")
@@ -262,9 +276,25 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for dock in (self.nav_dock, self.findings_dock, self.evidence_dock):
             view.addAction(dock.toggleViewAction())
+        view.addAction(a["focus_mode"])
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(a["selftest"])
         help_menu.addAction(a["about"])
+
+    def toggle_focus_mode(self) -> None:
+        """Hide every visible dock (remembering which); again: show exactly those again."""
+        action = self.actions_by_name["focus_mode"]
+        if self._focus_docks is None:
+            self._focus_docks = [d for d in (self.nav_dock, self.findings_dock, self.evidence_dock) if d.isVisible()]
+            for dock in self._focus_docks:
+                dock.hide()
+            action.setChecked(True)
+            self.statusBar().showMessage("专注模式：按 F11 恢复导航和面板", 4000)
+        else:
+            for dock in self._focus_docks:
+                dock.show()
+            self._focus_docks = None
+            action.setChecked(False)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
