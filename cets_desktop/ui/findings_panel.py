@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -79,28 +80,38 @@ class FindingsPanel(QWidget):
         self.findings: list[Finding] = []
         self._filter = "all"
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
 
-        top = QHBoxLayout()
+        # Filters and buttons in a narrow column beside the list, not a bar above it: the dock is
+        # short on a 768 px screen and every line of it should show a finding.
+        body = QHBoxLayout()
+        body.setSpacing(6)
+        side = QVBoxLayout()
+        side.setSpacing(2)
         self.summary = QLabel("未打开填报")
-        top.addWidget(self.summary, 1)
+        self.summary.setWordWrap(True)
+        side.addWidget(self.summary)
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(6)
+        filters.setVerticalSpacing(0)
         self.filter_group = QButtonGroup(self)
-        for key, label in self.FILTERS:
+        for i, (key, label) in enumerate(self.FILTERS):
             button = QRadioButton(label)
             button.setProperty("filter", key)
             button.setChecked(key == "all")
             self.filter_group.addButton(button)
-            top.addWidget(button)
+            filters.addWidget(button, i // 2, i % 2)
+        side.addLayout(filters)
         self.filter_group.buttonClicked.connect(lambda b: self.set_filter(str(b.property("filter"))))
         self.ack_button = QPushButton("确认警告…")
         self.ack_button.setToolTip("为选中的警告填写确认理由（理由随申报包提交）")
         self.ack_button.clicked.connect(self.acknowledge_selected)
         self.withdraw_button = QPushButton("撤销确认")
         self.withdraw_button.clicked.connect(self.withdraw_selected)
-        top.addWidget(self.ack_button)
-        top.addWidget(self.withdraw_button)
-        layout.addLayout(top)
+        side.addWidget(self.ack_button)
+        side.addWidget(self.withdraw_button)
+        side.addStretch(1)
 
         self.tree = QTreeWidget()
         self.tree.setColumnCount(4)
@@ -120,7 +131,9 @@ class FindingsPanel(QWidget):
         self.tree.itemClicked.connect(lambda item, _c: self._jump(item))
         self.tree.itemActivated.connect(lambda item, _c: self._jump(item))
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
-        layout.addWidget(self.tree, 1)
+        body.addWidget(self.tree, 1)
+        body.addLayout(side)
+        layout.addLayout(body, 1)
         self.ack_button.setShortcut(QKeySequence("Ctrl+Shift+A"))
         self._update_buttons()
 
