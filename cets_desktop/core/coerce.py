@@ -20,9 +20,11 @@ MAX_TEXT_LENGTH = {"text": 2000, "long_text": 20000}
 """Characters a text field holds: an official form's longest box (情况说明) is a page or two.
 A value beyond is reported at its field and left out of calculations, reports and the PDF."""
 MAX_OTHER_TEXT = 2000
-MAX_REPEAT_ROWS = 5000
+MAX_REPEAT_ROWS = 2000
 """Rows of one table (repeat) in one filing: a large plant has tens of units and fuels, a plan's
 equipment register a few hundred instruments. Rows beyond are reported and not checked."""
+MAX_TOTAL_ROWS = 4000
+"""Rows of all tables together (nested repeats multiply: units × fuels)."""
 
 TRUE_WORDS = {"true", "1", "是", "yes", "y", "有", "√"}
 FALSE_WORDS = {"false", "0", "否", "no", "n", "无", "×"}
@@ -45,6 +47,7 @@ def _row_label(repeat: FieldSpec, row: dict[str, Any], index: int) -> str:
 
 def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], list[Finding]]:
     findings: list[Finding] = []
+    budget = [MAX_TOTAL_ROWS]  # rows left for the whole document
 
     def level(fields: list[FieldSpec], data: Any, prefix: str, labels: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -68,14 +71,18 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
                                             _location([*labels, f.label])))
                     out[key] = []
                     continue
-                rows = []
+                rows: list[Any] = []
                 children = f.data_fields()
-                if len(value) > MAX_REPEAT_ROWS:
+                allowed = min(MAX_REPEAT_ROWS, budget[0])
+                if len(value) > allowed:
+                    limit_text = (f"超过上限 {MAX_REPEAT_ROWS:,} 行" if allowed == MAX_REPEAT_ROWS
+                                  else f"全部表格合计超过上限 {MAX_TOTAL_ROWS:,} 行")
                     findings.append(Finding("error", "GEN-002", path,
-                                            f"「{f.label}」有 {len(value):,} 行，超过上限 {MAX_REPEAT_ROWS:,} 行；只检查了前 "
-                                            f"{MAX_REPEAT_ROWS:,} 行。一份填报不会有这么多行，请检查是否粘贴了无关数据",
+                                            f"「{f.label}」有 {len(value):,} 行，{limit_text}；只检查了前 {allowed:,} 行。"
+                                            "一份填报不会有这么多行，请检查是否粘贴了无关数据",
                                             GENERIC_SOURCE, _location([*labels, f.label])))
-                    value = value[:MAX_REPEAT_ROWS]
+                    value = value[:allowed]
+                budget[0] -= len(value)
                 for i, row in enumerate(value):
                     row_labels = [*labels, _row_label(f, row if isinstance(row, dict) else {}, i)]
                     if not isinstance(row, dict):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -137,16 +136,12 @@ def json_depth_problem(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         item, depth = stack.pop()
-        children: Iterable[Any]
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+        children = item.values() if type(item) is dict else item
+        nested = [c for c in children if type(c) is dict or type(c) is list]
+        if nested:
+            if depth >= limit:
+                return True
+            stack.extend((c, depth + 1) for c in nested)
     return False
 
 
@@ -164,6 +159,7 @@ def load_json_text(text: str, origin: str) -> Any:
         raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件") from None
     except (ValueError, MemoryError) as exc:
         raise DocumentError(f"{origin}：JSON 内容无法读取（{type(exc).__name__}）") from None
+    # Deeper than ~1,000 the JSON reader itself stops (RecursionError above); below, walk the result.
     if json_depth_problem(data):
         raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件")
     return data
@@ -198,10 +194,10 @@ def _header_problem(data: dict[str, Any]) -> str | None:
     return None
 
 
-def parse_document(data: Any, origin: str = "文档") -> FilingDocument:
+def parse_document(data: Any, origin: str = "文档", *, depth_checked: bool = False) -> FilingDocument:
     if not isinstance(data, dict):
         raise DocumentError(f"{origin}：顶层应为 JSON 对象（{{\"form\": …}}）")
-    if json_depth_problem(data):
+    if not depth_checked and json_depth_problem(data):
         raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件")
     problem = _header_problem(data)
     if problem:
@@ -244,7 +240,7 @@ def document_from_bytes(raw: bytes, origin: str) -> FilingDocument:
     except UnicodeDecodeError as exc:
         raise DocumentError(f"{origin} 不是 UTF-8 编码的填报文件（第 {exc.start} 字节）；"
                             "如果是 Excel 工作簿，请保存为 .xlsx 后导入；如果是填报 JSON，请用 UTF-8 编码另存") from None
-    return parse_document(load_json_text(text, origin), origin)
+    return parse_document(load_json_text(text, origin), origin, depth_checked=True)
 
 
 def write_document(doc: FilingDocument, path: str | Path) -> None:

@@ -23,11 +23,15 @@ class Finding:
     acknowledged: str | None = None
     """The written reason, when a warning was acknowledged."""
     kind: str = "field"
+    more: int = 0
+    """A summary line (及其他 N 项) stands for ``more`` findings of its code not listed one by one."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         if data["acknowledged"] is None:
             del data["acknowledged"]
+        if not data["more"]:
+            del data["more"]
         return data
 
     @property
@@ -36,14 +40,48 @@ class Finding:
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.path, f.code))
+    """In reading order (errors first, then by field) and capped per code (see :func:`cap_repeated`)."""
+    return cap_repeated(sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.path, f.code)))
+
+
+MAX_PER_CODE = 100
+"""Findings of one code listed one by one; the rest become one summary line (及其他 N 项)."""
+
+
+def cap_repeated(findings: list[Finding], limit: int = MAX_PER_CODE) -> list[Finding]:
+    """At most ``limit`` findings per (code, severity, acknowledged or not), then one summary line.
+
+    A pasted ledger of 100,000 rows must not print 600,000 lines: the first ``limit`` of each kind
+    say where to look, the summary says how many more there are. Order is kept.
+    """
+    counts: dict[tuple[str, str, bool], int] = {}
+    for f in findings:
+        key = (f.code, f.severity, bool(f.acknowledged))
+        counts[key] = counts.get(key, 0) + 1
+    if all(n <= limit for n in counts.values()):
+        return findings
+    out: list[Finding] = []
+    seen: dict[tuple[str, str, bool], int] = {}
+    for f in findings:
+        key = (f.code, f.severity, bool(f.acknowledged))
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            out.append(f)
+        elif seen[key] == limit + 1:
+            hidden = counts[key] - limit
+            where = f"（如 {f.location}）" if f.location else ""
+            out.append(Finding(f.severity, f.code, "", f"{f.code} 同类问题及其他 {hidden:,} 项未逐条列出{where}；"
+                               "请先处理上面列出的问题，或检查是否导入了重复或无关的数据",
+                               f.source, "同类问题汇总", f.acknowledged, f.kind, more=hidden))
+    return out
 
 
 def summarize(findings: list[Finding]) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "warning_acknowledged": 0, "info": 0}
     for f in findings:
+        n = f.more or 1
         if f.severity == "warning" and f.acknowledged:
-            out["warning_acknowledged"] += 1
+            out["warning_acknowledged"] += n
         else:
-            out[f.severity] += 1
+            out[f.severity] += n
     return out
