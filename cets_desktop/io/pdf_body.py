@@ -233,9 +233,16 @@ def choose_layout(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec
     return "transposed" if nested else "blocks"
 
 
+MAX_PDF_ROWS = RenderContext.rows_left
+"""Table rows one report prints in all (a real monthly filing has a handful of units and fuels)."""
+
+
 def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: str) -> list[Flowable]:
     s = ctx.styles
     items = [(i, r) for i, r in enumerate(level.row.get(repeat.name) or []) if isinstance(r, dict)]
+    total = len(items)
+    items = items[:max(ctx.rows_left, 0)]
+    ctx.rows_left -= len(items)
     nested = bool(level.scope)
     levels = [level.child(repeat, row, i) for i, row in items]
     columns = [c for c in _scalar_fields(repeat.fields)
@@ -245,9 +252,14 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
     out: list[Flowable] = []
     if layout != "blocks" or not items:
         out.extend(ctx.heading(title, 3 if nested else 2))
-    if not items:
+    if not items and not total:
         out.append(ctx.para(NO_ROWS, s.note))
         return out
+    if len(items) < total:
+        out.append(ctx.para(f"本表共 {total:,} 行，报告中列出前 {len(items):,} 行（报告最多列出 {MAX_PDF_ROWS} 行表格数据）；"
+                            "全部数据见申报包中的 data.json 和 data.xlsx。", s.note))
+        if not items:
+            return out
     if layout == "table":
         out.append(_columns_table(ctx, repeat, columns, levels))
         out.append(Spacer(1, 2 * mm))

@@ -49,6 +49,9 @@ class RenderContext:
     anchors: dict[str, str] = field(default_factory=dict)
     """Instance path of an explained value → its anchor name, for links from the body."""
     chapters: int = 0
+    rows_left: int = 40
+    """Table rows the report still prints (``MAX_PDF_ROWS``): a PDF is read by people, and a
+    pasted ledger of thousands of rows would take minutes to lay out."""
 
     def chapter(self, label: str) -> list[Flowable]:
         """The next top-level heading: 一、填报信息, 二、…; the report's parts share one count."""
