@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QValidator
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,6 +32,11 @@ from .stylesheet import set_style_property
 BLANK_DATE = QDate(1900, 1, 1)  # QDateEdit cannot be empty: its minimum stands for "未填写"
 BLANK_CHOICE = "（未选择）"
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_undo_key(event: QKeyEvent) -> bool:
+    return any(event.matches(key) for key in (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)) or (
+        event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
 
 
 class LenientNumberValidator(QValidator):
@@ -100,6 +105,12 @@ class FieldEditor(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         kind = event.type()
+        if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and _is_undo_key(event):
+            # Ctrl+Z / Ctrl+Y belong to the filing's undo history (one step per edit, across
+            # fields and tables), not to the line edit's private one, which would fall out of
+            # step with the document. Not claiming the override lets the window's action fire.
+            event.ignore()
+            return True
         if kind == QEvent.Type.FocusIn:
             self.focusEntered.emit()
         elif kind == QEvent.Type.FocusOut:

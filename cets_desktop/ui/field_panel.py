@@ -27,12 +27,14 @@ from .field_editors import FieldEditor, create_editor
 from .field_info import field_tooltip
 from .form_state import display_value
 from .master_detail import MasterDetailEditor
+from .repeat_model import evidence_icon, field_marks
 from .repeat_table import RepeatTableEditor
 from .session import FilingSession
 from .stylesheet import set_style_property
 
 LABEL_WIDTH = 180
 EDITOR_WIDTHS = {"short": 160, "medium": 300, "long": 640}
+MESSAGE_COLOURS = {"error": "#c62828", "warning": "#8a5a00"}
 
 
 class FieldRow(QWidget):
@@ -84,8 +86,23 @@ class FieldRow(QWidget):
             self.explain.setProperty("explain", True)
             self.explain.setToolTip("显示公式、输入值、参考值及其来源和支撑材料")
             line.addWidget(self.explain)
+        # A missing supporting document: a quiet grey paper clip beside the field, distinct from
+        # the red/amber of a wrong value (most fields of a month ask for a document).
+        self.evidence_mark = QLabel()
+        self.evidence_mark.setPixmap(evidence_icon().pixmap(14, 14))
+        self.evidence_mark.setToolTip("此项需要附支撑材料，尚未附上：在右侧「支撑材料」面板添加文件")
+        self.evidence_mark.setAccessibleName("待附支撑材料")
+        self.evidence_mark.hide()
+        line.addWidget(self.evidence_mark)
         line.addStretch(0)
         column.addLayout(line)
+        # The problem in words at the field, not only a coloured border.
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setMaximumWidth(640)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        column.addWidget(self.message)
         self.hint: QLabel | None = None
         if field.hint and field.type != "long_text":
             self.hint = QLabel(field.hint)
@@ -113,7 +130,14 @@ class FieldRow(QWidget):
         tip = field_tooltip(self.session.spec, self.field, findings)
         self.editor.widget.setToolTip(tip)
         self.label.setToolTip(tip)
-        set_style_property(self.editor.widget, "severity", state.worst_severity(self.path) or "")
+        marks = field_marks(state, self.path)
+        set_style_property(self.editor.widget, "severity", marks.severity or "")
+        self.evidence_mark.setVisible(marks.evidence_missing)
+        if marks.message:
+            colour = MESSAGE_COLOURS[marks.severity or "error"]
+            self.message.setStyleSheet(f"color: {colour}; font-size: 12px;")
+            self.message.setText(marks.message)
+        self.message.setVisible(bool(marks.message))
         if self.field.calculation:
             self.load()
 

@@ -207,7 +207,9 @@ class FormView(QWidget):
         bar = self.steps
         available = bar.width() - 8
         current = self.stack.currentIndex()
-        for chars in (None, 6, 3, 0):
+        # Never shorter than four characters ("② 重点排放…" stays readable); when even that does
+        # not fit, the bar scrolls and every tooltip holds the full title.
+        for chars in (None, 10, 8, 6, 4):
             for i, section in enumerate(sections):
                 short = None if i == current else chars
                 bar.setTabText(i, step_title(i, section.label, short) + marks[i])

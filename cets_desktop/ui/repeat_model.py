@@ -7,16 +7,17 @@ disagree.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication, QStyle
 
 from ..core.spec import FieldSpec
 from . import instance_paths
 from .field_info import field_tooltip
-from .form_state import display_value
+from .form_state import FormState, display_value
 from .session import FilingSession
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,6 +32,54 @@ def table_columns(repeat: FieldSpec) -> list[FieldSpec]:
     """The scalar fields of a repeat's rows, groups flattened, in definition order."""
     return [f for f in repeat.data_fields()
             if f.type not in ("repeat", "note", "group") and not getattr(f, "hidden", False)]
+
+
+EVIDENCE_CODE = "GEN-006"
+"""A required supporting document is not attached: a to-do, shown quietly, never as a red/orange field."""
+
+
+@dataclass(frozen=True)
+class FieldMarks:
+    severity: str | None
+    """error / warning / info / missing (blank required field only) — evidence requests excluded."""
+    message: str
+    """The text to show at the field: the worst open error or warning (empty for 'missing')."""
+    evidence_missing: bool
+
+
+def field_marks(state: FormState, path: str) -> FieldMarks:
+    """What to show at one field or cell: its own problems, and (separately) a missing document."""
+    open_findings = [f for f in state.findings_at(path) if not (f.severity == "warning" and f.acknowledged)]
+    evidence = any(f.code == EVIDENCE_CODE for f in open_findings)
+    own = [f for f in open_findings if f.code != EVIDENCE_CODE]
+    severity: str | None = None
+    if own and all(f.code == "GEN-003" for f in own):
+        severity = "missing"
+    else:
+        severity = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in own)), None)
+    message = ""
+    if severity in ("error", "warning"):
+        shown = [f for f in own if f.severity == severity and f.code != "GEN-003"] or \
+                [f for f in own if f.severity == severity]
+        message = shown[0].message
+        if len(shown) > 1:
+            message += f"（另有 {len(shown) - 1} 项，见校验结果）"
+    return FieldMarks(severity, message, evidence)
+
+
+def evidence_icon() -> QIcon:
+    """A small grey paper clip: 'a document is still to be attached' — quieter than any severity."""
+    pixmap = QPixmap(14, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor("#8a94a3"))
+    pen.setWidthF(1.4)
+    painter.setPen(pen)
+    painter.drawRoundedRect(4, 1, 6, 12, 3, 3)
+    painter.drawLine(7, 4, 7, 10)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def severity_icon(severity: str) -> QIcon:
@@ -138,7 +187,7 @@ class RepeatTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             if self._flash == (row, column):
                 return QBrush(FLASH_BG)
-            severity = state.worst_severity(path)
+            severity = field_marks(state, path).severity
             if severity in SEVERITY_BG:
                 return QBrush(SEVERITY_BG[severity])
             if f.calculation:
@@ -153,8 +202,10 @@ class RepeatTableModel(QAbstractTableModel):
                 return QBrush(QColor("#9aa5b1"))
             return None
         if role == Qt.ItemDataRole.DecorationRole:
-            severity = state.worst_severity(path)
-            return severity_icon(severity) if severity in ("error", "warning", "info") else None
+            marks = field_marks(state, path)
+            if marks.severity in ("error", "warning", "info"):
+                return severity_icon(marks.severity)
+            return evidence_icon() if marks.evidence_missing else None
         if role == Qt.ItemDataRole.FontRole and f.calculation:
             font = QFont()
             font.setItalic(True)
