@@ -9,6 +9,7 @@ type): what describes the installation, not what happened this month.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from ..core.spec import FieldSpec, FormSpec
@@ -71,4 +72,28 @@ def prefill_values(spec: FormSpec, initial: dict[str, Any], previous: dict[str, 
             rows.append(row)
         values[f.name] = rows
         break  # the facilities describe the first repeat (the units); nested ones start empty
+    if len(units) == 1:
+        _name_preset_facility(spec, values, units[0].name)
     return values
+
+
+_EQUALS_LITERAL = re.compile(r"^\s*(\w+)\s*==\s*'([^']*)'\s*$")
+
+
+def _name_preset_facility(spec: FormSpec, values: dict[str, Any], name: str) -> None:
+    """A plan's preset parameter rows (the cement plan's 36) take the one registered line's name
+    in their facility column, where that column applies to the row (``level == '…'``)."""
+    for f in spec.top_fields():
+        if f.type != "repeat" or not isinstance(values.get(f.name), list):
+            continue
+        column = next((c for c in f.data_fields() if c.role == "parameter_facility"), None)
+        if column is None:
+            continue
+        condition = _EQUALS_LITERAL.match(column.relevant) if column.relevant else None
+        if column.relevant and condition is None:
+            continue  # a condition we cannot read without the engine: leave the column to the user
+        for row in values[f.name]:
+            if not isinstance(row, dict) or row.get(column.name) not in (None, ""):
+                continue
+            if condition is None or row.get(condition.group(1)) == condition.group(2):
+                row[column.name] = name
