@@ -53,7 +53,7 @@ def stored_form(typed: Any, text: str) -> Any:
 def apply_paste(
     spec: FormSpec,
     rows: list[Any],
-    columns: list[FieldSpec],
+    columns: list[FieldSpec] | list[FieldSpec | None],
     start_row: int,
     start_column: int,
     grid: list[list[str]],
@@ -81,15 +81,78 @@ def apply_paste(
                     result.problems.append(f"第 {target + 1} 行：多出的第 {c + 1} 列「{text.strip()}」超出表格，未粘贴")
                 continue
             f = columns[col]
-            typed, problem = coerce_scalar(spec, f, text)
-            if problem:
-                result.problems.append(f"第 {target + 1} 行：{problem}")
-                row[f.name] = text  # kept as typed; GEN-002 reports it until corrected
-            else:
-                value = stored_form(typed, text)
-                if value is None:
-                    row.pop(f.name, None)
-                else:
-                    row[f.name] = value
-            result.cells += 1
+            if f is None:
+                continue  # a calculated column copied out with the table: recalculated, not pasted
+            set_cell(spec, f, row, text, result, target)
     return result
+
+
+def set_cell(spec: FormSpec, f: FieldSpec, row: dict[str, Any], text: str, result: PasteResult, target: int) -> None:
+    typed, problem = coerce_scalar(spec, f, text)
+    if problem:
+        result.problems.append(f"第 {target + 1} 行：{problem}")
+        row[f.name] = text  # kept as typed; GEN-002 reports it until corrected
+    else:
+        value = stored_form(typed, text)
+        if value is None:
+            row.pop(f.name, None)
+        else:
+            row[f.name] = value
+    result.cells += 1
+
+
+def header_text(f: FieldSpec) -> str:
+    """A column's heading when a range is copied out: 名称（单位）, on one line for Excel."""
+    return f"{f.label}（{f.unit}）" if f.unit else f.label
+
+
+def columns_by_header(header: list[str], columns: list[FieldSpec]) -> list[FieldSpec | None] | None:
+    """When the first pasted line is a heading row (copied out of this table, or an Excel sheet
+    with the same headings), the field of each pasted column (None: calculated, skipped);
+    None when the line is data."""
+    names = {header_text(f): f for f in columns} | {f.label: f for f in columns}
+    cells = [cell.strip() for cell in header]
+    if not cells or not all(cell in names for cell in cells if cell) or not any(cells):
+        return None
+    mapped = [names.get(cell) for cell in cells]
+    return [None if f is None or f.calculation else f for f in mapped]
+
+
+def fill_cells(spec: FormSpec, rows: list[Any], targets: list[tuple[int, FieldSpec]], text: str) -> PasteResult:
+    """One pasted value into every selected cell (Excel: copy one cell, select a range, paste)."""
+    out = copy.deepcopy(rows)
+    result = PasteResult(out)
+    for r, f in targets:
+        if r >= len(out):
+            continue
+        if not isinstance(out[r], dict):
+            out[r] = {}
+        set_cell(spec, f, out[r], text, result, r)
+    return result
+
+
+def fill_down(rows: list[Any], columns: dict[str, list[int]]) -> tuple[list[Any], int]:
+    """Ctrl+D: in each column the top selected row's value goes into the selected rows below it;
+    a single selected cell takes the value of the cell above. Returns the rows and cells filled."""
+    out = copy.deepcopy(rows)
+    filled = 0
+    for name, selected in columns.items():
+        ordered = sorted(set(selected))
+        if len(ordered) == 1:
+            source, targets = ordered[0] - 1, ordered
+        else:
+            source, targets = ordered[0], ordered[1:]
+        if source < 0 or source >= len(out):
+            continue
+        value = out[source].get(name) if isinstance(out[source], dict) else None
+        for r in targets:
+            if r >= len(out):
+                continue
+            if not isinstance(out[r], dict):
+                out[r] = {}
+            if value is None:
+                out[r].pop(name, None)
+            else:
+                out[r][name] = copy.deepcopy(value)
+            filled += 1
+    return out, filled

@@ -1,12 +1,16 @@
 """A repeat (fuels, auxiliary parameters …) as a spreadsheet-like table.
 
 Rows can be added, removed and moved; Ctrl+V pastes a range copied from Excel starting at the
-current cell (creating rows as needed, one undo step); Delete clears the selected cells.
+current cell (creating rows as needed, one undo step), or one copied value into every selected
+cell; Ctrl+D fills down; Ctrl+C copies the selection with its headings; Delete clears the
+selected cells. Each is one undo step.
 Calculated columns are tinted and read-only; a cell that does not apply to its row is grey.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -29,7 +33,15 @@ from PySide6.QtWidgets import (
 
 from ..core.spec import FieldSpec
 from . import instance_paths
-from .clipboard_paste import PasteResult, apply_paste, parse_clipboard
+from .clipboard_paste import (
+    PasteResult,
+    apply_paste,
+    columns_by_header,
+    fill_cells,
+    fill_down,
+    header_text,
+    parse_clipboard,
+)
 from .field_editors import BLANK_CHOICE, LenientNumberValidator, MultiChoiceButton
 from .frozen_columns import FrozenColumns, frozen_count
 from .repeat_model import RepeatTableModel
@@ -112,6 +124,8 @@ class SpreadsheetView(QTableView):
 
     pasteRequested = Signal()
     clearRequested = Signal()
+    copyRequested = Signal()
+    fillDownRequested = Signal()
     frozen: FrozenColumns | None = None
 
     def scrollTo(self, index: Index, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
@@ -122,6 +136,12 @@ class SpreadsheetView(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.matches(QKeySequence.StandardKey.Paste):
             self.pasteRequested.emit()
+            return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copyRequested.emit()
+            return
+        if event.key() == Qt.Key.Key_D and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
+            self.fillDownRequested.emit()
             return
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
             self.clearRequested.emit()
@@ -173,6 +193,7 @@ class RepeatTableEditor(QWidget):
         self.view.setModel(self.model)
         self.view.setItemDelegate(CellDelegate(self.model, self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
@@ -190,6 +211,8 @@ class RepeatTableEditor(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.view.pasteRequested.connect(self.paste_from_clipboard)
+        self.view.copyRequested.connect(self.copy_selection)
+        self.view.fillDownRequested.connect(self.fill_down)
         self.view.clearRequested.connect(self.clear_selected_cells)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.doubleClicked.connect(self._on_double_click)
@@ -313,7 +336,17 @@ class RepeatTableEditor(QWidget):
             self._show_problems(["剪贴板中没有可粘贴的表格数据；请先在 Excel 中选中区域并复制"])
             return None
         editable = self.model.editable_columns()
+        targets = self._selected_editable_cells()
+        if len(grid) == 1 and len(grid[0]) == 1 and len(targets) > 1:
+            return self._fill_selection(grid[0][0], targets)
         index = self.view.currentIndex()
+        by_header = columns_by_header(grid[0], self.model.columns)
+        if by_header is not None:
+            # A range copied out with its headings: each column goes to the field it names.
+            start_row = index.row() if index.isValid() else self.model.rowCount()
+            result = apply_paste(self.session.spec, self.session.rows(self.repeat_path), by_header, start_row, 0,
+                                 grid[1:], lambda: self.session._new_row(self.repeat_path), self.repeat.max_rows)
+            return self._finish_paste(result, start_row, index.column() if index.isValid() else 0)
         start_row = index.row() if index.isValid() else self.model.rowCount()
         start_field = self.model.columns[index.column()] if index.isValid() else editable[0]
         if start_field.calculation:
@@ -323,12 +356,73 @@ class RepeatTableEditor(QWidget):
         start_column = editable.index(start_field)
         result = apply_paste(self.session.spec, self.session.rows(self.repeat_path), editable, start_row, start_column,
                              grid, lambda: self.session._new_row(self.repeat_path), self.repeat.max_rows)
+        return self._finish_paste(result, start_row, self.model.column_of(start_field.name))
+
+    def _finish_paste(self, result: PasteResult, start_row: int, column: int) -> PasteResult:
         self.paste_result = result
         self.session.replace_rows(self.repeat_path, result.rows,
                                   f"粘贴到「{self.repeat.label}」（{result.cells} 个单元格）")
         self._show_problems(result.problems)
-        self.select_cell(start_row, self.model.column_of(start_field.name))
+        self.select_cell(start_row, column)
         return result
+
+    def _selected_editable_cells(self) -> list[tuple[int, FieldSpec]]:
+        cells = []
+        for index in sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())):
+            f = self.model.columns[index.column()]
+            if not f.calculation and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                cells.append((index.row(), f))
+        return cells
+
+    def _fill_selection(self, text: str, targets: list[tuple[int, FieldSpec]]) -> PasteResult:
+        """One copied value pasted over a selection: every selected input cell takes it."""
+        current = self.view.currentIndex()
+        result = fill_cells(self.session.spec, self.session.rows(self.repeat_path), targets, text)
+        self.paste_result = result
+        self.session.replace_rows(self.repeat_path, result.rows,
+                                  f"粘贴到「{self.repeat.label}」（{result.cells} 个单元格）")
+        self._show_problems(result.problems)
+        if current.isValid():
+            self.view.setCurrentIndex(self.model.index(current.row(), current.column()))
+        return result
+
+    # ------------------------------------------------------------------ fill down, copy out
+
+    def fill_down(self) -> int:
+        """Ctrl+D as in Excel; one undo step. Returns the number of cells filled."""
+        by_column: dict[str, list[int]] = {}
+        for r, f in self._selected_editable_cells():
+            by_column.setdefault(f.name, []).append(r)
+        if not by_column:
+            return 0
+        rows, filled = fill_down(self.session.rows(self.repeat_path), by_column)
+        if filled:
+            self.session.replace_rows(self.repeat_path, rows, f"向下填充「{self.repeat.label}」（{filled} 个单元格）")
+        return filled
+
+    def selection_text(self) -> str:
+        """The selected range (its bounding rectangle, visible columns) as Excel reads it:
+        tab-separated, a heading row first, values as shown in the table."""
+        indexes = self.view.selectionModel().selectedIndexes()
+        if not indexes and self.view.currentIndex().isValid():
+            indexes = [self.view.currentIndex()]
+        if not indexes:
+            return ""
+        rows = range(min(i.row() for i in indexes), max(i.row() for i in indexes) + 1)
+        columns = [c for c in range(min(i.column() for i in indexes), max(i.column() for i in indexes) + 1)
+                   if not self.view.isColumnHidden(c)]
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+        writer.writerow([header_text(self.model.columns[c]) for c in columns])
+        for r in rows:
+            writer.writerow([self.model.index(r, c).data(Qt.ItemDataRole.DisplayRole) or "" for c in columns])
+        return out.getvalue()
+
+    def copy_selection(self) -> str:
+        text = self.selection_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return text
 
     def _show_problems(self, problems: list[str]) -> None:
         if not problems:
