@@ -174,3 +174,22 @@ def test_generic_os_error_in_a_command_is_one_line(monkeypatch: pytest.MonkeyPat
     assert cli.main(["forms"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "内部错误" not in err and re.search(r"[\u4e00-\u9fff]", err)
+
+
+def test_verify_of_a_manifest_nested_1000_deep_is_a_failed_verification(tmp_path: Path,
+                                                                        october: dict[str, Any]) -> None:
+    october["evidence"] = []
+    src = tmp_path / "十月.json"
+    src.write_text(json.dumps(october, ensure_ascii=False), encoding="utf-8")
+    package = tmp_path / "申报包.zip"
+    assert run_cli("export", str(src), "-o", str(package), "--draft").returncode in (0, 1)
+    deep = tmp_path / "嵌套.zip"
+    with zipfile.ZipFile(package) as zin, zipfile.ZipFile(deep, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "manifest.json":
+                data = ('{"files": ' + "[" * 1000 + "]" * 1000 + "}").encode()
+            zout.writestr(info, data)
+    result = run_cli("verify", str(deep))
+    assert result.returncode == 1, result.stderr.decode()
+    assert "manifest.json" in result.stdout.decode()
