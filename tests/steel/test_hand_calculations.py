@@ -191,3 +191,17 @@ def test_purchased_electricity_and_heat_are_reported_not_covered() -> None:
     values.pop("grid_ef_choice")
     ev = h.run_values(values)
     assert [(f.code, f.severity) for f in ev.findings] == [("STL-M-EL-002", "warning")]
+
+
+def test_carbon_per_heat_is_the_basis_when_none_is_chosen_and_of_defaults_when_no_route() -> None:
+    # The steel certificate reports 单位热值含碳量: a row without 含碳量表示方式 uses it; under the
+    # 计入碳氧化率 option a row without 碳氧化率获取方式 takes the default rate.
+    values = h.month_values()
+    for row in values["fuels"]:
+        row.pop("carbon_basis")
+    values["oxidation_option"] = "计入碳氧化率"
+    ev = h.run_values(values)
+    assert ev.errors == []
+    coal = ev.values["fuels"][0]
+    assert coal["c_ar"] == D("26.120") * D("0.02920") and coal["of_used"] == D("98")
+    assert same(coal["emissions"], D(155000) * D("26.120") * D("0.02920") * D("0.98") * K)
