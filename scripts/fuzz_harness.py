@@ -62,6 +62,7 @@ def cases(folder: Path) -> list[tuple[str, list[str], bytes]]:
     out: list[tuple[str, list[str], bytes]] = []
 
     def doc_case(name: str, data: dict[str, Any] | str) -> None:
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
         path = folder / f"{name}.json"
         path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8")
         for command in (["validate"], ["calc", "--json"], ["pdf", "-o", str(folder / f"{name}.pdf"), "--draft"],
