@@ -55,6 +55,7 @@ from .xlsx_layout import (
     normalize_header,
     plan_workbook,
 )
+from .xlsx_official import OFFICIAL_SHEET
 
 __all__ = ["EXCEL_ERRORS", "ImportFailure", "ImportProblem", "ImportResult", "converter", "read_workbook"]
 
@@ -260,7 +261,7 @@ class _Importer:
             if title:
                 self.read_repeat(spec, layout, rsheet, title)
         for title in self.names:
-            if title not in self.claimed and title not in (README_SHEET, OPTIONS_SHEET, EXPLAIN_SHEET):
+            if title not in self.claimed and title not in (README_SHEET, OPTIONS_SHEET, EXPLAIN_SHEET, OFFICIAL_SHEET):
                 self.problem("info", "XLS-004", f"工作表「{title}」不是「{spec.title}」模板的一部分，其内容未导入", title)
         period = self.check_period(spec, layout)
         document = FilingDocument(
@@ -376,7 +377,7 @@ class _Importer:
             wanted = {normalize_header(c.header) for c in sheet.columns}
             column = -1
         for title in self.names:
-            if title in self.claimed or title in (README_SHEET, OPTIONS_SHEET, EXPLAIN_SHEET):
+            if title in self.claimed or title in (README_SHEET, OPTIONS_SHEET, EXPLAIN_SHEET, OFFICIAL_SHEET):
                 continue
             if column >= 0:
                 seen = {normalize_header(r[column]) for r in self.rows(title, max_row=60) if len(r) > column}

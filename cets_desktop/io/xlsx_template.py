@@ -405,6 +405,13 @@ class _Writer:
             self._scalar_sheet(wb.create_sheet(sheet.name), sheet)
         for rsheet in self.layout.repeat_sheets:
             self._repeat_sheet(wb.create_sheet(rsheet.name), rsheet)
+        if self.spec.filing_type == "supplementary":
+            # Appendix 5: the same values in the official three-column layout (read-only, never imported).
+            from .xlsx_official import OFFICIAL_SHEET, write_official_sheet
+
+            write_official_sheet(wb.create_sheet(OFFICIAL_SHEET), self.spec, self.typed,
+                                 self.document.enterprise if self.document is not None else None, self.period,
+                                 str(self.spec.excel.get("font") or DEFAULT_FONT))
         if explanations:
             self._explain_sheet(wb.create_sheet(EXPLAIN_SHEET), explanations)
         self._options_sheet(wb.create_sheet(OPTIONS_SHEET), lists)

@@ -135,3 +135,40 @@ def test_seeded_error_exits_1_with_the_code_at_the_field(cli: CLI, tmp_path: Pat
     assert [(f["severity"], f["path"]) for f in hits] == [("error", "categories[1].types[3].aircraft_type")]
     blocked = cli("export", str(path), "-o", str(tmp_path / "x.zip"), "-q")
     assert blocked.returncode == 1 and not (tmp_path / "x.zip").exists()
+
+
+def test_workbooks_carry_a_read_only_sheet_in_the_official_three_column_layout(cli: CLI, tmp_path: Path) -> None:
+    import openpyxl
+
+    from cets_desktop.io.xlsx_official import OFFICIAL_SHEET
+
+    template = tmp_path / "t.xlsx"
+    assert cli("template", "a5-glass", "-o", str(template), "--period", d.YEAR).returncode == 0
+    ws = openpyxl.load_workbook(template)[OFFICIAL_SHEET]
+    assert ws.protection.sheet is True
+    assert [c.value for c in ws[5]][:3] == ["补充数据", "数值", "计算方法或填写要求"]
+    items = [r[0] for r in ws.iter_rows(min_row=6, values_only=True) if r[0]]
+    assert any(str(i).strip().startswith("1.1.4 碳氧化率") for i in items)  # per-fuel rows as in the 2023 tables
+
+    package = tmp_path / "g.zip"
+    path = filing_json("a5-glass", tmp_path)
+    assert cli("export", str(path), "-o", str(package), "-q").returncode == 0
+    import zipfile
+
+    with zipfile.ZipFile(package) as z:
+        (tmp_path / "data.xlsx").write_bytes(z.read("data.xlsx"))
+    ws = openpyxl.load_workbook(tmp_path / "data.xlsx")[OFFICIAL_SHEET]
+    rows: dict[str, Any] = {}
+    for r in ws.iter_rows(min_row=6, values_only=True):
+        if r[0]:
+            rows.setdefault(str(r[0]).strip(), r[1])  # first line block (1#浮法线) wins
+    assert rows["1.4.1.1 电网电量（MWh）"] == 42000
+    assert rows["1.1.1 消耗量（万Nm³）"] == 6200  # the row's own unit, not "t 或 万Nm³"
+    assert rows["二氧化碳排放总量（含原料碳酸盐分解和碳粉氧化）（tCO2）"] == float(expected_total("a5-glass"))
+    items = [str(r[0]).strip() for r in ws.iter_rows(min_row=6, values_only=True) if r[0]]
+    first_heat = items.index("热力来源「余热回收」")
+    assert items[first_heat + 1:first_heat + 4] == ["热力来源", "来源说明", "消耗热量（GJ）"]
+    assert "锅炉排放量（tCO2）" not in items[first_heat:first_heat + 6]  # items not asked in this row left out
+    # The import never reads it: the package's workbook imports to the same total.
+    calc = cli("calc", str(tmp_path / "data.xlsx"), "--json")
+    assert Decimal(calc.json()["values"]["total_co2"]) == expected_total("a5-glass")
