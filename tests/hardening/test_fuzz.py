@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from decimal import Decimal
 from typing import Any
@@ -20,8 +21,11 @@ from cets_desktop.core.document import DocumentError, load_json_text, parse_docu
 from cets_desktop.core.expressions import ExpressionError, evaluate_standalone, parse_expression
 from cets_desktop.core.numbers import NotANumber, in_range, parse_decimal, round_half_up, to_json_number
 
-FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# CETS_FUZZ_SCALE multiplies the example counts (scripts/fuzz_harness.py runs this file at scale 20).
+SCALE = max(1, int(os.environ.get("CETS_FUZZ_SCALE", "1")))
+FAST = settings(max_examples=150 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=25 * SCALE, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 number_text = st.one_of(
     st.text(alphabet="0123456789.,eE+- ％%０１２３４５６７８９．", max_size=40),
