@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
+    # One keyring for every command of this test run, like one installation: a chain keeps its key.
     env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"),
-               PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring")
+               PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring",
+               CETS_TEST_KEYRING_FILE=str(Path(tempfile.gettempdir()) / f"cets-test-keyring-{os.getpid()}.json"))
     return subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True,
                           timeout=180, env=env)
 
