@@ -137,6 +137,9 @@ class FieldRow(QWidget):
             colour = MESSAGE_COLOURS[marks.severity or "error"]
             self.message.setStyleSheet(f"color: {colour}; font-size: 12px;")
             self.message.setText(marks.message)
+            # A wrapped label does not tell its row how tall it is: reserve the lines it needs
+            # (at a conservative width) so it never draws over the editor above it.
+            self.message.setMinimumHeight(self.message.heightForWidth(420))
         self.message.setVisible(bool(marks.message))
         if self.field.calculation:
             self.load()

@@ -36,7 +36,7 @@ def test_an_error_is_written_under_its_field(window: MainWindow, qtbot) -> None:
     assert row.evidence_mark.isVisibleTo(row)
     window.toggle_focus_mode()
     window.form_view.focus_path("units[1].net_supply")  # type: ignore[union-attr]
-    window.settle(60)
+    qtbot.wait(1800)  # after the flash
     screenshot(window, "field-message-error")
 
 
