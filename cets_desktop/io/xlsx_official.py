@@ -10,6 +10,7 @@ fuel/material block (the 2023 layout repeats rows 1.1.1… per fuel); a step wit
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -82,10 +83,13 @@ def _child(repeat: FieldSpec, name: str) -> FieldSpec:
     return repeat
 
 
-def write_official_sheet(ws: Worksheet, spec: FormSpec, values: dict[str, Any], enterprise: Any,
-                         period: str, font_name: str) -> None:
-    """Fill ``ws`` with the official layout of ``values`` (rounded, calculated values included)."""
-    from .xlsx_template import _protection, cell_value, number_format
+def write_official_sheet(ws: Worksheet, spec: FormSpec, values: dict[str, Any], enterprise: Any, period: str,
+                         font_name: str, cell_value: Callable[[FormSpec, FieldSpec, Any], Any],
+                         number_format: Callable[[FieldSpec, bool], str], protection: Any) -> None:
+    """Fill ``ws`` with the official layout of ``values`` (rounded, calculated values included).
+
+    The template writer passes its own cell conversion, number formats and sheet protection (so this
+    module does not import it back)."""
 
     thin = Side(style="thin", color="B0B7C3")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -122,4 +126,4 @@ def write_official_sheet(ws: Worksheet, spec: FormSpec, values: dict[str, Any], 
                 ws.cell(row, col).fill = PatternFill("solid", fgColor="EEF1F5")
         row += 1
     ws.freeze_panes = "A6"
-    ws.protection = _protection()
+    ws.protection = protection

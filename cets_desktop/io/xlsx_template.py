@@ -411,7 +411,8 @@ class _Writer:
 
             write_official_sheet(wb.create_sheet(OFFICIAL_SHEET), self.spec, self.typed,
                                  self.document.enterprise if self.document is not None else None, self.period,
-                                 str(self.spec.excel.get("font") or DEFAULT_FONT))
+                                 str(self.spec.excel.get("font") or DEFAULT_FONT), cell_value, number_format,
+                                 _protection())
         if explanations:
             self._explain_sheet(wb.create_sheet(EXPLAIN_SHEET), explanations)
         self._options_sheet(wb.create_sheet(OPTIONS_SHEET), lists)
