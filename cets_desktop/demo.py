@@ -209,7 +209,7 @@ def build_demo_workspace(path: Any) -> Any:
         mark_sandbox(ws)
         ent = ws.add_enterprise(DEMO_ENTERPRISE["name"], DEMO_ENTERPRISE["uscc"], industry_code="4411",
                                 province="江苏省", city="南通市", sectors=["power"],
-                                settings={"local_deadline_days": 20})
+                                settings={"local_deadline_days": 20, "tracked_since": "2026-01"})
         ws.add_facility(ent.id, "发电机组", "1号机组", attributes={"capacity_mw": "660", "fuel_category": "燃煤", "is_chp": True})
         ws.add_facility(ent.id, "发电机组", "2号机组", attributes={"capacity_mw": "350", "fuel_category": "燃煤", "is_chp": False})
         for month, state in DEMO_STATES.items():

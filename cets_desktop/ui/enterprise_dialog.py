@@ -107,6 +107,20 @@ class EnterpriseDialog(QDialog):
         self.local_days.setValue(int(settings.get("local_deadline_days") or 0))
         self.local_days.setToolTip("地方生态环境部门要求的月度存证期限（月末后自然日），如 20；0 表示按全国 40 天")
         form.addRow("本地月度存证期限", self.local_days)
+        from PySide6.QtCore import QDate
+        from PySide6.QtWidgets import QDateEdit
+
+        self.tracked_since = QDateEdit()
+        self.tracked_since.setDisplayFormat("yyyy年M月")
+        self.tracked_since.setCalendarPopup(False)
+        from ..workflow.status import tracked_since
+
+        since = tracked_since(enterprise) if enterprise is not None else None
+        start = QDate(int(since[:4]), int(since[5:7]), 1) if since else QDate.currentDate().addMonths(-2)
+        self.tracked_since.setDate(start)
+        self.tracked_since.setToolTip("从哪个月起由本工作区跟踪这家企业的月度存证：更早且未建立填报的月份不显示为逾期"
+                                      "（例如 12 月接手的客户，1–10 月不算逾期）")
+        form.addRow("跟踪起始月份", self.tracked_since)
         layout.addWidget(identity)
 
         units = QGroupBox("机组 / 设施")
@@ -236,6 +250,8 @@ class EnterpriseDialog(QDialog):
     def data(self) -> EnterpriseData:
         settings = dict(self.settings)
         settings["local_deadline_days"] = self.local_days.value() or None
+        since = self.tracked_since.date()
+        settings["tracked_since"] = f"{since.year():04d}-{since.month():02d}"
         emissions = self._emissions()
         settings["annual_emissions_estimate"] = str(emissions) if emissions is not None else None
         settings["captive_power"] = self.captive.isChecked()

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from .form_view import FormView
     from .history_dialog import HistoryDialog
 
-PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM = range(3)
+PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM, PAGE_OVERVIEW = range(4)
 
 
 class WelcomePage(QWidget):
@@ -115,7 +115,11 @@ class MainWindow(QMainWindow):
         self.form_host = QWidget()
         self.form_layout = QVBoxLayout(self.form_host)
         self.form_layout.setContentsMargins(0, 0, 0, 0)
-        for page in (self.welcome, self.calendar_host, self.form_host):
+        self.overview_host = QWidget()
+        self.overview_layout = QVBoxLayout(self.overview_host)
+        self.overview_layout.setContentsMargins(0, 0, 0, 0)
+        self.overview: Any = None  # ui.overview.OverviewPage, built on first use
+        for page in (self.welcome, self.calendar_host, self.form_host, self.overview_host):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
 
@@ -218,6 +222,8 @@ class MainWindow(QMainWindow):
         self._action("acknowledge", "确认选中警告…", self.findings.acknowledge_selected)
         self._action("calendar", "年度日历", self.show_calendar, QKeySequence("Ctrl+L"), sp.SP_FileDialogDetailedView,
                      "回到本企业的年度填报日历（Ctrl+L）")
+        self._action("overview", "工作区总览", self.show_overview, QKeySequence("Ctrl+Shift+O"), sp.SP_FileDialogListView,
+                     "所有企业的全部填报：状态、截止日期、剩余天数，可按逾期、7 天内到期筛选（Ctrl+Shift+O）")
         self._action("about", "关于", self.about)
         self._action("selftest", "运行环境自检", self.show_selftest)
         # Small screens (1366×768, 150 % scaling): each side panel hides with one key, and focus
@@ -239,7 +245,7 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for name in ("calendar", "new_filing", "save", "undo", "redo", "validate", "export_template", "import_excel",
+        for name in ("calendar", "overview", "new_filing", "save", "undo", "redo", "validate", "export_template", "import_excel",
                      "export"):
             toolbar.addAction(self.actions_by_name[name])
         self.addToolBar(toolbar)
@@ -272,6 +278,7 @@ class MainWindow(QMainWindow):
         edit.addAction(a["acknowledge"])
         view = bar.addMenu("视图(&V)")
         view.addAction(a["calendar"])
+        view.addAction(a["overview"])
         view.addAction(a["validate"])
         view.addSeparator()
         for dock in (self.nav_dock, self.findings_dock, self.evidence_dock):
@@ -480,6 +487,25 @@ class MainWindow(QMainWindow):
             self.show_calendar(node.enterprise_id, node.year)
         elif node.kind == "enterprise" and node.enterprise_id is not None:
             self.show_calendar(node.enterprise_id, self._default_year(node.enterprise_id))
+        elif node.kind == "workspace":
+            self.show_overview()
+
+    def show_overview(self) -> None:
+        """工作区总览 of every enterprise (a consultant's start page)."""
+        if self.desk is None:
+            return
+        if self.overview is None:
+            from .overview import OverviewPage
+
+            self.overview = OverviewPage()
+            self.overview.activated.connect(self._open_overview_row)
+            self.overview_layout.addWidget(self.overview)
+        self.overview.show_desk(self.desk)
+        self._show_page(PAGE_OVERVIEW)
+
+    def _open_overview_row(self, row: Any) -> None:
+        self.enterprise_id = row.enterprise.id
+        self.open_summary(row.summary)
 
     def show_calendar(self, enterprise_id: int | None = None, year: int | None = None) -> None:
         if self.desk is None or self.calendar is None:
@@ -1024,6 +1050,7 @@ class MainWindow(QMainWindow):
         has_session = self.session is not None
         for name in ("save", "validate", "export_template", "import_excel", "export", "print", "history"):
             self.actions_by_name[name].setEnabled(has_session)
+        self.actions_by_name["overview"].setEnabled(has_workspace)
         for name in ("new_enterprise", "settings", "backup_workspace"):
             self.actions_by_name[name].setEnabled(True if name == "new_enterprise" else has_workspace)
         for name in ("new_filing", "edit_enterprise", "calendar"):

@@ -41,6 +41,7 @@ STATUS_ERRORS = "有错误"
 STATUS_READY = "可导出"
 STATUS_EXPORTED = "已导出"
 STATUS_PENDING = "检查中…"
+STATUS_UNTRACKED = "未跟踪"
 
 
 def card_status(ev: Evaluation | None, workspace_state: str | None) -> str:
@@ -66,6 +67,27 @@ def local_days(enterprise: Enterprise | None) -> int | None:
     except (TypeError, ValueError):
         return None
     return days if days and days > 0 else None
+
+
+def tracked_since(enterprise: Enterprise | None) -> str | None:
+    """The first month this workspace follows the enterprise (``YYYY-MM``; settings ``tracked_since``).
+
+    A client taken on in December does not show January–September as overdue. Without the
+    setting: the first month whose national deadline had not passed when the enterprise was
+    added to the workspace (still fileable then, so still shown)."""
+    if enterprise is None:
+        return None
+    value = str(enterprise.settings.get("tracked_since") or "")
+    if len(value) == 7 and value[4] == "-" and value[:4].isdigit() and value[5:].isdigit():
+        return value
+    try:
+        added = date.fromisoformat((enterprise.created_at or "")[:10])
+    except ValueError:
+        return None
+    year, month = (added.year - 1, added.month)
+    while due_for("monthly", f"{year}-{month:02d}") < added:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year}-{month:02d}"
 
 
 def due_date(spec: FormSpec, period: str, local_monthly_days: int | None = None) -> date:
@@ -101,7 +123,7 @@ class FilingSummary:
         return (self.due - today).days
 
     def overdue(self, today: date) -> bool:
-        return self.status != STATUS_EXPORTED and today > self.due
+        return self.status not in (STATUS_EXPORTED, STATUS_UNTRACKED) and today > self.due
 
     def period_open(self, today: date) -> bool:
         return period_ended(self.period, today)
@@ -109,6 +131,8 @@ class FilingSummary:
     def deadline_text(self, today: date) -> str:
         if self.status == STATUS_EXPORTED:
             return "已完成"
+        if self.status == STATUS_UNTRACKED:
+            return "早于跟踪起始月份"
         left = self.days_left(today)
         if left < 0:
             return f"已逾期 {-left} 天"
@@ -141,7 +165,12 @@ class StatusCache:
                 evaluate: bool = True) -> FilingSummary:
         due = due_date_for(enterprise, spec, period)
         if filing is None:
-            return FilingSummary(spec, period, None, STATUS_NOT_STARTED, due)
+            since = tracked_since(enterprise)
+            # Before tracking began: a month earlier than the tracked-since month, an annual
+            # filing already due before it. Neither is shown as overdue.
+            untracked = since is not None and (period < since if spec.filing_type == "monthly"
+                                                else due < date(int(since[:4]), int(since[5:]), 1))
+            return FilingSummary(spec, period, None, STATUS_UNTRACKED if untracked else STATUS_NOT_STARTED, due)
         key = (filing.current_revision, filing.updated_at, filing.state)
         cached = self._cache.get(filing.id)
         if cached is None or cached[0] != key:
@@ -200,3 +229,38 @@ class StatusCache:
         if not summary.pending:
             return summary
         return self.summary(enterprise, summary.spec, summary.period, summary.filing)
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    """One obligation of one enterprise, for the consultant's overview of the whole workspace."""
+
+    enterprise: Enterprise
+    summary: FilingSummary
+
+    @property
+    def state(self) -> str:
+        """The workspace state (草稿 / 已校验 / 已导出), 未开始 when not created."""
+        return self.summary.filing.state if self.summary.filing else STATUS_NOT_STARTED
+
+
+def overview(cache: StatusCache, enterprises: list[Enterprise], today: date) -> list[OverviewRow]:
+    """Every enterprise × filing that is open or recently due: the months from the tracked-since
+    month (at most the last two years) up to the last ended month, this year's and next year's
+    plans, and the supplementary report on the last emission year. Not evaluated (workspace
+    states only), so a workspace of 50 enterprises lists at once."""
+    rows: list[OverviewRow] = []
+    for enterprise in enterprises:
+        since = tracked_since(enterprise) or f"{today.year}-01"
+        earliest = f"{today.year - 1}-01"
+        for spec in cache.forms_for(enterprise):
+            if spec.filing_type == "monthly":
+                for year in (today.year - 1, today.year):
+                    for summary in cache.months(enterprise, spec, year, evaluate=False):
+                        if summary.filing is None and (summary.period < max(since, earliest)
+                                                       or not summary.period_open(today)):
+                            continue
+                        rows.append(OverviewRow(enterprise, summary))
+        for summary in cache.yearly(enterprise, today.year, evaluate=False):
+            rows.append(OverviewRow(enterprise, summary))
+    return rows
