@@ -82,7 +82,7 @@ class EvidencePanel(QWidget):
         self.files.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.files.itemDoubleClicked.connect(lambda *_: self.open_selected())
         self.files.currentItemChanged.connect(lambda *_: self._update_buttons())
-        layout.addWidget(self.files, 2)
+        layout.addWidget(self.files, 1)
 
         drop = QLabel("把文件拖到这里即可附上（盖章台账扫描件、检测报告、结算单等）")
         drop.setProperty("role", "hint")
@@ -110,10 +110,12 @@ class EvidencePanel(QWidget):
         layout.addWidget(self.missing_title)
         self.missing = QListWidget()
         self.missing.setTextElideMode(Qt.TextElideMode.ElideLeft)
+        # Whole locations ("机组「1号机组」› 燃料「烟煤」› 燃料消耗量") on two lines, not "…号机组」›".
+        self.missing.setWordWrap(True)
         self.missing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.missing.itemClicked.connect(lambda item: self.jumpRequested.emit(str(item.data(ROLE_KEY))))
         self.missing.itemActivated.connect(lambda item: self.jumpRequested.emit(str(item.data(ROLE_KEY))))
-        layout.addWidget(self.missing, 1)
+        layout.addWidget(self.missing, 2)  # the to-do list gets the room on a short screen
         self.refresh()
 
     # ------------------------------------------------------------------ binding
@@ -177,7 +179,13 @@ class EvidencePanel(QWidget):
         ev = session.evaluation
         gaps = [f for f in ev.findings if f.code == "GEN-006"] if ev else []
         open_gaps = [f for f in gaps if not f.acknowledged]
-        self.missing_title.setText(f"本填报缺少支撑材料的项（{len(open_gaps)}）" if gaps else "本填报的支撑材料已齐全")
+        if gaps:
+            self.missing_title.setText(f"本填报缺少支撑材料的项（{len(open_gaps)}）")
+        elif session.state.numbers_typed == 0:
+            # Nothing typed yet: "complete" would be a false comfort.
+            self.missing_title.setText("尚未填写数值：填写后，这里列出每项需要的支撑材料")
+        else:
+            self.missing_title.setText("本填报的支撑材料已齐全")
         for finding in gaps:
             gap = QListWidgetItem(finding.location or finding.path)
             gap.setData(ROLE_KEY, finding.path)

@@ -34,6 +34,16 @@ def _fit(window: MainWindow, width: int, height: int) -> None:
     assert window.width() <= width and window.height() <= height
 
 
+def _default_docks(window: MainWindow) -> None:
+    """All three panels open at their first-start sizes (an earlier test may have saved others)."""
+    for dock in (window.nav_dock, window.findings_dock, window.evidence_dock):
+        dock.setFloating(False)
+        dock.show()
+    window.resizeDocks([window.nav_dock, window.evidence_dock], [250, 270], Qt.Orientation.Horizontal)
+    window.resizeDocks([window.findings_dock], [180], Qt.Orientation.Vertical)
+    window.settle(50)
+
+
 def _visible_columns(table: RepeatTableEditor) -> int:
     view = table.view
     right = view.viewport().width()
@@ -53,6 +63,7 @@ def test_appendix5_form_fits_and_keeps_the_window_small(empty_window: MainWindow
     assert calendar is not None
     card = next(c for c in calendar.cards if c.summary.spec.id == "a5-ammonia")
     empty_window.open_summary(card.summary)
+    _default_docks(empty_window)
     view = empty_window.form_view
     assert view is not None
     for step in range(len(view.panels)):
@@ -74,6 +85,7 @@ def test_appendix5_form_fits_and_keeps_the_window_small(empty_window: MainWindow
 def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(window: MainWindow, qtbot, size: str) -> None:
     width, height = SIZES[size]
     open_month(window)
+    _default_docks(window)
     _fit(window, width, height)
     view = window.form_view
     assert view is not None
@@ -97,6 +109,7 @@ def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(window
     assert not window.evidence_dock.isVisible()
     assert window.actions_by_name["focus_mode"].isChecked()
     after = _visible_columns(table)
+    print(f"{size}: fuels table columns fully visible {before} → {after} in focus mode")
     assert after >= before + 2, f"专注模式下燃料表可见列 {before} → {after}"
     assert view.width() >= width - 40
     screenshot(window, f"fit-{size}-fuels-table-focus")
@@ -109,7 +122,7 @@ def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(window
 
 def test_each_side_panel_hides_and_returns_with_one_key(window: MainWindow, qtbot) -> None:
     open_month(window)
-    window.settle(50)
+    _default_docks(window)
     for dock, key in ((window.nav_dock, Qt.Key.Key_1), (window.findings_dock, Qt.Key.Key_2),
                       (window.evidence_dock, Qt.Key.Key_3)):
         assert dock.isVisible()
@@ -124,6 +137,7 @@ def test_each_side_panel_hides_and_returns_with_one_key(window: MainWindow, qtbo
 
 def test_focus_mode_restores_only_the_panels_that_were_open(window: MainWindow) -> None:
     open_month(window)
+    _default_docks(window)
     window.evidence_dock.hide()
     window.toggle_focus_mode()
     assert not window.nav_dock.isVisible() and not window.findings_dock.isVisible()
