@@ -29,6 +29,8 @@ class FormState:
     """Only fields with a ``relevant`` expression appear; absent means relevant."""
     required_total: int = 0
     required_filled: int = 0
+    numbers_typed: int = 0
+    """Numeric inputs with a value: 0 means nothing has been entered yet."""
     rounded: dict[str, Any] = field(default_factory=dict)
     findings_by_path: dict[str, list[Finding]] = field(default_factory=dict)
 
@@ -72,6 +74,8 @@ def compute_state(ev: Evaluation) -> FormState:
                 state.relevant[path] = relevant
             if not relevant or f.calculation or f.type == "repeat":
                 continue
+            if f.type in ("decimal", "integer") and instance_paths.get(ev.document.values, path) not in (None, ""):
+                state.numbers_typed += 1
             required = f.required if isinstance(f.required, bool) else (
                 bf.required(ctx) is True if bf.required else False)
             if required:
@@ -79,7 +83,8 @@ def compute_state(ev: Evaluation) -> FormState:
                 raw = instance_paths.get(ev.document.values, path)
                 if raw not in (None, "", []):
                     state.required_filled += 1
-    state.rounded = rounded_values(spec, ev.values)
+    # A filing with no figure typed yet shows its totals blank, not a reassuring 0.00 t.
+    state.rounded = rounded_values(spec, ev.values) if state.numbers_typed else {}
     for finding in ev.findings:
         state.findings_by_path.setdefault(finding.path, []).append(finding)
     return state

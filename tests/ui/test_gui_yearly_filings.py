@@ -52,3 +52,16 @@ def test_clicking_an_annual_card_opens_the_emission_year_filing(empty_window: Ma
     session = empty_window.session
     assert session is not None and session.spec.id == "a5-ammonia" and session.period == "2025"
     assert session.evaluation is not None
+
+
+def test_a_new_empty_filing_claims_neither_complete_evidence_nor_zero_emissions(empty_window: MainWindow) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    calendar = _calendar_for(empty_window, "江苏示范化肥有限公司", "2621", [])
+    empty_window.open_summary(next(c for c in calendar.cards if c.summary.spec.id == "a5-ammonia").summary)
+    session = empty_window.session
+    assert session is not None
+    QApplication.processEvents()
+    calculated = [f.path for f in session.spec.all_fields() if f.calculation and not f.scope]
+    assert calculated and all(session.calculated(p) is None for p in calculated)
+    assert "已齐全" not in empty_window.evidence.missing_title.text()
