@@ -8,6 +8,7 @@ disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -67,8 +68,10 @@ def field_marks(state: FormState, path: str) -> FieldMarks:
     return FieldMarks(severity, message, evidence)
 
 
+@lru_cache(maxsize=1)
 def evidence_icon() -> QIcon:
-    """A small grey paper clip: 'a document is still to be attached' — quieter than any severity."""
+    """A small grey paper clip: 'a document is still to be attached' — quieter than any severity.
+    Drawn once (cells ask for it on every paint)."""
     pixmap = QPixmap(14, 14)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
