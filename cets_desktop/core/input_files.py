@@ -50,11 +50,15 @@ def read_input_file(path: str | Path, limit: int = MAX_INPUT_BYTES) -> bytes:
     if stat.S_ISDIR(info.st_mode):
         raise UnreadableFile(f"{path} 是文件夹，不是填报文件或 Excel 工作簿")
     if not stat.S_ISREG(info.st_mode):
-        raise UnreadableFile(f"{path} 不是普通文件（可能是管道、设备或特殊文件），无法作为填报文件读取；"
-                             "请先把内容保存为文件再打开")
+        raise UnreadableFile(
+            f"{path} 不是普通文件（可能是管道、设备或特殊文件），无法作为填报文件读取；"
+            "请先把内容保存为文件再打开"
+        )
     if info.st_size > limit:
-        raise UnreadableFile(f"{path.name} 有 {_mb(info.st_size)}，超过可读取的上限 {_mb(limit)}；"
-                             "正常的填报文件只有几 MB，请检查是否选错了文件")
+        raise UnreadableFile(
+            f"{path.name} 有 {_mb(info.st_size)}，超过可读取的上限 {_mb(limit)}；"
+            "正常的填报文件只有几 MB，请检查是否选错了文件"
+        )
     try:
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(path, flags)
@@ -69,7 +73,9 @@ def read_stdin(limit: int = MAX_INPUT_BYTES, stream: BinaryIO | None = None) -> 
     source = stream if stream is not None else sys.stdin.buffer
     data = _read_bounded(source, limit, STDIN_NAME)
     if not data.strip():
-        raise UnreadableFile(f"{STDIN_NAME}没有内容；请用管道或重定向提供填报文件，如 cets-desktop validate - < 填报.json")
+        raise UnreadableFile(
+            f"{STDIN_NAME}没有内容；请用管道或重定向提供填报文件，如 cets-desktop validate - < 填报.json"
+        )
     return data
 
 
@@ -79,13 +85,17 @@ def _read_bounded(fh: BinaryIO, limit: int, name: str) -> bytes:
     except OSError as exc:
         raise UnreadableFile(f"无法读取 {name}（{_reason(exc)}）") from None
     if len(data) > limit:
-        raise UnreadableFile(f"{name} 超过可读取的上限 {_mb(limit)}；正常的填报文件只有几 MB，请检查是否选错了文件")
+        raise UnreadableFile(
+            f"{name} 超过可读取的上限 {_mb(limit)}；正常的填报文件只有几 MB，请检查是否选错了文件"
+        )
     return data
 
 
 def _open_problem(path: Path, exc: OSError) -> str:
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
-        return f"无法读取 {path}：没有读取权限，或文件被其他程序（如 Excel）占用；请关闭该文件或检查权限后重试"
+        return (
+            f"无法读取 {path}：没有读取权限，或文件被其他程序（如 Excel）占用；请关闭该文件或检查权限后重试"
+        )
     if exc.errno == errno.EBUSY:
         return f"无法读取 {path}：文件被锁定；请在其他程序中关闭该文件后重试"
     return f"无法读取 {path}（{_reason(exc)}）"
@@ -93,8 +103,13 @@ def _open_problem(path: Path, exc: OSError) -> str:
 
 def _reason(exc: OSError) -> str:
     return {
-        errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "不存在", errno.EIO: "读取出错，存储设备可能有问题",
-        errno.ELOOP: "符号链接循环", errno.ENAMETOOLONG: "路径过长", errno.EISDIR: "是文件夹",
+        errno.EACCES: "没有权限",
+        errno.EPERM: "没有权限",
+        errno.ENOENT: "不存在",
+        errno.EIO: "读取出错，存储设备可能有问题",
+        errno.ELOOP: "符号链接循环",
+        errno.ENAMETOOLONG: "路径过长",
+        errno.EISDIR: "是文件夹",
     }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
@@ -102,7 +117,7 @@ def sniff(data: bytes) -> InputKind:
     """What the bytes are, whatever the file is called."""
     if data.startswith(OLE_MAGIC):
         # An encrypted .xlsx is an OLE container holding EncryptionInfo; anything else is BIFF (.xls).
-        return "encrypted" if "EncryptionInfo".encode("utf-16-le") in data[:1 << 20] else "xls"
+        return "encrypted" if "EncryptionInfo".encode("utf-16-le") in data[: 1 << 20] else "xls"
     if data.startswith(b"PK"):
         try:
             with zipfile.ZipFile(BytesIO(data)) as archive:

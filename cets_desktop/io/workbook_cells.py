@@ -19,8 +19,23 @@ from ..core.coerce import MAX_TEXT_LENGTH, coerce_scalar
 from ..core.numbers import NotANumber, parse_decimal, to_json_number
 from ..core.spec import FieldSpec, FormSpec
 
-EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#UNKNOWN!",
+    }
+)
 _PERIOD_TEXT = re.compile(r"^\s*(\d{4})\s*(?:[-年./]\s*(\d{1,2})\s*月?)?\s*(?:年度?)?\s*$")
 
 
@@ -49,11 +64,16 @@ def converter(spec: FormSpec, f: FieldSpec) -> Converter:
 
     def slow(value: Any) -> tuple[Any, str | None]:
         if isinstance(value, str) and value.strip() in EXCEL_ERRORS:
-            return value.strip(), f"单元格显示错误值 {value.strip()}（公式出错）；请修正公式，或直接填写「{f.label}」的数值"
+            return (
+                value.strip(),
+                f"单元格显示错误值 {value.strip()}（公式出错）；请修正公式，或直接填写「{f.label}」的数值",
+            )
         if isinstance(value, dt.datetime | dt.date | dt.time) and f.type not in ("date", "text", "long_text"):
             text = text_of(value)
-            return text, (f"「{f.label}」填的是日期「{text}」，不是{'数字' if f.type in ('decimal', 'integer') else '可选项'}；"
-                          f"Excel 可能把输入自动识别成了日期，请把单元格设为文本或数值后重新填写{unit_suffix(f)}")
+            return text, (
+                f"「{f.label}」填的是日期「{text}」，不是{'数字' if f.type in ('decimal', 'integer') else '可选项'}；"
+                f"Excel 可能把输入自动识别成了日期，请把单元格设为文本或数值后重新填写{unit_suffix(f)}"
+            )
         typed, problem = coerce_scalar(spec, f, value)
         if problem:
             return text_of(value), problem
@@ -76,7 +96,6 @@ def converter(spec: FormSpec, f: FieldSpec) -> Converter:
 
         return number
     if f.type in ("text", "long_text"):
-
         limit = MAX_TEXT_LENGTH[f.type]
 
         def text(value: Any) -> tuple[Any, str | None]:
@@ -136,7 +155,9 @@ def multi_converter(spec: FormSpec, f: FieldSpec, slow: Converter) -> Converter:
         i = 0
         while i < len(words):
             for j in range(len(words), i, -1):
-                candidate = "".join(w + (seps[k] if k < j - 1 else "") for k, w in enumerate(words[i:j], start=i)).strip()
+                candidate = "".join(
+                    w + (seps[k] if k < j - 1 else "") for k, w in enumerate(words[i:j], start=i)
+                ).strip()
                 if candidate in lookup:
                     if lookup[candidate] not in out:
                         out.append(lookup[candidate])
@@ -145,7 +166,10 @@ def multi_converter(spec: FormSpec, f: FieldSpec, slow: Converter) -> Converter:
             else:
                 if words[i].strip():
                     allowed = "、".join(c.text for c in spec.choice_list(f)[:12])
-                    return text, f"「{f.label}」的取值「{words[i].strip()}」不在可选项中；可选：{allowed}（多项用逗号分隔）"
+                    return (
+                        text,
+                        f"「{f.label}」的取值「{words[i].strip()}」不在可选项中；可选：{allowed}（多项用逗号分隔）",
+                    )
                 i += 1
         return out, None
 
@@ -171,8 +195,6 @@ def period_text(value: Any, kind: str) -> str:
 
 def is_blank(value: Any) -> bool:
     return value is None or (value.__class__ is str and not value.strip())
-
-
 
 
 def ordinal_text(value: Any) -> str:

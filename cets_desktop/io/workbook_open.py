@@ -79,13 +79,19 @@ def open_workbook(path: Path, data: bytes) -> OpenedWorkbook:
         raise ImportFailure(f"{name} 是空文件（0 字节）；请重新保存或重新导出")
     kind = sniff(data)
     if kind == "encrypted":
-        raise ImportFailure(f"{name} 设置了打开密码（已加密），无法读取；请在 Excel 中"
-                            "“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后另存，再导入")
+        raise ImportFailure(
+            f"{name} 设置了打开密码（已加密），无法读取；请在 Excel 中"
+            "“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后另存，再导入"
+        )
     if kind == "json":
-        raise ImportFailure(f"{name} 不是 Excel .xlsx 文件，也不是 .xls 或 .ods 表格（可能是 CSV、文本或其他格式的文件"
-                            "改了扩展名）；请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再导入")
+        raise ImportFailure(
+            f"{name} 不是 Excel .xlsx 文件，也不是 .xls 或 .ods 表格（可能是 CSV、文本或其他格式的文件"
+            "改了扩展名）；请在 Excel 中另存为“Excel 工作簿(*.xlsx)”后再导入"
+        )
     if kind == "zip":
-        raise ImportFailure(f"{name} 已损坏或不是 Excel 工作簿（是一个不含工作表的压缩包）；如果是申报包，请用 verify 命令检查")
+        raise ImportFailure(
+            f"{name} 已损坏或不是 Excel 工作簿（是一个不含工作表的压缩包）；如果是申报包，请用 verify 命令检查"
+        )
     if kind == "xls":
         return _open_with_calamine(name, data, "xls")
     archive = _checked_archive(name, data)
@@ -96,12 +102,16 @@ def open_workbook(path: Path, data: bytes) -> OpenedWorkbook:
         from openpyxl import load_workbook
 
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; users cannot act on it
+            warnings.simplefilter(
+                "ignore"
+            )  # openpyxl warns about extensions it drops; users cannot act on it
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input means "corrupt"
         archive.close()
-        raise ImportFailure(f"{name} 已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）；"
-                            "请在 Excel 中打开并另存为 .xlsx 后重试") from None
+        raise ImportFailure(
+            f"{name} 已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）；"
+            "请在 Excel 中打开并另存为 .xlsx 后重试"
+        ) from None
     return OpenedWorkbook(wb, SheetXml(archive), "xlsx", archive)
 
 
@@ -110,31 +120,41 @@ def _checked_archive(name: str, data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except Exception as exc:  # noqa: BLE001 - zipfile raises several types for a damaged directory
-        raise ImportFailure(f"{name} 已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）；"
-                            "请在 Excel 中打开并另存为 .xlsx 后重试") from None
+        raise ImportFailure(
+            f"{name} 已损坏或不是有效的 Excel 工作簿（{type(exc).__name__}）；"
+            "请在 Excel 中打开并另存为 .xlsx 后重试"
+        ) from None
     if len(infos) > MAX_MEMBERS:
         archive.close()
-        raise ImportFailure(f"{name} 内含 {len(infos)} 个部件，超过上限 {MAX_MEMBERS}；不是正常的填报工作簿，请检查文件")
+        raise ImportFailure(
+            f"{name} 内含 {len(infos)} 个部件，超过上限 {MAX_MEMBERS}；不是正常的填报工作簿，请检查文件"
+        )
     total = sum(i.file_size for i in infos)
     biggest = max((i.file_size for i in infos), default=0)
     if total > MAX_UNPACKED or biggest > MAX_PART:
         archive.close()
-        raise ImportFailure(f"{name} 解压后有 {total / 1024 / 1024:.0f} MB，超过上限 {MAX_UNPACKED // 1024 // 1024} MB"
-                            f"（单个部件上限 {MAX_PART // 1024 // 1024} MB）；正常的填报工作簿解压后只有几 MB，"
-                            "请检查文件是否正确（可能是压缩炸弹或包含了大量无关内容）")
+        raise ImportFailure(
+            f"{name} 解压后有 {total / 1024 / 1024:.0f} MB，超过上限 {MAX_UNPACKED // 1024 // 1024} MB"
+            f"（单个部件上限 {MAX_PART // 1024 // 1024} MB）；正常的填报工作簿解压后只有几 MB，"
+            "请检查文件是否正确（可能是压缩炸弹或包含了大量无关内容）"
+        )
     return archive
 
 
 def _open_with_calamine(name: str, data: bytes, kind: str) -> OpenedWorkbook:
     label = "旧版 .xls 格式的 Excel " if kind == "xls" else "OpenDocument 表格（.ods）"
     if not calamine_available():
-        raise ImportFailure(f"{name} 是{label}文件，本安装缺少读取它的组件；请在 Excel 或 WPS 中"
-                            "“另存为 → Excel 工作簿(*.xlsx)”后再导入")
+        raise ImportFailure(
+            f"{name} 是{label}文件，本安装缺少读取它的组件；请在 Excel 或 WPS 中"
+            "“另存为 → Excel 工作簿(*.xlsx)”后再导入"
+        )
     try:
         wb = GridWorkbook(data, MAX_SHEET_ROWS + 1)
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for damaged files
         if type(exc).__name__ == "PasswordError":
             raise ImportFailure(f"{name} 设置了打开密码，无法读取；请清除密码后另存为 .xlsx 再导入") from None
-        raise ImportFailure(f"{name} 是{label}文件，但已损坏或无法读取（{type(exc).__name__}）；"
-                            "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试") from None
+        raise ImportFailure(
+            f"{name} 是{label}文件，但已损坏或无法读取（{type(exc).__name__}）；"
+            "请在 Excel 或 WPS 中打开并另存为 .xlsx 后重试"
+        ) from None
     return OpenedWorkbook(wb, _NoXml(), kind)

@@ -18,10 +18,12 @@ from openpyxl.utils.cell import column_index_from_string
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 _FORMULA_NO_VALUE = re.compile(
     rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
-    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+)
 _FORMULA_ZERO = re.compile(
     rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
-    rb"<(?:\w+:)?v>\s*0(?:\.0*)?\s*</(?:\w+:)?v>\s*</(?:\w+:)?c>")
+    rb"<(?:\w+:)?v>\s*0(?:\.0*)?\s*</(?:\w+:)?v>\s*</(?:\w+:)?c>"
+)
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _FULL_CALC = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
 
@@ -49,10 +51,14 @@ class SheetXml:
         # Best effort: if the package is odd, detection of merges/formulas is skipped, not fatal.
         try:
             root = SafeET.fromstring(self.archive.read("_rels/.rels"))
-            wb_part = next((r.get("Target", "") for r in root if r.get("Type", "").endswith("/officeDocument")),
-                           "xl/workbook.xml").lstrip("/")
+            wb_part = next(
+                (r.get("Target", "") for r in root if r.get("Type", "").endswith("/officeDocument")),
+                "xl/workbook.xml",
+            ).lstrip("/")
             base = posixpath.dirname(wb_part)
-            rels = SafeET.fromstring(self.archive.read(posixpath.join(base, "_rels", posixpath.basename(wb_part) + ".rels")))
+            rels = SafeET.fromstring(
+                self.archive.read(posixpath.join(base, "_rels", posixpath.basename(wb_part) + ".rels"))
+            )
             targets = {r.get("Id"): r.get("Target", "") for r in rels}
             out: dict[str, str] = {}
             for el in SafeET.fromstring(self.archive.read(wb_part)).iter():
@@ -60,8 +66,11 @@ class SheetXml:
                     rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
                     target = targets.get(rid, "")
                     if target:
-                        out[el.get("name", "")] = target.lstrip("/") if target.startswith("/") else \
-                            posixpath.normpath(posixpath.join(base, target))
+                        out[el.get("name", "")] = (
+                            target.lstrip("/")
+                            if target.startswith("/")
+                            else posixpath.normpath(posixpath.join(base, target))
+                        )
             return out
         except Exception:  # noqa: BLE001 - a missing or odd part only disables the extra checks
             return {}
@@ -74,7 +83,9 @@ class SheetXml:
         Excel, WPS and LibreOffice save the real results.
         """
         try:
-            wb_part = next((p for p in self.archive.namelist() if p.endswith("workbook.xml")), "xl/workbook.xml")
+            wb_part = next(
+                (p for p in self.archive.namelist() if p.endswith("workbook.xml")), "xl/workbook.xml"
+            )
             with self.archive.open(wb_part) as fh:
                 head = fh.read(1 << 20)
         except (KeyError, zipfile.BadZipFile, OSError, ValueError):
@@ -104,6 +115,8 @@ class SheetXml:
             for m in _FORMULA_ZERO.finditer(xml):
                 ref = _REF_ATTR.search(m.group(1))
                 if ref:
-                    result.cached_zero.add((int(ref.group(2)), column_index_from_string(ref.group(1).decode())))
+                    result.cached_zero.add(
+                        (int(ref.group(2)), column_index_from_string(ref.group(1).decode()))
+                    )
         self.cache[title] = result
         return result

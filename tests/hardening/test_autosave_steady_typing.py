@@ -61,8 +61,13 @@ def test_draft_holds_recent_typing_after_kill(tmp_path: Path) -> None:
 
     db = Path(build_demo_workspace(tmp_path / "demo.cetsdb"))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(db)], stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     assert child.stdout is not None
     keystrokes: list[tuple[float, int]] = []
     try:

@@ -62,13 +62,21 @@ def _with_formula(src: Path, dst: Path, cell: str, cached: str, full_calc: bool)
             data = zin.read(info.filename)
             if info.filename == "xl/workbook.xml":
                 text = data.decode()
-                text = re.sub(r"<calcPr[^>]*/>", '<calcPr calcId="191029" fullCalcOnLoad="1"/>' if full_calc
-                              else '<calcPr calcId="191029"/>', text)
+                text = re.sub(
+                    r"<calcPr[^>]*/>",
+                    '<calcPr calcId="191029" fullCalcOnLoad="1"/>'
+                    if full_calc
+                    else '<calcPr calcId="191029"/>',
+                    text,
+                )
                 data = text.encode()
             if info.filename == "xl/worksheets/sheet4.xml":
                 text = data.decode()
-                text, n = re.subn(rf'<c r="{cell}"([^>]*)><v>[^<]*</v></c>',
-                                  rf'<c r="{cell}"\1><f>SUM(Z2:Z9)</f><v>{cached}</v></c>', text)
+                text, n = re.subn(
+                    rf'<c r="{cell}"([^>]*)><v>[^<]*</v></c>',
+                    rf'<c r="{cell}"\1><f>SUM(Z2:Z9)</f><v>{cached}</v></c>',
+                    text,
+                )
                 assert n == 1
                 data = text.encode()
             zout.writestr(info, data)
@@ -94,14 +102,18 @@ def test_a_formula_calculated_by_excel_is_read(tmp_path: Path, filled_october: P
     assert read_workbook(real).document.values["units"][0]["fuels"][0]["consumption"] == "152340.5"
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    ({"form_version": "2099.1"}, "没有版本「2099.1」"),
-    ({"form_version": 7}, "form_version"),
-    ({"format": "cets-filing/9"}, "升级程序"),
-    ({"format": "something-else"}, "不是本程序的填报文件"),
-])
-def test_wrong_form_version_or_format_is_a_clear_message(tmp_path: Path, october: dict[str, Any],
-                                                          change: dict[str, Any], words: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"form_version": "2099.1"}, "没有版本「2099.1」"),
+        ({"form_version": 7}, "form_version"),
+        ({"format": "cets-filing/9"}, "升级程序"),
+        ({"format": "something-else"}, "不是本程序的填报文件"),
+    ],
+)
+def test_wrong_form_version_or_format_is_a_clear_message(
+    tmp_path: Path, october: dict[str, Any], change: dict[str, Any], words: str
+) -> None:
     october.update(change)
     src = tmp_path / "十月.json"
     src.write_text(json.dumps(october, ensure_ascii=False), encoding="utf-8")
@@ -131,9 +143,12 @@ def test_library_warnings_never_reach_stderr(tmp_path: Path, filled_october: Pat
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "xl/worksheets/sheet4.xml":
-                data = data.replace(b"</worksheet>", b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
-                                    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
-                                    b"<x14:dataValidations count=\"0\"/></ext></extLst></worksheet>")
+                data = data.replace(
+                    b"</worksheet>",
+                    b'<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+                    b'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+                    b'<x14:dataValidations count="0"/></ext></extLst></worksheet>',
+                )
             zout.writestr(info, data)
     result = run_cli("import", str(book), "-o", str(tmp_path / "out.json"))
     assert result.returncode == 0
@@ -142,10 +157,16 @@ def test_library_warnings_never_reach_stderr(tmp_path: Path, filled_october: Pat
     assert stderr.strip().startswith("已导入")
 
 
-@pytest.mark.parametrize("argv", [
-    ["validate", "--bogus"], ["no-such-command"], ["calendar", "--year", "二〇二六"], ["template", "power-monthly"],
-    ["validate", "x.json", "--previous-filing"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--bogus"],
+        ["no-such-command"],
+        ["calendar", "--year", "二〇二六"],
+        ["template", "power-monthly"],
+        ["validate", "x.json", "--previous-filing"],
+    ],
+)
 def test_argument_errors_are_one_chinese_line(argv: list[str]) -> None:
     result = run_cli(*argv)
     assert result.returncode == 2

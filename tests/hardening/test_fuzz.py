@@ -23,9 +23,15 @@ from cets_desktop.core.numbers import NotANumber, in_range, parse_decimal, round
 
 # CETS_FUZZ_SCALE multiplies the example counts (scripts/fuzz_harness.py runs this file at scale 20).
 SCALE = max(1, int(os.environ.get("CETS_FUZZ_SCALE", "1")))
-FAST = settings(max_examples=150 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(max_examples=25 * SCALE, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=150 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+SLOW = settings(
+    max_examples=25 * SCALE,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 number_text = st.one_of(
     st.text(alphabet="0123456789.,eE+- ％%０１２３４５６７８９．", max_size=40),
@@ -51,8 +57,11 @@ def test_number_parsing_gives_an_in_range_decimal_or_not_a_number(text: str) -> 
 
 
 @FAST
-@given(st.floats(allow_nan=True, allow_infinity=True) | st.integers(min_value=-(10**80), max_value=10**80)
-       | st.decimals(allow_nan=True, allow_infinity=True))
+@given(
+    st.floats(allow_nan=True, allow_infinity=True)
+    | st.integers(min_value=-(10**80), max_value=10**80)
+    | st.decimals(allow_nan=True, allow_infinity=True)
+)
 def test_numbers_from_workbooks_and_json_never_raise_anything_else(value: Any) -> None:
     try:
         parse_decimal(value)
@@ -61,23 +70,30 @@ def test_numbers_from_workbooks_and_json_never_raise_anything_else(value: Any) -
 
 
 names = st.sampled_from(["x", "y", "z"])
-leaf = st.one_of(names, st.integers(-10**6, 10**6).map(str), st.sampled_from(["1e15", "0.5", "10**30", "None", "'煤'"]))
+leaf = st.one_of(
+    names, st.integers(-(10**6), 10**6).map(str), st.sampled_from(["1e15", "0.5", "10**30", "None", "'煤'"])
+)
 
 
 def _expr(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     ops = st.sampled_from(["+", "-", "*", "/", "//", "%", "**", "<", "==", "and", "or"])
     return st.one_of(
         st.tuples(children, ops, children).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        st.tuples(st.sampled_from(["round", "abs", "min", "max", "sum", "coalesce"]), children, children)
-        .map(lambda t: f"{t[0]}({t[1]}, {t[2]})" if t[0] not in ("abs",) else f"abs({t[1]})"),
+        st.tuples(st.sampled_from(["round", "abs", "min", "max", "sum", "coalesce"]), children, children).map(
+            lambda t: f"{t[0]}({t[1]}, {t[2]})" if t[0] not in ("abs",) else f"abs({t[1]})"
+        ),
         children.map(lambda c: f"-{c}"),
     )
 
 
 expressions = st.recursive(leaf, _expr, max_leaves=12)
-operand = st.one_of(st.none(), st.decimals(min_value=Decimal("-1e14"), max_value=Decimal("1e14"), places=6,
-                                           allow_nan=False, allow_infinity=False),
-                    st.sampled_from([Decimal("999999999999999"), Decimal("1E-20"), Decimal(0)]))
+operand = st.one_of(
+    st.none(),
+    st.decimals(
+        min_value=Decimal("-1e14"), max_value=Decimal("1e14"), places=6, allow_nan=False, allow_infinity=False
+    ),
+    st.sampled_from([Decimal("999999999999999"), Decimal("1E-20"), Decimal(0)]),
+)
 
 
 @FAST
@@ -92,10 +108,14 @@ def test_the_expression_language_never_raises_at_run_time(source: str, x: Any, y
         assert value.is_finite()
 
 
-json_leaf = st.one_of(st.none(), st.booleans(), st.integers(-10**40, 10**40),
-                      st.floats(allow_nan=False), st.text(max_size=20))
-json_values = st.recursive(json_leaf, lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
-                           max_leaves=25)
+json_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**40), 10**40), st.floats(allow_nan=False), st.text(max_size=20)
+)
+json_values = st.recursive(
+    json_leaf,
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+    max_leaves=25,
+)
 
 
 @SLOW
@@ -126,8 +146,15 @@ def test_raw_json_text_is_parsed_or_one_document_error(text: str) -> None:
         assert "\n" not in exc.message
 
 
-cell_values = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False), st.integers(-10**18, 10**18),
-                        st.text(max_size=60), st.booleans(), st.dates(), st.datetimes())
+cell_values = st.one_of(
+    st.none(),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-(10**18), 10**18),
+    st.text(max_size=60),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+)
 
 
 @FAST
@@ -145,8 +172,12 @@ def test_workbook_cells_convert_or_report(value: Any, name: str) -> None:
     json.dumps(raw, ensure_ascii=False, default=str)
 
 
-member_names = st.one_of(st.text(max_size=30), st.sampled_from(["../evil.xml", "/abs.xml", "C:\\x.xml", "a\\b.xml",
-                                                               "xl/worksheets/sheet1.xml", "\u202egnp.xml"]))
+member_names = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        ["../evil.xml", "/abs.xml", "C:\\x.xml", "a\\b.xml", "xl/worksheets/sheet1.xml", "\u202egnp.xml"]
+    ),
+)
 
 
 @SLOW

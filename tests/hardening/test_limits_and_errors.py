@@ -71,7 +71,9 @@ def test_rows_beyond_the_limit_are_one_finding_and_not_checked(october: dict[str
     ev = evaluate_doc(october)
     assert time.monotonic() - started < 60
     at_table = [f for f in ev.findings if f.path == "units[0].fuels"]
-    assert [f.code for f in at_table] == ["GEN-002"] and f"{MAX_REPEAT_ROWS + 500:,} 行" in at_table[0].message
+    assert [f.code for f in at_table] == ["GEN-002"] and f"{MAX_REPEAT_ROWS + 500:,} 行" in at_table[
+        0
+    ].message
     assert len(ev.values["units"][0]["fuels"]) == MAX_REPEAT_ROWS
     # The same fuel 2,000 times: repeated findings are capped per code, with one summary line.
     per_code: dict[str, int] = {}
@@ -81,7 +83,9 @@ def test_rows_beyond_the_limit_are_one_finding_and_not_checked(october: dict[str
     summaries = [f for f in ev.findings if f.more]
     assert summaries and all("及其他" in f.message for f in summaries)
     totals = summarize(ev.findings)
-    assert sum(totals.values()) == len([f for f in ev.findings if not f.more]) + sum(f.more for f in summaries)
+    assert sum(totals.values()) == len([f for f in ev.findings if not f.more]) + sum(
+        f.more for f in summaries
+    )
 
 
 def test_a_two_million_character_remark_is_a_finding(october: dict[str, Any], tmp_path: Path) -> None:
@@ -96,8 +100,9 @@ def test_pdf_of_thousands_of_rows_is_bounded(october: dict[str, Any], tmp_path: 
     from cets_desktop.io.pdf_body import MAX_PDF_ROWS
 
     fuel = october["values"]["units"][0]["fuels"][0]
-    october["values"]["units"][0]["fuels"] = [dict(copy.deepcopy(fuel), fuel_name=name)
-                                              for name in ["烟煤", "褐煤", "无烟煤"] * 40]
+    october["values"]["units"][0]["fuels"] = [
+        dict(copy.deepcopy(fuel), fuel_name=name) for name in ["烟煤", "褐煤", "无烟煤"] * 40
+    ]
     src = tmp_path / "多行.json"
     src.write_text(json.dumps(october, ensure_ascii=False), encoding="utf-8")
     result = run_cli("pdf", str(src), "-o", str(tmp_path / "多行.pdf"), "--draft", timeout=300)
@@ -127,13 +132,24 @@ def test_a_deflate_error_inside_a_workbook_is_one_line(tmp_path: Path, filled_oc
     assert "损坏" in one_chinese_line(result)
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (errno.EFBIG, "FAT32"), (errno.ENOSPC, "磁盘空间不足"), (errno.EACCES, "没有写入权限"), (errno.EIO, "存储设备"),
-    (errno.EROFS, "只读"),
-])
-def test_os_errors_on_output_are_one_chinese_line(tmp_path: Path, october: dict[str, Any], code: int, words: str,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.EFBIG, "FAT32"),
+        (errno.ENOSPC, "磁盘空间不足"),
+        (errno.EACCES, "没有写入权限"),
+        (errno.EIO, "存储设备"),
+        (errno.EROFS, "只读"),
+    ],
+)
+def test_os_errors_on_output_are_one_chinese_line(
+    tmp_path: Path,
+    october: dict[str, Any],
+    code: int,
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     src = tmp_path / "十月.json"
     src.write_text(json.dumps(october, ensure_ascii=False), encoding="utf-8")
 
@@ -147,8 +163,9 @@ def test_os_errors_on_output_are_one_chinese_line(tmp_path: Path, october: dict[
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # no half file left
 
 
-def test_an_unwritable_crash_log_prints_no_traceback(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unwritable_crash_log_prints_no_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import platformdirs
 
     blocker = tmp_path / "不是文件夹"
@@ -165,8 +182,9 @@ def test_an_unwritable_crash_log_prints_no_traceback(monkeypatch: pytest.MonkeyP
     assert "Traceback" not in err and "未能写入日志" in err
 
 
-def test_generic_os_error_in_a_command_is_one_line(monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_generic_os_error_in_a_command_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def unplugged(_args: Any) -> int:
         raise OSError(errno.ENODEV, "No such device", "E:\\申报包.zip")
 
@@ -176,8 +194,9 @@ def test_generic_os_error_in_a_command_is_one_line(monkeypatch: pytest.MonkeyPat
     assert len(err.splitlines()) == 1 and "内部错误" not in err and re.search(r"[\u4e00-\u9fff]", err)
 
 
-def test_verify_of_a_manifest_nested_1000_deep_is_a_failed_verification(tmp_path: Path,
-                                                                        october: dict[str, Any]) -> None:
+def test_verify_of_a_manifest_nested_1000_deep_is_a_failed_verification(
+    tmp_path: Path, october: dict[str, Any]
+) -> None:
     october["evidence"] = []
     src = tmp_path / "十月.json"
     src.write_text(json.dumps(october, ensure_ascii=False), encoding="utf-8")

@@ -28,10 +28,14 @@ HUGE = ["1e5000", "-1e309", "1e-400", "123456789012345678901234567890", "9" * 50
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"),
-               PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring")
-    return subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True,
-                          timeout=120, env=env)
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT / "tests"),
+        PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def evaluate_doc(data: dict[str, Any]) -> Any:
@@ -80,7 +84,9 @@ def test_deeply_nested_json_is_one_chinese_error() -> None:
     with pytest.raises(DocumentError, match="嵌套层数过多"):
         load_json_text("[" * 100000 + "]" * 100000, "填报.json")
     with pytest.raises(DocumentError, match="嵌套层数过多"):
-        load_json_text('{"form": "power-monthly", "values": {"a": ' + "[" * 500 + "]" * 500 + "}}", "填报.json")
+        load_json_text(
+            '{"form": "power-monthly", "values": {"a": ' + "[" * 500 + "]" * 500 + "}}", "填报.json"
+        )
 
 
 def test_expressions_cannot_be_driven_into_decimal_errors() -> None:
