@@ -675,7 +675,7 @@ def _argument_error_text(message: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """Argument errors are one Chinese line (exit 2), never argparse's English usage block."""
 
-    def error(self, message: str) -> Any:  # type: ignore[override]
+    def error(self, message: str) -> Any:
         raise UsageError(f"{_argument_error_text(message)}（用 {self.prog} -h 查看用法）")
 
 
