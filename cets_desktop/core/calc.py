@@ -12,19 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .binding import (
-    BoundField,
-    BoundForm,
-    Ctx,
-    Env,
-    RefUse,
-    RowIndex,
-    bound,
-    compile_in_scope,
-    instance_path,
-    iter_rows,
-)
+from .binding import bound
+from .bound_form import BoundField, BoundForm
+from .evaluation_context import Ctx, Env
 from .numbers import round_half_up
+from .reference_reading import RefUse
+from .row_positions import RowIndex, instance_path, iter_rows
+from .scoped_expressions import compile_in_scope
 from .spec import FieldSpec, FormSpec
 
 
@@ -55,13 +49,14 @@ class Explanation:
     def to_json(self) -> dict[str, Any]:
         from .document import jsonable
 
-        return jsonable({
+        payload: dict[str, Any] = jsonable({
             "path": self.path, "label": self.label, "unit": self.unit, "value": self.value,
             "formula": self.formula, "expression": self.expression,
             "inputs": [vars(i) for i in self.inputs],
             "references": [vars(r) for r in self.references],
             "source": self.source, "evidence": self.evidence,
         })
+        return payload
 
 
 def is_relevant(bf: BoundField, ctx: Ctx) -> bool:

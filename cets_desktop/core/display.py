@@ -9,6 +9,7 @@ unless the caller prints a placeholder (the PDF's dash).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -64,8 +65,8 @@ def display_value(spec: FormSpec | None, f: FieldSpec | None, value: Any, *, bla
     if dates and (isinstance(value, dt.date) or (f is not None and f.type == "date")):
         return date_text(value)
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
-    return str(value)
+        return "、".join(plain_certainty(str(v)) for v in value)
+    return plain_certainty(str(value))
 
 
 def with_unit(text: str, unit: str | None, blank: str = "") -> str:
@@ -73,3 +74,31 @@ def with_unit(text: str, unit: str | None, blank: str = "") -> str:
     if not unit or text in ("", blank):
         return text
     return f"{text}{unit}" if unit in ("%", "‰") else f"{text} {unit}"
+
+
+_INLINE_TAG = re.compile(r"\s*[\[［]([VRTGPM])(?:\s*[/／]\s*([VRTGPM]))?(?:\s*[a-z-]*\d*)?[\]］]")
+_TEXT_KEYS = frozenset({"label", "hint", "description", "message", "constraint_message", "explain", "title",
+                        "doc", "section", "note", "text"})
+
+
+def plain_certainty(text: str) -> str:
+    """Inline tags a definition's text carries for reviewers ("缺省值 0.535 [T]") in the words an
+    official reads ("缺省值 0.535（第三方实现，非官方）")."""
+    from .spec import CERTAINTY_LABELS
+
+    def words(m: re.Match[str]) -> str:
+        tags = [t for t in m.groups() if t]
+        return "（" + "／".join(CERTAINTY_LABELS.get(t, "") for t in tags) + "）"
+
+    return _INLINE_TAG.sub(words, text)
+
+
+def plain_certainty_in(data: Any) -> Any:
+    """:func:`plain_certainty` on every human text of a parsed definition (labels, hints,
+    messages, sources …), leaving names, expressions and certainty keys alone."""
+    if isinstance(data, dict):
+        return {k: (plain_certainty(v) if isinstance(v, str) and k in _TEXT_KEYS else plain_certainty_in(v))
+                for k, v in data.items()}
+    if isinstance(data, list):
+        return [plain_certainty_in(v) for v in data]
+    return data

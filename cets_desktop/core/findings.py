@@ -26,6 +26,13 @@ class Finding:
     more: int = 0
     """A summary line (及其他 N 项) stands for ``more`` findings of its code not listed one by one."""
 
+    def __post_init__(self) -> None:
+        # What a user or an official reads says certainty in words, never a bare [V]/[R] tag.
+        from .display import plain_certainty
+
+        self.message = plain_certainty(self.message)
+        self.source = plain_certainty(self.source)
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         if data["acknowledged"] is None:

@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from .definition_error import DefinitionError as DefinitionError  # re-exported: callers import it from here
+from .display import plain_certainty_in
 from .parts import PartError, expand_parts, file_of
 from .spec import FieldSpec, FormSpec
 
@@ -153,7 +154,8 @@ def load_form(path: str | Path, bind: bool = True) -> FormSpec:
         parts = expand_parts(node, path, compose_yaml)
     except PartError as exc:
         raise DefinitionError(exc.file, exc.line, exc.reason) from None
-    data = construct_yaml(node)
+    # Reviewers' inline tags ("[T]") become the words an official reads, once, here.
+    data = plain_certainty_in(construct_yaml(node))
     try:
         spec = FormSpec.model_validate(data)
     except ValidationError as exc:

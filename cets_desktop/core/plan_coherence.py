@@ -21,21 +21,21 @@ key (``"'固体'"``) is a constant the month field must equal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .binding import BoundField, Ctx, Env, RowIndex, bound, instance_path, iter_rows
+from .binding import bound
+from .bound_form import BoundField
 from .calc import calculate, is_relevant
 from .coerce import coerce_values
 from .document import FilingDocument, period_problem
+from .evaluation_context import Ctx, Env
 from .findings import Finding, sort_findings
 from .numbers import format_decimal
 from .plan_copy import facility_repeat
 from .plan_diff import PLANT_WIDE, latest_version, plan_layout, typed_plan_values
 from .reference import ReferenceSet, default_references
+from .row_positions import RowIndex, instance_path, iter_rows
 from .spec import FieldSpec, FormSpec, MonthlyLink
-
-if TYPE_CHECKING:
-    from ..services import LoadedInput
 
 LINK_SOURCE = "月度数据的获取方式须与数据质量控制计划申报的方式一致，核查机构先按计划核对每项数据 [V]"
 EVIDENCE_SOURCE = "月度存证每个数值须附支撑材料；实测元素碳含量须附 CMA/CNAS 检测报告（环办气候函〔2022〕111号）[V]"
@@ -377,25 +377,3 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add((f.code, f.path))
             out.append(f)
     return out
-
-
-def coherence_for(month_loaded: LoadedInput, plan_loaded: LoadedInput,
-                  references: ReferenceSet | None = None) -> list[Finding]:
-    """:func:`coherence_findings` for two loaded inputs; unusable pairs raise ``services.InputError``."""
-    from ..services import InputError
-
-    month_spec, plan_spec = month_loaded.spec, plan_loaded.spec
-    if plan_spec.filing_type != "plan":
-        raise InputError(f"{_name(plan_loaded)} 是「{plan_spec.title}」，不是数据质量控制计划；--plan 请选择计划文件")
-    if month_spec.filing_type != "monthly":
-        raise InputError(f"{_name(month_loaded)} 是「{month_spec.title}」，不是月度存证；请选择月度存证文件")
-    if month_spec.id not in linked_forms(plan_spec):
-        raise InputError(f"「{plan_spec.title}」没有与「{month_spec.title}」对应的参数（monthly_links）；请选择同一行业的计划和月度存证")
-    a, b = plan_loaded.document.enterprise.uscc.strip(), month_loaded.document.enterprise.uscc.strip()
-    if a and b and a != b:
-        raise InputError(f"计划与月度存证不是同一企业（统一社会信用代码 {a} / {b}）；请选择本企业的计划")
-    return coherence_findings(plan_spec, plan_loaded.document, month_spec, month_loaded.document, references)
-
-
-def _name(loaded: LoadedInput) -> str:
-    return str(loaded.source_path) if loaded.source_path else "文件"

@@ -19,10 +19,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from .binding import Ctx, Env, bound
+from .binding import bound
 from .calc import calculate, is_relevant
 from .coerce import coerce_values
 from .document import FilingDocument, period_problem
+from .evaluation_context import Ctx, Env
 from .numbers import format_decimal
 from .reference import ReferenceSet, default_references
 from .spec import FieldSpec, FormSpec, _flatten_groups

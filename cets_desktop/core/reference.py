@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .definition_error import DefinitionError
+from .display import plain_certainty_in
 from .loader import _explain_validation, read_yaml_with_lines
 from .reference_reading import MissingRefs, RefUse
 from .spec import SourceRef
@@ -128,7 +129,7 @@ def load_references(folder: str | Path | None = None) -> ReferenceSet:
     for file in sorted(Path(folder).glob("*.yaml")):
         try:
             data, node = read_yaml_with_lines(file)
-            parsed = ReferenceFile.model_validate(data)
+            parsed = ReferenceFile.model_validate(plain_certainty_in(data))
         except DefinitionError as exc:
             refs.errors.append(exc)
             continue

@@ -82,14 +82,21 @@ class SourceRef(_Strict):
     certainty: Certainty = Field(description="V 已核实 / R 据回忆 / T 第三方 / G 推测（P、M 见附件5笔记）")
     note: str | None = None
     url: str | None = None
+    research: str | None = Field(default=None, description="内部：依据在项目研究笔记中的位置（不显示给用户）")
 
     def cite(self) -> str:
+        """The citation a person reads: document, section, year and the certainty in plain
+        Chinese (「据回忆，待核对原文」), never a bare tag like [R]."""
         parts = [self.doc]
         if self.section:
             parts.append(self.section)
         if self.year:
             parts.append(str(self.year))
-        return " ".join(parts) + f" [{self.certainty}]"
+        return " ".join(parts) + f"（{self.certainty_text}）"
+
+    @property
+    def certainty_text(self) -> str:
+        return CERTAINTY_LABELS.get(self.certainty, "把握程度未注明")
 
 
 SourceLike = str | SourceRef

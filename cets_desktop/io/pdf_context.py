@@ -192,8 +192,8 @@ def format_date(value: Any) -> str:
 
 
 def certainty_text(tag: str) -> str:
-    label = CERTAINTY_LABELS.get(tag)
-    return f"[{tag}] {label}" if label else f"[{tag}]"
+    """The certainty in plain Chinese (officials read words, not our tags)."""
+    return CERTAINTY_LABELS.get(tag) or "把握程度未注明"
 
 
 def cite_with_label(citation: str) -> str:

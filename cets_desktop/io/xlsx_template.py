@@ -285,7 +285,7 @@ def _prompt(spec: FormSpec, f: FieldSpec, extra: str = "") -> str:
     tag = certainty_of(spec, f)
     src = spec.resolve_source(f.source)
     where = f"依据：{_clip(src.doc, 40)}" if src else "依据：本表定义"
-    tail = f"{where}［{tag} {CERTAINTY_LABELS.get(tag, '')}］"
+    tail = f"{where}［{CERTAINTY_LABELS.get(tag, '把握程度未注明')}］"
     # The hint gives way first, so unit and certainty always fit in Excel's 255 characters.
     head = "；".join(parts)
     room = _PROMPT_LIMIT - len(head) - len(tail) - 2
@@ -696,10 +696,10 @@ class _Writer:
         lines += [(f"{i}. {text}", st.font) for i, text in enumerate(steps, start=1)]
         lines += [("", st.font), ("依据的把握程度", st.bold)]
         tags = ["V", "R", "T", "G"] + [t for t in ("P", "M") if self._uses_tag(t)]
-        lines += [(f"{tag}　{CERTAINTY_LABELS[tag]}", st.font) for tag in tags]
+        lines += [(f"·　{CERTAINTY_LABELS[tag]}", st.font) for tag in tags]
         weakest = spec.weakest_certainty()
-        lines.append((f"本表整体：{spec.certainty}（{CERTAINTY_LABELS[spec.certainty]}）；"
-                      f"各项依据中最弱的一项：{weakest}（{CERTAINTY_LABELS[weakest]}）", st.font))
+        lines.append((f"本表整体：{CERTAINTY_LABELS[spec.certainty]}；"
+                      f"各项依据中最弱的一项：{CERTAINTY_LABELS[weakest]}", st.font))
         lines += [("", st.font), ("工作表", st.bold)]
         for ssheet in self.layout.scalar_sheets:
             lines.append((f"「{ssheet.name}」：企业信息、填报期间和不分行的填报项（序号、项目、单位、填写值、填写说明）"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from ..core.findings import SEVERITY_LABELS, Finding
-from ..core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec
+from ..core.spec import FieldSpec, FormSpec
 
 
 def input_format(f: FieldSpec) -> str:
@@ -28,8 +28,7 @@ def source_line(spec: FormSpec, f: FieldSpec) -> str:
     src = spec.resolve_source(f.source)
     if src is None:
         return ""
-    certainty = CERTAINTY_LABELS.get(src.certainty, src.certainty)
-    return f"{src.cite()}（{certainty}）"
+    return src.cite()
 
 
 def field_tooltip(spec: FormSpec, f: FieldSpec, findings: list[Finding] | None = None) -> str:

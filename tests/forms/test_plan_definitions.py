@@ -354,4 +354,4 @@ def test_messages_name_the_row_and_are_chinese() -> None:
     assert finding.severity == "error"
     assert "1号机组·混煤·燃煤收到基元素碳含量" in finding.message and "CMA" in finding.message
     assert finding.path.startswith("parameters[") and finding.path.endswith(".lab_type")
-    assert "[V]" in finding.source
+    assert "已核实" in finding.source

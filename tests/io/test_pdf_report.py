@@ -106,7 +106,7 @@ def test_demo_month_numbers_every_page_and_names_the_enterprise_and_units(
     assert DEMO_ENTERPRISE["uscc"] in text
     assert "机组「1号机组」" in text and "机组「2号机组」" in text
     assert "2026年10月" in text
-    assert "[R] 据回忆，待核对原文" in text  # the form's certainty, spelled out on the cover
+    assert "据回忆，待核对原文" in text and "[R]" not in text  # the form's certainty, in words on the cover
     assert "本文件由 cets-desktop 离线生成" in text
     assert "草稿" not in text
 
@@ -133,7 +133,7 @@ def test_demo_month_explains_formulas_factors_and_lists_findings(
     assert "计算过程" in text and "E=FC×C_ar×OF×44/12" in flat
     # The grid factor behind 购入使用电力排放量, with its value, source and certainty label.
     assert "全国电网平均排放因子=0.5703tCO2/MWh" in flat
-    assert "[V]已核实" in flat
+    assert "已核实" in flat and "[V]" not in flat
     assert "校验结果" in text
     for finding in evaluation.findings:
         assert finding.code in text
@@ -221,7 +221,7 @@ def test_another_definition_renders_long_texts_nested_repeats_and_row_numbers(tm
     text = pdftotext(pdf)
     flat = re.sub(r"\s+", "", text)
     assert "数据质量控制计划" in text and "2027年度" in text
-    assert "[G] 推测，待确认" in text
+    assert "推测，待确认" in text and "[G]" not in text
     assert "本企业核算边界为厂区内两条新型干法水泥熟料生产线" in flat  # long_text as paragraphs
     assert "计量器具按GB17167配备" in flat
     assert "2号线新增旁路放风系统" in flat and "2026年12月15日" in flat  # the revision table

@@ -396,14 +396,20 @@ def test_renamed_column_is_read_by_position_with_a_warning(filled: Path) -> None
 
 
 def test_unknown_column_is_reported_and_not_imported(filled: Path) -> None:
+    column: list[str] = []
+
     def add_column(wb: openpyxl.Workbook) -> None:
+        from openpyxl.utils import get_column_letter
+
         ws = wb["机组"]
-        ws["AA1"] = "备注"
-        ws["AA2"] = "大修"
+        letter = get_column_letter(ws.max_column + 1)  # the first column after the template's own
+        column.append(letter)
+        ws[f"{letter}1"] = "备注"
+        ws[f"{letter}2"] = "大修"
 
     result = read_workbook(edit(filled, add_column))
     problem = only(result, "XLS-007")
-    assert problem.cell == "机组!AA1" and "备注" in problem.message
+    assert problem.cell == f"机组!{column[0]}1" and "备注" in problem.message
 
 
 def test_moved_columns_are_found_by_header(power: FormSpec, filled: Path) -> None:

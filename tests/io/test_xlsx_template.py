@@ -85,7 +85,7 @@ def test_input_messages_show_unit_hint_and_certainty(template: openpyxl.Workbook
     assert dv.type == "decimal" and dv.operator == "greaterThanOrEqual" and dv.formula1 == "0"
     assert "单位：GJ/t 或 GJ/万Nm³" in dv.prompt
     assert "加权平均" in dv.prompt  # the definition's hint
-    assert "［V 已核实］" in dv.prompt
+    assert "［已核实］" in dv.prompt and "［V" not in dv.prompt
     assert "不要带单位或文字" in dv.error
     date = _validation_at(fuels, f"{_column(fuels, '检测报告日期')}3")
     assert date.type == "date" and "2026-10-31" in date.prompt
@@ -141,7 +141,7 @@ def test_readme_explains_filling_and_the_certainty_legend(template: openpyxl.Wor
     text = "\n".join(str(c.value) for c in template["说明"]["A"] if c.value)
     assert "发电设施月度信息化存证" in text
     for tag, label in (("V", "已核实"), ("R", "据回忆，待核对原文"), ("T", "第三方实现，非官方"), ("G", "推测，待确认")):
-        assert f"{tag}　{label}" in text
+        assert f"·　{label}" in text and f"{tag}　{label}" not in text
     assert "「燃料」表的「机组名称」列须与「机组」表中填写的机组名称完全一致" in text
     assert "撤销工作表保护" in text
 

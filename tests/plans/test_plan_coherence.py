@@ -102,7 +102,7 @@ def test_route_differs_from_the_plan() -> None:
     assert finding.location == "机组「1号机组」 › 燃料「烟煤」 › 收到基元素碳含量"
     assert finding.message.startswith("本月机组「1号机组」 › 燃料「烟煤」的元素碳含量获取方式为“缺省值”，"
                                       "与数据质量控制计划（2026年度 V3.0）中「1号机组·混煤·燃煤收到基元素碳含量」申报的“实测值”不一致")
-    assert finding.kind == "cross_filing" and "[V]" in finding.source
+    assert finding.kind == "cross_filing" and "已核实" in finding.source
 
 
 def test_measured_carbon_without_its_lab_report() -> None:

@@ -71,7 +71,7 @@ def test_units_that_no_longer_match_are_reported() -> None:
     assert gone.message.startswith("复制的计划中机组与企业当前机组不一致：计划中的机组「2号机组」已不在企业当前的机组清单中（当前：1号机组、3号机组）")
     assert "机组配置发生变化" in gone.message
     assert missing.message.startswith("复制的计划中机组与企业当前机组不一致：企业当前的机组「3号机组」不在计划中（计划中：1号机组、2号机组）")
-    assert gone.location == "机组「2号机组」" and "[V]" in gone.source
+    assert gone.location == "机组「2号机组」" and "已核实" in gone.source
     # The enterprise's units travel with the file, so the check can be repeated after saving.
     reread = parse_document(json.loads(new.to_json_text()))
     assert [(f.code, f.path) for f in copy_findings(POWER, reread)] == [(f.code, f.path) for f in findings]

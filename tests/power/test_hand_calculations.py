@@ -140,7 +140,7 @@ def test_default_carbon_uses_the_conservative_default_visibly() -> None:
     assert used.value == Decimal("0.03085") and used.years == "2023-" and used.certainty == "R"
     info = [f for f in ev.findings if f.code == "PWR-M-124"]
     assert [(f.path, f.severity) for f in info] == [("units[1].fuels[0].carbon_route", "info")]
-    assert "0.03085" in info[0].message and "2026 年" in info[0].message and "[R]" in info[0].message
+    assert "0.03085" in info[0].message and "2026 年" in info[0].message and "据回忆" in info[0].message
 
 
 def test_grid_factor_follows_the_reporting_year() -> None:
@@ -159,7 +159,7 @@ def test_missing_carbon_rule_names_the_rule_of_the_period_year() -> None:
     note = ev.values["units"][1]["fuels"][0]["default_carbon_note"]
     assert "2021–2022 年规则" in note and "229号" in note and "算术平均值" in note
     msg = next(f.message for f in ev.findings if f.code == "PWR-M-124")
-    assert "实测≥3个月" in msg and "[V]" in msg
+    assert "实测≥3个月" in msg and "已核实" in msg
     ev_2020 = evaluate_doc(demo(10, year=2020))
     fuel = ev_2020.values["units"][1]["fuels"][0]
     assert fuel["c_ar"] == Decimal("20.800") * Decimal("0.03356")
