@@ -67,7 +67,9 @@ def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Milliseconds from spawning ``command`` to the READY (and SETTLED) timestamps it prints."""
     start = time.perf_counter()
     proc = subprocess.run(command, env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
-    stamps = dict(line.split()[:2] for line in proc.stdout.splitlines() if line.startswith(("READY ", "SETTLED ")))
+    stamps = dict(
+        line.split()[:2] for line in proc.stdout.splitlines() if line.startswith(("READY ", "SETTLED "))
+    )
     if proc.returncode != 0 or "READY" not in stamps:
         raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     ready = (float(stamps["READY"]) - start) * 1000
@@ -84,21 +86,27 @@ def build_demo(folder: Path) -> Path:
 def default_platform() -> str:
     if os.environ.get("QT_QPA_PLATFORM"):
         return os.environ["QT_QPA_PLATFORM"]
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
         return "offscreen"
     return ""  # the platform's own window system
 
 
 def describe(name: str, times: list[float]) -> str:
-    return (f"{name:<5} median {statistics.median(times):7.1f} ms   min {min(times):7.1f} ms   "
-            f"max {max(times):7.1f} ms   (n={len(times)})")
+    return (
+        f"{name:<5} median {statistics.median(times):7.1f} ms   min {min(times):7.1f} ms   "
+        f"max {max(times):7.1f} ms   (n={len(times)})"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="measured runs of each variant")
     parser.add_argument("--platform", default=default_platform(), help="QT_QPA_PLATFORM for both variants")
-    parser.add_argument("--importtime", action="store_true", help="print the slowest imports of the app variant")
+    parser.add_argument(
+        "--importtime", action="store_true", help="print the slowest imports of the app variant"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile one app start (cumulative, top 40)")
     args = parser.parse_args()
 
@@ -132,21 +140,31 @@ def main() -> int:
         ratio_min = min(app_times) / min(bare_times)
         settled_ratio = statistics.median(settled_times) / statistics.median(bare_times)
         verdict = "OK" if ratio_median <= TARGET_RATIO else "OVER TARGET"
-        print(f"ratio app/bare: median {ratio_median:.2f}×, min {ratio_min:.2f}×  "
-              f"(target ≤ {TARGET_RATIO}×: {verdict}); calendar complete: median {settled_ratio:.2f}×")
+        print(
+            f"ratio app/bare: median {ratio_median:.2f}×, min {ratio_min:.2f}×  "
+            f"(target ≤ {TARGET_RATIO}×: {verdict}); calendar complete: median {settled_ratio:.2f}×"
+        )
     return 0
 
 
 def diagnose(app: list[str], env: dict[str, str], importtime: bool) -> int:
     if importtime:
-        proc = subprocess.run([app[0], "-X", "importtime", *app[1:]], env=env, capture_output=True, text=True,
-                              encoding="utf-8", timeout=120)
+        proc = subprocess.run(
+            [app[0], "-X", "importtime", *app[1:]],
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
         rows = []
         for line in proc.stderr.splitlines():
             # "import time:      1234 |       5678 |   package.module"
             if not line.startswith("import time:") or "self [us]" in line:
                 continue
-            self_us, cumulative, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+            self_us, cumulative, name = (
+                part.strip() for part in line.removeprefix("import time:").split("|")
+            )
             rows.append((int(cumulative), int(self_us), name))
         print("cumulative ms   self ms   module")
         for cumulative, self_us, name in sorted(rows, reverse=True)[:45]:
@@ -154,8 +172,13 @@ def diagnose(app: list[str], env: dict[str, str], importtime: bool) -> int:
         return 0
     out = Path(env["XDG_CACHE_HOME"]) / "start.prof"
     out.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([app[0], "-m", "cProfile", "-o", str(out), *app[1:]], env=env, check=True, timeout=120,
-                   capture_output=True)
+    subprocess.run(
+        [app[0], "-m", "cProfile", "-o", str(out), *app[1:]],
+        env=env,
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
     import pstats
 
     pstats.Stats(str(out)).sort_stats("cumulative").print_stats(40)

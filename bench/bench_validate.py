@@ -61,9 +61,13 @@ def main() -> None:
     e_min, e_med = best_ms(engine, args.rounds)
     p_min, p_med = best_ms(bare_pydantic, args.rounds)
     print(f"year = 12 months × 4 units × (2 fuels + 1 fuel) ; findings produced: {findings}")
-    print(f"rules engine (coerce + calculate + all rules + evidence): best {e_min:.1f} ms, median {e_med:.1f} ms"
-          f"  (target ≤ 20 ms: {'met' if e_med <= 20 else 'NOT met'})")
-    print(f"bare pydantic model_validate of the same values:        best {p_min:.1f} ms, median {p_med:.1f} ms")
+    print(
+        f"rules engine (coerce + calculate + all rules + evidence): best {e_min:.1f} ms, median {e_med:.1f} ms"
+        f"  (target ≤ 20 ms: {'met' if e_med <= 20 else 'NOT met'})"
+    )
+    print(
+        f"bare pydantic model_validate of the same values:        best {p_min:.1f} ms, median {p_med:.1f} ms"
+    )
     print(f"ratio engine / pydantic (median): {e_med / p_med:.1f}×")
 
 

@@ -30,8 +30,10 @@ def describe_os_error(exc: OSError, target: Path) -> str:
     if exc.errno == errno.EISDIR:
         return f"{target} 是文件夹；请给出文件名"
     if exc.errno == errno.EFBIG:
-        return (f"文件过大，目标磁盘不能保存：{target}（U 盘等 FAT32 格式的磁盘单个文件不能超过 4 GB）；"
-                "请换一个 NTFS/exFAT 格式的位置，或减少附带的支撑材料（原有文件未改动）")
+        return (
+            f"文件过大，目标磁盘不能保存：{target}（U 盘等 FAT32 格式的磁盘单个文件不能超过 4 GB）；"
+            "请换一个 NTFS/exFAT 格式的位置，或减少附带的支撑材料（原有文件未改动）"
+        )
     if exc.errno == getattr(errno, "EDQUOT", -1):
         return f"磁盘配额已用完，未能写入 {target}；请清理空间或联系管理员（原有文件未改动）"
     if exc.errno == errno.EROFS:

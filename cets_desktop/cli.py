@@ -46,7 +46,9 @@ def _load(path: str | None, args: argparse.Namespace) -> Any:
         raise UsageError("请给出填报文件，或用 --workspace 工作区 --filing 编号 指定工作区中的填报")
     from .workflow.inputs import load_input
 
-    return load_input(path, expected_period=getattr(args, "period", None), expected_form=getattr(args, "form", None))
+    return load_input(
+        path, expected_period=getattr(args, "period", None), expected_form=getattr(args, "form", None)
+    )
 
 
 def _desk(args: argparse.Namespace, read_only: bool = True) -> Any:
@@ -92,11 +94,21 @@ def _evaluate(args: argparse.Namespace) -> Any:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     registry = _registry()
-    rows = [{
-        "id": s.id, "version": s.version, "title": s.title, "filing_type": s.filing_type,
-        "sector": s.sector, "sector_label": s.sector_label, "template_year": s.template_year,
-        "period_kind": s.period_kind, "certainty": s.certainty, "weakest_certainty": s.weakest_certainty(),
-    } for s in registry.all()]
+    rows = [
+        {
+            "id": s.id,
+            "version": s.version,
+            "title": s.title,
+            "filing_type": s.filing_type,
+            "sector": s.sector,
+            "sector_label": s.sector_label,
+            "template_year": s.template_year,
+            "period_kind": s.period_kind,
+            "certainty": s.certainty,
+            "weakest_certainty": s.weakest_certainty(),
+        }
+        for s in registry.all()
+    ]
     from .core.reference import default_references
 
     problems = [str(e) for e in registry.errors + default_references().errors]
@@ -104,7 +116,9 @@ def cmd_forms(args: argparse.Namespace) -> int:
         _print_json({"forms": rows, "definition_errors": problems})
     else:
         for r in rows:
-            print(f"{r['id']:<22} {r['template_year']}  {r['filing_type']:<13} {r['sector_label']:<6} [{r['certainty']}]  {r['title']}")
+            print(
+                f"{r['id']:<22} {r['template_year']}  {r['filing_type']:<13} {r['sector_label']:<6} [{r['certainty']}]  {r['title']}"
+            )
         for p in problems:
             print(f"定义文件有误，已跳过：{p}", file=sys.stderr)
     return EXIT_OK
@@ -121,20 +135,38 @@ def schema_rows(spec: Any) -> list[dict[str, Any]]:
     out = []
     for f in spec.all_fields():
         src = spec.resolve_source(f.source)
-        out.append({
-            "path": f.path, "name": f.name, "label": f.label, "row": f.row, "unit": f.unit, "type": f.type,
-            "decimals": f.decimals,
-            "choices": [{"value": c.value, "label": c.text} for c in spec.choice_list(f)] if f.choices else [],
-            "required": f.required is True,
-            "required_when": f.required if isinstance(f.required, str) else None,
-            "relevant": f.relevant,
-            "calculated": f.calculation is not None,
-            "calculation": f.calculation,
-            "hint": f.hint,
-            "evidence": f.evidence.model_dump(exclude_none=True) if f.evidence else None,
-            "source": ({"doc": src.doc, "section": src.section, "year": src.year, "certainty": src.certainty,
-                        "text": src.cite()} if src else None),
-        })
+        out.append(
+            {
+                "path": f.path,
+                "name": f.name,
+                "label": f.label,
+                "row": f.row,
+                "unit": f.unit,
+                "type": f.type,
+                "decimals": f.decimals,
+                "choices": [{"value": c.value, "label": c.text} for c in spec.choice_list(f)]
+                if f.choices
+                else [],
+                "required": f.required is True,
+                "required_when": f.required if isinstance(f.required, str) else None,
+                "relevant": f.relevant,
+                "calculated": f.calculation is not None,
+                "calculation": f.calculation,
+                "hint": f.hint,
+                "evidence": f.evidence.model_dump(exclude_none=True) if f.evidence else None,
+                "source": (
+                    {
+                        "doc": src.doc,
+                        "section": src.section,
+                        "year": src.year,
+                        "certainty": src.certainty,
+                        "text": src.cite(),
+                    }
+                    if src
+                    else None
+                ),
+            }
+        )
     return out
 
 
@@ -142,8 +174,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     spec = _get_spec(args.form)
     rows = schema_rows(spec)
     if args.json:
-        _print_json({"form": spec.id, "version": spec.version, "title": spec.title, "template_year": spec.template_year,
-                     "certainty": spec.certainty, "fields": rows})
+        _print_json(
+            {
+                "form": spec.id,
+                "version": spec.version,
+                "title": spec.title,
+                "template_year": spec.template_year,
+                "certainty": spec.certainty,
+                "fields": rows,
+            }
+        )
     else:
         for r in rows:
             flag = "计算" if r["calculated"] else ("必填" if r["required"] else "")
@@ -182,7 +222,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
         period = args.period or default_period(spec)
         spec = _get_spec(args.form, period)
-        document = new_document(spec, period, {k: v for k, v in {"name": args.enterprise_name, "uscc": args.uscc}.items() if v})
+        document = new_document(
+            spec, period, {k: v for k, v in {"name": args.enterprise_name, "uscc": args.uscc}.items() if v}
+        )
     write_workbook(spec, Path(args.output), document=document)
     print(f"已生成模板 {args.output}", file=sys.stderr)
     return EXIT_OK
@@ -223,7 +265,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if args.verbose and f.source:
                 print(f"        依据：{f.source}")
         s = findings_json(ev)["summary"]
-        print(f"错误 {s['error']} 项，警告 {s['warning']} 项（已确认 {s['warning_acknowledged']} 项），提示 {s['info']} 项", file=sys.stderr)
+        print(
+            f"错误 {s['error']} 项，警告 {s['warning']} 项（已确认 {s['warning_acknowledged']} 项），提示 {s['info']} 项",
+            file=sys.stderr,
+        )
     return EXIT_FINDINGS if ev.errors else EXIT_OK
 
 
@@ -237,8 +282,11 @@ def cmd_ack(args: argparse.Namespace) -> int:
     ev = _evaluate(args)
     targets = warning_targets(ev, args.code, args.path)
     doc = ev.document
-    rows = with_acknowledgements([a.model_dump(exclude_none=True) for a in doc.acknowledgements],
-                                 [(f.code, f.path) for f in targets], args.reason)
+    rows = with_acknowledgements(
+        [a.model_dump(exclude_none=True) for a in doc.acknowledgements],
+        [(f.code, f.path) for f in targets],
+        args.reason,
+    )
     doc.acknowledgements = [Acknowledgement.model_validate(r) for r in rows]
     write_document(doc, args.file)
     print(f"已确认 {len(targets)} 项警告 {args.code}，理由已记入 {args.file}")
@@ -258,7 +306,9 @@ def cmd_calc(args: argparse.Namespace) -> int:
                 from .core.numbers import format_decimal
 
                 value = ev.values.get(f.name)
-                print(f"{f.label}：{format_decimal(value, f.decimals) if value is not None and not isinstance(value, str) else value or '—'} {f.unit or ''}")
+                print(
+                    f"{f.label}：{format_decimal(value, f.decimals) if value is not None and not isinstance(value, str) else value or '—'} {f.unit or ''}"
+                )
         print("（完整结果请加 --json）", file=sys.stderr)
     return EXIT_FINDINGS if ev.errors else EXIT_OK
 
@@ -268,7 +318,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     ev = _evaluate(args)
     expl = explanations(ev)
-    items = {k: v for k, v in expl.items() if not args.path or k == args.path or k.startswith(args.path + ".")}
+    items = {
+        k: v for k, v in expl.items() if not args.path or k == args.path or k.startswith(args.path + ".")
+    }
     if args.json:
         _print_json({k: v.to_json() for k, v in items.items()})
         return EXIT_OK
@@ -285,12 +337,24 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
     ev = _evaluate(args)
     draft = args.draft or bool(ev.errors)
-    result = render_pdf(ev.spec, ev, Path(args.output), explanations=explanations(ev),
-                        evidence=[e.model_dump() for e in ev.document.evidence], draft=draft)
+    result = render_pdf(
+        ev.spec,
+        ev,
+        Path(args.output),
+        explanations=explanations(ev),
+        evidence=[e.model_dump() for e in ev.document.evidence],
+        draft=draft,
+    )
     missing = getattr(result, "missing_glyphs", None)
     if missing:
-        print(f"注意：字体缺少这些字符，打印时将显示为空白：{''.join(sorted(missing))}；请在设置中换用字库更全的中文字体", file=sys.stderr)
-    print(f"已生成 {args.output}" + ("（含错误，标注“草稿”）" if draft and not args.draft else ""), file=sys.stderr)
+        print(
+            f"注意：字体缺少这些字符，打印时将显示为空白：{''.join(sorted(missing))}；请在设置中换用字库更全的中文字体",
+            file=sys.stderr,
+        )
+    print(
+        f"已生成 {args.output}" + ("（含错误，标注“草稿”）" if draft and not args.draft else ""),
+        file=sys.stderr,
+    )
     return EXIT_FINDINGS if ev.errors else EXIT_OK
 
 
@@ -313,16 +377,31 @@ def cmd_export(args: argparse.Namespace) -> int:
             # From the workspace: evidence from its store, the chain from its last package, and
             # the state 已导出 recorded — the same call the window's export wizard makes.
             with _desk(args, read_only=False) as desk:
-                outcome = desk.export(args.filing, args.output, draft=args.draft, sign=not args.no_sign,
-                                      require_signature=args.require_signature, previous_package=args.previous,
-                                      progress=progress)
+                outcome = desk.export(
+                    args.filing,
+                    args.output,
+                    draft=args.draft,
+                    sign=not args.no_sign,
+                    require_signature=args.require_signature,
+                    previous_package=args.previous,
+                    progress=progress,
+                )
         else:
             loaded = _load(args.file, args)
-            resolver = _dir_resolver(Path(args.evidence_dir), loaded.source_path) if args.evidence_dir else None
-            outcome = export_package(loaded, args.output, draft=args.draft, previous=_previous(args),
-                                     previous_package_sha256=sha256_file(Path(args.previous)) if args.previous else None,
-                                     evidence_resolver=resolver, sign=not args.no_sign,
-                                     require_signature=args.require_signature, progress=progress)
+            resolver = (
+                _dir_resolver(Path(args.evidence_dir), loaded.source_path) if args.evidence_dir else None
+            )
+            outcome = export_package(
+                loaded,
+                args.output,
+                draft=args.draft,
+                previous=_previous(args),
+                previous_package_sha256=sha256_file(Path(args.previous)) if args.previous else None,
+                evidence_resolver=resolver,
+                sign=not args.no_sign,
+                require_signature=args.require_signature,
+                progress=progress,
+            )
     except ExportBlocked as exc:
         if last[0] >= 0:
             print(file=sys.stderr)
@@ -334,13 +413,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     if outcome.unsigned_reason and not args.no_sign:
         print(f"注意：申报包未签名。{outcome.unsigned_reason}", file=sys.stderr)
-    info = {"package": str(outcome.package_path), "sha256": outcome.sha256, "signed": outcome.signed,
-            "draft": outcome.draft, "summary": outcome.summary}
+    info = {
+        "package": str(outcome.package_path),
+        "sha256": outcome.sha256,
+        "signed": outcome.signed,
+        "draft": outcome.draft,
+        "summary": outcome.summary,
+    }
     if args.json:
         _print_json(info)
     else:
-        print(f"已导出 {outcome.package_path}{'（草稿）' if outcome.draft else ''}，SHA-256 {outcome.sha256}"
-              + ("" if outcome.signed else "，未签名"))
+        print(
+            f"已导出 {outcome.package_path}{'（草稿）' if outcome.draft else ''}，SHA-256 {outcome.sha256}"
+            + ("" if outcome.signed else "，未签名")
+        )
     return EXIT_OK
 
 
@@ -371,7 +457,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.expect_fingerprint:
         expected = normalize_fingerprint(args.expect_fingerprint)
         if expected is None:
-            raise UsageError(f"密钥指纹应为 16 位十六进制数字（如 1a2b 3c4d 5e6f 7a8b），现为「{args.expect_fingerprint}」")
+            raise UsageError(
+                f"密钥指纹应为 16 位十六进制数字（如 1a2b 3c4d 5e6f 7a8b），现为「{args.expect_fingerprint}」"
+            )
     accept = None
     if args.accept_key_change is not None:
         accept = " ".join(args.accept_key_change.split())
@@ -380,9 +468,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     workspace = _trust_workspace(args)
     note = None
     try:
-        report = verify_package(path, Path(args.previous) if args.previous else None,
-                                require_signature=args.require_signature, expected_fingerprint=expected,
-                                trust=workspace, accept_key_change=accept)
+        report = verify_package(
+            path,
+            Path(args.previous) if args.previous else None,
+            require_signature=args.require_signature,
+            expected_fingerprint=expected,
+            trust=workspace,
+            accept_key_change=accept,
+        )
         if workspace is not None:
             note = _remember_key(workspace, report, accept, path)
     finally:
@@ -390,10 +483,19 @@ def cmd_verify(args: argparse.Namespace) -> int:
             workspace.close()
     errors = [p for p in report.problems if p.severity == "error"]
     if args.json:
-        _print_json({"ok": report.ok, "signed": report.signed, "fingerprint": report.fingerprint, "sha256": report.sha256,
-                     "enterprise_uscc": report.enterprise_uscc, "previous_fingerprint": report.previous_fingerprint,
-                     "key_change_accepted": report.key_change_accepted, "workspace_note": note,
-                     "problems": [vars(p) for p in report.problems]})
+        _print_json(
+            {
+                "ok": report.ok,
+                "signed": report.signed,
+                "fingerprint": report.fingerprint,
+                "sha256": report.sha256,
+                "enterprise_uscc": report.enterprise_uscc,
+                "previous_fingerprint": report.previous_fingerprint,
+                "key_change_accepted": report.key_change_accepted,
+                "workspace_note": note,
+                "problems": [vars(p) for p in report.problems],
+            }
+        )
     else:
         for p in report.problems:
             print(f"[{_sev(p.severity)}] {p.code} {p.path or ''}：{p.message}")
@@ -429,8 +531,9 @@ def _remember_key(workspace: Any, report: Any, accept: str | None, path: Path) -
         return None
     public_key = str(((report.manifest or {}).get("signing") or {}).get("public_key", ""))
     if report.key_change_accepted and accept:
-        old = workspace.record_key_change(uscc, fp, accept, public_key=public_key, source=path.name,
-                                          previous=report.previous_fingerprint)
+        old = workspace.record_key_change(
+            uscc, fp, accept, public_key=public_key, source=path.name, previous=report.previous_fingerprint
+        )
         return f"已在工作区记录企业 {uscc} 的密钥更换：{old or '（无记录）'} → {fp}（{accept}）"
     if workspace.remember_signing_key(uscc, fp, public_key, source=path.name):
         return f"已在工作区记住企业 {uscc} 的签名密钥指纹 {fp}；以后该企业的提交包必须使用同一密钥，换密钥须记录原因"
@@ -455,7 +558,9 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         tables = tuple(t["table"] for t in assess(args.industry, None).tables)
     items = [d.to_json(today) for d in calendar_for(year, local, tables=tables)]
     if args.json:
-        _print_json({"year": year, "today": today.isoformat(), "local_monthly_days": local, "deadlines": items})
+        _print_json(
+            {"year": year, "today": today.isoformat(), "local_monthly_days": local, "deadlines": items}
+        )
     else:
         for d in items:
             left = d["days_left"]
@@ -470,7 +575,9 @@ def _enterprise_local_days(args: argparse.Namespace) -> int | None:
     with _desk(args) as desk:
         ent = desk.find_enterprise(args.enterprise)
         if ent is None:
-            raise UsageError(f"工作区中没有企业「{args.enterprise}」（按名称、统一社会信用代码或编号查找；见 workspace list）")
+            raise UsageError(
+                f"工作区中没有企业「{args.enterprise}」（按名称、统一社会信用代码或编号查找；见 workspace list）"
+            )
         return local_days(ent)
 
 
@@ -487,7 +594,9 @@ def cmd_applicability(args: argparse.Namespace) -> int:
     try:
         energy = Decimal(args.energy_tce) if args.energy_tce is not None else None
     except InvalidOperation:
-        raise UsageError(f"--energy-tce 应为数字（综合能源消费量，吨标准煤），现为「{args.energy_tce}」") from None
+        raise UsageError(
+            f"--energy-tce 应为数字（综合能源消费量，吨标准煤），现为「{args.energy_tce}」"
+        ) from None
     result = assess(args.industry, emissions, captive_power=args.captive_power, energy_tce=energy)
     if args.json:
         _print_json(asdict(result))
@@ -509,16 +618,31 @@ def cmd_rules(args: argparse.Namespace) -> int:
             continue
         for bc in bound(spec).checks:
             c = bc.check
-            src = spec.resolve_source(c.source) or (spec.resolve_source(bc.field_spec.source) if bc.field_spec else None)
-            rows.append({"form": spec.id, "version": spec.version, "code": c.code, "severity": c.severity, "kind": c.kind,
-                         "scope": ".".join(f.name for f in bc.scope_fields), "field": bc.target,
-                         "assert": c.assert_, "when": c.when, "message": c.message,
-                         "source": src.cite() if src else ""})
+            src = spec.resolve_source(c.source) or (
+                spec.resolve_source(bc.field_spec.source) if bc.field_spec else None
+            )
+            rows.append(
+                {
+                    "form": spec.id,
+                    "version": spec.version,
+                    "code": c.code,
+                    "severity": c.severity,
+                    "kind": c.kind,
+                    "scope": ".".join(f.name for f in bc.scope_fields),
+                    "field": bc.target,
+                    "assert": c.assert_,
+                    "when": c.when,
+                    "message": c.message,
+                    "source": src.cite() if src else "",
+                }
+            )
     if args.json:
         _print_json({"rules": rows})
     else:
         for r in rows:
-            print(f"{r['code']:<12} {_sev(r['severity'])}  {r['form'] + '@' + r['version']:<26} {r['message'][:70]}")
+            print(
+                f"{r['code']:<12} {_sev(r['severity'])}  {r['form'] + '@' + r['version']:<26} {r['message'][:70]}"
+            )
     return EXIT_OK
 
 
@@ -572,9 +696,22 @@ def cmd_workspace(args: argparse.Namespace) -> int:
         data = []
         for ent in desk.list_enterprises():
             filings = desk.list_filings(ent.id)
-            data.append({"enterprise": ent.name, "uscc": ent.uscc,
-                         "filings": [{"id": f.id, "form": f.form_id, "period": f.period, "state": f.state,
-                                      "revision": f.current_revision} for f in filings]})
+            data.append(
+                {
+                    "enterprise": ent.name,
+                    "uscc": ent.uscc,
+                    "filings": [
+                        {
+                            "id": f.id,
+                            "form": f.form_id,
+                            "period": f.period,
+                            "state": f.state,
+                            "revision": f.current_revision,
+                        }
+                        for f in filings
+                    ],
+                }
+            )
         if args.json:
             _print_json({"workspace": str(path), "enterprises": data})
         else:
@@ -591,22 +728,30 @@ def _workspace_backup_restore(args: argparse.Namespace, path: Path) -> int:
     from .store.workspace import Workspace, restore_workspace
 
     if not args.target:
-        raise UsageError(f"用法：workspace {args.action} 备份文件（如 工作区备份-{date.today().isoformat()}.cetsbak）")
+        raise UsageError(
+            f"用法：workspace {args.action} 备份文件（如 工作区备份-{date.today().isoformat()}.cetsbak）"
+        )
     archive = Path(args.target)
     if args.action == "backup":
         if not path.exists():
             raise UsageError(f"找不到工作区 {path}（用 --workspace 指定）")
         with Workspace.open(path, create=False, read_only=True) as ws:
             result = ws.backup_archive(archive)
-        print(f"已备份工作区 {path.name}：数据库和 {result.evidence_count} 个支撑材料文件"
-              f"（{result.evidence_bytes / 1048576:.1f} MB），备份文件 {result.path}（{result.size / 1048576:.1f} MB）")
+        print(
+            f"已备份工作区 {path.name}：数据库和 {result.evidence_count} 个支撑材料文件"
+            f"（{result.evidence_bytes / 1048576:.1f} MB），备份文件 {result.path}（{result.size / 1048576:.1f} MB）"
+        )
         if result.damaged:
-            print(f"注意：有 {result.damaged} 个支撑材料文件的内容与登记的校验值不符（已损坏），已原样备份并在恢复时剔除。",
-                  file=sys.stderr)
+            print(
+                f"注意：有 {result.damaged} 个支撑材料文件的内容与登记的校验值不符（已损坏），已原样备份并在恢复时剔除。",
+                file=sys.stderr,
+            )
         return EXIT_OK
     restored = restore_workspace(archive, path)
-    print(f"已从 {archive.name} 恢复工作区到 {restored.path}（支撑材料 {restored.evidence_count} 个，"
-          f"在 {restored.evidence_root.name} 文件夹）")
+    print(
+        f"已从 {archive.name} 恢复工作区到 {restored.path}（支撑材料 {restored.evidence_count} 个，"
+        f"在 {restored.evidence_root.name} 文件夹）"
+    )
     return EXIT_OK
 
 
@@ -617,8 +762,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
         from .ui.app import run_gui
     except ImportError as exc:
         raise UsageError(f"无法启动图形界面（{exc}）；请确认已安装 PySide6-Essentials 及 Qt 运行库") from None
-    return run_gui(Path(args.workspace) if args.workspace else None, demo=args.demo,
-                   screenshot=Path(args.screenshot) if args.screenshot else None)
+    return run_gui(
+        Path(args.workspace) if args.workspace else None,
+        demo=args.demo,
+        screenshot=Path(args.screenshot) if args.screenshot else None,
+    )
 
 
 def cmd_dev(args: argparse.Namespace) -> int:
@@ -649,7 +797,10 @@ def self_test() -> int:
 _ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"the following arguments are required: (?P<a>.*)", "缺少必需的参数：{a}"),
     (r"unrecognized arguments: (?P<a>.*)", "不认识的参数：{a}"),
-    (r"argument (?P<a>\S+): invalid choice: '?(?P<v>.*?)'? \(choose from (?P<c>.*)\)", "参数 {a} 的取值「{v}」无效；可选：{c}"),
+    (
+        r"argument (?P<a>\S+): invalid choice: '?(?P<v>.*?)'? \(choose from (?P<c>.*)\)",
+        "参数 {a} 的取值「{v}」无效；可选：{c}",
+    ),
     (r"argument (?P<a>\S+): invalid int value: '?(?P<v>.*?)'?$", "参数 {a} 的取值「{v}」不是整数"),
     (r"argument (?P<a>\S+): invalid float value: '?(?P<v>.*?)'?$", "参数 {a} 的取值「{v}」不是数字"),
     (r"argument (?P<a>\S+): invalid (?P<t>\S+) value: '?(?P<v>.*?)'?$", "参数 {a} 的取值「{v}」无效"),
@@ -680,10 +831,17 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog=APP_NAME, description="全国碳市场填报助手：离线准备月度存证、数据质量控制计划和补充数据报告。"
-                                " 不带参数运行时打开图形界面。")
+    p = _Parser(
+        prog=APP_NAME,
+        description="全国碳市场填报助手：离线准备月度存证、数据质量控制计划和补充数据报告。"
+        " 不带参数运行时打开图形界面。",
+    )
     p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    p.add_argument("--self-test", action="store_true", help="检查安装（Qt、中文字体、PDF 字体嵌入、密钥环、表单定义），输出 JSON")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="检查安装（Qt、中文字体、PDF 字体嵌入、密钥环、表单定义），输出 JSON",
+    )
     p.add_argument("--workspace", help="工作区文件（默认在用户数据目录）")
     sub = p.add_subparsers(dest="command", metavar="命令")
 
@@ -719,12 +877,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--form", help="期望的表单")
     s.set_defaults(func=cmd_import)
 
-    for name, func, helptext in (("validate", cmd_validate, "校验（一次列出全部问题）"),
-                                 ("calc", cmd_calc, "计算并输出结果"),
-                                 ("explain", cmd_explain, "说明每个计算值的公式、输入和参数来源")):
+    for name, func, helptext in (
+        ("validate", cmd_validate, "校验（一次列出全部问题）"),
+        ("calc", cmd_calc, "计算并输出结果"),
+        ("explain", cmd_explain, "说明每个计算值的公式、输入和参数来源"),
+    ):
         s = sub.add_parser(name, help=helptext)
         s.add_argument("file", nargs="?", help="填报 JSON 或填好的 Excel 模板")
-        s.add_argument("--filing", type=int, help="改用工作区中的填报（编号见 workspace list；上一期取自工作区）")
+        s.add_argument(
+            "--filing", type=int, help="改用工作区中的填报（编号见 workspace list；上一期取自工作区）"
+        )
         s.add_argument("--json", action="store_true")
         s.add_argument("--previous-filing", help="上一期的填报文件（用于环比、库存衔接检查）")
         s.add_argument("--period", help=argparse.SUPPRESS)
@@ -754,25 +916,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("export", help="导出申报包（ZIP：清单、签名、数据、PDF、支撑材料）")
     s.add_argument("file", nargs="?")
-    s.add_argument("--filing", type=int, help="工作区中的填报编号（支撑材料取自工作区，导出后记录状态和包哈希）")
+    s.add_argument(
+        "--filing", type=int, help="工作区中的填报编号（支撑材料取自工作区，导出后记录状态和包哈希）"
+    )
     s.add_argument("-o", "--output", required=True)
     s.add_argument("--draft", action="store_true", help="有错误时仍导出，PDF 标注“草稿”")
     s.add_argument("--previous", help="同一系列上一期的申报包（写入其哈希，形成链）")
     s.add_argument("--previous-filing", help="上一期的填报文件（用于环比检查）")
     s.add_argument("--evidence-dir", help="支撑材料所在文件夹（按文件名或哈希查找）")
     s.add_argument("--no-sign", action="store_true", help="不签名")
-    s.add_argument("--require-signature", action="store_true", help="没有可用的系统密钥库时报错，而不是导出未签名的包")
+    s.add_argument(
+        "--require-signature", action="store_true", help="没有可用的系统密钥库时报错，而不是导出未签名的包"
+    )
     s.add_argument("--json", action="store_true")
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_export)
 
-    s = sub.add_parser("verify", help="校验申报包（不需要工作区；给出 --workspace 时记住并核对各企业的签名密钥）")
+    s = sub.add_parser(
+        "verify", help="校验申报包（不需要工作区；给出 --workspace 时记住并核对各企业的签名密钥）"
+    )
     s.add_argument("package")
     s.add_argument("--previous", help="上一期申报包，检查哈希链和签名密钥是否相同")
     s.add_argument("--require-signature", action="store_true", help="未签名即不通过")
-    s.add_argument("--expect-fingerprint", metavar="指纹", help="企业告知的签名密钥指纹（16 位十六进制）；不同即不通过")
-    s.add_argument("--accept-key-change", metavar="原因",
-                   help="企业确实更换了密钥（如换电脑）：写明原因后接受新密钥，并记入工作区")
+    s.add_argument(
+        "--expect-fingerprint", metavar="指纹", help="企业告知的签名密钥指纹（16 位十六进制）；不同即不通过"
+    )
+    s.add_argument(
+        "--accept-key-change",
+        metavar="原因",
+        help="企业确实更换了密钥（如换电脑）：写明原因后接受新密钥，并记入工作区",
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_verify)
 
@@ -786,7 +959,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_calendar)
 
     s = sub.add_parser("applicability", help="按行业代码和年度排放量判断应报送哪些材料")
-    s.add_argument("--industry", required=True, help="国民经济行业代码（GB/T 4754-2017），如 4411；多个用顿号分隔")
+    s.add_argument(
+        "--industry", required=True, help="国民经济行业代码（GB/T 4754-2017），如 4411；多个用顿号分隔"
+    )
     s.add_argument("--emissions", help="任一年度温室气体排放量（tCO2e）")
     s.add_argument("--energy-tce", help="任一年度综合能源消费量（吨标准煤；门槛约 1 万吨标准煤）")
     s.add_argument("--captive-power", action="store_true", help="企业有自备电厂")
@@ -798,9 +973,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_rules)
 
-    s = sub.add_parser("workspace", help="工作区：init / demo / list / get 编号 / put 文件 / backup 文件 / restore 文件")
+    s = sub.add_parser(
+        "workspace", help="工作区：init / demo / list / get 编号 / put 文件 / backup 文件 / restore 文件"
+    )
     s.add_argument("action", choices=["init", "demo", "list", "get", "put", "backup", "restore"])
-    s.add_argument("target", nargs="?", help="get：填报编号；put：填报文件；backup/restore：备份文件（数据库和全部支撑材料）")
+    s.add_argument(
+        "target",
+        nargs="?",
+        help="get：填报编号；put：填报文件；backup/restore：备份文件（数据库和全部支撑材料）",
+    )
     s.add_argument("-o", "--output")
     s.add_argument("--reason", help="保存原因（记入审计日志）")
     s.add_argument("--json", action="store_true")
@@ -823,10 +1004,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 _EXPECTED_ERRORS = (
-    ("atomic", "OutputError"), ("core.document", "DocumentError"), ("core.loader", "DefinitionError"),
-    ("core.input_files", "UnreadableFile"), ("io.workbook_open", "ImportFailure"),
-    ("services", "InputError"), ("workflow.errors", "InputError"), ("store.errors", "WorkspaceError"), ("io.package", "PackageError"),
-    ("security.keys", "SigningKeyError"), ("io.fonts", "FontNotFound"), ("io.xlsx_import", "ImportFailure"),
+    ("atomic", "OutputError"),
+    ("core.document", "DocumentError"),
+    ("core.loader", "DefinitionError"),
+    ("core.input_files", "UnreadableFile"),
+    ("io.workbook_open", "ImportFailure"),
+    ("services", "InputError"),
+    ("workflow.errors", "InputError"),
+    ("store.errors", "WorkspaceError"),
+    ("io.package", "PackageError"),
+    ("security.keys", "SigningKeyError"),
+    ("io.fonts", "FontNotFound"),
+    ("io.xlsx_import", "ImportFailure"),
     ("io.xlsx_layout", "LayoutError"),
 )
 

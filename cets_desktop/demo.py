@@ -27,18 +27,54 @@ DEMO_ENTERPRISE: dict[str, Any] = {
 
 # Per month: (unit 1 coal t, NCV, C%, gen MWh, net MWh, heat GJ, hours), (unit 2 coal t, NCV, gen, net, hours)
 _MONTHLY = {
-    1: ((168200.00, 21.350, 56.05, 381480.000, 357800.000, 265000.00, 744.00), (74100.00, 20.650, 172900.000, 162300.000, 706.00)),
-    2: ((150300.00, 21.420, 56.31, 341220.000, 320100.000, 238000.00, 672.00), (66200.00, 20.780, 154600.000, 145100.000, 634.00)),
-    3: ((149800.00, 21.600, 56.42, 340300.000, 319300.000, 190000.00, 700.00), (68900.00, 20.910, 160100.000, 150200.000, 655.00)),
-    4: ((120500.00, 21.550, 56.20, 274500.000, 257400.000, 95000.00, 600.00), (60100.00, 20.700, 139700.000, 131100.000, 590.00)),
-    5: ((118900.00, 21.480, 56.12, 271000.000, 254100.000, 60000.00, 590.00), (62400.00, 20.820, 145200.000, 136300.000, 610.00)),
-    6: ((140200.00, 21.300, 55.98, 318800.000, 299000.000, 55000.00, 680.00), (70100.00, 20.760, 163000.000, 152900.000, 690.00)),
-    7: ((160100.00, 21.250, 55.90, 363600.000, 341000.000, 52000.00, 744.00), (76800.00, 20.600, 178400.000, 167400.000, 740.00)),
-    8: ((161500.00, 21.280, 55.95, 366900.000, 344100.000, 53000.00, 744.00), (77200.00, 20.650, 179300.000, 168200.000, 744.00)),
-    9: ((142300.00, 21.450, 56.15, 323500.000, 303400.000, 90000.00, 690.00), (67500.00, 20.800, 157100.000, 147400.000, 660.00)),
-    10: ((152340.50, 21.500, 56.20, 346500.000, 325000.000, 180000.00, 700.00), (68000.00, 20.800, 159250.000, 149500.000, 650.00)),
-    11: ((160800.00, 21.380, 56.08, 365200.000, 342500.000, 240000.00, 720.00), (71900.00, 20.720, 167300.000, 157000.000, 690.00)),
-    12: ((171000.00, 21.300, 56.00, 388500.000, 364400.000, 280000.00, 744.00), (75600.00, 20.680, 175800.000, 165000.000, 730.00)),
+    1: (
+        (168200.00, 21.350, 56.05, 381480.000, 357800.000, 265000.00, 744.00),
+        (74100.00, 20.650, 172900.000, 162300.000, 706.00),
+    ),
+    2: (
+        (150300.00, 21.420, 56.31, 341220.000, 320100.000, 238000.00, 672.00),
+        (66200.00, 20.780, 154600.000, 145100.000, 634.00),
+    ),
+    3: (
+        (149800.00, 21.600, 56.42, 340300.000, 319300.000, 190000.00, 700.00),
+        (68900.00, 20.910, 160100.000, 150200.000, 655.00),
+    ),
+    4: (
+        (120500.00, 21.550, 56.20, 274500.000, 257400.000, 95000.00, 600.00),
+        (60100.00, 20.700, 139700.000, 131100.000, 590.00),
+    ),
+    5: (
+        (118900.00, 21.480, 56.12, 271000.000, 254100.000, 60000.00, 590.00),
+        (62400.00, 20.820, 145200.000, 136300.000, 610.00),
+    ),
+    6: (
+        (140200.00, 21.300, 55.98, 318800.000, 299000.000, 55000.00, 680.00),
+        (70100.00, 20.760, 163000.000, 152900.000, 690.00),
+    ),
+    7: (
+        (160100.00, 21.250, 55.90, 363600.000, 341000.000, 52000.00, 744.00),
+        (76800.00, 20.600, 178400.000, 167400.000, 740.00),
+    ),
+    8: (
+        (161500.00, 21.280, 55.95, 366900.000, 344100.000, 53000.00, 744.00),
+        (77200.00, 20.650, 179300.000, 168200.000, 744.00),
+    ),
+    9: (
+        (142300.00, 21.450, 56.15, 323500.000, 303400.000, 90000.00, 690.00),
+        (67500.00, 20.800, 157100.000, 147400.000, 660.00),
+    ),
+    10: (
+        (152340.50, 21.500, 56.20, 346500.000, 325000.000, 180000.00, 700.00),
+        (68000.00, 20.800, 159250.000, 149500.000, 650.00),
+    ),
+    11: (
+        (160800.00, 21.380, 56.08, 365200.000, 342500.000, 240000.00, 720.00),
+        (71900.00, 20.720, 167300.000, 157000.000, 690.00),
+    ),
+    12: (
+        (171000.00, 21.300, 56.00, 388500.000, 364400.000, 280000.00, 744.00),
+        (75600.00, 20.680, 175800.000, 165000.000, 730.00),
+    ),
 }
 
 
@@ -51,7 +87,7 @@ def power_month_values(month: int) -> dict[str, Any]:
     (c1, n1, cc1, g1, s1, h1, t1), (c2, n2, g2, s2, t2) = _MONTHLY[month]
     lf1 = g1 / (660 * t1) * 100
     lf2 = g2 / (350 * t2) * 100
-    heat_ratio = round(h1 / (c1 * n1 * 0.9) , 4)
+    heat_ratio = round(h1 / (c1 * n1 * 0.9), 4)
     return {
         "preparer": "李晓燕",
         "preparer_phone": "0513-85551234",
@@ -153,6 +189,7 @@ def power_month_document(month: int, year: int = 2026) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 # Demo workspace
 
+
 def _demo_evidence_file(folder: Any, name: str, title: str, lines: list[str]) -> Any:
     """A small PDF standing in for a stamped scan (generated, so nothing binary is committed)."""
     from pathlib import Path
@@ -186,8 +223,18 @@ def _demo_evidence_file(folder: Any, name: str, title: str, lines: list[str]) ->
     return path
 
 
-DEMO_STATES = {1: "已导出", 2: "已导出", 3: "已导出", 4: "已导出", 5: "已导出", 6: "已导出", 7: "已导出",
-               8: "已导出", 9: "已校验", 10: "草稿"}
+DEMO_STATES = {
+    1: "已导出",
+    2: "已导出",
+    3: "已导出",
+    4: "已导出",
+    5: "已导出",
+    6: "已导出",
+    7: "已导出",
+    8: "已导出",
+    9: "已校验",
+    10: "草稿",
+}
 """Demo months: Jan–Aug exported, September validated, October a draft with a seeded error; November not started."""
 
 
@@ -207,11 +254,27 @@ def build_demo_workspace(path: Any) -> Any:
         from .workflow.sandbox import mark_sandbox
 
         mark_sandbox(ws)
-        ent = ws.add_enterprise(DEMO_ENTERPRISE["name"], DEMO_ENTERPRISE["uscc"], industry_code="4411",
-                                province="江苏省", city="南通市", sectors=["power"],
-                                settings={"local_deadline_days": 20, "tracked_since": "2026-01"})
-        ws.add_facility(ent.id, "发电机组", "1号机组", attributes={"capacity_mw": "660", "fuel_category": "燃煤", "is_chp": True})
-        ws.add_facility(ent.id, "发电机组", "2号机组", attributes={"capacity_mw": "350", "fuel_category": "燃煤", "is_chp": False})
+        ent = ws.add_enterprise(
+            DEMO_ENTERPRISE["name"],
+            DEMO_ENTERPRISE["uscc"],
+            industry_code="4411",
+            province="江苏省",
+            city="南通市",
+            sectors=["power"],
+            settings={"local_deadline_days": 20, "tracked_since": "2026-01"},
+        )
+        ws.add_facility(
+            ent.id,
+            "发电机组",
+            "1号机组",
+            attributes={"capacity_mw": "660", "fuel_category": "燃煤", "is_chp": True},
+        )
+        ws.add_facility(
+            ent.id,
+            "发电机组",
+            "2号机组",
+            attributes={"capacity_mw": "350", "fuel_category": "燃煤", "is_chp": False},
+        )
         for month, state in DEMO_STATES.items():
             doc = power_month_document(month)
             if month <= 9:
@@ -220,7 +283,9 @@ def build_demo_workspace(path: Any) -> Any:
             if month == 10:
                 # A seeded mistake for the tour: net supply typed larger than generation.
                 doc["values"]["units"][1]["net_supply"] = "169500.000"
-            filing = ws.create_filing(ent.id, "power-monthly", "2026.1", doc["period"], doc, reason="导入演示数据")
+            filing = ws.create_filing(
+                ent.id, "power-monthly", "2026.1", doc["period"], doc, reason="导入演示数据"
+            )
             if state != "草稿":
                 ws.set_state(filing.id, "已校验", "演示：校验通过")
             if state == "已导出":
@@ -232,18 +297,47 @@ def _attach_demo_evidence(ws: Any, tmp: str, doc: dict[str, Any], month: int) ->
     """Ledger, lab report and production report for each month, attached to every item they back."""
     from datetime import datetime
 
-    ledger = _demo_evidence_file(tmp, f"2026年{month}月燃料消耗台账（盖章）.pdf", f"2026年{month}月 入炉煤消耗台账",
-                                 ["1号机组 烟煤、柴油；2号机组 烟煤", "数据来源：皮带秤日计量", "华东示范热电有限公司 燃料部"])
-    lab = _demo_evidence_file(tmp, f"2026年{month}月煤质检测报告（CMA）.pdf", f"检测报告 JSMT-2026-{month:02d}-0417",
-                              ["样品：1号机组 本月入炉煤缩分样", "检测项目：元素碳、低位发热量、氢、全硫、全水分", "江苏省煤炭产品质量监督检验中心"])
-    prod = _demo_evidence_file(tmp, f"2026年{month}月生产月报（盖章）.pdf", f"2026年{month}月 生产月报",
-                               ["发电量、供电量、供热量、运行小时数、负荷系数", "购入电量：电费结算单附后"])
-    records = {name: ws.evidence.add_file(p) for name, p in (("ledger", ledger), ("lab", lab), ("prod", prod))}
-    at = datetime(2026, month % 12 + 1 if month < 12 else 12, 5, 9, 30).astimezone().isoformat(timespec="seconds")
+    ledger = _demo_evidence_file(
+        tmp,
+        f"2026年{month}月燃料消耗台账（盖章）.pdf",
+        f"2026年{month}月 入炉煤消耗台账",
+        ["1号机组 烟煤、柴油；2号机组 烟煤", "数据来源：皮带秤日计量", "华东示范热电有限公司 燃料部"],
+    )
+    lab = _demo_evidence_file(
+        tmp,
+        f"2026年{month}月煤质检测报告（CMA）.pdf",
+        f"检测报告 JSMT-2026-{month:02d}-0417",
+        [
+            "样品：1号机组 本月入炉煤缩分样",
+            "检测项目：元素碳、低位发热量、氢、全硫、全水分",
+            "江苏省煤炭产品质量监督检验中心",
+        ],
+    )
+    prod = _demo_evidence_file(
+        tmp,
+        f"2026年{month}月生产月报（盖章）.pdf",
+        f"2026年{month}月 生产月报",
+        ["发电量、供电量、供热量、运行小时数、负荷系数", "购入电量：电费结算单附后"],
+    )
+    records = {
+        name: ws.evidence.add_file(p) for name, p in (("ledger", ledger), ("lab", lab), ("prod", prod))
+    }
+    at = (
+        datetime(2026, month % 12 + 1 if month < 12 else 12, 5, 9, 30)
+        .astimezone()
+        .isoformat(timespec="seconds")
+    )
 
     def ref(kind: str, path: str, label: str) -> dict[str, Any]:
         rec = records[kind]
-        return {"path": path, "sha256": rec.sha256, "name": rec.name, "size": rec.size, "kind": label, "attached_at": at}
+        return {
+            "path": path,
+            "sha256": rec.sha256,
+            "name": rec.name,
+            "size": rec.size,
+            "kind": label,
+            "attached_at": at,
+        }
 
     refs = []
     for ui, unit in enumerate(doc["values"]["units"]):
@@ -253,6 +347,13 @@ def _attach_demo_evidence(ws: Any, tmp: str, doc: dict[str, Any], month: int) ->
                 refs.append(ref("lab", f"units[{ui}].fuels[{fi}].ncv", "入炉煤化验日报"))
             if fuel.get("carbon_content"):
                 refs.append(ref("lab", f"units[{ui}].fuels[{fi}].carbon_content", "CMA/CNAS检测报告"))
-        for item in ("purchased_electricity", "generation", "net_supply", "heat_supplied", "operating_hours", "load_factor"):
+        for item in (
+            "purchased_electricity",
+            "generation",
+            "net_supply",
+            "heat_supplied",
+            "operating_hours",
+            "load_factor",
+        ):
             refs.append(ref("prod", f"units[{ui}].{item}", "盖章生产报表"))
     return refs

@@ -30,11 +30,15 @@ def register(subparsers: Any) -> None:
     s.add_argument("old", help="上一年度计划（JSON 或填好的 Excel 模板）")
     s.add_argument("--year", required=True, type=int, help="新计划年度，如 2028")
     s.add_argument("-o", "--output", required=True, help="新计划文件（JSON）")
-    s.add_argument("--units", help="企业当前的机组/工序/生产线/电解系列，逗号分隔，如 1号机组,2号机组；与计划核对")
+    s.add_argument(
+        "--units", help="企业当前的机组/工序/生产线/电解系列，逗号分隔，如 1号机组,2号机组；与计划核对"
+    )
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_plan_copy)
 
-    s = subparsers.add_parser("check-plan", help="核对月度存证是否符合数据质量控制计划（获取方式、支撑材料、机组和燃料）")
+    s = subparsers.add_parser(
+        "check-plan", help="核对月度存证是否符合数据质量控制计划（获取方式、支撑材料、机组和燃料）"
+    )
     s.add_argument("file", help="月度存证（JSON 或填好的 Excel 模板）")
     s.add_argument("--plan", required=True, help="本年度数据质量控制计划（JSON 或填好的 Excel 模板）")
     s.add_argument("--with-validation", action="store_true", help="同时列出月度存证本身的校验结果")
@@ -56,7 +60,9 @@ def _require_plan(loaded: Any, what: str) -> None:
     from .workflow.errors import InputError
 
     if loaded.spec.filing_type != "plan":
-        raise InputError(f"{loaded.source_path} 是「{loaded.spec.title}」，不是数据质量控制计划；{what}请选择计划文件")
+        raise InputError(
+            f"{loaded.source_path} 是「{loaded.spec.title}」，不是数据质量控制计划；{what}请选择计划文件"
+        )
 
 
 def _print_json(data: Any) -> None:
@@ -69,13 +75,19 @@ def _print_findings(findings: list[Any], stream: Any = None) -> None:
     stream = stream or sys.stdout
     for f in findings:
         ack = f"（已确认：{f.acknowledged}）" if f.acknowledged else ""
-        print(f"[{SEVERITY_LABELS.get(f.severity, f.severity)}] {f.code} {f.location or f.path}：{f.message}{ack}", file=stream)
+        print(
+            f"[{SEVERITY_LABELS.get(f.severity, f.severity)}] {f.code} {f.location or f.path}：{f.message}{ack}",
+            file=stream,
+        )
 
 
 def _import_problems(*loaded: Any) -> None:
     for item in loaded:
         for f in item.import_findings:
-            print(f"[导入] {item.source_path.name if item.source_path else ''} {f.location} {f.message}", file=sys.stderr)
+            print(
+                f"[导入] {item.source_path.name if item.source_path else ''} {f.location} {f.message}",
+                file=sys.stderr,
+            )
 
 
 def cmd_plan_diff(args: argparse.Namespace) -> int:
@@ -86,7 +98,9 @@ def cmd_plan_diff(args: argparse.Namespace) -> int:
     _require_plan(old, "")
     _require_plan(new, "")
     if old.document.form != new.document.form:
-        raise InputError(f"两个文件不是同一种计划（「{old.spec.title}」和「{new.spec.title}」）；只能比较同一计划的两个版本")
+        raise InputError(
+            f"两个文件不是同一种计划（「{old.spec.title}」和「{new.spec.title}」）；只能比较同一计划的两个版本"
+        )
     _import_problems(old, new)
     diff = diff_plans(new.spec, old.document, new.document)
     if args.json:
@@ -125,16 +139,31 @@ def cmd_plan_copy(args: argparse.Namespace) -> int:
     write_document(doc, out)
     version = latest_version(doc.values)
     if spec.template_year < args.year:
-        print(f"注意：尚无 {args.year} 年的「{spec.title}」模板，暂按 {spec.template_year} 年模板（{spec.version}）复制；"
-              "新模板发布后请在程序中打开本计划核对", file=sys.stderr)
+        print(
+            f"注意：尚无 {args.year} 年的「{spec.title}」模板，暂按 {spec.template_year} 年模板（{spec.version}）复制；"
+            "新模板发布后请在程序中打开本计划核对",
+            file=sys.stderr,
+        )
     if args.json:
-        _print_json({"output": str(out), "form": spec.id, "form_version": spec.version, "period": doc.period,
-                     "version": version, "copied_from": doc.meta.get("copied_from"),
-                     "summary": summarize(findings), "findings": [f.to_json() for f in findings]})
+        _print_json(
+            {
+                "output": str(out),
+                "form": spec.id,
+                "form_version": spec.version,
+                "period": doc.period,
+                "version": version,
+                "copied_from": doc.meta.get("copied_from"),
+                "summary": summarize(findings),
+                "findings": [f.to_json() for f in findings],
+            }
+        )
     else:
         _print_findings(findings)
-        print(f"已生成 {args.year} 年度计划 {out}（版本 {version}，由 {old_year} 年度计划复制）；"
-              "请填写修订日期、修订内容、修订情形和原因（可用 plan-diff 起草修订说明）", file=sys.stderr)
+        print(
+            f"已生成 {args.year} 年度计划 {out}（版本 {version}，由 {old_year} 年度计划复制）；"
+            "请填写修订日期、修订内容、修订情形和原因（可用 plan-diff 起草修订说明）",
+            file=sys.stderr,
+        )
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK
 
 
@@ -152,13 +181,22 @@ def cmd_check_plan(args: argparse.Namespace) -> int:
         findings = sort_findings(findings)
     summary = summarize(findings)
     if args.json:
-        _print_json({"form": month.spec.id, "period": month.document.period,
-                     "plan": {"form": plan.spec.id, "period": plan.document.period}, "summary": summary,
-                     "findings": [f.to_json() for f in findings]})
+        _print_json(
+            {
+                "form": month.spec.id,
+                "period": month.document.period,
+                "plan": {"form": plan.spec.id, "period": plan.document.period},
+                "summary": summary,
+                "findings": [f.to_json() for f in findings],
+            }
+        )
     else:
         if not findings:
             print("未发现问题：本月存证与数据质量控制计划一致。")
         _print_findings(findings)
-        print(f"错误 {summary['error']} 项，警告 {summary['warning']} 项（已确认 {summary['warning_acknowledged']} 项），"
-              f"提示 {summary['info']} 项", file=sys.stderr)
+        print(
+            f"错误 {summary['error']} 项，警告 {summary['warning']} 项（已确认 {summary['warning_acknowledged']} 项），"
+            f"提示 {summary['info']} 项",
+            file=sys.stderr,
+        )
     return EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK

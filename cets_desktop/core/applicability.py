@@ -54,10 +54,15 @@ THRESHOLD_TCE = Decimal(10000)
 # Appendix 5 sub-tables by industry code: (form id, table name, note shown to the user or "").
 APPENDIX5_TABLES: dict[str, list[tuple[str, str, str]]] = {
     "2511": [("a5-refining", "石化（原油加工）", "")],
-    "2614": [("a5-ethylene", "石化（乙烯）", "主营产品为乙烯时填报"), ("a5-methanol", "化工（甲醇）", "主营产品为甲醇时填报")],
+    "2614": [
+        ("a5-ethylene", "石化（乙烯）", "主营产品为乙烯时填报"),
+        ("a5-methanol", "化工（甲醇）", "主营产品为甲醇时填报"),
+    ],
     "2619": [("a5-carbide", "化工（电石）", "")],
-    "2621": [("a5-ammonia", "化工（合成氨）", ""),
-             ("a5-urea", "化工（尿素）", "2019、2023年模板有尿素表，2026年附件4是否列入未能确认")],
+    "2621": [
+        ("a5-ammonia", "化工（合成氨）", ""),
+        ("a5-urea", "化工（尿素）", "2019、2023年模板有尿素表，2026年附件4是否列入未能确认"),
+    ],
     "3041": [("a5-glass", "建材（平板玻璃）", "")],
     "3211": [("a5-copper", "有色（铜冶炼）", "")],
     "2211": [("a5-pulp", "造纸（纸浆制造）", "")],
@@ -71,19 +76,42 @@ APPENDIX5_TABLES: dict[str, list[tuple[str, str, str]]] = {
 # The definition sector each listed industry's tables belong to (FormSpec.sector), so an enterprise
 # ticked for it sees those filings in its calendar.
 OTHER_SECTOR: dict[str, tuple[str, ...]] = {
-    "2511": ("petrochemical",), "2614": ("petrochemical", "chemical"), "2619": ("chemical",), "2621": ("chemical",),
-    "3041": ("building_materials",), "3211": ("nonferrous",), "2211": ("paper",), "2212": ("paper",), "2221": ("paper",),
-    "5611": ("aviation",), "5612": ("aviation",), "5631": ("aviation",),
+    "2511": ("petrochemical",),
+    "2614": ("petrochemical", "chemical"),
+    "2619": ("chemical",),
+    "2621": ("chemical",),
+    "3041": ("building_materials",),
+    "3211": ("nonferrous",),
+    "2211": ("paper",),
+    "2212": ("paper",),
+    "2221": ("paper",),
+    "5611": ("aviation",),
+    "5612": ("aviation",),
+    "5631": ("aviation",),
 }
 
 UNLISTED_WITH_TABLE: dict[str, tuple[str, str, str]] = {
-    "2612": ("a5-soda-ash", "化工（纯碱）", "无机碱制造（纯碱）不在本程序重建的附件4名单中，但2019、2023年模板有纯碱表；"
-             "如主管部门要求报送，请填纯碱补充数据表"),
+    "2612": (
+        "a5-soda-ash",
+        "化工（纯碱）",
+        "无机碱制造（纯碱）不在本程序重建的附件4名单中，但2019、2023年模板有纯碱表；"
+        "如主管部门要求报送，请填纯碱补充数据表",
+    ),
 }
 
-SECTOR_LABELS = {"power": "发电", "steel": "钢铁", "cement": "水泥", "aluminium": "铝冶炼", "other": "其他重点行业",
-                 "petrochemical": "石化", "chemical": "化工", "building_materials": "建材", "nonferrous": "有色",
-                 "paper": "造纸", "aviation": "民航"}
+SECTOR_LABELS = {
+    "power": "发电",
+    "steel": "钢铁",
+    "cement": "水泥",
+    "aluminium": "铝冶炼",
+    "other": "其他重点行业",
+    "petrochemical": "石化",
+    "chemical": "化工",
+    "building_materials": "建材",
+    "nonferrous": "有色",
+    "paper": "造纸",
+    "aviation": "民航",
+}
 
 
 def industry_choices() -> list[tuple[str, str]]:
@@ -124,8 +152,12 @@ def _reaches_threshold(annual_emissions: Decimal | None, energy_tce: Decimal | N
     return False
 
 
-def assess(industry_code: str, annual_emissions: Decimal | None, captive_power: bool = False,
-           energy_tce: Decimal | None = None) -> Applicability:
+def assess(
+    industry_code: str,
+    annual_emissions: Decimal | None,
+    captive_power: bool = False,
+    energy_tce: Decimal | None = None,
+) -> Applicability:
     codes = split_codes(industry_code)
     result = Applicability()
     for c in codes:
@@ -149,25 +181,36 @@ def assess(industry_code: str, annual_emissions: Decimal | None, captive_power: 
     if not result.sectors:
         result.covered = False
         shown = "、".join(codes) or "未填写"
-        result.notes.append(f"行业代码「{shown}」不在全国碳市场覆盖行业或附件4其他重点行业名单中；"
-                            "如有自备电厂请勾选。名单据 2016 年覆盖行业及代码重建，请以当年通知为准。")
+        result.notes.append(
+            f"行业代码「{shown}」不在全国碳市场覆盖行业或附件4其他重点行业名单中；"
+            "如有自备电厂请勾选。名单据 2016 年覆盖行业及代码重建，请以当年通知为准。"
+        )
         result.tables = [{"form": f, "table": t, "industry_code": c, "note": n} for f, t, n, c in unlisted]
         return result
     reached = _reaches_threshold(annual_emissions, energy_tce)
     if reached is None:
         result.covered = None
-        result.notes.append("请填写任一年度的温室气体排放量估算（tCO2e）或综合能源消费量（吨标准煤），"
-                            "以判断是否达到 2.6 万吨二氧化碳当量（约 1 万吨标准煤）的纳入门槛。")
+        result.notes.append(
+            "请填写任一年度的温室气体排放量估算（tCO2e）或综合能源消费量（吨标准煤），"
+            "以判断是否达到 2.6 万吨二氧化碳当量（约 1 万吨标准煤）的纳入门槛。"
+        )
     elif reached:
         result.covered = True
         if (annual_emissions is None or annual_emissions < THRESHOLD_TCO2E) and energy_tce is not None:
-            result.notes.append(f"综合能源消费量 {energy_tce} 吨标准煤达到约 1 万吨标准煤；纳入门槛以 2.6 万吨二氧化碳当量为准，"
-                                "请核算排放量确认。")
+            result.notes.append(
+                f"综合能源消费量 {energy_tce} 吨标准煤达到约 1 万吨标准煤；纳入门槛以 2.6 万吨二氧化碳当量为准，"
+                "请核算排放量确认。"
+            )
     else:
         result.covered = False
-        shown = f"年排放量 {annual_emissions} tCO2e" if annual_emissions is not None else f"综合能源消费量 {energy_tce} 吨标准煤"
-        result.notes.append(f"{shown} 低于 2.6 万吨二氧化碳当量（约 1 万吨标准煤）的纳入门槛；"
-                            "任一年度达到门槛即应纳入。")
+        shown = (
+            f"年排放量 {annual_emissions} tCO2e"
+            if annual_emissions is not None
+            else f"综合能源消费量 {energy_tce} 吨标准煤"
+        )
+        result.notes.append(
+            f"{shown} 低于 2.6 万吨二氧化碳当量（约 1 万吨标准煤）的纳入门槛；任一年度达到门槛即应纳入。"
+        )
     if result.covered is False:
         result.tables = []
         return result
@@ -180,10 +223,14 @@ def assess(industry_code: str, annual_emissions: Decimal | None, captive_power: 
         result.filings.append(f"{label}：下一年度数据质量控制计划/方案，12 月 31 日前")
         result.filings.append(f"{label}：年度温室气体排放报告，次年 3 月 31 日前")
     if "other" in result.sectors:
-        result.filings.append("其他重点行业：年度温室气体排放报告及附件5 补充数据核算报告，次年 3 月 31 日前（不做月度存证）")
+        result.filings.append(
+            "其他重点行业：年度温室气体排放报告及附件5 补充数据核算报告，次年 3 月 31 日前（不做月度存证）"
+        )
         for t in result.tables:
             extra = f"（{t['note']}）" if t["note"] else ""
-            result.filings.append(f"附件5 补充数据表：{t['table']}{extra}，报送上一年度（排放年度）数据，次年 3 月 31 日前")
+            result.filings.append(
+                f"附件5 补充数据表：{t['table']}{extra}，报送上一年度（排放年度）数据，次年 3 月 31 日前"
+            )
     if any(s in ("steel", "cement", "aluminium") for s in ets_sectors):
         result.notes.append("间接排放（外购电力、热力）不计入钢铁、水泥、铝冶炼的配额管理范围。")
     return result

@@ -49,13 +49,20 @@ class Explanation:
     def to_json(self) -> dict[str, Any]:
         from .document import jsonable
 
-        payload: dict[str, Any] = jsonable({
-            "path": self.path, "label": self.label, "unit": self.unit, "value": self.value,
-            "formula": self.formula, "expression": self.expression,
-            "inputs": [vars(i) for i in self.inputs],
-            "references": [vars(r) for r in self.references],
-            "source": self.source, "evidence": self.evidence,
-        })
+        payload: dict[str, Any] = jsonable(
+            {
+                "path": self.path,
+                "label": self.label,
+                "unit": self.unit,
+                "value": self.value,
+                "formula": self.formula,
+                "expression": self.expression,
+                "inputs": [vars(i) for i in self.inputs],
+                "references": [vars(r) for r in self.references],
+                "source": self.source,
+                "evidence": self.evidence,
+            }
+        )
         return payload
 
 
@@ -79,8 +86,9 @@ def calculate(spec: FormSpec, values: dict[str, Any], env: Env, index: RowIndex 
             rows[-1][name] = bf.calculation(ctx) if is_relevant(bf, ctx) else None
 
 
-def explain_all(spec: FormSpec, values: dict[str, Any], env: Env,
-                evidence: list[dict[str, Any]] | None = None) -> dict[str, Explanation]:
+def explain_all(
+    spec: FormSpec, values: dict[str, Any], env: Env, evidence: list[dict[str, Any]] | None = None
+) -> dict[str, Explanation]:
     """Explanations for every calculated value (call after :func:`calculate`)."""
     form = bound(spec)
     out: dict[str, Explanation] = {}
@@ -101,25 +109,48 @@ def explain_all(spec: FormSpec, values: dict[str, Any], env: Env,
                 if not _input_applies(form, fspec, name, rows, ctx_env, bf.scope_fields):
                     continue  # e.g. 锅炉排放量 for a 余热回收 row: not an input of this row's result
                 level_path = _input_path(bf.scope_fields, idx, fspec, name)
-                unit = _row_unit(fspec.unit, rows[len(fspec.scope)]) if fspec and len(fspec.scope) < len(rows) else (fspec.unit if fspec else None)
-                inputs.append(ExplainInput(name, fspec.label if fspec else name, getter(ctx), unit, level_path))
+                unit = (
+                    _row_unit(fspec.unit, rows[len(fspec.scope)])
+                    if fspec and len(fspec.scope) < len(rows)
+                    else (fspec.unit if fspec else None)
+                )
+                inputs.append(
+                    ExplainInput(name, fspec.label if fspec else name, getter(ctx), unit, level_path)
+                )
             seen: set[tuple[str, str | None]] = set()
             refs = []
             for r in log:
                 if (r.table, r.key) not in seen:
                     seen.add((r.table, r.key))
                     refs.append(r)
-            backing = [e for e in (evidence or []) if any(e.get("path", "").startswith(i.path) and i.path for i in inputs)]
+            backing = [
+                e
+                for e in (evidence or [])
+                if any(e.get("path", "").startswith(i.path) and i.path for i in inputs)
+            ]
             out[path] = Explanation(
-                path=path, label=bf.spec.label, unit=_row_unit(bf.spec.unit, rows[-1]), value=rows[-1].get(bf.spec.name),
-                formula=bf.spec.explain or bf.spec.calculation or "", expression=bf.spec.calculation or "",
-                inputs=inputs, references=refs, source=src.cite() if src else "", evidence=backing,
+                path=path,
+                label=bf.spec.label,
+                unit=_row_unit(bf.spec.unit, rows[-1]),
+                value=rows[-1].get(bf.spec.name),
+                formula=bf.spec.explain or bf.spec.calculation or "",
+                expression=bf.spec.calculation or "",
+                inputs=inputs,
+                references=refs,
+                source=src.cite() if src else "",
+                evidence=backing,
             )
     return out
 
 
-def _input_applies(form: BoundForm, fspec: FieldSpec | None, name: str, rows: list[dict[str, Any]], env: Env,
-                   scope_fields: tuple[FieldSpec, ...]) -> bool:
+def _input_applies(
+    form: BoundForm,
+    fspec: FieldSpec | None,
+    name: str,
+    rows: tuple[dict[str, Any], ...],
+    env: Env,
+    scope_fields: tuple[FieldSpec, ...],
+) -> bool:
     """An input whose field is not asked in this row (its ``relevant`` is false) is left out."""
     if fspec is None or "." in name or len(fspec.scope) >= len(rows):
         return True
@@ -127,7 +158,7 @@ def _input_applies(form: BoundForm, fspec: FieldSpec | None, name: str, rows: li
     if target is None or target.relevant is None:
         return True
     depth = len(fspec.scope)
-    return is_relevant(target, Ctx(rows[:depth + 1], env, scope_fields[:depth]))
+    return is_relevant(target, Ctx(rows[: depth + 1], env, scope_fields[:depth]))
 
 
 def _row_unit(unit: str | None, row: dict[str, Any]) -> str | None:
@@ -186,7 +217,7 @@ def explanation_lines(spec: FormSpec, ex: Explanation) -> list[str]:
 
     def cite(text: str) -> str:
         m = re.search(r"\s*\[([VRTGPM])\]$", text)
-        return f"{text[:m.start()]}（{CERTAINTY_LABELS[m.group(1)]}）" if m else text
+        return f"{text[: m.start()]}（{CERTAINTY_LABELS[m.group(1)]}）" if m else text
 
     def untagged(text: str) -> str:
         return re.sub(r"\s*\[[VRTGPM]\]$", "", text)
@@ -194,19 +225,27 @@ def explanation_lines(spec: FormSpec, ex: Explanation) -> list[str]:
     def unit(u: str | None) -> str:
         return f" {u}" if u else ""
 
-    lines = [f"{ex.label} = {human_number(ex.value, decimals(ex.path))}{unit(ex.unit)}（{ex.path}）",
-             f"    公式：{ex.formula or ex.expression}"]
+    lines = [
+        f"{ex.label} = {human_number(ex.value, decimals(ex.path))}{unit(ex.unit)}（{ex.path}）",
+        f"    公式：{ex.formula or ex.expression}",
+    ]
     for i in ex.inputs:
-        lines.append(f"    输入 {i.label}：{human_number(i.value, decimals(i.path, i.name))}{unit(i.unit if i.value is not None else None)}")
+        lines.append(
+            f"    输入 {i.label}：{human_number(i.value, decimals(i.path, i.name))}{unit(i.unit if i.value is not None else None)}"
+        )
     for r in ex.references:
         certainty = CERTAINTY_LABELS.get(r.certainty, r.certainty)
-        lines.append(f"    参数 {r.label}：{human_number(r.value)}{unit(r.unit)}，适用年份 {r.years}；来源：{untagged(r.source)}；把握程度：{certainty}")
+        lines.append(
+            f"    参数 {r.label}：{human_number(r.value)}{unit(r.unit)}，适用年份 {r.years}；来源：{untagged(r.source)}；把握程度：{certainty}"
+        )
     if ex.source:
         lines.append(f"    依据：{cite(ex.source)}")
     return lines
 
 
-def _input_getters(spec: FormSpec, form: BoundForm, bf: BoundField) -> list[tuple[str, FieldSpec | None, Any]]:
+def _input_getters(
+    spec: FormSpec, form: BoundForm, bf: BoundField
+) -> list[tuple[str, FieldSpec | None, Any]]:
     assert bf.calc_expr is not None
     out = []
     for chain in sorted(bf.calc_expr.chains):
@@ -222,7 +261,9 @@ def _input_getters(spec: FormSpec, form: BoundForm, bf: BoundField) -> list[tupl
     return out
 
 
-def _input_path(scope_fields: tuple[FieldSpec, ...], idx: tuple[int, ...], fspec: FieldSpec | None, name: str) -> str:
+def _input_path(
+    scope_fields: tuple[FieldSpec, ...], idx: tuple[int, ...], fspec: FieldSpec | None, name: str
+) -> str:
     if fspec is None:
         return name
     depth = len(fspec.scope)
@@ -264,8 +305,12 @@ def padded_values(spec: FormSpec, values: dict[str, Any]) -> dict[str, Any]:
         for key, value in data.items():
             f = known.get(key)
             if f is not None and f.type == "repeat" and isinstance(value, list):
-                out[key] = [level(f.data_fields(), row) if isinstance(row, dict) else jsonable(row) for row in value]
-            elif f is not None and f.decimals is not None and isinstance(value, Decimal) and value.is_finite():
+                out[key] = [
+                    level(f.data_fields(), row) if isinstance(row, dict) else jsonable(row) for row in value
+                ]
+            elif (
+                f is not None and f.decimals is not None and isinstance(value, Decimal) and value.is_finite()
+            ):
                 places = max(f.decimals, 0)
                 if f.calculation:
                     out[key] = f"{round_half_up(value, f.decimals):.{places}f}"

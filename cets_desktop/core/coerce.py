@@ -58,36 +58,69 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
             f = known.get(key)
             path = prefix + key
             if f is None:
-                findings.append(Finding("error", "GEN-001", path,
-                                        f"未知字段「{key}」：{spec.title}中没有这一项；请删除或检查拼写",
-                                        GENERIC_SOURCE, _location([*labels, key])))
+                findings.append(
+                    Finding(
+                        "error",
+                        "GEN-001",
+                        path,
+                        f"未知字段「{key}」：{spec.title}中没有这一项；请删除或检查拼写",
+                        GENERIC_SOURCE,
+                        _location([*labels, key]),
+                    )
+                )
                 continue
             if f.type == "repeat":
                 if value is None:
                     out[key] = []
                     continue
                 if not isinstance(value, list):
-                    findings.append(Finding("error", "GEN-002", path, f"「{f.label}」应为多行表格（列表）", GENERIC_SOURCE,
-                                            _location([*labels, f.label])))
+                    findings.append(
+                        Finding(
+                            "error",
+                            "GEN-002",
+                            path,
+                            f"「{f.label}」应为多行表格（列表）",
+                            GENERIC_SOURCE,
+                            _location([*labels, f.label]),
+                        )
+                    )
                     out[key] = []
                     continue
                 rows: list[Any] = []
                 children = f.data_fields()
                 allowed = min(MAX_REPEAT_ROWS, budget[0])
                 if len(value) > allowed:
-                    limit_text = (f"超过上限 {MAX_REPEAT_ROWS:,} 行" if allowed == MAX_REPEAT_ROWS
-                                  else f"全部表格合计超过上限 {MAX_TOTAL_ROWS:,} 行")
-                    findings.append(Finding("error", "GEN-002", path,
-                                            f"「{f.label}」有 {len(value):,} 行，{limit_text}；只检查了前 {allowed:,} 行。"
-                                            "一份填报不会有这么多行，请检查是否粘贴了无关数据",
-                                            GENERIC_SOURCE, _location([*labels, f.label])))
+                    limit_text = (
+                        f"超过上限 {MAX_REPEAT_ROWS:,} 行"
+                        if allowed == MAX_REPEAT_ROWS
+                        else f"全部表格合计超过上限 {MAX_TOTAL_ROWS:,} 行"
+                    )
+                    findings.append(
+                        Finding(
+                            "error",
+                            "GEN-002",
+                            path,
+                            f"「{f.label}」有 {len(value):,} 行，{limit_text}；只检查了前 {allowed:,} 行。"
+                            "一份填报不会有这么多行，请检查是否粘贴了无关数据",
+                            GENERIC_SOURCE,
+                            _location([*labels, f.label]),
+                        )
+                    )
                     value = value[:allowed]
                 budget[0] -= len(value)
                 for i, row in enumerate(value):
                     row_labels = [*labels, _row_label(f, row if isinstance(row, dict) else {}, i)]
                     if not isinstance(row, dict):
-                        findings.append(Finding("error", "GEN-002", f"{path}[{i}]", f"「{f.label}」第 {i + 1} 行格式不对",
-                                                GENERIC_SOURCE, _location(row_labels)))
+                        findings.append(
+                            Finding(
+                                "error",
+                                "GEN-002",
+                                f"{path}[{i}]",
+                                f"「{f.label}」第 {i + 1} 行格式不对",
+                                GENERIC_SOURCE,
+                                _location(row_labels),
+                            )
+                        )
                         rows.append({})
                         continue
                     rows.append(level(children, row, f"{path}[{i}].", row_labels))
@@ -97,12 +130,25 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
                 continue
             typed, problem = coerce_scalar(spec, f, value)
             if problem:
-                findings.append(Finding("error", "GEN-002", path, problem, GENERIC_SOURCE, _location([*labels, f.label])))
-            elif f.decimals is not None and isinstance(typed, Decimal) and not f.calculation \
-                    and decimal_places(typed) > f.decimals:
-                findings.append(Finding("info", "GEN-005", path,
-                                        f"「{f.label}」有 {decimal_places(typed)} 位小数，模板要求保留 {f.decimals} 位；导出时按四舍五入处理",
-                                        GENERIC_SOURCE, _location([*labels, f.label])))
+                findings.append(
+                    Finding("error", "GEN-002", path, problem, GENERIC_SOURCE, _location([*labels, f.label]))
+                )
+            elif (
+                f.decimals is not None
+                and isinstance(typed, Decimal)
+                and not f.calculation
+                and decimal_places(typed) > f.decimals
+            ):
+                findings.append(
+                    Finding(
+                        "info",
+                        "GEN-005",
+                        path,
+                        f"「{f.label}」有 {decimal_places(typed)} 位小数，模板要求保留 {f.decimals} 位；导出时按四舍五入处理",
+                        GENERIC_SOURCE,
+                        _location([*labels, f.label]),
+                    )
+                )
             out[key] = typed
         return out
 
@@ -121,7 +167,10 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
         try:
             number = parse_decimal(value)
         except NumberOutOfRange as exc:
-            return None, f"「{f.label}」填的是「{exc.text}」，超出可处理的数值范围（{RANGE_TEXT}）；请检查是否多打了数字或单位是否正确{unit}"
+            return (
+                None,
+                f"「{f.label}」填的是「{exc.text}」，超出可处理的数值范围（{RANGE_TEXT}）；请检查是否多打了数字或单位是否正确{unit}",
+            )
         except NotANumber as exc:
             return None, f"「{f.label}」填的是「{shown(exc.text, 40)}」，不是数字；请填写阿拉伯数字{unit}"
         if number is None:
@@ -176,6 +225,8 @@ def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | 
     text = str(value).strip()
     limit = MAX_TEXT_LENGTH.get(f.type, MAX_OTHER_TEXT)
     if len(text) > limit:
-        return None, (f"「{f.label}」有 {len(text):,} 个字符，超过上限 {limit:,} 个字符；"
-                      "请精简内容，详细材料可作为支撑材料附上")
+        return None, (
+            f"「{f.label}」有 {len(text):,} 个字符，超过上限 {limit:,} 个字符；"
+            "请精简内容，详细材料可作为支撑材料附上"
+        )
     return text, None

@@ -39,9 +39,14 @@ class Deadline:
     def to_json(self, today: date) -> dict[str, object]:
         left = self.days_left(today)
         return {
-            "kind": self.kind, "title": self.title, "period": self.period,
-            "due": self.due.isoformat(), "national_due": self.national_due.isoformat(),
-            "days_left": left, "overdue": left < 0, "source": self.source,
+            "kind": self.kind,
+            "title": self.title,
+            "period": self.period,
+            "due": self.due.isoformat(),
+            "national_due": self.national_due.isoformat(),
+            "days_left": left,
+            "overdue": left < 0,
+            "source": self.source,
         }
 
 
@@ -54,9 +59,13 @@ def monthly_due(year: int, month: int, days: int = MONTHLY_DAYS) -> date:
     return month_end(year, month) + timedelta(days=days)
 
 
-ANNUAL_REPORT_SOURCE = "次年3月31日前通过管理平台报送（2026年通知：2025年度排放报告2026年3月31日前报送，已核实）"
-SUPPLEMENTARY_SOURCE = ("随年度温室气体排放报告于次年3月31日前报送（附件5 补充数据核算报告；环办气候函〔2023〕332号所述报送时间，"
-                        "据转载文本核实；2026年通知对其他重点行业的表述未能查到，待核对原文）；其他重点行业的核查于当年12月31日前完成")
+ANNUAL_REPORT_SOURCE = (
+    "次年3月31日前通过管理平台报送（2026年通知：2025年度排放报告2026年3月31日前报送，已核实）"
+)
+SUPPLEMENTARY_SOURCE = (
+    "随年度温室气体排放报告于次年3月31日前报送（附件5 补充数据核算报告；环办气候函〔2023〕332号所述报送时间，"
+    "据转载文本核实；2026年通知对其他重点行业的表述未能查到，待核对原文）；其他重点行业的核查于当年12月31日前完成"
+)
 
 
 def annual_report_due(emission_year: int) -> date:
@@ -68,11 +77,22 @@ def supplementary_deadline(emission_year: int, table: str | None = None) -> Dead
     """The Appendix 5 filing on ``emission_year`` data (``table``: e.g. 建材（平板玻璃）, for one card per table)."""
     what = f"补充数据表：{table}" if table else "碳排放补充数据核算报告（其他重点行业）"
     due = annual_report_due(emission_year)
-    return Deadline("supplementary", f"{emission_year}年度（排放年度）{what}", str(emission_year), due, due, SUPPLEMENTARY_SOURCE)
+    return Deadline(
+        "supplementary",
+        f"{emission_year}年度（排放年度）{what}",
+        str(emission_year),
+        due,
+        due,
+        SUPPLEMENTARY_SOURCE,
+    )
 
 
-def calendar_for(year: int, local_monthly_days: int | None = None, sectors: tuple[str, ...] = ("power",),
-                 tables: tuple[str, ...] = ()) -> list[Deadline]:
+def calendar_for(
+    year: int,
+    local_monthly_days: int | None = None,
+    sectors: tuple[str, ...] = ("power",),
+    tables: tuple[str, ...] = (),
+) -> list[Deadline]:
     """Every deadline due in ``year`` or concerning data of ``year``, in date order.
 
     ``tables``: Appendix 5 sub-table names (from the applicability check) for one supplementary card
@@ -83,13 +103,43 @@ def calendar_for(year: int, local_monthly_days: int | None = None, sectors: tupl
         national = monthly_due(year, month)
         due = monthly_due(year, month, local_monthly_days) if local_monthly_days else national
         due = min(due, national)
-        local = f"；本企业所在地要求 {local_monthly_days} 日内" if local_monthly_days and local_monthly_days < MONTHLY_DAYS else ""
-        out.append(Deadline("monthly", f"{year}年{month}月月度信息化存证", f"{year}-{month:02d}", due, national, src + local))
-    out.append(Deadline("plan", f"{year + 1}年度数据质量控制计划/方案", str(year + 1), date(year, 12, 31), date(year, 12, 31),
-                        "于上一年12月31日前在管理平台更新（2027年计划截止 2026-12-31；据回忆，待核对原文）"))
+        local = (
+            f"；本企业所在地要求 {local_monthly_days} 日内"
+            if local_monthly_days and local_monthly_days < MONTHLY_DAYS
+            else ""
+        )
+        out.append(
+            Deadline(
+                "monthly",
+                f"{year}年{month}月月度信息化存证",
+                f"{year}-{month:02d}",
+                due,
+                national,
+                src + local,
+            )
+        )
+    out.append(
+        Deadline(
+            "plan",
+            f"{year + 1}年度数据质量控制计划/方案",
+            str(year + 1),
+            date(year, 12, 31),
+            date(year, 12, 31),
+            "于上一年12月31日前在管理平台更新（2027年计划截止 2026-12-31；据回忆，待核对原文）",
+        )
+    )
     for emission_year in (year - 1, year):
         due = annual_report_due(emission_year)
-        out.append(Deadline("annual_report", f"{emission_year}年度温室气体排放报告", str(emission_year), due, due, ANNUAL_REPORT_SOURCE))
+        out.append(
+            Deadline(
+                "annual_report",
+                f"{emission_year}年度温室气体排放报告",
+                str(emission_year),
+                due,
+                due,
+                ANNUAL_REPORT_SOURCE,
+            )
+        )
         for table in tables or (None,):
             out.append(supplementary_deadline(emission_year, table))
     return sorted(out, key=lambda d: (d.due, d.kind, d.title))

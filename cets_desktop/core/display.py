@@ -49,8 +49,9 @@ def number_text(value: Decimal | int, f: FieldSpec | None) -> str:
     return str(value)
 
 
-def display_value(spec: FormSpec | None, f: FieldSpec | None, value: Any, *, blank: str = "",
-                  dates: bool = True) -> str:
+def display_value(
+    spec: FormSpec | None, f: FieldSpec | None, value: Any, *, blank: str = "", dates: bool = True
+) -> str:
     """``value`` of field ``f`` as a person reads it (see the module docstring)."""
     if value is None or value == "" or value == []:
         return blank
@@ -70,15 +71,28 @@ def display_value(spec: FormSpec | None, f: FieldSpec | None, value: Any, *, bla
 
 
 def with_unit(text: str, unit: str | None, blank: str = "") -> str:
-    """"469,997.90 tCO2", "99.0%" (no space before a per-cent sign); a blank stays blank."""
+    """ "469,997.90 tCO2", "99.0%" (no space before a per-cent sign); a blank stays blank."""
     if not unit or text in ("", blank):
         return text
     return f"{text}{unit}" if unit in ("%", "‰") else f"{text} {unit}"
 
 
 _INLINE_TAG = re.compile(r"\s*[\[［]([VRTGPM])(?:\s*[/／]\s*([VRTGPM]))?(?:\s*[a-z-]*\d*)?[\]］]")
-_TEXT_KEYS = frozenset({"label", "hint", "description", "message", "constraint_message", "explain", "title",
-                        "doc", "section", "note", "text"})
+_TEXT_KEYS = frozenset(
+    {
+        "label",
+        "hint",
+        "description",
+        "message",
+        "constraint_message",
+        "explain",
+        "title",
+        "doc",
+        "section",
+        "note",
+        "text",
+    }
+)
 
 
 def plain_certainty(text: str) -> str:
@@ -97,8 +111,10 @@ def plain_certainty_in(data: Any) -> Any:
     """:func:`plain_certainty` on every human text of a parsed definition (labels, hints,
     messages, sources …), leaving names, expressions and certainty keys alone."""
     if isinstance(data, dict):
-        return {k: (plain_certainty(v) if isinstance(v, str) and k in _TEXT_KEYS else plain_certainty_in(v))
-                for k, v in data.items()}
+        return {
+            k: (plain_certainty(v) if isinstance(v, str) and k in _TEXT_KEYS else plain_certainty_in(v))
+            for k, v in data.items()
+        }
     if isinstance(data, list):
         return [plain_certainty_in(v) for v in data]
     return data

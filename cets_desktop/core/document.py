@@ -154,9 +154,13 @@ def load_json_text(text: str, origin: str) -> Any:
     try:
         data = json.loads(text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant)
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"{origin} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）") from None
+        raise DocumentError(
+            f"{origin} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）"
+        ) from None
     except RecursionError:
-        raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件") from None
+        raise DocumentError(
+            f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件"
+        ) from None
     except (ValueError, MemoryError) as exc:
         raise DocumentError(f"{origin}：JSON 内容无法读取（{type(exc).__name__}）") from None
     # Deeper than ~1,000 the JSON reader itself stops (RecursionError above); below, walk the result.
@@ -184,19 +188,23 @@ def _header_problem(data: dict[str, Any]) -> str | None:
     fmt = data.get("format", DOCUMENT_FORMAT)
     if fmt != DOCUMENT_FORMAT:
         if isinstance(fmt, str) and fmt.startswith("cets-filing/"):
-            return (f"文件格式版本「{fmt[:40]}」不是本程序能读的「{DOCUMENT_FORMAT}」；"
-                    "可能由更新版本的程序导出，请升级程序后再打开")
+            return (
+                f"文件格式版本「{fmt[:40]}」不是本程序能读的「{DOCUMENT_FORMAT}」；"
+                "可能由更新版本的程序导出，请升级程序后再打开"
+            )
         return f"「format」应为「{DOCUMENT_FORMAT}」，现为「{str(fmt)[:40]}」：这不是本程序的填报文件"
     version = data.get("form_version")
     if "form_version" in data and not (isinstance(version, str) and _VERSION.match(version)):
-        return (f"「form_version」应为表单版本号（如 2026.1），现为「{str(version)[:40]}」；"
-                "请用本程序重新生成填报文件，或改为所用模板的版本号")
+        return (
+            f"「form_version」应为表单版本号（如 2026.1），现为「{str(version)[:40]}」；"
+            "请用本程序重新生成填报文件，或改为所用模板的版本号"
+        )
     return None
 
 
 def parse_document(data: Any, origin: str = "文档", *, depth_checked: bool = False) -> FilingDocument:
     if not isinstance(data, dict):
-        raise DocumentError(f"{origin}：顶层应为 JSON 对象（{{\"form\": …}}）")
+        raise DocumentError(f'{origin}：顶层应为 JSON 对象（{{"form": …}}）')
     if not depth_checked and json_depth_problem(data):
         raise DocumentError(f"{origin}：JSON 嵌套层数过多（超过 {MAX_JSON_DEPTH} 层），不是有效的填报文件")
     problem = _header_problem(data)
@@ -238,8 +246,10 @@ def document_from_bytes(raw: bytes, origin: str) -> FilingDocument:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"{origin} 不是 UTF-8 编码的填报文件（第 {exc.start} 字节）；"
-                            "如果是 Excel 工作簿，请保存为 .xlsx 后导入；如果是填报 JSON，请用 UTF-8 编码另存") from None
+        raise DocumentError(
+            f"{origin} 不是 UTF-8 编码的填报文件（第 {exc.start} 字节）；"
+            "如果是 Excel 工作簿，请保存为 .xlsx 后导入；如果是填报 JSON，请用 UTF-8 编码另存"
+        ) from None
     return parse_document(load_json_text(text, origin), origin, depth_checked=True)
 
 

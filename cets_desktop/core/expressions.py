@@ -227,10 +227,17 @@ def _replace_lone_dots(source: str) -> str:
     out: list[tuple[int, str]] = []
     prev: tokenize.TokenInfo | None = None
     for tok in tokens:
-        is_lone_dot = tok.type == tokenize.OP and tok.string == "." and not (
-            prev is not None
-            and (prev.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) or prev.string in (")", "]"))
-            and prev.end == tok.start
+        is_lone_dot = (
+            tok.type == tokenize.OP
+            and tok.string == "."
+            and not (
+                prev is not None
+                and (
+                    prev.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING)
+                    or prev.string in (")", "]")
+                )
+                and prev.end == tok.start
+            )
         )
         if is_lone_dot:
             out.append((tokenize.NAME, SELF_NAME))
@@ -242,10 +249,41 @@ def _replace_lone_dots(source: str) -> str:
 
 
 _ALLOWED_NODES: tuple[type[ast.AST], ...] = (
-    ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.BinOp, ast.Add, ast.Sub, ast.Mult, ast.Div,
-    ast.FloorDiv, ast.Mod, ast.Pow, ast.UnaryOp, ast.USub, ast.UAdd, ast.Not, ast.Compare, ast.Eq,
-    ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot, ast.IfExp, ast.Call, ast.Name,
-    ast.Load, ast.Constant, ast.Attribute, ast.Tuple, ast.List,
+    ast.Expression,
+    ast.BoolOp,
+    ast.And,
+    ast.Or,
+    ast.BinOp,
+    ast.Add,
+    ast.Sub,
+    ast.Mult,
+    ast.Div,
+    ast.FloorDiv,
+    ast.Mod,
+    ast.Pow,
+    ast.UnaryOp,
+    ast.USub,
+    ast.UAdd,
+    ast.Not,
+    ast.Compare,
+    ast.Eq,
+    ast.NotEq,
+    ast.Lt,
+    ast.LtE,
+    ast.Gt,
+    ast.GtE,
+    ast.In,
+    ast.NotIn,
+    ast.Is,
+    ast.IsNot,
+    ast.IfExp,
+    ast.Call,
+    ast.Name,
+    ast.Load,
+    ast.Constant,
+    ast.Attribute,
+    ast.Tuple,
+    ast.List,
 )
 
 
@@ -293,7 +331,9 @@ def parse_expression(source: str, extra_functions: Iterable[str] = ()) -> Expres
             functions.add(node.func.id)
         elif isinstance(node, ast.Compare):
             for op, right in zip(node.ops, node.comparators, strict=True):
-                if isinstance(op, ast.Is | ast.IsNot) and not (isinstance(right, ast.Constant) and right.value is None):
+                if isinstance(op, ast.Is | ast.IsNot) and not (
+                    isinstance(right, ast.Constant) and right.value is None
+                ):
                     raise ExpressionError(source, "`is` / `is not` 只能与 None 比较（判断是否为空）")
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             exponent = _constant_number(node.right)
@@ -315,7 +355,11 @@ def parse_expression(source: str, extra_functions: Iterable[str] = ()) -> Expres
 
 def _constant_number(node: ast.expr) -> Decimal | None:
     """The value of a constant numeric sub-expression (``10 ** 10``), else None; bounded like run time."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+    if (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, int | float)
+        and not isinstance(node.value, bool)
+    ):
         if isinstance(node.value, int) and abs(node.value) > 10**30:
             return None  # rejected separately as a huge constant
         return Decimal(str(node.value))
@@ -508,9 +552,11 @@ def compile_expression(
         if isinstance(node, ast.UnaryOp):
             operand = build(node.operand)
             if isinstance(node.op, ast.Not):
+
                 def not_(ctx: Any) -> Value:
                     t = _truth(operand(ctx))
                     return None if t is None else not t
+
                 return not_
             if isinstance(node.op, ast.USub):
                 return lambda ctx: (lambda v: -v if v is not None else None)(_num(operand(ctx)))
@@ -518,6 +564,7 @@ def compile_expression(
         if isinstance(node, ast.BoolOp):
             parts = [build(v) for v in node.values]
             if isinstance(node.op, ast.And):
+
                 def and_(ctx: Any) -> Value:
                     result: Value = True
                     for part in parts:
@@ -527,6 +574,7 @@ def compile_expression(
                         if t is None:
                             result = None
                     return result
+
                 return and_
 
             def or_(ctx: Any) -> Value:
@@ -538,6 +586,7 @@ def compile_expression(
                     if t is None:
                         result = None
                 return result
+
             return or_
         if isinstance(node, ast.Compare):
             first = build(node.left)
@@ -545,12 +594,17 @@ def compile_expression(
             if len(rest) == 1:
                 # The common case (x == '燃煤', a <= b): no chain loop.
                 op1, right1 = rest[0]
-                if op1 is ast.Eq and isinstance(node.comparators[0], ast.Constant) and isinstance(node.comparators[0].value, str):
+                if (
+                    op1 is ast.Eq
+                    and isinstance(node.comparators[0], ast.Constant)
+                    and isinstance(node.comparators[0].value, str)
+                ):
                     const_text = node.comparators[0].value
 
                     def eq_text(ctx: Any) -> Value:
                         left = first(ctx)
                         return None if left is None else left == const_text
+
                     return eq_text
                 return lambda ctx: _compare_values(op1, first(ctx), right1(ctx))
 
@@ -566,6 +620,7 @@ def compile_expression(
                         result = None
                     left = right
                 return result
+
             return compare
         if isinstance(node, ast.IfExp):
             test, body, orelse = build(node.test), build(node.body), build(node.orelse)
@@ -575,6 +630,7 @@ def compile_expression(
                 if t is None:
                     return None
                 return body(ctx) if t else orelse(ctx)
+
             return if_exp
         if isinstance(node, ast.Call):
             assert isinstance(node.func, ast.Name)
@@ -608,7 +664,9 @@ def compile_expression(
 
 
 def _sane(value: Decimal) -> bool:
-    return value.is_finite() and (value.is_zero() or -MAX_RESULT_DIGITS < value.adjusted() < MAX_RESULT_DIGITS)
+    return value.is_finite() and (
+        value.is_zero() or -MAX_RESULT_DIGITS < value.adjusted() < MAX_RESULT_DIGITS
+    )
 
 
 def evaluate_standalone(source: str, variables: dict[str, Value] | None = None) -> Value:

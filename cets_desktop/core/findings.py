@@ -77,9 +77,20 @@ def cap_repeated(findings: list[Finding], limit: int = MAX_PER_CODE) -> list[Fin
         elif seen[key] == limit + 1:
             hidden = counts[key] - limit
             where = f"（如 {f.location}）" if f.location else ""
-            out.append(Finding(f.severity, f.code, "", f"{f.code} 同类问题及其他 {hidden:,} 项未逐条列出{where}；"
-                               "请先处理上面列出的问题，或检查是否导入了重复或无关的数据",
-                               f.source, "同类问题汇总", f.acknowledged, f.kind, more=hidden))
+            out.append(
+                Finding(
+                    f.severity,
+                    f.code,
+                    "",
+                    f"{f.code} 同类问题及其他 {hidden:,} 项未逐条列出{where}；"
+                    "请先处理上面列出的问题，或检查是否导入了重复或无关的数据",
+                    f.source,
+                    "同类问题汇总",
+                    f.acknowledged,
+                    f.kind,
+                    more=hidden,
+                )
+            )
     return out
 
 

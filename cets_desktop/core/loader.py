@@ -59,7 +59,9 @@ def compose_yaml(path: Path) -> yaml.Node | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DefinitionError(path, 0, f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请用 UTF-8 另存") from None
+        raise DefinitionError(
+            path, 0, f"文件不是 UTF-8 编码（第 {exc.start} 字节）；请用 UTF-8 另存"
+        ) from None
     # One parse with libyaml when available (pure-Python YAML was most of the app's start-up):
     # compose the node tree (kept for line numbers), then build the data from the same nodes.
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -124,11 +126,15 @@ def _explain_validation(path: Path, node: yaml.Node | None, exc: ValidationError
     # Report the first problem precisely (a broken file usually has one cause); count the rest.
     errors = exc.errors()
     first = errors[0]
-    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith(("function-after", "tagged-union"))))
+    loc = tuple(
+        p
+        for p in first["loc"]
+        if not (isinstance(p, str) and p.startswith(("function-after", "tagged-union")))
+    )
     reason = _PYDANTIC_REASONS.get(first["type"], "")
     message = first.get("msg", "")
     if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     where = ".".join(str(p) for p in loc)
     detail = f"{where}：{reason or message}" if where else (reason or message)
     if reason and first["type"] == "literal_error":
@@ -178,8 +184,13 @@ def _index(spec: FormSpec, path: Path, node: yaml.Node | None) -> None:
     """Give each field its schema path, scope and YAML location; check names are unique."""
     by_path: dict[str, FieldSpec] = {}
 
-    def walk(fields: list[FieldSpec], loc: tuple[Any, ...], prefix: str, scope: tuple[str, ...],
-             seen: dict[str, tuple[Any, ...]]) -> None:
+    def walk(
+        fields: list[FieldSpec],
+        loc: tuple[Any, ...],
+        prefix: str,
+        scope: tuple[str, ...],
+        seen: dict[str, tuple[Any, ...]],
+    ) -> None:
         for i, f in enumerate(fields):
             floc = (*loc, "fields", i)
             f._loc = floc
@@ -188,8 +199,11 @@ def _index(spec: FormSpec, path: Path, node: yaml.Node | None) -> None:
                 walk(f.fields, floc, prefix, scope, seen)
                 continue
             if f.name in seen:
-                raise DefinitionError(path, line_of(node, (*floc, "name")),
-                                      f"字段名 {f.name} 在同一层级重复出现（第 {line_of(node, seen[f.name])} 行已有）")
+                raise DefinitionError(
+                    path,
+                    line_of(node, (*floc, "name")),
+                    f"字段名 {f.name} 在同一层级重复出现（第 {line_of(node, seen[f.name])} 行已有）",
+                )
             seen[f.name] = floc
             f._path = prefix + f.name
             if f.type == "repeat":
@@ -207,9 +221,13 @@ def _index(spec: FormSpec, path: Path, node: yaml.Node | None) -> None:
         del key, src  # sources are validated by the model; keys are referenced below
     for f in by_path.values():
         if isinstance(f.source, str) and f.source not in spec.sources:
-            raise DefinitionError(path, line_of(node, (*f._loc, "source")), f"来源 {f.source!r} 未在 sources 中定义")
+            raise DefinitionError(
+                path, line_of(node, (*f._loc, "source")), f"来源 {f.source!r} 未在 sources 中定义"
+            )
         if isinstance(f.choices, str) and f.choices not in spec.choices:
-            raise DefinitionError(path, line_of(node, (*f._loc, "choices")), f"选项列表 {f.choices!r} 未在 choices 中定义")
+            raise DefinitionError(
+                path, line_of(node, (*f._loc, "choices")), f"选项列表 {f.choices!r} 未在 choices 中定义"
+            )
 
 
 def governs(spec: FormSpec, period: str) -> bool:
@@ -241,7 +259,9 @@ class FormRegistry:
             spec = self.forms.get((form_id, version))
             if spec:
                 return spec
-            by_year = [s for (fid, _), s in self.forms.items() if fid == form_id and str(s.template_year) == version]
+            by_year = [
+                s for (fid, _), s in self.forms.items() if fid == form_id and str(s.template_year) == version
+            ]
             if by_year:
                 return max(by_year, key=lambda s: s.version)
             return None
@@ -260,8 +280,10 @@ class FormRegistry:
 
     def versions(self, form_id: str) -> list[FormSpec]:
         """Every loaded template of a form, oldest first."""
-        return sorted((s for (fid, _), s in self.forms.items() if fid == form_id),
-                      key=lambda s: (s.valid_from or "", s.template_year, s.version))
+        return sorted(
+            (s for (fid, _), s in self.forms.items() if fid == form_id),
+            key=lambda s: (s.valid_from or "", s.template_year, s.version),
+        )
 
     def all(self) -> list[FormSpec]:
         return sorted(self.forms.values(), key=lambda s: (s.filing_type, s.sector, s.id, s.template_year))
@@ -283,7 +305,11 @@ def load_forms(folder: str | Path | None = None, bind: bool = True) -> FormRegis
             continue
         key = (spec.id, spec.version)
         if key in registry.forms:
-            registry.errors.append(DefinitionError(file, 1, f"表单 {spec.id} 版本 {spec.version} 与 {registry.forms[key].file} 重复"))
+            registry.errors.append(
+                DefinitionError(
+                    file, 1, f"表单 {spec.id} 版本 {spec.version} 与 {registry.forms[key].file} 重复"
+                )
+            )
             continue
         registry.forms[key] = spec
     return registry

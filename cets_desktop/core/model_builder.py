@@ -40,12 +40,23 @@ def _model_for(spec: FormSpec, fields: list[FieldSpec], name: str) -> type[BaseM
         if f.type in ("note", "group"):
             continue
         src = spec.resolve_source(f.source)
-        extra = {"unit": f.unit, "decimals": f.decimals, "calculated": f.calculation is not None,
-                 "row": f.row, "certainty": src.certainty if src else None}
+        extra = {
+            "unit": f.unit,
+            "decimals": f.decimals,
+            "calculated": f.calculation is not None,
+            "row": f.row,
+            "certainty": src.certainty if src else None,
+        }
         default: Any = [] if f.type == "repeat" else None
-        definitions[f.name] = (_annotation(spec, f, name),
-                               Field(default=default, title=f.label, description=f.hint,
-                                     json_schema_extra={k: v for k, v in extra.items() if v is not None}))
+        definitions[f.name] = (
+            _annotation(spec, f, name),
+            Field(
+                default=default,
+                title=f.label,
+                description=f.hint,
+                json_schema_extra={k: v for k, v in extra.items() if v is not None},
+            ),
+        )
     return create_model(name, __base__=_Values, **definitions)
 
 

@@ -35,10 +35,33 @@ STR_TAG = "tag:yaml.org,2002:str"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 MAP_TAG = "tag:yaml.org,2002:map"
 
-PART_KEYS = frozenset({"part", "description", "sources", "choices", "references", "evidence_kinds",
-                       "fields", "sections", "checks", "include_parts"})
-INCLUDE_KEYS = frozenset({"include", "override", "remove", "append", "after", "before",
-                          "remove_checks", "override_checks", "code_prefix"})
+PART_KEYS = frozenset(
+    {
+        "part",
+        "description",
+        "sources",
+        "choices",
+        "references",
+        "evidence_kinds",
+        "fields",
+        "sections",
+        "checks",
+        "include_parts",
+    }
+)
+INCLUDE_KEYS = frozenset(
+    {
+        "include",
+        "override",
+        "remove",
+        "append",
+        "after",
+        "before",
+        "remove_checks",
+        "override_checks",
+        "code_prefix",
+    }
+)
 _MERGED_TABLES = ("sources", "choices", "evidence_kinds")
 
 
@@ -145,7 +168,9 @@ class _Checks:
         self.by_part.extend(other.by_part)
 
 
-def expand_parts(root: yaml.Node, file: str | Path, compose: Compose, parts_dir: Path | None = None) -> list[str]:
+def expand_parts(
+    root: yaml.Node, file: str | Path, compose: Compose, parts_dir: Path | None = None
+) -> list[str]:
     """Replace every include in the definition tree ``root`` (in place); return the parts used.
 
     Raises :class:`PartError` (or whatever ``compose`` raises for unreadable YAML).
@@ -190,7 +215,13 @@ def _expand_kinds(evidence: yaml.MappingNode, named: dict[str, list[yaml.Node]],
     kinds = _get(evidence, "kinds")
     if kinds is None:
         return
-    entries = [kinds] if isinstance(kinds, yaml.ScalarNode) else list(kinds.value) if isinstance(kinds, yaml.SequenceNode) else []
+    entries = (
+        [kinds]
+        if isinstance(kinds, yaml.ScalarNode)
+        else list(kinds.value)
+        if isinstance(kinds, yaml.SequenceNode)
+        else []
+    )
     if isinstance(kinds, yaml.SequenceNode) and not any((_text(e) or "").startswith("@") for e in entries):
         return
     out: list[yaml.Node] = []
@@ -207,8 +238,9 @@ def _expand_kinds(evidence: yaml.MappingNode, named: dict[str, list[yaml.Node]],
     _set(evidence, "kinds", yaml.SequenceNode(SEQ_TAG, out, kinds.start_mark, kinds.end_mark), like=kinds)
 
 
-def _expand_document(doc: yaml.MappingNode, file: str, prefix: str, ctx: _Context, gathered: _Checks,
-                     stack: tuple[str, ...]) -> None:
+def _expand_document(
+    doc: yaml.MappingNode, file: str, prefix: str, ctx: _Context, gathered: _Checks, stack: tuple[str, ...]
+) -> None:
     """Expand the includes of one definition or part mapping (fields/sections lists, include_parts)."""
     extra = _get(doc, "include_parts")
     if extra is not None:
@@ -231,8 +263,16 @@ def _expand_document(doc: yaml.MappingNode, file: str, prefix: str, ctx: _Contex
         _expand_list(fields, "fields", (), file, prefix, ctx, gathered, stack)
 
 
-def _expand_list(seq: yaml.Node, kind: str, repeat_path: tuple[str, ...], file: str, prefix: str,
-                 ctx: _Context, gathered: _Checks, stack: tuple[str, ...]) -> None:
+def _expand_list(
+    seq: yaml.Node,
+    kind: str,
+    repeat_path: tuple[str, ...],
+    file: str,
+    prefix: str,
+    ctx: _Context,
+    gathered: _Checks,
+    stack: tuple[str, ...],
+) -> None:
     if not isinstance(seq, yaml.SequenceNode):
         return  # the meta-model reports the wrong type with its line
     out: list[yaml.Node] = []
@@ -249,8 +289,16 @@ def _expand_list(seq: yaml.Node, kind: str, repeat_path: tuple[str, ...], file: 
     seq.value = out
 
 
-def _expand_children(item: yaml.Node, kind: str, repeat_path: tuple[str, ...], file: str, prefix: str,
-                     ctx: _Context, gathered: _Checks, stack: tuple[str, ...]) -> None:
+def _expand_children(
+    item: yaml.Node,
+    kind: str,
+    repeat_path: tuple[str, ...],
+    file: str,
+    prefix: str,
+    ctx: _Context,
+    gathered: _Checks,
+    stack: tuple[str, ...],
+) -> None:
     if not isinstance(item, yaml.MappingNode):
         return
     children = _get(item, "fields")
@@ -292,29 +340,41 @@ def _load_part(name: str, file: str, line: int, ctx: _Context, stack: tuple[str,
             ctx.cache[name] = cached
             if name not in ctx.used:
                 ctx.used.append(name)
-            return _copy(cached)
+            return _copy_mapping(cached)
         node = ctx.compose(path)
         if not isinstance(node, yaml.MappingNode):
             raise PartError(str(path), 1, "部件文件的顶层应为映射（part: …, fields: …）")
         _tag_tree(node, str(path))
         for key_node, _ in node.value:
             if key_node.value not in PART_KEYS:
-                raise PartError(str(path), _line(key_node), f"部件中不认识的项 {key_node.value!r}（可用：{'、'.join(sorted(PART_KEYS))}）")
+                raise PartError(
+                    str(path),
+                    _line(key_node),
+                    f"部件中不认识的项 {key_node.value!r}（可用：{'、'.join(sorted(PART_KEYS))}）",
+                )
         declared = _text(_get(node, "part"))
         if declared != name:
             where = _get(node, "part") or node
-            raise PartError(str(path), _line(where), f"部件文件 {name}.yaml 应声明 part: {name}（现为 {declared!r}）")
+            raise PartError(
+                str(path), _line(where), f"部件文件 {name}.yaml 应声明 part: {name}（现为 {declared!r}）"
+            )
         ctx.cache[name] = node
         if stamp:
             _PARSED[stamp] = node
     if name not in ctx.used:
         ctx.used.append(name)
     # Each inclusion gets its own copy: overrides of one form never leak into another.
-    return _copy(ctx.cache[name])
+    return _copy_mapping(ctx.cache[name])
 
 
 _PARSED: dict[tuple[str, int, int], yaml.MappingNode] = {}
 """Checked part trees by file (path, mtime, size): every form including a part parses it once."""
+
+
+def _copy_mapping(node: yaml.Node) -> yaml.MappingNode:
+    copied = _copy(node)
+    assert isinstance(copied, yaml.MappingNode)
+    return copied
 
 
 def _copy(node: yaml.Node) -> yaml.Node:
@@ -322,10 +382,13 @@ def _copy(node: yaml.Node) -> yaml.Node:
     since the merge replaces scalar nodes and never changes one in place. ``copy.deepcopy`` of
     the marks made loading ten times slower."""
     if isinstance(node, yaml.MappingNode):
-        out: yaml.Node = yaml.MappingNode(node.tag, [(k, _copy(v)) for k, v in node.value],
-                                          node.start_mark, node.end_mark, node.flow_style)
+        out: yaml.Node = yaml.MappingNode(
+            node.tag, [(k, _copy(v)) for k, v in node.value], node.start_mark, node.end_mark, node.flow_style
+        )
     elif isinstance(node, yaml.SequenceNode):
-        out = yaml.SequenceNode(node.tag, [_copy(v) for v in node.value], node.start_mark, node.end_mark, node.flow_style)
+        out = yaml.SequenceNode(
+            node.tag, [_copy(v) for v in node.value], node.start_mark, node.end_mark, node.flow_style
+        )
     else:
         return node
     if file_of(node):
@@ -333,11 +396,16 @@ def _copy(node: yaml.Node) -> yaml.Node:
     return out
 
 
-def _include(item: yaml.MappingNode, kind: str, file: str, prefix: str, ctx: _Context,
-             stack: tuple[str, ...]) -> tuple[list[yaml.Node], _Checks]:
+def _include(
+    item: yaml.MappingNode, kind: str, file: str, prefix: str, ctx: _Context, stack: tuple[str, ...]
+) -> tuple[list[yaml.Node], _Checks]:
     for key_node, _ in item.value:
         if key_node.value not in INCLUDE_KEYS:
-            raise PartError(file, _line(key_node), f"include 中不认识的项 {key_node.value!r}（可用：{'、'.join(sorted(INCLUDE_KEYS))}）")
+            raise PartError(
+                file,
+                _line(key_node),
+                f"include 中不认识的项 {key_node.value!r}（可用：{'、'.join(sorted(INCLUDE_KEYS))}）",
+            )
     name_node = _get(item, "include")
     name = _text(name_node)
     if not name:
@@ -427,7 +495,9 @@ def _combine_checks(name: str, own: list[yaml.Node], nested: _Checks, file: str)
     return out
 
 
-def _edit_checks(item: yaml.MappingNode, checks: list[yaml.Node], file: str, prefix: str, name: str) -> list[yaml.Node]:
+def _edit_checks(
+    item: yaml.MappingNode, checks: list[yaml.Node], file: str, prefix: str, name: str
+) -> list[yaml.Node]:
     def code_of(node: yaml.Node) -> str | None:
         return _text(_get(node, "code"))
 
@@ -510,7 +580,11 @@ def _expand_codes(node: yaml.Node, prefix: str) -> None:
         n = stack.pop()
         if isinstance(n, yaml.MappingNode):
             for i, (k, v) in enumerate(n.value):
-                if k.value in ("code", "constraint_code") and isinstance(v, yaml.ScalarNode) and "{prefix}" in v.value:
+                if (
+                    k.value in ("code", "constraint_code")
+                    and isinstance(v, yaml.ScalarNode)
+                    and "{prefix}" in v.value
+                ):
                     n.value[i] = (k, _scalar(v.value.replace("{prefix}", prefix), v))
                 else:
                     stack.append(v)
@@ -537,13 +611,15 @@ def _item_name(node: yaml.Node) -> str | None:
     return _text(_get(node, "name"))
 
 
-def _resolve(items: list[yaml.Node], path: str, kind: str, file: str, line: int, part: str) -> tuple[list[yaml.Node], int]:
+def _resolve(
+    items: list[yaml.Node], path: str, kind: str, file: str, line: int, part: str
+) -> tuple[list[yaml.Node], int]:
     """Find the item at a dotted name path (``carbon_group.carbon_content``): (its list, its index).
 
     A single name not found at the top is looked for anywhere below, if it is unique there.
     """
     if not path:
-        raise PartError(file, line, "路径不能为空（\"\" 只用于 append）")
+        raise PartError(file, line, '路径不能为空（"" 只用于 append）')
     segments = path.split(".")
     container = items
     for depth, seg in enumerate(segments):
@@ -555,12 +631,12 @@ def _resolve(items: list[yaml.Node], path: str, kind: str, file: str, line: int,
             if len(found) > 1:
                 raise PartError(file, line, f"部件 {part} 中有多个 {seg}；请写完整路径（如 分组.{seg}）")
         if index is None:
-            raise PartError(file, line, f"部件 {part} 中没有 {'.'.join(segments[:depth + 1])}")
+            raise PartError(file, line, f"部件 {part} 中没有 {'.'.join(segments[: depth + 1])}")
         if depth == len(segments) - 1:
             return container, index
         children = _get(container[index], "fields")
         if not isinstance(children, yaml.SequenceNode):
-            raise PartError(file, line, f"部件 {part} 中的 {'.'.join(segments[:depth + 1])} 没有子字段")
+            raise PartError(file, line, f"部件 {part} 中的 {'.'.join(segments[: depth + 1])} 没有子字段")
         container = children.value
     raise PartError(file, line, f"部件 {part} 中没有 {path}")
 
@@ -576,7 +652,9 @@ def _find_anywhere(items: list[yaml.Node], name: str) -> list[tuple[list[yaml.No
     return found
 
 
-def _children_of(items: list[yaml.Node], path: str, kind: str, file: str, line: int, part: str) -> list[yaml.Node]:
+def _children_of(
+    items: list[yaml.Node], path: str, kind: str, file: str, line: int, part: str
+) -> list[yaml.Node]:
     if not path:
         return items
     container, index = _resolve(items, path, kind, file, line, part)

@@ -38,7 +38,9 @@ from .row_positions import RowIndex, instance_path, iter_rows
 from .spec import FieldSpec, FormSpec, MonthlyLink
 
 LINK_SOURCE = "月度数据的获取方式须与数据质量控制计划申报的方式一致，核查机构先按计划核对每项数据 [V]"
-EVIDENCE_SOURCE = "月度存证每个数值须附支撑材料；实测元素碳含量须附 CMA/CNAS 检测报告（环办气候函〔2022〕111号）[V]"
+EVIDENCE_SOURCE = (
+    "月度存证每个数值须附支撑材料；实测元素碳含量须附 CMA/CNAS 检测报告（环办气候函〔2022〕111号）[V]"
+)
 
 
 @dataclass
@@ -74,7 +76,9 @@ def _constant(key: str) -> str | None:
     return None
 
 
-def _compile(plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink) -> tuple[_Compiled | None, list[str]]:
+def _compile(
+    plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink
+) -> tuple[_Compiled | None, list[str]]:
     problems: list[str] = []
     where = f"monthly_links「{link.parameter}」→ {link.value_path}"
     form = bound(month_spec)
@@ -86,8 +90,11 @@ def _compile(plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink) -> tu
     route, route_level = None, 0
     if link.route_path:
         rb = form.fields.get(link.route_path)
-        if rb is None or len(rb.scope_fields) > len(scope) or any(
-                a is not b for a, b in zip(rb.scope_fields, scope, strict=False)):
+        if (
+            rb is None
+            or len(rb.scope_fields) > len(scope)
+            or any(a is not b for a, b in zip(rb.scope_fields, scope, strict=False))
+        ):
             problems.append(f"{where}：获取方式字段 {link.route_path} 不存在，或不在数值所在的行或其上级行")
         else:
             route, route_level = rb.spec.name, len(rb.scope_fields)
@@ -110,8 +117,12 @@ def _compile(plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink) -> tu
             problems.append(f"{where}：match 中的计划字段 {key} 不是参数表的字段")
         else:
             pairs.append((key, month_field, level))
-    choices = {c.value for f in (plan_row.data_fields() if plan_row else []) if f.role == "parameter_name"
-               for c in plan_spec.choice_list(f)}
+    choices = {
+        c.value
+        for f in (plan_row.data_fields() if plan_row else [])
+        if f.role == "parameter_name"
+        for c in plan_spec.choice_list(f)
+    }
     if choices and link.parameter not in choices:
         problems.append(f"{where}：参数名称「{link.parameter}」不是计划参数表的选项")
     if problems:
@@ -176,7 +187,9 @@ class _Plan:
         self.spec = spec
         self.layout = layout = plan_layout(spec)
         table = layout.parameter_table
-        self.rows: list[dict[str, Any]] = [r for r in (values.get(table.name) if table else None) or [] if isinstance(r, dict)]
+        self.rows: list[dict[str, Any]] = [
+            r for r in (values.get(table.name) if table else None) or [] if isinstance(r, dict)
+        ]
         self.by_param: dict[str, list[dict[str, Any]]] = {}
         names = [layout.param[r] for r in ("label", "name") if r in layout.param]
         for r in self.rows:
@@ -190,8 +203,11 @@ class _Plan:
         rep = facility_repeat(spec)
         self.facilities: list[str] = []
         if rep is not None and rep.key:
-            self.facilities = [str(r.get(rep.key)).strip() for r in values.get(rep.name) or []
-                               if isinstance(r, dict) and not _blank(r.get(rep.key))]
+            self.facilities = [
+                str(r.get(rep.key)).strip()
+                for r in values.get(rep.name) or []
+                if isinstance(r, dict) and not _blank(r.get(rep.key))
+            ]
 
     def declared(self, plan_field: str) -> list[str]:
         """Explicit (non plant-wide) values of a parameter-row field, plus the unit list for 机组名称."""
@@ -227,17 +243,33 @@ class _Plan:
         return best
 
 
-def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec: FormSpec, month_doc: FilingDocument,
-                       references: ReferenceSet | None = None) -> list[Finding]:
+def coherence_findings(
+    plan_spec: FormSpec,
+    plan_doc: FilingDocument,
+    month_spec: FormSpec,
+    month_doc: FilingDocument,
+    references: ReferenceSet | None = None,
+) -> list[Finding]:
     """Coherence of one month with the plan, driven only by ``plan_spec.monthly_links``."""
-    compiled = [c for c in (_compile(plan_spec, month_spec, link)[0] for link in plan_spec.monthly_links
-                            if link.form == month_spec.id) if c is not None]
+    compiled = [
+        c
+        for c in (
+            _compile(plan_spec, month_spec, link)[0]
+            for link in plan_spec.monthly_links
+            if link.form == month_spec.id
+        )
+        if c is not None
+    ]
     if not compiled:
         return []
     references = references or default_references()
     plan = _Plan(plan_spec, plan_doc, references)
     values, _ = coerce_values(month_spec, month_doc.values)
-    period = month_doc.period if period_problem(month_doc.period, month_spec.period_kind) is None else f"{month_spec.template_year}-01"
+    period = (
+        month_doc.period
+        if period_problem(month_doc.period, month_spec.period_kind) is None
+        else f"{month_spec.template_year}-01"
+    )
     env = Env(period, references)
     index = RowIndex(values)
     calculate(month_spec, values, env, index)
@@ -246,10 +278,18 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
     out: list[Finding] = []
 
     if plan.year != month_doc.period[:4]:
-        out.append(Finding("info", "PLAN-LINK-004", "",
-                           f"所选数据质量控制计划是 {plan.label}的，存证期间为 {month_spec.period_label(month_doc.period)}；"
-                           f"{month_doc.period[:4]} 年的月度数据应按 {month_doc.period[:4]} 年度计划核对，请确认选择的计划",
-                           LINK_SOURCE, "数据质量控制计划", kind="cross_filing"))
+        out.append(
+            Finding(
+                "info",
+                "PLAN-LINK-004",
+                "",
+                f"所选数据质量控制计划是 {plan.label}的，存证期间为 {month_spec.period_label(month_doc.period)}；"
+                f"{month_doc.period[:4]} 年的月度数据应按 {month_doc.period[:4]} 年度计划核对，请确认选择的计划",
+                LINK_SOURCE,
+                "数据质量控制计划",
+                kind="cross_filing",
+            )
+        )
 
     # PLAN-LINK-003 (units): a first-level month row the plan does not name at all.
     undeclared: set[tuple[str, int]] = set()
@@ -268,15 +308,24 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                 if _blank(name) or str(name).strip() in declared:
                     continue
                 undeclared.add((rep.name, idx[0]))
-                out.append(Finding(
-                    "warning", "PLAN-LINK-003", instance_path((rep,), idx, month_field),
-                    f"本月存证中有{rep.label}「{name}」，但数据质量控制计划（{plan.label}）没有申报该{rep.label}"
-                    f"（计划中：{'、'.join(declared)}）；请核对名称是否与计划一致，或先修订计划（新增设施属于修订情形“排放设施发生变化”）",
-                    LINK_SOURCE, _row_label(rep, rows[1], idx[0]), kind="cross_filing"))
+                out.append(
+                    Finding(
+                        "warning",
+                        "PLAN-LINK-003",
+                        instance_path((rep,), idx, month_field),
+                        f"本月存证中有{rep.label}「{name}」，但数据质量控制计划（{plan.label}）没有申报该{rep.label}"
+                        f"（计划中：{'、'.join(declared)}）；请核对名称是否与计划一致，或先修订计划（新增设施属于修订情形“排放设施发生变化”）",
+                        LINK_SOURCE,
+                        _row_label(rep, rows[1], idx[0]),
+                        kind="cross_filing",
+                    )
+                )
 
     # Per value: route (001), evidence (002); remember which deeper rows found a plan row (003).
     RowKey = tuple[tuple[str, ...], tuple[int, ...]]
-    active: dict[RowKey, tuple[tuple[FieldSpec, ...], tuple[int, ...], tuple[dict[str, Any], ...], list[str]]] = {}
+    active: dict[
+        RowKey, tuple[tuple[FieldSpec, ...], tuple[int, ...], tuple[dict[str, Any], ...], list[str]]
+    ] = {}
     matched: set[RowKey] = set()
     for c in compiled:
         fspec = c.value.spec
@@ -305,18 +354,29 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
             location = " › ".join([*labels, fspec.label])
             path = instance_path(c.scope, idx, fspec.name)
             plan_row = best[0]
-            plan_label = str((plan_row.get(plan.row_label_field) if plan.row_label_field else None) or c.link.parameter)
+            plan_label = str(
+                (plan_row.get(plan.row_label_field) if plan.row_label_field else None) or c.link.parameter
+            )
             route_field = plan.layout.param.get("route")
-            plan_routes = [str(r.get(route_field)) for r in best if route_field and not _blank(r.get(route_field))]
+            plan_routes = [
+                str(r.get(route_field)) for r in best if route_field and not _blank(r.get(route_field))
+            ]
             measured = plan.layout.measured
             if c.route and not _blank(route) and plan_routes and str(route) not in plan_routes:
                 route_label = form.fields[c.link.route_path].spec.label if c.link.route_path else "获取方式"
-                out.append(Finding(
-                    "warning", "PLAN-LINK-001", path,
-                    f"本月{' › '.join(labels)}的{route_label}为“{route}”，与数据质量控制计划（{plan.label}）中"
-                    f"「{plan_label}」申报的“{'、'.join(dict.fromkeys(plan_routes))}”不一致；月度数据应按计划申报的方式获取，"
-                    "核查机构先按计划核对获取方式。请按计划获取并填报；如实际做法已改变，请先修订数据质量控制计划",
-                    LINK_SOURCE, location, kind="cross_filing"))
+                out.append(
+                    Finding(
+                        "warning",
+                        "PLAN-LINK-001",
+                        path,
+                        f"本月{' › '.join(labels)}的{route_label}为“{route}”，与数据质量控制计划（{plan.label}）中"
+                        f"「{plan_label}」申报的“{'、'.join(dict.fromkeys(plan_routes))}”不一致；月度数据应按计划申报的方式获取，"
+                        "核查机构先按计划核对获取方式。请按计划获取并填报；如实际做法已改变，请先修订数据质量控制计划",
+                        LINK_SOURCE,
+                        location,
+                        kind="cross_filing",
+                    )
+                )
             wanted = c.link.evidence_kinds
             if not wanted or _blank(value) or measured is None or measured not in plan_routes:
                 continue
@@ -336,11 +396,18 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
                 have = f"已附材料的类型为“{kinds}”"
             else:
                 have = "本月未附任何支撑材料"
-            out.append(Finding(
-                "warning", "PLAN-LINK-002", path,
-                f"数据质量控制计划（{plan.label}）中「{plan_label}」为实测值{detail}，本月{location}（{_text(value, fspec)}）"
-                f"应附{wanted[0] if len(wanted) == 1 else '、'.join(wanted) + '之一'}，但{have}；请在证据面板附上与计划一致的支撑材料",
-                EVIDENCE_SOURCE, location, kind="completeness"))
+            out.append(
+                Finding(
+                    "warning",
+                    "PLAN-LINK-002",
+                    path,
+                    f"数据质量控制计划（{plan.label}）中「{plan_label}」为实测值{detail}，本月{location}（{_text(value, fspec)}）"
+                    f"应附{wanted[0] if len(wanted) == 1 else '、'.join(wanted) + '之一'}，但{have}；请在证据面板附上与计划一致的支撑材料",
+                    EVIDENCE_SOURCE,
+                    location,
+                    kind="completeness",
+                )
+            )
 
     # PLAN-LINK-003 (fuels, items): a deeper month row for which no linked plan row exists.
     for row_key, (scope, idx, rows, params) in active.items():
@@ -349,11 +416,18 @@ def coherence_findings(plan_spec: FormSpec, plan_doc: FilingDocument, month_spec
         labels = [_row_label(rep, row, i) for rep, row, i in zip(scope, rows[1:], idx, strict=True)]
         rep = scope[-1]
         target = rep.key or rep.label_field
-        out.append(Finding(
-            "warning", "PLAN-LINK-003", instance_path(scope, idx, target),
-            f"本月{' › '.join(labels)}在数据质量控制计划（{plan.label}）中没有对应的参数行（应申报：{'、'.join(params)}）；"
-            "月度存证中的燃料、物料应已在计划中申报。请核对名称是否与计划一致；如使用了计划中未包括的新燃料、物料，请先修订计划",
-            LINK_SOURCE, " › ".join(labels), kind="cross_filing"))
+        out.append(
+            Finding(
+                "warning",
+                "PLAN-LINK-003",
+                instance_path(scope, idx, target),
+                f"本月{' › '.join(labels)}在数据质量控制计划（{plan.label}）中没有对应的参数行（应申报：{'、'.join(params)}）；"
+                "月度存证中的燃料、物料应已在计划中申报。请核对名称是否与计划一致；如使用了计划中未包括的新燃料、物料，请先修订计划",
+                LINK_SOURCE,
+                " › ".join(labels),
+                kind="cross_filing",
+            )
+        )
     findings = _dedupe(out)
     _acknowledge(month_doc, findings)
     return sort_findings(findings)

@@ -37,7 +37,7 @@ def next_version(versions: list[str]) -> str:
             continue
         major = int(m.group(1))
         if best is None or major >= best[0]:
-            best = (major, text[: m.start()], text[m.end():], m.group(2) is not None)
+            best = (major, text[: m.start()], text[m.end() :], m.group(2) is not None)
     if best is None:
         return f"V{len([v for v in versions if v]) + 1}.0"
     major, prefix, suffix, minor = best
@@ -49,8 +49,9 @@ def facility_repeat(spec: FormSpec) -> FieldSpec | None:
     return plan_layout(spec).facility_list
 
 
-def copy_plan_for_year(spec_new: FormSpec, old_doc: FilingDocument, year: int | str,
-                       units: list[str] | None = None) -> FilingDocument:
+def copy_plan_for_year(
+    spec_new: FormSpec, old_doc: FilingDocument, year: int | str, units: list[str] | None = None
+) -> FilingDocument:
     """A new plan for ``year`` carrying ``old_doc``'s values, with a blank revision row appended.
 
     ``units``: the enterprise's current units/facilities, kept in ``meta["enterprise_units"]`` so
@@ -79,8 +80,12 @@ def copy_plan_for_year(spec_new: FormSpec, old_doc: FilingDocument, year: int | 
     meta: dict[str, Any] = {
         "created_by": f"cets-desktop {__version__}",
         "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "copied_from": {"form": old_doc.form, "form_version": old_doc.form_version, "period": old_doc.period,
-                        "version": old_version},
+        "copied_from": {
+            "form": old_doc.form,
+            "form_version": old_doc.form_version,
+            "period": old_doc.period,
+            "version": old_version,
+        },
     }
     if units is not None:
         meta["enterprise_units"] = [u.strip() for u in units if u and u.strip()]
@@ -88,9 +93,16 @@ def copy_plan_for_year(spec_new: FormSpec, old_doc: FilingDocument, year: int | 
         meta["dropped_on_copy"] = dropped
     if old_doc.acknowledgements:
         meta["acknowledgements_not_carried"] = len(old_doc.acknowledgements)
-    return FilingDocument(form=spec_new.id, form_version=spec_new.version, enterprise=old_doc.enterprise.model_copy(deep=True),
-                          period=str(year), values=values, evidence=[e.model_copy() for e in old_doc.evidence],
-                          acknowledgements=[], meta=meta)
+    return FilingDocument(
+        form=spec_new.id,
+        form_version=spec_new.version,
+        enterprise=old_doc.enterprise.model_copy(deep=True),
+        period=str(year),
+        values=values,
+        evidence=[e.model_copy() for e in old_doc.evidence],
+        acknowledgements=[],
+        meta=meta,
+    )
 
 
 def copy_findings(spec: FormSpec, doc: FilingDocument, units: list[str] | None = None) -> list[Finding]:
@@ -99,9 +111,18 @@ def copy_findings(spec: FormSpec, doc: FilingDocument, units: list[str] | None =
     dropped = doc.meta.get("dropped_on_copy") or {}
     if dropped:
         names = "、".join(list(dropped)[:5]) + ("等" if len(dropped) > 5 else "")
-        out.append(Finding("warning", "PLAN-COPY-002", "",
-                           f"原计划中有 {len(dropped)} 项内容新模板已不再使用（{names}），未复制到新计划；原值保存在文件的 meta.dropped_on_copy 中，"
-                           "请核对是否需要改填到新模板的对应栏目", COPY_SOURCE, "复制计划", kind="completeness"))
+        out.append(
+            Finding(
+                "warning",
+                "PLAN-COPY-002",
+                "",
+                f"原计划中有 {len(dropped)} 项内容新模板已不再使用（{names}），未复制到新计划；原值保存在文件的 meta.dropped_on_copy 中，"
+                "请核对是否需要改填到新模板的对应栏目",
+                COPY_SOURCE,
+                "复制计划",
+                kind="completeness",
+            )
+        )
     if units is None:
         units = doc.meta.get("enterprise_units")
     rep = facility_repeat(spec)
@@ -114,25 +135,46 @@ def copy_findings(spec: FormSpec, doc: FilingDocument, units: list[str] | None =
     planned_names = [n for _, n in planned if n]
     src = spec.resolve_source(rep.source)
     source = src.cite() if src else COPY_SOURCE
-    config = next((c.text for c in spec.choices.get(plan_layout(spec).trigger_choices, []) if c.role == "trigger_configuration"), "")
+    config = next(
+        (
+            c.text
+            for c in spec.choices.get(plan_layout(spec).trigger_choices, [])
+            if c.role == "trigger_configuration"
+        ),
+        "",
+    )
     why = f"，并在版本记录中选择修订情形“{config}”" if config else "，并在版本记录中说明修订原因"
     label = rep.label
     now_text = "、".join(current) if current else "无"
     plan_text = "、".join(planned_names) if planned_names else "无"
     for i, name in planned:
         if name and name not in current:
-            out.append(Finding(
-                "warning", "PLAN-COPY-001", f"{rep.name}[{i}].{rep.key}",
-                f"复制的计划中{label}与企业当前{label}不一致：计划中的{label}「{name}」已不在企业当前的{label}清单中（当前：{now_text}）；"
-                f"如已拆除、停运或改名，请删除或改正该{label}及其在数据的确定方式中的参数行{why}",
-                source, f"{label}「{name}」", kind="cross_filing"))
+            out.append(
+                Finding(
+                    "warning",
+                    "PLAN-COPY-001",
+                    f"{rep.name}[{i}].{rep.key}",
+                    f"复制的计划中{label}与企业当前{label}不一致：计划中的{label}「{name}」已不在企业当前的{label}清单中（当前：{now_text}）；"
+                    f"如已拆除、停运或改名，请删除或改正该{label}及其在数据的确定方式中的参数行{why}",
+                    source,
+                    f"{label}「{name}」",
+                    kind="cross_filing",
+                )
+            )
     for name in current:
         if name not in planned_names:
-            out.append(Finding(
-                "warning", "PLAN-COPY-001", rep.name,
-                f"复制的计划中{label}与企业当前{label}不一致：企业当前的{label}「{name}」不在计划中（计划中：{plan_text}）；"
-                f"请在第（三）部分添加该{label}及其主要设备，在数据的确定方式中逐项添加其参数{why}",
-                source, label, kind="cross_filing"))
+            out.append(
+                Finding(
+                    "warning",
+                    "PLAN-COPY-001",
+                    rep.name,
+                    f"复制的计划中{label}与企业当前{label}不一致：企业当前的{label}「{name}」不在计划中（计划中：{plan_text}）；"
+                    f"请在第（三）部分添加该{label}及其主要设备，在数据的确定方式中逐项添加其参数{why}",
+                    source,
+                    label,
+                    kind="cross_filing",
+                )
+            )
     return out
 
 
@@ -149,8 +191,12 @@ def _known_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
                 dropped[prefix + key] = copy.deepcopy(value)
                 continue
             if f.type == "repeat" and isinstance(value, list):
-                out[key] = [level(f.data_fields(), row, f"{prefix}{key}[{i}].") if isinstance(row, dict) else copy.deepcopy(row)
-                            for i, row in enumerate(value)]
+                out[key] = [
+                    level(f.data_fields(), row, f"{prefix}{key}[{i}].")
+                    if isinstance(row, dict)
+                    else copy.deepcopy(row)
+                    for i, row in enumerate(value)
+                ]
             else:
                 out[key] = copy.deepcopy(value)
         return out

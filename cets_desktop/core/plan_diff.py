@@ -84,6 +84,7 @@ class PlanLayout:
 
 def plan_layout(spec: FormSpec) -> PlanLayout:
     """The plan's sections and tables by role (empty names where the definition declares none)."""
+
     def section(role: str) -> str:
         s = spec.section_by_role(role)
         return s.name if s is not None else ""
@@ -96,7 +97,9 @@ def plan_layout(spec: FormSpec) -> PlanLayout:
         triggers = spec.field_by_role("revision_triggers", out.revision_table)
         out.version_field = version.name if version else ""
         out.revision_kind_field = kind.path if kind else ""
-        out.trigger_choices = triggers.choices if triggers is not None and isinstance(triggers.choices, str) else ""
+        out.trigger_choices = (
+            triggers.choices if triggers is not None and isinstance(triggers.choices, str) else ""
+        )
     out.parameter_table = spec.field_by_role("parameter_table")
     out.equipment_register = spec.field_by_role("equipment_register")
     out.facility_list = spec.field_by_role("facility_list")
@@ -106,14 +109,19 @@ def plan_layout(spec: FormSpec) -> PlanLayout:
             f = spec.field_by_role(f"parameter_{role}", row)
             if f is not None:
                 out.param[role] = f.name
-        out.meter_fields = frozenset(f.name for f in row.data_fields()
-                                     if f.role in ("measurement", "parameter_instrument", "parameter_lab"))
+        out.meter_fields = frozenset(
+            f.name
+            for f in row.data_fields()
+            if f.role in ("measurement", "parameter_instrument", "parameter_lab")
+        )
         route = spec.field_by_role("parameter_route", row)
         if route is not None and isinstance(route.choices, str):
             measured = spec.choice_by_role(route.choices, "measured")
             out.measured = measured.value if measured else None
     if out.equipment_register is not None:
-        out.register_meter_fields = frozenset(f.name for f in spec.fields_with_role("measurement", out.equipment_register))
+        out.register_meter_fields = frozenset(
+            f.name for f in spec.fields_with_role("measurement", out.equipment_register)
+        )
     out.routine_fields = frozenset(f.name for f in spec.fields_with_role("routine"))
     out.entity_fields = ENTERPRISE_FIELDS | {f.name for f in spec.fields_with_role("entity_identity")}
     return out
@@ -181,7 +189,11 @@ class PlanChange:
         changed = [c.phrase() for c in self.fields if c.old and c.new]
         added = [f"{c.label}“{c.new}”" for c in self.fields if not c.old]
         removed = [f"{c.label}（原为“{c.old}”）" for c in self.fields if not c.new]
-        parts = changed + ([f"补充{'、'.join(added)}"] if added else []) + ([f"删除{'、'.join(removed)}"] if removed else [])
+        parts = (
+            changed
+            + ([f"补充{'、'.join(added)}"] if added else [])
+            + ([f"删除{'、'.join(removed)}"] if removed else [])
+        )
         text = "，".join(parts)
         return f"{self.location}的{text}" if self.location else text
 
@@ -236,12 +248,15 @@ class PlanDiff:
                 if why not in bucket:
                     bucket.append(why)
         order = list(self.trigger_labels)
-        return [TriggerSuggestion(v, self.trigger_labels.get(v, v), reasons[v])
-                for v in sorted(reasons, key=lambda v: order.index(v) if v in order else len(order))]
+        return [
+            TriggerSuggestion(v, self.trigger_labels.get(v, v), reasons[v])
+            for v in sorted(reasons, key=lambda v: order.index(v) if v in order else len(order))
+        ]
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "form": self.form, "title": self.title,
+            "form": self.form,
+            "title": self.title,
             "old": {"period": self.old_period, "version": self.old_version},
             "new": {"period": self.new_period, "version": self.new_version},
             "summary": self.counts(),
@@ -255,7 +270,9 @@ class PlanDiff:
 # Diff
 
 
-def typed_plan_values(spec: FormSpec, doc: FilingDocument, references: ReferenceSet | None = None) -> tuple[dict[str, Any], Env]:
+def typed_plan_values(
+    spec: FormSpec, doc: FilingDocument, references: ReferenceSet | None = None
+) -> tuple[dict[str, Any], Env]:
     """Typed values with calculated helpers (row labels) filled, and the env they were computed in."""
     values, _ = coerce_values(spec, doc.values)
     period = doc.period if period_problem(doc.period, spec.period_kind) is None else str(spec.template_year)
@@ -282,8 +299,9 @@ def latest_version(values: dict[str, Any], spec: FormSpec | None = None) -> str:
     return ""
 
 
-def diff_plans(spec: FormSpec, old_doc: FilingDocument, new_doc: FilingDocument,
-               references: ReferenceSet | None = None) -> PlanDiff:
+def diff_plans(
+    spec: FormSpec, old_doc: FilingDocument, new_doc: FilingDocument, references: ReferenceSet | None = None
+) -> PlanDiff:
     """Structured changes from ``old_doc`` to ``new_doc`` (both read with ``spec``)."""
     old, old_env = typed_plan_values(spec, old_doc, references)
     new, new_env = typed_plan_values(spec, new_doc, references)
@@ -296,9 +314,18 @@ def diff_plans(spec: FormSpec, old_doc: FilingDocument, new_doc: FilingDocument,
             walker.enterprise(old_doc, new_doc)
         walker.level(_flatten_groups(section.fields), (old,), (new,), (), (), (), [], top=True)
     labels = {c.value: c.text for c in spec.choices.get(layout.trigger_choices, [])}
-    return PlanDiff(spec.id, spec.title, old_doc.period, new_doc.period, latest_version(old, spec), latest_version(new, spec),
-                    walker.changes, [(s.name, _SECTION_NUMBER.sub("", s.label)) for s in spec.sections], labels,
-                    layout.revision_section)
+    return PlanDiff(
+        spec.id,
+        spec.title,
+        old_doc.period,
+        new_doc.period,
+        latest_version(old, spec),
+        latest_version(new, spec),
+        walker.changes,
+        [(s.name, _SECTION_NUMBER.sub("", s.label)) for s in spec.sections],
+        labels,
+        layout.revision_section,
+    )
 
 
 Chain = tuple[dict[str, Any], ...]
@@ -344,14 +371,34 @@ class _Walker:
             if a.strip() != b.strip():
                 fc = FieldChange(f"enterprise.{name}", label, a, b)
                 why = self._field_triggers(None, [fc], None)
-                self.changes.append(PlanChange("changed", self.section, self.section_label, "", f"enterprise.{name}",
-                                               "", f"enterprise.{name}", fields=[fc], triggers=list(why),
-                                               trigger_fields=why))
+                self.changes.append(
+                    PlanChange(
+                        "changed",
+                        self.section,
+                        self.section_label,
+                        "",
+                        f"enterprise.{name}",
+                        "",
+                        f"enterprise.{name}",
+                        fields=[fc],
+                        triggers=list(why),
+                        trigger_fields=why,
+                    )
+                )
 
     # -- one data level -----------------------------------------------------------------------
-    def level(self, fields: list[FieldSpec], old_chain: Chain | None, new_chain: Chain | None,
-              scope: tuple[FieldSpec, ...], old_idx: tuple[int, ...], new_idx: tuple[int, ...],
-              parents: list[str], top: bool = False, row: tuple[FieldSpec, str, str, str, str] | None = None) -> None:
+    def level(
+        self,
+        fields: list[FieldSpec],
+        old_chain: Chain | None,
+        new_chain: Chain | None,
+        scope: tuple[FieldSpec, ...],
+        old_idx: tuple[int, ...],
+        new_idx: tuple[int, ...],
+        parents: list[str],
+        top: bool = False,
+        row: tuple[FieldSpec, str, str, str, str] | None = None,
+    ) -> None:
         """Compare one level; ``row`` = (repeat, key, label, location, path) when the level is a matched row."""
         scalar_changes: list[FieldChange] = []
         nested: list[FieldSpec] = []
@@ -371,23 +418,55 @@ class _Walker:
             if top:
                 path = _instance_path(scope, new_idx, f.name)
                 why = self._field_triggers(None, [fc], None)
-                self.changes.append(PlanChange("changed", self.section, self.section_label, "", f.name, "", path,
-                                               fields=[fc], triggers=list(why), trigger_fields=why))
+                self.changes.append(
+                    PlanChange(
+                        "changed",
+                        self.section,
+                        self.section_label,
+                        "",
+                        f.name,
+                        "",
+                        path,
+                        fields=[fc],
+                        triggers=list(why),
+                        trigger_fields=why,
+                    )
+                )
             else:
                 scalar_changes.append(fc)
         if row is not None and scalar_changes:
             rep, key, label, location, path = row
             assert new_chain is not None
             why = self._field_triggers(rep, scalar_changes, new_chain[-1])
-            self.changes.append(PlanChange(
-                "changed", self.section, self.section_label, rep.path, key, location, path,
-                parent=_parent_text(parents[:-1]), row_label=label, fields=scalar_changes,
-                triggers=list(why), trigger_fields=why))
+            self.changes.append(
+                PlanChange(
+                    "changed",
+                    self.section,
+                    self.section_label,
+                    rep.path,
+                    key,
+                    location,
+                    path,
+                    parent=_parent_text(parents[:-1]),
+                    row_label=label,
+                    fields=scalar_changes,
+                    triggers=list(why),
+                    trigger_fields=why,
+                )
+            )
         for rep in nested:
             self.repeat(rep, old_chain, new_chain, scope, old_idx, new_idx, parents)
 
-    def repeat(self, rep: FieldSpec, old_chain: Chain | None, new_chain: Chain | None, scope: tuple[FieldSpec, ...],
-               old_idx: tuple[int, ...], new_idx: tuple[int, ...], parents: list[str]) -> None:
+    def repeat(
+        self,
+        rep: FieldSpec,
+        old_chain: Chain | None,
+        new_chain: Chain | None,
+        scope: tuple[FieldSpec, ...],
+        old_idx: tuple[int, ...],
+        new_idx: tuple[int, ...],
+        parents: list[str],
+    ) -> None:
         if new_chain is not None and not self.asked(rep, new_chain, scope, self.new_env):
             return
         old_rows = _rows(self.value(rep, old_chain, scope, self.old_env))
@@ -403,14 +482,34 @@ class _Walker:
             if key not in old_keyed:
                 assert new_chain is not None
                 summary = self.summary(rep, (*new_chain, new_row), inner, self.new_env, key, new=True)
-                self.changes.append(PlanChange("added", self.section, self.section_label, rep.path, key, location, path,
-                                               parent=_parent_text(parents), row_label=label, fields=summary,
-                                               triggers=self._row_triggers(rep, new_row, "added")))
+                self.changes.append(
+                    PlanChange(
+                        "added",
+                        self.section,
+                        self.section_label,
+                        rep.path,
+                        key,
+                        location,
+                        path,
+                        parent=_parent_text(parents),
+                        row_label=label,
+                        fields=summary,
+                        triggers=self._row_triggers(rep, new_row, "added"),
+                    )
+                )
                 continue
             j, old_row = old_keyed[key]
             assert old_chain is not None and new_chain is not None
-            self.level(children, (*old_chain, old_row), (*new_chain, new_row), inner, (*old_idx, j), (*new_idx, i),
-                       [*parents, label], row=(rep, key, label, location, path))
+            self.level(
+                children,
+                (*old_chain, old_row),
+                (*new_chain, new_row),
+                inner,
+                (*old_idx, j),
+                (*new_idx, i),
+                [*parents, label],
+                row=(rep, key, label, location, path),
+            )
         for key, (j, old_row) in old_keyed.items():
             if key in new_keyed:
                 continue
@@ -418,10 +517,21 @@ class _Walker:
             label = self.row_label(rep, old_row, j)
             location = " › ".join([*parents, label])
             summary = self.summary(rep, (*old_chain, old_row), inner, self.old_env, key, new=False)
-            self.changes.append(PlanChange("removed", self.section, self.section_label, rep.path, key, location,
-                                           _instance_path(inner, (*old_idx, j)), parent=_parent_text(parents),
-                                           row_label=label, fields=summary,
-                                           triggers=self._row_triggers(rep, old_row, "removed")))
+            self.changes.append(
+                PlanChange(
+                    "removed",
+                    self.section,
+                    self.section_label,
+                    rep.path,
+                    key,
+                    location,
+                    _instance_path(inner, (*old_idx, j)),
+                    parent=_parent_text(parents),
+                    row_label=label,
+                    fields=summary,
+                    triggers=self._row_triggers(rep, old_row, "removed"),
+                )
+            )
 
     # -- words ------------------------------------------------------------------------------------
     def row_label(self, rep: FieldSpec, row: dict[str, Any], index: int) -> str:
@@ -452,12 +562,16 @@ class _Walker:
             return f"{level} › {text}"
         return text
 
-    def summary(self, rep: FieldSpec, chain: Chain, scope: tuple[FieldSpec, ...], env: Env, key: str,
-                new: bool) -> list[FieldChange]:
+    def summary(
+        self, rep: FieldSpec, chain: Chain, scope: tuple[FieldSpec, ...], env: Env, key: str, new: bool
+    ) -> list[FieldChange]:
         """Up to four filled fields that say what an added or removed row is (not its name again)."""
         out: list[FieldChange] = []
-        identity = {rep.key, rep.label_field, *(self.layout.param.get(r) for r in
-                                                  ("facility", "name", "other", "label", "object", "level"))}
+        identity = {
+            rep.key,
+            rep.label_field,
+            *(self.layout.param.get(r) for r in ("facility", "name", "other", "label", "object", "level")),
+        }
         for f in rep.data_fields():
             if len(out) >= 4:
                 break
@@ -489,7 +603,9 @@ class _Walker:
             obj, facility = _get(row, layout.param, "object"), _get(row, layout.param, "facility")
             measured = layout.measured is not None and _get(row, layout.param, "route") == layout.measured
             if kind == "added":
-                if (obj and obj not in self.old_objects) or (facility and facility not in self.old_facilities):
+                if (obj and obj not in self.old_objects) or (
+                    facility and facility not in self.old_facilities
+                ):
                     return self._allowed([self.t_facility])
                 return self._allowed([self.t_meter if measured else self.t_accuracy])
             if (obj and obj not in self.new_objects) or (facility and facility not in self.new_facilities):
@@ -501,8 +617,9 @@ class _Walker:
             return []
         return self._allowed([self.t_accuracy])
 
-    def _field_triggers(self, rep: FieldSpec | None, changes: list[FieldChange],
-                        row: dict[str, Any] | None) -> dict[str, list[str]]:
+    def _field_triggers(
+        self, rep: FieldSpec | None, changes: list[FieldChange], row: dict[str, Any] | None
+    ) -> dict[str, list[str]]:
         """Trigger → labels of the changed fields that suggest it."""
         out: dict[str, list[str]] = {}
         layout = self.layout
@@ -520,7 +637,11 @@ class _Walker:
                 add(self.config_trigger if rep is not None else self.t_accuracy, c)
             elif rep is not None and rep.path == layout.parameter_path:
                 if c.name == layout.param.get("route"):
-                    measured = layout.measured is not None and row is not None and _get(row, layout.param, "route") == layout.measured
+                    measured = (
+                        layout.measured is not None
+                        and row is not None
+                        and _get(row, layout.param, "route") == layout.measured
+                    )
                     add(self.t_meter if measured else self.t_accuracy, c)
                 else:
                     add(self.t_meter if c.name in layout.meter_fields else self.t_accuracy, c)
@@ -554,14 +675,21 @@ def change_statement(diff: PlanDiff) -> str:
         lines.append(f"{numeral}、{label}：{body}。")
     triggers = diff.triggers()
     if triggers:
-        parts = [f"{i}. {t.label}（{'；'.join(t.reasons[:2])}{f' 等 {len(t.reasons)} 处' if len(t.reasons) > 2 else ''}）"
-                 for i, t in enumerate(triggers, start=1)]
+        parts = [
+            f"{i}. {t.label}（{'；'.join(t.reasons[:2])}{f' 等 {len(t.reasons)} 处' if len(t.reasons) > 2 else ''}）"
+            for i, t in enumerate(triggers, start=1)
+        ]
         lines.append("建议勾选的修订情形：" + "；".join(parts) + "。")
     counts = diff.counts()
-    versions = (f"（{diff.old_version} → {diff.new_version}）"
-                if diff.old_version and diff.new_version and diff.old_version != diff.new_version else "")
-    lines.append(f"小结：本次修订{versions}共 {len(changes)} 项，其中新增 {counts['added']} 项、删除 {counts['removed']} 项、"
-                 f"变更 {counts['changed']} 项，涉及{'、'.join(touched)}。")
+    versions = (
+        f"（{diff.old_version} → {diff.new_version}）"
+        if diff.old_version and diff.new_version and diff.old_version != diff.new_version
+        else ""
+    )
+    lines.append(
+        f"小结：本次修订{versions}共 {len(changes)} 项，其中新增 {counts['added']} 项、删除 {counts['removed']} 项、"
+        f"变更 {counts['changed']} 项，涉及{'、'.join(touched)}。"
+    )
     return "\n".join(lines)
 
 

@@ -48,7 +48,9 @@ class Evaluation:
         return not any(f.blocks_export for f in self.findings)
 
 
-def typed_values_of(spec: FormSpec, doc: FilingDocument | None, references: ReferenceSet | None = None) -> dict[str, Any] | None:
+def typed_values_of(
+    spec: FormSpec, doc: FilingDocument | None, references: ReferenceSet | None = None
+) -> dict[str, Any] | None:
     """Typed and calculated values of another filing (e.g. the previous month), findings dropped."""
     if doc is None:
         return None
@@ -57,7 +59,9 @@ def typed_values_of(spec: FormSpec, doc: FilingDocument | None, references: Refe
     return values
 
 
-def evaluate_series(spec: FormSpec, docs: list[FilingDocument], references: ReferenceSet | None = None) -> list[Evaluation]:
+def evaluate_series(
+    spec: FormSpec, docs: list[FilingDocument], references: ReferenceSet | None = None
+) -> list[Evaluation]:
     """Evaluate consecutive filings (a year of months), each against the one before it.
 
     Each month's typed values serve as the next month's "previous", so nothing is computed twice.
@@ -88,9 +92,14 @@ def evaluate(
     values, coercion = coerce_values(spec, doc.values)
     findings.extend(coercion)
     unreadable = {f.path for f in coercion if f.code == "GEN-002"}
-    period = doc.period if period_problem(doc.period, spec.period_kind) is None else f"{spec.template_year}-01"
-    prev_values = previous_values if previous_values is not None else (
-        typed_values_of(spec, previous, references) if previous is not None else None)
+    period = (
+        doc.period if period_problem(doc.period, spec.period_kind) is None else f"{spec.template_year}-01"
+    )
+    prev_values = (
+        previous_values
+        if previous_values is not None
+        else (typed_values_of(spec, previous, references) if previous is not None else None)
+    )
     env = Env(period, references, prev_values, linked or {}, today=today, missing_refs=set())
     index = RowIndex(values)
     calculate(spec, values, env, index)
@@ -111,9 +120,19 @@ def _reference_findings(references: ReferenceSet, env: Env) -> list[Finding]:
     for table, key in sorted(env.missing_refs or (), key=lambda t: (t[0], t[1] or "")):
         known = references.tables.get(table)
         what = f"参考值表「{known.label if known else table}」" + (f"（{key}）" if key else "")
-        broken = "；参考值文件有误：" + "；".join(str(e) for e in references.errors) if references.errors else ""
-        out.append(Finding("error", "GEN-014", "", f"{what}没有适用于 {env.year} 年的取值，依赖它的计算结果为空{broken}；请更新程序或参考值文件",
-                           GENERIC_SOURCE, "参考值"))
+        broken = (
+            "；参考值文件有误：" + "；".join(str(e) for e in references.errors) if references.errors else ""
+        )
+        out.append(
+            Finding(
+                "error",
+                "GEN-014",
+                "",
+                f"{what}没有适用于 {env.year} 年的取值，依赖它的计算结果为空{broken}；请更新程序或参考值文件",
+                GENERIC_SOURCE,
+                "参考值",
+            )
+        )
     return out
 
 
@@ -178,8 +197,11 @@ def _quiet_downstream_plausibility(spec: FormSpec, findings: list[Finding]) -> l
         if f.kind == "plausibility" and f.severity != "error":
             inputs = _plausibility_inputs(spec, f.code)
             row = f.path.rpartition(".")[0]
-            if any(schema in inputs and (not row or path.startswith(row + ".") or row.startswith(path.rpartition(".")[0]))
-                   for path, schema in errors):
+            if any(
+                schema in inputs
+                and (not row or path.startswith(row + ".") or row.startswith(path.rpartition(".")[0]))
+                for path, schema in errors
+            ):
                 continue
         out.append(f)
     return out
@@ -199,20 +221,41 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
 def _document_findings(spec: FormSpec, doc: FilingDocument) -> list[Finding]:
     out: list[Finding] = []
     if doc.form != spec.id:
-        out.append(Finding("error", "GEN-010", "form", f"文件是「{doc.form}」的数据，不是「{spec.title}」；请选择正确的表单",
-                           GENERIC_SOURCE, "表单"))
+        out.append(
+            Finding(
+                "error",
+                "GEN-010",
+                "form",
+                f"文件是「{doc.form}」的数据，不是「{spec.title}」；请选择正确的表单",
+                GENERIC_SOURCE,
+                "表单",
+            )
+        )
     problem = period_problem(doc.period, spec.period_kind)
     if problem:
         out.append(Finding("error", "GEN-011", "period", problem, GENERIC_SOURCE, "填报期间"))
     if not doc.enterprise.name.strip():
-        out.append(Finding("error", "GEN-012", "enterprise.name", "企业名称未填写；请按营业执照填写全称", GENERIC_SOURCE, "企业名称"))
+        out.append(
+            Finding(
+                "error",
+                "GEN-012",
+                "enterprise.name",
+                "企业名称未填写；请按营业执照填写全称",
+                GENERIC_SOURCE,
+                "企业名称",
+            )
+        )
     problem = uscc_problem(doc.enterprise.uscc)
     if problem:
-        out.append(Finding("error", "GEN-013", "enterprise.uscc", problem, "GB 32100-2015 [V]", "统一社会信用代码"))
+        out.append(
+            Finding("error", "GEN-013", "enterprise.uscc", problem, "GB 32100-2015 [V]", "统一社会信用代码")
+        )
     return out
 
 
-def _labels_for(scope_fields: tuple[FieldSpec, ...], rows: tuple[dict[str, Any], ...], idx: tuple[int, ...]) -> list[str]:
+def _labels_for(
+    scope_fields: tuple[FieldSpec, ...], rows: tuple[dict[str, Any], ...], idx: tuple[int, ...]
+) -> list[str]:
     return [_row_label(rep, row, i) for rep, row, i in zip(scope_fields, rows[1:], idx, strict=True)]
 
 
@@ -244,18 +287,40 @@ def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Findi
             value = rows[-1].get(f.name)
             if needs_rows and len(value or []) < f.min_rows:
                 labels = _labels_for(bf.scope_fields, rows, idx)
-                out.append(Finding("error", "GEN-007", instance_path(bf.scope_fields, idx, f.name),
-                                   f"「{f.label}」至少需要 {f.min_rows} 行；请添加", GENERIC_SOURCE,
-                                   " › ".join([*labels, f.label])))
+                out.append(
+                    Finding(
+                        "error",
+                        "GEN-007",
+                        instance_path(bf.scope_fields, idx, f.name),
+                        f"「{f.label}」至少需要 {f.min_rows} 行；请添加",
+                        GENERIC_SOURCE,
+                        " › ".join([*labels, f.label]),
+                    )
+                )
                 continue
-            required = f.required if isinstance(f.required, bool) else (bf.required(ctx) is True if bf.required else False)
+            required = (
+                f.required
+                if isinstance(f.required, bool)
+                else (bf.required(ctx) is True if bf.required else False)
+            )
             if required and (value is None or value == "" or value == []):
                 if f.type == "repeat":
                     continue
                 labels = _labels_for(bf.scope_fields, rows, idx)
-                message = f.required_message or f"「{f.label}」未填写" + (f"（单位：{f.unit}）" if f.unit else "") + "；此项必填"
-                out.append(Finding("error", "GEN-003", instance_path(bf.scope_fields, idx, f.name), message,
-                                   _cite(spec, f.source) or GENERIC_SOURCE, " › ".join([*labels, f.label])))
+                message = (
+                    f.required_message
+                    or f"「{f.label}」未填写" + (f"（单位：{f.unit}）" if f.unit else "") + "；此项必填"
+                )
+                out.append(
+                    Finding(
+                        "error",
+                        "GEN-003",
+                        instance_path(bf.scope_fields, idx, f.name),
+                        message,
+                        _cite(spec, f.source) or GENERIC_SOURCE,
+                        " › ".join([*labels, f.label]),
+                    )
+                )
     return out
 
 
@@ -292,16 +357,24 @@ def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex,
         labels = _labels_for(bc.scope_fields, rows, idx)
         target_spec = None
         if bc.target:
-            levels = [f for f in (bc.scope_fields[-1].data_fields() if bc.scope_fields else spec.top_fields())]
+            levels = [
+                f for f in (bc.scope_fields[-1].data_fields() if bc.scope_fields else spec.top_fields())
+            ]
             target_spec = next((f for f in levels if f.name == bc.target), None)
         if target_spec is not None:
             labels.append(target_spec.label)
-        out.append(Finding(
-            severity=check.severity, code=check.code,
-            path=instance_path(bc.scope_fields, idx, bc.target),
-            message=bc.message(ctx), source=_cite(spec, check.source) or (_cite(spec, bc.field_spec.source) if bc.field_spec else ""),
-            location=" › ".join(labels), kind=check.kind,
-        ))
+        out.append(
+            Finding(
+                severity=check.severity,
+                code=check.code,
+                path=instance_path(bc.scope_fields, idx, bc.target),
+                message=bc.message(ctx),
+                source=_cite(spec, check.source)
+                or (_cite(spec, bc.field_spec.source) if bc.field_spec else ""),
+                location=" › ".join(labels),
+                kind=check.kind,
+            )
+        )
     return out
 
 
@@ -327,9 +400,17 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
                 continue
             labels = [*_labels_for(bf.scope_fields, rows, idx), bf.spec.label]
             kinds = "、".join(req.kinds) if req.kinds else "支撑材料"
-            out.append(Finding(req.severity, "GEN-006", path,
-                               f"「{bf.spec.label}」缺少支撑材料（{kinds}）：{req.description}；请在证据面板附上文件",
-                               _cite(spec, req.source) or _cite(spec, bf.spec.source), " › ".join(labels), kind="completeness"))
+            out.append(
+                Finding(
+                    req.severity,
+                    "GEN-006",
+                    path,
+                    f"「{bf.spec.label}」缺少支撑材料（{kinds}）：{req.description}；请在证据面板附上文件",
+                    _cite(spec, req.source) or _cite(spec, bf.spec.source),
+                    " › ".join(labels),
+                    kind="completeness",
+                )
+            )
     return out
 
 

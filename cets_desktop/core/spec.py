@@ -29,24 +29,59 @@ CERTAINTY_LABELS: dict[str, str] = {
 
 Severity = Literal["error", "warning", "info"]
 FieldType = Literal[
-    "text", "long_text", "integer", "decimal", "select_one", "select_multiple", "date",
-    "boolean", "repeat", "group", "note",
+    "text",
+    "long_text",
+    "integer",
+    "decimal",
+    "select_one",
+    "select_multiple",
+    "date",
+    "boolean",
+    "repeat",
+    "group",
+    "note",
 ]
-SCALAR_TYPES = frozenset({"text", "long_text", "integer", "decimal", "select_one", "select_multiple", "date", "boolean"})
+SCALAR_TYPES = frozenset(
+    {"text", "long_text", "integer", "decimal", "select_one", "select_multiple", "date", "boolean"}
+)
 NUMERIC_TYPES = frozenset({"integer", "decimal"})
-RESERVED_NAMES = frozenset({"self", "period_year", "period_month", "period_days", "period_hours", "True", "False", "None"})
+RESERVED_NAMES = frozenset(
+    {"self", "period_year", "period_month", "period_days", "period_hours", "True", "False", "None"}
+)
 SectionRole = Literal[
-    "filing_info", "basis", "facilities", "totals",
-    "plan_revisions", "plan_entity", "plan_boundary", "plan_parameters", "plan_quality",
+    "filing_info",
+    "basis",
+    "facilities",
+    "totals",
+    "plan_revisions",
+    "plan_entity",
+    "plan_boundary",
+    "plan_parameters",
+    "plan_quality",
 ]
 """What a section is for, so tools (plan diff, copy, coherence) find it without knowing its name."""
 SECTION_ROLES: tuple[str, ...] = SectionRole.__args__  # type: ignore[attr-defined]
 
 FieldRole = Literal[
-    "revision_table", "revision_version", "revision_kind", "revision_triggers", "entity_identity",
-    "facility_list", "parameter_table", "parameter_facility", "parameter_object", "parameter_name",
-    "parameter_other", "parameter_label", "parameter_level", "parameter_route", "parameter_instrument",
-    "parameter_lab", "equipment_register", "measurement", "routine",
+    "revision_table",
+    "revision_version",
+    "revision_kind",
+    "revision_triggers",
+    "entity_identity",
+    "facility_list",
+    "parameter_table",
+    "parameter_facility",
+    "parameter_object",
+    "parameter_name",
+    "parameter_other",
+    "parameter_label",
+    "parameter_level",
+    "parameter_route",
+    "parameter_instrument",
+    "parameter_lab",
+    "equipment_register",
+    "measurement",
+    "routine",
 ]
 """What a field means to the plan tools: the revision table and its version/trigger columns, the
 facility list (units, processes, lines, series), the parameter table and the columns that identify
@@ -57,8 +92,16 @@ of a parameter row (both also count as ``measurement``)."""
 FIELD_ROLES: tuple[str, ...] = FieldRole.__args__  # type: ignore[attr-defined]
 
 ChoiceRole = Literal[
-    "measured", "first_issue", "revision", "trigger_facility", "trigger_meter", "trigger_wrong_data", "trigger_accuracy",
-    "trigger_guide", "trigger_entity", "trigger_configuration",
+    "measured",
+    "first_issue",
+    "revision",
+    "trigger_facility",
+    "trigger_meter",
+    "trigger_wrong_data",
+    "trigger_accuracy",
+    "trigger_guide",
+    "trigger_entity",
+    "trigger_configuration",
 ]
 """What a choice value means: ``measured`` (实测值 in a route list), ``first_issue`` / ``revision``
 (首次编制 / 修订 of a plan version) and the plan revision triggers
@@ -76,7 +119,9 @@ class _Strict(BaseModel):
 class SourceRef(_Strict):
     """Where a field, default or rule comes from, and how sure we are of it."""
 
-    doc: str = Field(description="指南/模板名称及文号，如《企业温室气体排放核算与报告指南 发电设施》环办气候〔2022〕485号")
+    doc: str = Field(
+        description="指南/模板名称及文号，如《企业温室气体排放核算与报告指南 发电设施》环办气候〔2022〕485号"
+    )
     section: str | None = Field(default=None, description="章节、表号或行号")
     year: int | None = Field(default=None, description="文件年份")
     certainty: Certainty = Field(description="V 已核实 / R 据回忆 / T 第三方 / G 推测（P、M 见附件5笔记）")
@@ -107,7 +152,10 @@ class Choice(_Strict):
     value: str
     label: str | None = None
     hint: str | None = None
-    role: ChoiceRole | None = Field(default=None, description="该选项对工具的含义（如 measured = 实测值、trigger_meter = 新测量仪器或方法）")
+    role: ChoiceRole | None = Field(
+        default=None,
+        description="该选项对工具的含义（如 measured = 实测值、trigger_meter = 新测量仪器或方法）",
+    )
 
     @property
     def text(self) -> str:
@@ -145,7 +193,9 @@ class Check(_Strict):
     path: str | None = Field(default=None, description="发现项指向的字段（相对本作用域）")
     scope: str | None = Field(default=None, description="按行检查的重复组路径，如 units 或 units.fuels")
     source: SourceLike | None = None
-    kind: Literal["field", "cross_field", "cross_period", "cross_filing", "plausibility", "completeness"] = "cross_field"
+    kind: Literal["field", "cross_field", "cross_period", "cross_filing", "plausibility", "completeness"] = (
+        "cross_field"
+    )
 
     @field_validator("code")
     @classmethod
@@ -186,8 +236,13 @@ class FieldSpec(_Strict):
     checks: list[Check] = Field(default_factory=list)
     min_value: str | None = Field(default=None, description="合理范围下限（仅提示用）")
     width: Literal["short", "medium", "long"] | None = None
-    hidden: bool = Field(default=False, description="辅助计算列：参与计算和校验，不在界面、Excel 和 PDF 中显示")
-    role: FieldRole | None = Field(default=None, description="该字段对计划比对/复制/一致性检查的含义（如 parameter_table、parameter_route）")
+    hidden: bool = Field(
+        default=False, description="辅助计算列：参与计算和校验，不在界面、Excel 和 PDF 中显示"
+    )
+    role: FieldRole | None = Field(
+        default=None,
+        description="该字段对计划比对/复制/一致性检查的含义（如 parameter_table、parameter_route）",
+    )
 
     _loc: tuple[Any, ...] = PrivateAttr(default=())
     _path: str = PrivateAttr(default="")
@@ -259,7 +314,10 @@ class Section(_Strict):
     name: str
     label: str
     description: str | None = None
-    role: SectionRole | None = Field(default=None, description="该部分的用途（如 plan_parameters 数据的确定方式、plan_revisions 版本及修订）")
+    role: SectionRole | None = Field(
+        default=None,
+        description="该部分的用途（如 plan_parameters 数据的确定方式、plan_revisions 版本及修订）",
+    )
     fields: list[FieldSpec]
 
 
@@ -276,8 +334,12 @@ class MonthlyLink(_Strict):
     form: str = Field(description="月度表单标识，如 power-monthly")
     parameter: str = Field(description="计划中参数行的参数名称，如 燃煤消耗量")
     value_path: str = Field(description="月度表中的字段路径，如 units[].fuels[].consumption")
-    route_path: str | None = Field(default=None, description="月度表中获取方式字段路径，如 units[].fuels[].consumption_route")
-    match: dict[str, str] = Field(default_factory=dict, description="计划参数行字段 → 月度行字段，如 {unit_name: unit_name}")
+    route_path: str | None = Field(
+        default=None, description="月度表中获取方式字段路径，如 units[].fuels[].consumption_route"
+    )
+    match: dict[str, str] = Field(
+        default_factory=dict, description="计划参数行字段 → 月度行字段，如 {unit_name: unit_name}"
+    )
     evidence_kinds: list[str] = Field(default_factory=list, description="按计划所述方式应附的证据类型")
 
 
@@ -302,13 +364,16 @@ class FormSpec(_Strict):
     choices: dict[str, list[Choice]] = Field(default_factory=dict)
     references: list[ReferenceUse] = Field(default_factory=list)
     evidence_kinds: dict[str, list[str]] = Field(
-        default_factory=dict, description="命名的证据类型清单；evidence.kinds 可写清单名（或列表项 @清单名）")
+        default_factory=dict, description="命名的证据类型清单；evidence.kinds 可写清单名（或列表项 @清单名）"
+    )
     sections: list[Section]
     checks: list[Check] = Field(default_factory=list)
     deadline: dict[str, Any] = Field(default_factory=dict, description="截止规则，如 {days_after_period: 40}")
     pdf: dict[str, Any] = Field(default_factory=dict)
     excel: dict[str, Any] = Field(default_factory=dict)
-    monthly_links: list[MonthlyLink] = Field(default_factory=list, description="计划参数与月度存证字段的对应关系")
+    monthly_links: list[MonthlyLink] = Field(
+        default_factory=list, description="计划参数与月度存证字段的对应关系"
+    )
 
     _file: str = PrivateAttr(default="")
     _fields_by_path: dict[str, FieldSpec] = PrivateAttr(default_factory=dict)
@@ -393,4 +458,3 @@ class FormSpec(_Strict):
             if src:
                 tags.add(src.certainty)
         return max(tags, key=order.index)
-

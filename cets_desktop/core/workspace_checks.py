@@ -110,13 +110,19 @@ def reused_evidence_findings(
         seen.add((row["sha256"], path))
         months = "、".join(period_label(p) for p in sorted(periods))
         name = row.get("name") or _short(row["sha256"])
-        out.append(Finding(
-            "warning", "GEN-008", path,
-            f"支撑材料「{name}」（SHA-256 {_short(row['sha256'])}）与 {months} 填报中附的文件完全相同；"
-            f"台账和检测报告应为本月（{period_label(current_period) or '本期'}）的文件，请换成本月的盖章扫描件，"
-            "确属同一文件（如跨月有效的证书）请填写确认理由",
-            EVIDENCE_SOURCE, f"支撑材料「{name}」", kind="cross_period",
-        ))
+        out.append(
+            Finding(
+                "warning",
+                "GEN-008",
+                path,
+                f"支撑材料「{name}」（SHA-256 {_short(row['sha256'])}）与 {months} 填报中附的文件完全相同；"
+                f"台账和检测报告应为本月（{period_label(current_period) or '本期'}）的文件，请换成本月的盖章扫描件，"
+                "确属同一文件（如跨月有效的证书）请填写确认理由",
+                EVIDENCE_SOURCE,
+                f"支撑材料「{name}」",
+                kind="cross_period",
+            )
+        )
     return out
 
 
@@ -137,12 +143,18 @@ def missing_store_findings(evidence: Iterable[Any], exists: Callable[[str], bool
             continue
         seen.add((sha, path))
         name = row.get("name") or _short(sha)
-        out.append(Finding(
-            "warning", "GEN-009", path,
-            f"支撑材料「{name}」（SHA-256 {_short(sha)}）在工作区证据库中找不到：文件已被删除或移动；"
-            "请重新附上该文件（导出正式申报包时必须包含它）",
-            GENERIC_SOURCE, f"支撑材料「{name}」", kind="completeness",
-        ))
+        out.append(
+            Finding(
+                "warning",
+                "GEN-009",
+                path,
+                f"支撑材料「{name}」（SHA-256 {_short(sha)}）在工作区证据库中找不到：文件已被删除或移动；"
+                "请重新附上该文件（导出正式申报包时必须包含它）",
+                GENERIC_SOURCE,
+                f"支撑材料「{name}」",
+                kind="completeness",
+            )
+        )
     return out
 
 
@@ -158,7 +170,9 @@ def _document_dict(document: Any) -> dict[str, Any]:
     return dict(document) if isinstance(document, Mapping) else {}
 
 
-def find_previous_document(workspace: Any, enterprise_id: int, form_id: str, period: str) -> FilingDocument | None:
+def find_previous_document(
+    workspace: Any, enterprise_id: int, form_id: str, period: str
+) -> FilingDocument | None:
     """The current revision of the previous period's filing of the same series, or None.
 
     None when there is no previous period, no such filing, or its stored document cannot be read

@@ -765,7 +765,15 @@ def _read_manifest(zf: zipfile.ZipFile, report: VerifyReport) -> tuple[dict[str,
         manifest = json.loads(raw.decode("utf-8"))
         if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), list):
             raise ValueError("manifest is not an object with a files list")
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, UnicodeDecodeError, RecursionError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        UnicodeDecodeError,
+        RecursionError,
+    ):
         report.add(
             "PKG-MANIFEST",
             MANIFEST_NAME,

@@ -57,9 +57,13 @@ class Level:
 
 def body_story(ctx: RenderContext) -> list[Flowable]:
     s = ctx.styles
-    out: list[Flowable] = [ctx.para(
-        "说明：带底纹的数值由本软件按定义文件中的公式计算，并按模板规定的小数位四舍五入，计算过程见“计算过程”部分。"
-        f"“{BLANK}”表示未填写，“{NOT_APPLICABLE}”表示该项对该行不适用。", s.note)]
+    out: list[Flowable] = [
+        ctx.para(
+            "说明：带底纹的数值由本软件按定义文件中的公式计算，并按模板规定的小数位四舍五入，计算过程见“计算过程”部分。"
+            f"“{BLANK}”表示未填写，“{NOT_APPLICABLE}”表示该项对该行不适用。",
+            s.note,
+        )
+    ]
     top = Level((ctx.evaluation.values,))
     for section in ctx.spec.sections:
         out.extend(ctx.chapter(section.label))
@@ -68,6 +72,7 @@ def body_story(ctx: RenderContext) -> list[Flowable]:
 
 
 # --- a level of fields: scalar runs become tables, long texts and repeats break them -----------
+
 
 @dataclass
 class _Run:
@@ -151,7 +156,7 @@ def _drop_empty_groups(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     for i, row in enumerate(rows):
         if row[0] == "group":
             depth = row[2]
-            following = rows[i + 1:]
+            following = rows[i + 1 :]
             has_child = False
             for nxt in following:
                 if nxt[2] <= depth:
@@ -167,13 +172,17 @@ def _drop_empty_groups(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 
 def _scalar_table(ctx: RenderContext, rows: list[tuple[Any, ...]], level: Level) -> Table:
     s = ctx.styles
-    data: list[list[Any]] = [[ctx.para(h, s.cell_head, strong=True) for h in ("序号", "项目", "数值", "单位")]]
+    data: list[list[Any]] = [
+        [ctx.para(h, s.cell_head, strong=True) for h in ("序号", "项目", "数值", "单位")]
+    ]
     commands = grid_style()
     for kind, f, depth, number in rows:
         r = len(data)
         indent = "\u3000" * max(depth, (number.count(".") if number else 0))
         if kind == "group":
-            data.append([ctx.para(number, s.cell_center), ctx.para(indent + f.label, s.cell, strong=True), "", ""])
+            data.append(
+                [ctx.para(number, s.cell_center), ctx.para(indent + f.label, s.cell, strong=True), "", ""]
+            )
             commands += [("SPAN", (1, r), (3, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL)]
             continue
         value = level.row.get(f.name)
@@ -186,11 +195,24 @@ def _scalar_table(ctx: RenderContext, rows: list[tuple[Any, ...]], level: Level)
             commands.append(("BACKGROUND", (2, r), (2, r), CALC_FILL))
         else:
             cell = ctx.para(text, style)
-        data.append([ctx.para(number, s.cell_center), ctx.para(indent + f.label, s.cell), cell,
-                     ctx.para(f.unit or "", s.cell_center)])
+        data.append(
+            [
+                ctx.para(number, s.cell_center),
+                ctx.para(indent + f.label, s.cell),
+                cell,
+                ctx.para(f.unit or "", s.cell_center),
+            ]
+        )
     label_col = FRAME_WIDTH - _NUMBER_COL - _VALUE_COL - _UNIT_COL
-    return make_table(s.font, data, commands, colWidths=[_NUMBER_COL, label_col, _VALUE_COL, _UNIT_COL],
-                      repeatRows=1, splitInRow=1, hAlign="LEFT")
+    return make_table(
+        s.font,
+        data,
+        commands,
+        colWidths=[_NUMBER_COL, label_col, _VALUE_COL, _UNIT_COL],
+        repeatRows=1,
+        splitInRow=1,
+        hAlign="LEFT",
+    )
 
 
 def _value_style(ctx: RenderContext, f: FieldSpec, text: str) -> ParagraphStyle:
@@ -217,6 +239,7 @@ def _long_text(ctx: RenderContext, f: FieldSpec, level: Level, number: str) -> l
 
 # --- repeats ---------------------------------------------------------------------------------
 
+
 def choose_layout(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec], nested: bool) -> Layout:
     """blocks: a titled block per row (rows that hold other repeats, or wide top-level rows);
     table: one row per record; transposed: fields down, records across (wide nested repeats)."""
@@ -241,12 +264,13 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
     s = ctx.styles
     items = [(i, r) for i, r in enumerate(level.row.get(repeat.name) or []) if isinstance(r, dict)]
     total = len(items)
-    items = items[:max(ctx.rows_left, 0)]
+    items = items[: max(ctx.rows_left, 0)]
     ctx.rows_left -= len(items)
     nested = bool(level.scope)
     levels = [level.child(repeat, row, i) for i, row in items]
-    columns = [c for c in _scalar_fields(repeat.fields)
-               if any(ctx.relevant(c, lv.rows, lv.scope) for lv in levels)]
+    columns = [
+        c for c in _scalar_fields(repeat.fields) if any(ctx.relevant(c, lv.rows, lv.scope) for lv in levels)
+    ]
     layout = choose_layout(ctx, repeat, columns, nested)
     title = f"{number} {repeat.label}" if number else repeat.label
     out: list[Flowable] = []
@@ -256,8 +280,13 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
         out.append(ctx.para(NO_ROWS, s.note))
         return out
     if len(items) < total:
-        out.append(ctx.para(f"本表共 {total:,} 行，报告中列出前 {len(items):,} 行（报告最多列出 {MAX_PDF_ROWS} 行表格数据）；"
-                            "全部数据见申报包中的 data.json 和 data.xlsx。", s.note))
+        out.append(
+            ctx.para(
+                f"本表共 {total:,} 行，报告中列出前 {len(items):,} 行（报告最多列出 {MAX_PDF_ROWS} 行表格数据）；"
+                "全部数据见申报包中的 data.json 和 data.xlsx。",
+                s.note,
+            )
+        )
         if not items:
             return out
     if layout == "table":
@@ -314,7 +343,9 @@ def _cell(ctx: RenderContext, f: FieldSpec, lv: Level, applies: bool) -> tuple[P
     return ctx.para(text, style), False
 
 
-def _columns_table(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec], levels: list[Level]) -> Table:
+def _columns_table(
+    ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec], levels: list[Level]
+) -> Table:
     s = ctx.styles
     header = [ctx.para("序号", s.cell_head, strong=True)]
     for c in columns:
@@ -340,7 +371,7 @@ def _transposed_tables(ctx: RenderContext, repeat: FieldSpec, levels: list[Level
     chunks = -(-len(levels) // TRANSPOSED_ROWS_PER_TABLE)
     size = -(-len(levels) // chunks)
     for start in range(0, len(levels), size):
-        out.append(_transposed_table(ctx, repeat, levels[start:start + size]))
+        out.append(_transposed_table(ctx, repeat, levels[start : start + size]))
         out.append(Spacer(1, 2 * mm))
     return out
 
@@ -374,13 +405,21 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
             number = numbering.field(f)
             for g, g_depth, g_number in pending_groups:
                 r = len(data)
-                data.append([ctx.para(g_number, s.cell_center),
-                             ctx.para("\u3000" * g_depth + g.label, s.cell, strong=True)] + [""] * (len(levels) + 1))
+                data.append(
+                    [
+                        ctx.para(g_number, s.cell_center),
+                        ctx.para("\u3000" * g_depth + g.label, s.cell, strong=True),
+                    ]
+                    + [""] * (len(levels) + 1)
+                )
                 commands.extend([("SPAN", (1, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), GROUP_FILL)])
             pending_groups.clear()
             r = len(data)
-            row: list[Any] = [ctx.para(number, s.cell_center), ctx.para("\u3000" * depth + f.label, s.cell),
-                              ctx.para(f.unit or "", s.cell_center)]
+            row: list[Any] = [
+                ctx.para(number, s.cell_center),
+                ctx.para("\u3000" * depth + f.label, s.cell),
+                ctx.para(f.unit or "", s.cell_center),
+            ]
             for col, (lv, ok) in enumerate(zip(levels, applies, strict=True), start=3):
                 cell, shaded = _cell(ctx, f, lv, ok)
                 row.append(cell)
@@ -393,5 +432,12 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
     # value column keeps ~27 mm (a choice label such as 生产系统计量（入炉煤皮带秤/给煤机） wraps once).
     label_col = (48 if len(levels) <= 2 else 40) * mm
     value_col = (FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - label_col) / len(levels)
-    return make_table(s.font, data, commands, colWidths=[_NUMBER_COL, label_col, _UNIT_COL] + [value_col] * len(levels),
-                      repeatRows=1, splitInRow=1, hAlign="LEFT")
+    return make_table(
+        s.font,
+        data,
+        commands,
+        colWidths=[_NUMBER_COL, label_col, _UNIT_COL] + [value_col] * len(levels),
+        repeatRows=1,
+        splitInRow=1,
+        hAlign="LEFT",
+    )

@@ -54,8 +54,11 @@ class PageFurniture:
         canv.setLineWidth(0.6)
         canv.line(MARGIN_LEFT, top, width - MARGIN_RIGHT, top)
         canv.setFont(self.font, 9)
-        canv.drawCentredString(MARGIN_LEFT + (width - MARGIN_LEFT - MARGIN_RIGHT) / 2,
-                               MARGIN_BOTTOM - 10 * mm, self.page_label(page, total))
+        canv.drawCentredString(
+            MARGIN_LEFT + (width - MARGIN_LEFT - MARGIN_RIGHT) / 2,
+            MARGIN_BOTTOM - 10 * mm,
+            self.page_label(page, total),
+        )
         if self.draft:
             self._watermark(canv)
         canv.restoreState()

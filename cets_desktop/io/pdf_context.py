@@ -63,7 +63,10 @@ class RenderContext:
         and the first lines of what follows. (keepWithNext would instead carry a whole table
         over, leaving half a page blank.)"""
         style = {1: self.styles.h1, 2: self.styles.h2}.get(level, self.styles.h3)
-        return [CondPageBreak(_HEADING_ROOM.get(level, _HEADING_ROOM[3])), self.para(text, style, strong=True)]
+        return [
+            CondPageBreak(_HEADING_ROOM.get(level, _HEADING_ROOM[3])),
+            self.para(text, style, strong=True),
+        ]
 
     @classmethod
     def create(cls, spec: FormSpec, evaluation: Evaluation, styles: Styles) -> RenderContext:
@@ -181,7 +184,7 @@ def row_name(repeat: FieldSpec, row: dict[str, Any], index: int) -> str:
 
 
 def with_unit(value: str, unit: str | None) -> str:
-    """"469,997.90 tCO2", "99.0%" (no space before a per-cent sign); a blank stays a bare dash."""
+    """ "469,997.90 tCO2", "99.0%" (no space before a per-cent sign); a blank stays a bare dash."""
     if not unit or value == BLANK:
         return value
     return f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}"

@@ -41,7 +41,7 @@ class FixedPitchText(Flowable):
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         group_width = self.group * self.pitch + self.gap
         per_line = max(1, int((avail_width - self.indent + self.gap) // group_width)) * self.group
-        self._lines = [self.text[i:i + per_line] for i in range(0, len(self.text), per_line)] or [""]
+        self._lines = [self.text[i : i + per_line] for i in range(0, len(self.text), per_line)] or [""]
         widest = max(len(line) for line in self._lines)
         self.width = self.indent + widest * self.pitch + (max(0, (widest - 1) // self.group)) * self.gap
         self.height = len(self._lines) * self.leading
@@ -70,8 +70,13 @@ def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[F
     if not evidence:
         out.append(ctx.para("本次填报未附支撑材料。", s.body))
         return out
-    out.append(ctx.para("SHA-256 是文件内容的指纹：文件改动一个字节，指纹即完全不同。可用任何 SHA-256 工具"
-                        "（如 Windows 命令 certutil -hashfile 文件名 SHA256）对原件复核。", s.note))
+    out.append(
+        ctx.para(
+            "SHA-256 是文件内容的指纹：文件改动一个字节，指纹即完全不同。可用任何 SHA-256 工具"
+            "（如 Windows 命令 certutil -hashfile 文件名 SHA256）对原件复核。",
+            s.note,
+        )
+    )
     heads = ["序号", "文件名（类型）", "对应数据项", "大小"]
     data: list[list[Any]] = [[ctx.para(h, s.cell_head, strong=True) for h in heads]]
     commands = grid_style()
@@ -81,16 +86,27 @@ def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[F
         kind = str(e.get("kind") or "")
         field_path = str(e.get("path") or "")
         name_cell = [ctx.para(name, s.cell)] + ([ctx.para(kind, s.cell_small)] if kind else [])
-        data.append([ctx.para(str(n), s.cell_center), name_cell,
-                     ctx.para(ctx.location_text(field_path) if field_path else "整份填报", s.cell),
-                     _size_cell(ctx, e.get("size"))])
+        data.append(
+            [
+                ctx.para(str(n), s.cell_center),
+                name_cell,
+                ctx.para(ctx.location_text(field_path) if field_path else "整份填报", s.cell),
+                _size_cell(ctx, e.get("size")),
+            ]
+        )
         sha = str(e.get("sha256") or "").lower()
-        hash_cell = (FixedPitchText(ctx.record(sha), s.font, 8.0, prefix=ctx.record("SHA-256：")) if sha
-                     else ctx.para("SHA-256：（未记录）", s.cell_small))
+        hash_cell = (
+            FixedPitchText(ctx.record(sha), s.font, 8.0, prefix=ctx.record("SHA-256："))
+            if sha
+            else ctx.para("SHA-256：（未记录）", s.cell_small)
+        )
         data.append(["", hash_cell, "", ""])
-        commands += [("SPAN", (0, r), (0, r + 1)), ("SPAN", (1, r + 1), (3, r + 1)),
-                     ("BACKGROUND", (1, r + 1), (3, r + 1), GROUP_FILL),
-                     ("NOSPLIT", (0, r), (-1, r + 1))]
+        commands += [
+            ("SPAN", (0, r), (0, r + 1)),
+            ("SPAN", (1, r + 1), (3, r + 1)),
+            ("BACKGROUND", (1, r + 1), (3, r + 1), GROUP_FILL),
+            ("NOSPLIT", (0, r), (-1, r + 1)),
+        ]
     widths = [10 * mm, 58 * mm, None, 24 * mm]
     fixed = sum(w for w in widths if w is not None)
     widths[2] = FRAME_WIDTH - fixed

@@ -31,9 +31,13 @@ def explain_story(ctx: RenderContext, explanations: dict[str, Explanation]) -> l
     if not shown:
         out.append(ctx.para("本表没有计算值。", s.body))
         return out
-    out.append(ctx.para(
-        "以下逐项列出计算值的公式、输入数据、所用参考值（缺省值、排放因子）及其来源和把握程度。"
-        "计算链中保留全部有效数字，只在报告值处按模板规定的小数位四舍五入一次。", s.note))
+    out.append(
+        ctx.para(
+            "以下逐项列出计算值的公式、输入数据、所用参考值（缺省值、排放因子）及其来源和把握程度。"
+            "计算链中保留全部有效数字，只在报告值处按模板规定的小数位四舍五入一次。",
+            s.note,
+        )
+    )
     number = 0
     for group, paths in shown:
         out.extend(ctx.heading(ctx.location_text(group) if group else "全表", 2))
@@ -58,17 +62,25 @@ def _block(ctx: RenderContext, number: int, ex: Explanation) -> Table:
     anchor = ctx.anchors.get(ex.path, "")
     value = ctx.display(target, ex.value) if target is not None else _plain(ex.value)
     result = with_unit(value, ex.unit)
-    heading = ctx.para(f"{number}. {ex.label} = {result}", s.cell, strong=True,
-                       markup=f'<a name="{anchor}"/>' if anchor else "")
+    heading = ctx.para(
+        f"{number}. {ex.label} = {result}",
+        s.cell,
+        strong=True,
+        markup=f'<a name="{anchor}"/>' if anchor else "",
+    )
     rows: list[tuple[str, list[Flowable]]] = []
     # The definition's human formula; the raw expression only when there is nothing better.
     rows.append(("公式", [ctx.para(ex.formula or " ".join(ex.expression.split()), s.cell)]))
-    rows.append(("输入", [ctx.para(_input_line(ctx, ex, i), s.cell) for i in ex.inputs] or [ctx.para("无", s.cell)]))
+    rows.append(
+        ("输入", [ctx.para(_input_line(ctx, ex, i), s.cell) for i in ex.inputs] or [ctx.para("无", s.cell)])
+    )
     if ex.references:
         refs = []
         for r in ex.references:
             key = f"（{r.key}）" if r.key and r.key not in r.label else ""
-            refs.append(ctx.para(f"{r.label}{key} = {with_unit(_plain(r.value), r.unit)}，适用年份 {r.years}", s.cell))
+            refs.append(
+                ctx.para(f"{r.label}{key} = {with_unit(_plain(r.value), r.unit)}，适用年份 {r.years}", s.cell)
+            )
             refs.append(ctx.para(f"来源：{r.source}；把握程度：{certainty_text(r.certainty)}", s.cell_small))
         rows.append(("参考值", refs))
     if ex.source:
@@ -79,8 +91,12 @@ def _block(ctx: RenderContext, number: int, ex: Explanation) -> Table:
     data: list[list[Any]] = [[heading, ""]]
     for label, cells in rows:
         data.append([ctx.para(label, s.cell_center), cells])
-    commands = [*grid_style(header_rows=0), ("SPAN", (0, 0), (1, 0)), ("BACKGROUND", (0, 0), (-1, 0), GROUP_FILL),
-                ("BACKGROUND", (0, 1), (0, -1), GROUP_FILL)]
+    commands = [
+        *grid_style(header_rows=0),
+        ("SPAN", (0, 0), (1, 0)),
+        ("BACKGROUND", (0, 0), (-1, 0), GROUP_FILL),
+        ("BACKGROUND", (0, 1), (0, -1), GROUP_FILL),
+    ]
     return make_table(s.font, data, commands, colWidths=[_LABEL_COL, None], hAlign="LEFT", splitInRow=1)
 
 

@@ -25,9 +25,18 @@ def findings_story(ctx: RenderContext) -> tuple[list[Flowable], int]:
     out: list[Flowable] = ctx.chapter("校验结果")
     summary_heads = ["错误", "警告（未说明理由）", "警告（已说明理由）", "提示"]
     values = [counts["error"], counts["warning"], counts["warning_acknowledged"], counts["info"]]
-    out.append(make_table(s.font, [[ctx.para(h, s.cell_head, strong=True) for h in summary_heads],
-                                   [ctx.para(f"{v} 项", s.cell_center) for v in values]],
-                          grid_style(), colWidths=[FRAME_WIDTH / 4] * 4, hAlign="LEFT"))
+    out.append(
+        make_table(
+            s.font,
+            [
+                [ctx.para(h, s.cell_head, strong=True) for h in summary_heads],
+                [ctx.para(f"{v} 项", s.cell_center) for v in values],
+            ],
+            grid_style(),
+            colWidths=[FRAME_WIDTH / 4] * 4,
+            hAlign="LEFT",
+        )
+    )
     out.append(Spacer(1, 2 * mm))
     if counts["error"]:
         verdict = f"存在 {counts['error']} 项错误，须改正后才能生成正式提交包；本文件只能作为草稿核对使用。"
@@ -39,7 +48,9 @@ def findings_story(ctx: RenderContext) -> tuple[list[Flowable], int]:
     glyph_slot = len(out)
 
     sources = _Sources()
-    open_items = [f for f in findings if f.severity == "error" or (f.severity == "warning" and not f.acknowledged)]
+    open_items = [
+        f for f in findings if f.severity == "error" or (f.severity == "warning" and not f.acknowledged)
+    ]
     acknowledged = [f for f in findings if f.severity == "warning" and f.acknowledged]
     infos = [f for f in findings if f.severity == "info"]
     if not findings:
@@ -69,7 +80,8 @@ def glyph_note(ctx: RenderContext, missing: set[str]) -> Flowable:
     return ctx.para(
         f"字形检查：所用字体缺少以下 {len(missing)} 个字符的字形，这些字符在本文件中显示为空白：{chars}，"
         f"见于{shown}{more}。请核对原始数据，或在“设置”中换用覆盖更全的中文字体后重新生成。",
-        ParagraphStyle("glyph", parent=ctx.styles.body, textColor=ERROR_INK, firstLineIndent=0))
+        ParagraphStyle("glyph", parent=ctx.styles.body, textColor=ERROR_INK, firstLineIndent=0),
+    )
 
 
 def _severity_style(ctx: RenderContext, severity: str) -> ParagraphStyle:
@@ -108,27 +120,43 @@ def _where(ctx: RenderContext, f: Finding) -> str:
 
 def _open_row(ctx: RenderContext, n: int, f: Finding, sources: _Sources) -> list[Any]:
     s = ctx.styles
-    return [ctx.para(str(n), s.cell_center), ctx.para(SEVERITY_LABELS[f.severity], _severity_style(ctx, f.severity)),
-            ctx.para(f.code, s.cell_center), ctx.para(_where(ctx, f), s.cell), _message_cell(ctx, f, sources)]
+    return [
+        ctx.para(str(n), s.cell_center),
+        ctx.para(SEVERITY_LABELS[f.severity], _severity_style(ctx, f.severity)),
+        ctx.para(f.code, s.cell_center),
+        ctx.para(_where(ctx, f), s.cell),
+        _message_cell(ctx, f, sources),
+    ]
 
 
 def _ack_row(ctx: RenderContext, n: int, f: Finding, sources: _Sources) -> list[Any]:
     s = ctx.styles
-    return [ctx.para(str(n), s.cell_center), ctx.para(f.code, s.cell_center), ctx.para(_where(ctx, f), s.cell),
-            _message_cell(ctx, f, sources), ctx.para(f.acknowledged or "", s.cell)]
+    return [
+        ctx.para(str(n), s.cell_center),
+        ctx.para(f.code, s.cell_center),
+        ctx.para(_where(ctx, f), s.cell),
+        _message_cell(ctx, f, sources),
+        ctx.para(f.acknowledged or "", s.cell),
+    ]
 
 
 def _info_row(ctx: RenderContext, n: int, f: Finding, sources: _Sources) -> list[Any]:
     s = ctx.styles
-    return [ctx.para(str(n), s.cell_center), ctx.para(f.code, s.cell_center), ctx.para(_where(ctx, f), s.cell),
-            _message_cell(ctx, f, sources)]
+    return [
+        ctx.para(str(n), s.cell_center),
+        ctx.para(f.code, s.cell_center),
+        ctx.para(_where(ctx, f), s.cell),
+        _message_cell(ctx, f, sources),
+    ]
 
 
 # Column widths in mm per layout; the last column takes what is left.
 _WIDTHS = {5: (10, 12, 22, 36), 4: (10, 22, 40)}
 
 
-def _table(ctx: RenderContext, findings: list[Finding], heads: tuple[str, ...], row: Any, sources: _Sources) -> Table:
+def _table(
+    ctx: RenderContext, findings: list[Finding], heads: tuple[str, ...], row: Any, sources: _Sources
+) -> Table:
     s = ctx.styles
     data: list[list[Any]] = [[ctx.para(h, s.cell_head, strong=True) for h in heads]]
     data += [row(ctx, n, f, sources) for n, f in enumerate(findings, start=1)]
@@ -139,5 +167,4 @@ def _table(ctx: RenderContext, findings: list[Finding], heads: tuple[str, ...], 
     else:
         fixed = [w * mm for w in _WIDTHS[len(heads)]]
         widths = [*fixed, FRAME_WIDTH - sum(fixed)]
-    return make_table(s.font, data, grid_style(),
-                      colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
+    return make_table(s.font, data, grid_style(), colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")

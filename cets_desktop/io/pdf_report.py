@@ -137,13 +137,24 @@ def _build(story: list[Flowable], ctx: RenderContext, furniture: PageFurniture) 
         # package that embeds the report hashes the same when rebuilt.
         invariant=True,
     )
-    frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, id="body",
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    frame = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        FRAME_WIDTH,
+        FRAME_HEIGHT,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     try:
         doc.build(story, canvasmaker=canvas_maker(furniture))
     except LayoutError as exc:
-        raise OutputError(f"报告排版失败：有一项内容过长，无法放进一页（{exc}）；请缩短该项文字后重试") from None
+        raise OutputError(
+            f"报告排版失败：有一项内容过长，无法放进一页（{exc}）；请缩短该项文字后重试"
+        ) from None
     return buffer.getvalue()
 
 

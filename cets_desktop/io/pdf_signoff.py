@@ -59,29 +59,46 @@ def signoff_story(ctx: RenderContext, signature: dict[str, Any] | None) -> list[
     out: list[Flowable] = ctx.chapter("签章")
     declaration = ctx.para(
         f"本单位承诺：本文件所列{ctx.period_label}数据及支撑材料真实、准确、完整，与原始记录和台账一致，"
-        "并对其真实性负责。", s.body)
+        "并对其真实性负责。",
+        s.body,
+    )
     lines: list[list[Any]] = []
     for role in SIGNERS:
         lines.append([ctx.para(f"{role}（签字）：", s.cell), "", ctx.para("日期：", s.cell), ""])
-    line_table = make_table(s.font, lines, [
-        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-        ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
-        ("LINEBELOW", (3, 0), (3, -1), 0.6, INK),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("LEFTPADDING", (2, 0), (2, -1), 3 * mm),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-    ], colWidths=[35 * mm, 36 * mm, 12 * mm, 24 * mm], rowHeights=[15 * mm] * len(SIGNERS))
+    line_table = make_table(
+        s.font,
+        lines,
+        [
+            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("LINEBELOW", (1, 0), (1, -1), 0.6, INK),
+            ("LINEBELOW", (3, 0), (3, -1), 0.6, INK),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("LEFTPADDING", (2, 0), (2, -1), 3 * mm),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ],
+        colWidths=[35 * mm, 36 * mm, 12 * mm, 24 * mm],
+        rowHeights=[15 * mm] * len(SIGNERS),
+    )
     seal = SealBox(s.font, ctx.record("企业盖章"))
     left_width = 108 * mm
-    block = make_table(s.font, [[line_table, seal]], [
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ], colWidths=[left_width, FRAME_WIDTH - left_width])
+    block = make_table(
+        s.font,
+        [[line_table, seal]],
+        [
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("ALIGN", (1, 0), (1, 0), "CENTER"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ],
+        colWidths=[left_width, FRAME_WIDTH - left_width],
+    )
     out.append(KeepTogether([declaration, Spacer(1, 3 * mm), block]))
     if signature:
         out.append(Spacer(1, 6 * mm))
         out.extend(ctx.heading("电子签名信息", 3))
-        out.append(ctx.para("本报告随提交包一并签名；以下信息可用 cets-desktop verify 命令与提交包核对。", s.note))
+        out.append(
+            ctx.para("本报告随提交包一并签名；以下信息可用 cets-desktop verify 命令与提交包核对。", s.note)
+        )
         out.append(_signature_table(ctx, signature))
     return out
 
@@ -99,5 +116,10 @@ def _signature_table(ctx: RenderContext, signature: dict[str, Any]) -> Table:
         else:
             cell = ctx.para(text, s.cell)
         rows.append([ctx.para(label, s.cell), cell])
-    return make_table(s.font, rows or [[ctx.para("—", s.cell), ""]], grid_style(header_rows=0),
-                      colWidths=[32 * mm, FRAME_WIDTH - 32 * mm], hAlign="LEFT")
+    return make_table(
+        s.font,
+        rows or [[ctx.para("—", s.cell), ""]],
+        grid_style(header_rows=0),
+        colWidths=[32 * mm, FRAME_WIDTH - 32 * mm],
+        hAlign="LEFT",
+    )

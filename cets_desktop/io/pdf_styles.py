@@ -81,8 +81,15 @@ def make_styles(font: str) -> Styles:
     def style(name: str, size: float, leading: float, **kw: Any) -> ParagraphStyle:
         # wordWrap="CJK" lets lines break between any two Han characters (and inside long
         # Latin tokens such as file names), which is how Chinese text is set.
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, textColor=kw.pop("textColor", INK),
-                              wordWrap="CJK", **kw)
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            fontSize=size,
+            leading=leading,
+            textColor=kw.pop("textColor", INK),
+            wordWrap="CJK",
+            **kw,
+        )
 
     return Styles(
         font=font,

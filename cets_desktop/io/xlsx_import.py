@@ -190,8 +190,16 @@ class _ParentRow:
 
 
 class _Importer:
-    def __init__(self, path: Path, wb: Any, xml: SheetXml, spec: FormSpec | None, expected_period: str | None,
-                 expected_form: str | None, registry: FormRegistry | None):
+    def __init__(
+        self,
+        path: Path,
+        wb: Any,
+        xml: SheetXml,
+        spec: FormSpec | None,
+        expected_period: str | None,
+        expected_form: str | None,
+        registry: FormRegistry | None,
+    ):
         self.path = path
         self.wb = wb
         self.xml = xml
@@ -218,8 +226,16 @@ class _Importer:
             self._registry = default_registry()
         return self._registry
 
-    def problem(self, severity: Severity, code: str, message: str, sheet: str = "", row: int | None = None,
-                column: str = "", path: str = "") -> None:
+    def problem(
+        self,
+        severity: Severity,
+        code: str,
+        message: str,
+        sheet: str = "",
+        row: int | None = None,
+        column: str = "",
+        path: str = "",
+    ) -> None:
         self.problems.append(ImportProblem(severity, code, message, sheet, row, column, path))
 
     def rows(self, title: str, **kwargs: Any) -> Iterator[tuple[Any, ...]]:
@@ -230,15 +246,23 @@ class _Importer:
             ws.reset_dimensions()  # a wrong <dimension> from another program must not cut rows off
             for number, row in enumerate(ws.iter_rows(values_only=True, **kwargs), start=1):
                 if number > MAX_SHEET_ROWS:
-                    self.problem("error", "XLS-021", f"「{title}」表超过 {MAX_SHEET_ROWS:,} 行（含空行），第 {MAX_SHEET_ROWS + 1:,} 行起未读取；"
-                                 "正常的填报不会有这么多行，请删除多余的行后重新导入", title, MAX_SHEET_ROWS + 1)
+                    self.problem(
+                        "error",
+                        "XLS-021",
+                        f"「{title}」表超过 {MAX_SHEET_ROWS:,} 行（含空行），第 {MAX_SHEET_ROWS + 1:,} 行起未读取；"
+                        "正常的填报不会有这么多行，请删除多余的行后重新导入",
+                        title,
+                        MAX_SHEET_ROWS + 1,
+                    )
                     return
                 yield row
         except ImportFailure:
             raise
         except Exception as exc:  # noqa: BLE001 - untrusted XML: any parser error means "corrupt"
-            raise ImportFailure(f"{self.path.name} 的工作表「{title}」无法读取（文件可能已损坏，{type(exc).__name__}）；"
-                                "请在 Excel 中打开并另存为 .xlsx 后重试") from None
+            raise ImportFailure(
+                f"{self.path.name} 的工作表「{title}」无法读取（文件可能已损坏，{type(exc).__name__}）；"
+                "请在 Excel 中打开并另存为 .xlsx 后重试"
+            ) from None
 
     # ---- the whole run ---------------------------------------------------------------------
 
@@ -250,8 +274,10 @@ class _Importer:
         layout = plan_workbook(spec)
         found = self.locate_sheets(layout)
         if not any(found.values()):
-            raise ImportFailure(f"{self.path.name} 中找不到「{spec.title}」模板的任何工作表"
-                                f"（{'、'.join(layout.data_sheet_names())}）；请使用本程序生成的模板")
+            raise ImportFailure(
+                f"{self.path.name} 中找不到「{spec.title}」模板的任何工作表"
+                f"（{'、'.join(layout.data_sheet_names())}）；请使用本程序生成的模板"
+            )
         for sheet in layout.scalar_sheets:
             title = found.get(sheet.name)
             if title:
@@ -261,17 +287,36 @@ class _Importer:
             if title:
                 self.read_repeat(spec, layout, rsheet, title)
         for title in self.names:
-            if title not in self.claimed and title not in (README_SHEET, OPTIONS_SHEET, EXPLAIN_SHEET, OFFICIAL_SHEET):
-                self.problem("info", "XLS-004", f"工作表「{title}」不是「{spec.title}」模板的一部分，其内容未导入", title)
+            if title not in self.claimed and title not in (
+                README_SHEET,
+                OPTIONS_SHEET,
+                EXPLAIN_SHEET,
+                OFFICIAL_SHEET,
+            ):
+                self.problem(
+                    "info",
+                    "XLS-004",
+                    f"工作表「{title}」不是「{spec.title}」模板的一部分，其内容未导入",
+                    title,
+                )
         period = self.check_period(spec, layout)
         document = FilingDocument(
-            form=spec.id, form_version=spec.version, period=period,
-            enterprise=Enterprise(name=self.document_fields.get(ENTERPRISE_NAME) or "",
-                                  uscc=self.document_fields.get(ENTERPRISE_USCC) or ""),
+            form=spec.id,
+            form_version=spec.version,
+            period=period,
+            enterprise=Enterprise(
+                name=self.document_fields.get(ENTERPRISE_NAME) or "",
+                uscc=self.document_fields.get(ENTERPRISE_USCC) or "",
+            ),
             values=self.values,
-            meta={"imported_from": self.path.name, "workbook": (self.meta.values.get("kind") if self.meta else "") or "unknown"},
+            meta={
+                "imported_from": self.path.name,
+                "workbook": (self.meta.values.get("kind") if self.meta else "") or "unknown",
+            },
         )
-        return ImportResult(document, self.problems, spec, self.result_cells, self.result_rows, self.result_columns)
+        return ImportResult(
+            document, self.problems, spec, self.result_cells, self.result_rows, self.result_columns
+        )
 
     # ---- which form -------------------------------------------------------------------------
 
@@ -287,13 +332,24 @@ class _Importer:
             if wanted_id and meta_form != wanted_id:
                 actual = self.registry.get(meta_form, meta_version or None) or self.registry.latest(meta_form)
                 wanted = self.given_spec or self.registry.get(wanted_id, wanted_version or None)
-                title = actual.title if actual else (self.meta.values.get("title") if self.meta else "") or meta_form
+                title = (
+                    actual.title
+                    if actual
+                    else (self.meta.values.get("title") if self.meta else "") or meta_form
+                )
                 wanted_title = wanted.title if wanted else wanted_id
                 if actual is None:
-                    raise ImportFailure(f"{self.path.name} 是「{title}」（{meta_form}）的工作簿，不是「{wanted_title}」，"
-                                        "本程序也没有该表单的定义；请选择正确的文件")
-                self.problem("error", "XLS-001", f"这个工作簿是「{title}」（{meta_form}）的模板，不是本次要导入的「{wanted_title}」；"
-                             "请选择正确的文件（已按工作簿自己的表单读取，供核对）", META_SHEET)
+                    raise ImportFailure(
+                        f"{self.path.name} 是「{title}」（{meta_form}）的工作簿，不是「{wanted_title}」，"
+                        "本程序也没有该表单的定义；请选择正确的文件"
+                    )
+                self.problem(
+                    "error",
+                    "XLS-001",
+                    f"这个工作簿是「{title}」（{meta_form}）的模板，不是本次要导入的「{wanted_title}」；"
+                    "请选择正确的文件（已按工作簿自己的表单读取，供核对）",
+                    META_SHEET,
+                )
                 return actual
             if self.given_spec is not None and self.given_spec.id == meta_form:
                 chosen = self.given_spec
@@ -301,12 +357,19 @@ class _Importer:
                 found = self.registry.get(meta_form, meta_version or None) or self.registry.latest(meta_form)
                 if found is None:
                     title = self.meta.values.get("title", "") if self.meta else ""
-                    raise ImportFailure(f"{self.path.name} 是表单「{title or meta_form}」（{meta_form}）的工作簿，"
-                                        "本程序没有该表单的定义；请升级程序或选择正确的文件")
+                    raise ImportFailure(
+                        f"{self.path.name} 是表单「{title or meta_form}」（{meta_form}）的工作簿，"
+                        "本程序没有该表单的定义；请升级程序或选择正确的文件"
+                    )
                 chosen = found
             if meta_version and meta_version != chosen.version:
-                self.problem("info", "XLS-017", f"工作簿由定义版本 {meta_version} 生成，当前定义版本为 {chosen.version}；"
-                             "已按列标题对应，请核对导入结果", META_SHEET)
+                self.problem(
+                    "info",
+                    "XLS-017",
+                    f"工作簿由定义版本 {meta_version} 生成，当前定义版本为 {chosen.version}；"
+                    "已按列标题对应，请核对导入结果",
+                    META_SHEET,
+                )
             return chosen
         if self.given_spec is not None:
             chosen = self.given_spec
@@ -317,8 +380,12 @@ class _Importer:
             chosen = got
         else:
             chosen = self.guess_spec()
-        self.problem("info", "XLS-018", f"工作簿中没有隐藏的「{META_SHEET}」工作表（可能复制到了新的工作簿）；"
-                     f"已按「{chosen.title}」的工作表名称和列标题读取，请核对导入结果")
+        self.problem(
+            "info",
+            "XLS-018",
+            f"工作簿中没有隐藏的「{META_SHEET}」工作表（可能复制到了新的工作簿）；"
+            f"已按「{chosen.title}」的工作表名称和列标题读取，请核对导入结果",
+        )
         return chosen
 
     def guess_spec(self) -> FormSpec:
@@ -332,8 +399,10 @@ class _Importer:
             if score and (best is None or key > best):
                 best, chosen = key, candidate
         if chosen is None:
-            raise ImportFailure(f"无法判断 {self.path.name} 属于哪个表单：没有「{META_SHEET}」工作表，工作表名称也对不上任何表单；"
-                                "请使用本程序生成的模板，或指定表单（如 --form power-monthly）")
+            raise ImportFailure(
+                f"无法判断 {self.path.name} 属于哪个表单：没有「{META_SHEET}」工作表，工作表名称也对不上任何表单；"
+                "请使用本程序生成的模板，或指定表单（如 --form power-monthly）"
+            )
         return chosen
 
     # ---- which sheet -------------------------------------------------------------------------
@@ -347,8 +416,18 @@ class _Importer:
         for sheet in planned:
             title = lower.get(sheet.name.lower())
             if title is None and self.meta is not None:
-                old = self.meta.repeat_sheets.get(sheet.path) if isinstance(sheet, RepeatSheet) else \
-                    next((self.meta.sheet_of[e.path] for e in sheet.value_entries() if e.path in self.meta.sheet_of), None)
+                old = (
+                    self.meta.repeat_sheets.get(sheet.path)
+                    if isinstance(sheet, RepeatSheet)
+                    else next(
+                        (
+                            self.meta.sheet_of[e.path]
+                            for e in sheet.value_entries()
+                            if e.path in self.meta.sheet_of
+                        ),
+                        None,
+                    )
+                )
                 title = lower.get(old.lower()) if old else None
             if title is not None and title not in self.claimed:
                 found[sheet.name] = title
@@ -360,13 +439,22 @@ class _Importer:
             found[sheet.name] = title
             if title is not None:
                 self.claimed.add(title)
-                self.problem("warning", "XLS-005", f"找不到工作表「{sheet.name}」，但工作表「{title}」的列标题与它一致，"
-                             f"已按「{sheet.name}」读取；请把工作表名称改回「{sheet.name}」", title)
+                self.problem(
+                    "warning",
+                    "XLS-005",
+                    f"找不到工作表「{sheet.name}」，但工作表「{title}」的列标题与它一致，"
+                    f"已按「{sheet.name}」读取；请把工作表名称改回「{sheet.name}」",
+                    title,
+                )
                 continue
             required = isinstance(sheet, ScalarSheet) or sheet.repeat.min_rows > 0
-            self.problem("error" if required else "warning", "XLS-003",
-                         f"找不到工作表「{sheet.name}」；是否被重命名或删除？请恢复原名称"
-                         f"（{'该表的数据未导入' if required else '该表为选填，未导入任何行'}）", sheet.name)
+            self.problem(
+                "error" if required else "warning",
+                "XLS-003",
+                f"找不到工作表「{sheet.name}」；是否被重命名或删除？请恢复原名称"
+                f"（{'该表的数据未导入' if required else '该表为选填，未导入任何行'}）",
+                sheet.name,
+            )
         return found
 
     def find_renamed(self, sheet: ScalarSheet | RepeatSheet) -> str | None:
@@ -405,15 +493,28 @@ class _Importer:
         for c1, r1, c2, r2 in merges:
             if any(c1 <= c <= c2 for c in read_cols) and (r2 > r1 or c2 > c1):
                 ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
-                self.problem("error", "XLS-013", f"「{title}」表 {ref} 是合并单元格；导入时只读左上角 {get_column_letter(c1)}{r1}，"
-                             "其余单元格当作空白。请取消合并（开始 → 合并后居中），每项填在自己的单元格", title, r1, get_column_letter(c1))
+                self.problem(
+                    "error",
+                    "XLS-013",
+                    f"「{title}」表 {ref} 是合并单元格；导入时只读左上角 {get_column_letter(c1)}{r1}，"
+                    "其余单元格当作空白。请取消合并（开始 → 合并后居中），每项填在自己的单元格",
+                    title,
+                    r1,
+                    get_column_letter(c1),
+                )
         for entry in sheet.value_entries():
             if entry.role == "calculated":
                 continue
             place = self.scalar_place(entry, title, at, labels)
             if place is None:
-                self.problem("warning", "XLS-009", f"「{title}」表中找不到「{entry.label}」这一行（B 列「项目」）；该项未导入。"
-                             "请勿删除行或修改「项目」列", title, path=entry.path)
+                self.problem(
+                    "warning",
+                    "XLS-009",
+                    f"「{title}」表中找不到「{entry.label}」这一行（B 列「项目」）；该项未导入。"
+                    "请勿删除行或修改「项目」列",
+                    title,
+                    path=entry.path,
+                )
                 continue
             row, col = place
             letter = get_column_letter(col)
@@ -429,16 +530,31 @@ class _Importer:
             if is_blank(value):
                 continue
             if entry.field is None:
-                self.document_fields[path] = (period_text(value, spec.period_kind) if path == PERIOD else text_of(value))
+                self.document_fields[path] = (
+                    period_text(value, spec.period_kind) if path == PERIOD else text_of(value)
+                )
                 continue
             raw, message = converter(spec, entry.field)(value)
             self.values[entry.field.name] = raw
             if message:
-                self.problem("error", "XLS-010", f"「{title}」表 {letter}{row}（{entry.label}）：{message}", title, row, letter, path)
+                self.problem(
+                    "error",
+                    "XLS-010",
+                    f"「{title}」表 {letter}{row}（{entry.label}）：{message}",
+                    title,
+                    row,
+                    letter,
+                    path,
+                )
 
-    def scalar_place(self, entry: ScalarEntry, title: str, at: Callable[[int, int], Any],
-                     labels: dict[str, int]) -> tuple[int, int] | None:
-        ref = self.meta.columns.get((self.meta.sheet_of.get(entry.path, title), entry.path)) if self.meta else None
+    def scalar_place(
+        self, entry: ScalarEntry, title: str, at: Callable[[int, int], Any], labels: dict[str, int]
+    ) -> tuple[int, int] | None:
+        ref = (
+            self.meta.columns.get((self.meta.sheet_of.get(entry.path, title), entry.path))
+            if self.meta
+            else None
+        )
         if ref:
             letter, row = coordinate_from_string(ref)
             meta_row, meta_col = row, column_index_from_string(letter)
@@ -453,13 +569,29 @@ class _Importer:
         return (row, VALUE_COL) if row else None
 
     def formula_problem(self, title: str, row: int, letter: str, label: str, path: str) -> None:
-        self.problem("error", "XLS-012", f"「{title}」表 {letter}{row}（{label}）是公式，但文件里没有保存计算结果"
-                     "（多半由其他程序生成）；请在 Excel 中打开该文件、保存后再导入，或直接填写数值", title, row, letter, path)
+        self.problem(
+            "error",
+            "XLS-012",
+            f"「{title}」表 {letter}{row}（{label}）是公式，但文件里没有保存计算结果"
+            "（多半由其他程序生成）；请在 Excel 中打开该文件、保存后再导入，或直接填写数值",
+            title,
+            row,
+            letter,
+            path,
+        )
 
     def cached_zero_problem(self, title: str, row: int, letter: str, label: str, path: str) -> None:
-        self.problem("error", "XLS-020", f"「{title}」表 {letter}{row}（{label}）是公式，文件里保存的结果 0 不是计算出来的"
-                     "（文件由不能计算公式的程序生成，要求打开时重新计算）；该值未导入。请在 Excel 或 WPS 中打开该文件、"
-                     "保存后再导入，或直接填写数值", title, row, letter, path)
+        self.problem(
+            "error",
+            "XLS-020",
+            f"「{title}」表 {letter}{row}（{label}）是公式，文件里保存的结果 0 不是计算出来的"
+            "（文件由不能计算公式的程序生成，要求打开时重新计算）；该值未导入。请在 Excel 或 WPS 中打开该文件、"
+            "保存后再导入，或直接填写数值",
+            title,
+            row,
+            letter,
+            path,
+        )
 
     # ---- repeat sheets -----------------------------------------------------------------------
 
@@ -485,17 +617,40 @@ class _Importer:
             letter = get_column_letter(i + 1)
             if i in actual and i not in mapped:
                 mapped[i] = col
-                self.problem("warning", "XLS-008", f"「{title}」表 {letter}1 的列标题是「{header[i]}」，模板中这一列是「{col.header}」；"
-                             f"已按位置读取为「{col.header}」，请核对，并把列标题改回「{col.header}」", title, 1, letter)
+                self.problem(
+                    "warning",
+                    "XLS-008",
+                    f"「{title}」表 {letter}1 的列标题是「{header[i]}」，模板中这一列是「{col.header}」；"
+                    f"已按位置读取为「{col.header}」，请核对，并把列标题改回「{col.header}」",
+                    title,
+                    1,
+                    letter,
+                )
                 continue
-            severity: Severity = "error" if col.role in ("parent_key", "ordinal") and sheet.parent is not None else "warning"
-            self.problem(severity, "XLS-006", f"「{title}」表缺少列「{col.header}」（模板中在 {col.letter} 列）；该列的数据未导入。"
-                         "请从新导出的模板中复制这一列的标题，或恢复被删除的列", title, 1, col.letter)
+            severity: Severity = (
+                "error" if col.role in ("parent_key", "ordinal") and sheet.parent is not None else "warning"
+            )
+            self.problem(
+                severity,
+                "XLS-006",
+                f"「{title}」表缺少列「{col.header}」（模板中在 {col.letter} 列）；该列的数据未导入。"
+                "请从新导出的模板中复制这一列的标题，或恢复被删除的列",
+                title,
+                1,
+                col.letter,
+            )
         for i in actual:
             if i not in mapped:
                 letter = get_column_letter(i + 1)
-                self.problem("warning", "XLS-007", f"「{title}」表 {letter}1 的列「{header[i]}」不是模板中的列，该列的数据未导入；"
-                             "如果是模板的列被改了名，请改回原标题", title, 1, letter)
+                self.problem(
+                    "warning",
+                    "XLS-007",
+                    f"「{title}」表 {letter}1 的列「{header[i]}」不是模板中的列，该列的数据未导入；"
+                    "如果是模板的列被改了名，请改回原标题",
+                    title,
+                    1,
+                    letter,
+                )
         return mapped
 
     def read_repeat(self, spec: FormSpec, layout: WorkbookLayout, sheet: RepeatSheet, title: str) -> None:
@@ -503,15 +658,26 @@ class _Importer:
         header = tuple(next(rows, ()))
         if all(is_blank(v) for v in header):
             required = sheet.repeat.min_rows > 0
-            self.problem("error" if required else "warning", "XLS-006", f"「{title}」表第 1 行没有列标题（可能被删除或整表被清空），"
-                         "该表未导入；请从新导出的模板中复制列标题", title, 1)
+            self.problem(
+                "error" if required else "warning",
+                "XLS-006",
+                f"「{title}」表第 1 行没有列标题（可能被删除或整表被清空），"
+                "该表未导入；请从新导出的模板中复制列标题",
+                title,
+                1,
+            )
             return
         mapped = self.map_columns(sheet, title, header)
         scan = self.xml.scan(title)
         merges, formulas, cached_zero = scan.merges, scan.formulas, scan.cached_zero
-        inputs = [(i, col, converter(spec, col.field)) for i, col in sorted(mapped.items())
-                  if col.role == "input" and col.field is not None]
-        keys = sorted(((i, col) for i, col in mapped.items() if col.role == "parent_key"), key=lambda p: p[1].level)
+        inputs = [
+            (i, col, converter(spec, col.field))
+            for i, col in sorted(mapped.items())
+            if col.role == "input" and col.field is not None
+        ]
+        keys = sorted(
+            ((i, col) for i, col in mapped.items() if col.role == "parent_key"), key=lambda p: p[1].level
+        )
         key_fns = [(i, col, self.key_function(spec, col.field)) for i, col in keys]
         ordinal = next((i for i, col in mapped.items() if col.role == "ordinal"), None)
         for i, col in mapped.items():
@@ -554,8 +720,14 @@ class _Importer:
                     self.cached_zero_problem(title, number, get_column_letter(i + 1), col.header, "")
                 continue  # empty rows (the unlocked block, spacer rows) are not records
             if position >= MAX_REPEAT_ROWS:
-                self.problem("error", "XLS-021", f"「{title}」表超过 {MAX_REPEAT_ROWS:,} 行数据，第 {number} 行起未导入；"
-                             f"一份填报的「{sheet.repeat.label}」不会有这么多行，请检查是否粘贴了无关数据", title, number)
+                self.problem(
+                    "error",
+                    "XLS-021",
+                    f"「{title}」表超过 {MAX_REPEAT_ROWS:,} 行数据，第 {number} 行起未导入；"
+                    f"一份填报的「{sheet.repeat.label}」不会有这么多行，请检查是否粘贴了无关数据",
+                    title,
+                    number,
+                )
                 break
             key_values: list[str] = []
             if sheet.parent is not None:
@@ -573,14 +745,25 @@ class _Importer:
                 record[col.field.name] = raw
                 if message:
                     letter = get_column_letter(i + 1)
-                    self.problem("error", "XLS-010", f"「{title}」表 {letter}{number}（第 {number} 行，{col.header}）：{message}",
-                                 title, number, letter, f"{prefix}.{col.field.name}")
+                    self.problem(
+                        "error",
+                        "XLS-010",
+                        f"「{title}」表 {letter}{number}（第 {number} 行，{col.header}）：{message}",
+                        title,
+                        number,
+                        letter,
+                        f"{prefix}.{col.field.name}",
+                    )
             for i, col in no_value:
                 assert col.field is not None
-                self.formula_problem(title, number, get_column_letter(i + 1), col.header, f"{prefix}.{col.field.name}")
+                self.formula_problem(
+                    title, number, get_column_letter(i + 1), col.header, f"{prefix}.{col.field.name}"
+                )
             for i, col in zeros:
                 assert col.field is not None
-                self.cached_zero_problem(title, number, get_column_letter(i + 1), col.header, f"{prefix}.{col.field.name}")
+                self.cached_zero_problem(
+                    title, number, get_column_letter(i + 1), col.header, f"{prefix}.{col.field.name}"
+                )
             container.append(record)
             position += 1
             self.result_rows[prefix] = (title, number)
@@ -589,46 +772,83 @@ class _Importer:
                 full = (*key_values, own)
                 if own and full in own_index:
                     first = own_index[full]
-                    self.problem("error", "XLS-015", f"「{title}」表第 {number} 行与第 {first.number} 行的"
-                                 f"{ident.label if ident else '序号'}「{own}」重复；下级表的行只会对应到第 {first.number} 行，"
-                                 "请改成不同的名称", title, number)
+                    self.problem(
+                        "error",
+                        "XLS-015",
+                        f"「{title}」表第 {number} 行与第 {first.number} 行的"
+                        f"{ident.label if ident else '序号'}「{own}」重复；下级表的行只会对应到第 {first.number} 行，"
+                        "请改成不同的名称",
+                        title,
+                        number,
+                    )
                 elif own:
                     own_index[full] = _ParentRow(record, prefix, title, number)
 
-    def attach(self, sheet: RepeatSheet, title: str, number: int, line: tuple[Any, ...],
-               key_fns: list[tuple[int, Column, Callable[[Any], str | None]]],
-               parent_index: dict[tuple[str, ...], _ParentRow] | None,
-               key_values: list[str]) -> tuple[list[dict[str, Any]], str] | None:
+    def attach(
+        self,
+        sheet: RepeatSheet,
+        title: str,
+        number: int,
+        line: tuple[Any, ...],
+        key_fns: list[tuple[int, Column, Callable[[Any], str | None]]],
+        parent_index: dict[tuple[str, ...], _ParentRow] | None,
+        key_values: list[str],
+    ) -> tuple[list[dict[str, Any]], str] | None:
         """The parent row's list this child row joins (and its instance path), by the key columns."""
         assert sheet.parent is not None
         for i, col, fn in key_fns:
             key = fn(line[i] if i < len(line) else None)
             if key is None:
-                self.problem("error", "XLS-016", f"「{title}」表第 {number} 行没有填写「{col.header}」，无法确定属于哪个"
-                             f"{sheet.chain[col.level].label}；请在 {get_column_letter(i + 1)}{number} 填写（该行未导入）",
-                             title, number, get_column_letter(i + 1))
+                self.problem(
+                    "error",
+                    "XLS-016",
+                    f"「{title}」表第 {number} 行没有填写「{col.header}」，无法确定属于哪个"
+                    f"{sheet.chain[col.level].label}；请在 {get_column_letter(i + 1)}{number} 填写（该行未导入）",
+                    title,
+                    number,
+                    get_column_letter(i + 1),
+                )
                 return None
             key_values.append(key)
         if len(key_values) != len(sheet.parent_key_columns()):
             present = {id(c) for _, c, _ in key_fns}
             col = next(c for c in sheet.parent_key_columns() if id(c) not in present)
-            self.problem("error", "XLS-016", f"「{title}」表缺少「{col.header}」列，第 {number} 行无法确定属于哪个"
-                         f"{sheet.chain[col.level].label}（该行未导入）；请恢复该列", title, number)
+            self.problem(
+                "error",
+                "XLS-016",
+                f"「{title}」表缺少「{col.header}」列，第 {number} 行无法确定属于哪个"
+                f"{sheet.chain[col.level].label}（该行未导入）；请恢复该列",
+                title,
+                number,
+            )
             return None
         parent = (parent_index or {}).get(tuple(key_values))
         if parent is None:
             parent_sheet = sheet.parent.name
             shown = "、".join(f"{c.header}「{k}」" for (_, c, _), k in zip(key_fns, key_values, strict=True))
             letter = get_column_letter(key_fns[-1][0] + 1)
-            self.problem("error", "XLS-014", f"「{title}」表第 {number} 行的{shown}在「{parent_sheet}」表中找不到；"
-                         f"请检查名称是否与「{parent_sheet}」表完全一致，或先在「{parent_sheet}」表添加该行（该行未导入）",
-                         title, number, letter)
+            self.problem(
+                "error",
+                "XLS-014",
+                f"「{title}」表第 {number} 行的{shown}在「{parent_sheet}」表中找不到；"
+                f"请检查名称是否与「{parent_sheet}」表完全一致，或先在「{parent_sheet}」表添加该行（该行未导入）",
+                title,
+                number,
+                letter,
+            )
             return None
         container = parent.row.setdefault(sheet.repeat.name, [])
         return container, f"{parent.prefix}.{sheet.repeat.name}[{len(container)}]"
 
-    def own_identity(self, record: dict[str, Any], ident: FieldSpec | None, ident_fn: Callable[[Any], str | None] | None,
-                     line: tuple[Any, ...], ordinal: int | None, position: int) -> str:
+    def own_identity(
+        self,
+        record: dict[str, Any],
+        ident: FieldSpec | None,
+        ident_fn: Callable[[Any], str | None] | None,
+        line: tuple[Any, ...],
+        ordinal: int | None,
+        position: int,
+    ) -> str:
         if ident is not None and ident_fn is not None:
             return ident_fn(record.get(ident.name)) or ""
         if ordinal is not None and ordinal < len(line) and not is_blank(line[ordinal]):
@@ -649,8 +869,13 @@ class _Importer:
 
         return key
 
-    def merge_fill(self, title: str, merges: list[tuple[int, int, int, int]], mapped: dict[int, Column],
-                   keys: list[tuple[int, Column]]) -> dict[int, list[tuple[int, int]]]:
+    def merge_fill(
+        self,
+        title: str,
+        merges: list[tuple[int, int, int, int]],
+        mapped: dict[int, Column],
+        keys: list[tuple[int, Column]],
+    ) -> dict[int, list[tuple[int, int]]]:
         """Report merged ranges; vertical merges over parent-key columns are filled down.
 
         Ledgers often merge 机组名称 over that unit's fuel rows: the meaning is clear, so the
@@ -665,39 +890,79 @@ class _Importer:
             top = f"{get_column_letter(c1)}{r1}"
             if c1 == c2 and c1 in key_cols and r1 >= FIRST_DATA_ROW:
                 fill.setdefault(c1 - 1, []).append((r1, r2))
-                self.problem("warning", "XLS-013", f"「{title}」表 {ref}（{mapped[c1 - 1].header}）是合并单元格；已把 {top} 的值"
-                             "用于这几行。建议取消合并，并在每一行填写", title, r1, get_column_letter(c1))
+                self.problem(
+                    "warning",
+                    "XLS-013",
+                    f"「{title}」表 {ref}（{mapped[c1 - 1].header}）是合并单元格；已把 {top} 的值"
+                    "用于这几行。建议取消合并，并在每一行填写",
+                    title,
+                    r1,
+                    get_column_letter(c1),
+                )
                 continue
             if not any(c1 <= i + 1 <= c2 for i in mapped) and r1 > 1:
                 continue
-            self.problem("error", "XLS-013", f"「{title}」表 {ref} 是合并单元格；导入时只读左上角 {top}，其余单元格当作空白。"
-                         "请取消合并（开始 → 合并后居中），在每一行填写各自的数值", title, r1, get_column_letter(c1))
+            self.problem(
+                "error",
+                "XLS-013",
+                f"「{title}」表 {ref} 是合并单元格；导入时只读左上角 {top}，其余单元格当作空白。"
+                "请取消合并（开始 → 合并后居中），在每一行填写各自的数值",
+                title,
+                r1,
+                get_column_letter(c1),
+            )
         return fill
 
     # ---- period ------------------------------------------------------------------------------
 
     def check_period(self, spec: FormSpec, layout: WorkbookLayout) -> str:
         period = self.document_fields.get(PERIOD) or (self.meta.values.get("period", "") if self.meta else "")
-        cell = self.result_cells.get(PERIOD, f"{INFO_SHEET}!{next(e.cell for e in layout.info.entries if e.path == PERIOD)}")
+        cell = self.result_cells.get(
+            PERIOD, f"{INFO_SHEET}!{next(e.cell for e in layout.info.entries if e.path == PERIOD)}"
+        )
         sheet, _, ref = cell.partition("!")
         letter, row = coordinate_from_string(ref)
         if not period:
             if self.expected_period:
-                self.problem("info", "XLS-019", f"「{sheet}」表 {ref} 的填报期间未填写，按本次导入的 "
-                             f"{spec.period_label(self.expected_period)} 处理", sheet, row, letter, PERIOD)
+                self.problem(
+                    "info",
+                    "XLS-019",
+                    f"「{sheet}」表 {ref} 的填报期间未填写，按本次导入的 "
+                    f"{spec.period_label(self.expected_period)} 处理",
+                    sheet,
+                    row,
+                    letter,
+                    PERIOD,
+                )
                 return self.expected_period
-            self.problem("error", "XLS-019", f"「{sheet}」表 {ref} 的填报期间未填写；请填写，如 "
-                         f"{'2026-10' if spec.period_kind == 'month' else '2026'}", sheet, row, letter, PERIOD)
+            self.problem(
+                "error",
+                "XLS-019",
+                f"「{sheet}」表 {ref} 的填报期间未填写；请填写，如 "
+                f"{'2026-10' if spec.period_kind == 'month' else '2026'}",
+                sheet,
+                row,
+                letter,
+                PERIOD,
+            )
             return ""
         if self.expected_period and period != self.expected_period:
-            self.problem("error", "XLS-002", f"工作簿的填报期间是 {_label(spec, period)}，不是本次导入的 "
-                         f"{_label(spec, self.expected_period)}；请确认选择了正确的文件，或修改「{sheet}」表 {ref} 的期间",
-                         sheet, row, letter, PERIOD)
+            self.problem(
+                "error",
+                "XLS-002",
+                f"工作簿的填报期间是 {_label(spec, period)}，不是本次导入的 "
+                f"{_label(spec, self.expected_period)}；请确认选择了正确的文件，或修改「{sheet}」表 {ref} 的期间",
+                sheet,
+                row,
+                letter,
+                PERIOD,
+            )
         return period
 
 
-def _fill_down(fill: dict[int, list[tuple[int, int]]], carried: dict[int, Any], number: int,
-               line: tuple[Any, ...]) -> tuple[Any, ...]:
+def _fill_down(
+    fill: dict[int, list[tuple[int, int]]], carried: dict[int, Any], number: int, line: tuple[Any, ...]
+) -> tuple[Any, ...]:
     """Give the rows under a merged key cell the value of its top-left cell."""
     patched: list[Any] | None = None
     for i, spans in fill.items():

@@ -301,7 +301,9 @@ def plan_workbook(spec: FormSpec, input_rows: int | None = None) -> WorkbookLayo
         if wanted.lower() in taken and parent is not None and not (repeat.excel and repeat.excel.sheet):
             wanted = parent.repeat.label + repeat.label  # two nested 明细 sheets → 机组明细, 锅炉明细
         elif repeat.excel and repeat.excel.sheet and wanted.lower() in taken:
-            raise LayoutError(f"重复组「{repeat.label}」指定的工作表名「{wanted}」已被占用；请在定义的 excel.sheet 中换一个名称")
+            raise LayoutError(
+                f"重复组「{repeat.label}」指定的工作表名「{wanted}」已被占用；请在定义的 excel.sheet 中换一个名称"
+            )
         sheet = RepeatSheet(_unique_title(wanted, taken), chain, _plan_columns(chain), rows, parent)
         if parent is not None:
             parent.children.append(sheet)
@@ -335,7 +337,8 @@ def _plan_columns(chain: tuple[FieldSpec, ...]) -> list[Column]:
             continue
         header = ident.label
         if normalize_header(header) in headers or normalize_header(header) in {
-                normalize_header(f.label) for f in chain[-1].data_fields()}:
+            normalize_header(f.label) for f in chain[-1].data_fields()
+        }:
             header = f"{ancestor.label}·{ident.label}"
         add(header, ident.path, "parent_key", ident, max(_column_width(ident, header), 14.0), level)
     repeat = chain[-1]
@@ -351,14 +354,30 @@ def _plan_columns(chain: tuple[FieldSpec, ...]) -> list[Column]:
 
 def _plan_scalar_sheets(spec: FormSpec, taken: set[str]) -> list[ScalarSheet]:
     """基本信息 (and any sheet a definition moves top-level scalars to) as label/value rows."""
-    info = ScalarSheet(INFO_SHEET, [
-        ScalarEntry(ENTERPRISE_NAME, "企业名称", "input", None, 2, hint="按营业执照填写企业全称"),
-        ScalarEntry(ENTERPRISE_USCC, "统一社会信用代码", "input", None, 3,
-                    hint="18 位，见营业执照（GB 32100-2015）；请按文本填写，勿填成数字"),
-        ScalarEntry(PERIOD, "填报期间", "input", None, 4,
-                    hint="月度填报写作 2026-10，年度填报写作 2026" if spec.period_kind == "month"
-                    else "年度填报写作年份，如 2026"),
-    ])
+    info = ScalarSheet(
+        INFO_SHEET,
+        [
+            ScalarEntry(ENTERPRISE_NAME, "企业名称", "input", None, 2, hint="按营业执照填写企业全称"),
+            ScalarEntry(
+                ENTERPRISE_USCC,
+                "统一社会信用代码",
+                "input",
+                None,
+                3,
+                hint="18 位，见营业执照（GB 32100-2015）；请按文本填写，勿填成数字",
+            ),
+            ScalarEntry(
+                PERIOD,
+                "填报期间",
+                "input",
+                None,
+                4,
+                hint="月度填报写作 2026-10，年度填报写作 2026"
+                if spec.period_kind == "month"
+                else "年度填报写作年份，如 2026",
+            ),
+        ],
+    )
     sheets: dict[str, ScalarSheet] = {INFO_SHEET.lower(): info}
     order: list[ScalarSheet] = [info]
     pinned: dict[str, dict[int, str]] = {}
@@ -368,7 +387,9 @@ def _plan_scalar_sheets(spec: FormSpec, taken: set[str]) -> list[ScalarSheet]:
         key = sheet_title(wanted).lower()
         if key not in sheets:
             if key in taken:
-                raise LayoutError(f"字段「{f.label}」指定的工作表「{wanted}」是保留名称；请在定义的 excel.sheet 中换一个名称")
+                raise LayoutError(
+                    f"字段「{f.label}」指定的工作表「{wanted}」是保留名称；请在定义的 excel.sheet 中换一个名称"
+                )
             taken.add(key)
             sheets[key] = ScalarSheet(sheet_title(wanted), [])
             order.append(sheets[key])
@@ -399,21 +420,29 @@ def _plan_scalar_sheets(spec: FormSpec, taken: set[str]) -> list[ScalarSheet]:
         if f is not None and f.excel and f.excel.cell:
             ref = f.excel.cell.upper().replace("$", "")
             if not _CELL.match(ref):
-                raise LayoutError(f"字段「{f.label}」的 excel.cell「{f.excel.cell}」不是单元格地址；请写成 D12 这样的形式")
+                raise LayoutError(
+                    f"字段「{f.label}」的 excel.cell「{f.excel.cell}」不是单元格地址；请写成 D12 这样的形式"
+                )
             col_letter, row = coordinate_from_string(ref)
             if row == 1:
-                raise LayoutError(f"字段「{f.label}」的 excel.cell「{ref}」在标题行；请指定第 2 行以下的单元格")
+                raise LayoutError(
+                    f"字段「{f.label}」的 excel.cell「{ref}」在标题行；请指定第 2 行以下的单元格"
+                )
             used = pinned.setdefault(sheet.name, {})
             col = column_index_from_string(col_letter)
             if (row * 1000 + col) in used:
-                raise LayoutError(f"字段「{f.label}」与「{used[row * 1000 + col]}」指定了同一个单元格 {sheet.name}!{ref}")
+                raise LayoutError(
+                    f"字段「{f.label}」与「{used[row * 1000 + col]}」指定了同一个单元格 {sheet.name}!{ref}"
+                )
             used[row * 1000 + col] = f.label
     next_row = {s.name: (5 if s is info else 2) for s in order}
     pinned_rows = {name: {key // 1000 for key in cells} for name, cells in pinned.items()}
     for sheet, f, label, role in items:
         if f is not None and f.excel and f.excel.cell:
             col_letter, row = coordinate_from_string(f.excel.cell.upper().replace("$", ""))
-            sheet.entries.append(_entry(spec, f, role, row, column_index_from_string(col_letter), pinned=True))
+            sheet.entries.append(
+                _entry(spec, f, role, row, column_index_from_string(col_letter), pinned=True)
+            )
             continue
         row = next_row[sheet.name]
         while row in pinned_rows.get(sheet.name, ()):
@@ -428,7 +457,9 @@ def _plan_scalar_sheets(spec: FormSpec, taken: set[str]) -> list[ScalarSheet]:
     return order
 
 
-def _entry(spec: FormSpec, f: FieldSpec, role: Role, row: int, column: int, pinned: bool = False) -> ScalarEntry:
+def _entry(
+    spec: FormSpec, f: FieldSpec, role: Role, row: int, column: int, pinned: bool = False
+) -> ScalarEntry:
     hint = f.hint or ""
     if role == "calculated":
         hint = f"计算值（只读）：{f.explain or f.calculation}"

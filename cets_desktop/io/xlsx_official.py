@@ -42,7 +42,9 @@ def _row_unit(unit: str | None, row: dict[str, Any]) -> str | None:
     return unit
 
 
-def official_lines(spec: FormSpec, values: dict[str, Any]) -> list[tuple[str, str, FieldSpec | None, Any, str]]:
+def official_lines(
+    spec: FormSpec, values: dict[str, Any]
+) -> list[tuple[str, str, FieldSpec | None, Any, str]]:
     """(kind, item text, field, value, requirement) in the official order; kind: section/block/note/field."""
     out: list[tuple[str, str, FieldSpec | None, Any, str]] = []
 
@@ -59,15 +61,28 @@ def official_lines(spec: FormSpec, values: dict[str, Any]) -> list[tuple[str, st
                 for i, row in enumerate(data.get(f.name) or [], start=1):
                     name = row.get(f.label_field) if f.label_field else None
                     if f.label_field and name is not None:
-                        choice = next((c.text for c in spec.choice_list(_child(f, f.label_field)) if c.value == name), None)
+                        choice = next(
+                            (c.text for c in spec.choice_list(_child(f, f.label_field)) if c.value == name),
+                            None,
+                        )
                         name = choice or name
-                    out.append(("block", "  " * depth + f"{f.label}「{name if name not in (None, '') else i}」", f, None, ""))
+                    out.append(
+                        (
+                            "block",
+                            "  " * depth + f"{f.label}「{name if name not in (None, '') else i}」",
+                            f,
+                            None,
+                            "",
+                        )
+                    )
                     walk(f.fields, row, inner_whole, depth + 1)
             elif f.relevant and data.get(f.name) in (None, "", []):
                 continue  # asked only in some rows (锅炉排放量 for a boiler): not this row's item
             elif f.row or whole:
                 unit = _row_unit(f.unit, data)
-                label = "  " * depth + (f"{f.row} " if f.row else "") + f.label + (f"（{unit}）" if unit else "")
+                label = (
+                    "  " * depth + (f"{f.row} " if f.row else "") + f.label + (f"（{unit}）" if unit else "")
+                )
                 out.append(("field", label, f, data.get(f.name), f.hint or ""))
 
     for section in spec.sections:
@@ -83,9 +98,17 @@ def _child(repeat: FieldSpec, name: str) -> FieldSpec:
     return repeat
 
 
-def write_official_sheet(ws: Worksheet, spec: FormSpec, values: dict[str, Any], enterprise: Any, period: str,
-                         font_name: str, cell_value: Callable[[FormSpec, FieldSpec, Any], Any],
-                         number_format: Callable[[FieldSpec, bool], str], protection: Any) -> None:
+def write_official_sheet(
+    ws: Worksheet,
+    spec: FormSpec,
+    values: dict[str, Any],
+    enterprise: Any,
+    period: str,
+    font_name: str,
+    cell_value: Callable[[FormSpec, FieldSpec, Any], Any],
+    number_format: Callable[[FieldSpec, bool], str],
+    protection: Any,
+) -> None:
     """Fill ``ws`` with the official layout of ``values`` (rounded, calculated values included).
 
     The template writer passes its own cell conversion, number formats and sheet protection (so this
@@ -100,7 +123,9 @@ def write_official_sheet(ws: Worksheet, spec: FormSpec, values: dict[str, Any], 
     uscc = getattr(enterprise, "uscc", "") or ""
     head = f"报告主体名称：{name}    统一社会信用代码：{uscc}    报告年度：{period}"
     ws.cell(2, 1, head).font = plain
-    ws.cell(3, 1, "本表按官方补充数据表的三栏格式排列，只读；请在前面的填报表中填写，导入时不读取本表。").font = plain
+    ws.cell(
+        3, 1, "本表按官方补充数据表的三栏格式排列，只读；请在前面的填报表中填写，导入时不读取本表。"
+    ).font = plain
     for col, (text, width) in enumerate(zip(HEADERS, WIDTHS, strict=True), start=1):
         cell = ws.cell(5, col, text)
         cell.font, cell.border = bold, border

@@ -297,8 +297,13 @@ def _prompt(spec: FormSpec, f: FieldSpec, extra: str = "") -> str:
 def _validation(spec: FormSpec, f: FieldSpec, list_name: str | None) -> DataValidation:
     title = _clip(f.label, _TITLE_LIMIT)
     unit = f"（单位：{f.unit}）" if f.unit else ""
-    common: dict[str, Any] = {"allow_blank": True, "showInputMessage": True, "promptTitle": title,
-                              "showErrorMessage": True, "errorTitle": _clip(f"「{f.label}」填写有误", _TITLE_LIMIT)}
+    common: dict[str, Any] = {
+        "allow_blank": True,
+        "showInputMessage": True,
+        "promptTitle": title,
+        "showErrorMessage": True,
+        "errorTitle": _clip(f"「{f.label}」填写有误", _TITLE_LIMIT),
+    }
     if f.type in ("decimal", "integer"):
         lo, hi = numeric_bounds(f.constraint)
         kind = "整数" if f.type == "integer" else "数字"
@@ -314,17 +319,36 @@ def _validation(spec: FormSpec, f: FieldSpec, list_name: str | None) -> DataVali
             rule = f"，不大于 {hi}"
         else:
             operator, f1, f2 = "between", "-1E+307", "1E+307"
-        return DataValidation(type="whole" if f.type == "integer" else "decimal", operator=operator, formula1=f1,
-                              formula2=f2, prompt=_prompt(spec, f), errorStyle="stop",
-                              error=_clip(f"「{f.label}」请填写阿拉伯{kind}{unit}{rule}；不要带单位或文字。", _ERROR_LIMIT),
-                              **common)
+        return DataValidation(
+            type="whole" if f.type == "integer" else "decimal",
+            operator=operator,
+            formula1=f1,
+            formula2=f2,
+            prompt=_prompt(spec, f),
+            errorStyle="stop",
+            error=_clip(f"「{f.label}」请填写阿拉伯{kind}{unit}{rule}；不要带单位或文字。", _ERROR_LIMIT),
+            **common,
+        )
     if list_name is not None:
-        return DataValidation(type="list", formula1=list_name, prompt=_prompt(spec, f, "请从下拉列表选择"),
-                              errorStyle="stop", error=_clip(f"「{f.label}」请从下拉列表中选择。", _ERROR_LIMIT), **common)
+        return DataValidation(
+            type="list",
+            formula1=list_name,
+            prompt=_prompt(spec, f, "请从下拉列表选择"),
+            errorStyle="stop",
+            error=_clip(f"「{f.label}」请从下拉列表中选择。", _ERROR_LIMIT),
+            **common,
+        )
     if f.type == "date":
-        return DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)", formula2="DATE(2100,12,31)",
-                              prompt=_prompt(spec, f, "日期，如 2026-10-31"), errorStyle="stop",
-                              error=_clip(f"「{f.label}」请填写日期，如 2026-10-31。", _ERROR_LIMIT), **common)
+        return DataValidation(
+            type="date",
+            operator="between",
+            formula1="DATE(1990,1,1)",
+            formula2="DATE(2100,12,31)",
+            prompt=_prompt(spec, f, "日期，如 2026-10-31"),
+            errorStyle="stop",
+            error=_clip(f"「{f.label}」请填写日期，如 2026-10-31。", _ERROR_LIMIT),
+            **common,
+        )
     extra = ""
     if f.type == "select_multiple":
         extra = "可多选，用逗号分隔：" + "、".join(c.text for c in spec.choice_list(f))
@@ -383,8 +407,15 @@ class _Styles:
 
 
 class _Writer:
-    def __init__(self, spec: FormSpec, layout: WorkbookLayout, document: FilingDocument | None,
-                 raw: dict[str, Any], typed: dict[str, Any], period: str):
+    def __init__(
+        self,
+        spec: FormSpec,
+        layout: WorkbookLayout,
+        document: FilingDocument | None,
+        raw: dict[str, Any],
+        typed: dict[str, Any],
+        period: str,
+    ):
         self.spec = spec
         self.layout = layout
         self.document = document
@@ -409,10 +440,17 @@ class _Writer:
             # Appendix 5: the same values in the official three-column layout (read-only, never imported).
             from .xlsx_official import OFFICIAL_SHEET, write_official_sheet
 
-            write_official_sheet(wb.create_sheet(OFFICIAL_SHEET), self.spec, self.typed,
-                                 self.document.enterprise if self.document is not None else None, self.period,
-                                 str(self.spec.excel.get("font") or DEFAULT_FONT), cell_value, number_format,
-                                 _protection())
+            write_official_sheet(
+                wb.create_sheet(OFFICIAL_SHEET),
+                self.spec,
+                self.typed,
+                self.document.enterprise if self.document is not None else None,
+                self.period,
+                str(self.spec.excel.get("font") or DEFAULT_FONT),
+                cell_value,
+                number_format,
+                _protection(),
+            )
         if explanations:
             self._explain_sheet(wb.create_sheet(EXPLAIN_SHEET), explanations)
         self._options_sheet(wb.create_sheet(OPTIONS_SHEET), lists)
@@ -444,8 +482,10 @@ class _Writer:
             ident = sheet.identity_column()
             if sheet.children and ident is not None:
                 key = "key_" + _name_part(sheet.path)
-                ref = (f"{quote_sheetname(sheet.name)}!${ident.letter}${FIRST_DATA_ROW}:"
-                       f"${ident.letter}${sheet.last_input_row}")
+                ref = (
+                    f"{quote_sheetname(sheet.name)}!${ident.letter}${FIRST_DATA_ROW}:"
+                    f"${ident.letter}${sheet.last_input_row}"
+                )
                 self.wb.defined_names[key] = DefinedName(key, attr_text=ref)
                 self.list_names[sheet.path + "#key"] = key
         return lists
@@ -506,8 +546,12 @@ class _Writer:
     def _scalar_labels(self, ws: Worksheet, entry: ScalarEntry) -> None:
         st = self.styles
         if entry.column == VALUE_COL:
-            for col, text in ((SEQ_COL, entry.seq), (LABEL_COL, entry.label), (UNIT_COL, entry.unit),
-                              (HINT_COL, entry.hint)):
+            for col, text in (
+                (SEQ_COL, entry.seq),
+                (LABEL_COL, entry.label),
+                (UNIT_COL, entry.unit),
+                (HINT_COL, entry.hint),
+            ):
                 if text:
                     cell = ws.cell(entry.row, col)
                     _put(cell, _text(text))
@@ -528,20 +572,36 @@ class _Writer:
         return getattr(self.document.enterprise, entry.path.split(".", 1)[1], None) or None
 
     def _document_validation(self, entry: ScalarEntry) -> DataValidation:
-        common: dict[str, Any] = {"allow_blank": True, "showInputMessage": True,
-                                  "promptTitle": entry.label, "prompt": _clip(entry.hint, _PROMPT_LIMIT)}
+        common: dict[str, Any] = {
+            "allow_blank": True,
+            "showInputMessage": True,
+            "promptTitle": entry.label,
+            "prompt": _clip(entry.hint, _PROMPT_LIMIT),
+        }
         if entry.path.endswith("uscc"):
-            return DataValidation(type="textLength", operator="equal", formula1="18", showErrorMessage=True,
-                                  errorStyle="stop", errorTitle="统一社会信用代码有误",
-                                  error="统一社会信用代码应为 18 位（数字和大写字母），请按营业执照填写。", **common)
+            return DataValidation(
+                type="textLength",
+                operator="equal",
+                formula1="18",
+                showErrorMessage=True,
+                errorStyle="stop",
+                errorTitle="统一社会信用代码有误",
+                error="统一社会信用代码应为 18 位（数字和大写字母），请按营业执照填写。",
+                **common,
+            )
         return DataValidation(type=None, **common)
 
     def _calc_prompt(self, f: FieldSpec) -> DataValidation:
         text = f"计算值（只读，导入时不读取）：{f.explain or f.calculation}"
         if f.unit:
             text += f"；单位：{f.unit}"
-        return DataValidation(type=None, allow_blank=True, showInputMessage=True,
-                              promptTitle=_clip(f.label, _TITLE_LIMIT), prompt=_clip(text, _PROMPT_LIMIT))
+        return DataValidation(
+            type=None,
+            allow_blank=True,
+            showInputMessage=True,
+            promptTitle=_clip(f.label, _TITLE_LIMIT),
+            prompt=_clip(text, _PROMPT_LIMIT),
+        )
 
     def _list_for(self, f: FieldSpec) -> str | None:
         return self.list_names.get(f.path) if f.type in ("select_one", "boolean") else None
@@ -594,17 +654,35 @@ class _Writer:
                 text = f"填写对应{ancestor.label}在「{parent_name}」表中的序号"
             else:
                 text = f"填写「{parent_name}」表中已有的{col.field.label}，须完全一致；程序按它把本行对应到{ancestor.label}"
-            common: dict[str, Any] = {"allow_blank": True, "showInputMessage": True, "showErrorMessage": True,
-                                      "promptTitle": _clip(col.header, _TITLE_LIMIT), "prompt": _clip(text, _PROMPT_LIMIT),
-                                      "errorTitle": _clip(f"「{col.header}」填写有误", _TITLE_LIMIT)}
+            common: dict[str, Any] = {
+                "allow_blank": True,
+                "showInputMessage": True,
+                "showErrorMessage": True,
+                "promptTitle": _clip(col.header, _TITLE_LIMIT),
+                "prompt": _clip(text, _PROMPT_LIMIT),
+                "errorTitle": _clip(f"「{col.header}」填写有误", _TITLE_LIMIT),
+            }
             key_list = self.list_names.get(ancestor.path + "#key")
             if col.field is not None and key_list and col.role == "parent_key":
                 # Warning, not stop: the parent row may be typed after the child row.
-                return DataValidation(type="list", formula1=key_list, errorStyle="warning",
-                                      error=_clip(f"「{parent_name}」表中还没有这个{col.field.label}；请先在「{parent_name}」表填写，或检查是否一致。", _ERROR_LIMIT),
-                                      **common)
-            return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", errorStyle="stop",
-                                  error="序号请填写 1、2、3 这样的正整数。", **common)
+                return DataValidation(
+                    type="list",
+                    formula1=key_list,
+                    errorStyle="warning",
+                    error=_clip(
+                        f"「{parent_name}」表中还没有这个{col.field.label}；请先在「{parent_name}」表填写，或检查是否一致。",
+                        _ERROR_LIMIT,
+                    ),
+                    **common,
+                )
+            return DataValidation(
+                type="whole",
+                operator="greaterThanOrEqual",
+                formula1="1",
+                errorStyle="stop",
+                error="序号请填写 1、2、3 这样的正整数。",
+                **common,
+            )
         assert col.field is not None
         return _validation(self.spec, col.field, self._list_for(col.field))
 
@@ -640,16 +718,34 @@ class _Writer:
         widths = (28, 24, 16, 12, 44, 60, 44, 40, 30)
         for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
             cell = ws.cell(HEADER_ROW, col, text)
-            cell.font, cell.fill, cell.alignment, cell.border = st.bold, st.calc_header_fill, st.center, st.border
+            cell.font, cell.fill, cell.alignment, cell.border = (
+                st.bold,
+                st.calc_header_fill,
+                st.center,
+                st.border,
+            )
             ws.column_dimensions[get_column_letter(col)].width = width
         for row, (path, ex) in enumerate(explanations.items(), start=FIRST_DATA_ROW):
-            inputs = "；".join(f"{i.label} = {_plain(i.value)}{(' ' + i.unit) if i.unit else ''}" for i in ex.inputs)
-            refs = "；".join(f"{r.label} = {_plain(r.value)}{(' ' + r.unit) if r.unit else ''}（{r.source} [{r.certainty}]）"
-                            for r in ex.references)
+            inputs = "；".join(
+                f"{i.label} = {_plain(i.value)}{(' ' + i.unit) if i.unit else ''}" for i in ex.inputs
+            )
+            refs = "；".join(
+                f"{r.label} = {_plain(r.value)}{(' ' + r.unit) if r.unit else ''}（{r.source} [{r.certainty}]）"
+                for r in ex.references
+            )
             f = self.spec.find_field(_schema_path(path))
             value = cell_value(self.spec, f, ex.value) if f is not None else _plain(ex.value)
-            line = (instance_label(self.spec, self.raw, path), ex.label, value, ex.unit or "", ex.formula, inputs, refs,
-                    ex.source, path)
+            line = (
+                instance_label(self.spec, self.raw, path),
+                ex.label,
+                value,
+                ex.unit or "",
+                ex.formula,
+                inputs,
+                refs,
+                ex.source,
+                path,
+            )
             for col, item in enumerate(line, start=1):
                 cell = ws.cell(row, col)
                 _put(cell, _text(item) if isinstance(item, str) else item)
@@ -666,8 +762,14 @@ class _Writer:
         spec, st = self.spec, self.styles
         lines: list[tuple[str, Font]] = [
             (spec.title, st.title),
-            (f"行业：{spec.sector_label}　模板年份：{spec.template_year}　定义版本：{spec.version}　表单标识：{spec.id}", st.font),
-            ("填报期间：" + (spec.period_label(self.period) if self.period else "请在「基本信息」表填写"), st.font),
+            (
+                f"行业：{spec.sector_label}　模板年份：{spec.template_year}　定义版本：{spec.version}　表单标识：{spec.id}",
+                st.font,
+            ),
+            (
+                "填报期间：" + (spec.period_label(self.period) if self.period else "请在「基本信息」表填写"),
+                st.font,
+            ),
         ]
         if self.document is not None and self.document.enterprise.name:
             lines.append((f"企业：{self.document.enterprise.name}", st.font))
@@ -686,8 +788,10 @@ class _Writer:
             keys = "」「".join(c.header for c in sheet.parent_key_columns())
             ident = identity_field(sheet.parent.repeat)
             what = ident.label if ident else "序号"
-            steps.append(f"「{sheet.name}」表的「{keys}」列须与「{sheet.parent.name}」表中填写的{what}完全一致，"
-                         f"程序据此把每一行对应到{sheet.parent.repeat.label}。")
+            steps.append(
+                f"「{sheet.name}」表的「{keys}」列须与「{sheet.parent.name}」表中填写的{what}完全一致，"
+                f"程序据此把每一行对应到{sheet.parent.repeat.label}。"
+            )
         steps += [
             f"空行导入时自动忽略；删除一条记录请清空该行。每张表预留 {self.layout.input_rows} 行可填写，"
             "需要更多行时点“审阅 → 撤销工作表保护”（无密码）后继续往下填写。",
@@ -698,12 +802,23 @@ class _Writer:
         tags = ["V", "R", "T", "G"] + [t for t in ("P", "M") if self._uses_tag(t)]
         lines += [(f"·　{CERTAINTY_LABELS[tag]}", st.font) for tag in tags]
         weakest = spec.weakest_certainty()
-        lines.append((f"本表整体：{CERTAINTY_LABELS[spec.certainty]}；"
-                      f"各项依据中最弱的一项：{CERTAINTY_LABELS[weakest]}", st.font))
+        lines.append(
+            (
+                f"本表整体：{CERTAINTY_LABELS[spec.certainty]}；"
+                f"各项依据中最弱的一项：{CERTAINTY_LABELS[weakest]}",
+                st.font,
+            )
+        )
         lines += [("", st.font), ("工作表", st.bold)]
         for ssheet in self.layout.scalar_sheets:
-            lines.append((f"「{ssheet.name}」：企业信息、填报期间和不分行的填报项（序号、项目、单位、填写值、填写说明）"
-                          if ssheet.name == INFO_SHEET else f"「{ssheet.name}」：不分行的填报项", st.font))
+            lines.append(
+                (
+                    f"「{ssheet.name}」：企业信息、填报期间和不分行的填报项（序号、项目、单位、填写值、填写说明）"
+                    if ssheet.name == INFO_SHEET
+                    else f"「{ssheet.name}」：不分行的填报项",
+                    st.font,
+                )
+            )
         for rsheet in self.layout.repeat_sheets:
             where = f"，每行属于「{rsheet.parent.name}」表中的一行" if rsheet.parent else ""
             lines.append((f"「{rsheet.name}」：{rsheet.repeat.label}，一行一条{where}", st.font))
@@ -711,7 +826,10 @@ class _Writer:
             lines += [("", st.font), ("依据文件", st.bold)]
             for src in spec.sources.values():
                 lines.append((src.cite() + (f"：{src.note}" if src.note else ""), st.font))
-        lines += [("", st.font), (f"由 cets-desktop {__version__} 生成；版式 {LAYOUT_VERSION}。", st.grey_font)]
+        lines += [
+            ("", st.font),
+            (f"由 cets-desktop {__version__} 生成；版式 {LAYOUT_VERSION}。", st.grey_font),
+        ]
         for row, (text, font) in enumerate(lines, start=1):
             cell = ws.cell(row, 1)
             _put(cell, _text(text) if text else None)
@@ -727,9 +845,15 @@ class _Writer:
 
     def _meta(self, ws: Worksheet) -> None:
         spec = self.spec
-        pairs = [("form", spec.id), ("version", spec.version), ("title", spec.title), ("period", self.period),
-                 ("layout", LAYOUT_VERSION), ("app", f"cets-desktop {__version__}"),
-                 ("kind", "data" if self.document is not None else "template")]
+        pairs = [
+            ("form", spec.id),
+            ("version", spec.version),
+            ("title", spec.title),
+            ("period", self.period),
+            ("layout", LAYOUT_VERSION),
+            ("app", f"cets-desktop {__version__}"),
+            ("kind", "data" if self.document is not None else "template"),
+        ]
         for row, (key, value) in enumerate(pairs, start=1):
             ws.cell(row, 1, key)
             _put(ws.cell(row, 2), value)
@@ -769,7 +893,11 @@ def _plain(value: Any) -> str:
     if value is None:
         return "（空）"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral_value() or abs(value) >= 1 else format(value, "f")
+        return (
+            format(value.normalize(), "f")
+            if value == value.to_integral_value() or abs(value) >= 1
+            else format(value, "f")
+        )
     return str(value)
 
 

@@ -19,8 +19,16 @@ from typing import Any, Literal
 ChangeKind = Literal["added", "removed", "changed"]
 
 # Top-level document keys in the order a reader expects them; unknown keys follow, sorted.
-_DOCUMENT_KEY_ORDER = ("format", "form", "form_version", "enterprise", "period", "values",
-                       "evidence", "acknowledgements")
+_DOCUMENT_KEY_ORDER = (
+    "format",
+    "form",
+    "form_version",
+    "enterprise",
+    "period",
+    "values",
+    "evidence",
+    "acknowledgements",
+)
 
 
 @dataclass(frozen=True)

@@ -152,8 +152,12 @@ class EvidenceStore:
         path = self.path_for(sha256)
         return path if path.is_file() else None
 
-    def add_file(self, source_path: Path | str, progress: ProgressCallback | None = None,
-                 cancel: CancelCallback | None = None) -> EvidenceRecord:
+    def add_file(
+        self,
+        source_path: Path | str,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCallback | None = None,
+    ) -> EvidenceRecord:
         """Copy ``source_path`` into the store (deduplicated by content) and record its name."""
         source = Path(source_path)
         if self._read_only:
@@ -195,13 +199,19 @@ class EvidenceStore:
                 temporary.unlink(missing_ok=True)
 
         if self._catalog is not None:
-            self._catalog.record_evidence_file(sha256, size, final.relative_to(self.root).as_posix(),
-                                               source.name)
+            self._catalog.record_evidence_file(
+                sha256, size, final.relative_to(self.root).as_posix(), source.name
+            )
         return EvidenceRecord(sha256=sha256, size=size, name=source.name, already_stored=already)
 
     @staticmethod
-    def _copy(reader: BinaryIO, fd: int, source: Path, progress: ProgressCallback | None,
-              cancel: CancelCallback | None) -> tuple[str, int]:
+    def _copy(
+        reader: BinaryIO,
+        fd: int,
+        source: Path,
+        progress: ProgressCallback | None,
+        cancel: CancelCallback | None,
+    ) -> tuple[str, int]:
         digest = hashlib.sha256()
         done = 0
         # Unbuffered, so a failing write surfaces here and close() has nothing left to flush (a
@@ -223,7 +233,7 @@ class EvidenceStore:
                 try:
                     view = memoryview(chunk)
                     while view:
-                        view = view[writer.write(view) or 0:]
+                        view = view[writer.write(view) or 0 :]
                 except OSError as exc:
                     raise translate_os_error(exc, source, "把证据文件存入工作区") from exc
                 done += len(chunk)

@@ -59,7 +59,9 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
             from .demo_workspace import ask_reset_demo
 
             # A screenshot never asks: the user's work in the demo is kept and shown as it is.
-            path = fresh_demo_workspace(ask_reset=None if screenshot is not None else lambda: ask_reset_demo(None))
+            path = fresh_demo_workspace(
+                ask_reset=None if screenshot is not None else lambda: ask_reset_demo(None)
+            )
             desk = Desk.open(path) if path is not None else None
         elif workspace_path is not None:
             desk = Desk.open(workspace_path)

@@ -53,8 +53,13 @@ class _Relay(QObject):
     failed = Signal(object, str)
     progress = Signal(int, int)
 
-    def __init__(self, job: BackgroundJob[Any], on_done: Callable[[Any], None],
-                 on_error: Callable[[BaseException], None], on_progress: Progress | None) -> None:
+    def __init__(
+        self,
+        job: BackgroundJob[Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_progress: Progress | None,
+    ) -> None:
         super().__init__()
         self._job = job
         self._on_done = on_done

@@ -78,7 +78,9 @@ def apply_paste(
             col = start_column + c
             if col >= len(columns):
                 if text.strip():
-                    result.problems.append(f"第 {target + 1} 行：多出的第 {c + 1} 列「{text.strip()}」超出表格，未粘贴")
+                    result.problems.append(
+                        f"第 {target + 1} 行：多出的第 {c + 1} 列「{text.strip()}」超出表格，未粘贴"
+                    )
                 continue
             f = columns[col]
             if f is None:
@@ -87,7 +89,9 @@ def apply_paste(
     return result
 
 
-def set_cell(spec: FormSpec, f: FieldSpec, row: dict[str, Any], text: str, result: PasteResult, target: int) -> None:
+def set_cell(
+    spec: FormSpec, f: FieldSpec, row: dict[str, Any], text: str, result: PasteResult, target: int
+) -> None:
     typed, problem = coerce_scalar(spec, f, text)
     if problem:
         result.problems.append(f"第 {target + 1} 行：{problem}")
@@ -118,7 +122,9 @@ def columns_by_header(header: list[str], columns: list[FieldSpec]) -> list[Field
     return [None if f is None or f.calculation else f for f in mapped]
 
 
-def fill_cells(spec: FormSpec, rows: list[Any], targets: list[tuple[int, FieldSpec]], text: str) -> PasteResult:
+def fill_cells(
+    spec: FormSpec, rows: list[Any], targets: list[tuple[int, FieldSpec]], text: str
+) -> PasteResult:
     """One pasted value into every selected cell (Excel: copy one cell, select a range, paste)."""
     out = copy.deepcopy(rows)
     result = PasteResult(out)

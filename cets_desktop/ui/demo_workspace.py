@@ -30,7 +30,9 @@ def demo_path(folder: Path | None = None) -> Path:
     return (folder or demo_folder()) / "演示工作区.cetsdb"
 
 
-def fresh_demo_workspace(folder: Path | None = None, ask_reset: Callable[[], bool | None] | None = None) -> Path | None:
+def fresh_demo_workspace(
+    folder: Path | None = None, ask_reset: Callable[[], bool | None] | None = None
+) -> Path | None:
     """The demo workspace, built anew unless it holds the user's own work.
 
     When it does, ``ask_reset()`` decides: True builds a fresh demo after keeping the old file
@@ -60,9 +62,13 @@ def ask_reset_demo(parent: QWidget | None) -> bool | None:
     (True), or cancel (None)."""
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Question, "演示工作区",
-                      "演示工作区里有你做过的修改（新建的企业或保存过的数据）。\n\n"
-                      "可以继续使用它；也可以重新生成演示数据——原来的文件会改名保留在同一文件夹中，不会删除。", parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "演示工作区",
+        "演示工作区里有你做过的修改（新建的企业或保存过的数据）。\n\n"
+        "可以继续使用它；也可以重新生成演示数据——原来的文件会改名保留在同一文件夹中，不会删除。",
+        parent=parent,
+    )
     keep = box.addButton("继续使用（保留修改）", QMessageBox.ButtonRole.AcceptRole)
     reset = box.addButton("重新生成演示数据", QMessageBox.ButtonRole.DestructiveRole)
     box.addButton("取消", QMessageBox.ButtonRole.RejectRole)

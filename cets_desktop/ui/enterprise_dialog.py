@@ -49,8 +49,12 @@ class EnterpriseData:
 
 
 class EnterpriseDialog(QDialog):
-    def __init__(self, enterprise: Enterprise | None = None, facilities: list[Facility] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        enterprise: Enterprise | None = None,
+        facilities: list[Facility] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.enterprise = enterprise
         self.setWindowTitle("企业信息" if enterprise else "新建企业")
@@ -105,7 +109,9 @@ class EnterpriseDialog(QDialog):
         self.local_days.setSpecialValueText("按全国规定（40 天）")
         self.local_days.setSuffix(" 天")
         self.local_days.setValue(int(settings.get("local_deadline_days") or 0))
-        self.local_days.setToolTip("地方生态环境部门要求的月度存证期限（月末后自然日），如 20；0 表示按全国 40 天")
+        self.local_days.setToolTip(
+            "地方生态环境部门要求的月度存证期限（月末后自然日），如 20；0 表示按全国 40 天"
+        )
         form.addRow("本地月度存证期限", self.local_days)
         from PySide6.QtCore import QDate
         from PySide6.QtWidgets import QDateEdit
@@ -118,8 +124,10 @@ class EnterpriseDialog(QDialog):
         since = tracked_since(enterprise) if enterprise is not None else None
         start = QDate(int(since[:4]), int(since[5:7]), 1) if since else QDate.currentDate().addMonths(-2)
         self.tracked_since.setDate(start)
-        self.tracked_since.setToolTip("从哪个月起由本工作区跟踪这家企业的月度存证：更早且未建立填报的月份不显示为逾期"
-                                      "（例如 12 月接手的客户，1–10 月不算逾期）")
+        self.tracked_since.setToolTip(
+            "从哪个月起由本工作区跟踪这家企业的月度存证：更早且未建立填报的月份不显示为逾期"
+            "（例如 12 月接手的客户，1–10 月不算逾期）"
+        )
         form.addRow("跟踪起始月份", self.tracked_since)
         layout.addWidget(identity)
 
@@ -169,7 +177,9 @@ class EnterpriseDialog(QDialog):
         check_layout.addWidget(self.applicability)
         layout.addWidget(check, 1)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -264,7 +274,12 @@ class EnterpriseDialog(QDialog):
             if name:
                 new.append((combo.currentText() if isinstance(combo, QComboBox) else FACILITY_KINDS[0], name))
         return EnterpriseData(
-            name=self.name.text().strip(), uscc=self.uscc.text().strip().upper(), industry_code=self.industry_code(),
-            province=self.province.text().strip(), city=self.city.text().strip(),
-            sectors=[k for k, box in self.sector_boxes.items() if box.isChecked()], settings=settings,
-            new_facilities=new)
+            name=self.name.text().strip(),
+            uscc=self.uscc.text().strip().upper(),
+            industry_code=self.industry_code(),
+            province=self.province.text().strip(),
+            city=self.city.text().strip(),
+            sectors=[k for k, box in self.sector_boxes.items() if box.isChecked()],
+            settings=settings,
+            new_facilities=new,
+        )

@@ -164,16 +164,26 @@ class EvidencePanel(QWidget):
                 kinds = "、".join(f.evidence.kinds) or "支撑材料"
                 text = f"需要：{kinds}。{f.evidence.description}"
                 self.requirement.setText(("缺少支撑材料 — " if missing_here else "") + text)
-                set_style_property(self.requirement, "role", "banner-warning" if missing_here else "banner-ok")
+                set_style_property(
+                    self.requirement, "role", "banner-warning" if missing_here else "banner-ok"
+                )
             else:
                 self.requirement.setText("本项没有支撑材料要求；如有需要仍可附上文件。")
                 set_style_property(self.requirement, "role", "hint")
             for ref in session.evidence_for(self.path):
-                item = QTreeWidgetItem([ref.get("name", ""), human_size(int(ref.get("size") or 0)),
-                                        str(ref.get("sha256", ""))[:12] + "…"])
+                item = QTreeWidgetItem(
+                    [
+                        ref.get("name", ""),
+                        human_size(int(ref.get("size") or 0)),
+                        str(ref.get("sha256", ""))[:12] + "…",
+                    ]
+                )
                 item.setData(0, ROLE_KEY, ref.get("sha256"))
-                item.setToolTip(0, f"{ref.get('name', '')}\n类型：{ref.get('kind') or '支撑材料'}\n"
-                                   f"附上时间：{ref.get('attached_at') or ''}\nSHA-256：{ref.get('sha256')}")
+                item.setToolTip(
+                    0,
+                    f"{ref.get('name', '')}\n类型：{ref.get('kind') or '支撑材料'}\n"
+                    f"附上时间：{ref.get('attached_at') or ''}\nSHA-256：{ref.get('sha256')}",
+                )
                 item.setToolTip(2, str(ref.get("sha256")))
                 self.files.addTopLevelItem(item)
         ev = session.evaluation
@@ -207,7 +217,12 @@ class EvidencePanel(QWidget):
     # ------------------------------------------------------------------ attaching
 
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "选择支撑材料", "", "支撑材料 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.xlsx *.xls *.docx *.doc *.zip);;所有文件 (*)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self,
+            "选择支撑材料",
+            "",
+            "支撑材料 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.xlsx *.xls *.docx *.doc *.zip);;所有文件 (*)",
+        )
         if names:
             self.attach_files([Path(n) for n in names])
 
@@ -223,7 +238,9 @@ class EvidencePanel(QWidget):
             self.status.setText("没有可附上的文件：只能附上文件，文件夹和已不存在的文件会被忽略。")
             return None
         kinds = field_for_path(session.spec, target)
-        kind = kinds.evidence.kinds[0] if kinds is not None and kinds.evidence and kinds.evidence.kinds else None
+        kind = (
+            kinds.evidence.kinds[0] if kinds is not None and kinds.evidence and kinds.evidence.kinds else None
+        )
 
         def op(progress: Any, cancelled: Any) -> list[dict[str, Any]]:
             refs = []
@@ -232,8 +249,16 @@ class EvidencePanel(QWidget):
                     break
                 progress(number, len(files))
                 record = desk.add_evidence_file(file)
-                refs.append({"path": target, "sha256": record.sha256, "name": record.name, "size": record.size,
-                             "kind": kind, "attached_at": datetime.now().astimezone().isoformat(timespec="seconds")})
+                refs.append(
+                    {
+                        "path": target,
+                        "sha256": record.sha256,
+                        "name": record.name,
+                        "size": record.size,
+                        "kind": kind,
+                        "attached_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+                    }
+                )
             return refs
 
         def done(refs: list[dict[str, Any]]) -> None:

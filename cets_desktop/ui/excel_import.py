@@ -35,23 +35,32 @@ class ImportPreviewDialog(QDialog):
         self.resize(720, 460 if loaded.import_findings else 240)
         layout = QVBoxLayout(self)
         problems = loaded.import_findings
-        head = QLabel(f"已读取 {path.name}：{loaded.spec.title}，{loaded.spec.period_label(loaded.document.period)}。<br/>"
-                      f"与当前填报相比有 <b>{changes}</b> 处不同。"
-                      + (f"读取时发现 <b>{len(problems)}</b> 个问题（见下表，数据按原样保留，导入后可在表单中修改）。"
-                         if problems else "读取时没有发现问题。"))
+        head = QLabel(
+            f"已读取 {path.name}：{loaded.spec.title}，{loaded.spec.period_label(loaded.document.period)}。<br/>"
+            f"与当前填报相比有 <b>{changes}</b> 处不同。"
+            + (
+                f"读取时发现 <b>{len(problems)}</b> 个问题（见下表，数据按原样保留，导入后可在表单中修改）。"
+                if problems
+                else "读取时没有发现问题。"
+            )
+        )
         head.setWordWrap(True)
         head.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(head)
         self.problems = QListWidget()
         for finding in problems:
-            item = QListWidgetItem(severity_icon(finding.severity),
-                                   f"{SEVERITY_LABELS.get(finding.severity, '')} {finding.location or ''} {finding.message}")
+            item = QListWidgetItem(
+                severity_icon(finding.severity),
+                f"{SEVERITY_LABELS.get(finding.severity, '')} {finding.location or ''} {finding.message}",
+            )
             self.problems.addItem(item)
         self.problems.setVisible(bool(problems))
         layout.addWidget(self.problems, 1 if problems else 0)
         if not problems:
             layout.addStretch(1)
-        warn = QLabel("导入会替换当前填报的全部数据（支撑材料和警告确认理由保留）。替换后可用“撤销”（Ctrl+Z）恢复。")
+        warn = QLabel(
+            "导入会替换当前填报的全部数据（支撑材料和警告确认理由保留）。替换后可用“撤销”（Ctrl+Z）恢复。"
+        )
         warn.setProperty("role", "banner-warning")
         warn.setWordWrap(True)
         warn.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -64,8 +73,9 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(self.buttons)
 
 
-def import_into_session(parent: QWidget, session: FilingSession, path: Path,
-                        confirm: Any = None) -> BackgroundJob[Any]:
+def import_into_session(
+    parent: QWidget, session: FilingSession, path: Path, confirm: Any = None
+) -> BackgroundJob[Any]:
     """Read ``path`` off the GUI thread; ``confirm(loaded, changes) -> bool`` defaults to the dialog."""
     values = copy.deepcopy(session.values)
 

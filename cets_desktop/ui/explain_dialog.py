@@ -43,12 +43,16 @@ def explanation_html(session: FilingSession, path: str, expl: Explanation) -> st
     rows = []
     for item in expl.inputs:
         in_field = spec.find_field(instance_paths.schema_path(item.path)) if item.path else None
-        shown = display_value(spec, in_field, item.value) if in_field is not None and not isinstance(item.value, list) \
+        shown = (
+            display_value(spec, in_field, item.value)
+            if in_field is not None and not isinstance(item.value, list)
             else None
+        )
         rows.append(
             f"<tr><td>{html.escape(item.label)}</td><td><code>{html.escape(item.name)}</code></td>"
             f"<td align='right'>{html.escape(shown) if shown else _value(item.value)}</td>"
-            f"<td>{html.escape(item.unit or '')}</td></tr>")
+            f"<td>{html.escape(item.unit or '')}</td></tr>"
+        )
     refs = []
     for ref in expl.references:
         certainty = CERTAINTY_LABELS.get(ref.certainty, ref.certainty)
@@ -56,10 +60,13 @@ def explanation_html(session: FilingSession, path: str, expl: Explanation) -> st
         refs.append(
             f"<tr><td>{html.escape(ref.label)}{key}</td><td align='right'>{_value(ref.value)}</td>"
             f"<td>{html.escape(ref.unit or '')}</td><td>{html.escape(ref.years)}</td>"
-            f"<td>{html.escape(ref.source)}</td><td>[{html.escape(ref.certainty)}] {html.escape(certainty)}</td></tr>")
+            f"<td>{html.escape(ref.source)}</td><td>[{html.escape(ref.certainty)}] {html.escape(certainty)}</td></tr>"
+        )
     evidence = [
         f"<li>{html.escape(e.get('name', ''))}（{html.escape(location_label(spec, session.values, e.get('path', '')))}，"
-        f"SHA-256 {html.escape(str(e.get('sha256', ''))[:12])}…）</li>" for e in expl.evidence]
+        f"SHA-256 {html.escape(str(e.get('sha256', ''))[:12])}…）</li>"
+        for e in expl.evidence
+    ]
     place = location_label(spec, session.values, path)
     parts = [
         "<style>td,th{padding:3px 8px;border-bottom:1px solid #e4e8ee} th{background:#eef1f5;text-align:left}"
@@ -71,11 +78,20 @@ def explanation_html(session: FilingSession, path: str, expl: Explanation) -> st
         f"<p>{html.escape(expl.formula)}</p>",
         f"<p style='color:#616e7c'>计算式：<code>{html.escape(expl.expression)}</code></p>",
         "<h3>输入值</h3>",
-        ("<table cellspacing='0' width='100%'><tr><th>项目</th><th>名称</th><th>数值</th><th>单位</th></tr>"
-         + "".join(rows) + "</table>") if rows else "<p>（无）</p>",
+        (
+            "<table cellspacing='0' width='100%'><tr><th>项目</th><th>名称</th><th>数值</th><th>单位</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+        if rows
+        else "<p>（无）</p>",
         "<h3>参考值（缺省值、排放因子）</h3>",
-        ("<table cellspacing='0' width='100%'><tr><th>参考值</th><th>数值</th><th>单位</th><th>适用年份</th>"
-         "<th>来源</th><th>把握程度</th></tr>" + "".join(refs) + "</table>") if refs else "<p>本项计算未使用参考值。</p>",
+        (
+            "<table cellspacing='0' width='100%'><tr><th>参考值</th><th>数值</th><th>单位</th><th>适用年份</th>"
+            "<th>来源</th><th>把握程度</th></tr>" + "".join(refs) + "</table>"
+        )
+        if refs
+        else "<p>本项计算未使用参考值。</p>",
         "<h3>支撑材料</h3>",
         f"<ul>{''.join(evidence)}</ul>" if evidence else "<p>输入值尚未附支撑材料。</p>",
     ]

@@ -101,10 +101,16 @@ class PreflightPage(QWizardPage):
         warnings = ev.unacknowledged_warnings if ev else []
         missing = [f for f in warnings if f.code == "GEN-006"]
         for f in [*errors, *warnings]:
-            self.items.addItem(QListWidgetItem(severity_icon(f.severity), f"{f.code}　{f.location}：{f.message}"))
-        lines = [f"错误 <b>{len(errors)}</b> 项；未处理警告 <b>{len(warnings)}</b> 项（其中缺少支撑材料 {len(missing)} 项）。"]
+            self.items.addItem(
+                QListWidgetItem(severity_icon(f.severity), f"{f.code}　{f.location}：{f.message}")
+            )
+        lines = [
+            f"错误 <b>{len(errors)}</b> 项；未处理警告 <b>{len(warnings)}</b> 项（其中缺少支撑材料 {len(missing)} 项）。"
+        ]
         if session.is_modified:
-            lines.append("<span style='color:#b26a00'>有未保存的修改：正式申报包只能从已保存的版本导出。</span>")
+            lines.append(
+                "<span style='color:#b26a00'>有未保存的修改：正式申报包只能从已保存的版本导出。</span>"
+            )
         self.final_allowed = ev is not None and ev.exportable and not session.is_modified
         if self.final_allowed:
             lines.append("<span style='color:#2e7d32'>可以导出正式申报包。</span>")
@@ -142,8 +148,10 @@ class OutputPage(QWizardPage):
         self.name = QLabel()
         self.name.setProperty("role", "hint")
         layout.addWidget(self.name)
-        contents = QLabel("申报包（ZIP）包含：manifest.json（含各文件 SHA-256 和上一期申报包的哈希）、data.json、data.xlsx、"
-                          "report.pdf 和全部支撑材料。")
+        contents = QLabel(
+            "申报包（ZIP）包含：manifest.json（含各文件 SHA-256 和上一期申报包的哈希）、data.json、data.xlsx、"
+            "report.pdf 和全部支撑材料。"
+        )
         contents.setWordWrap(True)
         layout.addWidget(contents)
         self.extract_pdf = QCheckBox("另存一份 PDF 报告到同一文件夹（便于打印和盖章）")
@@ -235,12 +243,15 @@ class ResultPage(QWizardPage):
         signed = "已签名" if outcome.signed else "未签名"
         glyphs = ""
         if outcome.missing_glyphs:
-            glyphs = (f"<p style='color:#b26a00'>PDF 字体缺少以下字符，这些字在 PDF 中显示为空白："
-                      f"{''.join(sorted(outcome.missing_glyphs))}；请在设置中指定其他中文字体后重新导出。</p>")
+            glyphs = (
+                f"<p style='color:#b26a00'>PDF 字体缺少以下字符，这些字在 PDF 中显示为空白："
+                f"{''.join(sorted(outcome.missing_glyphs))}；请在设置中指定其他中文字体后重新导出。</p>"
+            )
         self.text.setText(
             f"<p><b>{kind}</b>已保存（{signed}）：</p><p>{outcome.package_path}</p>"
             f"<p style='color:#616e7c'>SHA-256：{outcome.sha256}</p>{glyphs}"
-            + ("<p>填报状态已改为“已导出”。请登录全国碳市场管理平台上传。</p>" if not outcome.draft else ""))
+            + ("<p>填报状态已改为“已导出”。请登录全国碳市场管理平台上传。</p>" if not outcome.draft else "")
+        )
         self.open_folder.setEnabled(True)
         self.open_pdf.setEnabled(self.wiz.pdf_path is not None)
 
@@ -296,8 +307,17 @@ class ExportWizard(QWizard):
         def op(progress: Any, cancelled: Any) -> ExportOutcome:
             apply_pdf_font(desk)
             out_path.parent.mkdir(parents=True, exist_ok=True)
-            outcome = desk.export(session.filing_id, out_path, document=document, spec=session.spec, draft=draft,
-                                  sign=sign, progress=progress, cancel=cancelled, record=False)
+            outcome = desk.export(
+                session.filing_id,
+                out_path,
+                document=document,
+                spec=session.spec,
+                draft=draft,
+                sign=sign,
+                progress=progress,
+                cancel=cancelled,
+                record=False,
+            )
             _extract(outcome.package_path, extract_pdf, extract_xlsx)
             return outcome
 
@@ -368,7 +388,10 @@ def print_report(parent: QWidget, session: FilingSession) -> None:
     if ev is None:
         return
     draft = not ev.exportable
-    target = Path(tempfile.mkdtemp(prefix="cets-print-")) / f"{session.filing_document().enterprise.uscc or 'report'}_{session.period}.pdf"
+    target = (
+        Path(tempfile.mkdtemp(prefix="cets-print-"))
+        / f"{session.filing_document().enterprise.uscc or 'report'}_{session.period}.pdf"
+    )
     expl = explanations(ev)
     evidence = [dict(e) for e in session.document.get("evidence", [])]
 

@@ -35,8 +35,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _is_undo_key(event: QKeyEvent) -> bool:
-    return any(event.matches(key) for key in (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)) or (
-        event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
+    return any(
+        event.matches(key) for key in (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+    ) or (event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier)
 
 
 class LenientNumberValidator(QValidator):
@@ -115,7 +116,11 @@ class FieldEditor(QObject):
             self.focusEntered.emit()
         elif kind == QEvent.Type.FocusOut:
             self.focusLeft.emit()
-        elif kind == QEvent.Type.Wheel and isinstance(watched, QComboBox | QDateEdit) and not watched.hasFocus():
+        elif (
+            kind == QEvent.Type.Wheel
+            and isinstance(watched, QComboBox | QDateEdit)
+            and not watched.hasFocus()
+        ):
             # Scrolling the page must not change a choice the pointer happens to pass over.
             event.ignore()
             return True
@@ -144,11 +149,16 @@ class LineEditor(FieldEditor):
         self._emit(text, True)
 
     def _mark(self) -> None:
-        bad = self.validator is not None and self.validator.state_of(self.edit.text()) != QValidator.State.Acceptable
+        bad = (
+            self.validator is not None
+            and self.validator.state_of(self.edit.text()) != QValidator.State.Acceptable
+        )
         set_style_property(self.edit, "badInput", bad)
 
     def _show(self, value: Any) -> None:
-        text = "" if value is None else ("、".join(map(str, value)) if isinstance(value, list) else str(value))
+        text = (
+            "" if value is None else ("、".join(map(str, value)) if isinstance(value, list) else str(value))
+        )
         if self.edit.text() != text:
             self.edit.setText(text)
         self._mark()
@@ -327,7 +337,9 @@ class MultiChoiceButton(QToolButton):
             self.chosen.emit(self.values())
 
     def _label(self) -> None:
-        texts = [a.text() for a in self.actions_ if a.isChecked()] + [f"{v}（不在可选项中）" for v in self._extra]
+        texts = [a.text() for a in self.actions_ if a.isChecked()] + [
+            f"{v}（不在可选项中）" for v in self._extra
+        ]
         self.setText("、".join(texts) if texts else "（未选择，可多选）")
         self.setToolTip("、".join(texts))
 
@@ -355,8 +367,11 @@ class CalculatedDisplay(FieldEditor):
         self.edit = edit
         edit.setReadOnly(True)
         edit.setProperty("calculated", True)
-        edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                          if field.type in ("decimal", "integer") else Qt.AlignmentFlag.AlignLeft)
+        edit.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            if field.type in ("decimal", "integer")
+            else Qt.AlignmentFlag.AlignLeft
+        )
         edit.setPlaceholderText("自动计算")
 
     def _show(self, value: Any) -> None:

@@ -57,8 +57,10 @@ def field_tooltip(spec: FormSpec, f: FieldSpec, findings: list[Finding] | None =
     for finding in findings or []:
         label = SEVERITY_LABELS.get(finding.severity, finding.severity)
         state = "（已确认）" if finding.acknowledged else ""
-        lines.append(f"<span style='color:{_colour(finding.severity)}'>{label}{state} {html.escape(finding.code)}："
-                     f"{html.escape(finding.message)}</span>")
+        lines.append(
+            f"<span style='color:{_colour(finding.severity)}'>{label}{state} {html.escape(finding.code)}："
+            f"{html.escape(finding.message)}</span>"
+        )
     return "<p style='white-space:pre-wrap; max-width:420px'>" + "<br/>".join(lines) + "</p>"
 
 

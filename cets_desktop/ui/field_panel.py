@@ -40,7 +40,9 @@ MESSAGE_COLOURS = {"error": "#c62828", "warning": "#8a5a00"}
 class FieldRow(QWidget):
     """序号 · label · editor (+ hint below) · unit · 说明 — one field of the form."""
 
-    def __init__(self, session: FilingSession, field: FieldSpec, path: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: FilingSession, field: FieldSpec, path: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.field = field
@@ -71,7 +73,12 @@ class FieldRow(QWidget):
         self.editor: FieldEditor = create_editor(spec, field, self)
         self.label.setBuddy(self.editor.widget)
         width = EDITOR_WIDTHS.get(field.width or "") or (
-            640 if field.type == "long_text" else 220 if field.type in ("decimal", "integer", "date", "boolean") else 320)
+            640
+            if field.type == "long_text"
+            else 220
+            if field.type in ("decimal", "integer", "date", "boolean")
+            else 320
+        )
         self.editor.widget.setMaximumWidth(width)
         self.editor.widget.setMinimumWidth(min(width, 160))
         self.editor.widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -117,7 +124,9 @@ class FieldRow(QWidget):
 
     def load(self) -> None:
         if self.field.calculation:
-            self.editor.set_raw(display_value(self.session.spec, self.field, self.session.calculated(self.path)))
+            self.editor.set_raw(
+                display_value(self.session.spec, self.field, self.session.calculated(self.path))
+            )
         else:
             value = self.session.value(self.path)
             if self.editor.raw() != value or value is None:
@@ -154,8 +163,9 @@ class FieldPanel(QWidget):
     currentPathChanged = Signal(str)
     explainRequested = Signal(str)
 
-    def __init__(self, session: FilingSession, fields: list[FieldSpec], base: str = "",
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: FilingSession, fields: list[FieldSpec], base: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.base = base
@@ -192,7 +202,9 @@ class FieldPanel(QWidget):
                 layout.addWidget(note)
             else:
                 row = FieldRow(self.session, f, instance_paths.child(self.base, f.name))
-                row.editor.edited.connect(lambda value, typing, r=row: self.session.set_value(r.path, value, typing=typing))
+                row.editor.edited.connect(
+                    lambda value, typing, r=row: self.session.set_value(r.path, value, typing=typing)
+                )
                 row.editor.focusLeft.connect(self.session.end_edit)
                 row.editor.focusEntered.connect(lambda r=row: self.currentPathChanged.emit(r.path))
                 if row.explain is not None:

@@ -53,7 +53,9 @@ class AcknowledgeDialog(QDialog):
         if finding.acknowledged:
             self.reason.setPlainText(finding.acknowledged)
         layout.addWidget(self.reason)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -193,7 +195,9 @@ class FindingsPanel(QWidget):
                 self.summary.setText("没有发现问题")
             else:
                 ack = f"（另有 {counts['acknowledged']} 项已确认）" if counts["acknowledged"] else ""
-                self.summary.setText(f"错误 {counts['error']}　警告 {counts['warning']}{ack}　提示 {counts['info']}")
+                self.summary.setText(
+                    f"错误 {counts['error']}　警告 {counts['warning']}{ack}　提示 {counts['info']}"
+                )
         self._update_buttons()
 
     @staticmethod

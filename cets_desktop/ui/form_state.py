@@ -44,7 +44,9 @@ class FormState:
     def worst_severity(self, path: str) -> str | None:
         """error / warning / info, or "missing" when the only problem is a blank required field
         (shown softly: a new form should not start as a wall of red)."""
-        open_findings = [f for f in self.findings_at(path) if not (f.severity == "warning" and f.acknowledged)]
+        open_findings = [
+            f for f in self.findings_at(path) if not (f.severity == "warning" and f.acknowledged)
+        ]
         if open_findings and all(f.code == "GEN-003" for f in open_findings):
             return "missing"
         for severity in ("error", "warning", "info"):
@@ -74,10 +76,16 @@ def compute_state(ev: Evaluation) -> FormState:
                 state.relevant[path] = relevant
             if not relevant or f.calculation or f.type == "repeat":
                 continue
-            if f.type in ("decimal", "integer") and instance_paths.get(ev.document.values, path) not in (None, ""):
+            if f.type in ("decimal", "integer") and instance_paths.get(ev.document.values, path) not in (
+                None,
+                "",
+            ):
                 state.numbers_typed += 1
-            required = f.required if isinstance(f.required, bool) else (
-                bf.required(ctx) is True if bf.required else False)
+            required = (
+                f.required
+                if isinstance(f.required, bool)
+                else (bf.required(ctx) is True if bf.required else False)
+            )
             if required:
                 state.required_total += 1
                 raw = instance_paths.get(ev.document.values, path)
@@ -137,7 +145,11 @@ def location_label(spec: FormSpec, values: dict[str, Any], path: str) -> str:
         if f.type == "repeat" and i + 1 < len(parts) and isinstance(parts[i + 1], int):
             index = int(parts[i + 1])
             rows = node.get(f.name) if isinstance(node, dict) else None
-            row = rows[index] if isinstance(rows, list) and index < len(rows) and isinstance(rows[index], dict) else {}
+            row = (
+                rows[index]
+                if isinstance(rows, list) and index < len(rows) and isinstance(rows[index], dict)
+                else {}
+            )
             key = row.get(f.label_field or f.key or "") if (f.label_field or f.key) else None
             labels.append(f"{f.label}「{key}」" if key not in (None, "") else f"{f.label}第 {index + 1} 行")
             node, fields = row, f.data_fields()

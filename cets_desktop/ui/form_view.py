@@ -37,7 +37,7 @@ _OFFICIAL_NUMBER = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s
 
 
 def step_title(index: int, label: str, chars: int | None = None) -> str:
-    """"① 数据的确定方式": our step number replaces the official "（四）" prefix in the tab.
+    """ "① 数据的确定方式": our step number replaces the official "（四）" prefix in the tab.
     ``chars``: keep only that many characters of the title (0: the number alone)."""
     number = CIRCLED[index] if index < len(CIRCLED) else f"{index + 1}."
     text = _OFFICIAL_NUMBER.sub("", label)
@@ -172,8 +172,10 @@ class FormView(QWidget):
         enterprise = session.document.get("enterprise", {})
         self.title.setText(session.title())
         modified = "（有未保存的修改）" if session.is_modified else ""
-        self.subtitle.setText(f"{enterprise.get('name', '')}　统一社会信用代码 {enterprise.get('uscc', '')}　"
-                              f"状态：{session.filing.state}　第 {session.base_revision} 版{modified}")
+        self.subtitle.setText(
+            f"{enterprise.get('name', '')}　统一社会信用代码 {enterprise.get('uscc', '')}　"
+            f"状态：{session.filing.state}　第 {session.base_revision} 版{modified}"
+        )
         state = session.state
         self.progress.setValue(round(state.progress * 100))
         self.progress_label.setText(f"必填项已填 {state.required_filled} / {state.required_total}")
@@ -240,7 +242,12 @@ class FormView(QWidget):
             editor = panel.repeats.get(name)
             if editor is None:
                 return None
-            if isinstance(editor, MasterDetailEditor) and parts and isinstance(parts[0], int) and len(parts) > 1:
+            if (
+                isinstance(editor, MasterDetailEditor)
+                and parts
+                and isinstance(parts[0], int)
+                and len(parts) > 1
+            ):
                 editor.select_row(int(parts.pop(0)))
                 if not isinstance(editor.detail, FieldPanel):
                     return None

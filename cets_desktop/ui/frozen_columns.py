@@ -88,11 +88,19 @@ class FrozenColumns(QObject):
     def update_geometry(self) -> None:
         view = self.view
         frame = view.frameWidth()
-        self.overlay.setGeometry(view.verticalHeader().width() + frame, frame, self.width,
-                                 view.viewport().height() + view.horizontalHeader().height())
+        self.overlay.setGeometry(
+            view.verticalHeader().width() + frame,
+            frame,
+            self.width,
+            view.viewport().height() + view.horizontalHeader().height(),
+        )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self.view and event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.LayoutRequest):
+        if watched is self.view and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.LayoutRequest,
+        ):
             self.update_geometry()
         return False
 

@@ -81,9 +81,14 @@ class HistoryDialog(QDialog):
     restoreRequested = Signal(int)
     """The user confirmed nothing yet: the window asks, restores and calls :meth:`reload`."""
 
-    def __init__(self, desk: Desk, filing: Filing, spec: FormSpec | None,
-                 spec_for: Callable[[dict[str, Any]], FormSpec | None] | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        filing: Filing,
+        spec: FormSpec | None,
+        spec_for: Callable[[dict[str, Any]], FormSpec | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.filing = filing
@@ -103,8 +108,10 @@ class HistoryDialog(QDialog):
         self.heading.setProperty("role", "title")
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
-        self.subheading = QLabel("选中一个版本：与它的上一版比较；按住 Ctrl 再选一个版本：比较这两个版本。"
-                                 "恢复旧版本会把它另存为新版本，已有的版本都会保留。")
+        self.subheading = QLabel(
+            "选中一个版本：与它的上一版比较；按住 Ctrl 再选一个版本：比较这两个版本。"
+            "恢复旧版本会把它另存为新版本，已有的版本都会保留。"
+        )
         self.subheading.setProperty("role", "hint")
         self.subheading.setWordWrap(True)
         layout.addWidget(self.subheading)
@@ -260,8 +267,10 @@ class HistoryDialog(QDialog):
         selection = table.selectionModel()
         for r in range(table.rowCount()):
             if self._number_at(r) in numbers:
-                selection.select(table.model().index(r, 0), QItemSelectionModel.SelectionFlag.Select
-                                 | QItemSelectionModel.SelectionFlag.Rows)
+                selection.select(
+                    table.model().index(r, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
         table.blockSignals(False)
         self._on_selection()
 
@@ -306,7 +315,10 @@ class HistoryDialog(QDialog):
         counts = {k: sum(1 for r in rows if r.kind == k) for k in ("新增", "修改", "删除")}
         self.diff_summary.setText(
             f"第 {old} 版 → 第 {new} 版：共 {len(rows)} 处不同（修改 {counts['修改']}、新增 {counts['新增']}、"
-            f"删除 {counts['删除']}）。" if rows else f"第 {old} 版和第 {new} 版内容相同。")
+            f"删除 {counts['删除']}）。"
+            if rows
+            else f"第 {old} 版和第 {new} 版内容相同。"
+        )
         if self.is_plan:
             self._plan_statement(old_doc, new_doc)
         return rows
@@ -328,8 +340,10 @@ class HistoryDialog(QDialog):
         self.statement.setPlainText(self.statement_text)
         self.copy_button.setEnabled(not diff.is_empty)
         counts = diff.counts()
-        self.copy_hint.setText(f"按计划内容比较（行按机组/参数/设备编号对应，移动行不算修改）：新增 {counts['added']}、"
-                               f"删除 {counts['removed']}、变更 {counts['changed']} 项")
+        self.copy_hint.setText(
+            f"按计划内容比较（行按机组/参数/设备编号对应，移动行不算修改）：新增 {counts['added']}、"
+            f"删除 {counts['removed']}、变更 {counts['changed']} 项"
+        )
 
     def copy_statement(self) -> None:
         if self.statement_text:

@@ -39,11 +39,22 @@ ENTERPRISE_FIELDS = {
     "contact_person": "联系人",
     "contact_phone": "联系电话",
 }
-EVIDENCE_FIELDS = {"name": "文件名", "sha256": "SHA-256", "size": "大小", "kind": "类型", "path": "对应字段",
-                   "attached_at": "附上时间"}
+EVIDENCE_FIELDS = {
+    "name": "文件名",
+    "sha256": "SHA-256",
+    "size": "大小",
+    "kind": "类型",
+    "path": "对应字段",
+    "attached_at": "附上时间",
+}
 ACK_FIELDS = {"code": "规则编号", "path": "对应字段", "reason": "确认理由", "at": "确认时间", "by": "确认人"}
-META_FIELDS = {"copied_from": "复制来源", "enterprise_units": "企业当前机组/设施", "dropped_on_copy": "复制时未带入的内容",
-               "created_by": "创建程序", "created_at": "创建时间"}
+META_FIELDS = {
+    "copied_from": "复制来源",
+    "enterprise_units": "企业当前机组/设施",
+    "dropped_on_copy": "复制时未带入的内容",
+    "created_by": "创建程序",
+    "created_at": "创建时间",
+}
 
 
 @dataclass(frozen=True)
@@ -154,7 +165,9 @@ class Describer:
         owner_path = item.get("path")
         owner = self.place(owner_path, documents) if isinstance(owner_path, str) and owner_path else ""
         if part == "evidence":
-            head = f"支撑材料「{item.get('name')}」" if item.get("name") else f"支撑材料第 {(index or 0) + 1} 项"
+            head = (
+                f"支撑材料「{item.get('name')}」" if item.get("name") else f"支撑材料第 {(index or 0) + 1} 项"
+            )
             names = EVIDENCE_FIELDS
         else:
             head = f"警告确认 {item.get('code')}" if item.get("code") else f"警告确认第 {(index or 0) + 1} 项"
@@ -167,21 +180,34 @@ class Describer:
         rows = []
         for change in diff_documents(old_doc, new_doc):
             docs = [old_doc, new_doc] if change.kind == "removed" else [new_doc, old_doc]
-            rows.append(ChangeRow(self.place(change.path, docs), change.path, KIND_WORDS[change.kind],
-                                  value_text(self.spec, change.path, change.old),
-                                  value_text(self.spec, change.path, change.new)))
+            rows.append(
+                ChangeRow(
+                    self.place(change.path, docs),
+                    change.path,
+                    KIND_WORDS[change.kind],
+                    value_text(self.spec, change.path, change.old),
+                    value_text(self.spec, change.path, change.new),
+                )
+            )
         return rows
 
     def audit_change(self, path: str, old: Any, new: Any, documents: list[dict[str, Any]]) -> ChangeRow:
         """One audit-log row in words (``documents``: the revision it was saved in, then the one before)."""
         if path == "" and isinstance(new, dict):
             revision = new.get("revision")
-            return ChangeRow("新建填报", path, "新增", "", f"第 {revision} 版" if revision else _raw_text(new))
+            return ChangeRow(
+                "新建填报", path, "新增", "", f"第 {revision} 版" if revision else _raw_text(new)
+            )
         kind = "新增" if old is None else "删除" if new is None else "修改"
         if kind == "删除":
             documents = list(reversed(documents))
-        return ChangeRow(self.place(path, documents), path, kind, value_text(self.spec, path, old),
-                         value_text(self.spec, path, new))
+        return ChangeRow(
+            self.place(path, documents),
+            path,
+            kind,
+            value_text(self.spec, path, old),
+            value_text(self.spec, path, new),
+        )
 
 
 def _item(documents: list[dict[str, Any]], part: str, index: int | None) -> dict[str, Any]:

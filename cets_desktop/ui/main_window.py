@@ -70,9 +70,12 @@ class WelcomePage(QWidget):
         self.text.setWordWrap(True)
         self.text.setProperty("role", "subtitle")
         layout.addWidget(self.text)
-        for label, slot in (("新建我的工作区…", window.choose_new_workspace), ("打开工作区…", window.choose_workspace),
-                            ("从备份恢复工作区…", window.restore_workspace_backup),
-                            ("先看看演示工作区（沙盒）", window.open_demo)):
+        for label, slot in (
+            ("新建我的工作区…", window.choose_new_workspace),
+            ("打开工作区…", window.choose_workspace),
+            ("从备份恢复工作区…", window.restore_workspace_backup),
+            ("先看看演示工作区（沙盒）", window.open_demo),
+        ):
             button = QPushButton(label)
             button.setProperty("primary", label == "新建我的工作区…")
             button.setMinimumWidth(220)
@@ -83,11 +86,15 @@ class WelcomePage(QWidget):
 
     def set_workspace(self, desk: Desk | None) -> None:
         if desk is None:
-            self.text.setText("离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。\n"
-                              "第一次使用：请新建自己的工作区（保存在本机，不联网），或打开已有的工作区、从备份恢复。"
-                              "演示工作区只供练习，其中的数据不能用于申报。")
+            self.text.setText(
+                "离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。\n"
+                "第一次使用：请新建自己的工作区（保存在本机，不联网），或打开已有的工作区、从备份恢复。"
+                "演示工作区只供练习，其中的数据不能用于申报。"
+            )
         else:
-            self.text.setText(f"工作区 {desk.path} 中还没有企业。请先新建企业：填写名称、统一社会信用代码、行业和机组。")
+            self.text.setText(
+                f"工作区 {desk.path} 中还没有企业。请先新建企业：填写名称、统一社会信用代码、行业和机组。"
+            )
 
 
 class MainWindow(QMainWindow):
@@ -130,10 +137,14 @@ class MainWindow(QMainWindow):
         self.nav_dock = self._dock("导航", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea, "navigator")
         self.findings = FindingsPanel()
         self.findings.jumpRequested.connect(self.jump_to)
-        self.findings_dock = self._dock("校验结果", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea, "findings")
+        self.findings_dock = self._dock(
+            "校验结果", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea, "findings"
+        )
         self.evidence = EvidencePanel()
         self.evidence.jumpRequested.connect(self.jump_to)
-        self.evidence_dock = self._dock("支撑材料", self.evidence, Qt.DockWidgetArea.RightDockWidgetArea, "evidence")
+        self.evidence_dock = self._dock(
+            "支撑材料", self.evidence, Qt.DockWidgetArea.RightDockWidgetArea, "evidence"
+        )
         self.navigator.setMinimumWidth(220)
         self.evidence.setMinimumWidth(240)
 
@@ -152,25 +163,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ construction
 
-
     def _check_definitions(self) -> None:
         """Compile the definitions not yet used; a broken one is dropped and reported, never a crash."""
         broken = bind_pending(self.registry)
         if broken:
             names = "；".join(str(e) for e in broken[:3])
             self.statusBar().showMessage(f"有 {len(broken)} 个表单定义文件有误，已停用：{names}", 0)
+
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, name: str, text: str, slot: Any, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
-                tip: str | None = None) -> QAction:
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: Any,
+        shortcut: Any = None,
+        icon: QStyle.StandardPixmap | None = None,
+        tip: str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if icon is not None:
             action.setIcon(self.style().standardIcon(icon))
@@ -192,23 +212,77 @@ class MainWindow(QMainWindow):
         self._action("new_workspace", "新建工作区…", self.choose_new_workspace)
         self._action("open_workspace", "打开工作区…", self.choose_workspace, key.Open, sp.SP_DialogOpenButton)
         self._action("open_demo", "打开演示工作区（沙盒）", self.open_demo)
-        self._action("backup_workspace", "备份工作区…", self.backup_workspace, None, None,
-                     "把数据库和全部支撑材料备份为一个文件（只复制 .cetsdb 会丢失支撑材料）")
+        self._action(
+            "backup_workspace",
+            "备份工作区…",
+            self.backup_workspace,
+            None,
+            None,
+            "把数据库和全部支撑材料备份为一个文件（只复制 .cetsdb 会丢失支撑材料）",
+        )
         self._action("restore_backup", "从备份恢复工作区…", self.restore_workspace_backup)
-        self._action("new_enterprise", "新建企业…", self.new_enterprise, None, sp.SP_FileDialogNewFolder,
-                     "新建企业：名称、统一社会信用代码、行业、机组，并判断需要哪些填报")
-        self._action("new_filing", "新建填报…", lambda: self.new_filing(self.enterprise_id), key.New, sp.SP_FileIcon)
-        self._action("save", "保存", self.save, key.Save, sp.SP_DialogSaveButton, "保存为新版本（需填写原因）（Ctrl+S）")
-        self._action("validate", "校验", self.validate, QKeySequence("F5"), sp.SP_BrowserReload, "重新校验当前填报（F5）")
-        self._action("import_excel", "从 Excel 导入…", self.import_excel, QKeySequence("Ctrl+I"), sp.SP_ArrowDown,
-                     "从填好的 Excel 模板导入本期数据")
-        self._action("export_template", "导出 Excel 模板…", self.export_template, QKeySequence("Ctrl+Shift+E"),
-                     sp.SP_ArrowUp, "把本期填报导出为 Excel 模板（空白，或含当前数据），在 Excel 中填写后再导入")
-        self._action("export", "导出申报包…", self.export_package, QKeySequence("Ctrl+E"), sp.SP_DialogApplyButton,
-                     "检查后导出签名的申报包（ZIP：数据、Excel、PDF、支撑材料）")
-        self._action("print", "打印…", self.print_report, key.Print, None, "生成 PDF 报告并用系统阅读器打开打印")
-        self._action("history", "修订历史…", self.show_history, QKeySequence("Ctrl+H"), None,
-                     "当前填报的各版本、审计日志、版本比较和恢复旧版本（Ctrl+H）")
+        self._action(
+            "new_enterprise",
+            "新建企业…",
+            self.new_enterprise,
+            None,
+            sp.SP_FileDialogNewFolder,
+            "新建企业：名称、统一社会信用代码、行业、机组，并判断需要哪些填报",
+        )
+        self._action(
+            "new_filing", "新建填报…", lambda: self.new_filing(self.enterprise_id), key.New, sp.SP_FileIcon
+        )
+        self._action(
+            "save",
+            "保存",
+            self.save,
+            key.Save,
+            sp.SP_DialogSaveButton,
+            "保存为新版本（需填写原因）（Ctrl+S）",
+        )
+        self._action(
+            "validate",
+            "校验",
+            self.validate,
+            QKeySequence("F5"),
+            sp.SP_BrowserReload,
+            "重新校验当前填报（F5）",
+        )
+        self._action(
+            "import_excel",
+            "从 Excel 导入…",
+            self.import_excel,
+            QKeySequence("Ctrl+I"),
+            sp.SP_ArrowDown,
+            "从填好的 Excel 模板导入本期数据",
+        )
+        self._action(
+            "export_template",
+            "导出 Excel 模板…",
+            self.export_template,
+            QKeySequence("Ctrl+Shift+E"),
+            sp.SP_ArrowUp,
+            "把本期填报导出为 Excel 模板（空白，或含当前数据），在 Excel 中填写后再导入",
+        )
+        self._action(
+            "export",
+            "导出申报包…",
+            self.export_package,
+            QKeySequence("Ctrl+E"),
+            sp.SP_DialogApplyButton,
+            "检查后导出签名的申报包（ZIP：数据、Excel、PDF、支撑材料）",
+        )
+        self._action(
+            "print", "打印…", self.print_report, key.Print, None, "生成 PDF 报告并用系统阅读器打开打印"
+        )
+        self._action(
+            "history",
+            "修订历史…",
+            self.show_history,
+            QKeySequence("Ctrl+H"),
+            None,
+            "当前填报的各版本、审计日志、版本比较和恢复旧版本（Ctrl+H）",
+        )
         self._action("settings", "设置…", self.open_settings, key.Preferences)
         self._action("quit", "退出", self.close, key.Quit)
         undo = self.undo_group.createUndoAction(self, "撤销")
@@ -220,24 +294,44 @@ class MainWindow(QMainWindow):
         self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
         self._action("edit_enterprise", "企业信息…", lambda: self.edit_enterprise(self.enterprise_id))
         self._action("acknowledge", "确认选中警告…", self.findings.acknowledge_selected)
-        self._action("calendar", "年度日历", self.show_calendar, QKeySequence("Ctrl+L"), sp.SP_FileDialogDetailedView,
-                     "回到本企业的年度填报日历（Ctrl+L）")
-        self._action("overview", "工作区总览", self.show_overview, QKeySequence("Ctrl+Shift+O"), sp.SP_FileDialogListView,
-                     "所有企业的全部填报：状态、截止日期、剩余天数，可按逾期、7 天内到期筛选（Ctrl+Shift+O）")
+        self._action(
+            "calendar",
+            "年度日历",
+            self.show_calendar,
+            QKeySequence("Ctrl+L"),
+            sp.SP_FileDialogDetailedView,
+            "回到本企业的年度填报日历（Ctrl+L）",
+        )
+        self._action(
+            "overview",
+            "工作区总览",
+            self.show_overview,
+            QKeySequence("Ctrl+Shift+O"),
+            sp.SP_FileDialogListView,
+            "所有企业的全部填报：状态、截止日期、剩余天数，可按逾期、7 天内到期筛选（Ctrl+Shift+O）",
+        )
         self._action("about", "关于", self.about)
         self._action("selftest", "运行环境自检", self.show_selftest)
         # Small screens (1366×768, 150 % scaling): each side panel hides with one key, and focus
         # mode gives the whole window to the form (wide tables such as the fuels' 34 columns).
-        for dock, shortcut in ((self.nav_dock, "Ctrl+Shift+1"), (self.findings_dock, "Ctrl+Shift+2"),
-                               (self.evidence_dock, "Ctrl+Shift+3")):
+        for dock, shortcut in (
+            (self.nav_dock, "Ctrl+Shift+1"),
+            (self.findings_dock, "Ctrl+Shift+2"),
+            (self.evidence_dock, "Ctrl+Shift+3"),
+        ):
             toggle = dock.toggleViewAction()
             toggle.setText(f"显示{dock.windowTitle()}面板")
             toggle.setShortcut(QKeySequence(shortcut))
             toggle.setToolTip(f"显示或隐藏「{dock.windowTitle()}」面板（{shortcut}）")
             self.actions_by_name[f"toggle_{dock.objectName()}"] = toggle
-        focus = self._action("focus_mode", "专注模式", self.toggle_focus_mode,
-                             [QKeySequence("F11"), QKeySequence("Ctrl+Shift+F")], None,
-                             "隐藏导航、校验结果和支撑材料面板，让表单占满窗口；再按一次恢复（F11）")
+        focus = self._action(
+            "focus_mode",
+            "专注模式",
+            self.toggle_focus_mode,
+            [QKeySequence("F11"), QKeySequence("Ctrl+Shift+F")],
+            None,
+            "隐藏导航、校验结果和支撑材料面板，让表单占满窗口；再按一次恢复（F11）",
+        )
         focus.setCheckable(True)
         self._focus_docks: list[QDockWidget] | None = None
 
@@ -245,8 +339,18 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for name in ("calendar", "overview", "new_filing", "save", "undo", "redo", "validate", "export_template", "import_excel",
-                     "export"):
+        for name in (
+            "calendar",
+            "overview",
+            "new_filing",
+            "save",
+            "undo",
+            "redo",
+            "validate",
+            "export_template",
+            "import_excel",
+            "export",
+        ):
             toolbar.addAction(self.actions_by_name[name])
         self.addToolBar(toolbar)
 
@@ -292,7 +396,9 @@ class MainWindow(QMainWindow):
         """Hide every visible dock (remembering which); again: show exactly those again."""
         action = self.actions_by_name["focus_mode"]
         if self._focus_docks is None:
-            self._focus_docks = [d for d in (self.nav_dock, self.findings_dock, self.evidence_dock) if d.isVisible()]
+            self._focus_docks = [
+                d for d in (self.nav_dock, self.findings_dock, self.evidence_dock) if d.isVisible()
+            ]
             for dock in self._focus_docks:
                 dock.hide()
             action.setChecked(True)
@@ -350,11 +456,15 @@ class MainWindow(QMainWindow):
             self.calendar.planRequested.connect(self._start_plan)
             self.calendar_layout.addWidget(self.calendar)
             recent_workspaces.remember(desk.path)
-            self.setWindowTitle(f"全国碳市场填报助手 — {desk.path.name}{'（只读）' if desk.read_only else ''}")
+            self.setWindowTitle(
+                f"全国碳市场填报助手 — {desk.path.name}{'（只读）' if desk.read_only else ''}"
+            )
         notes = desk.location_notes if desk is not None else []
         if desk is not None and desk.is_sandbox:
             notes = [SANDBOX_NOTE, *notes]
-            self.setWindowTitle(f"全国碳市场填报助手 — 演示工作区（沙盒，仅供练习）{'（只读）' if desk.read_only else ''}")
+            self.setWindowTitle(
+                f"全国碳市场填报助手 — 演示工作区（沙盒，仅供练习）{'（只读）' if desk.read_only else ''}"
+            )
         self._show_location_banner(notes)
         self.welcome.set_workspace(desk)
         self.navigator.populate(desk)
@@ -412,15 +522,20 @@ class MainWindow(QMainWindow):
             self.open_workspace(path)
 
     def ask_backup_target(self) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(self, "备份工作区", f"工作区备份-{date.today().isoformat()}.cetsbak",
-                                              "工作区备份 (*.cetsbak)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "备份工作区", f"工作区备份-{date.today().isoformat()}.cetsbak", "工作区备份 (*.cetsbak)"
+        )
         return Path(name) if name else None
 
     def ask_restore_paths(self) -> tuple[Path, Path] | None:
-        archive, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", "工作区备份 (*.cetsbak);;所有文件 (*)")
+        archive, _ = QFileDialog.getOpenFileName(
+            self, "选择备份文件", "", "工作区备份 (*.cetsbak);;所有文件 (*)"
+        )
         if not archive:
             return None
-        target, _ = QFileDialog.getSaveFileName(self, "恢复为新的工作区", Path(archive).stem + ".cetsdb", "工作区 (*.cetsdb)")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "恢复为新的工作区", Path(archive).stem + ".cetsdb", "工作区 (*.cetsdb)"
+        )
         return (Path(archive), Path(target)) if target else None
 
     def backup_workspace(self) -> None:
@@ -434,13 +549,16 @@ class MainWindow(QMainWindow):
             return
 
         def done(result: Any) -> None:
-            self.statusBar().showMessage(f"已备份到 {result.path}（数据库和 {result.evidence_count} 个支撑材料文件）", 10000)
+            self.statusBar().showMessage(
+                f"已备份到 {result.path}（数据库和 {result.evidence_count} 个支撑材料文件）", 10000
+            )
 
         def failed(exc: BaseException) -> None:
             QMessageBox.warning(self, "备份失败", getattr(exc, "message", None) or str(exc))
 
-        self.backup_job = run_with_progress_dialog(self, "备份工作区", "正在备份数据库和支撑材料…",
-                                                   lambda _p, _c: desk.backup(target), done, failed)
+        self.backup_job = run_with_progress_dialog(
+            self, "备份工作区", "正在备份数据库和支撑材料…", lambda _p, _c: desk.backup(target), done, failed
+        )
 
     def restore_workspace_backup(self) -> None:
         paths = self.ask_restore_paths()
@@ -453,7 +571,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "无法恢复", getattr(exc, "message", None) or str(exc))
             return
         self.open_workspace(restored.path)
-        self.statusBar().showMessage(f"已从 {archive.name} 恢复工作区（支撑材料 {restored.evidence_count} 个）", 10000)
+        self.statusBar().showMessage(
+            f"已从 {archive.name} 恢复工作区（支撑材料 {restored.evidence_count} 个）", 10000
+        )
 
     def ask_reset_demo(self) -> bool | None:
         from .demo_workspace import ask_reset_demo
@@ -549,18 +669,31 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ filings
 
     def ask_restore(self, draft: Draft, current_revision: int) -> bool:
-        older = (f"\n\n注意：草稿基于第 {draft.base_revision} 版，而该填报已保存到第 {current_revision} 版；"
-                 "恢复后保存会以草稿内容为准。") if draft.base_revision != current_revision else ""
+        older = (
+            (
+                f"\n\n注意：草稿基于第 {draft.base_revision} 版，而该填报已保存到第 {current_revision} 版；"
+                "恢复后保存会以草稿内容为准。"
+            )
+            if draft.base_revision != current_revision
+            else ""
+        )
         answer = QMessageBox.question(
-            self, "恢复未保存的修改",
+            self,
+            "恢复未保存的修改",
             f"该填报有 {draft.saved_at[:19].replace('T', ' ')} 自动保存的、尚未保存为版本的修改。是否恢复？{older}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_leave(self) -> str:
         """'save', 'keep' (leave the autosaved draft) or 'cancel'."""
-        box = QMessageBox(QMessageBox.Icon.Question, "有未保存的修改",
-                          "当前填报有未保存为版本的修改（已自动保存为草稿）。", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "有未保存的修改",
+            "当前填报有未保存为版本的修改（已自动保存为草稿）。",
+            parent=self,
+        )
         save = box.addButton("保存为新版本…", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("暂不保存（保留草稿）", QMessageBox.ButtonRole.DestructiveRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
@@ -619,7 +752,9 @@ class MainWindow(QMainWindow):
             else:
                 self.desk.discard_draft(filing_id)
         self.close_session()
-        session = FilingSession(self.desk, opened.filing, opened.spec, document, restored_draft=restored, parent=self)
+        session = FilingSession(
+            self.desk, opened.filing, opened.spec, document, restored_draft=restored, parent=self
+        )
         self._attach_session(session)
         return session
 
@@ -639,12 +774,16 @@ class MainWindow(QMainWindow):
         self.findings.set_session(session)
         self.evidence.set_session(session)
         session.autosaved.connect(self._on_autosaved)
-        session.autosaveFailed.connect(lambda message: self._set_autosave_text(f"自动保存失败：{message}", error=True))
+        session.autosaveFailed.connect(
+            lambda message: self._set_autosave_text(f"自动保存失败：{message}", error=True)
+        )
         session.evaluated.connect(self._update_status)
         session.modifiedChanged.connect(lambda _m: self._update_status())
         session.saved.connect(lambda _n: self._after_save())
         self._show_page(PAGE_FORM)
-        self.navigator.select_node(Node("filing", session.filing.enterprise_id, int(session.period[:4]), session.filing_id))
+        self.navigator.select_node(
+            Node("filing", session.filing.enterprise_id, int(session.period[:4]), session.filing_id)
+        )
         self._set_autosave_text("已恢复自动保存的草稿" if session.is_modified else "")
         self._update_status()
         self._update_actions()
@@ -653,10 +792,14 @@ class MainWindow(QMainWindow):
             next(iter(first.values())).editor.widget.setFocus()
 
     def ask_plan_start(self, spec: FormSpec, period: str, previous_period_: str) -> str | None:
-        """"copy", "blank" or None (cancel): how to start a plan whose predecessor exists."""
-        box = QMessageBox(QMessageBox.Icon.Question, f"新建 {period} 年度计划",
-                          f"已有 {previous_period_} 年度的{spec.title}。新计划可以在它的基础上修订（推荐），"
-                          "也可以从空白表单开始。", parent=self)
+        """ "copy", "blank" or None (cancel): how to start a plan whose predecessor exists."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            f"新建 {period} 年度计划",
+            f"已有 {previous_period_} 年度的{spec.title}。新计划可以在它的基础上修订（推荐），"
+            "也可以从空白表单开始。",
+            parent=self,
+        )
         copy = box.addButton("从上一年度复制", QMessageBox.ButtonRole.AcceptRole)
         blank = box.addButton("新建空白计划", QMessageBox.ButtonRole.ActionRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
@@ -669,8 +812,9 @@ class MainWindow(QMainWindow):
         if self.enterprise_id is not None:
             self.create_filing(self.enterprise_id, summary.spec, summary.period, start)
 
-    def create_filing(self, enterprise_id: int, spec: FormSpec, period: str,
-                      start: str | None = None) -> FilingSession | None:
+    def create_filing(
+        self, enterprise_id: int, spec: FormSpec, period: str, start: str | None = None
+    ) -> FilingSession | None:
         """Create and open a filing. A plan whose previous year exists starts as its copy or blank
         (``start`` "copy" / "blank"; asked when None)."""
         desk = self.desk
@@ -702,8 +846,10 @@ class MainWindow(QMainWindow):
         """Say what the copy did and what it asks for (non-blocking; the findings panel keeps the list)."""
         self.findings_dock.show()
         self.findings_dock.raise_()
-        lines = [f"已由 {copied.source_period} 年度计划复制（新版本 {copied.version}）。",
-                 "请在“版本及修订”中填写修订日期、修订内容、修订情形和原因；修改后可在 文件 → 修订历史 中比较版本并起草修订说明。"]
+        lines = [
+            f"已由 {copied.source_period} 年度计划复制（新版本 {copied.version}）。",
+            "请在“版本及修订”中填写修订日期、修订内容、修订情形和原因；修改后可在 文件 → 修订历史 中比较版本并起草修订说明。",
+        ]
         if copied.findings:
             lines.append(f"\n复制时发现 {len(copied.findings)} 项需要核对（也列在校验结果中）：")
             lines += [f"• {f.location or f.path}：{f.message}" for f in copied.findings[:6]]
@@ -757,8 +903,16 @@ class MainWindow(QMainWindow):
         assert self.desk is not None
         try:
             enterprise = self.desk.save_enterprise(
-                enterprise_id, name=data.name, uscc=data.uscc, industry_code=data.industry_code, province=data.province,
-                city=data.city, sectors=data.sectors, settings=data.settings, new_facilities=data.new_facilities)
+                enterprise_id,
+                name=data.name,
+                uscc=data.uscc,
+                industry_code=data.industry_code,
+                province=data.province,
+                city=data.city,
+                sectors=data.sectors,
+                settings=data.settings,
+                new_facilities=data.new_facilities,
+            )
         except WorkspaceError as exc:
             QMessageBox.warning(self, "无法保存企业信息", str(exc))
             return None
@@ -820,7 +974,9 @@ class MainWindow(QMainWindow):
         if ev.errors:
             self.statusBar().showMessage(f"校验完成：{len(ev.errors)} 项错误需要修改", 8000)
         elif ev.unacknowledged_warnings:
-            self.statusBar().showMessage(f"校验完成：{len(ev.unacknowledged_warnings)} 项警告需要修改或填写确认理由", 8000)
+            self.statusBar().showMessage(
+                f"校验完成：{len(ev.unacknowledged_warnings)} 项警告需要修改或填写确认理由", 8000
+            )
         elif session.is_modified:
             self.statusBar().showMessage("校验通过；保存（Ctrl+S）后即可导出正式申报包", 8000)
         else:
@@ -852,9 +1008,13 @@ class MainWindow(QMainWindow):
 
     def ask_template_target(self, suggested: str) -> tuple[Path, bool] | None:
         """Where to write the template and whether it carries the current data (None: cancel)."""
-        box = QMessageBox(QMessageBox.Icon.Question, "导出 Excel 模板",
-                          "导出的工作簿可在 Excel 中填写，再用“从 Excel 导入”读回本期填报。\n"
-                          "含当前数据：已填写的数值一并写入；空白模板：只带企业、期间和预设行。", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "导出 Excel 模板",
+            "导出的工作簿可在 Excel 中填写，再用“从 Excel 导入”读回本期填报。\n"
+            "含当前数据：已填写的数值一并写入；空白模板：只带企业、期间和预设行。",
+            parent=self,
+        )
         filled = box.addButton("含当前数据", QMessageBox.ButtonRole.AcceptRole)
         blank = box.addButton("空白模板", QMessageBox.ButtonRole.ActionRole)
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
@@ -889,12 +1049,16 @@ class MainWindow(QMainWindow):
             return desk.write_template(session.filing_id, path, document=document, prefilled=prefilled)
 
         def done(written: Path) -> None:
-            self.statusBar().showMessage(f"已导出 Excel 模板 {written}（{'含当前数据' if prefilled else '空白'}）", 8000)
+            self.statusBar().showMessage(
+                f"已导出 Excel 模板 {written}（{'含当前数据' if prefilled else '空白'}）", 8000
+            )
 
         def failed(exc: BaseException) -> None:
             QMessageBox.warning(self, "无法导出 Excel 模板", getattr(exc, "message", None) or str(exc))
 
-        self.template_job = run_with_progress_dialog(self, "导出 Excel 模板", f"正在写入 {path.name}…", op, done, failed)
+        self.template_job = run_with_progress_dialog(
+            self, "导出 Excel 模板", f"正在写入 {path.name}…", op, done, failed
+        )
 
     def import_excel(self) -> None:
         from .excel_import import import_into_session
@@ -930,12 +1094,18 @@ class MainWindow(QMainWindow):
         session.end_edit()
 
         def spec_for(doc: dict[str, Any]) -> FormSpec | None:
-            return definition_of_record(str(doc.get("form")), str(doc.get("form_version")),
-                                        str(doc.get("period"))) or session.spec
+            return (
+                definition_of_record(
+                    str(doc.get("form")), str(doc.get("form_version")), str(doc.get("period"))
+                )
+                or session.spec
+            )
 
         dialog = HistoryDialog(self.desk, session.filing, session.spec, spec_for, self)
         filing_id = session.filing_id
-        dialog.restoreRequested.connect(lambda number: dialog.after_restore(self.restore_revision(filing_id, number)))
+        dialog.restoreRequested.connect(
+            lambda number: dialog.after_restore(self.restore_revision(filing_id, number))
+        )
         return dialog
 
     def show_history(self) -> None:
@@ -948,18 +1118,24 @@ class MainWindow(QMainWindow):
 
     def ask_confirm_restore(self, number: int, current: int) -> bool:
         answer = QMessageBox.question(
-            self, "恢复旧版本",
+            self,
+            "恢复旧版本",
             f"把第 {number} 版的内容另存为新的第 {current + 1} 版（原因“恢复第 {number} 版”）？\n\n"
             f"第 1–{current} 版都会保留，审计日志会记下每处变化；以后仍可再恢复任一版本。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def ask_save_before_restore(self) -> bool:
         answer = QMessageBox.question(
-            self, "恢复旧版本",
+            self,
+            "恢复旧版本",
             "当前填报有未保存为版本的修改。恢复旧版本前，需要先把这些修改保存为一个版本（之后仍可在修订历史中找回）。"
             "现在保存吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def restore_revision(self, filing_id: int, number: int) -> int | None:
@@ -972,8 +1148,12 @@ class MainWindow(QMainWindow):
             if not self.ask_save_before_restore() or not self.save():
                 return None
         elif session is None and desk.has_draft(filing_id):
-            QMessageBox.information(self, "恢复旧版本", "该填报有自动保存的、尚未保存为版本的修改。请先打开该填报，"
-                                    "保存或放弃这些修改，再恢复旧版本。")
+            QMessageBox.information(
+                self,
+                "恢复旧版本",
+                "该填报有自动保存的、尚未保存为版本的修改。请先打开该填报，"
+                "保存或放弃这些修改，再恢复旧版本。",
+            )
             return None
         filing = desk.get_filing(filing_id)
         if filing is None or desk.get_revision(filing_id, number) is None:
@@ -1014,8 +1194,12 @@ class MainWindow(QMainWindow):
                 self.show_calendar()
 
     def about(self) -> None:
-        QMessageBox.about(self, "关于", f"全国碳市场填报助手 cets-desktop {__version__}\n\n"
-                          "离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。")
+        QMessageBox.about(
+            self,
+            "关于",
+            f"全国碳市场填报助手 cets-desktop {__version__}\n\n"
+            "离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。",
+        )
 
     def show_selftest(self) -> None:
         from .selftest import qt_checks
@@ -1040,7 +1224,9 @@ class MainWindow(QMainWindow):
             self.summary_label.setText("")
             return
         modified = " · 有未保存的修改" if session.is_modified else ""
-        self.state_label.setText(f"{session.title()} · {session.filing.state} · 第 {session.base_revision} 版{modified}")
+        self.state_label.setText(
+            f"{session.title()} · {session.filing.state} · 第 {session.base_revision} 版{modified}"
+        )
         ev = session.evaluation
         if ev is not None:
             self.summary_label.setText(f"错误 {len(ev.errors)}　待处理警告 {len(ev.unacknowledged_warnings)}")

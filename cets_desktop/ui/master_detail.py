@@ -56,21 +56,31 @@ class MasterDetailEditor(QWidget):
     currentPathChanged = Signal(str)
     explainRequested = Signal(str)
 
-    def __init__(self, session: FilingSession, repeat: FieldSpec, base: str, detail_panel: DetailPanelFactory,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: FilingSession,
+        repeat: FieldSpec,
+        base: str,
+        detail_panel: DetailPanelFactory,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.repeat = repeat
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.master = RepeatTableEditor(session, repeat, base, self, columns=master_columns(repeat), compact=True)
+        self.master = RepeatTableEditor(
+            session, repeat, base, self, columns=master_columns(repeat), compact=True
+        )
         self.master.currentPathChanged.connect(self.currentPathChanged)
         self.master.explainRequested.connect(self.explainRequested)
         layout.addWidget(self.master)
 
         self.detail_box = QGroupBox()
         detail_layout = QVBoxLayout(self.detail_box)
-        self.empty = QLabel(f"尚无{repeat.label}。请点击上方“添加行”添加一{'台' if repeat.label == '机组' else '行'}{repeat.label}。")
+        self.empty = QLabel(
+            f"尚无{repeat.label}。请点击上方“添加行”添加一{'台' if repeat.label == '机组' else '行'}{repeat.label}。"
+        )
         self.empty.setProperty("role", "hint")
         detail_layout.addWidget(self.empty)
         detail = detail_panel(session, repeat.fields, f"{self.master.repeat_path}[0]", self.detail_box)

@@ -52,7 +52,9 @@ class FilingCard(QFrame):
     planRequested = Signal(object, str)
     """(summary, "copy" | "blank"): how to start a plan that has a predecessor."""
 
-    def __init__(self, summary: FilingSummary, today: date, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, summary: FilingSummary, today: date, title: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.summary = summary
         self.today = today
@@ -101,8 +103,14 @@ class FilingCard(QFrame):
             left_text = summary.deadline_text(today)
         self.left.setText(left_text)
         set_style_property(self.left, "overdue", overdue)
-        set_style_property(self.left, "soon", not overdue and summary.status != STATUS_EXPORTED
-                           and summary.period_open(today) and 0 <= summary.days_left(today) <= 7)
+        set_style_property(
+            self.left,
+            "soon",
+            not overdue
+            and summary.status != STATUS_EXPORTED
+            and summary.period_open(today)
+            and 0 <= summary.days_left(today) <= 7,
+        )
         detail = []
         if summary.filing is not None and not summary.pending:
             if summary.errors:
@@ -111,11 +119,15 @@ class FilingCard(QFrame):
                 detail.append(f"待处理警告 {summary.warnings}")
             if summary.has_draft:
                 detail.append("有未保存的修改")
-        self.detail.setText("　".join(detail) if detail else ("点击开始填报" if summary.filing is None else " "))
+        self.detail.setText(
+            "　".join(detail) if detail else ("点击开始填报" if summary.filing is None else " ")
+        )
         state = summary.filing.state if summary.filing else "尚未创建"
         title = self.card_title
-        self.setToolTip(f"{title}：{summary.status}（工作区状态：{state}）\n截止日期 {summary.due.isoformat()}"
-                        + ("（含本地要求）" if summary.spec.filing_type == "monthly" else ""))
+        self.setToolTip(
+            f"{title}：{summary.status}（工作区状态：{state}）\n截止日期 {summary.due.isoformat()}"
+            + ("（含本地要求）" if summary.spec.filing_type == "monthly" else "")
+        )
         self.setAccessibleName(f"{title} {summary.status} {left_text}")
 
     def add_plan_choices(self, previous_period: str) -> None:
@@ -125,8 +137,9 @@ class FilingCard(QFrame):
         row.setSpacing(6)
         self.copy_button = QPushButton("从上一年度复制")
         self.copy_button.setProperty("primary", True)
-        self.copy_button.setToolTip(f"以 {previous_period} 年度计划为底稿：内容全部带入，版本记录新增一行；"
-                                    "并与企业当前的机组核对")
+        self.copy_button.setToolTip(
+            f"以 {previous_period} 年度计划为底稿：内容全部带入，版本记录新增一行；并与企业当前的机组核对"
+        )
         self.copy_button.clicked.connect(lambda: self.planRequested.emit(self.summary, "copy"))
         self.blank_button = QPushButton("新建空白计划")
         self.blank_button.setToolTip("从空白表单开始填写")
@@ -195,9 +208,11 @@ class CalendarView(QWidget):
         head.addWidget(self.next_year)
         outer.addLayout(head)
 
-        self.legend = QLabel("颜色：<span style='color:#8a96a3'>■ 未开始</span>　<span style='color:#5b9bd5'>■ 草稿</span>　"
-                             "<span style='color:#c62828'>■ 有错误</span>　<span style='color:#2e7d32'>■ 可导出</span>　"
-                             "<span style='color:#00796b'>■ 已导出</span>　红色边框 = 已逾期")
+        self.legend = QLabel(
+            "颜色：<span style='color:#8a96a3'>■ 未开始</span>　<span style='color:#5b9bd5'>■ 草稿</span>　"
+            "<span style='color:#c62828'>■ 有错误</span>　<span style='color:#2e7d32'>■ 可导出</span>　"
+            "<span style='color:#00796b'>■ 已导出</span>　红色边框 = 已逾期"
+        )
         self.legend.setProperty("role", "hint")
         self.legend.setWordWrap(True)
         outer.addWidget(self.legend)
@@ -264,8 +279,10 @@ class CalendarView(QWidget):
         self.title.setText(enterprise.name)
         monthly = self.cache.forms_for(enterprise, "monthly")
         yearly = self.cache.yearly(enterprise, self.year, evaluate=False)
-        self.subtitle.setText(f"统一社会信用代码 {enterprise.uscc}　·　{self._deadline_rule(enterprise, monthly, yearly)}"
-                              f"　·　今天 {self.today.isoformat()}")
+        self.subtitle.setText(
+            f"统一社会信用代码 {enterprise.uscc}　·　{self._deadline_rule(enterprise, monthly, yearly)}"
+            f"　·　今天 {self.today.isoformat()}"
+        )
         self.legend.setVisible(bool(monthly or yearly))
         form_id = self.form_combo.currentData()
         spec = next((s for s in monthly if s.id == form_id), None)
@@ -276,8 +293,11 @@ class CalendarView(QWidget):
                 card.navigate.connect(self._navigate)
                 self.grid.addWidget(card, i // COLUMNS, i % COLUMNS)
                 self.cards.append(card)
-        self.yearly_title.setText(("本年度其他填报" if monthly else f"{self.year} 年应报送的年度填报") if yearly else
-                                  "尚不知道该企业应报送哪些材料：请在“企业信息”中填写国民经济行业代码或勾选所属行业。")
+        self.yearly_title.setText(
+            ("本年度其他填报" if monthly else f"{self.year} 年应报送的年度填报")
+            if yearly
+            else "尚不知道该企业应报送哪些材料：请在“企业信息”中填写国民经济行业代码或勾选所属行业。"
+        )
         self.yearly_title.setVisible(True)
         for i, summary in enumerate(yearly):
             card = FilingCard(summary, self.today, yearly_card_title(summary))
@@ -300,7 +320,11 @@ class CalendarView(QWidget):
         """The header's deadline sentence, for what this enterprise actually files."""
         if monthly:
             days = local_days(enterprise)
-            return f"本地要求月度存证在月末后 {days} 日内完成" if days and days < 40 else "按全国规定：每月结束后 40 个自然日内"
+            return (
+                f"本地要求月度存证在月末后 {days} 日内完成"
+                if days and days < 40
+                else "按全国规定：每月结束后 40 个自然日内"
+            )
         if any(s.spec.filing_type == "supplementary" for s in yearly):
             return "补充数据核算报告随年度排放报告报送：排放年度次年 3 月 31 日前（不做月度存证）"
         return "未确定应报送的材料"
@@ -358,7 +382,10 @@ class CalendarView(QWidget):
             card.set_summary(self.cache.final(self.enterprise, card.summary))
 
     def card_for(self, period: str) -> FilingCard | None:
-        return next((c for c in self.cards if c.summary.period == period and c.summary.spec.filing_type == "monthly"), None)
+        return next(
+            (c for c in self.cards if c.summary.period == period and c.summary.spec.filing_type == "monthly"),
+            None,
+        )
 
     def _navigate(self, card: FilingCard, step: int) -> None:
         if card in self.cards:

@@ -52,7 +52,10 @@ class Navigator(QTreeView):
             return
         cache = desk.status
         style = self.style()
-        root = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon), f"演示工作区（沙盒）　{desk.path.name}" if desk.is_sandbox else f"工作区　{desk.path.name}")
+        root = QStandardItem(
+            style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon),
+            f"演示工作区（沙盒）　{desk.path.name}" if desk.is_sandbox else f"工作区　{desk.path.name}",
+        )
         root.setData(Node("workspace"), ROLE_NODE)
         root.setToolTip(str(desk.path))
         self.model_.appendRow(root)
@@ -61,19 +64,27 @@ class Navigator(QTreeView):
         for enterprise in desk.list_enterprises():
             item = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
             item.setData(Node("enterprise", enterprise.id), ROLE_NODE)
-            item.setToolTip(f"{enterprise.name}\n统一社会信用代码 {enterprise.uscc}\n行业代码 {enterprise.industry_code or '未填'}")
+            item.setToolTip(
+                f"{enterprise.name}\n统一社会信用代码 {enterprise.uscc}\n行业代码 {enterprise.industry_code or '未填'}"
+            )
             item.setText(f"{enterprise.name}")
             root.appendRow(item)
             filings = desk.list_filings(enterprise.id)
             years = sorted({int(f.period[:4]) for f in filings} | {today.year}, reverse=True)
             for year in years:
                 year_filings = [f for f in filings if int(f.period[:4]) == year]
-                year_item = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView),
-                                          f"{year} 年（{len(year_filings)} 项）")
+                year_item = QStandardItem(
+                    style.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView),
+                    f"{year} 年（{len(year_filings)} 项）",
+                )
                 year_item.setData(Node("year", enterprise.id, year), ROLE_NODE)
                 year_item.setToolTip(f"{year} 年的填报日历")
                 item.appendRow(year_item)
-                if current is not None and current.kind == "year" and (current.enterprise_id, current.year) == (enterprise.id, year):
+                if (
+                    current is not None
+                    and current.kind == "year"
+                    and (current.enterprise_id, current.year) == (enterprise.id, year)
+                ):
                     target = year_item.index()
                 for filing in year_filings:
                     spec = cache.spec_for(filing)
@@ -82,8 +93,11 @@ class Navigator(QTreeView):
                     due = due_date_for(enterprise, spec, filing.period)
                     label = spec.period_label(filing.period)
                     # The year is the parent node, so a month needs only "10月"; state and due date follow.
-                    short = (f"{int(filing.period[5:])}月" if spec.filing_type == "monthly"
-                             else f"{label}{'计划' if spec.filing_type == 'plan' else '报告'}")
+                    short = (
+                        f"{int(filing.period[5:])}月"
+                        if spec.filing_type == "monthly"
+                        else f"{label}{'计划' if spec.filing_type == 'plan' else '报告'}"
+                    )
                     text = f"{short}　{filing.state} · {due.month:02d}-{due.day:02d}"
                     name = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_FileIcon), text)
                     name.setData(Node("filing", enterprise.id, year, filing.id), ROLE_NODE)

@@ -24,8 +24,13 @@ def default_month(today: date) -> tuple[int, int]:
 
 
 class NewFilingDialog(QDialog):
-    def __init__(self, forms: list[FormSpec], parent: QWidget | None = None, year: int | None = None,
-                 month: int | None = None) -> None:
+    def __init__(
+        self,
+        forms: list[FormSpec],
+        parent: QWidget | None = None,
+        year: int | None = None,
+        month: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("新建填报")
         self.setMinimumWidth(420)
@@ -53,7 +58,9 @@ class NewFilingDialog(QDialog):
         self.note.setProperty("role", "hint")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -72,5 +79,8 @@ class NewFilingDialog(QDialog):
         monthly = self.spec().period_kind == "month"
         self.month.setVisible(monthly)
         self.month_label.setVisible(monthly)
-        self.note.setText("新建时沿用上一期的机组、燃料和取值方式（不含上期数值）；首次填报按企业信息中的机组预置行。"
-                          if monthly else "年度填报：填写报告所属年度（数据质量控制计划填计划适用的年度，如 2027）。")
+        self.note.setText(
+            "新建时沿用上一期的机组、燃料和取值方式（不含上期数值）；首次填报按企业信息中的机组预置行。"
+            if monthly
+            else "年度填报：填写报告所属年度（数据质量控制计划填计划适用的年度，如 2027）。"
+        )

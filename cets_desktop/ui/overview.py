@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,9 @@ ROLE_KIND = Qt.ItemDataRole.UserRole + 2
 def row_kind(row: OverviewRow, today: date) -> str:
     """done / overdue / week / open: what the filter and the colours go by."""
     summary = row.summary
-    if summary.status == STATUS_UNTRACKED or (summary.filing is not None and summary.filing.state == STATE_EXPORTED):
+    if summary.status == STATUS_UNTRACKED or (
+        summary.filing is not None and summary.filing.state == STATE_EXPORTED
+    ):
         return "done"
     left = summary.days_left(today)
     if left < 0:
@@ -48,7 +50,7 @@ class _Filter(QSortFilterProxyModel):
         self.mode = "unfinished"
         self.text = ""
 
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:  # noqa: N802 - Qt override
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802 - Qt override
         model = self.sourceModel()
         kind = model.index(source_row, 0, source_parent).data(ROLE_KIND)
         if self.mode == "unfinished" and kind == "done":
@@ -111,8 +113,10 @@ class OverviewPage(QWidget):
         for index, row in enumerate(self.rows):
             self.model.appendRow(self._items(row, index))
         counts = [row_kind(r, self.today) for r in self.rows]
-        self.subtitle.setText(f"{len(enterprises)} 家企业　·　已逾期 {counts.count('overdue')} 项　·　"
-                              f"7 天内到期 {counts.count('week')} 项　·　今天 {self.today.isoformat()}")
+        self.subtitle.setText(
+            f"{len(enterprises)} 家企业　·　已逾期 {counts.count('overdue')} 项　·　"
+            f"7 天内到期 {counts.count('week')} 项　·　今天 {self.today.isoformat()}"
+        )
         self.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
         self._apply_filter()
@@ -129,11 +133,22 @@ class OverviewPage(QWidget):
         kind = row_kind(row, self.today)
         left = summary.days_left(self.today)
         spec = summary.spec
-        values = (row.enterprise.name, spec.title, spec.period_label(summary.period),
-                  row.state if summary.status != STATUS_UNTRACKED else STATUS_UNTRACKED,
-                  summary.due.isoformat(), summary.deadline_text(self.today))
-        sort_keys = (row.enterprise.name, spec.title, summary.period, row.state, summary.due.isoformat(),
-                     10**6 + left if kind == "done" else left)
+        values = (
+            row.enterprise.name,
+            spec.title,
+            spec.period_label(summary.period),
+            row.state if summary.status != STATUS_UNTRACKED else STATUS_UNTRACKED,
+            summary.due.isoformat(),
+            summary.deadline_text(self.today),
+        )
+        sort_keys = (
+            row.enterprise.name,
+            spec.title,
+            summary.period,
+            row.state,
+            summary.due.isoformat(),
+            10**6 + left if kind == "done" else left,
+        )
         items = []
         for text, key in zip(values, sort_keys, strict=True):
             item = QStandardItem(text)

@@ -14,8 +14,9 @@ SAVE_REASONS = (
 
 
 class ReasonDialog(QDialog):
-    def __init__(self, title: str, prompt: str, presets: tuple[str, ...] = SAVE_REASONS,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, prompt: str, presets: tuple[str, ...] = SAVE_REASONS, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
@@ -34,18 +35,25 @@ class ReasonDialog(QDialog):
         note = QLabel("原因会记入修订记录和审计日志。")
         note.setProperty("role", "hint")
         layout.addWidget(note)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.reason.currentTextChanged.connect(
-            lambda text: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(text.strip())))
+            lambda text: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
+                bool(text.strip())
+            )
+        )
 
     def text(self) -> str:
         return self.reason.currentText().strip()
 
 
-def ask_reason(parent: QWidget | None, title: str, prompt: str, presets: tuple[str, ...] = SAVE_REASONS) -> str | None:
+def ask_reason(
+    parent: QWidget | None, title: str, prompt: str, presets: tuple[str, ...] = SAVE_REASONS
+) -> str | None:
     dialog = ReasonDialog(title, prompt, presets, parent)
     if dialog.exec() == QDialog.DialogCode.Accepted and dialog.text():
         return dialog.text()

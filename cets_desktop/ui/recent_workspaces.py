@@ -19,7 +19,9 @@ def settings() -> QSettings:
 def recent() -> list[Path]:
     value = settings().value(KEY, [])
     # An INI file gives back a lone string for a one-item list.
-    items: list[object] = [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
+    items: list[object] = (
+        [value] if isinstance(value, str) else list(value) if isinstance(value, list | tuple) else []
+    )
     return [Path(str(p)) for p in items if p]
 
 

@@ -31,8 +31,11 @@ SEVERITY_BG = {"error": QColor("#fdecea"), "warning": QColor("#fff6e0"), "missin
 
 def table_columns(repeat: FieldSpec) -> list[FieldSpec]:
     """The scalar fields of a repeat's rows, groups flattened, in definition order."""
-    return [f for f in repeat.data_fields()
-            if f.type not in ("repeat", "note", "group") and not getattr(f, "hidden", False)]
+    return [
+        f
+        for f in repeat.data_fields()
+        if f.type not in ("repeat", "note", "group") and not getattr(f, "hidden", False)
+    ]
 
 
 EVIDENCE_CODE = "GEN-006"
@@ -60,8 +63,9 @@ def field_marks(state: FormState, path: str) -> FieldMarks:
         severity = next((s for s in ("error", "warning", "info") if any(f.severity == s for f in own)), None)
     message = ""
     if severity in ("error", "warning"):
-        shown = [f for f in own if f.severity == severity and f.code != "GEN-003"] or \
-                [f for f in own if f.severity == severity]
+        shown = [f for f in own if f.severity == severity and f.code != "GEN-003"] or [
+            f for f in own if f.severity == severity
+        ]
         message = shown[0].message
         if len(shown) > 1:
             message += f"（另有 {len(shown) - 1} 项，见校验结果）"
@@ -95,8 +99,13 @@ def severity_icon(severity: str) -> QIcon:
 
 
 class RepeatTableModel(QAbstractTableModel):
-    def __init__(self, session: FilingSession, repeat: FieldSpec, repeat_path: str,
-                 columns: list[FieldSpec] | None = None) -> None:
+    def __init__(
+        self,
+        session: FilingSession,
+        repeat: FieldSpec,
+        repeat_path: str,
+        columns: list[FieldSpec] | None = None,
+    ) -> None:
         super().__init__(session)
         self.session = session
         self.repeat = repeat
@@ -145,7 +154,9 @@ class RepeatTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt signature
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Vertical:
             if role == Qt.ItemDataRole.DisplayRole:
                 return str(section + 1)
@@ -183,8 +194,11 @@ class RepeatTableModel(QAbstractTableModel):
             if f.calculation:
                 return display_value(self.session.spec, f, self.session.calculated(path))
             raw = self.session.value(path)
-            return display_value(self.session.spec, f, raw) if f.type in ("select_one", "select_multiple", "boolean") \
+            return (
+                display_value(self.session.spec, f, raw)
+                if f.type in ("select_one", "select_multiple", "boolean")
                 else ("" if raw is None else str(raw))
+            )
         if role == Qt.ItemDataRole.EditRole:
             return self.session.value(path)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -254,7 +268,7 @@ class RepeatTableModel(QAbstractTableModel):
         prefix = self.repeat_path + "["
         if not path.startswith(prefix):
             return
-        rest = instance_paths.parse(path[len(self.repeat_path):])
+        rest = instance_paths.parse(path[len(self.repeat_path) :])
         if len(rest) == 2 and isinstance(rest[0], int) and isinstance(rest[1], str):
             column = self.column_of(rest[1])
             if column >= 0 and rest[0] < self.rowCount():

@@ -128,7 +128,9 @@ class SpreadsheetView(QTableView):
     fillDownRequested = Signal()
     frozen: FrozenColumns | None = None
 
-    def scrollTo(self, index: Index, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+    def scrollTo(
+        self, index: Index, hint: QAbstractItemView.ScrollHint = QAbstractItemView.ScrollHint.EnsureVisible
+    ) -> None:  # noqa: N802
         super().scrollTo(index, hint)
         if self.frozen is not None and index.isValid():
             self.frozen.reveal(index.column(), hint)
@@ -143,7 +145,10 @@ class SpreadsheetView(QTableView):
         if event.key() == Qt.Key.Key_D and event.modifiers() == Qt.KeyboardModifier.ControlModifier:
             self.fillDownRequested.emit()
             return
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.state() != QAbstractItemView.State.EditingState:
+        if (
+            event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
             self.clearRequested.emit()
             return
         super().keyPressEvent(event)
@@ -153,8 +158,15 @@ class RepeatTableEditor(QWidget):
     currentPathChanged = Signal(str)
     explainRequested = Signal(str)
 
-    def __init__(self, session: FilingSession, repeat: FieldSpec, base: str, parent: QWidget | None = None,
-                 columns: list[FieldSpec] | None = None, compact: bool = False) -> None:
+    def __init__(
+        self,
+        session: FilingSession,
+        repeat: FieldSpec,
+        base: str,
+        parent: QWidget | None = None,
+        columns: list[FieldSpec] | None = None,
+        compact: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.repeat = repeat
@@ -175,15 +187,24 @@ class RepeatTableEditor(QWidget):
         self.remove_button = self._button("删除行", "删除选中的行", self.remove_selected_rows)
         self.up_button = self._button("上移", "把当前行上移一行", lambda: self.move_current(-1))
         self.down_button = self._button("下移", "把当前行下移一行", lambda: self.move_current(1))
-        self.paste_button = self._button("从 Excel 粘贴", "把从 Excel 复制的区域从当前单元格起粘贴（Ctrl+V），不足的行自动添加",
-                                         self.paste_from_clipboard)
+        self.paste_button = self._button(
+            "从 Excel 粘贴",
+            "把从 Excel 复制的区域从当前单元格起粘贴（Ctrl+V），不足的行自动添加",
+            self.paste_from_clipboard,
+        )
         self.explain_button = QToolButton()
         self.explain_button.setText("说明")
         self.explain_button.setProperty("explain", True)
         self.explain_button.setToolTip("显示当前计算值的公式、输入、参考值及其来源")
         self.explain_button.clicked.connect(self._explain_current)
-        for w in (self.add_button, self.remove_button, self.up_button, self.down_button, self.paste_button,
-                  self.explain_button):
+        for w in (
+            self.add_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+            self.paste_button,
+            self.explain_button,
+        ):
             bar.addWidget(w)
         if compact:
             self.paste_button.hide()
@@ -194,9 +215,11 @@ class RepeatTableEditor(QWidget):
         self.view.setItemDelegate(CellDelegate(self.model, self.view))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.view.setAlternatingRowColors(False)
         self.view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -243,9 +266,17 @@ class RepeatTableEditor(QWidget):
     def _size_columns(self) -> None:
         metrics = self.view.fontMetrics()
         for i, f in enumerate(self.model.columns):
-            label_width = max(metrics.horizontalAdvance(part) for part in f"{f.label}*\n({f.unit or ''})".split("\n"))
+            label_width = max(
+                metrics.horizontalAdvance(part) for part in f"{f.label}*\n({f.unit or ''})".split("\n")
+            )
             # Long texts (方法说明, 缺失数据处理) get room for a phrase; the tooltip holds the rest.
-            base = 240 if f.type == "long_text" else 150 if f.type in ("select_one", "text", "select_multiple") else 110
+            base = (
+                240
+                if f.type == "long_text"
+                else 150
+                if f.type in ("select_one", "text", "select_multiple")
+                else 110
+            )
             self.view.setColumnWidth(i, max(base, min(label_width + 24, 260)))
 
     @property
@@ -297,8 +328,10 @@ class RepeatTableEditor(QWidget):
         self.select_cell(row, self._first_editable_column())
 
     def remove_selected_rows(self) -> None:
-        rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()} or
-                      ({self.current_row()} if self.current_row() >= 0 else set()))
+        rows = sorted(
+            {i.row() for i in self.view.selectionModel().selectedIndexes()}
+            or ({self.current_row()} if self.current_row() >= 0 else set())
+        )
         if not rows:
             return
         self.session.remove_rows(self.repeat_path, rows)
@@ -344,31 +377,50 @@ class RepeatTableEditor(QWidget):
         if by_header is not None:
             # A range copied out with its headings: each column goes to the field it names.
             start_row = index.row() if index.isValid() else self.model.rowCount()
-            result = apply_paste(self.session.spec, self.session.rows(self.repeat_path), by_header, start_row, 0,
-                                 grid[1:], lambda: self.session._new_row(self.repeat_path), self.repeat.max_rows)
+            result = apply_paste(
+                self.session.spec,
+                self.session.rows(self.repeat_path),
+                by_header,
+                start_row,
+                0,
+                grid[1:],
+                lambda: self.session._new_row(self.repeat_path),
+                self.repeat.max_rows,
+            )
             return self._finish_paste(result, start_row, index.column() if index.isValid() else 0)
         start_row = index.row() if index.isValid() else self.model.rowCount()
         start_field = self.model.columns[index.column()] if index.isValid() else editable[0]
         if start_field.calculation:
             # From a calculated cell, start at the next column that takes input.
-            later = [f for f in self.model.columns[index.column():] if not f.calculation]
+            later = [f for f in self.model.columns[index.column() :] if not f.calculation]
             start_field = later[0] if later else editable[-1]
         start_column = editable.index(start_field)
-        result = apply_paste(self.session.spec, self.session.rows(self.repeat_path), editable, start_row, start_column,
-                             grid, lambda: self.session._new_row(self.repeat_path), self.repeat.max_rows)
+        result = apply_paste(
+            self.session.spec,
+            self.session.rows(self.repeat_path),
+            editable,
+            start_row,
+            start_column,
+            grid,
+            lambda: self.session._new_row(self.repeat_path),
+            self.repeat.max_rows,
+        )
         return self._finish_paste(result, start_row, self.model.column_of(start_field.name))
 
     def _finish_paste(self, result: PasteResult, start_row: int, column: int) -> PasteResult:
         self.paste_result = result
-        self.session.replace_rows(self.repeat_path, result.rows,
-                                  f"粘贴到「{self.repeat.label}」（{result.cells} 个单元格）")
+        self.session.replace_rows(
+            self.repeat_path, result.rows, f"粘贴到「{self.repeat.label}」（{result.cells} 个单元格）"
+        )
         self._show_problems(result.problems)
         self.select_cell(start_row, column)
         return result
 
     def _selected_editable_cells(self) -> list[tuple[int, FieldSpec]]:
         cells = []
-        for index in sorted(self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())):
+        for index in sorted(
+            self.view.selectionModel().selectedIndexes(), key=lambda i: (i.row(), i.column())
+        ):
             f = self.model.columns[index.column()]
             if not f.calculation and self.model.flags(index) & Qt.ItemFlag.ItemIsEditable:
                 cells.append((index.row(), f))
@@ -379,8 +431,9 @@ class RepeatTableEditor(QWidget):
         current = self.view.currentIndex()
         result = fill_cells(self.session.spec, self.session.rows(self.repeat_path), targets, text)
         self.paste_result = result
-        self.session.replace_rows(self.repeat_path, result.rows,
-                                  f"粘贴到「{self.repeat.label}」（{result.cells} 个单元格）")
+        self.session.replace_rows(
+            self.repeat_path, result.rows, f"粘贴到「{self.repeat.label}」（{result.cells} 个单元格）"
+        )
         self._show_problems(result.problems)
         if current.isValid():
             self.view.setCurrentIndex(self.model.index(current.row(), current.column()))
@@ -397,7 +450,9 @@ class RepeatTableEditor(QWidget):
             return 0
         rows, filled = fill_down(self.session.rows(self.repeat_path), by_column)
         if filled:
-            self.session.replace_rows(self.repeat_path, rows, f"向下填充「{self.repeat.label}」（{filled} 个单元格）")
+            self.session.replace_rows(
+                self.repeat_path, rows, f"向下填充「{self.repeat.label}」（{filled} 个单元格）"
+            )
         return filled
 
     def selection_text(self) -> str:
@@ -409,8 +464,11 @@ class RepeatTableEditor(QWidget):
         if not indexes:
             return ""
         rows = range(min(i.row() for i in indexes), max(i.row() for i in indexes) + 1)
-        columns = [c for c in range(min(i.column() for i in indexes), max(i.column() for i in indexes) + 1)
-                   if not self.view.isColumnHidden(c)]
+        columns = [
+            c
+            for c in range(min(i.column() for i in indexes), max(i.column() for i in indexes) + 1)
+            if not self.view.isColumnHidden(c)
+        ]
         out = io.StringIO()
         writer = csv.writer(out, delimiter="\t", lineterminator="\n")
         writer.writerow([header_text(self.model.columns[c]) for c in columns])
@@ -430,7 +488,9 @@ class RepeatTableEditor(QWidget):
             return
         shown = problems[:5]
         more = f"<br/>……另有 {len(problems) - 5} 处问题，见校验结果面板" if len(problems) > 5 else ""
-        self.problems.setText("粘贴时发现以下问题（已按原样保留，请修改）：<br/>" + "<br/>".join(shown) + more)
+        self.problems.setText(
+            "粘贴时发现以下问题（已按原样保留，请修改）：<br/>" + "<br/>".join(shown) + more
+        )
         self.problems.show()
 
     # ------------------------------------------------------------------ navigation

@@ -35,7 +35,9 @@ def _ink(image: QImage) -> int:
 def _ensure_app() -> QGuiApplication:
     app = QGuiApplication.instance()
     if app is None:
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        ):
             # Without a display Qt would abort; a self-test should report, not crash.
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication(sys.argv[:1])

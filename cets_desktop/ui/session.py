@@ -51,9 +51,17 @@ class FilingSession(QObject):
     saved = Signal(int)
     modifiedChanged = Signal(bool)
 
-    def __init__(self, desk: Desk, filing: Filing, spec: FormSpec, document: dict[str, Any],
-                 *, base_revision: int | None = None, restored_draft: bool = False,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        filing: Filing,
+        spec: FormSpec,
+        document: dict[str, Any],
+        *,
+        base_revision: int | None = None,
+        restored_draft: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.filing = filing
@@ -62,7 +70,9 @@ class FilingSession(QObject):
         self.document.setdefault("values", {})
         self.document.setdefault("evidence", [])
         self.document.setdefault("acknowledgements", [])
-        self.document["enterprise"] = desk.enterprise_header(filing.enterprise_id, self.document.get("enterprise"))
+        self.document["enterprise"] = desk.enterprise_header(
+            filing.enterprise_id, self.document.get("enterprise")
+        )
         self.base_revision = base_revision if base_revision is not None else filing.current_revision
         self.undo_stack = QUndoStack(self)
         # A bound method, not a lambda: Qt drops the connection when the session is destroyed,
@@ -171,7 +181,9 @@ class FilingSession(QObject):
             self._open_edit.open = False
             self._open_edit = None
 
-    def insert_row(self, repeat_path: str, index: int | None = None, row: dict[str, Any] | None = None) -> int:
+    def insert_row(
+        self, repeat_path: str, index: int | None = None, row: dict[str, Any] | None = None
+    ) -> int:
         before = self.rows(repeat_path)
         after = copy.deepcopy(before)
         index = len(after) if index is None else max(0, min(index, len(after)))
@@ -209,7 +221,9 @@ class FilingSession(QObject):
 
     def acknowledge(self, code: str, path: str, reason: str) -> None:
         """Raises InputError when the reason is empty (the same rule as the CLI's ``ack``)."""
-        acks = with_acknowledgements(self.document["acknowledgements"], [(code, path)], reason, by=self.desk.actor)
+        acks = with_acknowledgements(
+            self.document["acknowledgements"], [(code, path)], reason, by=self.desk.actor
+        )
         self._push_part("acknowledgements", acks, f"确认警告 {code}")
 
     def withdraw_acknowledgement(self, code: str, path: str) -> None:
@@ -224,7 +238,9 @@ class FilingSession(QObject):
             self._push_part("evidence", current + fresh, f"附上支撑材料 {fresh[0].get('name', '')}")
 
     def remove_evidence(self, path: str, sha256: str) -> None:
-        current = [e for e in self.document["evidence"] if not (e.get("path") == path and e.get("sha256") == sha256)]
+        current = [
+            e for e in self.document["evidence"] if not (e.get("path") == path and e.get("sha256") == sha256)
+        ]
         self._push_part("evidence", current, "移除支撑材料")
 
     # ------------------------------------------------------------------ saving

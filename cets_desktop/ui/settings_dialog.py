@@ -72,7 +72,9 @@ class SettingsDialog(QDialog):
         evidence = QLabel(str(desk.evidence_root))
         evidence.setProperty("role", "hint")
         where_layout.addRow("支撑材料文件夹", evidence)
-        note = QLabel("要换用其他位置的工作区，请用“文件 › 打开工作区…”或“新建工作区…”；备份时请连同支撑材料文件夹一起复制。")
+        note = QLabel(
+            "要换用其他位置的工作区，请用“文件 › 打开工作区…”或“新建工作区…”；备份时请连同支撑材料文件夹一起复制。"
+        )
         note.setWordWrap(True)
         note.setProperty("role", "hint")
         where_layout.addRow(note)
@@ -116,7 +118,9 @@ class SettingsDialog(QDialog):
         pdf_layout.addWidget(self.font_state)
         layout.addWidget(pdf)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -124,8 +128,9 @@ class SettingsDialog(QDialog):
         self._check_font()
 
     def _browse(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择 TrueType 中文字体", self.font_path.text(),
-                                              "TrueType 字体 (*.ttf *.ttc);;所有文件 (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "选择 TrueType 中文字体", self.font_path.text(), "TrueType 字体 (*.ttf *.ttc);;所有文件 (*)"
+        )
         if name:
             self.font_path.setText(name)
 

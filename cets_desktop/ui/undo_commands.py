@@ -28,7 +28,9 @@ class EditTarget(Protocol):
 
 
 class SetValueCommand(QUndoCommand):
-    def __init__(self, session: EditTarget, path: str, old: Any, new: Any, text: str, mergeable: bool) -> None:
+    def __init__(
+        self, session: EditTarget, path: str, old: Any, new: Any, text: str, mergeable: bool
+    ) -> None:
         super().__init__(text)
         self.session = session
         self.path = path
@@ -41,7 +43,9 @@ class SetValueCommand(QUndoCommand):
         return SET_VALUE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
-        if not (isinstance(other, SetValueCommand) and self.open and other.mergeable and other.path == self.path):
+        if not (
+            isinstance(other, SetValueCommand) and self.open and other.mergeable and other.path == self.path
+        ):
             return False
         self.new = copy.deepcopy(other.new)
         if self.new == self.old:
@@ -58,8 +62,15 @@ class SetValueCommand(QUndoCommand):
 class RowsCommand(QUndoCommand):
     """Insert, remove, move or paste rows of one repeat instance (``units[0].fuels``)."""
 
-    def __init__(self, session: EditTarget, repeat_path: str, before: list[Any], after: list[Any], text: str,
-                 select_after: int | None = None) -> None:
+    def __init__(
+        self,
+        session: EditTarget,
+        repeat_path: str,
+        before: list[Any],
+        after: list[Any],
+        text: str,
+        select_after: int | None = None,
+    ) -> None:
         super().__init__(text)
         self.session = session
         self.repeat_path = repeat_path

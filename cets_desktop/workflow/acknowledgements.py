@@ -16,15 +16,22 @@ from .errors import InputError
 
 def warning_targets(ev: Evaluation, code: str, path: str | None = None) -> list[Finding]:
     """The warnings ``code`` (at ``path``, or everywhere when None) that an acknowledgement covers."""
-    targets = [f for f in ev.findings if f.severity == "warning" and f.code == code and (path is None or f.path == path)]
+    targets = [
+        f
+        for f in ev.findings
+        if f.severity == "warning" and f.code == code and (path is None or f.path == path)
+    ]
     if not targets:
         where = f"（路径 {path}）" if path else ""
-        raise InputError(f"没有找到可确认的警告 {code}{where}；只有警告可以确认，错误必须修改（用 validate 查看当前问题）")
+        raise InputError(
+            f"没有找到可确认的警告 {code}{where}；只有警告可以确认，错误必须修改（用 validate 查看当前问题）"
+        )
     return targets
 
 
-def with_acknowledgements(current: list[dict[str, Any]], targets: list[tuple[str, str]], reason: str,
-                          by: str | None = None) -> list[dict[str, Any]]:
+def with_acknowledgements(
+    current: list[dict[str, Any]], targets: list[tuple[str, str]], reason: str, by: str | None = None
+) -> list[dict[str, Any]]:
     """``current`` acknowledgement rows with ``targets`` (code, path) acknowledged for ``reason``."""
     reason = (reason or "").strip()
     if not reason:

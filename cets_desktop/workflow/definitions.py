@@ -36,7 +36,9 @@ def latest_definition(form_id: str, reg: FormRegistry | None = None) -> FormSpec
 
 def governs(spec: FormSpec, period: str) -> bool:
     """True when ``spec``'s validity covers ``period`` (open ends are unbounded)."""
-    return (not spec.valid_from or spec.valid_from <= period) and (not spec.valid_to or period <= spec.valid_to)
+    return (not spec.valid_from or spec.valid_from <= period) and (
+        not spec.valid_to or period <= spec.valid_to
+    )
 
 
 def definition_for(form_id: str, period: str, reg: FormRegistry | None = None) -> FormSpec:
@@ -50,9 +52,14 @@ def definition_for(form_id: str, period: str, reg: FormRegistry | None = None) -
         if not versions:
             raise InputError(f"没有表单「{form_id}」；可用：{known_forms(reg)}（用 cets-desktop forms 查看）")
         first = min(versions, key=lambda s: s.valid_from or "")
-        spans = "；".join(f"{s.template_year} 年模板适用于 {_span(s)}" for s in sorted(versions, key=lambda s: s.valid_from or ""))
-        raise InputError(f"「{first.title}」没有适用于 {first.period_label(period)} 的模板（{spans}）；"
-                         "不能用其他年度的模板和参数计算，请检查期间")
+        spans = "；".join(
+            f"{s.template_year} 年模板适用于 {_span(s)}"
+            for s in sorted(versions, key=lambda s: s.valid_from or "")
+        )
+        raise InputError(
+            f"「{first.title}」没有适用于 {first.period_label(period)} 的模板（{spans}）；"
+            "不能用其他年度的模板和参数计算，请检查期间"
+        )
     return spec
 
 
@@ -69,17 +76,22 @@ def definition_of(document: FilingDocument, reg: FormRegistry | None = None) -> 
         return own
     latest = reg.latest(document.form)
     if latest is None:
-        raise InputError(f"不认识的表单「{document.form}」（版本 {document.form_version}）；可用表单：{known_forms(reg)}")
+        raise InputError(
+            f"不认识的表单「{document.form}」（版本 {document.form_version}）；可用表单：{known_forms(reg)}"
+        )
     if document.form_version and own is None:
         # An unknown version (a newer program, a typo) is not silently computed with another template.
         versions = "、".join(sorted({s.version for s in reg.all() if s.id == document.form}))
-        raise InputError(f"「{latest.title}」没有版本「{document.form_version[:40]}」；本程序支持的版本：{versions}。"
-                         "如文件来自更新版本的程序，请升级程序；否则请把 form_version 改为所用模板的版本")
+        raise InputError(
+            f"「{latest.title}」没有版本「{document.form_version[:40]}」；本程序支持的版本：{versions}。"
+            "如文件来自更新版本的程序，请升级程序；否则请把 form_version 改为所用模板的版本"
+        )
     return definition_for(document.form, document.period, reg)
 
 
-def definition_of_record(form_id: str, form_version: str | None, period: str,
-                         reg: FormRegistry | None = None) -> FormSpec | None:
+def definition_of_record(
+    form_id: str, form_version: str | None, period: str, reg: FormRegistry | None = None
+) -> FormSpec | None:
     """Same rule for a workspace filing row; None instead of an error (cards, navigator)."""
     reg = reg or registry()
     own = reg.get(form_id, form_version) if form_version else None
@@ -89,8 +101,9 @@ def definition_of_record(form_id: str, form_version: str | None, period: str,
     return spec if spec is not None and governs(spec, period) else None
 
 
-def forms_for_sectors(sectors: set[str] | list[str], filing_type: str | None = None,
-                      reg: FormRegistry | None = None) -> list[FormSpec]:
+def forms_for_sectors(
+    sectors: set[str] | list[str], filing_type: str | None = None, reg: FormRegistry | None = None
+) -> list[FormSpec]:
     """The latest definition of each form for the given sectors (every form when none are set)."""
     reg = reg or registry()
     wanted = set(sectors)
@@ -110,8 +123,12 @@ ETS_SECTORS = ("power", "steel", "cement", "aluminium")
 """Sectors in the national ETS: monthly certification and a data quality control plan."""
 
 
-def forms_for_enterprise(sectors: list[str], industry_code: str = "", filing_type: str | None = None,
-                         reg: FormRegistry | None = None) -> list[FormSpec]:
+def forms_for_enterprise(
+    sectors: list[str],
+    industry_code: str = "",
+    filing_type: str | None = None,
+    reg: FormRegistry | None = None,
+) -> list[FormSpec]:
     """The forms an enterprise files: its ETS sectors' months and plans, and the Appendix 5 tables
     its industry code calls for (Appendix 4 lineage, ``core.applicability``); a chosen non-ETS
     sector without a code that names a table gets every table of that sector. Nothing when

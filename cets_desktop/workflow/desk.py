@@ -100,7 +100,9 @@ class Desk:
         """Open a workspace that must already exist (the CLI's ``--workspace``)."""
         target = Path(path) if path else default_workspace_path()
         if not target.exists():
-            raise InputError(f"找不到工作区 {target}（用 --workspace 指定工作区文件，或先运行 workspace init）")
+            raise InputError(
+                f"找不到工作区 {target}（用 --workspace 指定工作区文件，或先运行 workspace init）"
+            )
         return cls(Workspace.open(target, create=False, read_only=read_only))
 
     def close(self) -> None:
@@ -164,24 +166,51 @@ class Desk:
     def list_facilities(self, enterprise_id: int) -> list[Facility]:
         return self.workspace.list_facilities(enterprise_id)
 
-    def save_enterprise(self, enterprise_id: int | None, *, name: str, uscc: str, industry_code: str = "",
-                        province: str = "", city: str = "", sectors: Sequence[str] = (),
-                        settings: Mapping[str, Any] | None = None,
-                        new_facilities: Sequence[tuple[str, str]] = (), reason: str = "修改企业信息") -> Enterprise:
+    def save_enterprise(
+        self,
+        enterprise_id: int | None,
+        *,
+        name: str,
+        uscc: str,
+        industry_code: str = "",
+        province: str = "",
+        city: str = "",
+        sectors: Sequence[str] = (),
+        settings: Mapping[str, Any] | None = None,
+        new_facilities: Sequence[tuple[str, str]] = (),
+        reason: str = "修改企业信息",
+    ) -> Enterprise:
         """Create (``enterprise_id`` None) or update an enterprise and add its new facilities."""
         if enterprise_id is None:
-            enterprise = self.workspace.add_enterprise(name, uscc, industry_code=industry_code, province=province,
-                                                       city=city, sectors=sectors, settings=settings)
+            enterprise = self.workspace.add_enterprise(
+                name,
+                uscc,
+                industry_code=industry_code,
+                province=province,
+                city=city,
+                sectors=sectors,
+                settings=settings,
+            )
         else:
             enterprise = self.workspace.update_enterprise(
-                enterprise_id, reason=reason, name=name, uscc=uscc, industry_code=industry_code, province=province,
-                city=city, sectors=list(sectors), settings=dict(settings or {}))
+                enterprise_id,
+                reason=reason,
+                name=name,
+                uscc=uscc,
+                industry_code=industry_code,
+                province=province,
+                city=city,
+                sectors=list(sectors),
+                settings=dict(settings or {}),
+            )
         for kind, facility in new_facilities:
             self.workspace.add_facility(enterprise.id, kind, facility)
         self.status.invalidate()
         return enterprise
 
-    def update_enterprise_settings(self, enterprise_id: int, settings: Mapping[str, Any], reason: str) -> Enterprise:
+    def update_enterprise_settings(
+        self, enterprise_id: int, settings: Mapping[str, Any], reason: str
+    ) -> Enterprise:
         enterprise = self.workspace.update_enterprise(enterprise_id, reason=reason, settings=dict(settings))
         self.status.invalidate()
         return enterprise
@@ -201,8 +230,9 @@ class Desk:
 
     # ------------------------------------------------------------------ filings: reading
 
-    def list_filings(self, enterprise_id: int | None = None, year: int | str | None = None,
-                     form_id: str | None = None) -> list[Filing]:
+    def list_filings(
+        self, enterprise_id: int | None = None, year: int | str | None = None, form_id: str | None = None
+    ) -> list[Filing]:
         return self.workspace.list_filings(enterprise_id, year, form_id)
 
     def get_filing(self, filing_id: int) -> Filing | None:
@@ -259,13 +289,17 @@ class Desk:
         """The previous period's document of the same series (None when absent or unreadable:
         cross-period rules then stay quiet; a broken previous month never stops this one)."""
         try:
-            return find_previous_document(self.workspace, filing.enterprise_id, filing.form_id, period or filing.period)
+            return find_previous_document(
+                self.workspace, filing.enterprise_id, filing.form_id, period or filing.period
+            )
         except WorkspaceError:
             return None
 
     # ------------------------------------------------------------------ filings: creating and opening
 
-    def enterprise_header(self, enterprise_id: int, current: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def enterprise_header(
+        self, enterprise_id: int, current: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The document's enterprise header refreshed from the register (other keys kept)."""
         block = dict(current or {})
         enterprise = self.workspace.get_enterprise(enterprise_id)
@@ -283,17 +317,23 @@ class Desk:
         doc = new_document(spec, period, self.enterprise_header(enterprise_id)).to_json_dict()
         before = previous_period(period)
         previous = self.workspace.find_filing(enterprise_id, spec.id, before) if before else None
-        previous_values = (self.workspace.current_document(previous.id).get("values")
-                           if previous and spec.filing_type != "plan" else None)
-        doc["values"] = prefill_values(spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id))
+        previous_values = (
+            self.workspace.current_document(previous.id).get("values")
+            if previous and spec.filing_type != "plan"
+            else None
+        )
+        doc["values"] = prefill_values(
+            spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id)
+        )
         return doc
 
     def earlier_plan(self, enterprise_id: int, spec: FormSpec, period: str) -> Filing | None:
         """Last year's plan when ``spec`` is a plan (the window asks: copy it or start blank?)."""
         return previous_plan(self.workspace, enterprise_id, spec, period)
 
-    def create_filing(self, enterprise_id: int, form_id: str, period: str, *,
-                      start: str = "blank") -> tuple[Filing, CopiedPlan | None]:
+    def create_filing(
+        self, enterprise_id: int, form_id: str, period: str, *, start: str = "blank"
+    ) -> tuple[Filing, CopiedPlan | None]:
         """A new filing of ``form_id`` for ``period`` (its existing one if already there).
 
         The template is the one in force for the period. ``start="copy"`` starts a plan from
@@ -311,26 +351,33 @@ class Desk:
             try:
                 copied = copy_previous_plan(self.workspace, enterprise_id, spec, earlier, period)
             except (DocumentError, ValueError) as exc:
-                raise InputError(f"无法复制 {earlier.period} 年度计划：{getattr(exc, 'message', None) or exc}") from None
+                raise InputError(
+                    f"无法复制 {earlier.period} 年度计划：{getattr(exc, 'message', None) or exc}"
+                ) from None
             document, reason = copied.document, f"由 {copied.source_period} 年度计划复制"
         else:
             document, reason = self.blank_document(enterprise_id, spec, period), "新建填报"
-        filing = self.workspace.create_filing(enterprise_id, spec.id, spec.version, period, document, reason=reason)
+        filing = self.workspace.create_filing(
+            enterprise_id, spec.id, spec.version, period, document, reason=reason
+        )
         return filing, copied
 
     def open_filing(self, filing_id: int) -> OpenedFiling:
         filing = self.require_filing(filing_id)
         spec = self.definition(filing)
         if spec is None:
-            raise InputError(f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义；请更新程序后再打开")
+            raise InputError(
+                f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义；请更新程序后再打开"
+            )
         document = self.workspace.current_document(filing_id)
         document["enterprise"] = self.enterprise_header(filing.enterprise_id, document.get("enterprise"))
         return OpenedFiling(filing, spec, document, self.workspace.recover_draft(filing_id))
 
     # ------------------------------------------------------------------ filings: saving
 
-    def save(self, filing_id: int, document: Mapping[str, Any], reason: str, *,
-             base_revision: int | None = None) -> SaveResult:
+    def save(
+        self, filing_id: int, document: Mapping[str, Any], reason: str, *, base_revision: int | None = None
+    ) -> SaveResult:
         """A new revision with a reason; ``changed`` False when the content is unchanged."""
         reason = (reason or "").strip()
         if not reason:
@@ -340,7 +387,9 @@ class Desk:
         self.status.invalidate(filing_id)
         return SaveResult(number, number != before)
 
-    def autosave(self, filing_id: int, document: Mapping[str, Any], *, base_revision: int | None = None) -> None:
+    def autosave(
+        self, filing_id: int, document: Mapping[str, Any], *, base_revision: int | None = None
+    ) -> None:
         """Keep the draft (one slot per filing, no revision): what a crash may cost is bounded by
         how often the window calls this."""
         self.workspace.autosave(filing_id, document, base_revision=base_revision)
@@ -351,7 +400,9 @@ class Desk:
         revision = self.workspace.get_revision(filing_id, number)
         if revision is None:
             raise InputError(f"该填报没有第 {number} 版")
-        result = self.save(filing_id, revision.document, f"恢复第 {number} 版", base_revision=filing.current_revision)
+        result = self.save(
+            filing_id, revision.document, f"恢复第 {number} 版", base_revision=filing.current_revision
+        )
         return result
 
     def put_document(self, doc: FilingDocument, reason: str) -> tuple[Filing, int]:
@@ -364,13 +415,19 @@ class Desk:
             if problem or not doc.enterprise.name:
                 raise InputError(f"无法新建企业：{problem or '企业名称未填写'}")
             enterprise = self.workspace.add_enterprise(
-                doc.enterprise.name, doc.enterprise.uscc, industry_code=doc.enterprise.industry_code or "",
-                province=doc.enterprise.province or "", city=doc.enterprise.city or "")
+                doc.enterprise.name,
+                doc.enterprise.uscc,
+                industry_code=doc.enterprise.industry_code or "",
+                province=doc.enterprise.province or "",
+                city=doc.enterprise.city or "",
+            )
         spec = definition_for(doc.form, doc.period)
         filing = self.workspace.find_filing(enterprise.id, spec.id, doc.period)
         data = doc.to_json_dict()
         if filing is None:
-            filing = self.workspace.create_filing(enterprise.id, doc.form, doc.form_version, doc.period, data, reason=reason)
+            filing = self.workspace.create_filing(
+                enterprise.id, doc.form, doc.form_version, doc.period, data, reason=reason
+            )
             return filing, filing.current_revision
         number = self.workspace.save_filing(filing.id, data, reason=reason)
         self.status.invalidate(filing.id)
@@ -390,7 +447,9 @@ class Desk:
 
     # ------------------------------------------------------------------ evaluation
 
-    def loaded(self, filing_id: int, document: DocumentLike | None = None, spec: FormSpec | None = None) -> LoadedInput:
+    def loaded(
+        self, filing_id: int, document: DocumentLike | None = None, spec: FormSpec | None = None
+    ) -> LoadedInput:
         """A workspace filing as an input: the document (the open editor's, or the current revision),
         its definition, and the checks only the workspace can make (GEN-008 evidence reused in
         another period, GEN-009 evidence missing from the store)."""
@@ -430,15 +489,28 @@ class Desk:
                 return None
         return None
 
-    def evaluate(self, filing_id: int, document: DocumentLike | None = None, *, spec: FormSpec | None = None,
-                 plan: LoadedInput | None = None, previous: FilingDocument | None = None) -> Evaluation:
+    def evaluate(
+        self,
+        filing_id: int,
+        document: DocumentLike | None = None,
+        *,
+        spec: FormSpec | None = None,
+        plan: LoadedInput | None = None,
+        previous: FilingDocument | None = None,
+    ) -> Evaluation:
         """Every finding of a workspace filing: the rules, the previous period from the workspace,
         the workspace checks, and the plan (``plan``, or the workspace's plan for the year)."""
         loaded = self.loaded(filing_id, document, spec)
         return self.evaluate_loaded(filing_id, loaded, plan=plan, previous=previous)
 
-    def evaluate_loaded(self, filing_id: int, loaded: LoadedInput, *, plan: LoadedInput | None = None,
-                        previous: FilingDocument | None = None) -> Evaluation:
+    def evaluate_loaded(
+        self,
+        filing_id: int,
+        loaded: LoadedInput,
+        *,
+        plan: LoadedInput | None = None,
+        previous: FilingDocument | None = None,
+    ) -> Evaluation:
         from .evaluation import evaluate_input
 
         filing = self.require_filing(filing_id)
@@ -463,7 +535,9 @@ class Desk:
 
     # ------------------------------------------------------------------ import
 
-    def import_preview(self, filing_id: int, path: Path | str, current_values: Mapping[str, Any]) -> ImportPreview:
+    def import_preview(
+        self, filing_id: int, path: Path | str, current_values: Mapping[str, Any]
+    ) -> ImportPreview:
         """Read a filled workbook for an open filing: same form and period required; how many
         values would change (the window asks before replacing)."""
         from ..store import diff_values
@@ -473,15 +547,30 @@ class Desk:
         loaded = load_input(path, expected_period=filing.period, expected_form=filing.form_id)
         if loaded.document.period != filing.period or loaded.spec.id != filing.form_id:
             spec = self.definition(filing)
-            title = f"{spec.title}（{spec.period_label(filing.period)}）" if spec else f"{filing.form_id} {filing.period}"
-            raise InputError(f"该工作簿是「{loaded.spec.title}」{loaded.document.period} 的数据，与当前填报（{title}）不符；"
-                             "请打开对应的填报后再导入")
-        changes = [c for c in diff_values(dict(current_values), loaded.document.values, "values")
-                   if not _same_number(c.old, c.new)]
+            title = (
+                f"{spec.title}（{spec.period_label(filing.period)}）"
+                if spec
+                else f"{filing.form_id} {filing.period}"
+            )
+            raise InputError(
+                f"该工作簿是「{loaded.spec.title}」{loaded.document.period} 的数据，与当前填报（{title}）不符；"
+                "请打开对应的填报后再导入"
+            )
+        changes = [
+            c
+            for c in diff_values(dict(current_values), loaded.document.values, "values")
+            if not _same_number(c.old, c.new)
+        ]
         return ImportPreview(loaded, len(changes))
 
-    def write_template(self, filing_id: int, out_path: Path | str, *, document: DocumentLike | None = None,
-                       prefilled: bool = True) -> Path:
+    def write_template(
+        self,
+        filing_id: int,
+        out_path: Path | str,
+        *,
+        document: DocumentLike | None = None,
+        prefilled: bool = True,
+    ) -> Path:
         """An Excel workbook for a workspace filing, to fill in Excel and import back: blank (the
         definition's preset rows, the enterprise and period filled in) or with the filing's data."""
         from ..io.xlsx_template import write_workbook
@@ -496,8 +585,12 @@ class Desk:
 
     # ------------------------------------------------------------------ evidence
 
-    def add_evidence_file(self, source: Path | str, progress: Callable[[int, int], None] | None = None,
-                          cancel: Callable[[], bool] | None = None) -> EvidenceRecord:
+    def add_evidence_file(
+        self,
+        source: Path | str,
+        progress: Callable[[int, int], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+    ) -> EvidenceRecord:
         return self.workspace.evidence.add_file(source, progress=progress, cancel=cancel)
 
     def evidence_exists(self, sha256: str) -> bool:
@@ -515,10 +608,22 @@ class Desk:
 
     # ------------------------------------------------------------------ export
 
-    def export(self, filing_id: int, out_path: Path | str, *, document: DocumentLike | None = None,
-               spec: FormSpec | None = None, draft: bool = False, sign: bool = True, require_signature: bool = False,
-               previous_package: Path | str | None = None, plan: LoadedInput | None = None,
-               progress: Progress | None = None, cancel: Cancel | None = None, record: bool = True) -> ExportOutcome:
+    def export(
+        self,
+        filing_id: int,
+        out_path: Path | str,
+        *,
+        document: DocumentLike | None = None,
+        spec: FormSpec | None = None,
+        draft: bool = False,
+        sign: bool = True,
+        require_signature: bool = False,
+        previous_package: Path | str | None = None,
+        plan: LoadedInput | None = None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+        record: bool = True,
+    ) -> ExportOutcome:
         """The submission package of a workspace filing: evidence from the store, the chain from
         the last package of the filing (or ``previous_package``), and, for a final package, the
         state 已导出 with the package hash recorded for next month's chain (``record=False``: the
@@ -533,10 +638,19 @@ class Desk:
         else:
             last = self.workspace.previous_package(filing_id)
             previous_sha = last.sha256 if last else None
-        outcome = export_package(loaded, out_path, draft=draft, previous=previous_doc,
-                                 extra=self._plan_findings(filing, loaded, plan),
-                                 previous_package_sha256=previous_sha, evidence_resolver=self.evidence_file,
-                                 sign=sign, require_signature=require_signature, progress=progress, cancel=cancel)
+        outcome = export_package(
+            loaded,
+            out_path,
+            draft=draft,
+            previous=previous_doc,
+            extra=self._plan_findings(filing, loaded, plan),
+            previous_package_sha256=previous_sha,
+            evidence_resolver=self.evidence_file,
+            sign=sign,
+            require_signature=require_signature,
+            progress=progress,
+            cancel=cancel,
+        )
         if record and not outcome.draft:
             self.record_export(filing_id, outcome)
         return outcome
@@ -563,7 +677,12 @@ def _same_number(old: Any, new: Any) -> bool:
     """12.50 typed in the window and 12.5 read back from Excel are the same value, not a change."""
     from decimal import Decimal, InvalidOperation
 
-    if not isinstance(old, str | int) or not isinstance(new, str | int) or isinstance(old, bool) or isinstance(new, bool):
+    if (
+        not isinstance(old, str | int)
+        or not isinstance(new, str | int)
+        or isinstance(old, bool)
+        or isinstance(new, bool)
+    ):
         return False
     try:
         return Decimal(str(old).replace(",", "")) == Decimal(str(new).replace(",", ""))

@@ -49,11 +49,17 @@ def now_text() -> str:
 
 def new_document(spec: FormSpec, period: str, enterprise: dict[str, Any] | None = None) -> FilingDocument:
     try:
-        return parse_document({
-            "form": spec.id, "form_version": spec.version, "period": period,
-            "enterprise": enterprise or {}, "values": initial_values(spec),
-            "meta": {"created_by": f"cets-desktop {__version__}", "created_at": now_text()},
-        }, "新建填报")
+        return parse_document(
+            {
+                "form": spec.id,
+                "form_version": spec.version,
+                "period": period,
+                "enterprise": enterprise or {},
+                "values": initial_values(spec),
+                "meta": {"created_by": f"cets-desktop {__version__}", "created_at": now_text()},
+            },
+            "新建填报",
+        )
     except DocumentError as exc:
         raise InputError(exc.message) from None
 
@@ -74,5 +80,9 @@ def default_period(spec: FormSpec, today: Any = None) -> str:
 
 def choice_summary(spec: FormSpec, period: str) -> str:
     """What `new` says about its choice of template: title, template year, version, period kind."""
-    kind = "排放年度" if spec.filing_type == "supplementary" else ("计划年度" if spec.filing_type == "plan" else "月份")
+    kind = (
+        "排放年度"
+        if spec.filing_type == "supplementary"
+        else ("计划年度" if spec.filing_type == "plan" else "月份")
+    )
     return f"{spec.title}：{spec.template_year} 年模板（版本 {spec.version}），{kind} {spec.period_label(period)}"

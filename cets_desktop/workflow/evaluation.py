@@ -20,19 +20,33 @@ def plan_copy_findings(loaded: LoadedInput) -> list[Finding]:
     """PLAN-COPY-001/002: a plan copied from last year is checked against the units it was
     copied for, on every evaluation, until it is brought in line or acknowledged."""
     doc = loaded.document
-    if loaded.spec.filing_type != "plan" or not (doc.meta.get("copied_from") or doc.meta.get("enterprise_units") is not None):
+    if loaded.spec.filing_type != "plan" or not (
+        doc.meta.get("copied_from") or doc.meta.get("enterprise_units") is not None
+    ):
         return []
     from ..core.plan_copy import copy_findings
 
     return copy_findings(loaded.spec, doc)
 
 
-def evaluate_input(loaded: LoadedInput, *, previous: FilingDocument | None = None, linked: dict[str, Any] | None = None,
-                   references: ReferenceSet | None = None, extra: list[Finding] | None = None) -> Evaluation:
+def evaluate_input(
+    loaded: LoadedInput,
+    *,
+    previous: FilingDocument | None = None,
+    linked: dict[str, Any] | None = None,
+    references: ReferenceSet | None = None,
+    extra: list[Finding] | None = None,
+) -> Evaluation:
     """Every finding of ``loaded`` in one pass, under the one finding policy."""
     extra = [*plan_copy_findings(loaded), *(extra or [])]
-    ev = evaluate(loaded.spec, loaded.document, references or default_references(), previous, linked,
-                  extra_findings=[*loaded.import_findings, *extra])
+    ev = evaluate(
+        loaded.spec,
+        loaded.document,
+        references or default_references(),
+        previous,
+        linked,
+        extra_findings=[*loaded.import_findings, *extra],
+    )
     apply_finding_policy(ev, loaded)
     return ev
 
@@ -52,18 +66,24 @@ def apply_finding_policy(ev: Evaluation, loaded: LoadedInput) -> None:
                     f.location = f"{cell}（{f.location}）" if f.location else cell
 
 
-def coherence_for(month: LoadedInput, plan: LoadedInput, references: ReferenceSet | None = None) -> list[Finding]:
+def coherence_for(
+    month: LoadedInput, plan: LoadedInput, references: ReferenceSet | None = None
+) -> list[Finding]:
     """Does the month follow the plan (routes, evidence kinds, units and fuels)? Unusable pairs
     (not a plan, not a month, another sector or enterprise) raise InputError."""
     from ..core.plan_coherence import coherence_findings, linked_forms
 
     month_spec, plan_spec = month.spec, plan.spec
     if plan_spec.filing_type != "plan":
-        raise InputError(f"{_name(plan)} 是「{plan_spec.title}」，不是数据质量控制计划；--plan 请选择计划文件")
+        raise InputError(
+            f"{_name(plan)} 是「{plan_spec.title}」，不是数据质量控制计划；--plan 请选择计划文件"
+        )
     if month_spec.filing_type != "monthly":
         raise InputError(f"{_name(month)} 是「{month_spec.title}」，不是月度存证；请选择月度存证文件")
     if month_spec.id not in linked_forms(plan_spec):
-        raise InputError(f"「{plan_spec.title}」没有与「{month_spec.title}」对应的参数；请选择同一行业的计划和月度存证")
+        raise InputError(
+            f"「{plan_spec.title}」没有与「{month_spec.title}」对应的参数；请选择同一行业的计划和月度存证"
+        )
     a, b = plan.document.enterprise.uscc.strip(), month.document.enterprise.uscc.strip()
     if a and b and a != b:
         raise InputError(f"计划与月度存证不是同一企业（统一社会信用代码 {a} / {b}）；请选择本企业的计划")
@@ -76,8 +96,12 @@ def _name(loaded: LoadedInput) -> str:
 
 def calc_output(ev: Evaluation) -> dict[str, Any]:
     """The ``calc --json`` payload: the input's shape with calculated fields filled and rounded."""
-    return {"form": ev.spec.id, "form_version": ev.spec.version, "period": ev.document.period,
-            "values": padded_values(ev.spec, ev.values)}
+    return {
+        "form": ev.spec.id,
+        "form_version": ev.spec.version,
+        "period": ev.document.period,
+        "values": padded_values(ev.spec, ev.values),
+    }
 
 
 def explanations(ev: Evaluation) -> dict[str, Explanation]:
@@ -86,5 +110,9 @@ def explanations(ev: Evaluation) -> dict[str, Explanation]:
 
 
 def findings_json(ev: Evaluation) -> dict[str, Any]:
-    return {"form": ev.spec.id, "period": ev.document.period, "summary": summarize(ev.findings),
-            "findings": [f.to_json() for f in ev.findings]}
+    return {
+        "form": ev.spec.id,
+        "period": ev.document.period,
+        "summary": summarize(ev.findings),
+        "findings": [f.to_json() for f in ev.findings],
+    }

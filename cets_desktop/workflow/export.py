@@ -78,10 +78,14 @@ def export_package(
     ev = evaluate_input(loaded, previous=previous, extra=extra)
     if not draft:
         if ev.errors:
-            raise ExportBlocked(f"有 {len(ev.errors)} 项错误，不能导出正式申报包；请先修改，或用 --draft 导出草稿", ev.errors)
+            raise ExportBlocked(
+                f"有 {len(ev.errors)} 项错误，不能导出正式申报包；请先修改，或用 --draft 导出草稿", ev.errors
+            )
         pending = ev.unacknowledged_warnings
         if pending:
-            raise ExportBlocked(f"有 {len(pending)} 项警告尚未处理；请修改或填写确认理由后再导出正式申报包", pending)
+            raise ExportBlocked(
+                f"有 {len(pending)} 项警告尚未处理；请修改或填写确认理由后再导出正式申报包", pending
+            )
     doc = ev.document
     spec = ev.spec
     expl = explanations(ev)
@@ -99,14 +103,20 @@ def export_package(
         seen.add(ref.sha256)
         source = resolver(ref.sha256, ref.name)
         if source is None:
-            raise InputError(f"找不到支撑材料「{ref.name}」（SHA-256 {ref.sha256[:12]}…）：文件已被删除或移动；请重新附上该文件后再导出")
-        evidence_items.append(EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料"))
+            raise InputError(
+                f"找不到支撑材料「{ref.name}」（SHA-256 {ref.sha256[:12]}…）：文件已被删除或移动；请重新附上该文件后再导出"
+            )
+        evidence_items.append(
+            EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料")
+        )
 
     with tempfile.TemporaryDirectory(prefix="cets-export-") as tmp:
         tmpdir = Path(tmp)
         xlsx_path = tmpdir / "data.xlsx"
         pdf_path = tmpdir / "report.pdf"
-        write_workbook(spec, xlsx_path, document=doc, values=rounded_values(spec, ev.values), explanations=expl)
+        write_workbook(
+            spec, xlsx_path, document=doc, values=rounded_values(spec, ev.values), explanations=expl
+        )
         pdf_result = render_pdf(spec, ev, pdf_path, explanations=expl, evidence=evidence_rows, draft=draft)
         data = {
             "document": doc.to_json_dict(),
@@ -121,8 +131,13 @@ def export_package(
         ]
         manifest_base = {
             "app": {"name": "cets-desktop", "version": __version__},
-            "form": {"id": spec.id, "version": spec.version, "title": spec.title, "template_year": spec.template_year,
-                     "certainty": spec.certainty},
+            "form": {
+                "id": spec.id,
+                "version": spec.version,
+                "title": spec.title,
+                "template_year": spec.template_year,
+                "certainty": spec.certainty,
+            },
             "enterprise": doc.enterprise.model_dump(exclude_none=True),
             "period": doc.period,
             "draft": draft,
@@ -131,9 +146,16 @@ def export_package(
         }
         unsigned_reason = None if sign else "按要求未签名（--no-sign）"
         try:
-            result = build_package(out_path, manifest_base=manifest_base, members=members, evidence=evidence_items,
-                                   previous_package_sha256=previous_package_sha256, sign=sign,
-                                   progress=progress, cancel=cancel)
+            result = build_package(
+                out_path,
+                manifest_base=manifest_base,
+                members=members,
+                evidence=evidence_items,
+                previous_package_sha256=previous_package_sha256,
+                sign=sign,
+                progress=progress,
+                cancel=cancel,
+            )
         except SigningKeyError as exc:
             # The key is loaded before anything is written. Without a keyring we still deliver the
             # package (integrity: SHA-256 manifest and chain), unsigned, and say so — unless the
@@ -142,11 +164,20 @@ def export_package(
                 raise
             unsigned_reason = str(exc)
             manifest_base["unsigned_reason"] = unsigned_reason
-            result = build_package(out_path, manifest_base=manifest_base, members=members, evidence=evidence_items,
-                                   previous_package_sha256=previous_package_sha256, sign=False,
-                                   progress=progress, cancel=cancel)
+            result = build_package(
+                out_path,
+                manifest_base=manifest_base,
+                members=members,
+                evidence=evidence_items,
+                previous_package_sha256=previous_package_sha256,
+                sign=False,
+                progress=progress,
+                cancel=cancel,
+            )
     missing = set(getattr(pdf_result, "missing_glyphs", set()) or set())
-    return ExportOutcome(result.path, result.sha256, result.signed, draft, summarize(ev.findings), missing, unsigned_reason)
+    return ExportOutcome(
+        result.path, result.sha256, result.signed, draft, summarize(ev.findings), missing, unsigned_reason
+    )
 
 
 def _default_resolver(source_path: Path | None) -> EvidenceResolver:

@@ -36,8 +36,13 @@ def spec_for(doc: FilingDocument, reg: FormRegistry | None = None) -> FormSpec:
     return definition_of(doc, reg)
 
 
-def load_input(path: str | Path, reg: FormRegistry | None = None, *, expected_period: str | None = None,
-               expected_form: str | None = None) -> LoadedInput:
+def load_input(
+    path: str | Path,
+    reg: FormRegistry | None = None,
+    *,
+    expected_period: str | None = None,
+    expected_form: str | None = None,
+) -> LoadedInput:
     """A filing JSON or a filled template workbook → document + spec (+ import problems)."""
     from ..core.document import document_from_bytes
     from ..core.input_files import STDIN_NAME, UnreadableFile, read_input_file, read_stdin, sniff
@@ -49,7 +54,9 @@ def load_input(path: str | Path, reg: FormRegistry | None = None, *, expected_pe
     except UnreadableFile as exc:
         raise InputError(exc.message) from None
     reg = reg or registry()  # after reading: an unusable file is told without loading every definition
-    if sniff(data) != "json" or (path.suffix.lower() in WORKBOOK_SUFFIXES and not data.lstrip().startswith(b"{")):
+    if sniff(data) != "json" or (
+        path.suffix.lower() in WORKBOOK_SUFFIXES and not data.lstrip().startswith(b"{")
+    ):
         return _load_workbook(path, reg, expected_period, expected_form, data)
     try:
         doc = document_from_bytes(data, str(path))
@@ -58,14 +65,25 @@ def load_input(path: str | Path, reg: FormRegistry | None = None, *, expected_pe
     return LoadedInput(doc, spec_for(doc, reg), [], None if stdin else path)
 
 
-def _load_workbook(path: Path, reg: FormRegistry, expected_period: str | None,
-                   expected_form: str | None, data: bytes | None = None) -> LoadedInput:
+def _load_workbook(
+    path: Path,
+    reg: FormRegistry,
+    expected_period: str | None,
+    expected_form: str | None,
+    data: bytes | None = None,
+) -> LoadedInput:
     from ..io.xlsx_import import ImportFailure, read_workbook
 
     spec = reg.get(expected_form) if expected_form else None
     try:
-        result = read_workbook(path, spec=spec, expected_period=expected_period, expected_form=expected_form,
-                               registry=reg, data=data)
+        result = read_workbook(
+            path,
+            spec=spec,
+            expected_period=expected_period,
+            expected_form=expected_form,
+            registry=reg,
+            data=data,
+        )
     except ImportFailure as exc:
         raise InputError(str(exc)) from None
     findings = [

@@ -40,12 +40,15 @@ def enterprise_units(workspace: Workspace, enterprise_id: int) -> list[str] | No
     return names or None
 
 
-def copy_previous_plan(workspace: Workspace, enterprise_id: int, spec: FormSpec, previous: Filing,
-                       period: str) -> CopiedPlan:
+def copy_previous_plan(
+    workspace: Workspace, enterprise_id: int, spec: FormSpec, previous: Filing, period: str
+) -> CopiedPlan:
     """Next year's plan from ``previous`` (raises DocumentError / WorkspaceError / ValueError)."""
     from ..core.plan_copy import copy_findings, copy_plan_for_year
     from ..core.plan_diff import latest_version
 
     old = parse_document(workspace.current_document(previous.id), f"{previous.period} 年度计划")
     doc = copy_plan_for_year(spec, old, period, enterprise_units(workspace, enterprise_id))
-    return CopiedPlan(doc.to_json_dict(), previous.period, latest_version(doc.values), copy_findings(spec, doc))
+    return CopiedPlan(
+        doc.to_json_dict(), previous.period, latest_version(doc.values), copy_findings(spec, doc)
+    )

@@ -46,8 +46,9 @@ def carry_rows(repeat: FieldSpec, rows: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def prefill_values(spec: FormSpec, initial: dict[str, Any], previous: dict[str, Any] | None,
-                   facilities: list[Facility]) -> dict[str, Any]:
+def prefill_values(
+    spec: FormSpec, initial: dict[str, Any], previous: dict[str, Any] | None, facilities: list[Facility]
+) -> dict[str, Any]:
     values = copy.deepcopy(initial)
     repeats = [f for f in spec.top_fields() if f.type == "repeat"]
     if previous:

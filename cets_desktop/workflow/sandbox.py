@@ -11,8 +11,10 @@ from ..store import Workspace, WorkspaceError
 
 SANDBOX_SETTING = "sandbox"
 DEMO_ACTOR = "演示数据"
-SANDBOX_NOTE = ("演示工作区（沙盒）：这里的企业和数据仅供练习，不能用于正式申报。"
-                "要填报自己的企业，请用 文件 → 新建工作区。")
+SANDBOX_NOTE = (
+    "演示工作区（沙盒）：这里的企业和数据仅供练习，不能用于正式申报。"
+    "要填报自己的企业，请用 文件 → 新建工作区。"
+)
 
 
 def mark_sandbox(workspace: Workspace) -> None:

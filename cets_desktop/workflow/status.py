@@ -29,11 +29,13 @@ class FilingSource(Protocol):
 
     def get_filing(self, filing_id: int) -> Filing | None: ...
     def find_filing(self, enterprise_id: int, form_id: str, period: str) -> Filing | None: ...
-    def list_filings(self, enterprise_id: int | None = None, year: int | str | None = None,
-                     form_id: str | None = None) -> list[Filing]: ...
+    def list_filings(
+        self, enterprise_id: int | None = None, year: int | str | None = None, form_id: str | None = None
+    ) -> list[Filing]: ...
     def evaluate(self, filing_id: int) -> Evaluation: ...
     def has_draft(self, filing_id: int) -> bool: ...
     def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[FormSpec]: ...
+
 
 STATUS_NOT_STARTED = "未开始"
 STATUS_DRAFT = "草稿"
@@ -161,16 +163,27 @@ class StatusCache:
     def spec_for(self, filing: Filing) -> FormSpec | None:
         return definition_of_record(filing.form_id, filing.form_version, filing.period)
 
-    def summary(self, enterprise: Enterprise | None, spec: FormSpec, period: str, filing: Filing | None,
-                evaluate: bool = True) -> FilingSummary:
+    def summary(
+        self,
+        enterprise: Enterprise | None,
+        spec: FormSpec,
+        period: str,
+        filing: Filing | None,
+        evaluate: bool = True,
+    ) -> FilingSummary:
         due = due_date_for(enterprise, spec, period)
         if filing is None:
             since = tracked_since(enterprise)
             # Before tracking began: a month earlier than the tracked-since month, an annual
             # filing already due before it. Neither is shown as overdue.
-            untracked = since is not None and (period < since if spec.filing_type == "monthly"
-                                                else due < date(int(since[:4]), int(since[5:]), 1))
-            return FilingSummary(spec, period, None, STATUS_UNTRACKED if untracked else STATUS_NOT_STARTED, due)
+            untracked = since is not None and (
+                period < since
+                if spec.filing_type == "monthly"
+                else due < date(int(since[:4]), int(since[5:]), 1)
+            )
+            return FilingSummary(
+                spec, period, None, STATUS_UNTRACKED if untracked else STATUS_NOT_STARTED, due
+            )
         key = (filing.current_revision, filing.updated_at, filing.state)
         cached = self._cache.get(filing.id)
         if cached is None or cached[0] != key:
@@ -180,7 +193,9 @@ class StatusCache:
             status, errors, warnings = self._evaluate(filing)
             cached = (key, status, errors, warnings)
             self._cache[filing.id] = cached
-        return FilingSummary(spec, period, filing, cached[1], due, cached[2], cached[3], self.desk.has_draft(filing.id))
+        return FilingSummary(
+            spec, period, filing, cached[1], due, cached[2], cached[3], self.desk.has_draft(filing.id)
+        )
 
     def _evaluate(self, filing: Filing) -> tuple[str, int, int]:
         try:
@@ -197,15 +212,23 @@ class StatusCache:
     def _period_spec(self, spec: FormSpec, period: str) -> FormSpec | None:
         reg = registry()
         found = reg.for_period(spec.id, period)
-        return found if found is not None and definition_of_record(spec.id, found.version, period) is not None else None
+        return (
+            found
+            if found is not None and definition_of_record(spec.id, found.version, period) is not None
+            else None
+        )
 
-    def months(self, enterprise: Enterprise, spec: FormSpec, year: int, evaluate: bool = True) -> list[FilingSummary]:
+    def months(
+        self, enterprise: Enterprise, spec: FormSpec, year: int, evaluate: bool = True
+    ) -> list[FilingSummary]:
         filings = {f.period: f for f in self.desk.list_filings(enterprise.id, year, spec.id)}
         out = []
         for month in range(1, 13):
             period = f"{year}-{month:02d}"
             filing = filings.get(period)
-            period_spec = (self.spec_for(filing) if filing else None) or self._period_spec(spec, period) or spec
+            period_spec = (
+                (self.spec_for(filing) if filing else None) or self._period_spec(spec, period) or spec
+            )
             out.append(self.summary(enterprise, period_spec, period, filing, evaluate))
         return out
 
@@ -216,7 +239,13 @@ class StatusCache:
         for spec in self.forms_for(enterprise):
             if spec.filing_type == "monthly":
                 continue
-            period = str(year + 1) if spec.filing_type == "plan" else str(year - 1) if spec.filing_type == "supplementary" else str(year)
+            period = (
+                str(year + 1)
+                if spec.filing_type == "plan"
+                else str(year - 1)
+                if spec.filing_type == "supplementary"
+                else str(year)
+            )
             filing = self.desk.find_filing(enterprise.id, spec.id, period)
             period_spec = (self.spec_for(filing) if filing else None) or self._period_spec(spec, period)
             if period_spec is None:
@@ -257,8 +286,9 @@ def overview(cache: StatusCache, enterprises: list[Enterprise], today: date) -> 
             if spec.filing_type == "monthly":
                 for year in (today.year - 1, today.year):
                     for summary in cache.months(enterprise, spec, year, evaluate=False):
-                        if summary.filing is None and (summary.period < max(since, earliest)
-                                                       or not summary.period_open(today)):
+                        if summary.filing is None and (
+                            summary.period < max(since, earliest) or not summary.period_open(today)
+                        ):
                             continue
                         rows.append(OverviewRow(enterprise, summary))
         for summary in cache.yearly(enterprise, today.year, evaluate=False):

@@ -28,8 +28,14 @@ from cets_desktop.core.loader import default_registry  # noqa: E402
 from cets_desktop.core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec  # noqa: E402
 from cets_desktop.io.xlsx_layout import FIRST_DATA_ROW, RepeatSheet, plan_workbook  # noqa: E402
 
-TOTAL = {"a5-ammonia": "1650823.79", "a5-methanol": "2697809.84", "a5-urea": "322530.00",
-         "a5-soda-ash": "1306396.50", "a5-refining": "3389348.80", "a5-ethylene": "1567476.69"}
+TOTAL = {
+    "a5-ammonia": "1650823.79",
+    "a5-methanol": "2697809.84",
+    "a5-urea": "322530.00",
+    "a5-soda-ash": "1306396.50",
+    "a5-refining": "3389348.80",
+    "a5-ethylene": "1567476.69",
+}
 RECONSTRUCTED = {"a5-methanol", "a5-ethylene"}  # no version of these tables was found: [G] lineage
 
 
@@ -62,7 +68,15 @@ def with_real_evidence(form: str, folder: Path, values: dict[str, Any] | None = 
         name = path.replace("[", "_").replace("]", "").replace(".", "_") + ".pdf"
         content = f"%PDF-1.4 盖章扫描件 {doc.enterprise.name} {path}".encode()
         (folder / name).write_bytes(content)
-        refs.append(EvidenceRef(path=path, sha256=hashlib.sha256(content).hexdigest(), name=name, size=len(content), kind="扫描件"))
+        refs.append(
+            EvidenceRef(
+                path=path,
+                sha256=hashlib.sha256(content).hexdigest(),
+                name=name,
+                size=len(content),
+                kind="扫描件",
+            )
+        )
     doc.evidence = refs
     out = folder.parent / f"{form}.json"
     out.write_text(doc.to_json_text(), encoding="utf-8")
@@ -80,7 +94,9 @@ def typed_by_user(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
     return raw
 
 
-def fill_like_a_user(spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str], period: str) -> None:
+def fill_like_a_user(
+    spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str], period: str
+) -> None:
     wb = openpyxl.load_workbook(template)
     layout = plan_workbook(spec)
     for sheet in layout.scalar_sheets:
@@ -114,7 +130,11 @@ def _user_rows(spec: FormSpec, rsheet: RepeatSheet, values: dict[str, Any]) -> l
             for col in rsheet.columns:
                 if col.role == "parent_key":
                     position, parent = here[col.level]
-                    line[col.index] = position + 1 if col.field is None else typed_by_user(spec, col.field, parent.get(col.field.name))
+                    line[col.index] = (
+                        position + 1
+                        if col.field is None
+                        else typed_by_user(spec, col.field, parent.get(col.field.name))
+                    )
                 elif col.role == "ordinal":
                     line[col.index] = index + 1
                 elif col.role == "input":
@@ -126,7 +146,9 @@ def _user_rows(spec: FormSpec, rsheet: RepeatSheet, values: dict[str, Any]) -> l
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -136,7 +158,9 @@ def test_cli_contract_end_to_end(form: str, tmp_path: Path, cli: Callable[..., R
     ent, build = c.FORMS[form]
 
     # new: the period defaults to the emission year (the 2026 notice asks for 2025 data)
-    new = cli("new", form, "--enterprise-name", ent["name"], "--uscc", ent["uscc"], "-o", str(tmp_path / "new.json"))
+    new = cli(
+        "new", form, "--enterprise-name", ent["name"], "--uscc", ent["uscc"], "-o", str(tmp_path / "new.json")
+    )
     assert new.code == 0 and "2025" in new.err and "排放年度" in new.err
     assert json.loads((tmp_path / "new.json").read_text(encoding="utf-8"))["period"] == "2025"
     refused = cli("new", form, "--period", "2021", "-o", str(tmp_path / "old.json"))
@@ -151,7 +175,9 @@ def test_cli_contract_end_to_end(form: str, tmp_path: Path, cli: Callable[..., R
     assert calc.code == 0
     values = json.loads(calc.out)["values"]
     assert Decimal(values["total_co2"]) == Decimal(TOTAL[form])
-    assert Decimal(values["supplementary_emissions"]) == (Decimal(TOTAL[form]) / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert Decimal(values["supplementary_emissions"]) == (Decimal(TOTAL[form]) / 10000).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
 
     # template → filled in Excel by the user → import gives the same numbers
     template = tmp_path / "template.xlsx"
@@ -179,8 +205,8 @@ def test_cli_contract_end_to_end(form: str, tmp_path: Path, cli: Callable[..., R
     assert "[M]" not in text  # no memory tags: every source is an official document or a stated guess
     # The renderer prints a tag only next to its plain words (“[G] 推测，待确认”), never bare.
     for match in re.finditer(r"\[([VRTGP])\]", flat):
-        after = flat[match.end():match.end() + 12]
-        assert CERTAINTY_LABELS[match.group(1)][:2] in after, flat[match.start() - 40:match.end() + 12]
+        after = flat[match.end() : match.end() + 12]
+        assert CERTAINTY_LABELS[match.group(1)][:2] in after, flat[match.start() - 40 : match.end() + 12]
 
     # the package, and its verification without the workspace
     package = tmp_path / "pkg.zip"
@@ -191,13 +217,23 @@ def test_cli_contract_end_to_end(form: str, tmp_path: Path, cli: Callable[..., R
 
 def test_a_negative_carbon_balance_blocks_the_final_package(tmp_path: Path, cli: Callable[..., Run]) -> None:
     values = copy.deepcopy(c.ammonia_values())
-    values["workshops"][0]["outputs"][1]["output"] = "3000000"   # liquid CO2 carbon > coal carbon
+    values["workshops"][0]["outputs"][1]["output"] = "3000000"  # liquid CO2 carbon > coal carbon
     filing = with_real_evidence("a5-ammonia", tmp_path / "evidence", values)
     validate = cli("validate", str(filing), "--json")
     assert validate.code == 1
     errors = [f for f in json.loads(validate.out)["findings"] if f["severity"] == "error"]
     assert [(f["code"], f["path"]) for f in errors] == [("A5-NH3-008", "workshops[0].raw_material_emissions")]
-    blocked = cli("export", str(filing), "-o", str(tmp_path / "pkg.zip"), "--evidence-dir", str(tmp_path / "evidence"))
+    blocked = cli(
+        "export", str(filing), "-o", str(tmp_path / "pkg.zip"), "--evidence-dir", str(tmp_path / "evidence")
+    )
     assert blocked.code == 1 and not (tmp_path / "pkg.zip").exists()
-    draft = cli("export", str(filing), "-o", str(tmp_path / "draft.zip"), "--draft", "--evidence-dir", str(tmp_path / "evidence"))
+    draft = cli(
+        "export",
+        str(filing),
+        "-o",
+        str(tmp_path / "draft.zip"),
+        "--draft",
+        "--evidence-dir",
+        str(tmp_path / "evidence"),
+    )
     assert draft.code in (0, 1) and (tmp_path / "draft.zip").exists()

@@ -59,7 +59,7 @@ def test_a_filled_ammonia_filing_opens_with_its_note_and_the_clis_findings(qtbot
         shown = [f.code for f in evaluation.findings if f.code != "GEN-009"]
         assert shown == [f.code for f in c.run("a5-ammonia").findings] == ["A5-NH3-041"]
         texts = []
-        for step, section in enumerate(view.session.spec.sections):
+        for step, _section in enumerate(view.session.spec.sections):
             view.set_step(step)
             QApplication.processEvents()
             texts += [label.text() for label in view.panels[step].findChildren(QLabel)]

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1] / "cement"))  # shared CLI helpers (fill like a user, evidence)
+sys.path.insert(
+    0, str(Path(__file__).parents[1] / "cement")
+)  # shared CLI helpers (fill like a user, evidence)
 
 from sector_cli import Run  # noqa: E402
 

@@ -85,7 +85,11 @@ def test_glass_lines_match_a_hand_calculation_and_both_totals_are_shown() -> Non
     assert values["total_output"] == D("1070")
     assert same(values["supplementary_emissions"], values["total_co2"] / 10000)
     assert same(values["supplementary_emissions_energy_only"], (energy1 + energy2) / 10000)
-    assert (values["main_product"], values["main_product_unit"], values["main_product_output"]) == ("平板玻璃", "万重量箱", D("1070"))
+    assert (values["main_product"], values["main_product_unit"], values["main_product_output"]) == (
+        "平板玻璃",
+        "万重量箱",
+        D("1070"),
+    )
     assert values["report_year"] == 2025
 
     rounded = rounded_values(b.spec_of("a5-glass"), values)
@@ -102,7 +106,11 @@ def test_glass_lines_match_a_hand_calculation_and_both_totals_are_shown() -> Non
 def test_enterprise_level_tables_match_a_hand_calculation() -> None:
     # 铜冶炼: 1 = 1.1 + 1.2 + 1.3; 3 = 1 ÷ 2 (Fujian 2018 rows)
     cu = d.run("a5-copper").values
-    fuels = fuel("2850", "389.31", "0.0153", "99") + fuel("620", "42.652", "0.0202", "98") + fuel("9800", "28.447", "0.0295", "93")
+    fuels = (
+        fuel("2850", "389.31", "0.0153", "99")
+        + fuel("620", "42.652", "0.0202", "98")
+        + fuel("9800", "28.447", "0.0295", "93")
+    )
     elec = (D("128000") + D("21000")) * GRID_EF  # 9,600 MWh pure waste-heat power at 0
     heat = D("310000") * 0 + D("52000") * D("0.1123")
     assert same(cu["fuel_emissions"], fuels)
@@ -113,18 +121,30 @@ def test_enterprise_level_tables_match_a_hand_calculation() -> None:
     assert same(cu["total_co2"], fuels + elec + heat)
     assert same(cu["co2_intensity"], (fuels + elec + heat) / D("185000"))
     assert same(cu["supplementary_emissions"], (fuels + elec + heat) / 10000)
-    assert (cu["main_product"], cu["main_product_unit"], cu["main_product_output"]) == ("粗铜", "t", D("185000"))
+    assert (cu["main_product"], cu["main_product_unit"], cu["main_product_output"]) == (
+        "粗铜",
+        "t",
+        D("185000"),
+    )
 
     pulp = d.run("a5-pulp").values
-    e = fuel("96000", "19.570", "0.02618", "93") + fuel("1250", "389.31", "0.0153", "99") \
-        + (D("96000") + D("182000")) * GRID_EF + D("2650000") * D("0.1050")
+    e = (
+        fuel("96000", "19.570", "0.02618", "93")
+        + fuel("1250", "389.31", "0.0153", "99")
+        + (D("96000") + D("182000")) * GRID_EF
+        + D("2650000") * D("0.1050")
+    )
     assert same(pulp["total_co2"], e)
     assert same(pulp["co2_intensity"], e / D("420000"))
 
     paper = d.run("a5-paper").values
     heat = D("3100000") * D("0.1180") + D("150000") * (D("21500") / D("180000"))
-    e = fuel("132000", "20.908", "0.02618", "93") + fuel("860", "389.31", "0.0153", "99") \
-        + (D("210000") + D("95000")) * GRID_EF + heat
+    e = (
+        fuel("132000", "20.908", "0.02618", "93")
+        + fuel("860", "389.31", "0.0153", "99")
+        + (D("210000") + D("95000")) * GRID_EF
+        + heat
+    )
     assert same(paper["heat_emissions"], heat)
     assert same(paper["heat_ef"], heat / D("3250000"))
     assert paper["electricity_ef"] == (D("305000") * GRID_EF) / D("317000")
@@ -162,20 +182,24 @@ def test_airline_measured_jet_fuel_parameters_replace_the_defaults() -> None:
 def test_airport_matches_a_hand_calculation() -> None:
     values = d.run("a5-airport").values
     fuels = fuel("410", "42.652", "0.0202", "98") + fuel("380", "389.31", "0.0153", "99")
-    elec = D("118000") * GRID_EF          # 2,400 MWh self-used non-fossil power at 0
-    heat = D("62000") * D("0.11")         # heat source data not available: 0.11 tCO2/GJ
+    elec = D("118000") * GRID_EF  # 2,400 MWh self-used non-fossil power at 0
+    heat = D("62000") * D("0.11")  # heat source data not available: 0.11 tCO2/GJ
     total = fuels + elec + heat
     assert same(values["total_co2"], total)
     area = D("23.6") + D("12.8") + D("2.45")
     assert values["total_area"] == area
-    assert values["intensity_throughput"] == total / D("386000")   # row 5 = 2 ÷ 3
-    assert values["intensity_area"] == total / area                 # row 6 = 2 ÷ 4.3
+    assert values["intensity_throughput"] == total / D("386000")  # row 5 = 2 ÷ 3
+    assert values["intensity_area"] == total / area  # row 6 = 2 ÷ 4.3
     assert values["main_product"] == "吞吐量" and values["main_product_output"] == D("386000")
 
 
 def test_grid_factor_override_is_used_with_its_source() -> None:
     values = d.fresh("a5-copper")
-    values.update(grid_ef_choice="另行填写", grid_ef_override="0.5306", grid_ef_override_source="生态环境部 国家统计局 2023年电力二氧化碳排放因子")
+    values.update(
+        grid_ef_choice="另行填写",
+        grid_ef_override="0.5306",
+        grid_ef_override_source="生态环境部 国家统计局 2023年电力二氧化碳排放因子",
+    )
     out = d.run("a5-copper", values).values
     assert out["grid_ef_reference"] == GRID_EF
     assert out["grid_ef"] == D("0.5306")
@@ -188,12 +212,17 @@ def test_grid_factor_must_be_confirmed_by_the_filer() -> None:
     evaluation = d.run("a5-pulp", values)
     # 2025 is an emission year whose factor is not confirmed: a warning the filer must fix or acknowledge,
     # which blocks the final package until then; meanwhile the totals are computed with the reference value.
-    assert [(f.code, f.path) for f in evaluation.findings if f.severity == "warning"] == [("A5-PLP-EL-002", "grid_ef_choice")]
+    assert [(f.code, f.path) for f in evaluation.findings if f.severity == "warning"] == [
+        ("A5-PLP-EL-002", "grid_ef_choice")
+    ]
     assert not evaluation.exportable
     assert evaluation.values["grid_ef_reference"] == GRID_EF and evaluation.values["grid_ef"] == GRID_EF
     values["grid_ef_choice"] = "另行填写"
     evaluation = d.run("a5-pulp", values)
-    assert {(f.code, f.path) for f in evaluation.errors} == {("GEN-003", "grid_ef_override"), ("GEN-003", "grid_ef_override_source")}
+    assert {(f.code, f.path) for f in evaluation.errors} == {
+        ("GEN-003", "grid_ef_override"),
+        ("GEN-003", "grid_ef_override_source"),
+    }
 
 
 def test_grid_reference_is_a_guess_from_2024_and_verified_for_2023() -> None:

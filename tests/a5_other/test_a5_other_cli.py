@@ -22,9 +22,17 @@ from cets_desktop.core.calc import rounded_values
 
 CLI = Callable[..., Run]
 FORMS = sorted(d.FORMS)
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
-TITLE = {"a5-glass": "平板玻璃", "a5-copper": "铜冶炼", "a5-pulp": "纸浆制造", "a5-paper": "机制纸和纸板",
-         "a5-airline": "航空公司", "a5-airport": "机场"}
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed"
+)
+TITLE = {
+    "a5-glass": "平板玻璃",
+    "a5-copper": "铜冶炼",
+    "a5-pulp": "纸浆制造",
+    "a5-paper": "机制纸和纸板",
+    "a5-airline": "航空公司",
+    "a5-airport": "机场",
+}
 
 
 def filing_json(form: str, folder: Path, values: dict[str, Any] | None = None) -> Path:
@@ -43,7 +51,18 @@ def expected_total(form: str) -> Decimal:
 def test_new_names_the_emission_year_and_refuses_earlier_periods(cli: CLI, form: str, tmp_path: Path) -> None:
     enterprise, _ = d.FORMS[form]
     out = tmp_path / "new.json"
-    made = cli("new", form, "--period", "2025", "--enterprise-name", enterprise["name"], "--uscc", enterprise["uscc"], "-o", str(out))
+    made = cli(
+        "new",
+        form,
+        "--period",
+        "2025",
+        "--enterprise-name",
+        enterprise["name"],
+        "--uscc",
+        enterprise["uscc"],
+        "-o",
+        str(out),
+    )
     assert made.returncode == 0, made.stderr
     assert "2025" in made.stderr and "排放" in made.stderr  # says the period is the emission year
     doc = json.loads(out.read_text(encoding="utf-8"))
@@ -64,7 +83,9 @@ def test_clean_filing_validates_calcs_exports_and_verifies(cli: CLI, form: str, 
     assert calc.returncode == 0
     values = calc.json()["values"]
     assert Decimal(values["total_co2"]) == expected_total(form)
-    assert Decimal(values["supplementary_emissions"]) == (expected_total(form) / 10000).quantize(Decimal("0.01"))
+    assert Decimal(values["supplementary_emissions"]) == (expected_total(form) / 10000).quantize(
+        Decimal("0.01")
+    )
     package = tmp_path / f"{form}.zip"
     exported = cli("export", str(path), "-o", str(package), "--json", "-q")
     assert exported.returncode == 0, exported.stderr
@@ -113,7 +134,7 @@ def test_pdf_is_chinese_with_the_totals_and_no_internal_names(cli: CLI, form: st
     # Certainty is said in plain words: a tag the renderer prints is followed by them.
     plain = ("已核实", "部分核实", "推测", "据回忆", "第三方", "据记忆", "把握程度")
     for m in re.finditer(r"\[[VRTGPM]\]", flat):
-        assert any(w in flat[m.end():m.end() + 12] for w in plain), flat[m.start() - 40:m.end() + 12]
+        assert any(w in flat[m.end() : m.end() + 12] for w in plain), flat[m.start() - 40 : m.end() + 12]
 
 
 def test_glass_pdf_shows_both_totals(cli: CLI, tmp_path: Path) -> None:
@@ -137,7 +158,9 @@ def test_seeded_error_exits_1_with_the_code_at_the_field(cli: CLI, tmp_path: Pat
     assert blocked.returncode == 1 and not (tmp_path / "x.zip").exists()
 
 
-def test_workbooks_carry_a_read_only_sheet_in_the_official_three_column_layout(cli: CLI, tmp_path: Path) -> None:
+def test_workbooks_carry_a_read_only_sheet_in_the_official_three_column_layout(
+    cli: CLI, tmp_path: Path
+) -> None:
     import openpyxl
 
     from cets_desktop.io.xlsx_official import OFFICIAL_SHEET
@@ -148,7 +171,9 @@ def test_workbooks_carry_a_read_only_sheet_in_the_official_three_column_layout(c
     assert ws.protection.sheet is True
     assert [c.value for c in ws[5]][:3] == ["补充数据", "数值", "计算方法或填写要求"]
     items = [r[0] for r in ws.iter_rows(min_row=6, values_only=True) if r[0]]
-    assert any(str(i).strip().startswith("1.1.4 碳氧化率") for i in items)  # per-fuel rows as in the 2023 tables
+    assert any(
+        str(i).strip().startswith("1.1.4 碳氧化率") for i in items
+    )  # per-fuel rows as in the 2023 tables
 
     package = tmp_path / "g.zip"
     path = filing_json("a5-glass", tmp_path)
@@ -167,8 +192,10 @@ def test_workbooks_carry_a_read_only_sheet_in_the_official_three_column_layout(c
     assert rows["二氧化碳排放总量（含原料碳酸盐分解和碳粉氧化）（tCO2）"] == float(expected_total("a5-glass"))
     items = [str(r[0]).strip() for r in ws.iter_rows(min_row=6, values_only=True) if r[0]]
     first_heat = items.index("热力来源「余热回收」")
-    assert items[first_heat + 1:first_heat + 4] == ["热力来源", "来源说明", "消耗热量（GJ）"]
-    assert "锅炉排放量（tCO2）" not in items[first_heat:first_heat + 6]  # items not asked in this row left out
+    assert items[first_heat + 1 : first_heat + 4] == ["热力来源", "来源说明", "消耗热量（GJ）"]
+    assert (
+        "锅炉排放量（tCO2）" not in items[first_heat : first_heat + 6]
+    )  # items not asked in this row left out
     # The import never reads it: the package's workbook imports to the same total.
     calc = cli("calc", str(tmp_path / "data.xlsx"), "--json")
     assert Decimal(calc.json()["values"]["total_co2"]) == expected_total("a5-glass")

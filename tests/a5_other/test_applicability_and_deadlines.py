@@ -17,20 +17,35 @@ from cets_desktop.core.loader import default_registry
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True, timeout=120
+    )
 
 
-@pytest.mark.parametrize(("code", "forms"), [
-    ("3041", ["a5-glass"]), ("3211", ["a5-copper"]), ("2211", ["a5-pulp"]), ("2212", ["a5-pulp"]),
-    ("2221", ["a5-paper"]), ("5611", ["a5-airline"]), ("5612", ["a5-airline"]), ("5631", ["a5-airport"]),
-    ("2614", ["a5-ethylene", "a5-methanol"]), ("2619", ["a5-carbide"]), ("2511", ["a5-refining"]),
-])
+@pytest.mark.parametrize(
+    ("code", "forms"),
+    [
+        ("3041", ["a5-glass"]),
+        ("3211", ["a5-copper"]),
+        ("2211", ["a5-pulp"]),
+        ("2212", ["a5-pulp"]),
+        ("2221", ["a5-paper"]),
+        ("5611", ["a5-airline"]),
+        ("5612", ["a5-airline"]),
+        ("5631", ["a5-airport"]),
+        ("2614", ["a5-ethylene", "a5-methanol"]),
+        ("2619", ["a5-carbide"]),
+        ("2511", ["a5-refining"]),
+    ],
+)
 def test_industry_code_above_threshold_files_its_tables(code: str, forms: list[str]) -> None:
     result = assess(code, Decimal("26000"))  # exactly the threshold counts
     assert result.covered is True
     assert [t["form"] for t in result.tables] == forms
     assert any("附件5" in f for f in result.filings)
-    assert not any("月度信息化存证" in f for f in result.filings)  # other key industries: no monthly certification
+    assert not any(
+        "月度信息化存证" in f for f in result.filings
+    )  # other key industries: no monthly certification
 
 
 def test_below_threshold_files_nothing_and_says_why() -> None:
@@ -77,7 +92,11 @@ def test_every_table_is_a_shipped_definition_whose_sector_the_enterprise_can_tic
 def test_supplementary_due_31_march_after_the_emission_year() -> None:
     assert due_for("supplementary", "2025") == date(2026, 3, 31)
     d = supplementary_deadline(2025, "建材（平板玻璃）")
-    assert (d.period, d.due, d.title) == ("2025", date(2026, 3, 31), "2025年度（排放年度）补充数据表：建材（平板玻璃）")
+    assert (d.period, d.due, d.title) == (
+        "2025",
+        date(2026, 3, 31),
+        "2025年度（排放年度）补充数据表：建材（平板玻璃）",
+    )
     assert d.days_left(date(2026, 3, 1)) == 30
 
 
@@ -100,8 +119,15 @@ def test_cli_applicability_and_calendar_for_an_airline_and_airport_group() -> No
     bad = cli("applicability", "--industry", "3041", "--energy-tce", "一万")
     assert bad.returncode == 2 and "--energy-tce" in bad.stderr
 
-    cal = json.loads(cli("calendar", "--year", "2026", "--json", "--today", "2026-03-01", "--industry", "5611、5631").stdout)
+    cal = json.loads(
+        cli(
+            "calendar", "--year", "2026", "--json", "--today", "2026-03-01", "--industry", "5611、5631"
+        ).stdout
+    )
     supp = [d for d in cal["deadlines"] if d["kind"] == "supplementary" and d["period"] == "2025"]
-    assert sorted(d["title"] for d in supp) == ["2025年度（排放年度）补充数据表：民航（机场）", "2025年度（排放年度）补充数据表：民航（航空公司）"]
+    assert sorted(d["title"] for d in supp) == [
+        "2025年度（排放年度）补充数据表：民航（机场）",
+        "2025年度（排放年度）补充数据表：民航（航空公司）",
+    ]
     assert all(d["due"] == "2026-03-31" and d["days_left"] == 30 and d["overdue"] is False for d in supp)
     assert set(cal) == {"year", "today", "local_monthly_days", "deadlines"}

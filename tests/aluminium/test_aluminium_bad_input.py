@@ -59,7 +59,9 @@ def test_net_anode_consumption_typed_as_total_tonnes() -> None:
     ev = seeded(lambda v: series(v).update(net_anode_consumption="13479.41"))
     assert problems(ev) == [("error", "ALU-M-310", "series[0].net_anode_consumption")]
     assert "0.415" in ev.findings[0].message
-    assert "ALU-M-311" not in {f.code for f in ev.findings} and "ALU-M-340" not in {f.code for f in ev.findings}
+    assert "ALU-M-311" not in {f.code for f in ev.findings} and "ALU-M-340" not in {
+        f.code for f in ev.findings
+    }
 
 
 def test_sulphur_as_a_fraction() -> None:
@@ -78,7 +80,10 @@ def test_both_as_fractions_are_two_findings_and_nothing_is_lost() -> None:
     vals = h.values()
     series(vals).update(anode_sulphur="0.0185", anode_ash="0.004", anode_ash_route="实测值")
     ev = h.run(copy.deepcopy(vals))
-    assert sorted(problems(ev)) == [("error", "ALU-M-312", "series[0].anode_sulphur"), ("error", "ALU-M-313", "series[0].anode_ash")]
+    assert sorted(problems(ev)) == [
+        ("error", "ALU-M-312", "series[0].anode_sulphur"),
+        ("error", "ALU-M-313", "series[0].anode_ash"),
+    ]
     assert ev.values["series"][0]["anode_sulphur"] == Decimal("0.0185")
     assert ev.values["series"][0]["al_output"] == Decimal("32480.50")
 
@@ -94,9 +99,18 @@ def test_carbonate_factor_in_kg_per_tonne() -> None:
 
 
 def test_carbonate_without_a_default() -> None:
-    ev = seeded(lambda v: v["carbonates"].append({"carbonate": "其他", "carbonate_other": "菱镁矿", "consumption": "12.00",
-                                                  "consumption_route": "实测值", "consumption_source": "汽车衡",
-                                                  "carbonate_ef_route": "缺省值"}))
+    ev = seeded(
+        lambda v: v["carbonates"].append(
+            {
+                "carbonate": "其他",
+                "carbonate_other": "菱镁矿",
+                "consumption": "12.00",
+                "consumption_route": "实测值",
+                "consumption_source": "汽车衡",
+                "carbonate_ef_route": "缺省值",
+            }
+        )
+    )
     assert problems(ev) == [("error", "ALU-M-352", "carbonates[1].carbonate_ef_route")]
 
 
@@ -114,13 +128,20 @@ def test_negative_output_is_an_error_at_the_field() -> None:
 def test_month_on_month_checks_use_the_previous_month() -> None:
     october = h.document()
     nov = h.values()
-    series(nov).update(al_output="24000.00", net_anode_consumption="0.4700", ae_total_minutes="252.00", cell_days="8400.00",
-                       ac_electricity="322000.000")
+    series(nov).update(
+        al_output="24000.00",
+        net_anode_consumption="0.4700",
+        ae_total_minutes="252.00",
+        cell_days="8400.00",
+        ac_electricity="322000.000",
+    )
     nov["gwp_set"] = "SAR"
     ev = evaluate(h.b.spec_of(h.FORM), h.document(nov, period="2026-11"), previous=october)
-    assert sorted(problems(ev)) == [("warning", "ALU-M-301", "series[0].al_output"),
-                            ("warning", "ALU-M-318", "series[0].net_anode_consumption"),
-                            ("warning", "ALU-M-373", "gwp_set")]
+    assert sorted(problems(ev)) == [
+        ("warning", "ALU-M-301", "series[0].al_output"),
+        ("warning", "ALU-M-318", "series[0].net_anode_consumption"),
+        ("warning", "ALU-M-373", "gwp_set"),
+    ]
 
 
 def test_an_unstated_gwp_set_is_computed_with_ar5_and_asks_for_confirmation() -> None:
@@ -128,7 +149,10 @@ def test_an_unstated_gwp_set_is_computed_with_ar5_and_asks_for_confirmation() ->
     assert problems(ev) == [("warning", "ALU-M-374", "gwp_set")]
     assert "AR5" in ev.findings[0].message and "SAR" in ev.findings[0].message
     s = ev.values["series"][0]
-    assert s["pfc_emissions"] == Decimal("32480.50") * (Decimal("0.00429") * 6630 + Decimal("0.000429") * 11100) / 1000
+    assert (
+        s["pfc_emissions"]
+        == Decimal("32480.50") * (Decimal("0.00429") * 6630 + Decimal("0.000429") * 11100) / 1000
+    )
 
 
 def test_messages_name_no_internal_files_and_no_bare_tags() -> None:

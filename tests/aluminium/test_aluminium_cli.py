@@ -15,10 +15,14 @@ import pytest
 from sector_cli import Run, attach_evidence, fill_like_a_user, pdftotext, write_json
 
 CLI = Callable[..., Run]
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed"
+)
 
 
-def month_json(folder: Path, vals: dict[str, Any] | None = None, period: str = h.PERIOD, tag: str = "2026-10") -> Path:
+def month_json(
+    folder: Path, vals: dict[str, Any] | None = None, period: str = h.PERIOD, tag: str = "2026-10"
+) -> Path:
     doc = h.document(vals, period=period, with_evidence=False).to_json_dict()
     paths = h.b.evidence_paths(h.b.spec_of(h.FORM), doc["values"])
     return write_json(folder / f"{tag}.json", attach_evidence(doc, paths, folder, tag))
@@ -26,8 +30,18 @@ def month_json(folder: Path, vals: dict[str, Any] | None = None, period: str = h
 
 def test_new_and_validate_list_what_is_missing(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "new.json"
-    made = cli("new", h.FORM, "--period", "2026-10", "--enterprise-name", h.ENTERPRISE["name"],
-               "--uscc", h.ENTERPRISE["uscc"], "-o", str(out))
+    made = cli(
+        "new",
+        h.FORM,
+        "--period",
+        "2026-10",
+        "--enterprise-name",
+        h.ENTERPRISE["name"],
+        "--uscc",
+        h.ENTERPRISE["uscc"],
+        "-o",
+        str(out),
+    )
     assert made.returncode == 0, made.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["values"]["series"][0]["pfc_method"] == "斜率法"
@@ -35,8 +49,14 @@ def test_new_and_validate_list_what_is_missing(cli: CLI, tmp_path: Path) -> None
     checked = cli("validate", str(out), "--json")
     assert checked.returncode == 1
     missing = {f["path"] for f in checked.json()["findings"] if f["code"] == "GEN-003"}
-    assert {"series[0].series_name", "series[0].al_output", "series[0].net_anode_consumption",
-            "series[0].anode_sulphur", "series[0].aem", "purchased_electricity"} <= missing
+    assert {
+        "series[0].series_name",
+        "series[0].al_output",
+        "series[0].net_anode_consumption",
+        "series[0].anode_sulphur",
+        "series[0].aem",
+        "purchased_electricity",
+    } <= missing
     assert "series[0].anode_ash" not in missing  # the default route needs no value
 
 
@@ -82,8 +102,18 @@ def test_pdf_states_the_gwp_set_and_names_no_internal_files(cli: CLI, tmp_path: 
     pdf = tmp_path / "report.pdf"
     assert cli("pdf", str(month), "-o", str(pdf)).returncode == 0
     text = pdftotext(pdf)
-    for expected in ("黔北示范铝业有限公司", "铝冶炼行业月度信息化存证", "吨铝炭阳极净耗", "炭阳极平均含硫量",
-                     "GWP 取值套", "AR5", "6630", "11100", "48,312.44", "51,485.34"):
+    for expected in (
+        "黔北示范铝业有限公司",
+        "铝冶炼行业月度信息化存证",
+        "吨铝炭阳极净耗",
+        "炭阳极平均含硫量",
+        "GWP 取值套",
+        "AR5",
+        "6630",
+        "11100",
+        "48,312.44",
+        "51,485.34",
+    ):
         assert expected in text, expected
     for internal in (".md", ".yaml", "mandatory", "sector-months", "gwp_cf4", "ref("):
         assert internal not in text, internal
@@ -108,5 +138,8 @@ def test_seeded_errors_exit_1(cli: CLI, tmp_path: Path) -> None:
     checked = cli("validate", str(bad), "--json")
     assert checked.returncode == 1
     errors = {(f["code"], f["path"]) for f in checked.json()["findings"] if f["severity"] == "error"}
-    assert errors == {("ALU-M-310", "series[0].net_anode_consumption"), ("ALU-M-312", "series[0].anode_sulphur"),
-                      ("ALU-M-320", "series[0].aem")}
+    assert errors == {
+        ("ALU-M-310", "series[0].net_anode_consumption"),
+        ("ALU-M-312", "series[0].anode_sulphur"),
+        ("ALU-M-320", "series[0].aem"),
+    }

@@ -112,9 +112,19 @@ def test_enterprise_level_adds_fuels_and_carbonates_and_leaves_electricity_out()
 def test_measured_ash_and_two_series_add_up() -> None:
     vals = h.values()
     second = dict(h.series_one())
-    second.update(series_name="二期400kA系列", cell_count="200", al_output="18000.00", net_anode_consumption="0.4300",
-                  anode_sulphur="2.20", anode_ash="0.35", anode_ash_route="实测值", aem="0.05",
-                  ae_total_minutes="300.00", cell_days="6000.00", ac_electricity="243000.000")
+    second.update(
+        series_name="二期400kA系列",
+        cell_count="200",
+        al_output="18000.00",
+        net_anode_consumption="0.4300",
+        anode_sulphur="2.20",
+        anode_ash="0.35",
+        anode_ash_route="实测值",
+        aem="0.05",
+        ae_total_minutes="300.00",
+        cell_days="6000.00",
+        ac_electricity="243000.000",
+    )
     vals["series"].append(second)
     ev = h.run(vals)
     assert ev.errors == []
@@ -131,5 +141,7 @@ def test_gwp_set_is_explained_with_its_source() -> None:
     ev = h.run()
     ex = explain_all(h.b.spec_of(h.FORM), ev.values, ev.env)
     gwp = ex["gwp_cf4_used"]
-    assert {(r.table, r.key, r.value, r.certainty) for r in gwp.references} == {("gwp_cf4", "AR5", D(6630), "T")}
+    assert {(r.table, r.key, r.value, r.certainty) for r in gwp.references} == {
+        ("gwp_cf4", "AR5", D(6630), "T")
+    }
     assert "AR5" in gwp.references[0].source and ".md" not in gwp.references[0].source

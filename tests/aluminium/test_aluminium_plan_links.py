@@ -45,13 +45,19 @@ def test_a_default_where_the_plan_measures_is_found() -> None:
 
 
 def test_undeclared_fuel_and_carbonate_are_found() -> None:
-    assert check(h.values()) == [("PLAN-LINK-003", "carbonates[0].carbonate"), ("PLAN-LINK-003", "fuels[1].fuel_name")]
+    assert check(h.values()) == [
+        ("PLAN-LINK-003", "carbonates[0].carbonate"),
+        ("PLAN-LINK-003", "fuels[1].fuel_name"),
+    ]
 
 
 def test_plan_names_the_issued_guide_and_writes_the_anode_formula_with_p() -> None:
     spec = h.b.spec_of("aluminium-plan")
     assert "铝冶炼行业" in spec.sources["alu_guide"].doc and "铝冶炼行业" in spec.description
-    assert "NC × P × (1 − S − A) × 44/12" in spec.sources["anode_t"].doc and "t/tAl" in spec.sources["anode_t"].doc
+    assert (
+        "NC × P × (1 − S − A) × 44/12" in spec.sources["anode_t"].doc
+        and "t/tAl" in spec.sources["anode_t"].doc
+    )
     labels = {c.value: c.text for c in spec.choices["alu_parameter"]}
     assert labels["阳极净耗量"] == "吨铝炭阳极净耗" and labels["阳极平均含硫量"] == "炭阳极平均含硫量"
     empty = h.b.initial_values(spec)

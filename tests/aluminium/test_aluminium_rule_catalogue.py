@@ -18,8 +18,39 @@ import aluminium_helpers as h  # noqa: E402
 from cets_desktop.core.rules import evaluate  # noqa: E402
 
 V = dict[str, Any]
-PART_CODES = {f"ALU-M-{n:03d}" for n in (10, 11, 12, 13, 14, 20, 30, 31, 40, 41, 42, 43, 44, 50, 110, 111, 112, 113,
-                                         114, 120, 121, 125, 126, 130, 131, 132, 133, 136)} | {"ALU-M-EL-001", "ALU-M-EL-002"}
+PART_CODES = {
+    f"ALU-M-{n:03d}"
+    for n in (
+        10,
+        11,
+        12,
+        13,
+        14,
+        20,
+        30,
+        31,
+        40,
+        41,
+        42,
+        43,
+        44,
+        50,
+        110,
+        111,
+        112,
+        113,
+        114,
+        120,
+        121,
+        125,
+        126,
+        130,
+        131,
+        132,
+        133,
+        136,
+    )
+} | {"ALU-M-EL-001", "ALU-M-EL-002"}
 
 
 def s0(v: V) -> dict[str, Any]:
@@ -32,9 +63,17 @@ def unchecked(v: V) -> dict[str, Any]:
     return s0(v)
 
 
-COAL = {"fuel_name": "烟煤", "fuel_use": "铸造保温炉", "consumption": "10.00", "consumption_route": "实测值",
-        "consumption_source": "入炉煤计量", "ncv": "23.000", "ncv_route": "实测值", "carbon_route": "缺省值",
-        "oxidation_route": "缺省值"}
+COAL = {
+    "fuel_name": "烟煤",
+    "fuel_use": "铸造保温炉",
+    "consumption": "10.00",
+    "consumption_route": "实测值",
+    "consumption_source": "入炉煤计量",
+    "ncv": "23.000",
+    "ncv_route": "实测值",
+    "carbon_route": "缺省值",
+    "oxidation_route": "缺省值",
+}
 
 CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "ALU-M-090": (lambda v: v.update(preparer_phone="无"), False),
@@ -48,7 +87,10 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "ALU-M-232": (lambda v: s0(v).update(cell_days="0"), False),
     "ALU-M-240": (lambda v: s0(v).update(ac_electricity="-1"), False),
     "ALU-M-250": (lambda v: v["carbonates"][0].update(consumption="-1"), False),
-    "ALU-M-251": (lambda v: v["carbonates"][0].update(carbonate_ef="-0.1", carbonate_ef_route="实测值"), False),
+    "ALU-M-251": (
+        lambda v: v["carbonates"][0].update(carbonate_ef="-0.1", carbonate_ef_route="实测值"),
+        False,
+    ),
     "ALU-M-260": (lambda v: v.update(purchased_electricity="-1"), False),
     "ALU-M-262": (lambda v: v.update(purchased_heat="-1"), False),
     "ALU-M-300": (lambda v: s0(v).update(al_output="3000.00"), False),
@@ -70,11 +112,24 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "ALU-M-330": (lambda v: s0(v).update(ac_electricity="437000000.000"), False),
     "ALU-M-331": (lambda v: s0(v).update(ac_electricity="500000.000"), False),
     "ALU-M-340": (lambda v: s0(v).update(net_anode_consumption="0.6200"), False),
-    "ALU-M-350": (lambda v: v["carbonates"][0].update(carbonate_ef="440", carbonate_ef_route="实测值"), False),
+    "ALU-M-350": (
+        lambda v: v["carbonates"][0].update(carbonate_ef="440", carbonate_ef_route="实测值"),
+        False,
+    ),
     "ALU-M-351": (lambda v: v["carbonates"][0].update(carbonate_ef="0.430"), False),
-    "ALU-M-352": (lambda v: v["carbonates"].append({"carbonate": "其他", "carbonate_other": "菱镁矿", "consumption": "5",
-                                                    "consumption_route": "实测值", "consumption_source": "汽车衡",
-                                                    "carbonate_ef_route": "缺省值"}), False),
+    "ALU-M-352": (
+        lambda v: v["carbonates"].append(
+            {
+                "carbonate": "其他",
+                "carbonate_other": "菱镁矿",
+                "consumption": "5",
+                "consumption_route": "实测值",
+                "consumption_source": "汽车衡",
+                "carbonate_ef_route": "缺省值",
+            }
+        ),
+        False,
+    ),
     "ALU-M-360": (lambda v: v["fuels"].append(dict(COAL)), False),
     "ALU-M-371": (lambda v: v.update(purchased_electricity="400000.000"), False),
     "ALU-M-372": (lambda v: v["series"].append(h.series_one()), False),
@@ -84,7 +139,10 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "ALU-M-010": (lambda v: v["fuels"][0].update(consumption="-1"), False),
     "ALU-M-112": (lambda v: v["fuels"][0].update(ncv="38.9", ncv_route="实测值"), False),
     "ALU-M-114": (lambda v: v["fuels"].append({**COAL, "ncv_route": "缺省值"}), False),
-    "ALU-M-126": (lambda v: v["fuels"][0].update(carbon_route="实测值", carbon_basis="元素碳含量", carbon_content="60"), False),
+    "ALU-M-126": (
+        lambda v: v["fuels"][0].update(carbon_route="实测值", carbon_basis="元素碳含量", carbon_content="60"),
+        False,
+    ),
     "ALU-M-EL-002": (lambda v: v.pop("grid_ef_choice"), False),
 }
 

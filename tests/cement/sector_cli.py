@@ -46,16 +46,24 @@ def attach_evidence(doc: dict[str, Any], paths: list[str], folder: Path, tag: st
         body = f"%PDF-1.4\n% {tag} 支撑材料 {path}（盖章扫描件，测试用）\n".encode() + os.urandom(8)
         name = f"{tag}-{i:03d}.pdf"
         (folder / name).write_bytes(body)
-        rows.append({"path": path, "sha256": hashlib.sha256(body).hexdigest(), "name": name, "size": len(body),
-                     "kind": "扫描件"})
+        rows.append(
+            {
+                "path": path,
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "name": name,
+                "size": len(body),
+                "kind": "扫描件",
+            }
+        )
     out = copy.deepcopy(doc)
     out["evidence"] = rows
     return out
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def typed_by_user(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
@@ -72,8 +80,9 @@ def typed_by_user(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
     return raw
 
 
-def fill_like_a_user(spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str],
-                     period: str) -> None:
+def fill_like_a_user(
+    spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str], period: str
+) -> None:
     wb = openpyxl.load_workbook(template)
     layout = plan_workbook(spec)
     for sheet in layout.scalar_sheets:
@@ -107,7 +116,11 @@ def _rows(spec: FormSpec, rsheet: RepeatSheet, values: dict[str, Any]) -> list[d
             for col in rsheet.columns:
                 if col.role == "parent_key":
                     position, parent = here[col.level]
-                    line[col.index] = position + 1 if col.field is None else typed_by_user(spec, col.field, parent.get(col.field.name))
+                    line[col.index] = (
+                        position + 1
+                        if col.field is None
+                        else typed_by_user(spec, col.field, parent.get(col.field.name))
+                    )
                 elif col.role == "ordinal":
                     line[col.index] = index + 1
                 elif col.role == "input":

@@ -60,13 +60,25 @@ def test_a_value_that_contradicts_the_default_route_is_an_error() -> None:
 
 def test_deduction_larger_than_gross_is_an_error_not_a_silent_floor() -> None:
     # 200,000 t of 熟石灰 × 0.600 = 120,000 tCO2 > 148,650 × 0.535 = 79,527.75 tCO2
-    _, ev = seeded(lambda v: v["lines"][0]["raw_materials"].append(
-        {"material": "熟石灰", "consumption": "200000.00", "consumption_route": "实测值",
-         "consumption_source": "配料皮带秤", "deduction_route": "缺省值"}))
+    _, ev = seeded(
+        lambda v: v["lines"][0]["raw_materials"].append(
+            {
+                "material": "熟石灰",
+                "consumption": "200000.00",
+                "consumption_route": "实测值",
+                "consumption_source": "配料皮带秤",
+                "deduction_route": "缺省值",
+            }
+        )
+    )
     assert ("error", "CEM-M-324", "lines[0].deduction_total") in problems(ev)
     line = ev.values["lines"][0]
     gross = Decimal("148650.00") * Decimal("0.535")
-    deduction = Decimal("8200.00") * Decimal("0.480") + Decimal("3100.00") * Decimal("0.215") + Decimal("200000.00") * Decimal("0.600")
+    deduction = (
+        Decimal("8200.00") * Decimal("0.480")
+        + Decimal("3100.00") * Decimal("0.215")
+        + Decimal("200000.00") * Decimal("0.600")
+    )
     assert line["process_emissions"] == gross - deduction < 0  # shown as it is, with the error
     assert "不以 0 代替" in next(f.message for f in ev.findings if f.code == "CEM-M-324")
     # the intensity plausibility rule stays quiet: its input already carries an error
@@ -74,15 +86,26 @@ def test_deduction_larger_than_gross_is_an_error_not_a_silent_floor() -> None:
 
 
 def test_deduction_factor_typed_in_kg_per_tonne() -> None:
-    _, ev = seeded(lambda v: v["lines"][0]["raw_materials"][0].update(deduction_factor="480", deduction_route="实测值"))
+    _, ev = seeded(
+        lambda v: v["lines"][0]["raw_materials"][0].update(deduction_factor="480", deduction_route="实测值")
+    )
     assert ("error", "CEM-M-320", "lines[0].raw_materials[0].deduction_factor") in problems(ev)
     assert "CEM-M-323" not in {f.code for f in ev.findings}
 
 
 def test_substitute_without_a_default_cannot_use_the_default_route() -> None:
-    _, ev = seeded(lambda v: v["lines"][0]["raw_materials"].append(
-        {"material": "其他", "material_other": "石灰石尾矿泥", "consumption": "900.00", "consumption_route": "实测值",
-         "consumption_source": "配料皮带秤", "deduction_route": "缺省值"}))
+    _, ev = seeded(
+        lambda v: v["lines"][0]["raw_materials"].append(
+            {
+                "material": "其他",
+                "material_other": "石灰石尾矿泥",
+                "consumption": "900.00",
+                "consumption_route": "实测值",
+                "consumption_source": "配料皮带秤",
+                "deduction_route": "缺省值",
+            }
+        )
+    )
     assert problems(ev) == [("error", "CEM-M-322", "lines[0].raw_materials[2].deduction_route")]
 
 
@@ -106,10 +129,19 @@ def test_closing_stock_must_be_next_months_opening() -> None:
     nov = november()
     c = clinker(nov)
     # November: opening typed 32,000 although October closed at 32,669.50; the month itself balances
-    c.update(opening_stock="32000.00", clinker_output="150000.00", clinker_to_mill="143000.00", clinker_sold="6000.00",
-             closing_stock="33000.00")
-    clinker(nov, 1).update(opening_stock="13500.00", purchased_clinker="0.00", clinker_to_mill="59000.00",
-                           closing_stock="14500.00")
+    c.update(
+        opening_stock="32000.00",
+        clinker_output="150000.00",
+        clinker_to_mill="143000.00",
+        clinker_sold="6000.00",
+        closing_stock="33000.00",
+    )
+    clinker(nov, 1).update(
+        opening_stock="13500.00",
+        purchased_clinker="0.00",
+        clinker_to_mill="59000.00",
+        closing_stock="14500.00",
+    )
     ev = evaluate(h.b.spec_of(h.FORM), h.document(nov, period="2026-11"), previous=october)
     assert problems(ev) == [("error", "CEM-M-301", "lines[0].clinkers[0].opening_stock")]
     assert "32,669.50" in ev.findings[0].message
@@ -118,10 +150,19 @@ def test_closing_stock_must_be_next_months_opening() -> None:
 def test_continuous_stock_across_months_is_quiet() -> None:
     october = h.document()
     nov = november()
-    clinker(nov).update(opening_stock="32669.50", clinker_output="150000.00", clinker_to_mill="143000.00",
-                        clinker_sold="6000.00", closing_stock="33669.50")
-    clinker(nov, 1).update(opening_stock="13500.00", purchased_clinker="0.00", clinker_to_mill="59000.00",
-                           closing_stock="14500.00")
+    clinker(nov).update(
+        opening_stock="32669.50",
+        clinker_output="150000.00",
+        clinker_to_mill="143000.00",
+        clinker_sold="6000.00",
+        closing_stock="33669.50",
+    )
+    clinker(nov, 1).update(
+        opening_stock="13500.00",
+        purchased_clinker="0.00",
+        clinker_to_mill="59000.00",
+        closing_stock="14500.00",
+    )
     ev = evaluate(h.b.spec_of(h.FORM), h.document(nov, period="2026-11"), previous=october)
     assert problems(ev) == []
 
@@ -129,18 +170,34 @@ def test_continuous_stock_across_months_is_quiet() -> None:
 def test_a_jump_in_clinker_output_is_a_warning() -> None:
     october = h.document()
     nov = november()
-    clinker(nov).update(opening_stock="32669.50", clinker_output="60000.00", clinker_to_mill="55000.00",
-                        clinker_sold="4000.00", closing_stock="33669.50")
-    clinker(nov, 1).update(opening_stock="13500.00", purchased_clinker="0.00", clinker_to_mill="59000.00",
-                           closing_stock="14500.00")
+    clinker(nov).update(
+        opening_stock="32669.50",
+        clinker_output="60000.00",
+        clinker_to_mill="55000.00",
+        clinker_sold="4000.00",
+        closing_stock="33669.50",
+    )
+    clinker(nov, 1).update(
+        opening_stock="13500.00",
+        purchased_clinker="0.00",
+        clinker_to_mill="59000.00",
+        closing_stock="14500.00",
+    )
     ev = evaluate(h.b.spec_of(h.FORM), h.document(nov, period="2026-11"), previous=october)
     assert problems(ev) == [("warning", "CEM-M-302", "lines[0].clinkers[0].clinker_output")]
 
 
-@pytest.mark.parametrize("field", ["opening_stock", "closing_stock", "clinker_to_mill", "clinker_sold", "purchased_clinker"])
+@pytest.mark.parametrize(
+    "field", ["opening_stock", "closing_stock", "clinker_to_mill", "clinker_sold", "purchased_clinker"]
+)
 def test_negative_stock_figures_are_errors_at_the_field(field: str) -> None:
-    codes = {"opening_stock": "CEM-M-210", "purchased_clinker": "CEM-M-211", "clinker_to_mill": "CEM-M-212",
-             "clinker_sold": "CEM-M-213", "closing_stock": "CEM-M-214"}
+    codes = {
+        "opening_stock": "CEM-M-210",
+        "purchased_clinker": "CEM-M-211",
+        "clinker_to_mill": "CEM-M-212",
+        "clinker_sold": "CEM-M-213",
+        "closing_stock": "CEM-M-214",
+    }
     _, ev = seeded(lambda v: clinker(v).update({field: "-500.00"}))
     found = [(f.code, f.path) for f in ev.errors]
     assert (codes[field], f"lines[0].clinkers[0].{field}") in found
@@ -151,8 +208,18 @@ def test_coal_without_a_carbon_default_cannot_use_the_default_route() -> None:
     def change(v: Values) -> None:
         coal = v["lines"][0]["fuels"][0]
         coal["carbon_route"] = "缺省值"
-        for k in ("carbon_basis", "carbon_content", "lab_name", "lab_accreditation", "report_no", "report_date",
-                  "sample_hydrogen", "sample_sulphur", "sample_moisture", "sample_ncv"):
+        for k in (
+            "carbon_basis",
+            "carbon_content",
+            "lab_name",
+            "lab_accreditation",
+            "report_no",
+            "report_date",
+            "sample_hydrogen",
+            "sample_sulphur",
+            "sample_moisture",
+            "sample_ncv",
+        ):
             coal.pop(k)
 
     _, ev = seeded(change)
@@ -165,7 +232,8 @@ def test_coal_ncv_in_kcal_per_kg_is_caught_by_the_shared_fuel_rule() -> None:
     codes = {(f.code, f.path) for f in ev.errors}
     assert ("CEM-M-110", "lines[0].fuels[0].ncv") in codes
     assert "0.0041868" in next(f.message for f in ev.errors if f.code == "CEM-M-110") or "23.15" in next(
-        f.message for f in ev.errors if f.code == "CEM-M-110")
+        f.message for f in ev.errors if f.code == "CEM-M-110"
+    )
 
 
 def test_carbon_content_as_a_fraction_is_caught() -> None:
@@ -195,11 +263,15 @@ def test_missing_entries_are_reported_once_each_and_the_rest_is_kept() -> None:
 
 def test_output_by_stocktake_may_be_left_to_the_calculation() -> None:
     vals = h.values()
-    del clinker(vals)["clinker_output"]  # route 计算值: output = to mill + sold + closing − opening − purchased
+    del clinker(vals)[
+        "clinker_output"
+    ]  # route 计算值: output = to mill + sold + closing − opening − purchased
     ev = h.run(vals)
     assert problems(ev) == []
     c = ev.values["lines"][0]["clinkers"][0]
-    assert c["clinker_output_used"] == Decimal("142380.50") + Decimal("6000.00") + Decimal("32669.50") - Decimal("32400.00")
+    assert c["clinker_output_used"] == Decimal("142380.50") + Decimal("6000.00") + Decimal(
+        "32669.50"
+    ) - Decimal("32400.00")
     assert ev.values["lines"][0]["gross_process_total"] == Decimal("148650.00") * Decimal("0.535")
 
 
@@ -210,8 +282,11 @@ def test_grid_factor_year_must_be_confirmed_or_replaced() -> None:
     assert "0.5703" in ev.findings[0].message
 
     vals = h.values()
-    vals.update(grid_ef_choice="另行填写", grid_ef_override="0.5306",
-                grid_ef_override_source="生态环境部 国家统计局 2023年全国电力平均二氧化碳排放因子")
+    vals.update(
+        grid_ef_choice="另行填写",
+        grid_ef_override="0.5306",
+        grid_ef_override_source="生态环境部 国家统计局 2023年全国电力平均二氧化碳排放因子",
+    )
     ev = h.run(vals)
     assert problems(ev) == []
     assert ev.values["electricity_emissions"] == Decimal("18600.000") * Decimal("0.5306")

@@ -16,10 +16,14 @@ import pytest
 from sector_cli import Run, attach_evidence, fill_like_a_user, pdftotext, write_json
 
 CLI = Callable[..., Run]
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed"
+)
 
 
-def october_json(folder: Path, vals: dict[str, Any] | None = None, period: str = h.PERIOD, tag: str = "2026-10") -> Path:
+def october_json(
+    folder: Path, vals: dict[str, Any] | None = None, period: str = h.PERIOD, tag: str = "2026-10"
+) -> Path:
     doc = h.document(vals, period=period, with_evidence=False).to_json_dict()
     paths = h.b.evidence_paths(h.b.spec_of(h.FORM), doc["values"])
     return write_json(folder / f"{tag}.json", attach_evidence(doc, paths, folder, tag))
@@ -27,8 +31,18 @@ def october_json(folder: Path, vals: dict[str, Any] | None = None, period: str =
 
 def test_new_gives_the_preset_rows_and_validate_lists_what_is_missing(cli: CLI, tmp_path: Path) -> None:
     out = tmp_path / "new.json"
-    made = cli("new", h.FORM, "--period", "2026-10", "--enterprise-name", h.ENTERPRISE["name"],
-               "--uscc", h.ENTERPRISE["uscc"], "-o", str(out))
+    made = cli(
+        "new",
+        h.FORM,
+        "--period",
+        "2026-10",
+        "--enterprise-name",
+        h.ENTERPRISE["name"],
+        "--uscc",
+        h.ENTERPRISE["uscc"],
+        "-o",
+        str(out),
+    )
     assert made.returncode == 0, made.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["form"] == "cement-monthly" and doc["form_version"] == "2026.1"
@@ -40,8 +54,13 @@ def test_new_gives_the_preset_rows_and_validate_lists_what_is_missing(cli: CLI, 
     assert checked.returncode == 1
     findings = checked.json()["findings"]
     missing = {f["path"] for f in findings if f["code"] == "GEN-003"}
-    assert {"lines[0].line_name", "lines[0].clinkers[0].opening_stock", "lines[0].clinkers[0].closing_stock",
-            "cement_output", "purchased_electricity"} <= missing
+    assert {
+        "lines[0].line_name",
+        "lines[0].clinkers[0].opening_stock",
+        "lines[0].clinkers[0].closing_stock",
+        "cement_output",
+        "purchased_electricity",
+    } <= missing
     assert all(f["message"] for f in findings) and {f["severity"] for f in findings} <= {"error", "warning"}
 
 
@@ -81,7 +100,11 @@ def test_template_filled_in_excel_imports_to_the_same_filing(cli: CLI, tmp_path:
     result = cli("import", str(filled), "-o", str(imported))
     assert result.returncode in (0, 1), result.stderr
     doc = json.loads(imported.read_text(encoding="utf-8"))
-    assert doc["form"] == h.FORM and doc["period"] == h.PERIOD and doc["enterprise"]["name"] == h.ENTERPRISE["name"]
+    assert (
+        doc["form"] == h.FORM
+        and doc["period"] == h.PERIOD
+        and doc["enterprise"]["name"] == h.ENTERPRISE["name"]
+    )
     line = doc["values"]["lines"][0]
     assert Decimal(line["clinkers"][0]["closing_stock"]) == Decimal("32669.50")
     assert [r["material"] for r in line["raw_materials"]] == ["电石渣", "钢渣"]
@@ -102,8 +125,18 @@ def test_pdf_is_chinese_with_the_numbers_and_no_internal_names(cli: CLI, tmp_pat
     made = cli("pdf", str(october), "-o", str(pdf))
     assert made.returncode == 0, made.stderr
     text = pdftotext(pdf)
-    for expected in ("皖江示范水泥有限公司", "水泥行业月度信息化存证", "熟料盘库", "期末熟料库存", "硅酸盐水泥熟料",
-                     "非碳酸盐替代原料", "电石渣", "164,006.73", "0.535", "第三方实现"):
+    for expected in (
+        "皖江示范水泥有限公司",
+        "水泥行业月度信息化存证",
+        "熟料盘库",
+        "期末熟料库存",
+        "硅酸盐水泥熟料",
+        "非碳酸盐替代原料",
+        "电石渣",
+        "164,006.73",
+        "0.535",
+        "第三方实现",
+    ):
         assert expected in text, expected
     for internal in (".md", ".yaml", "mandatory", "sector-months", "clinker_process_ef", "ref("):
         assert internal not in text, internal
@@ -130,7 +163,10 @@ def test_seeded_errors_exit_1_with_the_code_at_the_field(cli: CLI, tmp_path: Pat
     checked = cli("validate", str(bad), "--json")
     assert checked.returncode == 1
     found = {(f["code"], f["path"]) for f in checked.json()["findings"] if f["severity"] == "error"}
-    assert found == {("CEM-M-310", "lines[0].clinkers[0].clinker_ef"), ("CEM-M-300", "lines[1].clinkers[0].closing_stock")}
+    assert found == {
+        ("CEM-M-310", "lines[0].clinkers[0].clinker_ef"),
+        ("CEM-M-300", "lines[1].clinkers[0].closing_stock"),
+    }
     blocked = cli("export", str(bad), "-o", str(tmp_path / "x.zip"), "-q")
     assert blocked.returncode == 1 and "CEM-M-310" in blocked.stderr
 
@@ -140,10 +176,19 @@ def test_stock_continuity_against_the_previous_month_file(cli: CLI, tmp_path: Pa
     nov = h.values()
     for line in nov["lines"]:
         line["kiln_days"] = "30.00"
-    nov["lines"][0]["clinkers"][0].update(opening_stock="32000.00", clinker_output="150000.00",
-                                          clinker_to_mill="143000.00", clinker_sold="6000.00", closing_stock="33000.00")
-    nov["lines"][1]["clinkers"][0].update(opening_stock="13500.00", purchased_clinker="0.00",
-                                          clinker_to_mill="59000.00", closing_stock="14500.00")
+    nov["lines"][0]["clinkers"][0].update(
+        opening_stock="32000.00",
+        clinker_output="150000.00",
+        clinker_to_mill="143000.00",
+        clinker_sold="6000.00",
+        closing_stock="33000.00",
+    )
+    nov["lines"][1]["clinkers"][0].update(
+        opening_stock="13500.00",
+        purchased_clinker="0.00",
+        clinker_to_mill="59000.00",
+        closing_stock="14500.00",
+    )
     november = october_json(tmp_path, nov, period="2026-11", tag="2026-11")
     checked = cli("validate", str(november), "--json", "--previous-filing", str(october))
     assert checked.returncode == 1

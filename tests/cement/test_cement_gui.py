@@ -59,8 +59,11 @@ def test_a_filled_month_opens_clean_and_every_step_renders(qtbot: Any, tmp_path:
     view, session = open_view(qtbot, tmp_path, helpers, helpers.values())
     assert session.evaluation is not None
     # the references to evidence files are not in this throwaway workspace's store (GEN-009): nothing else
-    assert [(f.code, f.path) for f in session.evaluation.findings
-            if f.severity in ("error", "warning") and f.code != "GEN-009"] == []
+    assert [
+        (f.code, f.path)
+        for f in session.evaluation.findings
+        if f.severity in ("error", "warning") and f.code != "GEN-009"
+    ] == []
     for step in range(len(view.panels)):
         view.set_step(step)
         QApplication.processEvents()

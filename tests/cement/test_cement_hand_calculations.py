@@ -31,8 +31,17 @@ def line_one_hand() -> dict[str, Decimal]:
     diesel = D("12.50") * D("42.652") * D("0.02020") * D("0.98") * K
     # 废轮胎: only the fossil carbon: FC × NCV × CC × OF × fossil share × 44/12
     tyres = D("600.00") * D("31.400") * D("0.02600") * D("0.98") * D("0.75") * K
-    return {"gross": gross, "deduction": deduction, "process": gross - deduction, "coal": coal, "diesel": diesel,
-            "kiln": coal, "fuels": coal + diesel, "alt": tyres, "line": gross - deduction + coal + diesel + tyres}
+    return {
+        "gross": gross,
+        "deduction": deduction,
+        "process": gross - deduction,
+        "coal": coal,
+        "diesel": diesel,
+        "kiln": coal,
+        "fuels": coal + diesel,
+        "alt": tyres,
+        "line": gross - deduction + coal + diesel + tyres,
+    }
 
 
 def line_two_hand() -> dict[str, Decimal]:
@@ -41,8 +50,15 @@ def line_two_hand() -> dict[str, Decimal]:
     anthracite = D("8400.00") * D("24.800") * D("0.02650") * D("0.975") * K
     # 天然气 for drying at the defaults: 15 万Nm³ × 389.31 GJ/万Nm³ × 0.01532 tC/GJ × 99 % × 44/12
     gas = D("15.00") * D("389.31") * D("0.01532") * D("0.99") * K
-    return {"gross": gross, "deduction": D(0), "process": gross, "kiln": anthracite, "fuels": anthracite + gas,
-            "alt": D(0), "line": gross + anthracite + gas}
+    return {
+        "gross": gross,
+        "deduction": D(0),
+        "process": gross,
+        "kiln": anthracite,
+        "fuels": anthracite + gas,
+        "alt": D(0),
+        "line": gross + anthracite + gas,
+    }
 
 
 def test_clean_month_has_no_findings_at_all() -> None:
@@ -115,12 +131,18 @@ def test_measured_clinker_factor_and_measured_deduction_factor_are_used() -> Non
     assert ev.errors == []
     row = ev.values["lines"][0]
     # 148,650 × 0.528 − (8,200 × 0.455 + 3,100 × 0.215)
-    assert row["process_emissions"] == D("148650.00") * D("0.528") - (D("8200.00") * D("0.455") + D("3100.00") * D("0.215"))
+    assert row["process_emissions"] == D("148650.00") * D("0.528") - (
+        D("8200.00") * D("0.455") + D("3100.00") * D("0.215")
+    )
 
 
 def test_each_clinker_type_takes_its_own_appendix_c_default() -> None:
-    expected = {"硅酸盐水泥熟料": D("0.535"), "白色硅酸盐水泥熟料": D("0.550"),
-                "硫（铁）铝酸盐水泥熟料": D("0.413"), "铝酸盐水泥熟料": D("0.292")}
+    expected = {
+        "硅酸盐水泥熟料": D("0.535"),
+        "白色硅酸盐水泥熟料": D("0.550"),
+        "硫（铁）铝酸盐水泥熟料": D("0.413"),
+        "铝酸盐水泥熟料": D("0.292"),
+    }
     for clinker_type, ef in expected.items():
         vals = h.values()
         vals["lines"][1]["clinkers"][0]["clinker_type"] = clinker_type
@@ -132,8 +154,15 @@ def test_each_clinker_type_takes_its_own_appendix_c_default() -> None:
 def test_two_clinker_types_on_one_line_are_summed() -> None:
     vals = h.values()
     white = dict(vals["lines"][1]["clinkers"][0])
-    white.update(clinker_type="白色硅酸盐水泥熟料", opening_stock="500.00", purchased_clinker="0.00",
-                 clinker_to_mill="4000.00", clinker_sold="0.00", closing_stock="1500.00", clinker_output="5000.00")
+    white.update(
+        clinker_type="白色硅酸盐水泥熟料",
+        opening_stock="500.00",
+        purchased_clinker="0.00",
+        clinker_to_mill="4000.00",
+        clinker_sold="0.00",
+        closing_stock="1500.00",
+        clinker_output="5000.00",
+    )
     vals["lines"][1]["clinkers"].append(white)
     ev = h.run(vals)
     assert ev.errors == []
@@ -147,7 +176,8 @@ def test_explain_names_the_appendix_c_default_and_its_certainty() -> None:
     ex = explain_all(h.b.spec_of(h.FORM), ev.values, ev.env)
     ef = ex["lines[0].clinkers[0].clinker_ef_used"]
     assert {(r.table, r.key, r.value, r.certainty) for r in ef.references} == {
-        ("clinker_process_ef", "硅酸盐水泥熟料", D("0.535"), "T")}
+        ("clinker_process_ef", "硅酸盐水泥熟料", D("0.535"), "T")
+    }
     assert "附录C" in ef.references[0].source and ".md" not in ef.references[0].source
     gas = ex["lines[1].fuels[1].c_ar"]
     assert {(r.table, r.value) for r in gas.references} >= {("cement_fuel_cc_default", D("0.01532"))}

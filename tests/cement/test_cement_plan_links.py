@@ -63,7 +63,10 @@ def test_an_undeclared_line_and_an_undeclared_fuel_are_found() -> None:
     vals = month_following_the_plan()
     vals["lines"].append(h.line_two())
     vals["lines"][0]["alt_fuels"] = h.line_one()["alt_fuels"]
-    assert check(vals) == [("PLAN-LINK-003", "lines[0].alt_fuels[0].alt_fuel_name"), ("PLAN-LINK-003", "lines[1].line_name")]
+    assert check(vals) == [
+        ("PLAN-LINK-003", "lines[0].alt_fuels[0].alt_fuel_name"),
+        ("PLAN-LINK-003", "lines[1].line_name"),
+    ]
 
 
 def test_plan_cites_the_issued_guide_appendix_d_and_the_stocktake() -> None:
@@ -75,4 +78,9 @@ def test_plan_cites_the_issued_guide_appendix_d_and_the_stocktake() -> None:
     assert {"期初熟料库存", "期末熟料库存", "熟料出库量", "熟料外销量", "外购熟料量"} <= parameters
     empty = h.b.initial_values(spec)
     assert {r["parameter"] for r in empty["parameters"]} >= {"期初熟料库存", "期末熟料库存", "熟料出库量"}
-    assert {link.parameter for link in spec.monthly_links} >= {"熟料产量", "期末熟料库存", "熟料过程排放因子", "替代原料扣减系数"}
+    assert {link.parameter for link in spec.monthly_links} >= {
+        "熟料产量",
+        "期末熟料库存",
+        "熟料过程排放因子",
+        "替代原料扣减系数",
+    }

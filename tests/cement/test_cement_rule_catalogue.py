@@ -46,8 +46,18 @@ def add_material(v: V, **row: str) -> None:
 
 def no_carbon_test(v: V) -> None:
     coal(v)["carbon_route"] = "缺省值"
-    for k in ("carbon_basis", "carbon_content", "lab_name", "lab_accreditation", "report_no", "report_date",
-              "sample_hydrogen", "sample_sulphur", "sample_moisture", "sample_ncv"):
+    for k in (
+        "carbon_basis",
+        "carbon_content",
+        "lab_name",
+        "lab_accreditation",
+        "report_no",
+        "report_date",
+        "sample_hydrogen",
+        "sample_sulphur",
+        "sample_moisture",
+        "sample_ncv",
+    ):
         coal(v).pop(k)
 
 
@@ -76,10 +86,16 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "CEM-M-120": (lambda v: coal(v).update(carbon_content="0.6012"), False),
     "CEM-M-121": (lambda v: coal(v).update(carbon_content="85"), False),
     "CEM-M-125": (lambda v: coal(v).update(sample_ncv="26.000"), False),
-    "CEM-M-126": (lambda v: gas(v).update(carbon_route="实测值", carbon_basis="元素碳含量", carbon_content="60"), False),
+    "CEM-M-126": (
+        lambda v: gas(v).update(carbon_route="实测值", carbon_basis="元素碳含量", carbon_content="60"),
+        False,
+    ),
     "CEM-M-130": (lambda v: coal(v).update(ncv="26.000", sample_ncv="26.000"), True),
     "CEM-M-131": (lambda v: coal(v).update(carbon_content="67.00"), True),
-    "CEM-M-132": (lambda v: h.ledger(v) and coal(v).update(opening_stock="5100.00", purchases="19900.00"), True),
+    "CEM-M-132": (
+        lambda v: h.ledger(v) and coal(v).update(opening_stock="5100.00", purchases="19900.00"),
+        True,
+    ),
     "CEM-M-133": (lambda v: h.ledger(v) and coal(v).update(closing_stock="4150.00"), False),
     "CEM-M-136": (lambda v: v["lines"][1]["fuels"][0].update(carbon_per_heat="0.03000"), True),
     "CEM-M-201": (lambda v: l0(v).update(design_capacity="50000"), False),
@@ -92,7 +108,10 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "CEM-M-215": (lambda v: c0(v).update(clinker_output="-1"), False),
     "CEM-M-220": (lambda v: c0(v).update(clinker_ef="0", clinker_ef_route="实测值"), False),
     "CEM-M-230": (lambda v: l0(v)["raw_materials"][0].update(consumption="-1"), False),
-    "CEM-M-231": (lambda v: l0(v)["raw_materials"][0].update(deduction_factor="-0.1", deduction_route="实测值"), False),
+    "CEM-M-231": (
+        lambda v: l0(v)["raw_materials"][0].update(deduction_factor="-0.1", deduction_route="实测值"),
+        False,
+    ),
     "CEM-M-250": (lambda v: tyres(v).update(consumption="-1"), False),
     "CEM-M-251": (lambda v: tyres(v).update(ncv="7500"), False),
     "CEM-M-252": (lambda v: tyres(v).update(carbon_per_heat="0.5"), False),
@@ -113,9 +132,20 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "CEM-M-312": (lambda v: c0(v).update(clinker_ef="0.700", clinker_ef_route="实测值"), False),
     "CEM-M-320": (lambda v: l0(v)["raw_materials"][0].update(deduction_factor="480"), False),
     "CEM-M-321": (lambda v: l0(v)["raw_materials"][0].update(deduction_factor="0.400"), False),
-    "CEM-M-322": (lambda v: add_material(v, material="其他", material_other="石灰石尾矿泥", consumption="900", deduction_route="缺省值"), False),
-    "CEM-M-323": (lambda v: l0(v)["raw_materials"][0].update(deduction_factor="0.700", deduction_route="实测值"), False),
-    "CEM-M-324": (lambda v: add_material(v, material="熟石灰", consumption="200000", deduction_route="缺省值"), False),
+    "CEM-M-322": (
+        lambda v: add_material(
+            v, material="其他", material_other="石灰石尾矿泥", consumption="900", deduction_route="缺省值"
+        ),
+        False,
+    ),
+    "CEM-M-323": (
+        lambda v: l0(v)["raw_materials"][0].update(deduction_factor="0.700", deduction_route="实测值"),
+        False,
+    ),
+    "CEM-M-324": (
+        lambda v: add_material(v, material="熟石灰", consumption="200000", deduction_route="缺省值"),
+        False,
+    ),
     "CEM-M-325": (lambda v: l0(v)["raw_materials"][0].update(consumption="16400.00"), True),
     "CEM-M-330": (no_carbon_test, False),
     "CEM-M-331": (lambda v: coal(v).update(carbon_content="80.00"), False),
@@ -124,7 +154,12 @@ CASES: dict[str, tuple[Callable[[V], Any], bool]] = {
     "CEM-M-342": (lambda v: l0(v)["clinkers"].append(dict(c0(v))), False),
     "CEM-M-351": (lambda v: v.update(cement_output="100000.00"), False),
     "CEM-M-352": (lambda v: v["lines"][1].update(line_name="1号熟料线"), False),
-    "CEM-M-EL-001": (lambda v: v.update(grid_ef_choice="另行填写", grid_ef_override="570", grid_ef_override_source="某文件"), False),
+    "CEM-M-EL-001": (
+        lambda v: v.update(
+            grid_ef_choice="另行填写", grid_ef_override="570", grid_ef_override_source="某文件"
+        ),
+        False,
+    ),
     "CEM-M-EL-002": (lambda v: v.pop("grid_ef_choice"), False),
 }
 

@@ -18,8 +18,14 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "tests")
     env["PYTHON_KEYRING_BACKEND"] = "support.process_keyring.ProcessMemoryKeyring"
-    return subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "cets_desktop", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+    )
 
 
 def write(path: Path, data: Any) -> Path:
@@ -41,14 +47,29 @@ def test_schema_gives_paths_with_repeat_markers_and_sources() -> None:
     assert result.returncode == 0
     fields = {f["path"]: f for f in json.loads(result.stdout)["fields"]}
     consumption = fields["units[].fuels[].consumption"]
-    assert consumption["label"] == "燃料消耗量" and consumption["type"] == "decimal" and consumption["decimals"] == 2
+    assert (
+        consumption["label"] == "燃料消耗量"
+        and consumption["type"] == "decimal"
+        and consumption["decimals"] == 2
+    )
     assert consumption["required"] is True and consumption["calculated"] is False
     assert consumption["source"]["certainty"] == "V"
     emissions = fields["units[].fuels[].emissions"]
     assert emissions["calculated"] is True and emissions["unit"] == "tCO2"
     fuel = fields["units[].fuels[].fuel_name"]
     assert {"value": "烟煤", "label": "烟煤"} in fuel["choices"]
-    assert set(consumption) >= {"path", "name", "label", "unit", "type", "decimals", "choices", "required", "calculated", "source"}
+    assert set(consumption) >= {
+        "path",
+        "name",
+        "label",
+        "unit",
+        "type",
+        "decimals",
+        "choices",
+        "required",
+        "calculated",
+        "source",
+    }
 
 
 def test_unknown_form_is_unusable_input_with_one_line() -> None:
@@ -79,13 +100,21 @@ def test_calc_returns_the_input_shape_with_calculations(tmp_path: Path, october:
     assert values["units"][0]["fuels"][0]["emissions"] and values["total_emissions"]
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"", "空文件"),
-    (b"{\"form\": 1", "JSON 格式错误"),
-    ("{\"form\": \"power-monthly\"}".encode("utf-16"), "UTF-8"),
-    (json.dumps({"form": "power-monthly", "form_version": "2026.1", "period": "2026-10", "colour": 1}).encode(), "未知字段「colour」"),
-    (b"[1, 2]", "顶层应为 JSON 对象"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"", "空文件"),
+        (b'{"form": 1', "JSON 格式错误"),
+        ('{"form": "power-monthly"}'.encode("utf-16"), "UTF-8"),
+        (
+            json.dumps(
+                {"form": "power-monthly", "form_version": "2026.1", "period": "2026-10", "colour": 1}
+            ).encode(),
+            "未知字段「colour」",
+        ),
+        (b"[1, 2]", "顶层应为 JSON 对象"),
+    ],
+)
 def test_unusable_files_give_exit_2_and_one_clear_line(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "filing.json"
     path.write_bytes(content)
@@ -95,7 +124,9 @@ def test_unusable_files_give_exit_2_and_one_clear_line(tmp_path: Path, content: 
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_text_in_a_number_field_is_a_finding_naming_the_field(tmp_path: Path, october: dict[str, Any]) -> None:
+def test_text_in_a_number_field_is_a_finding_naming_the_field(
+    tmp_path: Path, october: dict[str, Any]
+) -> None:
     october["values"]["units"][1]["fuels"][0]["consumption"] = "一百"
     result = run("validate", str(write(tmp_path / "oct.json", october)), "--json")
     assert result.returncode == 1
@@ -105,7 +136,9 @@ def test_text_in_a_number_field_is_a_finding_naming_the_field(tmp_path: Path, oc
 
 def test_new_document_validates_as_incomplete_not_unusable(tmp_path: Path) -> None:
     out = tmp_path / "new.json"
-    result = run("new", "power-monthly", "--period", "2026-11", "--enterprise-name", "测试电厂", "-o", str(out))
+    result = run(
+        "new", "power-monthly", "--period", "2026-11", "--enterprise-name", "测试电厂", "-o", str(out)
+    )
     assert result.returncode == 0, result.stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["form"] == "power-monthly" and doc["period"] == "2026-11"
@@ -122,7 +155,9 @@ def test_calendar_due_dates_are_month_end_plus_40_days() -> None:
     assert monthly["2026-02"]["due"] == "2026-04-09"
     assert monthly["2026-12"]["due"] == "2027-02-09"
     assert monthly["2026-09"]["overdue"] is True
-    local = json.loads(run("calendar", "--year", "2026", "--json", "--local-days", "20", "--today", "2026-11-20").stdout)
+    local = json.loads(
+        run("calendar", "--year", "2026", "--json", "--local-days", "20", "--today", "2026-11-20").stdout
+    )
     assert {d["period"]: d for d in local["deadlines"]}["2026-10"]["due"] == "2026-11-20"
 
 

@@ -16,11 +16,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     # One keyring for every command of this test run, like one installation: a chain keeps its key.
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"),
-               PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring",
-               CETS_TEST_KEYRING_FILE=str(Path(tempfile.gettempdir()) / f"cets-test-keyring-{os.getpid()}.json"))
-    return subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True,
-                          timeout=180, env=env)
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT / "tests"),
+        PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring",
+        CETS_TEST_KEYRING_FILE=str(Path(tempfile.gettempdir()) / f"cets-test-keyring-{os.getpid()}.json"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True, timeout=180, env=env
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +44,12 @@ def test_validate_a_workspace_filing_by_number(demo: Path) -> None:
     assert not [f for f in json.loads(september.stdout)["findings"] if f["severity"] != "info"]
 
 
-def test_export_from_the_workspace_packs_stored_evidence_and_records_the_chain(demo: Path, tmp_path: Path) -> None:
-    first = run("--workspace", str(demo), "export", "--filing", "8", "-o", str(tmp_path / "aug.zip"), "-q", "--json")
+def test_export_from_the_workspace_packs_stored_evidence_and_records_the_chain(
+    demo: Path, tmp_path: Path
+) -> None:
+    first = run(
+        "--workspace", str(demo), "export", "--filing", "8", "-o", str(tmp_path / "aug.zip"), "-q", "--json"
+    )
     assert first.returncode == 0, first.stderr
     aug = json.loads(first.stdout)
     second = run("--workspace", str(demo), "export", "--filing", "9", "-o", str(tmp_path / "sep.zip"), "-q")

@@ -40,6 +40,10 @@ def core_modules() -> list[str]:
 def test_every_core_module_imports_without_pyside6() -> None:
     modules = core_modules()
     assert "cets_desktop.core.rules" in modules and "cets_desktop.store.workspace" in modules
-    result = subprocess.run([sys.executable, "-c", f"MODULES = {modules!r}\n" + SCRIPT],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", f"MODULES = {modules!r}\n" + SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -43,17 +43,26 @@ def test_a_good_definition_loads(tmp_path: Path) -> None:
     assert spec.field("doubled").is_calculated
 
 
-@pytest.mark.parametrize("text, line, words", [
-    (GOOD.replace("amount * 2", "amount *"), 16, "语法错误"),
-    (GOOD.replace("amount * 2", "amout * 2"), 16, "未知字段 `amout`"),
-    (GOOD.replace("amount * 2", "__import__('os')"), 16, "未知函数"),
-    (GOOD.replace("type: decimal, label: 数量", "type: number, label: 数量"), 15, "取值不在允许范围内"),
-    (GOOD.replace("filing_type: monthly\n", ""), 1, "缺少必填项"),
-    (GOOD.replace("label: 两倍,", "label: 两倍, colour: red,"), 16, "不认识的项"),
-    (GOOD + "  - {name: s2, label: 重复, fields: [{name: amount, type: text, label: 又一个}]}\n", 17, "重复出现"),
-    (GOOD.replace("\n", "\n", 1).replace("sections:", "sections: [unclosed"), 12, "YAML"),
-])
-def test_broken_definitions_name_file_line_and_reason(tmp_path: Path, text: str, line: int, words: str) -> None:
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        (GOOD.replace("amount * 2", "amount *"), 16, "语法错误"),
+        (GOOD.replace("amount * 2", "amout * 2"), 16, "未知字段 `amout`"),
+        (GOOD.replace("amount * 2", "__import__('os')"), 16, "未知函数"),
+        (GOOD.replace("type: decimal, label: 数量", "type: number, label: 数量"), 15, "取值不在允许范围内"),
+        (GOOD.replace("filing_type: monthly\n", ""), 1, "缺少必填项"),
+        (GOOD.replace("label: 两倍,", "label: 两倍, colour: red,"), 16, "不认识的项"),
+        (
+            GOOD + "  - {name: s2, label: 重复, fields: [{name: amount, type: text, label: 又一个}]}\n",
+            17,
+            "重复出现",
+        ),
+        (GOOD.replace("\n", "\n", 1).replace("sections:", "sections: [unclosed"), 12, "YAML"),
+    ],
+)
+def test_broken_definitions_name_file_line_and_reason(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
     path = write(tmp_path, text)
     with pytest.raises(DefinitionError) as info:
         load_form(path)
@@ -63,8 +72,10 @@ def test_broken_definitions_name_file_line_and_reason(tmp_path: Path, text: str,
 
 
 def test_calculation_cycles_are_reported(tmp_path: Path) -> None:
-    text = GOOD.replace('calculation: "amount * 2"', 'calculation: "twice + 1"') + \
-        '      - {name: twice, type: decimal, label: 再算, calculation: "doubled * 2"}\n'
+    text = (
+        GOOD.replace('calculation: "amount * 2"', 'calculation: "twice + 1"')
+        + '      - {name: twice, type: decimal, label: 再算, calculation: "doubled * 2"}\n'
+    )
     with pytest.raises(DefinitionError) as info:
         load_form(write(tmp_path, text))
     assert "循环" in info.value.reason

@@ -57,23 +57,26 @@ def test_non_integer_powers_for_the_load_factor_correction() -> None:
     assert abs(value - Decimal("1.030225")) < Decimal("1e-6")
 
 
-@pytest.mark.parametrize("source", [
-    "__import__('os').system('echo hacked')",
-    "().__class__.__bases__",
-    "a.__class__",
-    "open('/etc/passwd')",
-    "eval('1')",
-    "lambda: 1",
-    "[x for x in y]",
-    "a[0]",
-    "10 ** 10 ** 10",
-    "9" * 40,
-    "f(**{})",
-    "_private",
-    "x is 3",
-    "a.b()",
-    "sum(*[1])",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "__import__('os').system('echo hacked')",
+        "().__class__.__bases__",
+        "a.__class__",
+        "open('/etc/passwd')",
+        "eval('1')",
+        "lambda: 1",
+        "[x for x in y]",
+        "a[0]",
+        "10 ** 10 ** 10",
+        "9" * 40,
+        "f(**{})",
+        "_private",
+        "x is 3",
+        "a.b()",
+        "sum(*[1])",
+    ],
+)
 def test_unsafe_or_unsupported_input_is_rejected(source: str) -> None:
     with pytest.raises(ExpressionError):
         evaluate_standalone(source, {"a": 1, "y": [1], "x": 1})

@@ -15,13 +15,16 @@ def test_lower_case_and_spaces_are_tolerated() -> None:
     assert uscc_problem(" " + complete("91310115MA1K3P7Q8").lower() + " ") is None
 
 
-@pytest.mark.parametrize("code, words", [
-    ("", "未填写"),
-    ("9135010", "18 位"),
-    ("91350100M000100Y4I", "不允许的字符"),
-    ("91350100M000100Y44", "校验位不符"),
-    ("91AB0100M000100Y43", "行政区划码"),
-])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("", "未填写"),
+        ("9135010", "18 位"),
+        ("91350100M000100Y4I", "不允许的字符"),
+        ("91350100M000100Y44", "校验位不符"),
+        ("91AB0100M000100Y43", "行政区划码"),
+    ],
+)
 def test_bad_codes_say_what_is_wrong(code: str, words: str) -> None:
     problem = uscc_problem(code)
     assert problem is not None and words in problem

@@ -22,7 +22,9 @@ sys.path.insert(0, str(Path(__file__).parent))  # tests run with --import-mode=i
 import builders as b  # noqa: E402
 
 FORM = "a5-carbide"
-GRID_EF = Decimal("0.5703")  # 2022年度全国电网平均排放因子, the reference value for 2025 data (confirmed by the filer)
+GRID_EF = Decimal(
+    "0.5703"
+)  # 2022年度全国电网平均排放因子, the reference value for 2025 data (confirmed by the filer)
 Values = dict[str, Any]
 Mutation = Callable[[Values], None]
 
@@ -41,14 +43,35 @@ def evaluate(mutate: Mutation | None = None, period: str = b.CARBIDE_YEAR) -> An
 
 def test_definition_loads_as_a_partially_verified_supplementary_table() -> None:
     spec = b.spec_of(FORM)
-    assert (spec.filing_type, spec.period_kind, spec.sector, spec.template_year) == ("supplementary", "year", "chemical", 2026)
+    assert (spec.filing_type, spec.period_kind, spec.sector, spec.template_year) == (
+        "supplementary",
+        "year",
+        "chemical",
+        2026,
+    )
     assert spec.certainty == "P" and spec.valid_from == "2023"
-    rows = {f.row: f.label for f in spec.all_fields() if f.row and f.scope == ("workshops",) or (f.row and len(f.scope) == 2)}
+    rows = {
+        f.row: f.label
+        for f in spec.all_fields()
+        if f.row and f.scope == ("workshops",) or (f.row and len(f.scope) == 2)
+    }
     assert rows == {
-        "1": "二氧化碳排放量", "1.1": "能源作为原材料产生的排放量", "1.1.1": "投入量", "1.1.2": "含碳量",
-        "1.1.3": "产量", "1.1.4": "含碳量", "1.2": "消耗电力对应的排放量", "1.2.1": "消耗电量",
-        "1.2.1.1": "电网电量", "1.2.1.2": "自备电厂电量", "1.2.1.3": "非化石能源电量", "1.2.1.4": "纯余热余压发电电量",
-        "1.2.2": "对应的排放因子", "1.3": "消耗热力对应的排放量", "1.3.1": "消耗热量", "1.3.2": "对应的排放因子",
+        "1": "二氧化碳排放量",
+        "1.1": "能源作为原材料产生的排放量",
+        "1.1.1": "投入量",
+        "1.1.2": "含碳量",
+        "1.1.3": "产量",
+        "1.1.4": "含碳量",
+        "1.2": "消耗电力对应的排放量",
+        "1.2.1": "消耗电量",
+        "1.2.1.1": "电网电量",
+        "1.2.1.2": "自备电厂电量",
+        "1.2.1.3": "非化石能源电量",
+        "1.2.1.4": "纯余热余压发电电量",
+        "1.2.2": "对应的排放因子",
+        "1.3": "消耗热力对应的排放量",
+        "1.3.1": "消耗热量",
+        "1.3.2": "对应的排放因子",
         "2": "电石产量",
     }
     # Every numbered row carries the template's 计算方法或填写要求 as its hint.
@@ -57,7 +80,10 @@ def test_definition_loads_as_a_partially_verified_supplementary_table() -> None:
     assert spec.resolve_source(spec.field("workshops[].carbide_output").source).certainty == "G"
     assert spec.resolve_source(spec.field("workshops[].electricity_ef").source).certainty == "V"
     # The header block and the 数据汇总表 come from the shared part.
-    assert spec.field("industry_code") and spec.field("supplementary_emissions").calculation == "total_co2 / 10000"
+    assert (
+        spec.field("industry_code")
+        and spec.field("supplementary_emissions").calculation == "total_co2 / 10000"
+    )
 
 
 def test_nothing_a_user_reads_names_an_internal_file_or_a_bare_tag() -> None:
@@ -78,7 +104,10 @@ def test_initial_rows_give_the_template_blank() -> None:
     values = b.initial_values(spec)
     workshop = values["workshops"][0]
     assert [r["material"] for r in workshop["inputs"]] == ["焦炭", "电极糊"]
-    assert [(r["product"], r["output_unit"]) for r in workshop["outputs"]] == [("电石", "t"), ("电石炉气", "万Nm3")]
+    assert [(r["product"], r["output_unit"]) for r in workshop["outputs"]] == [
+        ("电石", "t"),
+        ("电石炉气", "万Nm3"),
+    ]
     evaluation = b.run(b.document(FORM, b.CARBIDE_ENTERPRISE, b.CARBIDE_YEAR, values))
     # "please fill in", and "please confirm the grid factor" (2025 is a year whose factor is not established)
     assert b.codes(evaluation) == {"GEN-003", "A5-CAC-EL-002"}
@@ -98,12 +127,16 @@ def test_emissions_match_a_hand_calculation() -> None:
     ws = evaluate().values["workshops"]
 
     # 一分厂 — formula (8): E = (Σ 投入量 × 含碳量 − Σ 产出量 × 含碳量) × 44/12
-    carbon_in = Decimal("110000") * Decimal("0.84") + Decimal("58000") * Decimal("0.80") + Decimal("7500") * Decimal("0.86")
+    carbon_in = (
+        Decimal("110000") * Decimal("0.84")
+        + Decimal("58000") * Decimal("0.80")
+        + Decimal("7500") * Decimal("0.86")
+    )
     carbon_out = Decimal("300000") * Decimal("0.30") + Decimal("12000") * Decimal("4.44")
     assert carbon_in == Decimal("145250") and carbon_out == Decimal("143280")
     e_raw = (carbon_in - carbon_out) * 44 / 12  # 1970 tC → 7223.33 tCO2
     # formula (13): grid and captive power at the grid factor, waste-heat power at 0
-    e_grid = Decimal("600000") * GRID_EF   # 342,180 tCO2
+    e_grid = Decimal("600000") * GRID_EF  # 342,180 tCO2
     e_captive = Decimal("300000") * GRID_EF  # 171,090 tCO2
     e_elec = e_grid + e_captive + Decimal("75000") * 0
     ef_elec = (Decimal("600000") + Decimal("300000")) * GRID_EF / Decimal("975000")
@@ -120,8 +153,16 @@ def test_emissions_match_a_hand_calculation() -> None:
     assert one["co2_emissions"] == e_raw + e_elec + e_heat
 
     # 二分厂 — all grid power; heat from the captive plant at its 供热碳排放强度 0.125 tCO2/GJ
-    e_raw2 = (Decimal("84000") * Decimal("0.85") + Decimal("3900") * Decimal("0.85")
-              - Decimal("150000") * Decimal("0.31") - Decimal("6100") * Decimal("4.30")) * 44 / 12
+    e_raw2 = (
+        (
+            Decimal("84000") * Decimal("0.85")
+            + Decimal("3900") * Decimal("0.85")
+            - Decimal("150000") * Decimal("0.31")
+            - Decimal("6100") * Decimal("4.30")
+        )
+        * 44
+        / 12
+    )
     e_elec2 = Decimal("495000") * GRID_EF
     e_heat2 = Decimal("15000") * Decimal("0.125")
     two = ws[1]
@@ -153,7 +194,9 @@ def test_the_printed_sheet_recomputes_from_printed_numbers() -> None:
     # … and adds the lines to get the printed 1.2 (to the cent).
     assert one["grid_emissions"] + one["captive_emissions"] == one["electricity_emissions"]
     # 1.2.2 is printed with six decimals: 975,000 MWh × 0.526431 is within 0.5 t of 1.2.
-    assert abs(one["electricity_total"] * one["electricity_ef"] - one["electricity_emissions"]) < Decimal("0.5")
+    assert abs(one["electricity_total"] * one["electricity_ef"] - one["electricity_emissions"]) < Decimal(
+        "0.5"
+    )
 
 
 def test_grid_factor_explains_itself_with_its_certainty() -> None:
@@ -168,8 +211,11 @@ def test_grid_factor_explains_itself_with_its_certainty() -> None:
 
 def test_grid_factor_override_needs_its_source_and_is_used() -> None:
     def override(v: Values) -> None:
-        v.update(grid_ef_choice="另行填写", grid_ef_override="0.5306",
-                 grid_ef_override_source="生态环境部、国家统计局《2023年电力二氧化碳排放因子》")
+        v.update(
+            grid_ef_choice="另行填写",
+            grid_ef_override="0.5306",
+            grid_ef_override_source="生态环境部、国家统计局《2023年电力二氧化碳排放因子》",
+        )
 
     evaluation = evaluate(override)
     two = evaluation.values["workshops"][1]
@@ -181,7 +227,9 @@ def test_grid_factor_override_needs_its_source_and_is_used() -> None:
         override(v)
         v.pop("grid_ef_override_source")
 
-    assert any(f.code == "GEN-003" and f.path == "grid_ef_override_source" for f in evaluate(no_source).errors)
+    assert any(
+        f.code == "GEN-003" and f.path == "grid_ef_override_source" for f in evaluate(no_source).errors
+    )
 
 
 def test_periods_before_2023_are_refused_not_computed_with_other_factors() -> None:
@@ -196,7 +244,9 @@ def test_periods_before_2023_are_refused_not_computed_with_other_factors() -> No
 
 def test_heat_without_data_uses_the_default_factor() -> None:
     def unavailable(v: Values) -> None:
-        v["workshops"][1]["heat_sources"] = [{"source_type": "自备电厂", "ef_available": "不可得", "heat_gj": "15000"}]
+        v["workshops"][1]["heat_sources"] = [
+            {"source_type": "自备电厂", "ef_available": "不可得", "heat_gj": "15000"}
+        ]
 
     two = evaluate(unavailable).values["workshops"][1]
     assert two["heat_ef"] == Decimal("0.11")
@@ -232,32 +282,36 @@ def _heat(ws: int, index: int, **changes: Any) -> Mutation:
 
 
 def _extra_output(v: Values) -> None:
-    v["workshops"][0]["outputs"].append({"product": "尾气", "output_unit": "万Nm3", "output": "10", "carbon_content": "6.0"})
+    v["workshops"][0]["outputs"].append(
+        {"product": "尾气", "output_unit": "万Nm3", "output": "10", "carbon_content": "6.0"}
+    )
 
 
 FIRES: dict[str, Mutation] = {
     "A5-CAC-001": _input(0, quantity="-110000"),
     "A5-CAC-002": _output(0, output="-300000"),
-    "A5-CAC-003": _input(0, carbon_content="84"),          # a percentage typed into tC/t
-    "A5-CAC-004": _input(0, carbon_content="0.28"),        # plausible fraction, implausible for coke
-    "A5-CAC-005": _output(0, carbon_content="30"),         # percentage typed into tC/t
-    "A5-CAC-006": _extra_output,                           # an unknown gas above the one-carbon limit
-    "A5-CAC-007": _output(0, carbon_content="0.45"),       # more than pure CaC2 holds
-    "A5-CAC-008": _output(1, carbon_content="5.00"),       # more carbon out than in
+    "A5-CAC-003": _input(0, carbon_content="84"),  # a percentage typed into tC/t
+    "A5-CAC-004": _input(0, carbon_content="0.28"),  # plausible fraction, implausible for coke
+    "A5-CAC-005": _output(0, carbon_content="30"),  # percentage typed into tC/t
+    "A5-CAC-006": _extra_output,  # an unknown gas above the one-carbon limit
+    "A5-CAC-007": _output(0, carbon_content="0.45"),  # more than pure CaC2 holds
+    "A5-CAC-008": _output(1, carbon_content="5.00"),  # more carbon out than in
     "A5-CAC-010": _ws(0, electricity_ledger_total="1025000"),
     "A5-CAC-012": _output(0, product="碳化钙产品"),
     "A5-CAC-016": _heat(0, 1, heat_gj="200000"),
-    "A5-CAC-017": _ws(1, grid_mwh="900000"),               # 6 MWh/t: possible, implausible
-    "A5-CAC-018": _heat(1, 0, heat_gj="2000000"),          # 3.6 tCO2/t: possible, implausible
+    "A5-CAC-017": _ws(1, grid_mwh="900000"),  # 6 MWh/t: possible, implausible
+    "A5-CAC-018": _heat(1, 0, heat_gj="2000000"),  # 3.6 tCO2/t: possible, implausible
     "A5-CAC-019": _heat(1, 0, ef_available="不可得"),
     "A5-CAC-020": _ws(1, carbide_output="-150000"),
-    "A5-CAC-021": _ws(1, carbide_output="140000"),         # row 2 ≠ 电石 in 1.1.3 (150,000 t)
-    "A5-CAC-022": _output(1, carbon_content="83"),         # CO volume % typed into tC/万Nm³
-    "A5-CAC-023": _ws(1, grid_mwh="495000000"),            # kWh typed as MWh
-    "A5-CAC-040": lambda v: None,                          # (period 2022, see PERIODS)
-    "A5-CAC-041": lambda v: None,                          # the confirmed reference factor (info)
-    "A5-CAC-042": lambda v: None,                          # (period 2026, see PERIODS)
-    "A5-CAC-EL-001": lambda v: v.update(grid_ef_choice="另行填写", grid_ef_override="530.6", grid_ef_override_source="某文件"),
+    "A5-CAC-021": _ws(1, carbide_output="140000"),  # row 2 ≠ 电石 in 1.1.3 (150,000 t)
+    "A5-CAC-022": _output(1, carbon_content="83"),  # CO volume % typed into tC/万Nm³
+    "A5-CAC-023": _ws(1, grid_mwh="495000000"),  # kWh typed as MWh
+    "A5-CAC-040": lambda v: None,  # (period 2022, see PERIODS)
+    "A5-CAC-041": lambda v: None,  # the confirmed reference factor (info)
+    "A5-CAC-042": lambda v: None,  # (period 2026, see PERIODS)
+    "A5-CAC-EL-001": lambda v: v.update(
+        grid_ef_choice="另行填写", grid_ef_override="530.6", grid_ef_override_source="某文件"
+    ),
     "A5-CAC-EL-002": lambda v: v.pop("grid_ef_choice"),
     "A5-CAC-EL-010": _ws(0, grid_mwh="-600000"),
     "A5-CAC-EL-011": _ws(0, captive_mwh="-300000"),
@@ -266,7 +320,9 @@ FIRES: dict[str, Mutation] = {
     "A5-CAC-HT-010": _heat(0, 0, heat_gj="-80000"),
     "A5-CAC-HT-020": _heat(0, 1, boiler_emissions="120000"),  # 1.2 tCO2/GJ: kg/t mixed up
     "A5-CAC-901": lambda v: v.update(industry_code="化工"),
-    "A5-CAC-902": lambda v: v.update(other_products=[{"product_name": "石灰", "product_unit": "t", "product_output": "-5"}]),
+    "A5-CAC-902": lambda v: v.update(
+        other_products=[{"product_name": "石灰", "product_unit": "t", "product_output": "-5"}]
+    ),
     "A5-CAC-903": lambda v: v.update(energy_consumption="-1"),
     "A5-CAC-904": lambda v: v.update(energy_consumption="427500"),  # tce typed for 万吨标煤
     "A5-CAC-905": lambda v: v.update(guideline_emissions="-1"),
@@ -276,8 +332,11 @@ PERIODS = {"A5-CAC-040": "2022", "A5-CAC-042": "2026"}
 
 
 QUIET: dict[str, Mutation] = {
-    "A5-CAC-041": lambda v: v.update(grid_ef_choice="另行填写", grid_ef_override="0.5306",
-                                     grid_ef_override_source="生态环境部、国家统计局《2023年电力二氧化碳排放因子》"),
+    "A5-CAC-041": lambda v: v.update(
+        grid_ef_choice="另行填写",
+        grid_ef_override="0.5306",
+        grid_ef_override_source="生态环境部、国家统计局《2023年电力二氧化碳排放因子》",
+    ),
 }
 
 

@@ -82,7 +82,10 @@ def line_of_text(path: Path, needle: str) -> int:
 
 def test_include_inserts_the_part_with_its_rules_scoped_and_coded_for_the_form(tmp_path: Path) -> None:
     write(tmp_path, "parts/ledger.yaml", LEDGER_PART)
-    spec = load_form(form_with(tmp_path, """\
+    spec = load_form(
+        form_with(
+            tmp_path,
+            """\
         sections:
           - name: lines
             label: 生产线
@@ -97,11 +100,20 @@ def test_include_inserts_the_part_with_its_rules_scoped_and_coded_for_the_form(t
                     label: 燃料
                     fields:
                       - include: ledger
-        """))
+        """,
+        )
+    )
     assert spec.parts == ["ledger"]
     paths = [f.path for f in spec.all_fields()]
-    assert paths == ["lines[]", "lines[].line_name", "lines[].fuels[]", "lines[].fuels[].quantity",
-                     "lines[].fuels[].ncv", "lines[].fuels[].ncv_route", "lines[].fuels[].heat"]
+    assert paths == [
+        "lines[]",
+        "lines[].line_name",
+        "lines[].fuels[]",
+        "lines[].fuels[].quantity",
+        "lines[].fuels[].ncv",
+        "lines[].fuels[].ncv_route",
+        "lines[].fuels[].heat",
+    ]
     rules = {bc.check.code: bc for bc in bound(spec).checks}
     # {prefix} became the form's code_prefix; the part rule runs per fuel row of each line.
     assert set(rules) == {"KLN-M-010", "KLN-M-110"}
@@ -113,7 +125,10 @@ def test_include_inserts_the_part_with_its_rules_scoped_and_coded_for_the_form(t
 
 
 def _load_removing_an_unknown_rule(tmp_path: Path) -> None:
-    load_form(form_with(tmp_path, """\
+    load_form(
+        form_with(
+            tmp_path,
+            """\
         sections:
           - name: fuels
             label: 燃料
@@ -134,12 +149,17 @@ def _load_removing_an_unknown_rule(tmp_path: Path) -> None:
                       quality: [{name: moisture, type: decimal, label: 全水分, unit: "%", source: layout}]
                     override_checks: {"{prefix}-110": {severity: info}}
                     remove_checks: ["{prefix}-999"]
-        """))
+        """,
+        )
+    )
 
 
 def test_rule_edits_and_item_edits_apply(tmp_path: Path) -> None:
     write(tmp_path, "parts/ledger.yaml", LEDGER_PART)
-    spec = load_form(form_with(tmp_path, """\
+    spec = load_form(
+        form_with(
+            tmp_path,
+            """\
         sections:
           - name: fuels
             label: 燃料
@@ -159,7 +179,9 @@ def test_rule_edits_and_item_edits_apply(tmp_path: Path) -> None:
                       "": [{name: note, type: text, label: 备注, source: layout}]
                       quality: [{name: moisture, type: decimal, label: 全水分, unit: "%", source: layout}]
                     override_checks: {"{prefix}-110": {severity: info}}
-        """))
+        """,
+        )
+    )
     names = [f.name for f in spec.all_fields()]
     assert names == ["fuels", "fuel_name", "quantity", "ncv", "ncv_note", "moisture", "heat", "note"]
     ncv = spec.field("fuels[].ncv")
@@ -168,8 +190,12 @@ def test_rule_edits_and_item_edits_apply(tmp_path: Path) -> None:
     (rule,) = [bc.check for bc in bound(spec).checks if bc.check.code == "KLN-M-110"]
     assert rule.severity == "info"
 
-    doc = FilingDocument(form="kiln-monthly", form_version="2026.1", period="2025-08",
-                         values={"fuels": [{"fuel_name": "烟煤", "quantity": "1200.5", "ncv": "21.5"}]})
+    doc = FilingDocument(
+        form="kiln-monthly",
+        form_version="2026.1",
+        period="2025-08",
+        values={"fuels": [{"fuel_name": "烟煤", "quantity": "1200.5", "ncv": "21.5"}]},
+    )
     ev = evaluate(spec, doc)
     # 1200.5 t × 21.5 GJ/t ÷ 1000 = 25.81075 TJ (the overridden formula, not the part's).
     assert ev.values["fuels"][0]["heat"] == Decimal("25.81075")
@@ -187,7 +213,10 @@ def test_removing_a_rule_the_part_does_not_have_is_an_error_at_the_include(tmp_p
 
 def test_form_checks_list_places_part_rules_where_it_says(tmp_path: Path) -> None:
     write(tmp_path, "parts/ledger.yaml", LEDGER_PART)
-    spec = load_form(form_with(tmp_path, """\
+    spec = load_form(
+        form_with(
+            tmp_path,
+            """\
         sections:
           - name: fuels
             label: 燃料
@@ -197,18 +226,27 @@ def test_form_checks_list_places_part_rules_where_it_says(tmp_path: Path) -> Non
           - {code: KLN-M-100, scope: fuels, assert: "quantity < 1000000", message: 消耗量过大, source: layout}
           - include: ledger
           - {code: KLN-M-200, scope: fuels, assert: "quantity > 0", message: 消耗量为 0, source: layout}
-        """))
+        """,
+        )
+    )
     assert [c.code for c in spec.checks] == ["KLN-M-100", "KLN-M-110", "KLN-M-200"]
 
 
 def test_parts_include_parts_and_evidence_kinds_are_named_lists(tmp_path: Path) -> None:
     write(tmp_path, "parts/ledger.yaml", LEDGER_PART)
-    write(tmp_path, "parts/kinds.yaml", """\
+    write(
+        tmp_path,
+        "parts/kinds.yaml",
+        """\
         part: kinds
         evidence_kinds:
           bills: [电费结算单, 电表读数记录]
-        """)
-    write(tmp_path, "parts/meter.yaml", """\
+        """,
+    )
+    write(
+        tmp_path,
+        "parts/meter.yaml",
+        """\
         part: meter
         include_parts: [kinds]
         fields:
@@ -219,14 +257,20 @@ def test_parts_include_parts_and_evidence_kinds_are_named_lists(tmp_path: Path) 
              evidence: {kinds: bills, description: 上传电费结算单}}
           - {name: other_mwh, type: decimal, label: 其他电量, unit: MWh, source: ledger_rule,
              evidence: {kinds: ["@bills", 抄表照片], description: 上传抄表记录}}
-        """)
-    spec = load_form(form_with(tmp_path, """\
+        """,
+    )
+    spec = load_form(
+        form_with(
+            tmp_path,
+            """\
         sections:
           - name: meters
             label: 电表
             fields:
               - include: meter
-        """))
+        """,
+        )
+    )
     assert spec.parts == ["meter", "kinds", "ledger"]
     assert [f.name for f in spec.all_fields()] == ["quantity", "meter_mwh", "other_mwh"]
     assert spec.field("meter_mwh").evidence.kinds == ["电费结算单", "电表读数记录"]
@@ -239,14 +283,21 @@ def test_parts_include_parts_and_evidence_kinds_are_named_lists(tmp_path: Path) 
 
 
 def test_a_broken_expression_in_a_part_is_reported_at_the_part_line(tmp_path: Path) -> None:
-    part = write(tmp_path, "parts/ledger.yaml", LEDGER_PART.replace('assert: "ncv < 1000"', 'assert: "ncv < unknown_limit"'))
-    form = form_with(tmp_path, """\
+    part = write(
+        tmp_path,
+        "parts/ledger.yaml",
+        LEDGER_PART.replace('assert: "ncv < 1000"', 'assert: "ncv < unknown_limit"'),
+    )
+    form = form_with(
+        tmp_path,
+        """\
         sections:
           - name: fuels
             label: 燃料
             fields:
               - {name: fuels, type: repeat, label: 燃料, fields: [{include: ledger}]}
-        """)
+        """,
+    )
     with pytest.raises(DefinitionError) as info:
         load_form(form)
     assert info.value.file == str(part)
@@ -256,11 +307,16 @@ def test_a_broken_expression_in_a_part_is_reported_at_the_part_line(tmp_path: Pa
 
 
 def test_a_meta_model_error_in_a_part_is_reported_at_the_part_line(tmp_path: Path) -> None:
-    part = write(tmp_path, "parts/ledger.yaml", LEDGER_PART.replace("unit: GJ/t,", "unit: GJ/t, colour: red,"))
-    form = form_with(tmp_path, """\
+    part = write(
+        tmp_path, "parts/ledger.yaml", LEDGER_PART.replace("unit: GJ/t,", "unit: GJ/t, colour: red,")
+    )
+    form = form_with(
+        tmp_path,
+        """\
         sections:
           - {name: fuels, label: 燃料, fields: [{include: ledger}]}
-        """)
+        """,
+    )
     with pytest.raises(DefinitionError) as info:
         load_form(form)
     assert info.value.file == str(part)
@@ -270,26 +326,32 @@ def test_a_meta_model_error_in_a_part_is_reported_at_the_part_line(tmp_path: Pat
 
 def test_an_unknown_part_or_path_is_reported_at_the_form_line(tmp_path: Path) -> None:
     write(tmp_path, "parts/ledger.yaml", LEDGER_PART)
-    form = form_with(tmp_path, """\
+    form = form_with(
+        tmp_path,
+        """\
         sections:
           - name: fuels
             label: 燃料
             fields:
               - include: ledgers
-        """)
+        """,
+    )
     with pytest.raises(DefinitionError) as info:
         load_form(form)
     assert (info.value.file, info.value.line) == (str(form), line_of_text(form, "include: ledgers"))
     assert "找不到部件 ledgers" in info.value.reason
 
-    form = form_with(tmp_path, """\
+    form = form_with(
+        tmp_path,
+        """\
         sections:
           - name: fuels
             label: 燃料
             fields:
               - include: ledger
                 override: {quality.ncv_typo: {label: 热值}}
-        """)
+        """,
+    )
     with pytest.raises(DefinitionError) as info:
         load_form(form)
     assert (info.value.file, info.value.line) == (str(form), line_of_text(form, "ncv_typo"))
@@ -297,22 +359,33 @@ def test_an_unknown_part_or_path_is_reported_at_the_form_line(tmp_path: Path) ->
 
 
 def test_a_cycle_of_parts_is_named_with_the_line_that_closes_it(tmp_path: Path) -> None:
-    write(tmp_path, "parts/a.yaml", """\
+    write(
+        tmp_path,
+        "parts/a.yaml",
+        """\
         part: a
         fields:
           - {name: first, type: text, label: 甲}
           - include: b
-        """)
-    b = write(tmp_path, "parts/b.yaml", """\
+        """,
+    )
+    b = write(
+        tmp_path,
+        "parts/b.yaml",
+        """\
         part: b
         fields:
           - {name: second, type: text, label: 乙}
           - include: a
-        """)
-    form = form_with(tmp_path, """\
+        """,
+    )
+    form = form_with(
+        tmp_path,
+        """\
         sections:
           - {name: s, label: 节, fields: [{include: a}]}
-        """)
+        """,
+    )
     with pytest.raises(DefinitionError) as info:
         load_form(form)
     assert (info.value.file, info.value.line) == (str(b), line_of_text(b, "include: a"))
@@ -321,10 +394,13 @@ def test_a_cycle_of_parts_is_named_with_the_line_that_closes_it(tmp_path: Path) 
 
 def test_a_broken_part_drops_only_the_forms_that_use_it(tmp_path: Path) -> None:
     write(tmp_path, "parts/ledger.yaml", "part: ledger\nfields: [ {name: x\n")
-    form_with(tmp_path, """\
+    form_with(
+        tmp_path,
+        """\
         sections:
           - {name: s, label: 节, fields: [{include: ledger}]}
-        """)
+        """,
+    )
     shutil.copy(forms_dir() / "power-plan-2027.yaml", tmp_path / "power-plan-2027.yaml")
     shutil.copytree(forms_dir() / "parts", tmp_path / "shipped-parts")
     for part in (tmp_path / "shipped-parts").iterdir():
@@ -395,18 +471,39 @@ def plant(tmp_path: Path):
 def plant_doc(period: str, **top: str) -> FilingDocument:
     line = {
         "line_name": "1号熟料线",
-        "fuels": [{"fuel_name": "烟煤", "consumption": "100", "consumption_route": "实测值", "consumption_source": "入炉煤计量",
-                   "ncv": "20", "ncv_route": "实测值", "carbon_basis": "元素碳含量", "carbon_content": "50",
-                   "carbon_route": "实测值", "oxidation_route": "缺省值"}],
-        "grid_mwh": "1000", "captive_mwh": "500", "nonfossil_mwh": "200", "wasteheat_mwh": "100",
+        "fuels": [
+            {
+                "fuel_name": "烟煤",
+                "consumption": "100",
+                "consumption_route": "实测值",
+                "consumption_source": "入炉煤计量",
+                "ncv": "20",
+                "ncv_route": "实测值",
+                "carbon_basis": "元素碳含量",
+                "carbon_content": "50",
+                "carbon_route": "实测值",
+                "oxidation_route": "缺省值",
+            }
+        ],
+        "grid_mwh": "1000",
+        "captive_mwh": "500",
+        "nonfossil_mwh": "200",
+        "wasteheat_mwh": "100",
         "electricity_source": "分厂计量",
         "heat_sources": [
             {"source_type": "余热回收", "heat_gj": "300"},
-            {"source_type": "蒸汽锅炉", "heat_gj": "1000", "boiler_emissions": "120", "boiler_heat_supply": "1000"},
+            {
+                "source_type": "蒸汽锅炉",
+                "heat_gj": "1000",
+                "boiler_emissions": "120",
+                "boiler_heat_supply": "1000",
+            },
             {"source_type": "外购或其他", "heat_gj": "500", "ef_available": "不可得"},
         ],
     }
-    return FilingDocument(form="kiln-monthly", form_version="2026.1", period=period, values={**top, "lines": [line]})
+    return FilingDocument(
+        form="kiln-monthly", form_version="2026.1", period=period, values={**top, "lines": [line]}
+    )
 
 
 def test_shipped_parts_compute_fuel_electricity_and_heat_by_hand(plant) -> None:
@@ -426,7 +523,9 @@ def test_shipped_parts_compute_fuel_electricity_and_heat_by_hand(plant) -> None:
     assert line["heat_ef"].quantize(Decimal("0.000001")) == Decimal("0.097222")
     codes = {f.code for f in ev.findings}
     assert "KLN-M-EL-002" not in codes
-    assert not [f for f in ev.findings if f.severity == "error" and not f.path.startswith("enterprise")], ev.findings
+    assert not [f for f in ev.findings if f.severity == "error" and not f.path.startswith("enterprise")], (
+        ev.findings
+    )
 
 
 def test_grid_factor_is_confirmed_or_overridden_with_a_source(plant) -> None:

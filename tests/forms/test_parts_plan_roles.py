@@ -88,29 +88,68 @@ def kiln_plan(tmp_path: Path):
 
 
 def plan_doc(kilns: list[dict], rows: list[dict], version: str = "V1.0") -> FilingDocument:
-    values = {"revisions": [{"version": version, "revision_kind": "首次编制", "revision_date": "2026-11-20", "content": "首次编制"}],
-              "kilns": kilns, "determinations": rows}
+    values = {
+        "revisions": [
+            {
+                "version": version,
+                "revision_kind": "首次编制",
+                "revision_date": "2026-11-20",
+                "content": "首次编制",
+            }
+        ],
+        "kilns": kilns,
+        "determinations": rows,
+    }
     return FilingDocument(form="kiln-plan", form_version="2027.1", period="2027", values=values)
 
 
 def test_layout_is_found_by_role(kiln_plan) -> None:
     layout = plan_layout(kiln_plan)
-    assert (layout.revision_section, layout.entity_section, layout.boundary_section) == ("revisions", "entity", "kiln_boundary")
+    assert (layout.revision_section, layout.entity_section, layout.boundary_section) == (
+        "revisions",
+        "entity",
+        "kiln_boundary",
+    )
     assert layout.parameter_table.name == "determinations" and layout.facility_list.name == "kilns"
-    assert layout.param == {"facility": "site", "object": "material", "name": "quantity_name", "route": "how",
-                            "instrument": "meter", "label": "caption"}
+    assert layout.param == {
+        "facility": "site",
+        "object": "material",
+        "name": "quantity_name",
+        "route": "how",
+        "instrument": "meter",
+        "label": "caption",
+    }
     assert layout.measured == "实测值" and layout.meter_fields == {"meter"}
     assert layout.trigger("trigger_configuration") == "窑线配置变化"
     assert facility_repeat(kiln_plan).name == "kilns"
-    assert [s.name for s in kiln_plan.sections] == ["revisions", "entity", "kiln_boundary", "parameters", "quality"]
+    assert [s.name for s in kiln_plan.sections] == [
+        "revisions",
+        "entity",
+        "kiln_boundary",
+        "parameters",
+        "quality",
+    ]
 
 
 def test_diff_suggests_triggers_from_roles(kiln_plan) -> None:
-    old = plan_doc([{"kiln_name": "1号窑", "kiln_type": "双膛竖窑"}],
-                   [{"site": "1号窑", "material": "石灰石", "quantity_name": "消耗量", "how": "缺省值"}])
-    new = plan_doc([{"kiln_name": "1号窑", "kiln_type": "双膛竖窑"}, {"kiln_name": "2号窑", "kiln_type": "回转窑"}],
-                   [{"site": "1号窑", "material": "石灰石", "quantity_name": "消耗量", "how": "实测值", "meter": "皮带秤 BS-01"},
-                    {"site": "1号窑", "material": "白云石", "quantity_name": "消耗量", "how": "缺省值"}], version="V2.0")
+    old = plan_doc(
+        [{"kiln_name": "1号窑", "kiln_type": "双膛竖窑"}],
+        [{"site": "1号窑", "material": "石灰石", "quantity_name": "消耗量", "how": "缺省值"}],
+    )
+    new = plan_doc(
+        [{"kiln_name": "1号窑", "kiln_type": "双膛竖窑"}, {"kiln_name": "2号窑", "kiln_type": "回转窑"}],
+        [
+            {
+                "site": "1号窑",
+                "material": "石灰石",
+                "quantity_name": "消耗量",
+                "how": "实测值",
+                "meter": "皮带秤 BS-01",
+            },
+            {"site": "1号窑", "material": "白云石", "quantity_name": "消耗量", "how": "缺省值"},
+        ],
+        version="V2.0",
+    )
     diff = diff_plans(kiln_plan, old, new)
     by_kind = {(c.kind, c.key): c for c in diff.statement_changes}
     added_kiln = by_kind[("added", "2号窑")]
@@ -145,10 +184,20 @@ def test_shipped_plans_declare_every_role_the_tools_use(form_id: str) -> None:
     assert spec is not None and "plan-common" in spec.parts
     layout = plan_layout(spec)
     assert layout.revision_section and layout.entity_section and layout.boundary_section
-    assert layout.parameter_table is not None and layout.equipment_register is not None and layout.facility_list is not None
+    assert (
+        layout.parameter_table is not None
+        and layout.equipment_register is not None
+        and layout.facility_list is not None
+    )
     assert {"name", "label", "route", "instrument", "lab"} <= set(layout.param)
     assert layout.measured == "实测值"
-    for role in ("trigger_facility", "trigger_meter", "trigger_accuracy", "trigger_entity", "trigger_configuration"):
+    for role in (
+        "trigger_facility",
+        "trigger_meter",
+        "trigger_accuracy",
+        "trigger_entity",
+        "trigger_configuration",
+    ):
         assert layout.trigger(role), role
     assert {"equipment_name", "model", "accuracy_class"} <= layout.register_meter_fields
     assert {"last_calibration_date", "certificate_no"} <= layout.routine_fields

@@ -30,8 +30,12 @@ PLANS: dict[str, tuple[str, Callable[[], FilingDocument]]] = {
 EXPECTED_CERTAINTY = {"power-plan": "R", "steel-plan": "G", "cement-plan": "G", "aluminium-plan": "G"}
 # Findings a realistic plan legitimately carries: yearly-calibrated instruments fall due within the
 # plan year (062, info) and the power plant's unit 2 does not measure coal carbon (114, info).
-EXPECTED_INFO = {"power-plan": {"PWR-P-062", "PWR-P-114"}, "steel-plan": {"STL-P-062"},
-                 "cement-plan": {"CEM-P-062"}, "aluminium-plan": {"ALU-P-062"}}
+EXPECTED_INFO = {
+    "power-plan": {"PWR-P-062", "PWR-P-114"},
+    "steel-plan": {"STL-P-062"},
+    "cement-plan": {"CEM-P-062"},
+    "aluminium-plan": {"ALU-P-062"},
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -81,8 +85,25 @@ def test_rule_codes_are_unique_and_carry_the_form_prefix(form_id: str) -> None:
 
 
 def test_common_rules_mean_the_same_in_every_plan() -> None:
-    common = ("001", "002", "003", "030", "031", "032", "033", "034", "035", "036", "037", "038", "039", "044",
-              "060", "061", "062")
+    common = (
+        "001",
+        "002",
+        "003",
+        "030",
+        "031",
+        "032",
+        "033",
+        "034",
+        "035",
+        "036",
+        "037",
+        "038",
+        "039",
+        "044",
+        "060",
+        "061",
+        "062",
+    )
     for form_id, (prefix, _) in PLANS.items():
         spec = b.spec_of(form_id)
         by_code = {c.code: c for c in spec.checks}
@@ -97,10 +118,32 @@ def test_common_rules_mean_the_same_in_every_plan() -> None:
 # A new, empty plan
 
 
-POWER_PARAMETERS = ["燃煤消耗量", "燃油消耗量", "燃气消耗量", "燃煤收到基低位发热量", "燃油低位发热量", "燃气低位发热量",
-                    "燃煤收到基元素碳含量", "单位热值含碳量", "碳氧化率", "购入使用电量", "电网排放因子", "发电量", "供电量",
-                    "供热量", "供热比", "供电煤（气）耗", "供热煤（气）耗", "供电碳排放强度", "供热碳排放强度", "运行小时数",
-                    "负荷（出力）系数", "排放报告辅助参数", "生物质掺烧量", "生物质热量占比"]
+POWER_PARAMETERS = [
+    "燃煤消耗量",
+    "燃油消耗量",
+    "燃气消耗量",
+    "燃煤收到基低位发热量",
+    "燃油低位发热量",
+    "燃气低位发热量",
+    "燃煤收到基元素碳含量",
+    "单位热值含碳量",
+    "碳氧化率",
+    "购入使用电量",
+    "电网排放因子",
+    "发电量",
+    "供电量",
+    "供热量",
+    "供热比",
+    "供电煤（气）耗",
+    "供热煤（气）耗",
+    "供电碳排放强度",
+    "供热碳排放强度",
+    "运行小时数",
+    "负荷（出力）系数",
+    "排放报告辅助参数",
+    "生物质掺烧量",
+    "生物质热量占比",
+]
 
 
 @pytest.mark.parametrize("form_id", PLANS)
@@ -123,19 +166,46 @@ def test_initial_rows_give_a_sensible_empty_plan(form_id: str) -> None:
 def test_empty_power_plan_lists_every_parameter_of_the_guide() -> None:
     values = b.initial_values(b.spec_of("power-plan"))
     assert [r["parameter"] for r in values["parameters"]] == POWER_PARAMETERS
-    assert {c.value for c in b.spec_of("power-plan").choices["power_parameter"]} == {*POWER_PARAMETERS, "其他"}
+    assert {c.value for c in b.spec_of("power-plan").choices["power_parameter"]} == {
+        *POWER_PARAMETERS,
+        "其他",
+    }
 
 
 def test_prefilled_material_rows_show_the_default_factors() -> None:
-    steel = b.run(b.document("steel-plan", b.STEEL_ENTERPRISE, b.PLAN_YEAR, b.initial_values(b.spec_of("steel-plan"))))
-    ef = {r["object_name"]: r["guide_default"] for r in steel.values["parameters"] if r["parameter"] == "排放因子"}
-    assert ef["石灰石"] == Decimal("0.440") and ef["电极"] == Decimal("3.663") and ef["粗苯"] == Decimal("3.382")
+    steel = b.run(
+        b.document("steel-plan", b.STEEL_ENTERPRISE, b.PLAN_YEAR, b.initial_values(b.spec_of("steel-plan")))
+    )
+    ef = {
+        r["object_name"]: r["guide_default"]
+        for r in steel.values["parameters"]
+        if r["parameter"] == "排放因子"
+    }
+    assert (
+        ef["石灰石"] == Decimal("0.440") and ef["电极"] == Decimal("3.663") and ef["粗苯"] == Decimal("3.382")
+    )
     assert all(v is not None for v in ef.values())
-    cement = b.run(b.document("cement-plan", b.CEMENT_ENTERPRISE, b.PLAN_YEAR, b.initial_values(b.spec_of("cement-plan"))))
-    clinker = {r["object_name"]: r["guide_default"] for r in cement.values["parameters"] if r["parameter"] == "熟料过程排放因子"}
-    assert clinker == {"硅酸盐水泥熟料": Decimal("0.535"), "白色硅酸盐水泥熟料": Decimal("0.550"),
-                       "硫（铁）铝酸盐水泥熟料": Decimal("0.413"), "铝酸盐水泥熟料": Decimal("0.292")}
-    deduction = {r["object_name"]: r["guide_default"] for r in cement.values["parameters"] if r["parameter"] == "替代原料扣减系数"}
+    cement = b.run(
+        b.document(
+            "cement-plan", b.CEMENT_ENTERPRISE, b.PLAN_YEAR, b.initial_values(b.spec_of("cement-plan"))
+        )
+    )
+    clinker = {
+        r["object_name"]: r["guide_default"]
+        for r in cement.values["parameters"]
+        if r["parameter"] == "熟料过程排放因子"
+    }
+    assert clinker == {
+        "硅酸盐水泥熟料": Decimal("0.535"),
+        "白色硅酸盐水泥熟料": Decimal("0.550"),
+        "硫（铁）铝酸盐水泥熟料": Decimal("0.413"),
+        "铝酸盐水泥熟料": Decimal("0.292"),
+    }
+    deduction = {
+        r["object_name"]: r["guide_default"]
+        for r in cement.values["parameters"]
+        if r["parameter"] == "替代原料扣减系数"
+    }
     assert deduction["电石渣"] == Decimal("0.480") and deduction["钢渣"] == Decimal("0.215")
 
 
@@ -168,10 +238,15 @@ Values = dict[str, Any]
 Mutation = Callable[[str, Values], None]
 
 
-def row(values: Values, parameter: str, obj: str | None = None, facility: str | None = None) -> dict[str, Any]:
+def row(
+    values: Values, parameter: str, obj: str | None = None, facility: str | None = None
+) -> dict[str, Any]:
     for r in values["parameters"]:
-        if r["parameter"] == parameter and (obj is None or r.get("object_name") == obj) \
-                and (facility is None or r.get("facility") == facility):
+        if (
+            r["parameter"] == parameter
+            and (obj is None or r.get("object_name") == obj)
+            and (facility is None or r.get("facility") == facility)
+        ):
             return r
     raise AssertionError(f"no parameter row {facility}/{obj}/{parameter}")
 
@@ -180,16 +255,36 @@ def drop(values: Values, parameter: str, obj: str | None = None, facility: str |
     values["parameters"].remove(row(values, parameter, obj, facility))
 
 
-MEASURED = {"power-plan": ("燃煤消耗量", None, "1号机组"), "steel-plan": ("消耗量", "焦炭", None),
-            "cement-plan": ("熟料产量", None, None), "aluminium-plan": ("铝液产量", None, None)}
-LAB = {"power-plan": ("燃煤收到基低位发热量", None, "1号机组"), "steel-plan": ("低位发热量", "洗精煤", None),
-       "cement-plan": ("低位发热量", "烟煤", None), "aluminium-plan": ("阳极平均含硫量", None, None)}
-DEFAULTED = {"power-plan": ("电网排放因子", None, None), "steel-plan": ("排放因子", "石灰石", None),
-             "cement-plan": ("替代原料扣减系数", "电石渣", None), "aluminium-plan": ("阳极平均灰分含量", None, None)}
-ON_FACILITY = {"power-plan": ("燃煤消耗量", None, "1号机组"), "steel-plan": ("产量", "铁水", None),
-               "cement-plan": ("熟料产量", None, None), "aluminium-plan": ("铝液产量", None, None)}
-FACILITIES = {"power-plan": ("units", "unit_name"), "steel-plan": ("processes", "process_name"),
-              "cement-plan": ("lines", "line_name"), "aluminium-plan": ("series", "series_name")}
+MEASURED = {
+    "power-plan": ("燃煤消耗量", None, "1号机组"),
+    "steel-plan": ("消耗量", "焦炭", None),
+    "cement-plan": ("熟料产量", None, None),
+    "aluminium-plan": ("铝液产量", None, None),
+}
+LAB = {
+    "power-plan": ("燃煤收到基低位发热量", None, "1号机组"),
+    "steel-plan": ("低位发热量", "洗精煤", None),
+    "cement-plan": ("低位发热量", "烟煤", None),
+    "aluminium-plan": ("阳极平均含硫量", None, None),
+}
+DEFAULTED = {
+    "power-plan": ("电网排放因子", None, None),
+    "steel-plan": ("排放因子", "石灰石", None),
+    "cement-plan": ("替代原料扣减系数", "电石渣", None),
+    "aluminium-plan": ("阳极平均灰分含量", None, None),
+}
+ON_FACILITY = {
+    "power-plan": ("燃煤消耗量", None, "1号机组"),
+    "steel-plan": ("产量", "铁水", None),
+    "cement-plan": ("熟料产量", None, None),
+    "aluminium-plan": ("铝液产量", None, None),
+}
+FACILITIES = {
+    "power-plan": ("units", "unit_name"),
+    "steel-plan": ("processes", "process_name"),
+    "cement-plan": ("lines", "line_name"),
+    "aluminium-plan": ("series", "series_name"),
+}
 
 
 def _new_facility(form: str, v: Values) -> None:
@@ -226,6 +321,8 @@ COMMON: dict[str, Mutation] = {
     "063": lambda f, v: v["equipment"][0].update(calibration_interval_months="0"),
     "070": lambda f, v: v.update(archive_years="3"),
 }
+
+
 # 062 (info) fires on every yearly-calibrated instrument of the realistic plans; seed it with one
 # more yearly instrument and prove it quiet by giving every instrument a long interval.
 def _fires_062(f: str, v: Values) -> None:
@@ -260,14 +357,24 @@ SPECIFIC: dict[str, Mutation] = {
     "PWR-P-106": lambda f, v: drop(v, "燃煤收到基元素碳含量", facility="1号机组"),
     "PWR-P-107": lambda f, v: drop(v, "运行小时数", facility="2号机组"),
     "PWR-P-108": lambda f, v: drop(v, "供热比", facility="1号机组"),
-    "PWR-P-110": lambda f, v: row(v, "燃煤收到基低位发热量", facility="1号机组").update(measure_frequency="每周"),
-    "PWR-P-111": lambda f, v: row(v, "燃煤收到基低位发热量", facility="2号机组").update(sample_basis="入厂煤", measure_frequency="每月"),
-    "PWR-P-112": lambda f, v: row(v, "燃煤收到基元素碳含量", facility="1号机组").update(measure_frequency="每季度"),
-    "PWR-P-113": lambda f, v: row(v, "燃煤收到基元素碳含量", facility="1号机组").update(lab_type="自有化验室"),
+    "PWR-P-110": lambda f, v: row(v, "燃煤收到基低位发热量", facility="1号机组").update(
+        measure_frequency="每周"
+    ),
+    "PWR-P-111": lambda f, v: row(v, "燃煤收到基低位发热量", facility="2号机组").update(
+        sample_basis="入厂煤", measure_frequency="每月"
+    ),
+    "PWR-P-112": lambda f, v: row(v, "燃煤收到基元素碳含量", facility="1号机组").update(
+        measure_frequency="每季度"
+    ),
+    "PWR-P-113": lambda f, v: row(v, "燃煤收到基元素碳含量", facility="1号机组").update(
+        lab_type="自有化验室"
+    ),
     "PWR-P-120": lambda f, v: v.update(sample_retention_months="6"),
     # steel
     "STL-P-100": lambda f, v: drop(v, "期末库存量", "洗精煤"),
-    "STL-P-101": lambda f, v: [r.update(level="企业层级") or r.pop("facility", None) for r in v["parameters"]],
+    "STL-P-101": lambda f, v: [
+        r.update(level="企业层级") or r.pop("facility", None) for r in v["parameters"]
+    ],
     "STL-P-102": lambda f, v: [drop(v, "产量", "粗钢") for _ in range(2)],
     "STL-P-103": lambda f, v: row(v, "排放因子", "白云石").update(object_name="轻烧白云石"),
     "STL-P-104": lambda f, v: row(v, "低位发热量", "洗精煤").update(lab_type="自有化验室"),
@@ -287,9 +394,17 @@ SPECIFIC: dict[str, Mutation] = {
     "ALU-P-102": lambda f, v: drop(v, "C2F6排放因子"),
     "ALU-P-103": lambda f, v: drop(v, "平均每天每槽阳极效应持续时间"),
     "ALU-P-104": lambda f, v: v["series"][0].update(ae_monitoring=False),
-    "ALU-P-105": lambda f, v: v["parameters"].append({
-        "level": "企业层级", "object_name": "菱镁石", "parameter": "碳酸盐排放因子", "param_unit": "tCO2/t",
-        "route": "缺省值", "method": "采用化学计量值。", "department": "安全环保部"}),
+    "ALU-P-105": lambda f, v: v["parameters"].append(
+        {
+            "level": "企业层级",
+            "object_name": "菱镁石",
+            "parameter": "碳酸盐排放因子",
+            "param_unit": "tCO2/t",
+            "route": "缺省值",
+            "method": "采用化学计量值。",
+            "department": "安全环保部",
+        }
+    ),
 }
 QUIET_VARIANTS: dict[str, Mutation] = {"PWR-P-114": _measure_unit2_carbon}
 
@@ -342,7 +457,9 @@ def test_rule_is_quiet_on_clean_data(form_id: str, code: str) -> None:
 
 def test_conservative_wording_heuristic_accepts_averages_with_a_conservative_rule() -> None:
     ok = "缺测日取当月已测日平均值与最大值中的较大值，从高取值（保守）。"
-    assert "PWR-P-038" not in _evaluate_with("power-plan", lambda f, v: row(v, *MEASURED[f]).update(missing_data=ok))
+    assert "PWR-P-038" not in _evaluate_with(
+        "power-plan", lambda f, v: row(v, *MEASURED[f]).update(missing_data=ok)
+    )
 
 
 def test_messages_name_the_row_and_are_chinese() -> None:

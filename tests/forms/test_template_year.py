@@ -38,9 +38,11 @@ def two_years(tmp_path: Path) -> Path:
     shutil.copytree(forms_dir() / "parts", folder / "parts")
     text = (forms_dir() / "power-monthly-2026.yaml").read_text(encoding="utf-8")
     (folder / "power-monthly-2026.yaml").write_text(text, encoding="utf-8")
-    new = (text.replace('version: "2026.1"', 'version: "2027.1"', 1)
-               .replace("template_year: 2026", "template_year: 2027", 1)
-               .replace('valid_from: "2023-01"', 'valid_from: "2027-01"', 1))
+    new = (
+        text.replace('version: "2026.1"', 'version: "2027.1"', 1)
+        .replace("template_year: 2026", "template_year: 2027", 1)
+        .replace('valid_from: "2023-01"', 'valid_from: "2027-01"', 1)
+    )
     anchor = "                override:\n"
     assert new.count(anchor) == 1 and new != text
     new = new.replace(anchor, anchor + OVERRIDE_2027, 1)
@@ -49,12 +51,32 @@ def two_years(tmp_path: Path) -> Path:
 
 
 def coal_month(period: str, version: str) -> FilingDocument:
-    fuel = {"fuel_name": "烟煤", "consumption": "1000", "consumption_route": "实测值", "consumption_source": "入炉煤计量",
-            "ncv": "20", "ncv_route": "实测值", "carbon_route": "缺省值", "oxidation_route": "缺省值"}
-    unit = {"unit_name": "1号机组", "capacity_mw": "300", "fuel_category": "燃煤", "pressure_class": "亚临界",
-            "is_chp": False, "turbine_type": "纯凝", "fuels": [fuel], "purchased_electricity": "0",
-            "generation": "150000", "net_supply": "141000", "heat_supplied": "0", "heat_ratio": "0",
-            "operating_hours": "600", "load_factor": "83.33"}
+    fuel = {
+        "fuel_name": "烟煤",
+        "consumption": "1000",
+        "consumption_route": "实测值",
+        "consumption_source": "入炉煤计量",
+        "ncv": "20",
+        "ncv_route": "实测值",
+        "carbon_route": "缺省值",
+        "oxidation_route": "缺省值",
+    }
+    unit = {
+        "unit_name": "1号机组",
+        "capacity_mw": "300",
+        "fuel_category": "燃煤",
+        "pressure_class": "亚临界",
+        "is_chp": False,
+        "turbine_type": "纯凝",
+        "fuels": [fuel],
+        "purchased_electricity": "0",
+        "generation": "150000",
+        "net_supply": "141000",
+        "heat_supplied": "0",
+        "heat_ratio": "0",
+        "operating_hours": "600",
+        "load_factor": "83.33",
+    }
     return FilingDocument(form="power-monthly", form_version=version, period=period, values={"units": [unit]})
 
 
@@ -76,8 +98,12 @@ def test_each_period_uses_the_template_in_force(two_years: Path) -> None:
     e_2027 = evaluate(new, coal_month("2027-03", "2027.1")).values["units"][0]["fuels"][0]["emissions"]
     # C_ar = 20 GJ/t × 0.03085 tC/GJ (unmeasured coal month) = 0.617 tC/t;
     # E = 1000 t × 0.617 × OF × 44/12, OF 99 % (2026 template) vs 98 % (2027 template).
-    assert e_2026.quantize(Decimal("0.0001")) == (Decimal("1000") * Decimal("0.617") * Decimal("0.99") * 44 / 12).quantize(Decimal("0.0001"))
-    assert e_2027.quantize(Decimal("0.0001")) == (Decimal("1000") * Decimal("0.617") * Decimal("0.98") * 44 / 12).quantize(Decimal("0.0001"))
+    assert e_2026.quantize(Decimal("0.0001")) == (
+        Decimal("1000") * Decimal("0.617") * Decimal("0.99") * 44 / 12
+    ).quantize(Decimal("0.0001"))
+    assert e_2027.quantize(Decimal("0.0001")) == (
+        Decimal("1000") * Decimal("0.617") * Decimal("0.98") * 44 / 12
+    ).quantize(Decimal("0.0001"))
     assert e_2026.quantize(Decimal("0.01")) == Decimal("2239.71")
     assert e_2027.quantize(Decimal("0.01")) == Decimal("2217.09")
 
@@ -86,8 +112,14 @@ def cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env[FORMS_DIR_ENV] = str(folder)
     env["PYTHONPATH"] = str(ROOT / "tests")
-    return subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True,
-                          encoding="utf-8", timeout=180, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "cets_desktop", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
+        env=env,
+    )
 
 
 def test_new_chooses_the_template_of_the_period_and_says_so(two_years: Path) -> None:

@@ -33,7 +33,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GENERATED_AT = dt.datetime(2026, 11, 5, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 pytestmark = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils (pdftotext, pdffonts) not installed"
+    not (shutil.which("pdftotext") and shutil.which("pdffonts")),
+    reason="poppler-utils (pdftotext, pdffonts) not installed",
 )
 
 
@@ -46,12 +47,15 @@ def cjk_font() -> str:
 
 
 def pdftotext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def pdffonts(path: Path) -> list[dict[str, str]]:
-    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    lines = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     rows = []
     for line in lines[2:]:
         # name, type (may contain spaces: "CID TrueType"), encoding, emb, sub, uni, object, generation
@@ -72,7 +76,9 @@ def power_evaluation(month: int = 10, **changes: Any) -> tuple[FormSpec, Evaluat
 @pytest.fixture(scope="module")
 def demo_month(tmp_path_factory: pytest.TempPathFactory) -> tuple[FormSpec, Evaluation, RenderedPdf, str]:
     spec, evaluation = power_evaluation()
-    out = render_pdf(spec, evaluation, tmp_path_factory.mktemp("pdf") / "power-2026-10.pdf", generated_at=GENERATED_AT)
+    out = render_pdf(
+        spec, evaluation, tmp_path_factory.mktemp("pdf") / "power-2026-10.pdf", generated_at=GENERATED_AT
+    )
     return spec, evaluation, out, pdftotext(out)
 
 
@@ -91,7 +97,9 @@ def test_every_font_in_the_demo_month_is_an_embedded_truetype_cjk_subset(
         assert "TrueType" in font["type"], f"{font['name']} is {font['type']}, not TrueType"
         # Subset fonts are named ABCDEF+PostScriptName: the one CJK face, nothing else (no Helvetica).
         assert font["name"].split("+", 1)[-1].startswith(face_name), font["name"]
-    assert pdfmetrics.getFont(cjk_font).face.charToGlyph.get(ord("碳")), "the embedded font has no Chinese glyphs"
+    assert pdfmetrics.getFont(cjk_font).face.charToGlyph.get(ord("碳")), (
+        "the embedded font has no Chinese glyphs"
+    )
 
 
 def test_demo_month_numbers_every_page_and_names_the_enterprise_and_units(
@@ -138,7 +146,12 @@ def test_demo_month_explains_formulas_factors_and_lists_findings(
     for finding in evaluation.findings:
         assert finding.code in text
     # Body order is the definition's section order.
-    assert text.index("一、填报信息") < text.index("二、机组与燃料") < text.index("三、汇总") < text.index("四、计算过程")
+    assert (
+        text.index("一、填报信息")
+        < text.index("二、机组与燃料")
+        < text.index("三、汇总")
+        < text.index("四、计算过程")
+    )
 
 
 def test_draft_prints_the_watermark_on_every_page(tmp_path: Path) -> None:
@@ -152,11 +165,20 @@ def test_draft_prints_the_watermark_on_every_page(tmp_path: Path) -> None:
 
 def test_evidence_hashes_and_signature_are_printed_unbroken(tmp_path: Path) -> None:
     sha = "3f9a1c0e77b2d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccdd"
-    evidence = [{"path": "units[0].fuels[0].consumption", "sha256": sha, "size": 1834221,
-                 "name": "2026年10月1号机组入炉煤日计量台账（盖章）.pdf", "kind": "盖章燃料消耗台账扫描件"}]
+    evidence = [
+        {
+            "path": "units[0].fuels[0].consumption",
+            "sha256": sha,
+            "size": 1834221,
+            "name": "2026年10月1号机组入炉煤日计量台账（盖章）.pdf",
+            "kind": "盖章燃料消耗台账扫描件",
+        }
+    ]
     spec, evaluation = power_evaluation(evidence=evidence)
     signature = {"fingerprint": "9c0e77b2d4e5f60718293a4b5c6d7e8f", "package_sha256": "b" * 64}
-    pdf = render_pdf(spec, evaluation, tmp_path / "signed.pdf", signature=signature, generated_at=GENERATED_AT)
+    pdf = render_pdf(
+        spec, evaluation, tmp_path / "signed.pdf", signature=signature, generated_at=GENERATED_AT
+    )
     text = pdftotext(pdf)
     assert "支撑材料清单" in text
     assert "2026年10月1号机组入炉煤日计量台账（盖章）.pdf" in text
@@ -178,15 +200,20 @@ def test_characters_the_font_lacks_are_reported_not_fatal(tmp_path: Path) -> Non
     assert "字形检查" in text and "U+F0041" in text
 
 
-def test_clean_demo_month_reports_no_missing_glyphs(demo_month: tuple[FormSpec, Evaluation, RenderedPdf, str]) -> None:
+def test_clean_demo_month_reports_no_missing_glyphs(
+    demo_month: tuple[FormSpec, Evaluation, RenderedPdf, str],
+) -> None:
     assert demo_month[2].missing_glyphs == frozenset()
 
 
 def plan_document() -> dict[str, Any]:
-    boundary = ("本企业核算边界为厂区内两条新型干法水泥熟料生产线及其配套的原料粉磨、煤粉制备、熟料煅烧和余热发电系统，"
-                "不包括矿山开采和厂外运输。排放源包括原料碳酸盐分解、生料中非燃料碳煅烧、窑头窑尾及烘干用化石燃料燃烧。")
+    boundary = (
+        "本企业核算边界为厂区内两条新型干法水泥熟料生产线及其配套的原料粉磨、煤粉制备、熟料煅烧和余热发电系统，"
+        "不包括矿山开采和厂外运输。排放源包括原料碳酸盐分解、生料中非燃料碳煅烧、窑头窑尾及烘干用化石燃料燃烧。"
+    )
     return {
-        "form": "cement-plan-mini", "form_version": "2027.0",
+        "form": "cement-plan-mini",
+        "form_version": "2027.0",
         "enterprise": {"name": "皖江示范水泥有限公司", "uscc": "91340500MA2N4Q8X15"},
         "period": "2027",
         "values": {
@@ -194,22 +221,57 @@ def plan_document() -> dict[str, Any]:
             "boundary": boundary * 4 + "\n计量器具按 GB 17167 配备，关键参数每月比对一次。",
             "process_flow": "石灰石破碎 → 生料粉磨 → 预热器分解炉 → 回转窑煅烧 → 篦冷机冷却 → 熟料库",
             "revisions": [
-                {"rev_version": "V1.0", "rev_date": "2025-11-30", "rev_content": "首次编制", "rev_by": "赵立新"},
-                {"rev_version": "V2.1", "rev_date": "2026-12-15", "rev_content": "2号线新增旁路放风系统，增补监测参数",
-                 "rev_by": "钱秀兰"},
+                {
+                    "rev_version": "V1.0",
+                    "rev_date": "2025-11-30",
+                    "rev_content": "首次编制",
+                    "rev_by": "赵立新",
+                },
+                {
+                    "rev_version": "V2.1",
+                    "rev_date": "2026-12-15",
+                    "rev_content": "2号线新增旁路放风系统，增补监测参数",
+                    "rev_by": "钱秀兰",
+                },
             ],
             "lines": [
-                {"line_name": "1号熟料线", "clinker_capacity": "5000", "has_bypass": False, "line_clinker": "1550000.00",
-                 "params": [
-                     {"param_name": "入窑生料量", "param_unit": "t", "route": "实测值", "instrument": "转子秤 RS-01",
-                      "accuracy": "0.5级", "frequency": "每日", "recorder": "生产部", "param_note": "日累计，月度盘库校核"},
-                     {"param_name": "熟料CaO含量", "param_unit": "%", "route": "实测值",
-                      "instrument": "X荧光分析仪 XRF-2", "frequency": "每批次", "recorder": "质控处"},
-                 ]},
-                {"line_name": "2号熟料线", "clinker_capacity": "4500", "has_bypass": True, "bypass_ratio": "3.5",
-                 "line_clinker": "1320000.00", "params": []},
+                {
+                    "line_name": "1号熟料线",
+                    "clinker_capacity": "5000",
+                    "has_bypass": False,
+                    "line_clinker": "1550000.00",
+                    "params": [
+                        {
+                            "param_name": "入窑生料量",
+                            "param_unit": "t",
+                            "route": "实测值",
+                            "instrument": "转子秤 RS-01",
+                            "accuracy": "0.5级",
+                            "frequency": "每日",
+                            "recorder": "生产部",
+                            "param_note": "日累计，月度盘库校核",
+                        },
+                        {
+                            "param_name": "熟料CaO含量",
+                            "param_unit": "%",
+                            "route": "实测值",
+                            "instrument": "X荧光分析仪 XRF-2",
+                            "frequency": "每批次",
+                            "recorder": "质控处",
+                        },
+                    ],
+                },
+                {
+                    "line_name": "2号熟料线",
+                    "clinker_capacity": "4500",
+                    "has_bypass": True,
+                    "bypass_ratio": "3.5",
+                    "line_clinker": "1320000.00",
+                    "params": [],
+                },
             ],
-            "process_emissions": "1502345.68", "fuel_emissions": "820456.32",
+            "process_emissions": "1502345.68",
+            "fuel_emissions": "820456.32",
         },
     }
 
@@ -281,4 +343,11 @@ def test_repeat_layout_follows_the_definition_shape_and_its_pdf_layout_override(
     assert layout(revisions) == "blocks"
     assert layout(lines) == "blocks"  # only blocks can hold the nested parameter table
     flowables = render_repeat(ctx, revisions, Level((evaluation.values,)), "3")
-    assert sum(1 for f in flowables if "修订记录「" in getattr(f, "text", "") or "修订记录第" in getattr(f, "text", "")) == 2
+    assert (
+        sum(
+            1
+            for f in flowables
+            if "修订记录「" in getattr(f, "text", "") or "修订记录第" in getattr(f, "text", "")
+        )
+        == 2
+    )

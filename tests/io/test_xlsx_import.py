@@ -58,8 +58,9 @@ def typed_by_user(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
     return raw
 
 
-def fill_like_a_user(spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str],
-                     period: str) -> None:
+def fill_like_a_user(
+    spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str], period: str
+) -> None:
     wb = openpyxl.load_workbook(template)
     layout = plan_workbook(spec)
     for sheet in layout.scalar_sheets:
@@ -94,8 +95,11 @@ def _user_rows(spec: FormSpec, rsheet: RepeatSheet, values: dict[str, Any]) -> l
             for col in rsheet.columns:
                 if col.role == "parent_key":
                     position, parent = here[col.level]
-                    line[col.index] = position + 1 if col.field is None else \
-                        typed_by_user(spec, col.field, parent.get(col.field.name))
+                    line[col.index] = (
+                        position + 1
+                        if col.field is None
+                        else typed_by_user(spec, col.field, parent.get(col.field.name))
+                    )
                 elif col.role == "ordinal":
                     line[col.index] = index + 1
                 elif col.role == "input":
@@ -158,11 +162,16 @@ def test_user_filled_template_imports_to_the_same_values(power: FormSpec, filled
     assert [f["fuel_name"] for f in fuels] == ["烟煤", "柴油"]
     assert fuels[0]["consumption"] == "152340.5" and fuels[0]["consumption_source"] == "入炉煤计量"
     assert result.document.values["units"][1]["is_chp"] is False
-    assert result.cell_of("units[0].fuels[1].consumption") == f"燃料!{column_of(filled, '燃料', '燃料消耗量（t 或 万Nm³）')}3"
+    assert (
+        result.cell_of("units[0].fuels[1].consumption")
+        == f"燃料!{column_of(filled, '燃料', '燃料消耗量（t 或 万Nm³）')}3"
+    )
     assert result.cell_of("preparer") == "基本信息!D6"
 
 
-def test_data_workbook_round_trips_with_its_calculated_columns_ignored(power: FormSpec, tmp_path: Path) -> None:
+def test_data_workbook_round_trips_with_its_calculated_columns_ignored(
+    power: FormSpec, tmp_path: Path
+) -> None:
     for month in (1, 6, 12):
         source = power_month_document(month)
         path = tmp_path / f"{month}.xlsx"
@@ -179,7 +188,9 @@ def test_typed_decimals_come_back_exactly(power: FormSpec, filled: Path) -> None
         ws[f"{column_of(filled, '燃料', '燃料消耗量（t 或 万Nm³）')}2"] = 0.1
         ws[f"{column_of(filled, '燃料', '低位发热量（GJ/t 或 GJ/万Nm³）')}2"] = 21.345678901234
         ws[f"{column_of(filled, '燃料', '收到基元素碳含量（%）')}2"] = "56.30"
-        ws[f"{column_of(filled, '燃料', '同一样品全硫（%）')}2"] = "１,234.5"  # full-width digits, thousands separator
+        ws[f"{column_of(filled, '燃料', '同一样品全硫（%）')}2"] = (
+            "１,234.5"  # full-width digits, thousands separator
+        )
 
     result = read_workbook(edit(filled, type_tricky_numbers))
     fuel = result.document.values["units"][0]["fuels"][0]
@@ -217,23 +228,50 @@ def test_another_definition_round_trips_without_form_specific_code(kiln: FormSpe
         "audited": True,
         "approver": "钱总",
         "kilns": [
-            {"kiln_code": "K1", "capacity": "5000.5", "commissioned": "2012-06-30", "description": "新型干法窑\n五级预热器",
-             "meters": [{"meter_id": "M-01", "frequency": "每月", "accuracy": "0.5", "calibrated": "2026-12-01",
-                         "method": "实物标定"},
-                        {"meter_id": "M-02", "frequency": "每日"}]},
-            {"kiln_code": "K2", "capacity": "2500",
-             "meters": [{"meter_id": "M-03", "frequency": "每批次", "accuracy": "1"}]},
+            {
+                "kiln_code": "K1",
+                "capacity": "5000.5",
+                "commissioned": "2012-06-30",
+                "description": "新型干法窑\n五级预热器",
+                "meters": [
+                    {
+                        "meter_id": "M-01",
+                        "frequency": "每月",
+                        "accuracy": "0.5",
+                        "calibrated": "2026-12-01",
+                        "method": "实物标定",
+                    },
+                    {"meter_id": "M-02", "frequency": "每日"},
+                ],
+            },
+            {
+                "kiln_code": "K2",
+                "capacity": "2500",
+                "meters": [{"meter_id": "M-03", "frequency": "每批次", "accuracy": "1"}],
+            },
         ],
         "lines": [
-            {"line_name": "一线", "grade": "B", "checks": [{"check_date": "2026-03-01", "finding": "皮带秤零点漂移"}]},
-            {"line_name": "二线", "grade": "A",
-             "checks": [{"check_date": "2026-04-01", "finding": "无"}, {"check_date": "2026-05-01", "finding": "更换传感器"}]},
+            {
+                "line_name": "一线",
+                "grade": "B",
+                "checks": [{"check_date": "2026-03-01", "finding": "皮带秤零点漂移"}],
+            },
+            {
+                "line_name": "二线",
+                "grade": "A",
+                "checks": [
+                    {"check_date": "2026-04-01", "finding": "无"},
+                    {"check_date": "2026-05-01", "finding": "更换传感器"},
+                ],
+            },
         ],
     }
     template = tmp_path / "kiln.xlsx"
     write_workbook(kiln, template)
     out = tmp_path / "kiln-filled.xlsx"
-    fill_like_a_user(kiln, template, out, values, {"name": "皖南示范水泥有限公司", "uscc": "91340000MA2N0P1X3K"}, "2027")
+    fill_like_a_user(
+        kiln, template, out, values, {"name": "皖南示范水泥有限公司", "uscc": "91340000MA2N0P1X3K"}, "2027"
+    )
     result = read_workbook(out, spec=kiln, expected_period="2027")
     assert result.problems == []
     assert typed(kiln, result.document.values) == typed(kiln, values)
@@ -252,11 +290,17 @@ def test_another_definition_round_trips_without_form_specific_code(kiln: FormSpe
 
 
 @pytest.mark.parametrize("typed_text", ["一百", "12吨"])
-def test_text_in_a_number_cell_names_sheet_cell_and_path(power: FormSpec, filled: Path, typed_text: str) -> None:
+def test_text_in_a_number_cell_names_sheet_cell_and_path(
+    power: FormSpec, filled: Path, typed_text: str
+) -> None:
     ncv = column_of(filled, "燃料", "低位发热量（GJ/t 或 GJ/万Nm³）")
     result = read_workbook(edit(filled, lambda wb: wb["燃料"].__setitem__(f"{ncv}4", typed_text)))
     problem = only(result, "XLS-010")
-    assert (problem.severity, problem.cell, problem.path) == ("error", f"燃料!{ncv}4", "units[1].fuels[0].ncv")
+    assert (problem.severity, problem.cell, problem.path) == (
+        "error",
+        f"燃料!{ncv}4",
+        "units[1].fuels[0].ncv",
+    )
     _, engine_message = coerce_scalar(power, power.field("units[].fuels[].ncv"), typed_text)
     assert engine_message and engine_message in problem.message
     assert problem.message.startswith(f"「燃料」表 {ncv}4")
@@ -273,7 +317,9 @@ def test_value_not_in_the_dropdown(filled: Path) -> None:
 
 def test_date_typed_into_a_number_cell_is_explained(filled: Path) -> None:
     column = column_of(filled, "机组", "运行小时数（h）")
-    result = read_workbook(edit(filled, lambda wb: wb["机组"].__setitem__(f"{column}2", dt.datetime(2026, 10, 1))))
+    result = read_workbook(
+        edit(filled, lambda wb: wb["机组"].__setitem__(f"{column}2", dt.datetime(2026, 10, 1)))
+    )
     problem = only(result, "XLS-010")
     assert problem.cell == f"机组!{column}2" and "日期" in problem.message
 
@@ -282,7 +328,11 @@ def test_formula_without_saved_result_asks_to_save_in_excel(filled: Path) -> Non
     column = column_of(filled, "机组", "发电量（MWh）")
     result = read_workbook(edit(filled, lambda wb: wb["机组"].__setitem__(f"{column}3", "=100*2")))
     problem = only(result, "XLS-012")
-    assert (problem.severity, problem.cell, problem.path) == ("error", f"机组!{column}3", "units[1].generation")
+    assert (problem.severity, problem.cell, problem.path) == (
+        "error",
+        f"机组!{column}3",
+        "units[1].generation",
+    )
     assert "在 Excel 中打开该文件、保存后再导入" in problem.message
 
 
@@ -389,7 +439,9 @@ def test_extra_sheet_is_ignored_with_an_info(filled: Path) -> None:
 
 def test_renamed_column_is_read_by_position_with_a_warning(filled: Path) -> None:
     column = column_of(filled, "机组", "发电量（MWh）")
-    result = read_workbook(edit(filled, lambda wb: wb["机组"].__setitem__(f"{column}1", "发电量（万千瓦时）")))
+    result = read_workbook(
+        edit(filled, lambda wb: wb["机组"].__setitem__(f"{column}1", "发电量（万千瓦时）"))
+    )
     problem = only(result, "XLS-008")
     assert problem.cell == f"机组!{column}1" and "发电量（MWh）" in problem.message
     assert result.document.values["units"][0]["generation"] == "346500"
@@ -425,8 +477,11 @@ def test_moved_columns_are_found_by_header(power: FormSpec, filled: Path) -> Non
 
 def test_without_meta_sheet_columns_are_mapped_by_header(power: FormSpec, filled: Path) -> None:
     edit(filled, lambda wb: wb.remove(wb["_meta"]))
-    for result in (read_workbook(filled, spec=power), read_workbook(filled, expected_form="power-monthly"),
-                   read_workbook(filled)):
+    for result in (
+        read_workbook(filled, spec=power),
+        read_workbook(filled, expected_form="power-monthly"),
+        read_workbook(filled),
+    ):
         assert [p.code for p in result.problems] == ["XLS-018"]
         assert typed(power, result.document.values) == typed(power, power_month_document(10)["values"])
 
@@ -443,8 +498,10 @@ def test_workbook_for_another_period_is_an_error(filled: Path) -> None:
 
 
 def test_period_that_excel_turned_into_a_date_is_read_back(filled: Path) -> None:
-    result = read_workbook(edit(filled, lambda wb: wb["基本信息"].__setitem__("D4", dt.datetime(2026, 10, 1))),
-                           expected_period="2026-10")
+    result = read_workbook(
+        edit(filled, lambda wb: wb["基本信息"].__setitem__("D4", dt.datetime(2026, 10, 1))),
+        expected_period="2026-10",
+    )
     assert result.problems == [] and result.document.period == "2026-10"
 
 
@@ -468,14 +525,23 @@ def test_unusable_files_raise_import_failure_in_chinese(tmp_path: Path, filled: 
     corrupt = tmp_path / "坏.xlsx"
     corrupt.write_bytes(filled.read_bytes()[:3000])
     encrypted = tmp_path / "加密.xlsx"
-    encrypted.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le"))
+    encrypted.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptionInfo".encode("utf-16-le")
+    )
     old = tmp_path / "旧.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
     other_zip = tmp_path / "压缩包.xlsx"
     with zipfile.ZipFile(other_zip, "w") as z:
         z.writestr("readme.txt", "not a workbook")
-    expected = {empty: "空文件", csv: "不是 Excel .xlsx 文件", corrupt: "已损坏", encrypted: "加密",
-                old: "旧版 .xls", other_zip: "已损坏", tmp_path / "不存在.xlsx": "找不到文件"}
+    expected = {
+        empty: "空文件",
+        csv: "不是 Excel .xlsx 文件",
+        corrupt: "已损坏",
+        encrypted: "加密",
+        old: "旧版 .xls",
+        other_zip: "已损坏",
+        tmp_path / "不存在.xlsx": "找不到文件",
+    }
     for path, words in expected.items():
         with pytest.raises(ImportFailure, match=words):
             read_workbook(path)
@@ -544,12 +610,21 @@ def synthetic_values(spec: FormSpec) -> dict[str, Any]:
     return level(spec.top_fields(), 0)
 
 
-def test_every_shipped_definition_round_trips_through_its_data_workbook(kiln: FormSpec, tmp_path: Path) -> None:
+def test_every_shipped_definition_round_trips_through_its_data_workbook(
+    kiln: FormSpec, tmp_path: Path
+) -> None:
     for spec in [*default_registry().all(), kiln]:
         values = synthetic_values(spec)
         period = "2026-10" if spec.period_kind == "month" else str(spec.template_year)
-        doc = parse_document({"form": spec.id, "form_version": spec.version, "period": period,
-                              "enterprise": {"name": "示范企业", "uscc": "91310115MA1K3P7Q8R"}, "values": values})
+        doc = parse_document(
+            {
+                "form": spec.id,
+                "form_version": spec.version,
+                "period": period,
+                "enterprise": {"name": "示范企业", "uscc": "91310115MA1K3P7Q8R"},
+                "values": values,
+            }
+        )
         path = tmp_path / f"{spec.id}.xlsx"
         write_workbook(spec, path, document=doc)
         result = read_workbook(path, spec=spec, expected_period=period)

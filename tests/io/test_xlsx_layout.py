@@ -97,7 +97,9 @@ def test_every_shipped_definition_gets_unique_legal_sheet_names() -> None:
 
 def test_long_and_clashing_repeat_labels_are_shortened_and_made_unique(tmp_path: Path) -> None:
     long_label = "重点排放单位生产设施及排放源识别与核算边界明细表（含辅助生产系统）"
-    spec = _yaml_form(tmp_path, f"""      - name: sites
+    spec = _yaml_form(
+        tmp_path,
+        f"""      - name: sites
         type: repeat
         label: "{long_label}"
         key: site
@@ -117,7 +119,8 @@ def test_long_and_clashing_repeat_labels_are_shortened_and_made_unique(tmp_path:
             type: repeat
             label: 明细
             fields: [{{name: b, type: text, label: 名称}}]
-""")
+""",
+    )
     names = [s.name for s in plan_workbook(spec).repeat_sheets]
     assert names[0] == long_label[:MAX_SHEET_TITLE]
     assert len(set(names)) == 4 and all(len(n) <= MAX_SHEET_TITLE for n in names)
@@ -154,8 +157,12 @@ def test_impossible_cell_override_is_reported_in_chinese(tmp_path: Path) -> None
     spec = _yaml_form(tmp_path, "", "      - {name: a, type: text, label: 甲, excel: {cell: 第三格}}\n")
     with pytest.raises(LayoutError, match="不是单元格地址"):
         plan_workbook(spec)
-    spec = _yaml_form(tmp_path, "", "      - {name: a, type: text, label: 甲, excel: {cell: E9}}\n"
-                                    "      - {name: b, type: text, label: 乙, excel: {cell: E9}}\n")
+    spec = _yaml_form(
+        tmp_path,
+        "",
+        "      - {name: a, type: text, label: 甲, excel: {cell: E9}}\n"
+        "      - {name: b, type: text, label: 乙, excel: {cell: E9}}\n",
+    )
     with pytest.raises(LayoutError, match="同一个单元格"):
         plan_workbook(spec)
 

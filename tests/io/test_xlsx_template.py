@@ -104,7 +104,11 @@ def test_every_validation_text_fits_excel_limits_for_every_definition(tmp_path: 
                 assert dv.type != "list" or len(dv.formula1) < 255
                 parent_key = str(dv.formula1).startswith("key_") or "序号" in (dv.promptTitle or "")
                 if dv.type in ("decimal", "whole", "list", "date") and not parent_key:
-                    assert "］" in (dv.prompt or ""), (spec.id, ws.title, dv.prompt)  # certainty never clipped off
+                    assert "］" in (dv.prompt or ""), (
+                        spec.id,
+                        ws.title,
+                        dv.prompt,
+                    )  # certainty never clipped off
 
 
 def test_protection_locks_labels_and_results_and_unlocks_an_input_block(template: openpyxl.Workbook) -> None:
@@ -140,7 +144,12 @@ def test_frozen_headers_widths_and_chinese_font(template: openpyxl.Workbook) -> 
 def test_readme_explains_filling_and_the_certainty_legend(template: openpyxl.Workbook) -> None:
     text = "\n".join(str(c.value) for c in template["说明"]["A"] if c.value)
     assert "发电设施月度信息化存证" in text
-    for tag, label in (("V", "已核实"), ("R", "据回忆，待核对原文"), ("T", "第三方实现，非官方"), ("G", "推测，待确认")):
+    for tag, label in (
+        ("V", "已核实"),
+        ("R", "据回忆，待核对原文"),
+        ("T", "第三方实现，非官方"),
+        ("G", "推测，待确认"),
+    ):
         assert f"·　{label}" in text and f"{tag}　{label}" not in text
     assert "「燃料」表的「机组名称」列须与「机组」表中填写的机组名称完全一致" in text
     assert "撤销工作表保护" in text
@@ -151,7 +160,11 @@ def test_meta_records_form_period_and_column_paths(power: FormSpec, tmp_path: Pa
     write_workbook(power, path, period="2026-10")
     meta = openpyxl.load_workbook(path)["_meta"]
     pairs = {r[0]: r[1] for r in meta.iter_rows(max_row=7, values_only=True)}
-    assert pairs["form"] == "power-monthly" and pairs["version"] == power.version and pairs["period"] == "2026-10"
+    assert (
+        pairs["form"] == "power-monthly"
+        and pairs["version"] == power.version
+        and pairs["period"] == "2026-10"
+    )
     rows = {(r[0], r[2]): r[1] for r in meta.iter_rows(min_row=9, values_only=True)}
     assert rows[("燃料", "units[].unit_name")] == "A"
     assert rows[("燃料", "units[].fuels[].fuel_name")] == "B"
@@ -219,8 +232,9 @@ def test_missing_folder_gives_a_chinese_message(power: FormSpec, tmp_path: Path)
         write_workbook(power, tmp_path / "没有这个文件夹" / "x.xlsx")
 
 
-def test_file_open_in_excel_keeps_the_old_file_and_says_so(power: FormSpec, tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_open_in_excel_keeps_the_old_file_and_says_so(
+    power: FormSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "模板.xlsx"
     target.write_bytes(b"old")
 
@@ -234,7 +248,9 @@ def test_file_open_in_excel_keeps_the_old_file_and_says_so(power: FormSpec, tmp_
     assert [p.name for p in tmp_path.iterdir()] == ["模板.xlsx"]  # no temp file left behind
 
 
-def test_disk_full_is_reported_in_chinese(power: FormSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_is_reported_in_chinese(
+    power: FormSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_fsync = os.fsync
 
     def full(fd: int) -> None:

@@ -19,11 +19,17 @@ from cets_desktop.services import ExportBlocked, LoadedInput, evaluate_input, ex
 
 b = h.b
 PLANS: dict[str, tuple[str, Callable[[], FilingDocument]]] = {
-    "power-plan": ("PWR-P", b.power_plan), "steel-plan": ("STL-P", b.steel_plan),
-    "cement-plan": ("CEM-P", b.cement_plan), "aluminium-plan": ("ALU-P", b.aluminium_plan),
+    "power-plan": ("PWR-P", b.power_plan),
+    "steel-plan": ("STL-P", b.steel_plan),
+    "cement-plan": ("CEM-P", b.cement_plan),
+    "aluminium-plan": ("ALU-P", b.aluminium_plan),
 }
-MEASURED = {"power-plan": ("燃煤消耗量", "1号机组", None), "steel-plan": ("消耗量", None, "焦炭"),
-            "cement-plan": ("熟料产量", None, None), "aluminium-plan": ("铝液产量", None, None)}
+MEASURED = {
+    "power-plan": ("燃煤消耗量", "1号机组", None),
+    "steel-plan": ("消耗量", None, "焦炭"),
+    "cement-plan": ("熟料产量", None, None),
+    "aluminium-plan": ("铝液产量", None, None),
+}
 
 
 def _with(form_id: str, change: Callable[[dict[str, Any]], None]) -> tuple[FilingDocument, Any]:
@@ -36,7 +42,9 @@ def _with(form_id: str, change: Callable[[dict[str, Any]], None]) -> tuple[Filin
 
 def test_half_done_plan_validates_with_findings_and_keeps_everything() -> None:
     spec = b.spec_of("power-plan")
-    doc = new_document(spec, b.PLAN_YEAR, {"name": b.POWER_ENTERPRISE["name"], "uscc": b.POWER_ENTERPRISE["uscc"]})
+    doc = new_document(
+        spec, b.PLAN_YEAR, {"name": b.POWER_ENTERPRISE["name"], "uscc": b.POWER_ENTERPRISE["uscc"]}
+    )
     doc.values["units"] = [{"unit_name": "1号机组", "capacity_mw": "六百六十"}]  # typed in words
     doc.values["legal_representative"] = "王建国"
     before = copy.deepcopy(doc.values)
@@ -82,8 +90,12 @@ def test_register_row_without_calibration_data(form_id: str) -> None:
     interval = missing["equipment[0].calibration_interval_months"]
     assert interval.location == f"计量器具台账「{first}」 › 校准（检定）周期"
     assert interval.message.startswith("计量器具台账中该设备的校准（检定）周期未填写")
-    assert missing["equipment[0].last_calibration_date"].message.startswith("计量器具台账中该设备的最近一次校准（检定）日期未填写")
-    assert missing["equipment[0].certificate_no"].message.startswith("计量器具台账中该设备的校准（检定）证书编号未填写")
+    assert missing["equipment[0].last_calibration_date"].message.startswith(
+        "计量器具台账中该设备的最近一次校准（检定）日期未填写"
+    )
+    assert missing["equipment[0].certificate_no"].message.startswith(
+        "计量器具台账中该设备的校准（检定）证书编号未填写"
+    )
     # The calibration-date rules do not fire on blanks (no noise on top of the clear message).
     date_rules = {f"{PLANS[form_id][0]}-{n}" for n in ("060", "061", "062")}
     assert not [f for f in evaluation.findings if f.code in date_rules and f.path.startswith("equipment[0].")]

@@ -54,8 +54,15 @@ def save(path: Path, doc: FilingDocument | dict[str, Any]) -> str:
 def test_register_adds_the_three_commands() -> None:
     parser = argparse.ArgumentParser(prog="cets-desktop")
     register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["plan-copy", "old.json", "--year", "2028", "-o", "new.json", "--units", "1号机组,2号机组"])
-    assert (args.command, args.year, args.output, args.units) == ("plan-copy", 2028, "new.json", "1号机组,2号机组")
+    args = parser.parse_args(
+        ["plan-copy", "old.json", "--year", "2028", "-o", "new.json", "--units", "1号机组,2号机组"]
+    )
+    assert (args.command, args.year, args.output, args.units) == (
+        "plan-copy",
+        2028,
+        "new.json",
+        "1号机组,2号机组",
+    )
     args = parser.parse_args(["check-plan", "month.json", "--plan", "plan.json", "--json"])
     assert args.func.__name__ == "cmd_check_plan" and args.json
     assert parser.parse_args(["plan-diff", "a.json", "b.json"]).func.__name__ == "cmd_plan_diff"
@@ -91,9 +98,13 @@ def test_plan_diff_reads_workbooks_too(tmp_path: Path, run: Run) -> None:
 
 
 @pytest.mark.parametrize("other, expected", [("steel", "不是同一种计划"), ("month", "不是数据质量控制计划")])
-def test_plan_diff_of_different_forms_is_unusable(tmp_path: Path, run: Run, other: str, expected: str) -> None:
+def test_plan_diff_of_different_forms_is_unusable(
+    tmp_path: Path, run: Run, other: str, expected: str
+) -> None:
     doc = b.steel_plan() if other == "steel" else h.month_data(10)
-    code, out, err = run("plan-diff", save(tmp_path / "a.json", b.power_plan()), save(tmp_path / "b.json", doc))
+    code, out, err = run(
+        "plan-diff", save(tmp_path / "a.json", b.power_plan()), save(tmp_path / "b.json", doc)
+    )
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and expected in err
 
@@ -105,7 +116,9 @@ def test_plan_diff_of_different_forms_is_unusable(tmp_path: Path, run: Run, othe
 def test_plan_copy_writes_next_years_plan_and_reports_units(tmp_path: Path, run: Run) -> None:
     old_path = save(tmp_path / "plan-2027.json", h.power_plan("2027"))
     new_path = tmp_path / "plan-2028.json"
-    code, out, err = run("plan-copy", old_path, "--year", "2028", "-o", str(new_path), "--units", "1号机组，3号机组")
+    code, out, err = run(
+        "plan-copy", old_path, "--year", "2028", "-o", str(new_path), "--units", "1号机组，3号机组"
+    )
     assert code == 0, err
     lines = out.splitlines()
     assert lines == [  # sorted like validate: by severity, then path
@@ -117,7 +130,10 @@ def test_plan_copy_writes_next_years_plan_and_reports_units(tmp_path: Path, run:
     ]
     assert "已生成 2028 年度计划" in err and "版本 V4.0" in err
     new = read_document(new_path)
-    assert new.period == "2028" and new.values["revisions"][-1] == {"version": "V4.0", "revision_kind": "修订"}
+    assert new.period == "2028" and new.values["revisions"][-1] == {
+        "version": "V4.0",
+        "revision_kind": "修订",
+    }
     # The copy validates with findings until the revision row is filled in …
     code, out, _ = run("validate", str(new_path))
     assert code == 1 and "版本 V4.0 是修订版，但未选择修订情形" in out
@@ -127,19 +143,33 @@ def test_plan_copy_writes_next_years_plan_and_reports_units(tmp_path: Path, run:
 
 def test_plan_copy_json(tmp_path: Path, run: Run) -> None:
     old_path = save(tmp_path / "plan.json", h.power_plan("2027"))
-    code, out, _ = run("plan-copy", old_path, "--year", "2028", "-o", str(tmp_path / "new.json"), "--json",
-                       "--units", "1号机组,2号机组")
+    code, out, _ = run(
+        "plan-copy",
+        old_path,
+        "--year",
+        "2028",
+        "-o",
+        str(tmp_path / "new.json"),
+        "--json",
+        "--units",
+        "1号机组,2号机组",
+    )
     data = json.loads(out)
     assert code == 0 and data["findings"] == [] and data["version"] == "V4.0"
     assert data["copied_from"]["period"] == "2027" and data["form_version"] == b.spec_of("power-plan").version
 
 
-@pytest.mark.parametrize("argv, expected", [
-    (["--year", "2026"], "应晚于原计划年度 2027"),
-    (["--year", "28"], "不是有效的计划年度"),
-    (["--same-output"], "就是原计划"),
-])
-def test_plan_copy_refuses_unusable_requests(tmp_path: Path, run: Run, argv: list[str], expected: str) -> None:
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["--year", "2026"], "应晚于原计划年度 2027"),
+        (["--year", "28"], "不是有效的计划年度"),
+        (["--same-output"], "就是原计划"),
+    ],
+)
+def test_plan_copy_refuses_unusable_requests(
+    tmp_path: Path, run: Run, argv: list[str], expected: str
+) -> None:
     old_path = save(tmp_path / "plan.json", h.power_plan("2027"))
     output = old_path if argv == ["--same-output"] else str(tmp_path / "new.json")
     extra = ["--year", "2028"] if argv == ["--same-output"] else argv
@@ -153,8 +183,12 @@ def test_plan_copy_refuses_unusable_requests(tmp_path: Path, run: Run, argv: lis
 
 
 def test_check_plan_clean_month(tmp_path: Path, run: Run) -> None:
-    code, out, err = run("check-plan", save(tmp_path / "m.json", h.month_data(10)),
-                         "--plan", save(tmp_path / "p.json", h.power_plan()))
+    code, out, err = run(
+        "check-plan",
+        save(tmp_path / "m.json", h.month_data(10)),
+        "--plan",
+        save(tmp_path / "p.json", h.power_plan()),
+    )
     assert code == 0
     assert out == "未发现问题：本月存证与数据质量控制计划一致。\n"
     assert "错误 0 项，警告 0 项" in err
@@ -168,30 +202,49 @@ def test_check_plan_prints_warnings_like_validate_and_exits_0(tmp_path: Path, ru
     code, out, err = run("check-plan", month, "--plan", plan)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith("[警告] PLAN-LINK-002 机组「1号机组」 › 燃料「烟煤」 › 收到基元素碳含量：数据质量控制计划（2026年度 V3.0）")
-    assert lines[1].startswith("[警告] PLAN-LINK-001 机组「1号机组」 › 燃料「烟煤」 › 低位发热量：本月机组「1号机组」 › 燃料「烟煤」"
-                               "的低位发热量获取方式为“其他”")
+    assert lines[0].startswith(
+        "[警告] PLAN-LINK-002 机组「1号机组」 › 燃料「烟煤」 › 收到基元素碳含量：数据质量控制计划（2026年度 V3.0）"
+    )
+    assert lines[1].startswith(
+        "[警告] PLAN-LINK-001 机组「1号机组」 › 燃料「烟煤」 › 低位发热量：本月机组「1号机组」 › 燃料「烟煤」"
+        "的低位发热量获取方式为“其他”"
+    )
     assert "警告 2 项" in err
 
     code, out, _ = run("check-plan", month, "--plan", plan, "--json")
     payload = json.loads(out)
     assert code == 0 and payload["summary"]["warning"] == 2
     assert {(f["code"], f["path"]) for f in payload["findings"]} == {
-        ("PLAN-LINK-001", "units[0].fuels[0].ncv"), ("PLAN-LINK-002", "units[0].fuels[0].carbon_content")}
+        ("PLAN-LINK-001", "units[0].fuels[0].ncv"),
+        ("PLAN-LINK-002", "units[0].fuels[0].carbon_content"),
+    }
 
 
 def test_check_plan_with_validation_follows_error_findings(tmp_path: Path, run: Run) -> None:
     data = h.month_data(10)
-    data["values"]["units"][1]["net_supply"] = "169500.000"  # more than generated: an error in the month itself
-    code, out, _ = run("check-plan", save(tmp_path / "m.json", data), "--plan", save(tmp_path / "p.json", h.power_plan()),
-                       "--with-validation")
+    data["values"]["units"][1]["net_supply"] = (
+        "169500.000"  # more than generated: an error in the month itself
+    )
+    code, out, _ = run(
+        "check-plan",
+        save(tmp_path / "m.json", data),
+        "--plan",
+        save(tmp_path / "p.json", h.power_plan()),
+        "--with-validation",
+    )
     assert code == 1 and "PWR-M-100" in out
 
 
-@pytest.mark.parametrize("plan, expected", [("steel", "没有与「发电设施月度信息化存证」对应的参数"),
-                                            ("month", "不是数据质量控制计划")])
-def test_check_plan_with_the_wrong_plan_is_unusable(tmp_path: Path, run: Run, plan: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    "plan, expected",
+    [("steel", "没有与「发电设施月度信息化存证」对应的参数"), ("month", "不是数据质量控制计划")],
+)
+def test_check_plan_with_the_wrong_plan_is_unusable(
+    tmp_path: Path, run: Run, plan: str, expected: str
+) -> None:
     other = b.steel_plan() if plan == "steel" else h.month_data(9)
-    code, out, err = run("check-plan", save(tmp_path / "m.json", h.month_data(10)), "--plan", save(tmp_path / "p.json", other))
+    code, out, err = run(
+        "check-plan", save(tmp_path / "m.json", h.month_data(10)), "--plan", save(tmp_path / "p.json", other)
+    )
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and expected in err

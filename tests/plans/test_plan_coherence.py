@@ -40,12 +40,24 @@ def test_power_links_resolve_against_the_monthly_definition() -> None:
     assert link_problems(PLAN, MONTHLY) == []
     parameters = {link.parameter for link in PLAN.monthly_links}
     # Every monthly item of the 2022/2023 notices that the plan declares has a link.
-    assert {"燃煤消耗量", "燃煤收到基低位发热量", "燃煤收到基元素碳含量", "购入使用电量", "发电量", "供电量", "供热量",
-            "运行小时数", "负荷（出力）系数", "排放报告辅助参数"} <= parameters
+    assert {
+        "燃煤消耗量",
+        "燃煤收到基低位发热量",
+        "燃煤收到基元素碳含量",
+        "购入使用电量",
+        "发电量",
+        "供电量",
+        "供热量",
+        "运行小时数",
+        "负荷（出力）系数",
+        "排放报告辅助参数",
+    } <= parameters
     assert all(link.form == "power-monthly" for link in PLAN.monthly_links)
 
 
-@pytest.mark.parametrize("form_id", ["cement-plan", "aluminium-plan"])  # steel-plan links to steel-monthly (tests/steel)
+@pytest.mark.parametrize(
+    "form_id", ["cement-plan", "aluminium-plan"]
+)  # steel-plan links to steel-monthly (tests/steel)
 def test_cement_and_aluminium_links_resolve_against_their_monthly_definitions(form_id: str) -> None:
     # Behaviour against real months: tests/cement/test_cement_plan_links.py, tests/aluminium/test_aluminium_plan_links.py.
     month_id = form_id.replace("-plan", "-monthly")
@@ -88,8 +100,18 @@ def test_plant_wide_rows_apply_to_every_unit() -> None:
 
 def _default_carbon(data: dict[str, Any]) -> None:
     fuel = coal(data)
-    for name in ("carbon_basis", "carbon_content", "lab_name", "lab_accreditation", "report_no", "report_date",
-                 "sample_hydrogen", "sample_sulphur", "sample_moisture", "sample_ncv"):
+    for name in (
+        "carbon_basis",
+        "carbon_content",
+        "lab_name",
+        "lab_accreditation",
+        "report_no",
+        "report_date",
+        "sample_hydrogen",
+        "sample_sulphur",
+        "sample_moisture",
+        "sample_ncv",
+    ):
         fuel.pop(name)
     fuel["carbon_route"] = "缺省值"
     data["evidence"] = [e for e in data["evidence"] if not e["path"].endswith("carbon_content")]
@@ -98,10 +120,16 @@ def _default_carbon(data: dict[str, Any]) -> None:
 def test_route_differs_from_the_plan() -> None:
     findings = check(h.month_doc(10, _default_carbon))
     (finding,) = findings
-    assert (finding.code, finding.severity, finding.path) == ("PLAN-LINK-001", "warning", "units[0].fuels[0].carbon_content")
+    assert (finding.code, finding.severity, finding.path) == (
+        "PLAN-LINK-001",
+        "warning",
+        "units[0].fuels[0].carbon_content",
+    )
     assert finding.location == "机组「1号机组」 › 燃料「烟煤」 › 收到基元素碳含量"
-    assert finding.message.startswith("本月机组「1号机组」 › 燃料「烟煤」的元素碳含量获取方式为“缺省值”，"
-                                      "与数据质量控制计划（2026年度 V3.0）中「1号机组·混煤·燃煤收到基元素碳含量」申报的“实测值”不一致")
+    assert finding.message.startswith(
+        "本月机组「1号机组」 › 燃料「烟煤」的元素碳含量获取方式为“缺省值”，"
+        "与数据质量控制计划（2026年度 V3.0）中「1号机组·混煤·燃煤收到基元素碳含量」申报的“实测值”不一致"
+    )
     assert finding.kind == "cross_filing" and "已核实" in finding.source
 
 
@@ -113,8 +141,14 @@ def test_measured_carbon_without_its_lab_report() -> None:
 
     (finding,) = check(h.month_doc(10, wrong_kind))
     assert (finding.code, finding.path) == ("PLAN-LINK-002", "units[0].fuels[0].carbon_content")
-    assert "「1号机组·混煤·燃煤收到基元素碳含量」为实测值（检测机构：江苏省煤炭产品质量监督检验中心）" in finding.message
-    assert "收到基元素碳含量（56.20 %）应附CMA/CNAS检测报告，但已附材料的类型为“盖章燃料消耗台账扫描件”" in finding.message
+    assert (
+        "「1号机组·混煤·燃煤收到基元素碳含量」为实测值（检测机构：江苏省煤炭产品质量监督检验中心）"
+        in finding.message
+    )
+    assert (
+        "收到基元素碳含量（56.20 %）应附CMA/CNAS检测报告，但已附材料的类型为“盖章燃料消耗台账扫描件”"
+        in finding.message
+    )
 
     def none_attached(data: dict[str, Any]) -> None:
         data["evidence"] = [e for e in data["evidence"] if e["path"] != "units[0].fuels[0].carbon_content"]
@@ -133,14 +167,25 @@ def test_route_mismatch_and_missing_evidence_together() -> None:
         ("PLAN-LINK-001", "units[0].fuels[0].ncv"),
         ("PLAN-LINK-002", "units[1].purchased_electricity"),
     ]
-    assert "电表读数记录、电费结算单之一" in findings[1].message and "下网关口电能表 DTZ341" in findings[1].message
+    assert (
+        "电表读数记录、电费结算单之一" in findings[1].message
+        and "下网关口电能表 DTZ341" in findings[1].message
+    )
 
 
 def test_units_and_fuels_the_plan_does_not_declare() -> None:
     def seeded(data: dict[str, Any]) -> None:
         units = data["values"]["units"]
-        units[0]["fuels"].append({"fuel_name": "天然气", "consumption": "12.50", "consumption_route": "实测值",
-                                  "ncv_route": "缺省值", "carbon_route": "缺省值", "oxidation_route": "缺省值"})
+        units[0]["fuels"].append(
+            {
+                "fuel_name": "天然气",
+                "consumption": "12.50",
+                "consumption_route": "实测值",
+                "ncv_route": "缺省值",
+                "carbon_route": "缺省值",
+                "oxidation_route": "缺省值",
+            }
+        )
         extra = copy.deepcopy(units[1])
         extra["unit_name"] = "3号机组"
         units.append(extra)
@@ -151,23 +196,47 @@ def test_units_and_fuels_the_plan_does_not_declare() -> None:
         ("PLAN-LINK-003", "units[2].unit_name"),
     ]
     fuel, unit = findings
-    assert fuel.message.startswith("本月机组「1号机组」 › 燃料「天然气」在数据质量控制计划（2026年度 V3.0）中没有对应的参数行"
-                                   "（应申报：燃气消耗量、燃气低位发热量、碳氧化率）")
-    assert unit.message.startswith("本月存证中有机组「3号机组」，但数据质量控制计划（2026年度 V3.0）没有申报该机组（计划中：1号机组、2号机组）")
+    assert fuel.message.startswith(
+        "本月机组「1号机组」 › 燃料「天然气」在数据质量控制计划（2026年度 V3.0）中没有对应的参数行"
+        "（应申报：燃气消耗量、燃气低位发热量、碳氧化率）"
+    )
+    assert unit.message.startswith(
+        "本月存证中有机组「3号机组」，但数据质量控制计划（2026年度 V3.0）没有申报该机组（计划中：1号机组、2号机组）"
+    )
 
 
 def test_auxiliary_items_are_checked_row_by_row() -> None:
     def seeded(data: dict[str, Any]) -> None:
         data["values"]["units"][0]["aux_params"] = [
-            {"param_name": "生物质掺烧量", "param_value": "1200", "param_unit": "t", "param_note": "秸秆成型燃料试烧"}]
+            {
+                "param_name": "生物质掺烧量",
+                "param_value": "1200",
+                "param_unit": "t",
+                "param_note": "秸秆成型燃料试烧",
+            }
+        ]
 
     (finding,) = check(h.month_doc(10, seeded))
     assert (finding.code, finding.path) == ("PLAN-LINK-003", "units[0].aux_params[0].param_name")
-    assert "排放报告辅助参数「生物质掺烧量」" in finding.message and "应申报：生物质掺烧量、排放报告辅助参数" in finding.message
+    assert (
+        "排放报告辅助参数「生物质掺烧量」" in finding.message
+        and "应申报：生物质掺烧量、排放报告辅助参数" in finding.message
+    )
 
     plan_values = b.power_plan_values()
-    plan_values["parameters"].append(b.measured("1号机组", "生物质掺烧量", "t", "EQ-BS-01", "电子皮带秤 ICS-17A",
-                                                "1号炉输煤皮带C1A段", "0.5级", "连续", "燃料管理部"))
+    plan_values["parameters"].append(
+        b.measured(
+            "1号机组",
+            "生物质掺烧量",
+            "t",
+            "EQ-BS-01",
+            "电子皮带秤 ICS-17A",
+            "1号炉输煤皮带C1A段",
+            "0.5级",
+            "连续",
+            "燃料管理部",
+        )
+    )
     (finding,) = check(h.month_doc(10, seeded), h.power_plan(values=plan_values))
     assert (finding.code, finding.path) == ("PLAN-LINK-002", "units[0].aux_params[0].param_value")
     assert "盖章生产报表、台账记录之一" in finding.message
@@ -182,8 +251,13 @@ def test_plan_of_another_year_is_pointed_out() -> None:
 def test_acknowledged_warning_stays_acknowledged() -> None:
     def seeded(data: dict[str, Any]) -> None:
         _default_carbon(data)
-        data["acknowledgements"] = [{"code": "PLAN-LINK-001", "path": "units[0].fuels[0].carbon_content",
-                                     "reason": "本月检测机构设备故障，按计划缺失处理方式采用高限缺省值。"}]
+        data["acknowledgements"] = [
+            {
+                "code": "PLAN-LINK-001",
+                "path": "units[0].fuels[0].carbon_content",
+                "reason": "本月检测机构设备故障，按计划缺失处理方式采用高限缺省值。",
+            }
+        ]
 
     (finding,) = check(h.month_doc(10, seeded))
     assert finding.acknowledged and not finding.blocks_export

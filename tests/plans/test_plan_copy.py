@@ -32,8 +32,12 @@ def test_copy_carries_values_and_opens_a_new_revision() -> None:
     rest = {k: v for k, v in new.values.items() if k != "revisions"}
     assert rest == {k: v for k, v in old.values.items() if k != "revisions"}
     assert [e.path for e in new.evidence] == [e.path for e in old.evidence]
-    assert new.meta["copied_from"] == {"form": "power-plan", "form_version": old.form_version, "period": old.period,
-                                       "version": "V3.0"}
+    assert new.meta["copied_from"] == {
+        "form": "power-plan",
+        "form_version": old.form_version,
+        "period": old.period,
+        "version": "V3.0",
+    }
     # The old plan is untouched.
     assert len(old.values["revisions"]) == 3
 
@@ -42,8 +46,12 @@ def test_copied_plan_asks_for_date_triggers_and_reason() -> None:
     new = copy_plan_for_year(POWER, b.power_plan(), 2028)
     evaluation = evaluate(POWER, new)
     found = {(f.code, f.path) for f in evaluation.findings}
-    assert {("GEN-003", "revisions[3].revision_date"), ("GEN-003", "revisions[3].content"),
-            ("PWR-P-002", "revisions[3].triggers"), ("PWR-P-003", "revisions[3].reason")} <= found
+    assert {
+        ("GEN-003", "revisions[3].revision_date"),
+        ("GEN-003", "revisions[3].content"),
+        ("PWR-P-002", "revisions[3].triggers"),
+        ("PWR-P-003", "revisions[3].reason"),
+    } <= found
     message = next(f.message for f in evaluation.findings if f.code == "PWR-P-002")
     assert message.startswith("版本 V4.0 是修订版，但未选择修订情形")
     assert not evaluation.exportable
@@ -54,8 +62,12 @@ def test_copied_plan_asks_for_date_triggers_and_reason() -> None:
 
 def test_filling_the_revision_row_makes_the_copy_clean() -> None:
     new = copy_plan_for_year(POWER, b.power_plan(), 2028)
-    new.values["revisions"][3].update(revision_date=b.days_ago(3), content="编制2028年度计划，内容与2027年度一致。",
-                                      triggers=["修订可提高准确度"], reason="年度更新。")
+    new.values["revisions"][3].update(
+        revision_date=b.days_ago(3),
+        content="编制2028年度计划，内容与2027年度一致。",
+        triggers=["修订可提高准确度"],
+        reason="年度更新。",
+    )
     evaluation = evaluate(POWER, new)
     assert evaluation.errors == []
 
@@ -68,9 +80,13 @@ def test_units_that_no_longer_match_are_reported() -> None:
         ("PLAN-COPY-001", "warning", "units"),
     ]
     gone, missing = findings
-    assert gone.message.startswith("复制的计划中机组与企业当前机组不一致：计划中的机组「2号机组」已不在企业当前的机组清单中（当前：1号机组、3号机组）")
+    assert gone.message.startswith(
+        "复制的计划中机组与企业当前机组不一致：计划中的机组「2号机组」已不在企业当前的机组清单中（当前：1号机组、3号机组）"
+    )
     assert "机组配置发生变化" in gone.message
-    assert missing.message.startswith("复制的计划中机组与企业当前机组不一致：企业当前的机组「3号机组」不在计划中（计划中：1号机组、2号机组）")
+    assert missing.message.startswith(
+        "复制的计划中机组与企业当前机组不一致：企业当前的机组「3号机组」不在计划中（计划中：1号机组、2号机组）"
+    )
     assert gone.location == "机组「2号机组」" and "已核实" in gone.source
     # The enterprise's units travel with the file, so the check can be repeated after saving.
     reread = parse_document(json.loads(new.to_json_text()))
@@ -94,7 +110,10 @@ def test_fields_the_template_no_longer_has_are_kept_aside() -> None:
     values["units"][0]["old_rating_code"] = "A-7"
     old = b.document("power-plan", old.enterprise.model_dump(), old.period, values)
     new = copy_plan_for_year(POWER, old, 2028)
-    assert new.meta["dropped_on_copy"] == {"legacy_note": "2019年版计划的附注", "units[0].old_rating_code": "A-7"}
+    assert new.meta["dropped_on_copy"] == {
+        "legacy_note": "2019年版计划的附注",
+        "units[0].old_rating_code": "A-7",
+    }
     assert "legacy_note" not in new.values and "old_rating_code" not in new.values["units"][0]
     (finding,) = copy_findings(POWER, new)
     assert finding.code == "PLAN-COPY-002" and "legacy_note" in finding.message
@@ -103,21 +122,26 @@ def test_fields_the_template_no_longer_has_are_kept_aside() -> None:
 
 def test_steel_copy_speaks_of_processes() -> None:
     steel = b.spec_of("steel-plan")
-    new = copy_plan_for_year(steel, b.steel_plan(), 2028, units=[p["process_name"] for p in b.steel_plan_values()["processes"]][1:])
+    new = copy_plan_for_year(
+        steel, b.steel_plan(), 2028, units=[p["process_name"] for p in b.steel_plan_values()["processes"]][1:]
+    )
     (finding,) = copy_findings(steel, new)
     assert finding.message.startswith("复制的计划中工序（生产线）与企业当前工序（生产线）不一致")
     assert "工序、生产线配置发生变化" in finding.message
 
 
-@pytest.mark.parametrize("versions, expected", [
-    (["V1.0", "V2.0", "V3.0"], "V4.0"),
-    (["V1.0", "V2.1"], "V3.0"),
-    (["1.0", "1.1"], "2.0"),
-    (["第1版", "第2版"], "第3版"),
-    (["2026版"], "2027版"),
-    (["", "初版"], "V2.0"),
-    ([], "V1.0"),
-])
+@pytest.mark.parametrize(
+    "versions, expected",
+    [
+        (["V1.0", "V2.0", "V3.0"], "V4.0"),
+        (["V1.0", "V2.1"], "V3.0"),
+        (["1.0", "1.1"], "2.0"),
+        (["第1版", "第2版"], "第3版"),
+        (["2026版"], "2027版"),
+        (["", "初版"], "V2.0"),
+        ([], "V1.0"),
+    ],
+)
 def test_next_version(versions: list[str], expected: str) -> None:
     assert next_version(versions) == expected
 

@@ -18,7 +18,9 @@ POWER = b.spec_of("power-plan")
 def _diff(old: dict, new: dict, spec_id: str = "power-plan"):  # type: ignore[no-untyped-def]
     spec = b.spec_of(spec_id)
     enterprise = b.POWER_ENTERPRISE
-    return diff_plans(spec, b.document(spec_id, enterprise, "2027", old), b.document(spec_id, enterprise, "2028", new))
+    return diff_plans(
+        spec, b.document(spec_id, enterprise, "2027", old), b.document(spec_id, enterprise, "2028", new)
+    )
 
 
 def test_two_realistic_versions_give_the_expected_changes() -> None:
@@ -64,28 +66,43 @@ def test_change_statement_is_ready_to_paste() -> None:
     text = change_statement(_diff(old, new))
     lines = text.splitlines()
     assert len(lines) == 4
-    assert lines[0] == ("一、核算边界和主要排放设施描述：1. 新增机组「3号机组」（发电燃料类型：燃煤，装机容量：660.00 MW，"
-                        "压力参数：超超临界，锅炉类型（循环流化床/IGCC）：常规煤粉炉）。")
+    assert lines[0] == (
+        "一、核算边界和主要排放设施描述：1. 新增机组「3号机组」（发电燃料类型：燃煤，装机容量：660.00 MW，"
+        "压力参数：超超临界，锅炉类型（循环流化床/IGCC）：常规煤粉炉）。"
+    )
     assert lines[1].startswith(
         "二、数据的确定方式：1. 机组「1号机组」 › 参数「燃煤消耗量（混煤）」的测量设备编号由“EQ-BS-01”变更为“EQ-BS-11”，"
         "测量设备名称及型号由“电子皮带秤 ICS-17A”变更为“电子皮带秤 ICS-20B”，"
         "规定的测量设备校准（检定）频次由“每年”变更为“每半年”；"
-        "2. 机组「2号机组」 › 参数「燃煤收到基元素碳含量（混煤）」的获取方式由“缺省值”变更为“实测值”，")
+        "2. 机组「2号机组」 › 参数「燃煤收到基元素碳含量（混煤）」的获取方式由“缺省值”变更为“实测值”，"
+    )
     assert "补充测量设备编号“EQ-LAB-02”、" in lines[1]
     assert "检测机构名称“江苏省煤炭产品质量监督检验中心”" in lines[1]
-    assert "3. 新增机组「3号机组」 › 参数「燃煤消耗量（混煤）」（单位：t，获取方式：实测值，燃煤消耗量数据来源：入炉煤计量，" \
-           "测量设备编号：EQ-BS-03）；" in lines[1]
-    assert lines[1].endswith("5. 删除计量器具台账「EQ-BS-01」（设备名称：电子皮带秤，型号规格：ICS-17A，"
-                             "安装位置：1号炉输煤皮带C1A段，准确度等级：0.5级）。")
+    assert (
+        "3. 新增机组「3号机组」 › 参数「燃煤消耗量（混煤）」（单位：t，获取方式：实测值，燃煤消耗量数据来源：入炉煤计量，"
+        "测量设备编号：EQ-BS-03）；" in lines[1]
+    )
+    assert lines[1].endswith(
+        "5. 删除计量器具台账「EQ-BS-01」（设备名称：电子皮带秤，型号规格：ICS-17A，"
+        "安装位置：1号炉输煤皮带C1A段，准确度等级：0.5级）。"
+    )
     # The matching revision triggers of §1.1.1(a), in the checklist's order, with the reasons.
-    assert lines[2].startswith("建议勾选的修订情形：1. 排放设施发生变化或使用计划中未包括的新燃料、物料而产生新的排放（新增机组「3号机组」；")
-    assert "2. 采用新的测量仪器和测量方法，提高了数据的准确度（机组「1号机组」 › 参数「燃煤消耗量（混煤）」的测量设备编号、" \
-           "测量设备名称及型号变更；" in lines[2]
-    assert "3. 发现修订数据质量控制计划可提高报告数据的准确度（机组「1号机组」 › 参数「燃煤消耗量（混煤）」的" \
-           "规定的测量设备校准（检定）频次变更；" in lines[2]
+    assert lines[2].startswith(
+        "建议勾选的修订情形：1. 排放设施发生变化或使用计划中未包括的新燃料、物料而产生新的排放（新增机组「3号机组」；"
+    )
+    assert (
+        "2. 采用新的测量仪器和测量方法，提高了数据的准确度（机组「1号机组」 › 参数「燃煤消耗量（混煤）」的测量设备编号、"
+        "测量设备名称及型号变更；" in lines[2]
+    )
+    assert (
+        "3. 发现修订数据质量控制计划可提高报告数据的准确度（机组「1号机组」 › 参数「燃煤消耗量（混煤）」的"
+        "规定的测量设备校准（检定）频次变更；" in lines[2]
+    )
     assert lines[2].endswith("4. 机组配置发生变化（新增机组「3号机组」）。")
-    assert lines[3] == ("小结：本次修订（V3.0 → V4.0）共 6 项，其中新增 3 项、删除 1 项、变更 2 项，"
-                        "涉及核算边界和主要排放设施描述、数据的确定方式。")
+    assert lines[3] == (
+        "小结：本次修订（V3.0 → V4.0）共 6 项，其中新增 3 项、删除 1 项、变更 2 项，"
+        "涉及核算边界和主要排放设施描述、数据的确定方式。"
+    )
     # The revision table itself is not described in the text meant for it.
     assert "V4.0」" not in text and "版本「" not in text
 
@@ -93,7 +110,12 @@ def test_change_statement_is_ready_to_paste() -> None:
 def test_triggers_follow_the_revision_checklist() -> None:
     old, new = h.revised_power_values()
     triggers = {t.value: t for t in _diff(old, new).triggers()}
-    assert list(triggers) == ["排放设施变化或新燃料物料", "新测量仪器或方法", "修订可提高准确度", "机组配置变化"]
+    assert list(triggers) == [
+        "排放设施变化或新燃料物料",
+        "新测量仪器或方法",
+        "修订可提高准确度",
+        "机组配置变化",
+    ]
     assert triggers["新测量仪器或方法"].label == "采用新的测量仪器和测量方法，提高了数据的准确度"
     assert "新增计量器具台账「EQ-BS-11」" in triggers["新测量仪器或方法"].reasons
 
@@ -101,8 +123,20 @@ def test_triggers_follow_the_revision_checklist() -> None:
 def test_new_fuel_suggests_the_new_fuel_trigger_and_calibration_dates_are_routine() -> None:
     old = b.power_plan_values()
     new = copy.deepcopy(old)
-    new["parameters"].append(b.measured("1号机组", "燃气消耗量", "万Nm³", "EQ-GF-01", "涡轮流量计 LWQ-150", "启动锅炉燃气入口",
-                                        "1.0级", "连续", "燃料管理部", obj="天然气"))
+    new["parameters"].append(
+        b.measured(
+            "1号机组",
+            "燃气消耗量",
+            "万Nm³",
+            "EQ-GF-01",
+            "涡轮流量计 LWQ-150",
+            "启动锅炉燃气入口",
+            "1.0级",
+            "连续",
+            "燃料管理部",
+            obj="天然气",
+        )
+    )
     new["equipment"][0].update(last_calibration_date=b.days_ago(5), certificate_no="JDEQ-BS-01-2027")
     diff = _diff(old, new)
     added = next(c for c in diff.changes if c.kind == "added")
@@ -121,7 +155,10 @@ def test_hidden_leftovers_are_not_changes_when_a_route_becomes_default() -> None
     h.row(new, "购入使用电量", "2号机组").update(route="缺省值", declared_value="1250")
     diff = _diff(old, new)
     (change,) = diff.changes
-    assert [(f.name, f.old, f.new) for f in change.fields] == [("route", "实测值", "缺省值"), ("declared_value", "", "1250")]
+    assert [(f.name, f.old, f.new) for f in change.fields] == [
+        ("route", "实测值", "缺省值"),
+        ("declared_value", "", "1250"),
+    ]
     assert change.triggers == ["修订可提高准确度"]
 
 
@@ -136,7 +173,9 @@ def test_removed_unit_and_new_legal_representative() -> None:
     entity = next(c for c in diff.changes if c.section == "entity")
     assert entity.triggers == ["法人主体变更或合并分立"]
     text = change_statement(diff)
-    assert text.startswith("一、重点排放单位情况：1. 法定代表人由“王建国”变更为“刘志强”。\n二、核算边界和主要排放设施描述：1. 删除机组「2号机组」")
+    assert text.startswith(
+        "一、重点排放单位情况：1. 法定代表人由“王建国”变更为“刘志强”。\n二、核算边界和主要排放设施描述：1. 删除机组「2号机组」"
+    )
     assert "法人主体变更、合并或分立（法定代表人变更）" in text
 
 
@@ -160,7 +199,10 @@ def test_nested_rows_are_matched_by_their_key() -> None:
     (change,) = diff.changes
     assert change.location == "机组「1号机组」 › 主要设备「锅炉 B1」"
     assert change.path == "units[0].main_equipment[2]"
-    assert change.sentence() == "机组「1号机组」 › 主要设备「锅炉 B1」的型号由“HG-2000/26.15-YM3”变更为“HG-2000/26.15-YM5”"
+    assert (
+        change.sentence()
+        == "机组「1号机组」 › 主要设备「锅炉 B1」的型号由“HG-2000/26.15-YM3”变更为“HG-2000/26.15-YM5”"
+    )
     assert change.triggers == ["机组配置变化"]
 
 
@@ -180,6 +222,11 @@ def test_json_has_changes_triggers_and_statement() -> None:
     data = _diff(old, new).to_json()
     assert data["form"] == "power-plan" and data["old"] == {"period": "2027", "version": "V3.0"}
     assert data["summary"] == {"added": 3, "removed": 1, "changed": 2}
-    assert data["changes"][2]["fields"][0] == {"name": "equipment_id", "label": "测量设备编号", "old": "EQ-BS-01", "new": "EQ-BS-11"}
+    assert data["changes"][2]["fields"][0] == {
+        "name": "equipment_id",
+        "label": "测量设备编号",
+        "old": "EQ-BS-01",
+        "new": "EQ-BS-11",
+    }
     assert data["triggers"][0]["value"] == "排放设施变化或新燃料物料"
     assert data["statement"].startswith("一、核算边界和主要排放设施描述：")

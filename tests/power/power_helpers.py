@@ -58,15 +58,17 @@ def ledger_month(month: int) -> dict[str, Any]:
     fuel = doc["values"]["units"][1]["fuels"][0]
     consumption = Decimal(fuel["consumption"])
     opening, closing = closing_stock(month - 1), closing_stock(month)
-    fuel.update({
-        "consumption_route": "计算值",
-        "consumption_source": "购销存台账",
-        "consumption_source_reason": "2号机组给煤机计量装置改造期间，按入厂煤过磅和月末盘点计算",
-        "opening_stock": f"{opening:.2f}",
-        "purchases": f"{consumption + closing - opening:.2f}",
-        "other_outflow": "0.00",
-        "closing_stock": f"{closing:.2f}",
-    })
+    fuel.update(
+        {
+            "consumption_route": "计算值",
+            "consumption_source": "购销存台账",
+            "consumption_source_reason": "2号机组给煤机计量装置改造期间，按入厂煤过磅和月末盘点计算",
+            "opening_stock": f"{opening:.2f}",
+            "purchases": f"{consumption + closing - opening:.2f}",
+            "other_outflow": "0.00",
+            "closing_stock": f"{closing:.2f}",
+        }
+    )
     return doc
 
 
@@ -83,10 +85,22 @@ def gas_unit() -> dict[str, Any]:
         "turbine_type": "抽凝",
         "cooling": "水冷-闭式循环",
         "fuels": [
-            {"fuel_name": "天然气", "consumption": "5200.00", "consumption_route": "实测值",
-             "ncv_route": "缺省值", "carbon_route": "缺省值", "oxidation_route": "缺省值"},
-            {"fuel_name": "柴油", "consumption": "12.50", "consumption_route": "实测值",
-             "ncv_route": "缺省值", "carbon_route": "缺省值", "oxidation_route": "缺省值"},
+            {
+                "fuel_name": "天然气",
+                "consumption": "5200.00",
+                "consumption_route": "实测值",
+                "ncv_route": "缺省值",
+                "carbon_route": "缺省值",
+                "oxidation_route": "缺省值",
+            },
+            {
+                "fuel_name": "柴油",
+                "consumption": "12.50",
+                "consumption_route": "实测值",
+                "ncv_route": "缺省值",
+                "carbon_route": "缺省值",
+                "oxidation_route": "缺省值",
+            },
         ],
         "purchased_electricity": "80.000",
         "generation": f"{generation}",
@@ -110,8 +124,14 @@ def oil_unit() -> dict[str, Any]:
         "turbine_type": "纯凝",
         "cooling": "水冷-开式循环",
         "fuels": [
-            {"fuel_name": "燃料油", "consumption": "1480.00", "consumption_route": "实测值",
-             "ncv_route": "缺省值", "carbon_route": "缺省值", "oxidation_route": "缺省值"},
+            {
+                "fuel_name": "燃料油",
+                "consumption": "1480.00",
+                "consumption_route": "实测值",
+                "ncv_route": "缺省值",
+                "carbon_route": "缺省值",
+                "oxidation_route": "缺省值",
+            },
         ],
         "purchased_electricity": "0.000",
         "generation": f"{generation}",
@@ -150,7 +170,14 @@ def attach_evidence(doc: dict[str, Any], folder: Path, tag: str) -> dict[str, An
                 ref("lab", f"units[{ui}].fuels[{fi}].ncv", "入炉煤化验日报")
             if fuel.get("carbon_content"):
                 ref("lab", f"units[{ui}].fuels[{fi}].carbon_content", "CMA/CNAS检测报告")
-        for item in ("purchased_electricity", "generation", "net_supply", "heat_supplied", "operating_hours", "load_factor"):
+        for item in (
+            "purchased_electricity",
+            "generation",
+            "net_supply",
+            "heat_supplied",
+            "operating_hours",
+            "load_factor",
+        ):
             ref("prod", f"units[{ui}].{item}", "盖章生产报表")
     out = copy.deepcopy(doc)
     out["evidence"] = rows
@@ -210,6 +237,13 @@ def run_cli(*args: str, cwd: Path | None = None) -> Run:
     """The real command in a child process (exit status, stdout, stderr exactly as a user sees them)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "tests")
-    result = subprocess.run([sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True,
-                            encoding="utf-8", timeout=180, cwd=cwd, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "cets_desktop", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=180,
+        cwd=cwd,
+        env=env,
+    )
     return Run(result.returncode, result.stdout, result.stderr)

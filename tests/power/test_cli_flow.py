@@ -60,7 +60,9 @@ def test_schema_calc_validate_before_export(month_files: dict[str, Path]) -> Non
 
 
 @needs_export
-def test_export_and_verify_a_chained_series(month_files: dict[str, Path], cli_inprocess: Any, tmp_path: Path) -> None:
+def test_export_and_verify_a_chained_series(
+    month_files: dict[str, Path], cli_inprocess: Any, tmp_path: Path
+) -> None:
     out = tmp_path / "packages"
     out.mkdir()
     sep_zip, oct_zip = out / "2026-09.zip", out / "2026-10.zip"
@@ -68,8 +70,18 @@ def test_export_and_verify_a_chained_series(month_files: dict[str, Path], cli_in
     exported = cli_inprocess("export", str(month_files["2026-09"]), "-o", str(sep_zip), "--json", "-q")
     assert exported.returncode == 0, exported.stderr
     assert json.loads(exported.stdout)["signed"] is True
-    exported = cli_inprocess("export", str(month_files["2026-10"]), "-o", str(oct_zip), "--json", "-q",
-                             "--previous", str(sep_zip), "--previous-filing", str(month_files["2026-09"]))
+    exported = cli_inprocess(
+        "export",
+        str(month_files["2026-10"]),
+        "-o",
+        str(oct_zip),
+        "--json",
+        "-q",
+        "--previous",
+        str(sep_zip),
+        "--previous-filing",
+        str(month_files["2026-09"]),
+    )
     assert exported.returncode == 0, exported.stderr
     info = json.loads(exported.stdout)
     assert info["signed"] is True and info["draft"] is False and info["summary"]["error"] == 0
@@ -101,8 +113,9 @@ def test_export_and_verify_a_chained_series(month_files: dict[str, Path], cli_in
 
 
 @needs_export
-def test_export_refuses_when_errors_remain_and_names_them(month_files: dict[str, Path], cli_inprocess: Any,
-                                                          tmp_path: Path) -> None:
+def test_export_refuses_when_errors_remain_and_names_them(
+    month_files: dict[str, Path], cli_inprocess: Any, tmp_path: Path
+) -> None:
     doc = json.loads(month_files["2026-10"].read_text(encoding="utf-8"))
     doc["values"]["units"][1]["net_supply"] = "169500.000"
     bad = write_json(month_files["2026-10"].parent / "2026-10-bad.json", doc)
@@ -112,8 +125,9 @@ def test_export_refuses_when_errors_remain_and_names_them(month_files: dict[str,
 
 
 @needs_export
-def test_export_stops_when_an_evidence_file_was_moved(month_files: dict[str, Path], cli_inprocess: Any,
-                                                      tmp_path: Path) -> None:
+def test_export_stops_when_an_evidence_file_was_moved(
+    month_files: dict[str, Path], cli_inprocess: Any, tmp_path: Path
+) -> None:
     october = month_files["2026-10"]
     (october.parent / "2026-10-lab.pdf").rename(tmp_path / "moved.pdf")
     result = cli_inprocess("export", str(october), "-o", str(tmp_path / "oct.zip"), "-q")

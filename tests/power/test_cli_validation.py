@@ -11,14 +11,17 @@ U0C = "units.0.fuels.0."
 
 
 def six_mistakes() -> dict:
-    return changed(demo(10), **{
-        "units.1.net_supply": "169500.000",           # PWR-M-100 net supply > generation
-        "units.0.operating_hours": "800.00",          # PWR-M-101 more hours than October has
-        U0C + "carbon_content": "0.5620",             # PWR-M-120 fraction typed instead of percent
-        "units.1.fuels.0.ncv": "4968.000",            # PWR-M-110 kcal/kg typed
-        "units.0.heat_ratio": "6.11",                 # PWR-M-104 percent typed
-        "units.0.fuels.1.consumption": "-35.20",      # PWR-M-010 negative consumption
-    })
+    return changed(
+        demo(10),
+        **{
+            "units.1.net_supply": "169500.000",  # PWR-M-100 net supply > generation
+            "units.0.operating_hours": "800.00",  # PWR-M-101 more hours than October has
+            U0C + "carbon_content": "0.5620",  # PWR-M-120 fraction typed instead of percent
+            "units.1.fuels.0.ncv": "4968.000",  # PWR-M-110 kcal/kg typed
+            "units.0.heat_ratio": "6.11",  # PWR-M-104 percent typed
+            "units.0.fuels.1.consumption": "-35.20",  # PWR-M-010 negative consumption
+        },
+    )
 
 
 def test_six_seeded_errors_come_back_together_in_one_run(tmp_path: Path) -> None:
@@ -117,6 +120,11 @@ def test_unknown_top_level_key_and_missing_file_are_unusable_input(tmp_path: Pat
     doc["valuez"] = {}
     _unusable(run_cli("validate", str(write_json(tmp_path / "bad.json", doc)), "--json"))
     _unusable(run_cli("validate", str(tmp_path / "nowhere.json"), "--json"))
-    result = run_cli("validate", str(write_json(tmp_path / "ok.json", demo(10))), "--json",
-                     "--previous-filing", str(tmp_path / "nowhere.json"))
+    result = run_cli(
+        "validate",
+        str(write_json(tmp_path / "ok.json", demo(10))),
+        "--json",
+        "--previous-filing",
+        str(tmp_path / "nowhere.json"),
+    )
     _unusable(result)

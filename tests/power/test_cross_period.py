@@ -22,10 +22,15 @@ def september() -> dict[str, Any]:
 def october_with_jump_and_stock_gap() -> dict[str, Any]:
     """October: 1号机组 coal NCV 21.45 → 24.10 GJ/t (+12.4 %); 2号机组 opening stock 48000 t though
     September closed at 49000 t (consumption still consistent with the ledger)."""
-    return changed(ledger_month(10), **{
-        U0C + "ncv": "24.100", U0C + "sample_ncv": "24.150",
-        U1C + "opening_stock": "48000.00", U1C + "purchases": "70000.00",
-    })
+    return changed(
+        ledger_month(10),
+        **{
+            U0C + "ncv": "24.100",
+            U0C + "sample_ncv": "24.150",
+            U1C + "opening_stock": "48000.00",
+            U1C + "purchases": "70000.00",
+        },
+    )
 
 
 def cross_period(findings: list[dict[str, Any]] | list[Any]) -> set[tuple[str, str]]:
@@ -44,7 +49,11 @@ def test_previous_filing_option_detects_jump_and_stock_gap(tmp_path: Path) -> No
     findings = result.json()["findings"]
     assert cross_period(findings) == EXPECTED
     jump = next(f for f in findings if f["code"] == "PWR-M-130")
-    assert jump["severity"] == "warning" and "比上月 21.450 变化 12.4%" in jump["message"] and "GJ/t" in jump["message"]
+    assert (
+        jump["severity"] == "warning"
+        and "比上月 21.450 变化 12.4%" in jump["message"]
+        and "GJ/t" in jump["message"]
+    )
     gap = next(f for f in findings if f["code"] == "PWR-M-132")
     assert "月初库存 48,000.00 t" in gap["message"] and "上月月末库存 49,000.00 t" in gap["message"]
 

@@ -26,26 +26,37 @@ def test_reference_files_load_without_errors() -> None:
 
     refs = load_references()
     assert refs.errors == []
-    for table in ("grid_emission_factor", "coal_cc_missing_default", "coal_cc_high_limit", "coal_cc_suspicious",
-                  "oxidation_rate_default", "fuel_ncv_default", "fuel_cc_default", "standard_coal_heat"):
+    for table in (
+        "grid_emission_factor",
+        "coal_cc_missing_default",
+        "coal_cc_high_limit",
+        "coal_cc_suspicious",
+        "oxidation_rate_default",
+        "fuel_ncv_default",
+        "fuel_cc_default",
+        "standard_coal_heat",
+    ):
         assert table in refs.tables, table
 
 
-@pytest.mark.parametrize(("table", "year", "key", "value"), [
-    ("coal_cc_missing_default", 2020, None, "0.03356"),
-    ("coal_cc_missing_default", 2022, None, "0.03085"),
-    ("coal_cc_missing_default", 2026, None, "0.03085"),
-    ("grid_emission_factor", 2020, None, "0.6101"),
-    ("grid_emission_factor", 2022, None, "0.5810"),
-    ("grid_emission_factor", 2026, None, "0.5703"),
-    ("fuel_ncv_default", 2026, "天然气", "389.31"),
-    ("fuel_cc_default", 2026, "天然气", "0.01532"),
-    ("fuel_ncv_default", 2026, "柴油", "42.652"),
-    ("fuel_cc_default", 2026, "燃料油", "0.02110"),
-    ("oxidation_rate_default", 2026, "固体", "99"),
-    ("oxidation_rate_default", 2026, "液体", "98"),
-    ("oxidation_rate_default", 2026, "气体", "99"),
-])
+@pytest.mark.parametrize(
+    ("table", "year", "key", "value"),
+    [
+        ("coal_cc_missing_default", 2020, None, "0.03356"),
+        ("coal_cc_missing_default", 2022, None, "0.03085"),
+        ("coal_cc_missing_default", 2026, None, "0.03085"),
+        ("grid_emission_factor", 2020, None, "0.6101"),
+        ("grid_emission_factor", 2022, None, "0.5810"),
+        ("grid_emission_factor", 2026, None, "0.5703"),
+        ("fuel_ncv_default", 2026, "天然气", "389.31"),
+        ("fuel_cc_default", 2026, "天然气", "0.01532"),
+        ("fuel_ncv_default", 2026, "柴油", "42.652"),
+        ("fuel_cc_default", 2026, "燃料油", "0.02110"),
+        ("oxidation_rate_default", 2026, "固体", "99"),
+        ("oxidation_rate_default", 2026, "液体", "98"),
+        ("oxidation_rate_default", 2026, "气体", "99"),
+    ],
+)
 def test_reference_values_by_year(table: str, year: int, key: str | None, value: str) -> None:
     from cets_desktop.core.reference import default_references
 
@@ -55,11 +66,21 @@ def test_reference_values_by_year(table: str, year: int, key: str | None, value:
 
 # §4.5: fuel consumption 2 dp; NCV 3 dp; carbon per heat 5 dp; C_ar 4 dp (tC/t); emissions 2 dp; intensities 4 dp.
 DECIMALS = {
-    "units[].fuels[].consumption": 2, "units[].fuels[].ncv": 3, "units[].fuels[].ncv_used": 3,
-    "units[].fuels[].carbon_per_heat": 5, "units[].fuels[].cc_effective": 5, "units[].fuels[].c_ar": 4,
-    "units[].fuels[].carbon_content": 2, "units[].fuels[].emissions": 2, "units[].combustion_emissions": 2,
-    "units[].electricity_emissions": 2, "units[].unit_emissions": 2, "total_emissions": 2,
-    "units[].supply_intensity": 4, "units[].heat_intensity": 4, "units[].supply_coal_rate": 4,
+    "units[].fuels[].consumption": 2,
+    "units[].fuels[].ncv": 3,
+    "units[].fuels[].ncv_used": 3,
+    "units[].fuels[].carbon_per_heat": 5,
+    "units[].fuels[].cc_effective": 5,
+    "units[].fuels[].c_ar": 4,
+    "units[].fuels[].carbon_content": 2,
+    "units[].fuels[].emissions": 2,
+    "units[].combustion_emissions": 2,
+    "units[].electricity_emissions": 2,
+    "units[].unit_emissions": 2,
+    "total_emissions": 2,
+    "units[].supply_intensity": 4,
+    "units[].heat_intensity": 4,
+    "units[].supply_coal_rate": 4,
     "units[].heat_coal_rate": 4,
 }
 
@@ -70,10 +91,19 @@ def test_decimals_follow_the_guides(spec: Any, path: str, places: int) -> None:
 
 
 # §2.1: the monthly items that are uploaded with supporting material.
-EVIDENCE = ["units[].fuels[].consumption", "units[].fuels[].ncv", "units[].fuels[].carbon_content",
-            "units[].fuels[].carbon_per_heat", "units[].purchased_electricity", "units[].generation",
-            "units[].net_supply", "units[].heat_supplied", "units[].operating_hours", "units[].load_factor",
-            "units[].aux_params[].param_value"]
+EVIDENCE = [
+    "units[].fuels[].consumption",
+    "units[].fuels[].ncv",
+    "units[].fuels[].carbon_content",
+    "units[].fuels[].carbon_per_heat",
+    "units[].purchased_electricity",
+    "units[].generation",
+    "units[].net_supply",
+    "units[].heat_supplied",
+    "units[].operating_hours",
+    "units[].load_factor",
+    "units[].aux_params[].param_value",
+]
 
 
 @pytest.mark.parametrize("path", EVIDENCE)
@@ -128,6 +158,10 @@ def test_evidence_is_asked_only_where_there_is_something_to_prove() -> None:
     assert "units[1].heat_supplied" not in missing  # pure condensing unit, 0 GJ: no heat meter to show
     assert "units[0].fuels[1].ncv" not in missing  # diesel on defaults
     assert not any(p.endswith("oxidation_rate") for p in missing)  # default oxidation rate
-    measured = evaluate_doc(changed(demo(10), **{"units.0.fuels.0.oxidation_route": "实测值",
-                                                 "units.0.fuels.0.oxidation_rate": "98.6"}))
+    measured = evaluate_doc(
+        changed(
+            demo(10),
+            **{"units.0.fuels.0.oxidation_route": "实测值", "units.0.fuels.0.oxidation_rate": "98.6"},
+        )
+    )
     assert "units[0].fuels[0].oxidation_rate" in {f.path for f in measured.findings if f.code == "GEN-006"}

@@ -55,18 +55,26 @@ def test_gas_and_oil_document_is_clean_apart_from_evidence() -> None:
 
 
 def test_liquefied_natural_gas_is_weighed_in_tonnes_with_its_own_defaults() -> None:
-    doc = changed(gas_oil_document(), **{"units.0.fuels.0.fuel_name": "液化天然气", "units.0.fuels.0.consumption": "3800.00"})
+    doc = changed(
+        gas_oil_document(),
+        **{"units.0.fuels.0.fuel_name": "液化天然气", "units.0.fuels.0.consumption": "3800.00"},
+    )
     fuel = evaluate_doc(doc).values["units"][0]["fuels"][0]
     assert fuel["consumption_unit"] == "t" and fuel["of_used"] == Decimal("98")
     assert fuel["c_ar"] == Decimal("51.498") * Decimal("0.01720")
 
 
 def test_measured_gas_heating_value_and_carbon_per_heat() -> None:
-    doc = changed(gas_oil_document(), **{
-        "units.0.fuels.0.ncv_route": "实测值", "units.0.fuels.0.ncv": "356.420",
-        "units.0.fuels.0.carbon_route": "实测值", "units.0.fuels.0.carbon_basis": "单位热值含碳量",
-        "units.0.fuels.0.carbon_per_heat": "0.01541",
-    })
+    doc = changed(
+        gas_oil_document(),
+        **{
+            "units.0.fuels.0.ncv_route": "实测值",
+            "units.0.fuels.0.ncv": "356.420",
+            "units.0.fuels.0.carbon_route": "实测值",
+            "units.0.fuels.0.carbon_basis": "单位热值含碳量",
+            "units.0.fuels.0.carbon_per_heat": "0.01541",
+        },
+    )
     ev = evaluate_doc(doc)
     gas = ev.values["units"][0]["fuels"][0]
     expected = Decimal("5200.00") * Decimal("356.420") * Decimal("0.01541") * Decimal("0.99") * K
@@ -75,17 +83,23 @@ def test_measured_gas_heating_value_and_carbon_per_heat() -> None:
 
 
 def test_gas_heating_value_typed_in_mj_per_nm3_is_an_error_with_the_conversion() -> None:
-    doc = changed(gas_oil_document(), **{"units.0.fuels.0.ncv_route": "实测值", "units.0.fuels.0.ncv": "35.642"})
+    doc = changed(
+        gas_oil_document(), **{"units.0.fuels.0.ncv_route": "实测值", "units.0.fuels.0.ncv": "35.642"}
+    )
     found = findings_of(evaluate_doc(doc), "PWR-M-112")
     assert [(f.path, f.severity) for f in found] == [("units[0].fuels[0].ncv", "error")]
     assert "356.42" in found[0].message  # × 10 = GJ/万Nm³
 
 
 def test_gas_carbon_as_mass_percent_is_refused() -> None:
-    doc = changed(gas_oil_document(), **{
-        "units.0.fuels.0.carbon_route": "实测值", "units.0.fuels.0.carbon_basis": "元素碳含量",
-        "units.0.fuels.0.carbon_content": "74.50",
-    })
+    doc = changed(
+        gas_oil_document(),
+        **{
+            "units.0.fuels.0.carbon_route": "实测值",
+            "units.0.fuels.0.carbon_basis": "元素碳含量",
+            "units.0.fuels.0.carbon_content": "74.50",
+        },
+    )
     found = findings_of(evaluate_doc(doc), "PWR-M-126")
     assert [(f.path, f.severity) for f in found] == [("units[0].fuels[0].carbon_basis", "error")]
 

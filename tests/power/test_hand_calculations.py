@@ -50,12 +50,19 @@ def hand_october() -> dict[str, Decimal]:
     b2 = Decimal("68000.00") * Decimal("20.800") / TCE
     elec2 = Decimal("1250.000") * GRID_2026
     return {
-        "e_coal1": e_coal1, "e_diesel": e_diesel, "e_coal2": e_coal2,
-        "c_ar_diesel": c_ar_diesel, "c_ar_coal2": c_ar_coal2,
-        "e1": e1, "e2": e2, "elec1": Decimal(0), "elec2": elec2,
+        "e_coal1": e_coal1,
+        "e_diesel": e_diesel,
+        "e_coal2": e_coal2,
+        "c_ar_diesel": c_ar_diesel,
+        "c_ar_coal2": c_ar_coal2,
+        "e1": e1,
+        "e2": e2,
+        "elec1": Decimal(0),
+        "elec2": elec2,
         "lf1": Decimal("346500.000") / (Decimal(660) * Decimal(700)) * 100,
         "lf2": Decimal("159250.000") / (Decimal(350) * Decimal(650)) * 100,
-        "b1": b1, "b2": b2,
+        "b1": b1,
+        "b2": b2,
         "scr1": b1 * (1 - alpha1) / Decimal("325000.000"),
         "scr2": b2 / Decimal("149500.000"),
         "hcr1": b1 * alpha1 / Decimal("180000.00"),
@@ -72,24 +79,53 @@ def reported(values: dict[str, Any]) -> dict[str, Decimal]:
     u1, u2 = values["units"]
     d = Decimal
     return {
-        "e_coal1": d(u1["fuels"][0]["emissions"]), "e_diesel": d(u1["fuels"][1]["emissions"]),
+        "e_coal1": d(u1["fuels"][0]["emissions"]),
+        "e_diesel": d(u1["fuels"][1]["emissions"]),
         "e_coal2": d(u2["fuels"][0]["emissions"]),
-        "c_ar_diesel": d(u1["fuels"][1]["c_ar"]), "c_ar_coal2": d(u2["fuels"][0]["c_ar"]),
-        "e1": d(u1["combustion_emissions"]), "e2": d(u2["combustion_emissions"]),
-        "elec1": d(u1["electricity_emissions"]), "elec2": d(u2["electricity_emissions"]),
-        "lf1": d(u1["load_factor_calc"]), "lf2": d(u2["load_factor_calc"]),
-        "b1": d(u1["standard_coal"]), "b2": d(u2["standard_coal"]),
-        "scr1": d(u1["supply_coal_rate"]), "scr2": d(u2["supply_coal_rate"]),
+        "c_ar_diesel": d(u1["fuels"][1]["c_ar"]),
+        "c_ar_coal2": d(u2["fuels"][0]["c_ar"]),
+        "e1": d(u1["combustion_emissions"]),
+        "e2": d(u2["combustion_emissions"]),
+        "elec1": d(u1["electricity_emissions"]),
+        "elec2": d(u2["electricity_emissions"]),
+        "lf1": d(u1["load_factor_calc"]),
+        "lf2": d(u2["load_factor_calc"]),
+        "b1": d(u1["standard_coal"]),
+        "b2": d(u2["standard_coal"]),
+        "scr1": d(u1["supply_coal_rate"]),
+        "scr2": d(u2["supply_coal_rate"]),
         "hcr1": d(u1["heat_coal_rate"]),
-        "si1": d(u1["supply_intensity"]), "si2": d(u2["supply_intensity"]),
+        "si1": d(u1["supply_intensity"]),
+        "si2": d(u2["supply_intensity"]),
         "hi1": d(u1["heat_intensity"]),
-        "total_combustion": d(values["total_combustion_emissions"]), "total": d(values["total_emissions"]),
+        "total_combustion": d(values["total_combustion_emissions"]),
+        "total": d(values["total_emissions"]),
     }
 
 
-PLACES = {"e_coal1": 2, "e_diesel": 2, "e_coal2": 2, "c_ar_diesel": 4, "c_ar_coal2": 4, "e1": 2, "e2": 2,
-          "elec1": 2, "elec2": 2, "lf1": 2, "lf2": 2, "b1": 2, "b2": 2, "scr1": 4, "scr2": 4, "hcr1": 4,
-          "si1": 4, "si2": 4, "hi1": 4, "total_combustion": 2, "total": 2}
+PLACES = {
+    "e_coal1": 2,
+    "e_diesel": 2,
+    "e_coal2": 2,
+    "c_ar_diesel": 4,
+    "c_ar_coal2": 4,
+    "e1": 2,
+    "e2": 2,
+    "elec1": 2,
+    "elec2": 2,
+    "lf1": 2,
+    "lf2": 2,
+    "b1": 2,
+    "b2": 2,
+    "scr1": 4,
+    "scr2": 4,
+    "hcr1": 4,
+    "si1": 4,
+    "si2": 4,
+    "hi1": 4,
+    "total_combustion": 2,
+    "total": 2,
+}
 
 
 def expected_rounded() -> dict[str, Decimal]:
@@ -106,7 +142,12 @@ def test_hand_numbers_are_the_published_ones() -> None:
     assert e["total_combustion"] == Decimal("469285.03") and e["total"] == Decimal("469997.90")
     assert (e["lf1"], e["lf2"]) == (Decimal("75.00"), Decimal("70.00"))
     assert (e["scr1"], e["scr2"], e["si1"], e["si2"], e["hi1"]) == (
-        Decimal("0.3230"), Decimal("0.3228"), Decimal("0.8981"), Decimal("1.0595"), Decimal("0.1055"))
+        Decimal("0.3230"),
+        Decimal("0.3228"),
+        Decimal("0.8981"),
+        Decimal("1.0595"),
+        Decimal("0.1055"),
+    )
 
 
 def test_calc_output_matches_hand_calculation_rounded_to_definition_decimals() -> None:
@@ -186,7 +227,9 @@ def test_every_clean_month_balances_units_and_totals(month: int) -> None:
         assert unit["unit_emissions"] == unit["combustion_emissions"] + unit["electricity_emissions"]
     assert values["total_emissions"] == sum(u["unit_emissions"] for u in values["units"])
     out = calc_output(ev)["values"]
-    assert Decimal(out["total_generation"]) == sum(Decimal(u["generation"]) for u in demo(month)["values"]["units"])
+    assert Decimal(out["total_generation"]) == sum(
+        Decimal(u["generation"]) for u in demo(month)["values"]["units"]
+    )
 
 
 def test_low_heat_value_fuel_share_is_the_mass_share_of_gangue_slime_and_middlings() -> None:
@@ -194,9 +237,18 @@ def test_low_heat_value_fuel_share_is_the_mass_share_of_gangue_slime_and_middlin
     from power_helpers import changed
 
     doc = changed(demo(10), **{"units.1.fuels.0.consumption": "47600.00"})
-    doc["values"]["units"][1]["fuels"].append({
-        "fuel_name": "煤泥", "consumption": "20400.00", "consumption_route": "实测值", "consumption_source": "入炉煤计量",
-        "ncv": "12.600", "ncv_route": "实测值", "carbon_route": "缺省值", "oxidation_route": "缺省值"})
+    doc["values"]["units"][1]["fuels"].append(
+        {
+            "fuel_name": "煤泥",
+            "consumption": "20400.00",
+            "consumption_route": "实测值",
+            "consumption_source": "入炉煤计量",
+            "ncv": "12.600",
+            "ncv_route": "实测值",
+            "carbon_route": "缺省值",
+            "oxidation_route": "缺省值",
+        }
+    )
     ev = evaluate_doc(doc)
     assert ev.values["units"][0]["low_heat_fuel_share"] == 0
     share = ev.values["units"][1]["low_heat_fuel_share"]

@@ -23,8 +23,15 @@ C_AD, M_AD = "62.81", "2.10"
 
 
 def with_air_dried(**extra: str) -> dict:
-    return changed(demo(10), **{FUEL + "sample_c_ad": C_AD, FUEL + "sample_m_ad": M_AD,
-                                FUEL + "sample_type": "入炉煤月度缩分样", **extra})
+    return changed(
+        demo(10),
+        **{
+            FUEL + "sample_c_ad": C_AD,
+            FUEL + "sample_m_ad": M_AD,
+            FUEL + "sample_type": "入炉煤月度缩分样",
+            **extra,
+        },
+    )
 
 
 def test_air_dried_results_convert_to_the_reported_as_received_carbon() -> None:
@@ -74,8 +81,12 @@ def test_plausibility_is_quiet_when_the_ncv_is_in_kcal_per_kg() -> None:
     assert not codes & {"PWR-M-140", "PWR-M-142", "PWR-M-111"}
     # An error in 1号机组 does not silence 2号机组's own plausibility rules: 供电量 158,500 of
     # 159,250 MWh is a station-service rate of 0.47 %, below the coal range 3–10 %.
-    both = evaluate_doc(changed(demo(10), **{FUEL + "ncv": "5135", FUEL + "sample_ncv": "5135",
-                                              "units.1.net_supply": "158500.000"}))
+    both = evaluate_doc(
+        changed(
+            demo(10),
+            **{FUEL + "ncv": "5135", FUEL + "sample_ncv": "5135", "units.1.net_supply": "158500.000"},
+        )
+    )
     assert [f.path for f in findings_of(both, "PWR-M-143")] == ["units[1].net_supply"]
 
 
@@ -86,6 +97,14 @@ def test_calc_json_numbers_have_the_template_decimals(tmp_path: Path) -> None:
     values = result.json()["values"]
     assert values["total_emissions"] == "469997.90"
     unit = values["units"][0]
-    for name, places in (("supply_intensity", 4), ("load_factor_calc", 2), ("unit_emissions", 2), ("standard_coal", 2)):
+    for name, places in (
+        ("supply_intensity", 4),
+        ("load_factor_calc", 2),
+        ("unit_emissions", 2),
+        ("standard_coal", 2),
+    ):
         assert len(unit[name].split(".")[1]) == places, (name, unit[name])
-    assert unit["fuels"][0]["consumption"].endswith(".50") or len(unit["fuels"][0]["consumption"].split(".")[1]) == 2
+    assert (
+        unit["fuels"][0]["consumption"].endswith(".50")
+        or len(unit["fuels"][0]["consumption"].split(".")[1]) == 2
+    )

@@ -38,39 +38,103 @@ def gas_(**paths: Any) -> Callable[[], Doc]:
 
 U0C = "units.0.fuels.0."  # 1号机组 烟煤 (measured carbon)
 U1C = "units.1.fuels.0."  # 2号机组 烟煤 (default carbon)
-G0 = "units.0.fuels.0."   # 3号燃机 天然气
+G0 = "units.0.fuels.0."  # 3号燃机 天然气
 
 CASES = [
-    Case("PWR-M-001", "error", "units[0].capacity_mw", oct_(**{"units.0.capacity_mw": "660000.00"}), why="capacity typed in kW"),
+    Case(
+        "PWR-M-001",
+        "error",
+        "units[0].capacity_mw",
+        oct_(**{"units.0.capacity_mw": "660000.00"}),
+        why="capacity typed in kW",
+    ),
     Case("PWR-M-010", "error", "units[0].fuels[0].consumption", oct_(**{U0C + "consumption": "-152340.50"})),
-    Case("PWR-M-011", "error", "units[1].fuels[0].opening_stock", ledger_(**{U1C + "opening_stock": "-49000.00"})),
+    Case(
+        "PWR-M-011",
+        "error",
+        "units[1].fuels[0].opening_stock",
+        ledger_(**{U1C + "opening_stock": "-49000.00"}),
+    ),
     Case("PWR-M-012", "error", "units[1].fuels[0].purchases", ledger_(**{U1C + "purchases": "-69000.00"})),
-    Case("PWR-M-013", "error", "units[1].fuels[0].other_outflow", ledger_(**{U1C + "other_outflow": "-120.00"})),
-    Case("PWR-M-014", "error", "units[1].fuels[0].closing_stock", ledger_(**{U1C + "closing_stock": "-50000.00"})),
+    Case(
+        "PWR-M-013", "error", "units[1].fuels[0].other_outflow", ledger_(**{U1C + "other_outflow": "-120.00"})
+    ),
+    Case(
+        "PWR-M-014",
+        "error",
+        "units[1].fuels[0].closing_stock",
+        ledger_(**{U1C + "closing_stock": "-50000.00"}),
+    ),
     Case("PWR-M-020", "error", "units[0].fuels[0].ncv", oct_(**{U0C + "ncv": "-21.500"})),
-    Case("PWR-M-030", "error", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "156.20"})),
-    Case("PWR-M-031", "error", "units[0].fuels[0].carbon_per_heat",
-         oct_(**{U0C + "carbon_basis": "单位热值含碳量", U0C + "carbon_content": None, U0C + "carbon_per_heat": "26.14"}),
-         why="carbon per heat typed in kgC/GJ"),
-    Case("PWR-M-040", "error", "units[0].fuels[0].lab_accreditation", oct_(**{U0C + "lab_accreditation": "无"})),
-    Case("PWR-M-041", "warning", "units[0].fuels[0].report_date", oct_(**{U0C + "report_date": "2027-03-01"})),
-    Case("PWR-M-042", "warning", "units[0].fuels[0].sample_hydrogen", oct_(**{U0C + "sample_hydrogen": "36.20"})),
-    Case("PWR-M-043", "warning", "units[0].fuels[0].sample_sulphur", oct_(**{U0C + "sample_sulphur": "5.80"})),
-    Case("PWR-M-044", "warning", "units[0].fuels[0].sample_moisture", oct_(**{U0C + "sample_moisture": "0.12"})),
-    Case("PWR-M-050", "error", "units[0].fuels[0].oxidation_rate",
-         oct_(**{U0C + "oxidation_route": "实测值", U0C + "oxidation_rate": "0.99"}), why="fraction instead of percent"),
-    Case("PWR-M-060", "error", "units[1].purchased_electricity", oct_(**{"units.1.purchased_electricity": "-1250.000"})),
+    Case(
+        "PWR-M-030", "error", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "156.20"})
+    ),
+    Case(
+        "PWR-M-031",
+        "error",
+        "units[0].fuels[0].carbon_per_heat",
+        oct_(
+            **{
+                U0C + "carbon_basis": "单位热值含碳量",
+                U0C + "carbon_content": None,
+                U0C + "carbon_per_heat": "26.14",
+            }
+        ),
+        why="carbon per heat typed in kgC/GJ",
+    ),
+    Case(
+        "PWR-M-040", "error", "units[0].fuels[0].lab_accreditation", oct_(**{U0C + "lab_accreditation": "无"})
+    ),
+    Case(
+        "PWR-M-041", "warning", "units[0].fuels[0].report_date", oct_(**{U0C + "report_date": "2027-03-01"})
+    ),
+    Case(
+        "PWR-M-042",
+        "warning",
+        "units[0].fuels[0].sample_hydrogen",
+        oct_(**{U0C + "sample_hydrogen": "36.20"}),
+    ),
+    Case(
+        "PWR-M-043", "warning", "units[0].fuels[0].sample_sulphur", oct_(**{U0C + "sample_sulphur": "5.80"})
+    ),
+    Case(
+        "PWR-M-044", "warning", "units[0].fuels[0].sample_moisture", oct_(**{U0C + "sample_moisture": "0.12"})
+    ),
+    Case(
+        "PWR-M-050",
+        "error",
+        "units[0].fuels[0].oxidation_rate",
+        oct_(**{U0C + "oxidation_route": "实测值", U0C + "oxidation_rate": "0.99"}),
+        why="fraction instead of percent",
+    ),
+    Case(
+        "PWR-M-060",
+        "error",
+        "units[1].purchased_electricity",
+        oct_(**{"units.1.purchased_electricity": "-1250.000"}),
+    ),
     Case("PWR-M-061", "error", "units[0].generation", oct_(**{"units.0.generation": "-346500.000"})),
     Case("PWR-M-062", "error", "units[0].net_supply", oct_(**{"units.0.net_supply": "-325000.000"})),
     Case("PWR-M-063", "error", "units[0].heat_supplied", oct_(**{"units.0.heat_supplied": "-180000.00"})),
     Case("PWR-M-064", "error", "units[0].operating_hours", oct_(**{"units.0.operating_hours": "-700.00"})),
     Case("PWR-M-090", "error", "preparer_phone", oct_(preparer_phone="李晓燕")),
     Case("PWR-M-100", "error", "units[1].net_supply", oct_(**{"units.1.net_supply": "169500.000"})),
-    Case("PWR-M-101", "error", "units[1].operating_hours", oct_(**{"units.1.operating_hours": "7450.00"}),
-         why="cumulative hours typed; October has 744 h"),
+    Case(
+        "PWR-M-101",
+        "error",
+        "units[1].operating_hours",
+        oct_(**{"units.1.operating_hours": "7450.00"}),
+        why="cumulative hours typed; October has 744 h",
+    ),
     Case("PWR-M-102", "warning", "units[1].load_factor", oct_(**{"units.1.load_factor": "85.00"})),
     Case("PWR-M-103", "warning", "units[1].load_factor", oct_(**{"units.1.capacity_mw": "35.00"})),
-    Case("PWR-M-104", "error", "units[0].heat_ratio", oct_(**{"units.0.heat_ratio": "6.11"}), why="percent typed"),
+    Case(
+        "PWR-M-104",
+        "error",
+        "units[0].heat_ratio",
+        oct_(**{"units.0.heat_ratio": "6.11"}),
+        why="percent typed",
+    ),
     Case("PWR-M-105", "error", "units[1].heat_ratio", oct_(**{"units.1.heat_supplied": "5000.00"})),
     Case("PWR-M-106", "warning", "units[0].heat_ratio", oct_(**{"units.0.heat_ratio": "0.0000"})),
     Case("PWR-M-107", "warning", "units[1].generation", oct_(**{"units.1.operating_hours": "0.00"})),
@@ -78,41 +142,135 @@ CASES = [
     Case("PWR-M-109", "warning", "units[0].heat_ratio", oct_(**{"units.0.heat_ratio": "0.0300"})),
     Case("PWR-M-110", "error", "units[0].fuels[0].ncv", oct_(**{U0C + "ncv": "5135.000"}), why="kcal/kg"),
     Case("PWR-M-111", "warning", "units[0].fuels[0].ncv", oct_(**{U0C + "ncv": "35.000"})),
-    Case("PWR-M-112", "error", "units[0].fuels[0].ncv", gas_(**{G0 + "ncv_route": "实测值", G0 + "ncv": "35.642"}),
-         why="MJ/Nm³ typed"),
-    Case("PWR-M-113", "warning", "units[0].fuels[0].ncv", gas_(**{G0 + "ncv_route": "实测值", G0 + "ncv": "452.000"})),
+    Case(
+        "PWR-M-112",
+        "error",
+        "units[0].fuels[0].ncv",
+        gas_(**{G0 + "ncv_route": "实测值", G0 + "ncv": "35.642"}),
+        why="MJ/Nm³ typed",
+    ),
+    Case(
+        "PWR-M-113",
+        "warning",
+        "units[0].fuels[0].ncv",
+        gas_(**{G0 + "ncv_route": "实测值", G0 + "ncv": "452.000"}),
+    ),
     Case("PWR-M-114", "error", "units[1].fuels[0].ncv_route", oct_(**{U1C + "ncv_route": "缺省值"})),
-    Case("PWR-M-115", "warning", "units[1].fuels[0].ncv_route",
-         oct_(**{U1C + "fuel_name": "褐煤", U1C + "ncv_route": "缺省值", U1C + "ncv": None})),
-    Case("PWR-M-120", "error", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "0.5620"})),
-    Case("PWR-M-121", "warning", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "25.00"})),
-    Case("PWR-M-122", "error", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "75.00"}),
-         why="C_ad/NCV_ar basis mix: 0.75/21.5 = 0.0349 ≥ 0.03356"),
-    Case("PWR-M-123", "warning", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "67.50"})),
+    Case(
+        "PWR-M-115",
+        "warning",
+        "units[1].fuels[0].ncv_route",
+        oct_(**{U1C + "fuel_name": "褐煤", U1C + "ncv_route": "缺省值", U1C + "ncv": None}),
+    ),
+    Case(
+        "PWR-M-120", "error", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "0.5620"})
+    ),
+    Case(
+        "PWR-M-121", "warning", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "25.00"})
+    ),
+    Case(
+        "PWR-M-122",
+        "error",
+        "units[0].fuels[0].carbon_content",
+        oct_(**{U0C + "carbon_content": "75.00"}),
+        why="C_ad/NCV_ar basis mix: 0.75/21.5 = 0.0349 ≥ 0.03356",
+    ),
+    Case(
+        "PWR-M-123", "warning", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "67.50"})
+    ),
     Case("PWR-M-124", "info", "units[1].fuels[0].carbon_route", lambda: demo(10)),
     Case("PWR-M-125", "warning", "units[0].fuels[0].carbon_content", oct_(**{U0C + "sample_ncv": "23.000"})),
-    Case("PWR-M-126", "error", "units[0].fuels[0].carbon_basis",
-         gas_(**{G0 + "carbon_route": "实测值", G0 + "carbon_basis": "元素碳含量", G0 + "carbon_content": "74.50"})),
-    Case("PWR-M-127", "error", "units[0].fuels[0].carbon_per_heat",
-         oct_(**{U0C + "carbon_basis": "单位热值含碳量", U0C + "carbon_content": None, U0C + "carbon_per_heat": "0.03400"})),
-    Case("PWR-M-128", "warning", "units[0].fuels[0].carbon_per_heat",
-         oct_(**{U0C + "carbon_basis": "单位热值含碳量", U0C + "carbon_content": None, U0C + "carbon_per_heat": "0.03200"})),
-    Case("PWR-M-130", "warning", "units[0].fuels[0].ncv", oct_(**{U0C + "ncv": "24.000", U0C + "sample_ncv": "24.050"}),
-         previous=lambda: demo(9), why="21.45 → 24.00 GJ/t (+11.9 %)"),
-    Case("PWR-M-131", "warning", "units[0].fuels[0].carbon_content", oct_(**{U0C + "carbon_content": "62.50"}),
-         previous=lambda: demo(9), why="56.15 % → 62.50 %"),
-    Case("PWR-M-132", "warning", "units[1].fuels[0].opening_stock",
-         ledger_(**{U1C + "opening_stock": "48000.00", U1C + "purchases": "70000.00"}),
-         previous=lambda: ledger_month(9), why="September closed at 49000 t"),
+    Case(
+        "PWR-M-126",
+        "error",
+        "units[0].fuels[0].carbon_basis",
+        gas_(
+            **{
+                G0 + "carbon_route": "实测值",
+                G0 + "carbon_basis": "元素碳含量",
+                G0 + "carbon_content": "74.50",
+            }
+        ),
+    ),
+    Case(
+        "PWR-M-127",
+        "error",
+        "units[0].fuels[0].carbon_per_heat",
+        oct_(
+            **{
+                U0C + "carbon_basis": "单位热值含碳量",
+                U0C + "carbon_content": None,
+                U0C + "carbon_per_heat": "0.03400",
+            }
+        ),
+    ),
+    Case(
+        "PWR-M-128",
+        "warning",
+        "units[0].fuels[0].carbon_per_heat",
+        oct_(
+            **{
+                U0C + "carbon_basis": "单位热值含碳量",
+                U0C + "carbon_content": None,
+                U0C + "carbon_per_heat": "0.03200",
+            }
+        ),
+    ),
+    Case(
+        "PWR-M-130",
+        "warning",
+        "units[0].fuels[0].ncv",
+        oct_(**{U0C + "ncv": "24.000", U0C + "sample_ncv": "24.050"}),
+        previous=lambda: demo(9),
+        why="21.45 → 24.00 GJ/t (+11.9 %)",
+    ),
+    Case(
+        "PWR-M-131",
+        "warning",
+        "units[0].fuels[0].carbon_content",
+        oct_(**{U0C + "carbon_content": "62.50"}),
+        previous=lambda: demo(9),
+        why="56.15 % → 62.50 %",
+    ),
+    Case(
+        "PWR-M-132",
+        "warning",
+        "units[1].fuels[0].opening_stock",
+        ledger_(**{U1C + "opening_stock": "48000.00", U1C + "purchases": "70000.00"}),
+        previous=lambda: ledger_month(9),
+        why="September closed at 49000 t",
+    ),
     Case("PWR-M-133", "error", "units[1].fuels[0].consumption", ledger_(**{U1C + "purchases": "69500.00"})),
-    Case("PWR-M-134", "warning", "units[0].fuels[1].fuel_name", gas_(**{"units.0.fuels.1.fuel_name": "烟煤"})),
-    Case("PWR-M-135", "warning", "units[0].fuels[0].consumption_source",
-         oct_(**{U0C + "consumption_source": "供应商结算", U0C + "consumption_source_reason": "皮带秤故障"}),
-         previous=lambda: demo(9)),
-    Case("PWR-M-136", "warning", "units[0].fuels[0].carbon_per_heat",
-         oct_(**{U0C + "carbon_basis": "单位热值含碳量", U0C + "carbon_content": None, U0C + "carbon_per_heat": "0.02950"}),
-         previous=lambda: changed(demo(9), **{U0C + "carbon_basis": "单位热值含碳量", U0C + "carbon_content": None,
-                                              U0C + "carbon_per_heat": "0.02618"})),
+    Case(
+        "PWR-M-134", "warning", "units[0].fuels[1].fuel_name", gas_(**{"units.0.fuels.1.fuel_name": "烟煤"})
+    ),
+    Case(
+        "PWR-M-135",
+        "warning",
+        "units[0].fuels[0].consumption_source",
+        oct_(**{U0C + "consumption_source": "供应商结算", U0C + "consumption_source_reason": "皮带秤故障"}),
+        previous=lambda: demo(9),
+    ),
+    Case(
+        "PWR-M-136",
+        "warning",
+        "units[0].fuels[0].carbon_per_heat",
+        oct_(
+            **{
+                U0C + "carbon_basis": "单位热值含碳量",
+                U0C + "carbon_content": None,
+                U0C + "carbon_per_heat": "0.02950",
+            }
+        ),
+        previous=lambda: changed(
+            demo(9),
+            **{
+                U0C + "carbon_basis": "单位热值含碳量",
+                U0C + "carbon_content": None,
+                U0C + "carbon_per_heat": "0.02618",
+            },
+        ),
+    ),
     Case("PWR-M-140", "warning", "units[1].supply_intensity", oct_(**{"units.1.net_supply": "100000.000"})),
     Case("PWR-M-141", "warning", "units[0].supply_intensity", gas_(**{"units.0.net_supply": "150000.000"})),
     Case("PWR-M-142", "warning", "units[0].heat_intensity", oct_(**{"units.0.heat_supplied": "18000.00"})),
@@ -122,16 +280,30 @@ CASES = [
     Case("PWR-M-065", "error", "units[0].station_service", oct_(**{"units.0.station_service": "-21500.000"})),
     Case("PWR-M-160", "error", "units[0].fuels[0].sample_c_ad", oct_(**{U0C + "sample_c_ad": "628.1"})),
     Case("PWR-M-161", "error", "units[0].fuels[0].sample_m_ad", oct_(**{U0C + "sample_m_ad": "210"})),
-    Case("PWR-M-162", "error", "units[0].fuels[0].carbon_content",
-         oct_(**{U0C + "carbon_content": "62.81", U0C + "sample_c_ad": "62.81", U0C + "sample_m_ad": "2.10"}),
-         why="air-dried carbon typed as as-received"),
-    Case("PWR-M-163", "warning", "units[0].fuels[0].sample_m_ad",
-         oct_(**{U0C + "sample_c_ad": "57.48", U0C + "sample_m_ad": "14.00"}), why="M_ad and M_t swapped"),
-    Case("PWR-M-164", "warning", "units[0].station_service", oct_(**{"units.0.station_service": "20500.000"})),
+    Case(
+        "PWR-M-162",
+        "error",
+        "units[0].fuels[0].carbon_content",
+        oct_(**{U0C + "carbon_content": "62.81", U0C + "sample_c_ad": "62.81", U0C + "sample_m_ad": "2.10"}),
+        why="air-dried carbon typed as as-received",
+    ),
+    Case(
+        "PWR-M-163",
+        "warning",
+        "units[0].fuels[0].sample_m_ad",
+        oct_(**{U0C + "sample_c_ad": "57.48", U0C + "sample_m_ad": "14.00"}),
+        why="M_ad and M_t swapped",
+    ),
+    Case(
+        "PWR-M-164", "warning", "units[0].station_service", oct_(**{"units.0.station_service": "20500.000"})
+    ),
 ]
 
 # Info rules that describe the clean plant itself (2号机组 has no measured carbon and buys power).
-EXPECTED_ON_CLEAN = {"PWR-M-124": "units[1].fuels[0].carbon_route", "PWR-M-150": "units[1].purchased_electricity"}
+EXPECTED_ON_CLEAN = {
+    "PWR-M-124": "units[1].fuels[0].carbon_route",
+    "PWR-M-150": "units[1].purchased_electricity",
+}
 
 
 def power_codes() -> set[str]:
@@ -163,7 +335,9 @@ def test_rule_fires_on_seeded_error_and_stays_quiet_on_clean_months(case: Case) 
 def test_clean_months_have_no_errors_and_no_plausibility_warnings() -> None:
     for month, ev in enumerate(clean_year(), start=1):
         assert ev.errors == [], month
-        assert not [f for f in ev.findings if f.kind in ("plausibility", "cross_period") and f.severity != "info"], month
+        assert not [
+            f for f in ev.findings if f.kind in ("plausibility", "cross_period") and f.severity != "info"
+        ], month
         pwr = {f.code for f in ev.findings if f.code.startswith("PWR-M")}
         assert pwr == set(EXPECTED_ON_CLEAN), (month, pwr)
 

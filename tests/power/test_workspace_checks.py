@@ -21,9 +21,17 @@ LEDGER_OCT = "b2" * 32
 LAB_SEP = "c3" * 32
 
 
-@pytest.mark.parametrize(("period", "before"), [
-    ("2026-10", "2026-09"), ("2026-01", "2025-12"), ("2027", "2026"), ("2026-13", None), ("", None), ("2026/10", None),
-])
+@pytest.mark.parametrize(
+    ("period", "before"),
+    [
+        ("2026-10", "2026-09"),
+        ("2026-01", "2025-12"),
+        ("2027", "2026"),
+        ("2026-13", None),
+        ("", None),
+        ("2026/10", None),
+    ],
+)
 def test_previous_period(period: str, before: str | None) -> None:
     assert previous_period(period) == before
 
@@ -33,24 +41,36 @@ def row(path: str, sha: str, name: str) -> dict[str, Any]:
 
 
 def test_file_reused_from_another_month_is_a_warning_naming_that_month() -> None:
-    october = [row("units[0].fuels[0].consumption", LEDGER_SEP, "9月入炉煤台账.pdf"),
-               row("units[1].fuels[0].consumption", LEDGER_OCT, "10月入炉煤台账.pdf")]
-    others = {"2026-09": [row("units[0].fuels[0].consumption", LEDGER_SEP, "9月入炉煤台账.pdf")],
-              "2026-08": [row("units[0].fuels[0].ncv", LAB_SEP, "8月化验.pdf")]}
+    october = [
+        row("units[0].fuels[0].consumption", LEDGER_SEP, "9月入炉煤台账.pdf"),
+        row("units[1].fuels[0].consumption", LEDGER_OCT, "10月入炉煤台账.pdf"),
+    ]
+    others = {
+        "2026-09": [row("units[0].fuels[0].consumption", LEDGER_SEP, "9月入炉煤台账.pdf")],
+        "2026-08": [row("units[0].fuels[0].ncv", LAB_SEP, "8月化验.pdf")],
+    }
     found = reused_evidence_findings(october, others, "2026-10")
-    assert [(f.code, f.severity, f.path) for f in found] == [("GEN-008", "warning", "units[0].fuels[0].consumption")]
+    assert [(f.code, f.severity, f.path) for f in found] == [
+        ("GEN-008", "warning", "units[0].fuels[0].consumption")
+    ]
     assert "2026年9月" in found[0].message and "9月入炉煤台账.pdf" in found[0].message
 
 
 def test_same_file_backing_two_items_in_one_month_is_fine() -> None:
-    october = [row("units[0].fuels[0].ncv", LAB_SEP, "检测报告.pdf"),
-               row("units[0].fuels[0].carbon_content", LAB_SEP, "检测报告.pdf")]
+    october = [
+        row("units[0].fuels[0].ncv", LAB_SEP, "检测报告.pdf"),
+        row("units[0].fuels[0].carbon_content", LAB_SEP, "检测报告.pdf"),
+    ]
     assert reused_evidence_findings(october, {"2026-10": october}, "2026-10") == []
 
 
 def test_file_missing_from_store_is_a_warning() -> None:
-    evidence = [row("units[0].generation", LEDGER_OCT, "生产月报.pdf"), row("units[0].net_supply", LEDGER_OCT, "生产月报.pdf"),
-                row("units[1].generation", "not-a-hash", "坏记录.pdf")]
+    evidence = [
+        row("units[0].generation", LEDGER_OCT, "生产月报.pdf"),
+        row("units[0].net_supply", LEDGER_OCT, "生产月报.pdf"),
+        row("units[1].generation", "not-a-hash", "坏记录.pdf"),
+    ]
+
     def exists(sha: str) -> bool:  # like EvidenceStore.exists: a malformed digest raises
         if len(sha) != 64:
             raise ValueError(sha)
@@ -58,7 +78,10 @@ def test_file_missing_from_store_is_a_warning() -> None:
 
     found = missing_store_findings(evidence, exists)
     assert [(f.code, f.path) for f in found] == [
-        ("GEN-009", "units[0].generation"), ("GEN-009", "units[0].net_supply"), ("GEN-009", "units[1].generation")]
+        ("GEN-009", "units[0].generation"),
+        ("GEN-009", "units[0].net_supply"),
+        ("GEN-009", "units[1].generation"),
+    ]
     assert all("文件已被删除或移动" in f.message and f.severity == "warning" for f in found)
     assert missing_store_findings(evidence[:1], lambda sha: True) == []
 
@@ -93,7 +116,9 @@ def test_workspace_findings_against_a_real_workspace(tmp_path: Path) -> None:
 
         found = workspace_findings(ws, filing.id, october)
         assert {(f.code, f.path) for f in found} == {
-            ("GEN-008", "units[0].fuels[0].consumption"), ("GEN-009", "units[0].generation")}
+            ("GEN-008", "units[0].fuels[0].consumption"),
+            ("GEN-009", "units[0].generation"),
+        }
 
         # They travel with the other findings through evaluate(extra_findings=...).
         from cets_desktop.core.document import parse_document

@@ -20,7 +20,15 @@ import steel_helpers as h
 from cets_desktop.core.spec import FieldSpec, FormSpec
 from cets_desktop.io.xlsx_layout import FIRST_DATA_ROW, plan_workbook
 
-INTERNAL = ("mandatory-sectors", "sector-months", ".md", "steel_material_ef", "fuel_ncv_default", "ref(", "steel-monthly-2026.yaml")
+INTERNAL = (
+    "mandatory-sectors",
+    "sector-months",
+    ".md",
+    "steel_material_ef",
+    "fuel_ncv_default",
+    "ref(",
+    "steel-monthly-2026.yaml",
+)
 
 
 def with_scans(doc_json: dict[str, Any], folder: Path) -> dict[str, Any]:
@@ -33,8 +41,13 @@ def with_scans(doc_json: dict[str, Any], folder: Path) -> dict[str, Any]:
         files[kind] = (name, hashlib.sha256(body).hexdigest(), len(body))
     rows = []
     for path in h.evidence_paths(h.spec(), doc_json["values"]):
-        kind = "lab" if path.rsplit(".", 1)[-1] in ("ncv", "carbon_per_heat", "carbon_content") else \
-            ("prod" if "product" in path or "output" in path or path == "crude_steel_output" else "ledger")
+        kind = (
+            "lab"
+            if path.rsplit(".", 1)[-1] in ("ncv", "carbon_per_heat", "carbon_content")
+            else (
+                "prod" if "product" in path or "output" in path or path == "crude_steel_output" else "ledger"
+            )
+        )
         name, sha, size = files[kind]
         rows.append({"path": path, "sha256": sha, "name": name, "size": size, "kind": "盖章扫描件"})
     doc_json["evidence"] = rows
@@ -53,8 +66,18 @@ def october(tmp_path: Path) -> Path:
 
 def test_new_filing_has_the_preset_rows_and_asks_for_everything(tmp_path: Path) -> None:
     out = tmp_path / "new.json"
-    made = h.run_cli("new", "steel-monthly", "--period", "2026-11", "--enterprise-name", h.ENTERPRISE["name"],
-                     "--uscc", h.ENTERPRISE["uscc"], "-o", str(out))
+    made = h.run_cli(
+        "new",
+        "steel-monthly",
+        "--period",
+        "2026-11",
+        "--enterprise-name",
+        h.ENTERPRISE["name"],
+        "--uscc",
+        h.ENTERPRISE["uscc"],
+        "-o",
+        str(out),
+    )
     assert made.returncode == 0, made.stderr
     values = json.loads(out.read_text(encoding="utf-8"))["values"]
     assert values["oxidation_option"] == "不计碳氧化率"  # pre-filled, visible and changeable
@@ -193,8 +216,16 @@ def test_pdf_is_chinese_and_names_no_internal_files(october: Path, tmp_path: Pat
     made = h.run_cli("pdf", str(october), "-o", str(pdf))
     assert made.returncode == 0, made.stderr
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for words in ("钢铁生产企业月度信息化存证数据表", "企业层级排放总量", "575,455.12", "掺烧自产二次能源的化石燃料发电设施排放总量",
-                  "燃料碳氧化率口径", "不计碳氧化率", "1号焦炉", "第三方实现"):
+    for words in (
+        "钢铁生产企业月度信息化存证数据表",
+        "企业层级排放总量",
+        "575,455.12",
+        "掺烧自产二次能源的化石燃料发电设施排放总量",
+        "燃料碳氧化率口径",
+        "不计碳氧化率",
+        "1号焦炉",
+        "第三方实现",
+    ):
         assert words in text, words
     for internal in INTERNAL:
         assert internal not in text, internal
@@ -219,8 +250,9 @@ def test_seeded_error_blocks_the_final_package(tmp_path: Path, cli_inprocess: An
     path.write_text(h.document(values=values, with_evidence=False).to_json_text(), encoding="utf-8")
     check = h.run_cli("validate", str(path), "--json")
     assert check.returncode == 1
-    assert [(f["code"], f["path"]) for f in check.json()["findings"] if f["severity"] == "error"] == \
-        [("STL-M-110", "fuels[0].ncv")]
+    assert [(f["code"], f["path"]) for f in check.json()["findings"] if f["severity"] == "error"] == [
+        ("STL-M-110", "fuels[0].ncv")
+    ]
     blocked = cli_inprocess("export", str(path), "-o", str(tmp_path / "x.zip"), "-q")
     assert blocked.returncode == 1
     draft = cli_inprocess("export", str(path), "-o", str(tmp_path / "draft.zip"), "--draft", "-q")
@@ -231,10 +263,17 @@ def test_periods_and_deadline(tmp_path: Path) -> None:
     from cets_desktop.core.deadlines import due_for
 
     spec = h.spec()
-    assert (spec.template_year, spec.valid_from, spec.deadline) == (2026, "2025-01", {"days_after_period": 40})
+    assert (spec.template_year, spec.valid_from, spec.deadline) == (
+        2026,
+        "2025-01",
+        {"days_after_period": 40},
+    )
     # 40 natural days after 31 October 2026
     assert due_for("monthly", "2026-10") == dt.date(2026, 12, 10)
     # The back-filled January–June 2025 months use the same definition; 2024 has none.
-    assert h.run_cli("new", "steel-monthly", "--period", "2025-01", "-o", str(tmp_path / "a.json")).returncode == 0
+    assert (
+        h.run_cli("new", "steel-monthly", "--period", "2025-01", "-o", str(tmp_path / "a.json")).returncode
+        == 0
+    )
     refused = h.run_cli("new", "steel-monthly", "--period", "2024-12", "-o", str(tmp_path / "b.json"))
     assert refused.returncode == 2 and "2025-01" in refused.stderr and "Traceback" not in refused.stderr

@@ -19,11 +19,11 @@ from cets_desktop.core.calc import explain_all, rounded_values
 
 K = D(44) / D(12)
 # Defaults (tables in forms/reference), written out here so a changed table shows up as a failure.
-COKE = D("28.435") * D("0.02942")        # tC/t    焦炭 NCV × CC
-COG = D("173.854") * D("0.01210")        # tC/万Nm³ 焦炉煤气
-BFG = D("33.000") * D("0.07080")         # tC/万Nm³ 高炉煤气
-LDG = D("84.000") * D("0.04960")         # tC/万Nm³ 转炉煤气
-NG = D("389.31") * D("0.01532")          # tC/万Nm³ 天然气
+COKE = D("28.435") * D("0.02942")  # tC/t    焦炭 NCV × CC
+COG = D("173.854") * D("0.01210")  # tC/万Nm³ 焦炉煤气
+BFG = D("33.000") * D("0.07080")  # tC/万Nm³ 高炉煤气
+LDG = D("84.000") * D("0.04960")  # tC/万Nm³ 转炉煤气
+NG = D("389.31") * D("0.01532")  # tC/万Nm³ 天然气
 EPS = D("1e-9")  # Decimal context noise only (44/12 is not exact); the guide's tolerance is 0.01 t
 
 
@@ -31,12 +31,23 @@ def same(a: D | None, b: D) -> bool:
     return a is not None and abs(a - b) < EPS
 
 
-A2 = {"石灰石": D("0.440"), "白云石": D("0.476"), "废钢": D("0.037"), "锰硅合金": D("0.092"), "硅铁": D("0.007"),
-      "粗钢": D("0.037"), "粗苯": D("3.382"), "煤焦油": D("2.699"), "生铁": D("0.172")}
+A2 = {
+    "石灰石": D("0.440"),
+    "白云石": D("0.476"),
+    "废钢": D("0.037"),
+    "锰硅合金": D("0.092"),
+    "硅铁": D("0.007"),
+    "粗钢": D("0.037"),
+    "粗苯": D("3.382"),
+    "煤焦油": D("2.699"),
+    "生铁": D("0.172"),
+}
 
 
 def hand_enterprise() -> dict[str, D]:
-    coal = (D("80000") + 9000 + D("155000") - D("80000") - 9000 - 1000) + 1000  # purchases + opening − closing − sales
+    coal = (
+        D("80000") + 9000 + D("155000") - D("80000") - 9000 - 1000
+    ) + 1000  # purchases + opening − closing − sales
     assert coal == D("155000")
     fuels = {
         "洗精煤": coal * D("26.120") * D("0.02920") * K,
@@ -44,15 +55,32 @@ def hand_enterprise() -> dict[str, D]:
         "焦炭": D("15000") * COKE * K,
         "天然气": D("350") * NG * K,
     }
-    materials = {m: q * A2[m] for m, q in (("石灰石", D(28000)), ("白云石", D(12000)), ("废钢", D(45000)),
-                                          ("锰硅合金", D(2500)), ("硅铁", D(1200)))}
-    products = {"粗钢": D(330000) * A2["粗钢"], "粗苯": D(1350) * A2["粗苯"], "煤焦油": D(5200) * A2["煤焦油"],
-                "焦炉煤气": D(600) * COG * K}
+    materials = {
+        m: q * A2[m]
+        for m, q in (
+            ("石灰石", D(28000)),
+            ("白云石", D(12000)),
+            ("废钢", D(45000)),
+            ("锰硅合金", D(2500)),
+            ("硅铁", D(1200)),
+        )
+    }
+    products = {
+        "粗钢": D(330000) * A2["粗钢"],
+        "粗苯": D(1350) * A2["粗苯"],
+        "煤焦油": D(5200) * A2["煤焦油"],
+        "焦炉煤气": D(600) * COG * K,
+    }
     combustion, process, deducted = sum(fuels.values()), sum(materials.values()), sum(products.values())
-    return {**{f"fuel:{k}": v for k, v in fuels.items()}, **{f"mat:{k}": v for k, v in materials.items()},
-            **{f"prod:{k}": v for k, v in products.items()},
-            "combustion": combustion, "process": process, "products": deducted,
-            "total": combustion + process - deducted}
+    return {
+        **{f"fuel:{k}": v for k, v in fuels.items()},
+        **{f"mat:{k}": v for k, v in materials.items()},
+        **{f"prod:{k}": v for k, v in products.items()},
+        "combustion": combustion,
+        "process": process,
+        "products": deducted,
+        "total": combustion + process - deducted,
+    }
 
 
 def test_clean_month_has_no_findings() -> None:
@@ -87,13 +115,25 @@ def test_enterprise_level_matches_the_hand_calculation() -> None:
 
 def test_process_level_and_summary_match_the_hand_calculation() -> None:
     v = h.run(h.document()).values
-    coking = (D(155000) * D("26.120") * D("0.02920") + D(9000) * BFG) * K \
-        - (D(116000) * COKE * K + D(6665) * COG * K + D(1350) * A2["粗苯"] + D(5200) * A2["煤焦油"])
-    sinter = D(18000) * D("27.200") * D("0.03000") * K + D(300) * COG * K + D(28000) * A2["石灰石"] + D(12000) * A2["白云石"]
-    iron = (D(110000) * COKE + D(42000) * D("24.650") * D("0.02735") + D(3000) * BFG) * K \
-        - (D(300000) * A2["生铁"] + D(42000) * BFG * K)   # hot metal at the purchased-pig-iron factor [G]
-    steel = D(300000) * A2["生铁"] + D(45000) * A2["废钢"] + D(2500) * A2["锰硅合金"] + D(1200) * A2["硅铁"] \
+    coking = (D(155000) * D("26.120") * D("0.02920") + D(9000) * BFG) * K - (
+        D(116000) * COKE * K + D(6665) * COG * K + D(1350) * A2["粗苯"] + D(5200) * A2["煤焦油"]
+    )
+    sinter = (
+        D(18000) * D("27.200") * D("0.03000") * K
+        + D(300) * COG * K
+        + D(28000) * A2["石灰石"]
+        + D(12000) * A2["白云石"]
+    )
+    iron = (D(110000) * COKE + D(42000) * D("24.650") * D("0.02735") + D(3000) * BFG) * K - (
+        D(300000) * A2["生铁"] + D(42000) * BFG * K
+    )  # hot metal at the purchased-pig-iron factor [G]
+    steel = (
+        D(300000) * A2["生铁"]
+        + D(45000) * A2["废钢"]
+        + D(2500) * A2["锰硅合金"]
+        + D(1200) * A2["硅铁"]
         - (D(330000) * A2["粗钢"] + D(2400) * LDG * K)
+    )
     power = (D(30000) * BFG + D(1800) * LDG + D(1200) * COG) * K
     got = {p["process_name"]: p["process_emissions"] for p in v["processes"]}
     want = {"1号焦炉": coking, "1号烧结机": sinter, "1号高炉": iron, "1号转炉": steel, "自备电厂": power}
@@ -120,7 +160,9 @@ def test_oxidation_option_applies_the_default_rates_to_fuels_only() -> None:
     v = ev.values
     hand = hand_enterprise()
     solid, gas = D("0.98"), D("0.99")
-    combustion = (hand["fuel:洗精煤"] + hand["fuel:无烟煤"] + hand["fuel:焦炭"]) * solid + hand["fuel:天然气"] * gas
+    combustion = (hand["fuel:洗精煤"] + hand["fuel:无烟煤"] + hand["fuel:焦炭"]) * solid + hand[
+        "fuel:天然气"
+    ] * gas
     assert v["fuels"][3]["of_used"] == D("99")
     assert same(v["ent_combustion"], combustion)
     # Materials and products are not oxidised: only the fuel line changes.
@@ -130,13 +172,19 @@ def test_oxidation_option_applies_the_default_rates_to_fuels_only() -> None:
     drop = (hand["total"] - v["ent_total"]) / hand["total"]
     assert D("0.015") < drop < D("0.025")
     # At the process level the power plant's gases are oxidised at 99 %.
-    assert same(v["processes"][4]["process_emissions"], (D(30000) * BFG + D(1800) * LDG + D(1200) * COG) * K * gas)
+    assert same(
+        v["processes"][4]["process_emissions"], (D(30000) * BFG + D(1800) * LDG + D(1200) * COG) * K * gas
+    )
 
 
 def test_measured_material_and_product_factors_come_from_carbon_content() -> None:
     values = h.month_values()
-    values["materials"][0].update(ef_route="实测值", carbon_content="11.80", factor_source="检测报告 JC-2026-1021")
-    values["products"][3].update(ef_route="实测值", ncv="175.200", cc="0.01190", factor_source="煤气热值检测报告")
+    values["materials"][0].update(
+        ef_route="实测值", carbon_content="11.80", factor_source="检测报告 JC-2026-1021"
+    )
+    values["products"][3].update(
+        ef_route="实测值", ncv="175.200", cc="0.01190", factor_source="煤气热值检测报告"
+    )
     v = h.run_values(values).values
     assert same(v["materials"][0]["ef_used"], D("11.80") / 100 * K)
     assert same(v["materials"][0]["emissions"], D(28000) * D("11.80") / 100 * K)
@@ -150,7 +198,8 @@ def test_every_computed_value_explains_itself_with_factor_certainty() -> None:
     coke = explanations["fuels[2].ncv_used"]
     assert coke.value == D("28.435")
     assert [(r.table, r.key, r.value, r.certainty) for r in coke.references] == [
-        ("fuel_ncv_default", "焦炭", D("28.435"), "T")]
+        ("fuel_ncv_default", "焦炭", D("28.435"), "T")
+    ]
     # A process input of the mill's own hot metal reads the purchased-pig-iron factor.
     hot_metal = explanations["processes[3].inputs[0].ef_default"]
     assert hot_metal.value == D("0.172")
@@ -163,8 +212,13 @@ def test_stock_take_consumption_is_purchases_plus_opening_minus_closing_minus_sa
     values = h.month_values()
     row = values["fuels"][0]
     # consumption = purchases + opening − closing − sales = 150000 + 89000 − 84000 − 2500 = 152500
-    row.update(purchases="150000.00", opening_stock="89000.00", closing_stock="84000.00", other_outflow="2500.00",
-               consumption="152500.00")
+    row.update(
+        purchases="150000.00",
+        opening_stock="89000.00",
+        closing_stock="84000.00",
+        other_outflow="2500.00",
+        consumption="152500.00",
+    )
     ev = h.run_values(values)
     assert ev.errors == []
     assert same(ev.values["fuels"][0]["emissions"], D(152500) * D("26.120") * D("0.02920") * K)
@@ -181,8 +235,11 @@ def test_purchased_electricity_and_heat_are_reported_not_covered() -> None:
 
     # A user who must use the MEE/NBS 2023 factor overrides it with its source.
     values = h.month_values()
-    values.update(grid_ef_choice="另行填写", grid_ef_override="0.5306",
-                  grid_ef_override_source="生态环境部、国家统计局 2023年电力二氧化碳排放因子")
+    values.update(
+        grid_ef_choice="另行填写",
+        grid_ef_override="0.5306",
+        grid_ef_override_source="生态环境部、国家统计局 2023年电力二氧化碳排放因子",
+    )
     v = h.run_values(values).values
     assert v["electricity_emissions"] == D("185000.000") * D("0.5306")
 

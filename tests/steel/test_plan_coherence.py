@@ -24,7 +24,16 @@ def test_every_link_resolves_to_month_fields() -> None:
     assert link_problems(plan, h.spec()) == []
     assert {link.form for link in plan.monthly_links} == {"steel-monthly"}
     parameters = {link.parameter for link in plan.monthly_links}
-    assert {"消耗量", "期初库存量", "期末库存量", "低位发热量", "单位热值含碳量", "排放因子", "产量", "发电量"} <= parameters
+    assert {
+        "消耗量",
+        "期初库存量",
+        "期末库存量",
+        "低位发热量",
+        "单位热值含碳量",
+        "排放因子",
+        "产量",
+        "发电量",
+    } <= parameters
 
 
 def test_route_against_the_plan() -> None:
@@ -41,9 +50,9 @@ def test_route_against_the_plan() -> None:
 
 def test_items_the_plan_does_not_declare() -> None:
     got = {(f.code, f.path) for f in findings(h.month_values())}
-    assert ("PLAN-LINK-003", "fuels[1].fuel_name") in got        # 无烟煤 not in the plan
+    assert ("PLAN-LINK-003", "fuels[1].fuel_name") in got  # 无烟煤 not in the plan
     assert ("PLAN-LINK-003", "materials[3].material_name") in got  # 锰硅合金
-    assert ("PLAN-LINK-003", "fuels[0].fuel_name") not in got     # 洗精煤 is declared
+    assert ("PLAN-LINK-003", "fuels[0].fuel_name") not in got  # 洗精煤 is declared
     message = next(f.message for f in findings(h.month_values()) if f.path == "fuels[1].fuel_name")
     assert "无烟煤" in message and "修订计划" in message
 

@@ -6,7 +6,9 @@ from cets_desktop.store import Workspace
 
 
 def test_autosaved_draft_is_recovered_after_reopening(workspace_path, power_monthly, edit):
-    typed = edit(power_monthly(), lambda d: d["values"]["units"][0]["fuels"][0].update(consumption="13000.00"))
+    typed = edit(
+        power_monthly(), lambda d: d["values"]["units"][0]["fuels"][0].update(consumption="13000.00")
+    )
     with Workspace.open(workspace_path) as ws:
         enterprise = ws.add_enterprise("华东示范发电有限公司", "91310000MA1FL0XXXX")
         filing = ws.create_filing(enterprise.id, "power-monthly", "2026.1", "2026-10", power_monthly())
@@ -24,8 +26,13 @@ def test_autosaved_draft_is_recovered_after_reopening(workspace_path, power_mont
 
 def test_autosave_keeps_only_the_latest_draft(workspace, filing, power_monthly, edit):
     for consumption in ("12000.00", "12100.00", "12200.00"):
-        workspace.autosave(filing.id, edit(power_monthly(), lambda d, c=consumption:
-                                           d["values"]["units"][0]["fuels"][0].update(consumption=c)))
+        workspace.autosave(
+            filing.id,
+            edit(
+                power_monthly(),
+                lambda d, c=consumption: d["values"]["units"][0]["fuels"][0].update(consumption=c),
+            ),
+        )
 
     draft = workspace.recover_draft(filing.id)
     assert draft.document["values"]["units"][0]["fuels"][0]["consumption"] == "12200.00"
@@ -51,7 +58,9 @@ def test_draft_typed_on_an_older_revision_shows_its_base(workspace, filing, powe
     newer = edit(power_monthly(), lambda d: d["values"]["units"][0].update(capacity_mw="680"))
     with Workspace.open(workspace.path) as other:
         other.save_filing(filing.id, newer, reason="导入 Excel")
-    workspace.autosave(filing.id, edit(power_monthly(), lambda d: d["values"]["units"].pop()), base_revision=1)
+    workspace.autosave(
+        filing.id, edit(power_monthly(), lambda d: d["values"]["units"].pop()), base_revision=1
+    )
 
     draft = workspace.recover_draft(filing.id)
 
@@ -69,8 +78,10 @@ def test_discarded_draft_is_gone(workspace, filing, power_monthly, edit):
 
 def test_autosave_from_a_worker_thread_while_the_gui_thread_reads(workspace, filing, power_monthly, edit):
     # The GUI runs store calls off its own thread (ui.run_in_background); calls are serialised.
-    documents = [edit(power_monthly(), lambda d, i=i: d["values"]["units"][0].update(capacity_mw=str(600 + i)))
-                 for i in range(40)]
+    documents = [
+        edit(power_monthly(), lambda d, i=i: d["values"]["units"][0].update(capacity_mw=str(600 + i)))
+        for i in range(40)
+    ]
     with ThreadPoolExecutor(max_workers=4) as pool:
         saves = [pool.submit(workspace.autosave, filing.id, document) for document in documents]
         for _ in range(40):

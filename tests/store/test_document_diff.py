@@ -30,7 +30,9 @@ def test_added_fuel_row_reports_each_new_leaf(power_monthly, edit):
     changes = _by_path(diff_documents(old, new))
 
     assert set(changes) == {f"units[1].fuels[2].{key}" for key in row}
-    assert changes["units[1].fuels[2].fuel_type"] == Change("units[1].fuels[2].fuel_type", None, "天然气", "added")
+    assert changes["units[1].fuels[2].fuel_type"] == Change(
+        "units[1].fuels[2].fuel_type", None, "天然气", "added"
+    )
 
 
 def test_removed_unit_reports_every_leaf_it_held(power_monthly, edit):
@@ -71,15 +73,23 @@ def test_enterprise_period_evidence_and_acknowledgement_changes_are_prefixed(pow
         d["enterprise"]["name"] = "华东示范发电股份有限公司"
         d["period"] = "2026-11"
         d["evidence"][0]["name"] = "11月入炉煤台账.pdf"
-        d["acknowledgements"].append({"code": "PWR-M-030", "path": "units[0].generation_mwh",
-                                      "reason": "10月机组检修，发电量环比下降属实", "at": "2026-11-05T09:00:00+08:00"})
+        d["acknowledgements"].append(
+            {
+                "code": "PWR-M-030",
+                "path": "units[0].generation_mwh",
+                "reason": "10月机组检修，发电量环比下降属实",
+                "at": "2026-11-05T09:00:00+08:00",
+            }
+        )
 
     changes = _by_path(diff_documents(old, edit(old, change)))
 
     assert changes["enterprise.name"].new == "华东示范发电股份有限公司"
     assert changes["period"] == Change("period", "2026-10", "2026-11", "changed")
     assert changes["evidence[0].name"].old == "10月入炉煤台账.pdf"
-    assert changes["acknowledgements[0].code"] == Change("acknowledgements[0].code", None, "PWR-M-030", "added")
+    assert changes["acknowledgements[0].code"] == Change(
+        "acknowledgements[0].code", None, "PWR-M-030", "added"
+    )
 
 
 def test_empty_repeat_added_is_reported_as_one_change():
@@ -88,8 +98,10 @@ def test_empty_repeat_added_is_reported_as_one_change():
 
 def test_leaf_replaced_by_repeat_reports_both_shapes():
     changes = diff_values({"fuels": "燃煤"}, {"fuels": [{"fuel_type": "燃煤"}]})
-    assert changes == [Change("fuels", "燃煤", None, "removed"),
-                       Change("fuels[0].fuel_type", None, "燃煤", "added")]
+    assert changes == [
+        Change("fuels", "燃煤", None, "removed"),
+        Change("fuels[0].fuel_type", None, "燃煤", "added"),
+    ]
 
 
 def test_canonical_json_is_stable_and_keeps_chinese_readable(power_monthly):

@@ -47,7 +47,9 @@ def test_same_content_is_stored_once_and_keeps_the_first_name(workspace, tmp_pat
     assert (first.already_stored, second.already_stored) == (False, True)
     assert second.name == "入炉煤台账（10月）.pdf"
     assert workspace.evidence_name(first.sha256) == "10月入炉煤台账.pdf"
-    assert [p for p in workspace.evidence.root.rglob("*") if p.is_file()] == [workspace.evidence.path_for(first.sha256)]
+    assert [p for p in workspace.evidence.root.rglob("*") if p.is_file()] == [
+        workspace.evidence.path_for(first.sha256)
+    ]
 
 
 def test_file_larger_than_a_chunk_streams_with_progress_and_flat_memory(workspace, tmp_path):
@@ -62,7 +64,9 @@ def test_file_larger_than_a_chunk_streams_with_progress_and_flat_memory(workspac
 
     tracemalloc.start()
     try:
-        record = workspace.evidence.add_file(source, progress=lambda done, total: reports.append((done, total)))
+        record = workspace.evidence.add_file(
+            source, progress=lambda done, total: reports.append((done, total))
+        )
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -115,8 +119,11 @@ def test_cancel_midway_removes_the_partial_copy(workspace, tmp_path):
     chunks_seen: list[int] = []
 
     with pytest.raises(EvidenceCancelled) as caught:
-        workspace.evidence.add_file(source, progress=lambda done, total: chunks_seen.append(done),
-                                    cancel=lambda: len(chunks_seen) >= 2)
+        workspace.evidence.add_file(
+            source,
+            progress=lambda done, total: chunks_seen.append(done),
+            cancel=lambda: len(chunks_seen) >= 2,
+        )
 
     assert caught.value.kind is ErrorKind.CANCELLED and "已取消" in str(caught.value)
     assert len(chunks_seen) == 2
@@ -127,7 +134,9 @@ def test_cancel_midway_removes_the_partial_copy(workspace, tmp_path):
 def test_stored_file_resolves_for_export(workspace, tmp_path):
     record = workspace.evidence.add_file(_write(tmp_path / "10月入炉煤台账.pdf", LEDGER))
 
-    assert workspace.evidence.resolve(record.sha256, record.name) == workspace.evidence.path_for(record.sha256)
+    assert workspace.evidence.resolve(record.sha256, record.name) == workspace.evidence.path_for(
+        record.sha256
+    )
     assert workspace.evidence.resolve(hashlib.sha256(b"never attached").hexdigest(), "x.pdf") is None
 
 

@@ -40,8 +40,11 @@ def test_editing_an_exported_filing_returns_it_to_draft(workspace, filing, power
     workspace.set_state(filing.id, STATE_VALIDATED)
     workspace.set_state(filing.id, STATE_EXPORTED)
 
-    workspace.save_filing(filing.id, edit(power_monthly(), lambda d: d["values"]["units"][0].update(capacity_mw="680")),
-                          reason="主管部门退回修改")
+    workspace.save_filing(
+        filing.id,
+        edit(power_monthly(), lambda d: d["values"]["units"][0].update(capacity_mw="680")),
+        reason="主管部门退回修改",
+    )
 
     assert workspace.get_filing(filing.id).state == STATE_DRAFT
     assert _state_rows(workspace, filing.id)[-1] == (STATE_EXPORTED, STATE_DRAFT, "主管部门退回修改")

@@ -33,7 +33,9 @@ def test_save_writes_one_audit_row_per_changed_leaf_with_old_and_new(workspace, 
         d["values"]["units"][0]["fuels"][1]["consumption"] = "12400.00"
         d["values"]["units"][1]["generation_mwh"] = "311000.00"
 
-    workspace.save_filing(filing.id, edit(power_monthly(), change), reason="核对入炉煤台账后更正", actor="李会计")
+    workspace.save_filing(
+        filing.id, edit(power_monthly(), change), reason="核对入炉煤台账后更正", actor="李会计"
+    )
 
     rows = [row for row in workspace.audit(filing.id) if row.field_path]
     assert [(r.field_path, r.old_value, r.new_value) for r in rows] == [
@@ -64,10 +66,14 @@ def test_saving_unchanged_document_writes_no_revision_but_clears_draft(workspace
 
 def test_save_on_top_of_a_superseded_revision_is_refused(workspace, filing, power_monthly, edit):
     # Another window saved revision 2 while this one was still editing revision 1.
-    workspace.save_filing(filing.id, edit(power_monthly(), lambda d: d["values"]["units"][0].update(capacity_mw="680")))
+    workspace.save_filing(
+        filing.id, edit(power_monthly(), lambda d: d["values"]["units"][0].update(capacity_mw="680"))
+    )
 
     with pytest.raises(WorkspaceError) as caught:
-        workspace.save_filing(filing.id, edit(power_monthly(), lambda d: d["values"]["units"].pop()), base_revision=1)
+        workspace.save_filing(
+            filing.id, edit(power_monthly(), lambda d: d["values"]["units"].pop()), base_revision=1
+        )
 
     assert caught.value.kind is ErrorKind.CONFLICT
     assert "第 2 版" in str(caught.value)
@@ -81,7 +87,9 @@ def test_period_correction_moves_the_filing_row(workspace, filing, power_monthly
     assert workspace.find_filing(filing.enterprise_id, "power-monthly", "2026-09").id == filing.id
 
 
-def test_second_filing_for_same_month_is_refused_with_chinese_message(workspace, filing, enterprise, power_monthly):
+def test_second_filing_for_same_month_is_refused_with_chinese_message(
+    workspace, filing, enterprise, power_monthly
+):
     with pytest.raises(WorkspaceError) as caught:
         workspace.create_filing(enterprise.id, "power-monthly", "2026.1", "2026-10", power_monthly())
 
@@ -91,12 +99,16 @@ def test_second_filing_for_same_month_is_refused_with_chinese_message(workspace,
 
 def test_malformed_period_is_refused(workspace, enterprise, power_monthly):
     with pytest.raises(WorkspaceError, match="2026-10"):
-        workspace.create_filing(enterprise.id, "power-monthly", "2026.1", "2026/10", power_monthly(period="2026/10"))
+        workspace.create_filing(
+            enterprise.id, "power-monthly", "2026.1", "2026/10", power_monthly(period="2026/10")
+        )
 
 
 def test_list_filings_by_year_includes_monthly_and_yearly(workspace, enterprise, power_monthly):
     for period in ("2025-12", "2026-01", "2026-02"):
-        workspace.create_filing(enterprise.id, "power-monthly", "2026.1", period, power_monthly(period=period))
+        workspace.create_filing(
+            enterprise.id, "power-monthly", "2026.1", period, power_monthly(period=period)
+        )
     annual = power_monthly(period="2026") | {"form": "power-annual"}
     workspace.create_filing(enterprise.id, "power-annual", "2026.1", "2026", annual)
 
@@ -106,11 +118,18 @@ def test_list_filings_by_year_includes_monthly_and_yearly(workspace, enterprise,
 
 
 def test_enterprise_changes_are_audited_leaf_by_leaf(workspace, enterprise):
-    workspace.update_enterprise(enterprise.id, reason="地方主管部门要求提前报送",
-                                settings={"local_deadline_days": 15}, city="上海市浦东新区")
+    workspace.update_enterprise(
+        enterprise.id,
+        reason="地方主管部门要求提前报送",
+        settings={"local_deadline_days": 15},
+        city="上海市浦东新区",
+    )
 
-    rows = [(r.field_path, r.old_value, r.new_value, r.reason)
-            for r in workspace.audit(entity="enterprise", entity_id=enterprise.id) if r.field_path]
+    rows = [
+        (r.field_path, r.old_value, r.new_value, r.reason)
+        for r in workspace.audit(entity="enterprise", entity_id=enterprise.id)
+        if r.field_path
+    ]
     assert rows == [
         ("city", "上海市", "上海市浦东新区", "地方主管部门要求提前报送"),
         ("settings.local_deadline_days", 20, 15, "地方主管部门要求提前报送"),

@@ -9,8 +9,10 @@ from cets_desktop.store.migrations import MIGRATIONS, Migration, migrate
 
 
 def _add_reminders(conn: sqlite3.Connection) -> None:
-    conn.execute("CREATE TABLE reminders (id INTEGER PRIMARY KEY, filing_id INTEGER REFERENCES filings(id),"
-                 " remind_at TEXT NOT NULL)")
+    conn.execute(
+        "CREATE TABLE reminders (id INTEGER PRIMARY KEY, filing_id INTEGER REFERENCES filings(id),"
+        " remind_at TEXT NOT NULL)"
+    )
     conn.execute("ALTER TABLE enterprises ADD COLUMN contact_person TEXT NOT NULL DEFAULT ''")
 
 

@@ -39,8 +39,13 @@ CHECK = textwrap.dedent(
 
 
 def test_every_store_module_imports_and_runs_with_pyside6_blocked():
-    result = subprocess.run([sys.executable, "-c", CHECK], env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK],
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode == 0, result.stderr
     imported = set(result.stdout.split())

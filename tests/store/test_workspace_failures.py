@@ -56,8 +56,10 @@ def _truly_read_only(path):
         finally:
             os.chmod(path, 0o644)
         return
-    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(path)],
-                                                        capture_output=True).returncode != 0:
+    if (
+        shutil.which("chattr") is None
+        or subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0
+    ):
         pytest.skip("running as root without chattr +i support: only the mode=ro test applies here")
     try:
         yield
@@ -65,7 +67,9 @@ def _truly_read_only(path):
         subprocess.run(["chattr", "-i", str(path)], check=True)
 
 
-@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions; Windows' read-only attribute maps the same way")
+@pytest.mark.skipif(
+    os.name == "nt", reason="POSIX permissions; Windows' read-only attribute maps the same way"
+)
 def test_read_only_file_is_refused_at_open_with_what_to_do(workspace_path):
     Workspace.open(workspace_path).close()
 
@@ -153,11 +157,13 @@ def test_damaged_pages_are_reported_as_damaged(workspace_path, power_monthly):
         enterprise = ws.add_enterprise("华东示范发电有限公司", "91310000MA1FL0XXXX")
         for month in range(1, 13):
             period = f"2026-{month:02d}"
-            ws.create_filing(enterprise.id, "power-monthly", "2026.1", period, power_monthly(period=period, units=20))
+            ws.create_filing(
+                enterprise.id, "power-monthly", "2026.1", period, power_monthly(period=period, units=20)
+            )
     data = bytearray(workspace_path.read_bytes())
     page_size = int.from_bytes(data[16:18], "big")
     for offset in range(page_size, len(data), page_size):  # keep the header page, wreck the rest
-        data[offset:offset + 64] = b"\xff" * 64
+        data[offset : offset + 64] = b"\xff" * 64
     workspace_path.write_bytes(bytes(data))
 
     with pytest.raises(WorkspaceError) as caught:

@@ -29,7 +29,9 @@ def app_setup(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
     from cets_desktop.ui.translations import install_qt_chinese
 
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings")))
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings"))
+    )
     install_qt_chinese(qapp)
     qapp.setStyle("Fusion")
     qapp.setFont(application_font())

@@ -26,8 +26,6 @@ def valid_uscc() -> str:
     return complete("91320600MA1P4Q2X3")
 
 
-
-
 def seed_power_plan(window: MainWindow, period: str = "2026") -> int:
     """A complete power plan (tests/forms/builders.py) saved in the window's workspace; its filing id."""
     import sys
@@ -40,14 +38,18 @@ def seed_power_plan(window: MainWindow, period: str = "2026") -> int:
     assert workspace is not None
     enterprise = workspace.get_enterprise(1)
     assert enterprise is not None
-    doc = builders.document("power-plan", {"name": enterprise.name, "uscc": enterprise.uscc}, period,
-                            builders.power_plan_values())
-    filing = workspace.create_filing(1, doc.form, doc.form_version, period, doc.to_json_dict(),
-                                     reason=f"{period} 年度计划（测试数据）")
+    doc = builders.document(
+        "power-plan", {"name": enterprise.name, "uscc": enterprise.uscc}, period, builders.power_plan_values()
+    )
+    filing = workspace.create_filing(
+        1, doc.form, doc.form_version, period, doc.to_json_dict(), reason=f"{period} 年度计划（测试数据）"
+    )
     window.desk.status.invalidate()
     return filing.id
 
 
 def parameter_row(session: FilingSession, facility: str, parameter: str) -> int:
     rows = session.rows("parameters")
-    return next(i for i, r in enumerate(rows) if r.get("facility") == facility and r.get("parameter") == parameter)
+    return next(
+        i for i, r in enumerate(rows) if r.get("facility") == facility and r.get("parameter") == parameter
+    )

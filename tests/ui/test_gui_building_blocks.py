@@ -40,7 +40,9 @@ def test_background_job_reports_result_and_progress_on_the_gui_thread(qtbot) -> 
         seen["result"] = result
 
     steps: list[tuple[int, int]] = []
-    job = run_in_background(op, done, lambda exc: seen.setdefault("error", exc), lambda d, t: steps.append((d, t)))
+    job = run_in_background(
+        op, done, lambda exc: seen.setdefault("error", exc), lambda d, t: steps.append((d, t))
+    )
     qtbot.waitUntil(lambda: job.finished, timeout=5000)
     assert seen["result"] == "完成"
     assert seen["worker"] != gui_thread
@@ -87,7 +89,9 @@ def test_paste_keeps_invalid_text_and_maps_choice_labels() -> None:
     spec = default_registry().get("power-monthly")
     assert spec is not None
     fuels = spec.field("units[].fuels[]")
-    columns = [f for f in fuels.data_fields() if f.type not in ("repeat", "group", "note") and not f.calculation]
+    columns = [
+        f for f in fuels.data_fields() if f.type not in ("repeat", "group", "note") and not f.calculation
+    ]
     grid = parse_clipboard("烟煤\t152,340.50\t实测值\r\n柴油\t约35\t缺省值\r\n")
     result = apply_paste(spec, [{"fuel_name": "褐煤"}], columns, 0, 0, grid, dict)
     assert result.added_rows == 1
@@ -97,14 +101,18 @@ def test_paste_keeps_invalid_text_and_maps_choice_labels() -> None:
     assert any("约35" in p for p in result.problems)
 
 
-@pytest.mark.parametrize(("code", "emissions", "covered", "expect"), [
-    ("4411", Decimal(300000), True, "月度信息化存证"),
-    ("2614", Decimal(50000), True, "补充数据核算报告"),
-    ("3011", Decimal(20000), False, None),
-    ("1234", None, False, None),
-])
-def test_applicability_uses_industry_code_and_threshold(code: str, emissions: Decimal | None, covered: bool,
-                                                        expect: str | None) -> None:
+@pytest.mark.parametrize(
+    ("code", "emissions", "covered", "expect"),
+    [
+        ("4411", Decimal(300000), True, "月度信息化存证"),
+        ("2614", Decimal(50000), True, "补充数据核算报告"),
+        ("3011", Decimal(20000), False, None),
+        ("1234", None, False, None),
+    ],
+)
+def test_applicability_uses_industry_code_and_threshold(
+    code: str, emissions: Decimal | None, covered: bool, expect: str | None
+) -> None:
     result = assess(code, emissions)
     assert result.covered is covered
     if expect:

@@ -31,15 +31,17 @@ def test_demo_is_marked_as_a_sandbox(qtbot, tmp_path: Path, monkeypatch) -> None
     window.close()
 
 
-def test_user_work_in_the_demo_survives_reopening_and_a_reset_keeps_the_old_file(qtbot, tmp_path: Path,
-                                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_user_work_in_the_demo_survives_reopening_and_a_reset_keeps_the_old_file(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(demo_workspace, "demo_folder", lambda: tmp_path)
     window = MainWindow(None)
     qtbot.addWidget(window)
     window.open_demo()
     assert window.desk is not None
-    window.desk.save_enterprise(None, name="我自己的电厂有限公司", uscc=valid_uscc(), industry_code="4411",
-                                sectors=["power"])
+    window.desk.save_enterprise(
+        None, name="我自己的电厂有限公司", uscc=valid_uscc(), industry_code="4411", sectors=["power"]
+    )
     demo = window.desk.path
     answers: list[bool | None] = [False, None, True]
     asked: list[int] = []
@@ -73,8 +75,9 @@ def test_an_untouched_demo_is_rebuilt_without_asking(qtbot, tmp_path: Path, monk
     window.close()
 
 
-def test_first_start_leads_to_an_own_workspace_and_backups_restore_with_evidence(qtbot, tmp_path: Path,
-                                                                                  demo_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_first_start_leads_to_an_own_workspace_and_backups_restore_with_evidence(
+    qtbot, tmp_path: Path, demo_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     window = MainWindow(None)
     qtbot.addWidget(window)
     labels = [b.text() for b in window.welcome.findChildren(QPushButton)]

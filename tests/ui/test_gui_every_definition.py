@@ -81,5 +81,9 @@ def test_multiple_choice_cell_stores_a_list_of_choice_values(qtbot, tmp_path) ->
         assert stored == [editor.actions_[0].data(), editor.actions_[2].data()]
         assert "、" in table.model.data(index)
         session.evaluate_now()
-        assert not [f for f in session.evaluation.findings if f.path == "revisions[0].triggers" and f.code == "GEN-002"]
+        assert not [
+            f
+            for f in session.evaluation.findings
+            if f.path == "revisions[0].triggers" and f.code == "GEN-002"
+        ]
         view.close()

@@ -27,8 +27,13 @@ def mime_with(urls: list[QUrl], text: str | None = None) -> QMimeData:
 
 
 def drag_enter(panel: EvidencePanel, mime: QMimeData) -> bool:
-    event = QDragEnterEvent(QPoint(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    event = QDragEnterEvent(
+        QPoint(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(panel, event)
     return event.isAccepted()
 
@@ -36,8 +41,13 @@ def drag_enter(panel: EvidencePanel, mime: QMimeData) -> bool:
 def drop(panel: EvidencePanel, mime: QMimeData) -> QDropEvent:
     """A drop, as Qt delivers it: after a drag-enter the panel accepted."""
     assert drag_enter(panel, mime)
-    event = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(20, 20),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     event.setAccepted(False)
     QApplication.sendEvent(panel, event)
     return event

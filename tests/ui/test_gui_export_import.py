@@ -14,8 +14,13 @@ from cets_desktop.ui.main_window import MainWindow
 from cets_desktop.ui.settings_dialog import SETTING_PDF_FONT, SettingsDialog
 
 
-def run_export(window: MainWindow, qtbot, folder: Path, draft: bool = False,  # type: ignore[no-untyped-def]
-               sign: bool = True) -> ExportWizard:
+def run_export(
+    window: MainWindow,
+    qtbot,
+    folder: Path,
+    draft: bool = False,  # type: ignore[no-untyped-def]
+    sign: bool = True,
+) -> ExportWizard:
     assert window.session is not None
     wizard = ExportWizard(window, window.session)
     qtbot.addWidget(wizard)
@@ -31,8 +36,9 @@ def run_export(window: MainWindow, qtbot, folder: Path, draft: bool = False,  # 
     return wizard
 
 
-def test_final_export_writes_the_package_and_marks_the_filing_exported(window: MainWindow, qtbot,
-                                                                       tmp_path: Path) -> None:
+def test_final_export_writes_the_package_and_marks_the_filing_exported(
+    window: MainWindow, qtbot, tmp_path: Path
+) -> None:
     session = open_month(window, "2026-09")
     wizard = ExportWizard(window, session)
     qtbot.addWidget(wizard)
@@ -58,14 +64,18 @@ def test_final_export_writes_the_package_and_marks_the_filing_exported(window: M
     assert [p.sha256 for p in workspace.packages(session.filing_id)] == [outcome.sha256]
 
 
-def test_a_filing_with_errors_can_only_be_exported_as_a_draft(window: MainWindow, qtbot, tmp_path: Path) -> None:
+def test_a_filing_with_errors_can_only_be_exported_as_a_draft(
+    window: MainWindow, qtbot, tmp_path: Path
+) -> None:
     session = open_month(window, "2026-10")
     wizard = ExportWizard(window, session)
     qtbot.addWidget(wizard)
     wizard.show()
     assert not wizard.preflight.final.isEnabled()
     assert wizard.preflight.draft.isChecked()
-    assert any("PWR-M-100" in wizard.preflight.items.item(i).text() for i in range(wizard.preflight.items.count()))
+    assert any(
+        "PWR-M-100" in wizard.preflight.items.item(i).text() for i in range(wizard.preflight.items.count())
+    )
     wizard.close()
     wizard = run_export(window, qtbot, tmp_path / "drafts", draft=True, sign=False)
     assert wizard.outcome is not None and wizard.outcome.draft
@@ -76,7 +86,9 @@ def test_a_filing_with_errors_can_only_be_exported_as_a_draft(window: MainWindow
     assert workspace.packages(session.filing_id) == []
 
 
-def test_excel_import_replaces_values_only_after_confirmation(window: MainWindow, qtbot, tmp_path: Path) -> None:
+def test_excel_import_replaces_values_only_after_confirmation(
+    window: MainWindow, qtbot, tmp_path: Path
+) -> None:
     from cets_desktop.io.xlsx_template import write_workbook
     from cets_desktop.ui.excel_import import import_into_session
 
@@ -87,7 +99,9 @@ def test_excel_import_replaces_values_only_after_confirmation(window: MainWindow
     write_workbook(session.spec, workbook, document=parse_document(data))
 
     asked: list[int] = []
-    job = import_into_session(window, session, workbook, confirm=lambda loaded, changes: asked.append(changes) or False)
+    job = import_into_session(
+        window, session, workbook, confirm=lambda loaded, changes: asked.append(changes) or False
+    )
     qtbot.waitUntil(lambda: job.finished, timeout=20000)
     assert asked and asked[0] >= 1
     assert session.value("units[1].net_supply") == "169500.000"  # declined: nothing changed

@@ -52,7 +52,9 @@ def test_create_enterprise_with_live_uscc_check(empty_window: MainWindow, qtbot)
 def test_create_and_fill_a_month_from_the_calendar(empty_window: MainWindow, qtbot) -> None:
     workspace = empty_window.workspace
     assert workspace is not None
-    enterprise = workspace.add_enterprise("苏北示范发电有限公司", valid_uscc(), industry_code="4411", sectors=["power"])
+    enterprise = workspace.add_enterprise(
+        "苏北示范发电有限公司", valid_uscc(), industry_code="4411", sectors=["power"]
+    )
     workspace.add_facility(enterprise.id, "发电机组", "1号机组", attributes={"capacity_mw": "330"})
     empty_window.set_workspace(empty_window.desk)
     calendar = empty_window.calendar
@@ -125,19 +127,27 @@ def test_warning_acknowledged_with_reason_is_saved_in_the_revision(window: MainW
     session = open_month(window)
     warning = next(f for f in session.evaluation.findings if f.severity == "warning" and not f.acknowledged)
     window.findings.acknowledge(warning, "本月已在情况说明中写明，数据无误")
-    qtbot.waitUntil(lambda: any(f.code == warning.code and f.path == warning.path and f.acknowledged
-                                for f in session.evaluation.findings), timeout=3000)
+    qtbot.waitUntil(
+        lambda: any(
+            f.code == warning.code and f.path == warning.path and f.acknowledged
+            for f in session.evaluation.findings
+        ),
+        timeout=3000,
+    )
     assert window.save()
     workspace = window.workspace
     assert workspace is not None
     saved = workspace.current_document(session.filing_id)
     assert {"code": warning.code, "path": warning.path} in [
-        {"code": a["code"], "path": a["path"]} for a in saved["acknowledgements"]]
+        {"code": a["code"], "path": a["path"]} for a in saved["acknowledgements"]
+    ]
     assert saved["acknowledgements"][0]["reason"] == "本月已在情况说明中写明，数据无误"
     assert workspace.revisions(session.filing_id)[-1].reason == "测试保存"
 
 
-def test_attach_evidence_to_a_field_clears_missing_evidence(window: MainWindow, qtbot, tmp_path: Path) -> None:
+def test_attach_evidence_to_a_field_clears_missing_evidence(
+    window: MainWindow, qtbot, tmp_path: Path
+) -> None:
     session = open_month(window)
     target = "units[1].net_supply"
     assert ("GEN-006", target) in finding_codes(session)
@@ -206,7 +216,9 @@ def test_paste_from_excel_fills_the_fuels_table_and_adds_rows(window: MainWindow
     assert rows[1]["consumption"] == "18.6"
     assert rows[2]["consumption"] == "三吨"  # kept as typed, flagged
     assert table.problems.isVisible() and "三吨" in table.problems.text()
-    qtbot.waitUntil(lambda: ("GEN-002", "units[1].fuels[2].consumption") in finding_codes(session), timeout=3000)
+    qtbot.waitUntil(
+        lambda: ("GEN-002", "units[1].fuels[2].consumption") in finding_codes(session), timeout=3000
+    )
     session.undo_stack.undo()
     assert len(session.rows("units[1].fuels")) == 1
 

@@ -14,8 +14,13 @@ from cets_desktop.ui.navigator import Node
 
 def test_workspace_node_opens_the_overview_with_every_enterprise(window: MainWindow) -> None:
     assert window.desk is not None
-    window.desk.save_enterprise(None, name="新接手化肥有限公司", uscc=valid_uscc(), industry_code="2621",
-                                settings={"tracked_since": "2026-11"})
+    window.desk.save_enterprise(
+        None,
+        name="新接手化肥有限公司",
+        uscc=valid_uscc(),
+        industry_code="2621",
+        settings={"tracked_since": "2026-11"},
+    )
     window.show_node(Node("workspace"))
     page = window.overview
     assert page is not None and window.stack.currentWidget() is window.overview_host
@@ -52,9 +57,14 @@ def test_overdue_filter_and_sorting_by_days_left(window: MainWindow) -> None:
 
 def test_a_client_added_in_december_has_no_overdue_months_before_tracking(empty_window: MainWindow) -> None:
     assert empty_window.desk is not None
-    enterprise = empty_window.desk.save_enterprise(None, name="苏南示范发电有限公司", uscc=valid_uscc(),
-                                                   industry_code="4411", sectors=["power"],
-                                                   settings={"tracked_since": "2026-11"})
+    enterprise = empty_window.desk.save_enterprise(
+        None,
+        name="苏南示范发电有限公司",
+        uscc=valid_uscc(),
+        industry_code="4411",
+        sectors=["power"],
+        settings={"tracked_since": "2026-11"},
+    )
     empty_window.show_calendar(enterprise.id, 2026)
     calendar = empty_window.calendar
     assert calendar is not None

@@ -152,17 +152,32 @@ def test_meter_change_shows_in_history_diff_and_change_statement(window: MainWin
     assert dialog.revision_table.item(1, 3).text() == "由 2026 年度计划复制"
     assert dialog.compared == (1, 2)
     dialog.select_revisions([1, 2])
-    rows = [tuple(dialog.diff_table.item(r, c).text() for c in range(4)) for r in range(dialog.diff_table.rowCount())]
-    assert ("参数「1号机组·混煤·燃煤消耗量」 › 测量设备名称及型号", "修改", "电子皮带秤 ICS-17A", NEW_SCALE) in rows
+    rows = [
+        tuple(dialog.diff_table.item(r, c).text() for c in range(4))
+        for r in range(dialog.diff_table.rowCount())
+    ]
+    assert (
+        "参数「1号机组·混煤·燃煤消耗量」 › 测量设备名称及型号",
+        "修改",
+        "电子皮带秤 ICS-17A",
+        NEW_SCALE,
+    ) in rows
     statement = dialog.statement.toPlainText()
     assert NEW_SCALE in statement and "测量设备名称及型号" in statement
     assert "采用新的测量仪器和测量方法" in statement  # the suggested revision trigger
     dialog.copy_button.click()
     assert QGuiApplication.clipboard().text() == statement
     # The audit log names the field and its place, not the raw path.
-    audit = [[dialog.audit_table.item(r, c).text() for c in range(7)] for r in range(dialog.audit_table.rowCount())]
-    assert ["参数「1号机组·混煤·燃煤消耗量」 › 测量设备名称及型号", "修改", "电子皮带秤 ICS-17A", NEW_SCALE, "测试保存"] \
-        in [a[2:] for a in audit]
+    audit = [
+        [dialog.audit_table.item(r, c).text() for c in range(7)] for r in range(dialog.audit_table.rowCount())
+    ]
+    assert [
+        "参数「1号机组·混煤·燃煤消耗量」 › 测量设备名称及型号",
+        "修改",
+        "电子皮带秤 ICS-17A",
+        NEW_SCALE,
+        "测试保存",
+    ] in [a[2:] for a in audit]
     assert audit[-1][2:4] == ["新建填报", "新增"] and audit[-1][6] == "由 2026 年度计划复制"
     dialog.tabs.setCurrentIndex(0)
     window.settle(50)
@@ -242,8 +257,10 @@ def test_monthly_history_from_the_menu_and_the_form_button(window: MainWindow, q
     qtbot.addWidget(dialog)  # type: ignore[arg-type]
     dialog.show()  # type: ignore[attr-defined]
     assert not dialog.statement_box.isVisibleTo(dialog)  # type: ignore[attr-defined]
-    rows = [tuple(dialog.diff_table.item(r, c).text() for c in range(4))  # type: ignore[attr-defined]
-            for r in range(dialog.diff_table.rowCount())]  # type: ignore[attr-defined]
+    rows = [
+        tuple(dialog.diff_table.item(r, c).text() for c in range(4))  # type: ignore[attr-defined]
+        for r in range(dialog.diff_table.rowCount())
+    ]  # type: ignore[attr-defined]
     assert ("机组「1号机组」 › 燃料「烟煤」 › 燃料消耗量", "修改", "152340.50", "152000.00") in rows
     QApplication.processEvents()
     dialog.close()  # type: ignore[attr-defined]
@@ -258,16 +275,23 @@ def test_completing_the_revision_row_in_the_form_makes_the_plan_final(window: Ma
     assert session is not None and window.form_view is not None
     table = window.form_view.editor_at("revisions[3].revision_date")
     assert isinstance(table, RepeatTableEditor) and table.model.rowCount() == 4
-    typed = {"revision_date": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
-             "content": "编制2027年度计划：更换1号机组入炉煤皮带秤。", "reason": "测量设备更新。"}
+    typed = {
+        "revision_date": (dt.date.today() - dt.timedelta(days=2)).isoformat(),
+        "content": "编制2027年度计划：更换1号机组入炉煤皮带秤。",
+        "reason": "测量设备更新。",
+    }
     for name, text in typed.items():
-        assert table.model.setData(table.model.index(3, table.model.column_of(name)), text, Qt.ItemDataRole.EditRole)
+        assert table.model.setData(
+            table.model.index(3, table.model.column_of(name)), text, Qt.ItemDataRole.EditRole
+        )
     trigger = next(c.value for c in session.spec.choices["revision_trigger"] if "测量仪器" in c.text)
-    assert table.model.setData(table.model.index(3, table.model.column_of("triggers")), [trigger],
-                               Qt.ItemDataRole.EditRole)
+    assert table.model.setData(
+        table.model.index(3, table.model.column_of("triggers")), [trigger], Qt.ItemDataRole.EditRole
+    )
     session.evaluate_now()
-    assert session.evaluation is not None and session.evaluation.errors == [], \
-        [(f.code, f.path) for f in session.evaluation.errors]
+    assert session.evaluation is not None and session.evaluation.errors == [], [
+        (f.code, f.path) for f in session.evaluation.errors
+    ]
     for finding in session.evaluation.unacknowledged_warnings:
         session.acknowledge(finding.code, finding.path, "已与设备台账核对。")
     assert window.save()

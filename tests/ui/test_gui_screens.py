@@ -28,7 +28,11 @@ def _not_blank(path: Path) -> None:
     image = QImage(str(path))
     assert not image.isNull()
     first = QColor(image.pixel(0, 0))
-    colours = {QColor(image.pixel(x, y)).rgb() for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}
+    colours = {
+        QColor(image.pixel(x, y)).rgb()
+        for x in range(0, image.width(), 37)
+        for y in range(0, image.height(), 29)
+    }
     assert len(colours) > 8, f"{path.name} 看起来是空白的（{first.name()}）"
 
 

@@ -47,9 +47,13 @@ def _default_docks(window: MainWindow) -> None:
 def _visible_columns(table: RepeatTableEditor) -> int:
     view = table.view
     right = view.viewport().width()
-    return sum(1 for c in range(table.model.columnCount())
-               if not view.isColumnHidden(c) and view.columnViewportPosition(c) + view.columnWidth(c) <= right
-               and view.columnViewportPosition(c) >= 0)
+    return sum(
+        1
+        for c in range(table.model.columnCount())
+        if not view.isColumnHidden(c)
+        and view.columnViewportPosition(c) + view.columnWidth(c) <= right
+        and view.columnViewportPosition(c) >= 0
+    )
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -57,7 +61,9 @@ def test_appendix5_form_fits_and_keeps_the_window_small(empty_window: MainWindow
     width, height = SIZES[size]
     desk = empty_window.desk
     assert desk is not None
-    enterprise = desk.save_enterprise(None, name="江苏示范化肥有限公司", uscc=valid_uscc(), industry_code="2621", sectors=[])
+    enterprise = desk.save_enterprise(
+        None, name="江苏示范化肥有限公司", uscc=valid_uscc(), industry_code="2621", sectors=[]
+    )
     empty_window.show_calendar(enterprise.id, 2026)
     calendar = empty_window.calendar
     assert calendar is not None
@@ -75,14 +81,18 @@ def test_appendix5_form_fits_and_keeps_the_window_small(empty_window: MainWindow
     _inside(view.next, empty_window)
     # Step tabs keep at least four characters of each title; the full title is in the tooltip.
     for i, section in enumerate(view.session.spec.sections):
-        assert section.label.lstrip("（(一二三四五六七八九十)） ")[:1] in view.steps.tabText(i) or \
-            len(section.label) <= 2
+        assert (
+            section.label.lstrip("（(一二三四五六七八九十)） ")[:1] in view.steps.tabText(i)
+            or len(section.label) <= 2
+        )
         assert section.label in view.steps.tabToolTip(i)
     screenshot(empty_window, f"fit-{size}-a5-ammonia")
 
 
 @pytest.mark.parametrize("size", list(SIZES))
-def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(window: MainWindow, qtbot, size: str) -> None:
+def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(
+    window: MainWindow, qtbot, size: str
+) -> None:
     width, height = SIZES[size]
     open_month(window)
     _default_docks(window)
@@ -116,15 +126,20 @@ def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(window
 
     qtbot.keyClick(window, Qt.Key.Key_F11)
     window.settle(80)
-    assert window.nav_dock.isVisible() and window.findings_dock.isVisible() and window.evidence_dock.isVisible()
+    assert (
+        window.nav_dock.isVisible() and window.findings_dock.isVisible() and window.evidence_dock.isVisible()
+    )
     assert not window.actions_by_name["focus_mode"].isChecked()
 
 
 def test_each_side_panel_hides_and_returns_with_one_key(window: MainWindow, qtbot) -> None:
     open_month(window)
     _default_docks(window)
-    for dock, key in ((window.nav_dock, Qt.Key.Key_1), (window.findings_dock, Qt.Key.Key_2),
-                      (window.evidence_dock, Qt.Key.Key_3)):
+    for dock, key in (
+        (window.nav_dock, Qt.Key.Key_1),
+        (window.findings_dock, Qt.Key.Key_2),
+        (window.evidence_dock, Qt.Key.Key_3),
+    ):
         assert dock.isVisible()
         modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
         qtbot.keyClick(window, key, modifiers)

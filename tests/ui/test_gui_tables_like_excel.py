@@ -52,7 +52,10 @@ def test_ctrl_d_on_one_cell_takes_the_value_above(window: MainWindow, qtbot) -> 
     _select(table, [(1, "consumption_route")])
     session.set_value("units[0].fuels[1].consumption_route", "估算值")
     assert table.fill_down() == 1
-    assert session.rows("units[0].fuels")[1]["consumption_route"] == session.rows("units[0].fuels")[0]["consumption_route"]
+    assert (
+        session.rows("units[0].fuels")[1]["consumption_route"]
+        == session.rows("units[0].fuels")[0]["consumption_route"]
+    )
 
 
 def test_one_copied_value_pastes_into_every_selected_cell(window: MainWindow, qtbot) -> None:
@@ -107,8 +110,14 @@ def test_copy_out_has_headings_and_pastes_back_by_heading_adding_rows(window: Ma
 def test_a_new_cement_plan_names_the_registered_line_in_its_preset_rows(empty_window: MainWindow) -> None:
     desk = empty_window.desk
     assert desk is not None
-    enterprise = desk.save_enterprise(None, name="江苏示范水泥有限公司", uscc=valid_uscc(), industry_code="3011",
-                                      sectors=["cement"], new_facilities=[("熟料生产线", "2500t/d 熟料生产线")])
+    enterprise = desk.save_enterprise(
+        None,
+        name="江苏示范水泥有限公司",
+        uscc=valid_uscc(),
+        industry_code="3011",
+        sectors=["cement"],
+        new_facilities=[("熟料生产线", "2500t/d 熟料生产线")],
+    )
     spec = next(s for s in desk.forms_for(enterprise) if s.id == "cement-plan")
     session = empty_window.create_filing(enterprise.id, spec, "2027", start="blank")
     assert session is not None

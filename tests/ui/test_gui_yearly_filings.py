@@ -12,8 +12,9 @@ from cets_desktop.ui.main_window import MainWindow
 
 def _calendar_for(window: MainWindow, name: str, industry_code: str, sectors: list[str]):  # type: ignore[no-untyped-def]
     assert window.desk is not None
-    enterprise = window.desk.save_enterprise(None, name=name, uscc=valid_uscc(), industry_code=industry_code,
-                                             sectors=sectors)
+    enterprise = window.desk.save_enterprise(
+        None, name=name, uscc=valid_uscc(), industry_code=industry_code, sectors=sectors
+    )
     window.show_calendar(enterprise.id, 2026)
     calendar = window.calendar
     assert calendar is not None
@@ -54,7 +55,9 @@ def test_clicking_an_annual_card_opens_the_emission_year_filing(empty_window: Ma
     assert session.evaluation is not None
 
 
-def test_a_new_empty_filing_claims_neither_complete_evidence_nor_zero_emissions(empty_window: MainWindow) -> None:
+def test_a_new_empty_filing_claims_neither_complete_evidence_nor_zero_emissions(
+    empty_window: MainWindow,
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     calendar = _calendar_for(empty_window, "江苏示范化肥有限公司", "2621", [])

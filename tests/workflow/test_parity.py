@@ -22,8 +22,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _cli_findings(workspace: Path, filing_id: int) -> set[tuple[str, str, str]]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-m", "cets_desktop", "--workspace", str(workspace), "validate",
-                             "--filing", str(filing_id), "--json"], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cets_desktop",
+            "--workspace",
+            str(workspace),
+            "validate",
+            "--filing",
+            str(filing_id),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode in (0, 1), result.stderr
     return {(f["code"], f["path"], f["severity"]) for f in json.loads(result.stdout)["findings"]}
 
