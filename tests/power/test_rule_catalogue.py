@@ -127,7 +127,20 @@ CASES = [
         why="cumulative hours typed; October has 744 h",
     ),
     Case("PWR-M-102", "warning", "units[1].load_factor", oct_(**{"units.1.load_factor": "85.00"})),
-    Case("PWR-M-103", "warning", "units[1].load_factor", oct_(**{"units.1.capacity_mw": "35.00"})),
+    Case(
+        "PWR-M-103",
+        "warning",
+        "units[1].load_factor",
+        oct_(**{"units.1.operating_hours": "200.00"}),
+        why="load factor above 105 % although the month could hold the generation",
+    ),
+    Case(
+        "PWR-M-170",
+        "error",
+        "units[1].generation",
+        oct_(**{"units.1.generation": "1695000.000"}),
+        why="ten times the possible output of a 350 MW unit in October (kWh/10 typed): an error, not only warnings",
+    ),
     Case(
         "PWR-M-104",
         "error",
