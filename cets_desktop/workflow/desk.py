@@ -12,8 +12,7 @@ off the GUI thread through ``ui.background.run_in_background``.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -688,13 +687,3 @@ def _same_number(old: Any, new: Any) -> bool:
         return Decimal(str(old).replace(",", "")) == Decimal(str(new).replace(",", ""))
     except (InvalidOperation, ValueError):
         return False
-
-
-@contextmanager
-def opened(path: Path | str | None, *, read_only: bool = True) -> Iterator[Desk]:
-    """``with opened(path) as desk:`` for commands on an existing workspace."""
-    desk = Desk.open_existing(path, read_only=read_only)
-    try:
-        yield desk
-    finally:
-        desk.close()
