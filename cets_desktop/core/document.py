@@ -136,6 +136,8 @@ def json_depth_problem(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         item, depth = stack.pop()
+        if type(item) is not dict and type(item) is not list:
+            continue  # a bare scalar document ("0", "true") has no depth
         children = item.values() if type(item) is dict else item
         nested = [c for c in children if type(c) is dict or type(c) is list]
         if nested:

@@ -189,7 +189,8 @@ def test_package_like_zips_are_read_or_refused_in_one_line(members: list[tuple[s
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         for name, data in members:
-            if name:
+            # zipfile cuts a name at its first NUL; an empty result cannot be written at all.
+            if name.split("\x00")[0]:
                 z.writestr(name, data)
     data = buffer.getvalue()
     sniff(data)
