@@ -7,6 +7,7 @@ Nothing else in the code may build paths to them (never relative to the working 
 
 from __future__ import annotations
 
+import os
 import sys
 from functools import cache
 from pathlib import Path
@@ -38,3 +39,18 @@ def forms_dir() -> Path:
 
 def resources_dir() -> Path:
     return data_dir("resources")
+
+
+CACHE_DIR_ENV = "CETS_DESKTOP_CACHE_DIR"
+"""Environment variable: keep rebuildable caches (the forms index) in this folder instead."""
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder: only data the app can rebuild (e.g. the forms index), never
+    anything a user typed. It may not exist yet or be unwritable; callers then work uncached."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("cets-desktop", appauthor=False))
