@@ -13,7 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from .numbers import to_json_number
 
@@ -50,7 +57,22 @@ class Enterprise(BaseModel):
     email: str | None = None
 
 
+class CarriedEvidence(BaseModel):
+    """A document deliberately carried over from an earlier period of the same series (a yearly
+    calibration certificate, a supply contract), with the reason the user gave."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period: str = Field(description="沿用自哪一期，如 2026-09")
+    reason: str
+    at: str | None = None
+    by: str | None = None
+
+
 class EvidenceRef(BaseModel):
+    """One file backing one field instance. A document that backs several fields (a stamped
+    生产月报 for generation, supply and hours of two units) is several refs with the same hash."""
+
     model_config = ConfigDict(extra="forbid")
 
     path: str = Field(description="支撑的字段实例路径，如 units[0].fuels[0].consumption")
@@ -60,6 +82,15 @@ class EvidenceRef(BaseModel):
     kind: str | None = None
     attached_at: str | None = None
     note: str | None = None
+    carried: CarriedEvidence | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_absent_carry(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Refs attached this period stay byte-for-byte what they were before carrying existed.
+        data: dict[str, Any] = handler(self)
+        if data.get("carried") is None:
+            data.pop("carried", None)
+        return data
 
 
 class Acknowledgement(BaseModel):

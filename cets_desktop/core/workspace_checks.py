@@ -11,7 +11,9 @@ Codes (generic, shared by every form):
 
 - ``GEN-008`` warning: the same file (same SHA-256) is attached as evidence in another period of
   the same series (same enterprise, same form). A ledger or test report belongs to one month;
-  reusing last month's scan is the commonest evidence mistake reviewers reject.
+  reusing last month's scan is the commonest evidence mistake reviewers reject. A document the
+  user carried over on purpose, with a reason (``EvidenceRef.carried``: a yearly calibration
+  certificate, a supply contract), is an info naming that reason instead, once per document.
 - ``GEN-009`` warning: the document records an evidence file the workspace evidence store no
   longer has (deleted or moved outside the app); the final package cannot be built without it.
 """
@@ -83,6 +85,15 @@ def _short(sha256: str) -> str:
     return sha256[:12] + "…"
 
 
+def _carry_reason(row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(period, reason) when the row declares a deliberate carry-over with a written reason."""
+    carried = row.get("carried")
+    if not isinstance(carried, Mapping):
+        return None
+    reason = str(carried.get("reason") or "").strip()
+    return (str(carried.get("period") or ""), reason) if reason else None
+
+
 def reused_evidence_findings(
     evidence: Iterable[Any],
     other_periods: Mapping[str, Iterable[Any]],
@@ -90,9 +101,11 @@ def reused_evidence_findings(
 ) -> list[Finding]:
     """GEN-008: files of this document also attached in another period of the same series.
 
-    ``evidence`` are this document's rows (``path``, ``sha256``, ``name``); ``other_periods``
-    maps each other period of the series to its evidence rows. Reuse inside one month (one lab
-    report backing both the heating value and the carbon content) is normal and not reported.
+    ``evidence`` are this document's rows (``path``, ``sha256``, ``name``, optional ``carried``);
+    ``other_periods`` maps each other period of the series to its evidence rows. Reuse inside one
+    month (one lab report backing both the heating value and the carbon content) is normal and
+    not reported. A row carried over with a reason is an info (one per document, at its first
+    field); an undeclared reuse stays a warning at every field it backs.
     """
     used_in: dict[str, set[str]] = {}
     for period, rows in other_periods.items():
@@ -102,14 +115,35 @@ def reused_evidence_findings(
             used_in.setdefault(row["sha256"].lower(), set()).add(period)
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
+    declared: set[str] = set()
     for row in _rows(evidence):
-        periods = used_in.get(row["sha256"].lower())
+        sha = row["sha256"].lower()
+        periods = used_in.get(sha)
         path = str(row.get("path") or "")
         if not periods or (row["sha256"], path) in seen:
             continue
         seen.add((row["sha256"], path))
         months = "、".join(period_label(p) for p in sorted(periods))
         name = row.get("name") or _short(row["sha256"])
+        carry = _carry_reason(row)
+        if carry is not None:
+            if sha in declared:
+                continue
+            declared.add(sha)
+            came_from = period_label(carry[0]) if carry[0] else months
+            out.append(
+                Finding(
+                    "info",
+                    "GEN-008",
+                    path,
+                    f"支撑材料「{name}」（SHA-256 {_short(row['sha256'])}）沿用自{came_from}填报"
+                    f"（{months} 亦附此文件），沿用理由：{carry[1]}",
+                    EVIDENCE_SOURCE,
+                    f"支撑材料「{name}」",
+                    kind="cross_period",
+                )
+            )
+            continue
         out.append(
             Finding(
                 "warning",
@@ -117,7 +151,7 @@ def reused_evidence_findings(
                 path,
                 f"支撑材料「{name}」（SHA-256 {_short(row['sha256'])}）与 {months} 填报中附的文件完全相同；"
                 f"台账和检测报告应为本月（{period_label(current_period) or '本期'}）的文件，请换成本月的盖章扫描件，"
-                "确属同一文件（如跨月有效的证书）请填写确认理由",
+                "确属同一文件（如跨月有效的证书）请在支撑材料面板用「从上月沿用」写明沿用理由",
                 EVIDENCE_SOURCE,
                 f"支撑材料「{name}」",
                 kind="cross_period",

@@ -237,6 +237,12 @@ class FilingSession(QObject):
         if fresh:
             self._push_part("evidence", current + fresh, f"附上支撑材料 {fresh[0].get('name', '')}")
 
+    def replace_evidence(self, evidence: list[dict[str, Any]], text: str) -> None:
+        """The whole evidence list at once (a document for many fields, several files, a
+        carry-over; built by workflow.evidence): one undo step named ``text``."""
+        if evidence != self.document["evidence"]:
+            self._push_part("evidence", evidence, text)
+
     def remove_evidence(self, path: str, sha256: str) -> None:
         current = [
             e for e in self.document["evidence"] if not (e.get("path") == path and e.get("sha256") == sha256)
