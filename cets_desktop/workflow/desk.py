@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..core.document import DocumentError, FilingDocument, parse_document
 from ..core.spec import FormSpec
-from ..core.workspace_checks import find_previous_document, previous_period, workspace_findings
+from ..core.workspace_checks import previous_period
 from ..store import (
     STATE_DRAFT,
     STATE_EXPORTED,
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     # exported, not when the window opens (bench/bench_gui_start.py).
     from ..core.findings import Finding
     from ..core.rules import Evaluation
+    from .evaluation import WorkspaceReads
     from .export import Cancel, ExportOutcome, Progress
 
 DocumentLike = Mapping[str, Any] | FilingDocument
@@ -288,11 +289,22 @@ class Desk:
         """The previous period's document of the same series (None when absent or unreadable:
         cross-period rules then stay quiet; a broken previous month never stops this one)."""
         try:
-            return find_previous_document(
-                self.workspace, filing.enterprise_id, filing.form_id, period or filing.period
+            return self._reads.previous_document(
+                filing.enterprise_id, filing.form_id, period or filing.period
             )
         except WorkspaceError:
             return None
+
+    @property
+    def _reads(self) -> WorkspaceReads:
+        """Documents, evidence rows and previous months' typed values kept per filing revision
+        (workflow.evaluation.WorkspaceReads); created with the first evaluation."""
+        reads = self.__dict__.get("_workspace_reads")
+        if reads is None:
+            from .evaluation import WorkspaceReads
+
+            reads = self.__dict__["_workspace_reads"] = WorkspaceReads(self.workspace)
+        return reads
 
     # ------------------------------------------------------------------ filings: creating and opening
 
@@ -466,7 +478,7 @@ class Desk:
             spec = self.definition(filing)
             if spec is None:
                 raise InputError(f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义")
-        return LoadedInput(doc, spec, workspace_findings(self.workspace, filing_id, doc), None)
+        return LoadedInput(doc, spec, self._reads.workspace_findings(filing_id, doc), None)
 
     def plan_for(self, filing: Filing, spec: FormSpec) -> LoadedInput | None:
         """The enterprise's data quality control plan for a month's year, when the workspace holds
@@ -498,9 +510,46 @@ class Desk:
         previous: FilingDocument | None = None,
     ) -> Evaluation:
         """Every finding of a workspace filing: the rules, the previous period from the workspace,
-        the workspace checks, and the plan (``plan``, or the workspace's plan for the year)."""
-        loaded = self.loaded(filing_id, document, spec)
-        return self.evaluate_loaded(filing_id, loaded, plan=plan, previous=previous)
+        the workspace checks, and the plan (``plan``, or the workspace's plan for the year).
+
+        A stored revision (no ``document``) whose inputs are all unchanged since it was last
+        evaluated — its revision, the previous month's, the definition, the date, the workspace
+        and plan findings — is not evaluated again: a year of cards after a save re-evaluates only
+        what the save can change (the saved month, the month after it, and months whose GEN-008
+        evidence check now reads differently)."""
+        if document is not None or plan is not None or previous is not None:
+            loaded = self.loaded(filing_id, document, spec)
+            return self.evaluate_loaded(filing_id, loaded, plan=plan, previous=previous)
+        from ..core.reference import default_references
+        from .evaluation import evaluate_input
+
+        filing = self.require_filing(filing_id)
+        if spec is None:
+            spec = self.definition(filing)
+            if spec is None:
+                raise InputError(f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义")
+        reads = self._reads
+        doc = reads.document(filing, f"工作区填报 #{filing_id}")
+        if doc is None:
+            doc = self.filing_document(filing_id)  # raises the document's InputError
+        loaded = LoadedInput(doc, spec, reads.workspace_findings(filing_id, doc), None)
+        previous = self.previous_document(filing, doc.period)
+        references = default_references()
+        extra = self._plan_findings(filing, loaded, None)
+        return reads.evaluation(
+            filing,
+            loaded,
+            previous,
+            extra,
+            references,
+            lambda: evaluate_input(
+                loaded,
+                previous=previous,
+                references=references,
+                extra=extra,
+                previous_values=reads.typed_previous(spec, previous, references),
+            ),
+        )
 
     def evaluate_loaded(
         self,
@@ -510,12 +559,20 @@ class Desk:
         plan: LoadedInput | None = None,
         previous: FilingDocument | None = None,
     ) -> Evaluation:
+        from ..core.reference import default_references
         from .evaluation import evaluate_input
 
         filing = self.require_filing(filing_id)
         if previous is None:
             previous = self.previous_document(filing, loaded.document.period)
-        return evaluate_input(loaded, previous=previous, extra=self._plan_findings(filing, loaded, plan))
+        references = default_references()
+        return evaluate_input(
+            loaded,
+            previous=previous,
+            references=references,
+            extra=self._plan_findings(filing, loaded, plan),
+            previous_values=self._reads.typed_previous(loaded.spec, previous, references),
+        )
 
     def _plan_findings(self, filing: Filing, loaded: LoadedInput, plan: LoadedInput | None) -> list[Finding]:
         """Plan coherence: against the plan the user named (an unusable pair is an InputError), or

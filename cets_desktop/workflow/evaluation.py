@@ -5,13 +5,23 @@ from), with one finding policy. The CLI and the window both call :func:`evaluate
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from ..core.calc import Explanation, explain_all, padded_values
-from ..core.document import FilingDocument
+from ..core.document import DocumentError, FilingDocument, parse_document
 from ..core.findings import Finding, summarize
 from ..core.reference import ReferenceSet, default_references
-from ..core.rules import Evaluation, evaluate
+from ..core.rules import Evaluation, evaluate, typed_values_of
+from ..core.workspace_checks import (
+    missing_store_findings,
+    period_label,
+    previous_period,
+    reused_evidence_findings,
+)
 from .errors import InputError
 from .inputs import LoadedInput
 
@@ -36,8 +46,10 @@ def evaluate_input(
     linked: dict[str, Any] | None = None,
     references: ReferenceSet | None = None,
     extra: list[Finding] | None = None,
+    previous_values: dict[str, Any] | None = None,
 ) -> Evaluation:
-    """Every finding of ``loaded`` in one pass, under the one finding policy."""
+    """Every finding of ``loaded`` in one pass, under the one finding policy. ``previous_values``:
+    the typed values of ``previous`` when the caller already has them (computed once, not per call)."""
     extra = [*plan_copy_findings(loaded), *(extra or [])]
     ev = evaluate(
         loaded.spec,
@@ -46,6 +58,7 @@ def evaluate_input(
         previous,
         linked,
         extra_findings=[*loaded.import_findings, *extra],
+        previous_values=previous_values,
     )
     apply_finding_policy(ev, loaded)
     return ev
@@ -116,3 +129,162 @@ def findings_json(ev: Evaluation) -> dict[str, Any]:
         "summary": summarize(ev.findings),
         "findings": [f.to_json() for f in ev.findings],
     }
+
+
+class WorkspaceReads:
+    """What evaluating workspace filings reads again and again, kept per filing revision.
+
+    A year of cards evaluates every month with its previous month and, for GEN-008, the evidence
+    of every other month of the series. Read afresh each time that is a year of documents parsed
+    per card. Here each filing's document, its evidence rows and a previous month's typed values
+    are kept under the filing's revision key (revision number, save time, template version): a
+    save, a restore, a state change or a change made by another program on the same workspace
+    gives a new key, so nothing needs telling; the key is read from the workspace on every call.
+    Whether an evidence file is still in the store (GEN-009) is asked afresh every time.
+    """
+
+    MAX_DOCUMENTS = 256
+    MAX_TYPED = 64
+
+    def __init__(self, workspace: Any) -> None:
+        self.workspace = workspace
+        self._documents: OrderedDict[int, tuple[tuple[Any, ...], FilingDocument | None]] = OrderedDict()
+        self._evidence: dict[int, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+        self._typed: OrderedDict[int, tuple[FilingDocument, tuple[Any, ...], dict[str, Any]]] = OrderedDict()
+        self._evaluations: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], Evaluation]] = (
+            OrderedDict()
+        )
+
+    @staticmethod
+    def _key(filing: Any) -> tuple[Any, ...]:
+        return (filing.current_revision, filing.updated_at, filing.form_version, filing.period)
+
+    def document(self, filing: Any, origin: str) -> FilingDocument | None:
+        """The filing's current revision parsed (None when it is not a readable filing). The same
+        object is returned while the revision is unchanged: callers must not modify it."""
+        key = self._key(filing)
+        hit = self._documents.get(filing.id)
+        if hit is not None and hit[0] == key:
+            self._documents.move_to_end(filing.id)
+            return hit[1]
+        try:
+            doc: FilingDocument | None = parse_document(self.workspace.current_document(filing.id), origin)
+        except DocumentError:
+            doc = None
+        self._documents[filing.id] = (key, doc)
+        while len(self._documents) > self.MAX_DOCUMENTS:
+            self._documents.popitem(last=False)
+        return doc
+
+    def previous_document(self, enterprise_id: int, form_id: str, period: str) -> FilingDocument | None:
+        """As :func:`core.workspace_checks.find_previous_document`, from the kept documents."""
+        before = previous_period(period)
+        if before is None:
+            return None
+        filing = self.workspace.find_filing(enterprise_id, form_id, before)
+        if filing is None:
+            return None
+        return self.document(filing, f"{period_label(before)}填报")
+
+    def typed_previous(
+        self, spec: Any, doc: FilingDocument | None, references: ReferenceSet
+    ) -> dict[str, Any] | None:
+        """Typed and calculated values of a previous-period document (read-only for the rules),
+        computed once per document object: the open filing's session keeps its previous month."""
+        if doc is None:
+            return None
+        want = (spec.id, spec.version, id(references))
+        hit = self._typed.get(id(doc))
+        if hit is not None and hit[0] is doc and hit[1] == want:
+            self._typed.move_to_end(id(doc))
+            return hit[2]
+        values = typed_values_of(spec, doc, references)
+        assert values is not None
+        self._typed[id(doc)] = (doc, want, values)
+        while len(self._typed) > self.MAX_TYPED:
+            self._typed.popitem(last=False)
+        return values
+
+    def _evidence_rows(self, filing: Any) -> list[dict[str, Any]] | None:
+        key = self._key(filing)
+        hit = self._evidence.get(filing.id)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        try:
+            stored = self.workspace.current_document(filing.id)
+        except Exception:  # noqa: BLE001 - deleted meanwhile or a damaged revision: skip it (as workspace_findings)
+            return None
+        raw = stored.get("evidence") if isinstance(stored, Mapping) else None
+        # GEN-008 asks of another period which files it holds: one row per distinct file is the
+        # same answer as every field the file backs (a ledger backs twenty), read twenty times less.
+        rows: list[dict[str, Any]] = []
+        files: set[str] = set()
+        for row in raw if isinstance(raw, list) else []:
+            sha = row.get("sha256") if isinstance(row, Mapping) else None
+            if isinstance(sha, str) and sha and sha.lower() not in files:
+                files.add(sha.lower())
+                rows.append(dict(row))
+        self._evidence[filing.id] = (key, rows)
+        return rows
+
+    def workspace_findings(self, filing_id: int, document: FilingDocument) -> list[Finding]:
+        """GEN-008 and GEN-009, as :func:`core.workspace_checks.workspace_findings` reports them."""
+        filing = self.workspace.get_filing(filing_id)
+        if filing is None:
+            return []
+        current_period = str(document.period or filing.period)
+        others: dict[str, list[dict[str, Any]]] = {}
+        for other in self.workspace.list_filings(filing.enterprise_id, form_id=filing.form_id):
+            if other.id == filing.id or other.period == current_period:
+                continue
+            rows = self._evidence_rows(other)
+            if rows is not None:
+                others[other.period] = rows
+        evidence = [e.model_dump() for e in document.evidence]
+        findings = reused_evidence_findings(evidence, others, current_period)
+        findings.extend(missing_store_findings(evidence, self.workspace.evidence.exists))
+        return findings
+
+    def evaluation(
+        self,
+        filing: Any,
+        loaded: LoadedInput,
+        previous: FilingDocument | None,
+        extra: list[Finding],
+        references: ReferenceSet,
+        compute: Callable[[], Evaluation],
+    ) -> Evaluation:
+        """``compute()`` for a stored revision, or the result kept from the last call whose inputs
+        were the same: the revision's document object, the definition, the previous document
+        object (kept per its revision by :meth:`document`), the references, today's date (rules on
+        calibration dates), and every workspace, plan and import finding, compared in full. The
+        result is a copy (findings copied), so a caller may annotate it."""
+        want = (
+            self._key(filing),
+            loaded.spec.version,
+            date.today().isoformat(),
+            tuple(_finding_key(f) for f in loaded.import_findings),
+            tuple(_finding_key(f) for f in extra),
+        )
+        # Objects compared by identity, held by the entry so that none is freed and its id reused.
+        inputs = (loaded.document, loaded.spec, previous, references)
+        hit = self._evaluations.get(filing.id)
+        if (
+            hit is not None
+            and loaded.cell_of is None
+            and hit[0] == want
+            and all(a is b for a, b in zip(hit[1], inputs, strict=True))
+        ):
+            self._evaluations.move_to_end(filing.id)
+            ev = hit[2]
+        else:
+            ev = compute()
+            if loaded.cell_of is None:
+                self._evaluations[filing.id] = (want, inputs, ev)
+                while len(self._evaluations) > self.MAX_DOCUMENTS:
+                    self._evaluations.popitem(last=False)
+        return Evaluation(ev.spec, ev.document, ev.values, [copy.copy(f) for f in ev.findings], ev.env)
+
+
+def _finding_key(f: Finding) -> tuple[Any, ...]:
+    return (f.severity, f.code, f.path, f.message, f.source, f.location, f.acknowledged, f.kind, f.more)
