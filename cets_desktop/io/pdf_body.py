@@ -14,14 +14,27 @@ from typing import Any, Literal
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Spacer, Table
 
 from ..core.row_positions import instance_path
 from ..core.spec import NUMERIC_TYPES, FieldSpec
 from .pdf_context import RenderContext, Rows, chinese_ordinal, row_label, row_name
-from .pdf_styles import BLANK, CALC_FILL, FRAME_WIDTH, GROUP_FILL, NOT_APPLICABLE, grid_style, make_table
+from .pdf_styles import (
+    BLANK,
+    CALC_FILL,
+    FRAME_WIDTH,
+    GROUP_FILL,
+    HEAD_FILL,
+    LANDSCAPE_FRAME_WIDTH,
+    LANDSCAPE_TEMPLATE,
+    NOT_APPLICABLE,
+    PORTRAIT_TEMPLATE,
+    grid_style,
+    make_table,
+)
 
-Layout = Literal["blocks", "table", "transposed"]
+Layout = Literal["blocks", "table", "transposed", "register"]
 LAYOUTS: tuple[Layout, ...] = ("blocks", "table", "transposed")
 # A repeat prints as an ordinary table while every column can stay ~20 mm wide; wider repeats
 # are turned on their side (fields down, rows across) rather than squeezed unreadably.
@@ -66,9 +79,32 @@ def body_story(ctx: RenderContext) -> list[Flowable]:
     ]
     top = Level((ctx.evaluation.values,))
     for section in ctx.spec.sections:
+        first = next((f for f in section.fields if not f.hidden), None)
+        if first is not None and first.type == "repeat" and register_columns(ctx, first) is not None:
+            # The section opens with a landscape register: its chapter heading goes on that page.
+            out.extend(_to_landscape(ctx))
         out.extend(ctx.chapter(section.label))
+        ctx.section_label, ctx.section_first = section.label, first
         out.extend(render_fields(ctx, section.fields, top))
     return out
+
+
+def _to_landscape(ctx: RenderContext) -> list[Flowable]:
+    ctx.landscape = True
+    return [NextPageTemplate(LANDSCAPE_TEMPLATE), PageBreak()]
+
+
+def _to_portrait(ctx: RenderContext) -> list[Flowable]:
+    ctx.landscape = False
+    return [NextPageTemplate(PORTRAIT_TEMPLATE), PageBreak()]
+
+
+def number_width(ctx: RenderContext, numbers: list[str], size: float | None = None) -> float:
+    """A 序号 column wide enough for its widest number (1.2.1.1) and its header on one line."""
+    size = size or ctx.styles.cell.fontSize
+    widest = max((stringWidth(n, ctx.styles.font, size) for n in [*numbers, "序号"]), default=0.0)
+    # 3 pt cell padding each side (grid_style) and a point of slack for rounding in the wrap.
+    return max(_NUMBER_COL, widest + 6 + 1.5)
 
 
 # --- a level of fields: scalar runs become tables, long texts and repeats break them -----------
@@ -203,12 +239,13 @@ def _scalar_table(ctx: RenderContext, rows: list[tuple[Any, ...]], level: Level)
                 ctx.para(f.unit or "", s.cell_center),
             ]
         )
-    label_col = FRAME_WIDTH - _NUMBER_COL - _VALUE_COL - _UNIT_COL
+    number_col = number_width(ctx, [str(row[3] or "") for row in rows])
+    label_col = FRAME_WIDTH - number_col - _VALUE_COL - _UNIT_COL
     return make_table(
         s.font,
         data,
         commands,
-        colWidths=[_NUMBER_COL, label_col, _VALUE_COL, _UNIT_COL],
+        colWidths=[number_col, label_col, _VALUE_COL, _UNIT_COL],
         repeatRows=1,
         splitInRow=1,
         hAlign="LEFT",
@@ -244,8 +281,9 @@ def choose_layout(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec
     """blocks: a titled block per row (rows that hold other repeats, or wide top-level rows);
     table: one row per record; transposed: fields down, records across (wide nested repeats)."""
     has_repeats = any(c.type == "repeat" for c in repeat.data_fields())
-    overrides = ctx.spec.pdf.get("layout")
-    override = overrides.get(repeat.path.replace("[]", "")) if isinstance(overrides, dict) else None
+    override = _layout_override(ctx, repeat)
+    if isinstance(override, dict):
+        return "register" if register_columns(ctx, repeat) is not None else "blocks"
     # Only blocks can hold a nested repeat; any other override for such a repeat is ignored.
     if override in LAYOUTS and (override == "blocks" or not has_repeats):
         return override  # type: ignore[no-any-return]
@@ -254,6 +292,11 @@ def choose_layout(ctx: RenderContext, repeat: FieldSpec, columns: list[FieldSpec
     if len(columns) <= MAX_TABLE_COLUMNS:
         return "table"
     return "transposed" if nested else "blocks"
+
+
+def _layout_override(ctx: RenderContext, repeat: FieldSpec) -> Any:
+    overrides = ctx.spec.pdf.get("layout")
+    return overrides.get(repeat.path.replace("[]", "")) if isinstance(overrides, dict) else None
 
 
 MAX_PDF_ROWS = RenderContext.rows_left
@@ -274,7 +317,11 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
     layout = choose_layout(ctx, repeat, columns, nested)
     title = f"{number} {repeat.label}" if number else repeat.label
     out: list[Flowable] = []
-    if layout != "blocks" or not items:
+    if layout == "register" and not ctx.landscape:
+        out.extend(_to_landscape(ctx))
+    # The chapter heading already names a register that opens its section: no second title.
+    opens_section = layout == "register" and ctx.section_first is repeat
+    if (layout != "blocks" or not items) and not opens_section and repeat.label != ctx.section_label:
         out.extend(ctx.heading(title, 3 if nested else 2))
     if not items and not total:
         out.append(ctx.para(NO_ROWS, s.note))
@@ -289,7 +336,10 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
         )
         if not items:
             return out
-    if layout == "table":
+    if layout == "register":
+        out.append(_register_table(ctx, repeat, levels))
+        out.extend(_to_portrait(ctx))
+    elif layout == "table":
         out.append(_columns_table(ctx, repeat, columns, levels))
         out.append(Spacer(1, 2 * mm))
     elif layout == "transposed":
@@ -361,8 +411,9 @@ def _columns_table(
                 commands.append(("BACKGROUND", (c_index, r), (c_index, r), CALC_FILL))
         data.append(row)
     weights = [_weight(c) for c in columns]
-    free = FRAME_WIDTH - _NUMBER_COL
-    widths = [_NUMBER_COL] + [free * w / sum(weights) for w in weights]
+    number_col = number_width(ctx, [str(len(levels))])
+    free = FRAME_WIDTH - number_col
+    widths = [number_col] + [free * w / sum(weights) for w in weights]
     return make_table(s.font, data, commands, colWidths=widths, repeatRows=1, splitInRow=1, hAlign="LEFT")
 
 
@@ -384,6 +435,7 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
     data: list[list[Any]] = [header]
     commands = grid_style()
     pending_groups: list[tuple[FieldSpec, int, str]] = []
+    numbers: list[str] = []
 
     def walk(fields: list[FieldSpec], depth: int) -> None:
         for f in fields:
@@ -403,8 +455,10 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
             if not any(applies):
                 continue
             number = numbering.field(f)
+            numbers.append(number)
             for g, g_depth, g_number in pending_groups:
                 r = len(data)
+                numbers.append(g_number)
                 data.append(
                     [
                         ctx.para(g_number, s.cell_center),
@@ -431,13 +485,139 @@ def _transposed_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]
     # One or two records get a roomy label column; three give the labels a little less so each
     # value column keeps ~27 mm (a choice label such as 生产系统计量（入炉煤皮带秤/给煤机） wraps once).
     label_col = (48 if len(levels) <= 2 else 40) * mm
-    value_col = (FRAME_WIDTH - _NUMBER_COL - _UNIT_COL - label_col) / len(levels)
+    number_col = number_width(ctx, numbers)
+    value_col = (FRAME_WIDTH - number_col - _UNIT_COL - label_col) / len(levels)
     return make_table(
         s.font,
         data,
         commands,
-        colWidths=[_NUMBER_COL, label_col, _UNIT_COL] + [value_col] * len(levels),
+        colWidths=[number_col, label_col, _UNIT_COL] + [value_col] * len(levels),
         repeatRows=1,
         splitInRow=1,
+        hAlign="LEFT",
+    )
+
+
+# --- registers: one row per record, columns chosen by the definition (landscape) -------------
+
+
+@dataclass(frozen=True)
+class RegisterColumn:
+    label: str
+    fields: tuple[FieldSpec, ...]
+    weight: float
+    group: str = ""
+
+
+def register_columns(ctx: RenderContext, repeat: FieldSpec) -> list[RegisterColumn] | None:
+    """The columns of a repeat printed as a register (``pdf.layout: {path: {columns: …}}``).
+
+    Each column lists field names of the repeat's rows (through its groups); a name this form does
+    not have is skipped, so plans of every sector can share one column list. A printed field no
+    column names is added to the last column, so nothing the user typed is left off the paper.
+    """
+    override = _layout_override(ctx, repeat)
+    if not isinstance(override, dict) or not isinstance(override.get("columns"), list):
+        return None
+    printable = {f.name: f for f in _scalar_fields(repeat.fields)}
+    used: set[str] = set()
+    out: list[RegisterColumn] = []
+    for item in override["columns"]:
+        if not isinstance(item, dict):
+            continue
+        names = item.get("fields") or []
+        fields = tuple(printable[n] for n in names if n in printable and n not in used)
+        if not fields:
+            continue
+        used.update(f.name for f in fields)
+        label = str(item.get("label") or fields[0].label)
+        out.append(RegisterColumn(label, fields, float(item.get("width") or 1), str(item.get("group") or "")))
+    if not out:
+        return None
+    rest = tuple(f for name, f in printable.items() if name not in used)
+    if rest:
+        last = out[-1]
+        out[-1] = RegisterColumn(last.label, last.fields + rest, last.weight, last.group)
+    return out
+
+
+def _register_cell(
+    ctx: RenderContext, column: RegisterColumn, lv: Level
+) -> tuple[list[str], bool]:
+    """The lines of one register cell and whether any of its fields applies to the row. The first
+    field prints its value alone (the column header names it); the others say what they are."""
+    lines: list[str] = []
+    applies = False
+    for i, f in enumerate(column.fields):
+        if not ctx.relevant(f, lv.rows, lv.scope):
+            continue
+        applies = True
+        value = lv.row.get(f.name)
+        text = ctx.display(f, value)
+        if text == BLANK:
+            continue
+        if f.is_calculated:
+            ctx.shown_calcs.append(lv.path(f.name))
+        if f.unit and f.type in NUMERIC_TYPES:
+            text = f"{text} {f.unit}"
+        lines.append(text if i == 0 else f"{f.label}：{text}")
+    return lines, applies
+
+
+def _register_table(ctx: RenderContext, repeat: FieldSpec, levels: list[Level]) -> Table:
+    s = ctx.styles
+    columns = register_columns(ctx, repeat) or []
+    grouped = any(c.group for c in columns)
+    head_rows = 2 if grouped else 1
+    top: list[Any] = [ctx.para("序号", s.register_head, strong=True)]
+    bottom: list[Any] = [""]
+    commands = grid_style(header_rows=head_rows)
+    commands.append(("FONTSIZE", (0, 0), (-1, -1), s.register.fontSize))
+    for i, c in enumerate(columns, start=1):
+        head = ctx.para(c.label, s.register_head, strong=True)
+        if not grouped:
+            top.append(head)
+            continue
+        if c.group:
+            first = i == 1 or columns[i - 2].group != c.group
+            top.append(ctx.para(c.group, s.register_head, strong=True) if first else "")
+            bottom.append(head)
+            if first:
+                span_end = i
+                while span_end < len(columns) and columns[span_end].group == c.group:
+                    span_end += 1
+                commands.append(("SPAN", (i, 0), (span_end, 0)))
+        else:
+            top.append(head)
+            bottom.append("")
+            commands.append(("SPAN", (i, 0), (i, 1)))
+    data: list[list[Any]] = [top, bottom] if grouped else [top]
+    if grouped:
+        commands.append(("SPAN", (0, 0), (0, 1)))
+        commands.append(("BACKGROUND", (0, 0), (-1, 1), HEAD_FILL))
+    for r, lv in enumerate(levels, start=1):
+        row: list[Any] = [ctx.para(str(r), s.register_head)]
+        for c in columns:
+            lines, applies = _register_cell(ctx, c, lv)
+            if lines:
+                row.append(ctx.para("\n".join(lines), s.register))
+            else:
+                row.append(ctx.para(BLANK if applies else NOT_APPLICABLE, s.register_head))
+        data.append(row)
+    number_col = number_width(ctx, [str(len(levels))], s.register.fontSize)
+    free = LANDSCAPE_FRAME_WIDTH - number_col
+    total = sum(c.weight for c in columns) or 1.0
+    widths = [number_col] + [free * c.weight / total for c in columns]
+    # Rows are cut where the page ends (at least 36 pt on either side), as a spreadsheet prints:
+    # splitting at row boundaries first would leave the rest of the page to a second, in-row
+    # split of the remainder, printing the header row twice on one page.
+    return make_table(
+        s.font,
+        data,
+        commands,
+        colWidths=widths,
+        repeatRows=head_rows,
+        splitByRow=0,
+        splitInRow=36,
         hAlign="LEFT",
     )

@@ -1,18 +1,22 @@
-"""The page furniture drawn on every page: running header, 第 x 页 共 y 页, 草稿 watermark.
+"""The page furniture drawn on every page: running header, 第 x 页 共 y 页, 草稿 watermark; and
+the document's metadata: its creation date and the outline (bookmarks) of its sections.
 
 "共 y 页" needs the page count before any page is written, so the canvas holds each finished
 page's state and draws the furniture for all of them in ``save`` (the usual two-pass
-"NumberedCanvas" of reportlab).
+"NumberedCanvas" of reportlab). Landscape pages (wide registers) get the same furniture, laid out
+on their own page size.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfgen.canvas import Canvas
 
 from .pdf_styles import MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MUTED, PAGE_SIZE, RULE
@@ -28,6 +32,8 @@ class PageFurniture:
     header_left: str
     header_right: str
     draft: bool = False
+    created: dt.datetime | None = None
+    """The document's CreationDate/ModDate (the export's time); None keeps reportlab's fixed date."""
     pages: int = field(default=0)
     """Set when the PDF is saved: how many pages it has."""
 
@@ -39,7 +45,7 @@ class PageFurniture:
         return [self.header_left, self.header_right, self.page_label(1, 1), WATERMARK if self.draft else ""]
 
     def draw(self, canv: Canvas, page: int, total: int) -> None:
-        width, height = PAGE_SIZE
+        width, height = getattr(canv, "_pagesize", None) or PAGE_SIZE
         canv.saveState()
         top = height - MARGIN_TOP + 7 * mm
         canv.setFont(self.font, 8.5)
@@ -64,7 +70,7 @@ class PageFurniture:
         canv.restoreState()
 
     def _watermark(self, canv: Canvas) -> None:
-        width, height = PAGE_SIZE
+        width, height = getattr(canv, "_pagesize", None) or PAGE_SIZE
         canv.saveState()
         canv.setFillColor(_WATERMARK_GREY)
         canv.translate(width / 2, height / 2)
@@ -88,21 +94,56 @@ def canvas_maker(furniture: PageFurniture) -> Callable[..., Canvas]:
             kwargs["initialFontName"] = kwargs.get("initialFontName") or furniture.font
             super().__init__(*args, **kwargs)
             self._page_states: list[dict[str, Any]] = []
+            if furniture.created is not None:
+                # The real creation date, and still the same bytes for the same filing and time:
+                # the document stays "invariant" (its ID is a digest of the content).
+                self._doc._timeStamp = time_stamp(furniture.created)
+            # Viewers open the report with its bookmarks shown.
+            self.showOutline()
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._page_states.append(dict(self.__dict__))
             self._startPage()
 
+        def bookmarkPage(self, key: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+            # A destination names the page being written; pages are only written in save(), so
+            # the bookmark (section outline, <a name> anchors of 计算过程) is replayed there.
+            if saving:
+                super().bookmarkPage(key, *args, **kwargs)
+            else:
+                marks.append((len(self._page_states), key, args, kwargs))
+
         def save(self) -> None:
+            nonlocal saving
             total = len(self._page_states)
             furniture.pages = total
+            saving = True
             for number, state in enumerate(self._page_states, start=1):
                 self.__dict__.update(state)
                 furniture.draw(self, number, total)
+                for page, key, args, kwargs in marks:
+                    if page == number - 1:
+                        self.bookmarkPage(key, *args, **kwargs)
                 super().showPage()
             super().save()
 
+    saving = False
+    marks: list[tuple[int, str, tuple[Any, ...], dict[str, Any]]] = []
+
     return NumberedCanvas
+
+
+def time_stamp(when: dt.datetime) -> TimeStamp:
+    """A reportlab TimeStamp for ``when`` (an aware datetime keeps its UTC offset)."""
+    stamp = TimeStamp(invariant=True)
+    offset = when.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    stamp.t = when.timestamp()
+    stamp.lt = when.timetuple()
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh, stamp.dmm = int(minutes / 60), abs(minutes) % 60
+    stamp.tzname = when.tzname() or "UTC"
+    return stamp
 
 
 def actual_text(text: str) -> str:

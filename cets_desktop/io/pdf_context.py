@@ -29,6 +29,29 @@ from ..core.rules import Evaluation
 from ..core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec
 from .pdf_styles import BLANK, StrongParagraph, Styles
 
+OUTLINE_DEPTH = 2
+"""Headings of levels 1 (chapters 一、二、…) and 2 (a unit, a version, a row group) are bookmarked."""
+
+
+class HeadingParagraph(StrongParagraph):
+    """A heading that is also a bookmark: the outline entry is made where the heading is drawn,
+    so it names the page the heading really lands on. Outline levels may only deepen one at a time
+    (reportlab refuses a jump), so a deeper heading straight after a chapter hangs one level below."""
+
+    outline_entry: tuple[list[tuple[str, int, int]], str, int] | None = None
+
+    def draw(self) -> None:
+        if self.outline_entry is not None:
+            outline, title, level = self.outline_entry
+            self.outline_entry = None  # once, even if a layout pass draws it again
+            last = outline[-1][1] if outline else -1
+            level = max(0, min(level, last + 1))
+            key = f"outline-{len(outline)}"
+            self.canv.bookmarkHorizontal(key, 0, self.height)
+            self.canv.addOutlineEntry(title, key, level=level, closed=level >= 1)
+            outline.append((title, level, self.canv.getPageNumber()))
+        super().draw()
+
 _SEGMENT = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]$")
 _TRAILING_TAG = re.compile(r"\[([VRTGPM])\]\s*$")
 # Formula inputs are shown with enough digits to redo the arithmetic by hand: the chain keeps
@@ -49,6 +72,14 @@ class RenderContext:
     anchors: dict[str, str] = field(default_factory=dict)
     """Instance path of an explained value → its anchor name, for links from the body."""
     chapters: int = 0
+    section_label: str = ""
+    """The chapter being printed (a table that merely repeats it gets no heading of its own)."""
+    section_first: FieldSpec | None = None
+    """The first printed field of that chapter."""
+    landscape: bool = False
+    """True while the story is on landscape pages (a wide register)."""
+    outline: list[tuple[str, int, int]] = field(default_factory=list)
+    """(title, level, page) of every bookmark, filled while the pages are drawn."""
     rows_left: int = 40
     """Table rows the report still prints (``MAX_PDF_ROWS``): a PDF is read by people, and a
     pasted ledger of thousands of rows would take minutes to lay out."""
@@ -63,10 +94,16 @@ class RenderContext:
         and the first lines of what follows. (keepWithNext would instead carry a whole table
         over, leaving half a page blank.)"""
         style = {1: self.styles.h1, 2: self.styles.h2}.get(level, self.styles.h3)
-        return [
-            CondPageBreak(_HEADING_ROOM.get(level, _HEADING_ROOM[3])),
-            self.para(text, style, strong=True),
-        ]
+        para = self.para(text, style, strong=True)
+        if level <= OUTLINE_DEPTH:
+            para = self.bookmarked(para, text, level - 1)
+        return [CondPageBreak(_HEADING_ROOM.get(level, _HEADING_ROOM[3])), para]
+
+    def bookmarked(self, para: Paragraph, title: str, level: int) -> Paragraph:
+        """``para`` carrying a PDF bookmark (outline entry) ``title`` at ``level`` (0 = chapter)."""
+        heading = HeadingParagraph(para.text, para.style)
+        heading.outline_entry = (self.outline, title, level)
+        return heading
 
     @classmethod
     def create(cls, spec: FormSpec, evaluation: Evaluation, styles: Styles) -> RenderContext:

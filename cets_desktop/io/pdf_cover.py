@@ -30,7 +30,7 @@ def cover_story(ctx: RenderContext, *, draft: bool, generated_at: dt.datetime) -
         Spacer(1, 22 * mm),
         ctx.para(f"{spec.sector_label}行业 · {kind}", s.subtitle),
         Spacer(1, 10 * mm),
-        ctx.para(ctx.title, s.title, strong=True),
+        ctx.bookmarked(ctx.para(ctx.title, s.title, strong=True), "封面", 0),
         ctx.para(ctx.period_label, s.subtitle),
         Spacer(1, 6 * mm),
     ]

@@ -37,7 +37,19 @@ from .pdf_evidence import evidence_story
 from .pdf_explain import explain_story
 from .pdf_findings import findings_story, glyph_note
 from .pdf_signoff import signoff_story
-from .pdf_styles import FRAME_HEIGHT, FRAME_WIDTH, MARGIN_BOTTOM, MARGIN_LEFT, PAGE_SIZE, make_styles
+from .pdf_styles import (
+    FRAME_HEIGHT,
+    FRAME_WIDTH,
+    LANDSCAPE_FRAME_HEIGHT,
+    LANDSCAPE_FRAME_WIDTH,
+    LANDSCAPE_SIZE,
+    LANDSCAPE_TEMPLATE,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    PAGE_SIZE,
+    PORTRAIT_TEMPLATE,
+    make_styles,
+)
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: stages of the export, for the export wizard's progress bar."""
@@ -60,6 +72,8 @@ class RenderedPdf(_ConcretePath):
     missing_glyphs: frozenset[str] = frozenset()
     pages: int = 0
     draft: bool = False
+    outline: tuple[tuple[str, int, int], ...] = ()
+    """The bookmarks: (title, level, page), level 0 for the cover and each chapter."""
 
 
 def render_pdf(
@@ -103,7 +117,9 @@ def render_pdf(
     story_tail = evidence_story(ctx, evidence) + signoff_story(ctx, signature)
     step()
 
-    furniture = PageFurniture(font, f"{ctx.title} · {ctx.period_label}", ctx.enterprise_name, draft)
+    furniture = PageFurniture(
+        font, f"{ctx.title} · {ctx.period_label}", ctx.enterprise_name, draft, created=generated_at
+    )
     ctx.texts.extend(furniture.texts())
     missing = missing_glyphs("".join(ctx.texts), font)
     if missing:
@@ -120,6 +136,7 @@ def render_pdf(
     result.missing_glyphs = frozenset(missing)
     result.pages = furniture.pages
     result.draft = draft
+    result.outline = tuple(ctx.outline)
     step.finish()
     return result
 
@@ -133,8 +150,8 @@ def _build(story: list[Flowable], ctx: RenderContext, furniture: PageFurniture) 
         author=ctx.enterprise_name,
         subject=f"{ctx.spec.id} {ctx.spec.version}",
         creator=f"{APP_NAME} {__version__}",
-        # Same filing, same bytes: no creation timestamp or random document ID in the file, so a
-        # package that embeds the report hashes the same when rebuilt.
+        # Same filing and time, same bytes: the document ID is a digest of the content (no random
+        # ID), and the creation date is the report's own (``generated_at``, set by the canvas).
         invariant=True,
     )
     frame = Frame(
@@ -148,7 +165,23 @@ def _build(story: list[Flowable], ctx: RenderContext, furniture: PageFurniture) 
         topPadding=0,
         bottomPadding=0,
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    wide = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        LANDSCAPE_FRAME_WIDTH,
+        LANDSCAPE_FRAME_HEIGHT,
+        id="wide",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates(
+        [
+            PageTemplate(id=PORTRAIT_TEMPLATE, frames=[frame], pagesize=PAGE_SIZE),
+            PageTemplate(id=LANDSCAPE_TEMPLATE, frames=[wide], pagesize=LANDSCAPE_SIZE),
+        ]
+    )
     try:
         doc.build(story, canvasmaker=canvas_maker(furniture))
     except LayoutError as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from .pdf_context import RenderContext
@@ -26,6 +27,13 @@ _SIGNATURE_LABELS = {
     "package": "提交包文件",
 }
 _HEXISH = set("0123456789abcdefABCDEF:")
+_LINES_WIDTH = 107 * mm
+_RIGHT_PADDING = 6  # reportlab's default cell padding (points)
+
+
+def _label_width(font: str, size: float, labels: list[str], left_padding: float) -> float:
+    widest = max(stringWidth(text, font, size) for text in labels)
+    return widest + left_padding + _RIGHT_PADDING + 1 * mm
 
 
 class SealBox(Flowable):
@@ -65,6 +73,11 @@ def signoff_story(ctx: RenderContext, signature: dict[str, Any] | None) -> list[
     lines: list[list[Any]] = []
     for role in SIGNERS:
         lines.append([ctx.para(f"{role}（签字）：", s.cell), "", ctx.para("日期：", s.cell), ""])
+    # Label columns as wide as their longest label plus the cell padding, so 日期： and
+    # 企业负责人（签字）： each stay on one line; the signature line takes the rest.
+    role_col = _label_width(s.font, s.cell.fontSize, [f"{r}（签字）：" for r in SIGNERS], 0)
+    date_col = _label_width(s.font, s.cell.fontSize, ["日期："], 3 * mm)
+    date_line = 24 * mm
     line_table = make_table(
         s.font,
         lines,
@@ -76,11 +89,11 @@ def signoff_story(ctx: RenderContext, signature: dict[str, Any] | None) -> list[
             ("LEFTPADDING", (2, 0), (2, -1), 3 * mm),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ],
-        colWidths=[35 * mm, 36 * mm, 12 * mm, 24 * mm],
+        colWidths=[role_col, _LINES_WIDTH - role_col - date_col - date_line, date_col, date_line],
         rowHeights=[15 * mm] * len(SIGNERS),
     )
     seal = SealBox(s.font, ctx.record("企业盖章"))
-    left_width = 108 * mm
+    left_width = _LINES_WIDTH + 1 * mm
     block = make_table(
         s.font,
         [[line_table, seal]],

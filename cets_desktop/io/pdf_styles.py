@@ -13,7 +13,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Table
@@ -27,6 +27,13 @@ MARGIN_TOP = 30 * mm
 MARGIN_BOTTOM = 25 * mm
 FRAME_WIDTH = PAGE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
 FRAME_HEIGHT = PAGE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
+# Wide registers (the plan's 数据的确定方式, one row per parameter with a dozen columns) are set on
+# landscape pages, as the official template's tables are; the margins stay the same.
+LANDSCAPE_SIZE = landscape(A4)
+LANDSCAPE_FRAME_WIDTH = LANDSCAPE_SIZE[0] - MARGIN_LEFT - MARGIN_RIGHT
+LANDSCAPE_FRAME_HEIGHT = LANDSCAPE_SIZE[1] - MARGIN_TOP - MARGIN_BOTTOM
+PORTRAIT_TEMPLATE = "page"
+LANDSCAPE_TEMPLATE = "landscape"
 
 INK = colors.HexColor("#1A1A1A")
 MUTED = colors.HexColor("#5A5A5A")
@@ -73,6 +80,8 @@ class Styles:
     cell_center: ParagraphStyle
     cell_head: ParagraphStyle
     cell_small: ParagraphStyle
+    register: ParagraphStyle
+    register_head: ParagraphStyle
     cover_label: ParagraphStyle
     cover_value: ParagraphStyle
 
@@ -105,6 +114,8 @@ def make_styles(font: str) -> Styles:
         cell_center=style("cell_center", 9, 12.5, alignment=TA_CENTER),
         cell_head=style("cell_head", 9, 12.5, alignment=TA_CENTER),
         cell_small=style("cell_small", 7.5, 10, textColor=MUTED),
+        register=style("register", 7.5, 10, alignment=TA_LEFT),
+        register_head=style("register_head", 7.5, 10, alignment=TA_CENTER),
         cover_label=style("cover_label", 11, 16, alignment=TA_LEFT, textColor=MUTED),
         cover_value=style("cover_value", 11.5, 16),
     )
