@@ -11,9 +11,7 @@ import argparse
 import json
 import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,32 +90,38 @@ def _evaluate(args: argparse.Namespace) -> Any:
 # Commands
 
 
+_FILING_TYPE_WORDS = {"monthly": "月度存证", "plan": "质量控制计划", "supplementary": "补充数据表"}
+
+
 def cmd_forms(args: argparse.Namespace) -> int:
-    registry = _registry()
+    # The forms index (core.forms_index): meta data cached from the definitions, so listing them
+    # parses no YAML and imports no pydantic; the same answers as loading every definition.
+    from .core.forms_index import forms_index
+
+    index = forms_index()
     rows = [
         {
-            "id": s.id,
-            "version": s.version,
-            "title": s.title,
-            "filing_type": s.filing_type,
-            "sector": s.sector,
-            "sector_label": s.sector_label,
-            "template_year": s.template_year,
-            "period_kind": s.period_kind,
-            "certainty": s.certainty,
-            "weakest_certainty": s.weakest_certainty(),
+            "id": e.form_id,
+            "version": e.version,
+            "title": e.title,
+            "filing_type": e.kind,
+            "sector": e.sector,
+            "sector_label": e.sector_label,
+            "template_year": e.template_year,
+            "period_kind": e.period_kind,
+            "certainty": e.certainty,
+            "weakest_certainty": e.weakest_certainty,
         }
-        for s in registry.all()
+        for e in index.entries
     ]
-    from .core.reference import default_references
-
-    problems = [str(e) for e in registry.errors + default_references().errors]
+    problems = index.error_texts()
     if args.json:
         _print_json({"forms": rows, "definition_errors": problems})
     else:
-        for r in rows:
+        for e in index.entries:
+            kind = _FILING_TYPE_WORDS.get(e.kind, e.kind)
             print(
-                f"{r['id']:<22} {r['template_year']}  {r['filing_type']:<13} {r['sector_label']:<6} [{r['certainty']}]  {r['title']}"
+                f"{e.form_id:<22} {e.template_year}  {kind:<7} {e.sector_label:<6} {e.title}（{e.certainty_text}）"
             )
         for p in problems:
             print(f"定义文件有误，已跳过：{p}", file=sys.stderr)
@@ -541,6 +545,8 @@ def _remember_key(workspace: Any, report: Any, accept: str | None, path: Path) -
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
+    from datetime import date
+
     from .core.deadlines import calendar_for
 
     today = date.fromisoformat(args.today) if args.today else date.today()
@@ -573,12 +579,35 @@ def _enterprise_local_days(args: argparse.Namespace) -> int | None:
     from .workflow.status import local_days
 
     with _desk(args) as desk:
-        ent = desk.find_enterprise(args.enterprise)
-        if ent is None:
-            raise UsageError(
-                f"工作区中没有企业「{args.enterprise}」（按名称、统一社会信用代码或编号查找；见 workspace list）"
-            )
-        return local_days(ent)
+        return local_days(_pick_enterprise(desk, args.enterprise))
+
+
+def _pick_enterprise(desk: Any, text: str) -> Any:
+    """``--enterprise``: a workspace id, unified social credit code or name (Desk.find_enterprise),
+    else the one enterprise whose name contains the text; a clear line naming the choices when
+    none or several match."""
+    found = desk.find_enterprise(text)
+    if found is not None:
+        return found
+    wanted = "".join(str(text).split()).casefold()
+    everyone = list(desk.list_enterprises())
+
+    def choices(items: list[Any]) -> str:
+        shown = "；".join(f"{e.name}（编号 {e.id}，{e.uscc}）" for e in items[:10])
+        return shown + (f" 等 {len(items)} 家" if len(items) > 10 else "")
+
+    matches = [e for e in everyone if wanted and wanted in "".join(e.name.split()).casefold()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UsageError(
+            f"「{text}」与工作区中 {len(matches)} 家企业的名称相符：{choices(matches)}；请写全称、统一社会信用代码或编号"
+        )
+    if not everyone:
+        raise UsageError(f"工作区中没有企业「{text}」：工作区里还没有企业（用窗口或 workspace put 添加）")
+    raise UsageError(
+        f"工作区中没有企业「{text}」；可选：{choices(everyone)}（按名称、统一社会信用代码或编号查找）"
+    )
 
 
 def cmd_applicability(args: argparse.Namespace) -> int:
@@ -725,6 +754,8 @@ def cmd_workspace(args: argparse.Namespace) -> int:
 def _workspace_backup_restore(args: argparse.Namespace, path: Path) -> int:
     """`workspace backup FILE` / `workspace restore FILE`: the database and every evidence file as
     one file (copying only the .cetsdb silently loses the evidence)."""
+    from datetime import date
+
     from .store.workspace import Workspace, restore_workspace
 
     if not args.target:
@@ -1108,6 +1139,8 @@ def _silence_stdout() -> None:
 def _write_crash_log() -> str:
     """Append the traceback to the crash log; say where. Never prints the traceback itself."""
     try:
+        import traceback
+
         import platformdirs
 
         folder = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))

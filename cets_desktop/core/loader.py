@@ -16,12 +16,10 @@ from pydantic import ValidationError
 
 from .definition_error import DefinitionError as DefinitionError  # re-exported: callers import it from here
 from .display import plain_certainty_in
+from .forms_index import FORMS_DIR_ENV as FORMS_DIR_ENV  # re-exported: defined beside the index
+from .forms_index import FormEntry, FormsIndex, forms_folder, forms_index, period_governed
 from .parts import PartError, expand_parts, file_of
 from .spec import FieldSpec, FormSpec
-
-FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
-"""Environment variable: load definitions from this folder instead of the shipped ``forms/``
-(reference tables still come from the shipped ``forms/reference/``)."""
 
 
 class SourceLine(int):
@@ -232,12 +230,7 @@ def _index(spec: FormSpec, path: Path, node: yaml.Node | None) -> None:
 
 def governs(spec: FormSpec, period: str) -> bool:
     """True when ``spec``'s validity (valid_from … valid_to) covers ``period``."""
-    period = str(period)
-    if spec.valid_from and period[: len(spec.valid_from)] < spec.valid_from:
-        return False
-    if spec.valid_to and period[: len(spec.valid_to)] > spec.valid_to:
-        return False
-    return True
+    return period_governed(spec.valid_from, spec.valid_to, period)
 
 
 @dataclass
@@ -292,10 +285,8 @@ class FormRegistry:
 def load_forms(folder: str | Path | None = None, bind: bool = True) -> FormRegistry:
     """Load every ``*.yaml`` definition in ``folder`` (default: the shipped ``forms/``)."""
     if folder is None:
-        from ..paths import forms_dir
-
         # Authors trying a new template year (and tests) point the app at another definitions folder.
-        folder = os.environ.get(FORMS_DIR_ENV) or forms_dir()
+        folder = forms_folder()
     registry = FormRegistry()
     for file in sorted(Path(folder).glob("*.yaml")):
         try:
@@ -317,12 +308,63 @@ def load_forms(folder: str | Path | None = None, bind: bool = True) -> FormRegis
 
 _DEFAULT_REGISTRY: FormRegistry | None = None
 
+_LOADED: dict[str, tuple[int, int, FormSpec]] = {}
+"""Definitions loaded one at a time (``bind=False``), by file: (size, mtime_ns, spec)."""
+
+
+def cached_form(path: str | Path) -> FormSpec:
+    """One definition file, loaded once per process (``bind=False``) and shared with the default
+    registry, so the spec a caller picks through the forms index is the registry's own object.
+    Reloaded when the file changed since; raises :class:`DefinitionError`."""
+    key = os.path.abspath(path)
+    try:
+        st = os.stat(key)
+        stamp = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        stamp = (-1, -1)
+    found = _LOADED.get(key)
+    if found is not None and found[:2] == stamp:
+        return found[2]
+    spec = load_form(key, bind=False)
+    _LOADED[key] = (*stamp, spec)
+    return spec
+
+
+def remember_loaded(spec: FormSpec, stamp: tuple[int, int]) -> None:
+    """Keep a spec :func:`load_forms` loaded (``bind=False``) for :func:`cached_form`; ``stamp`` is
+    the file's (size, mtime_ns) from before it was read."""
+    _LOADED[os.path.abspath(spec.file)] = (*stamp, spec)
+
+
+def indexed_form(entry: FormEntry) -> FormSpec | None:
+    """The definition an index entry names, or None when the file no longer holds it (changed or
+    broken since the index was made: the caller then asks the full registry)."""
+    try:
+        spec = cached_form(entry.path)
+    except DefinitionError:
+        return None
+    return spec if (spec.id, spec.version) == (entry.form_id, entry.version) else None
+
+
+def registry_from_index(index: FormsIndex, bind: bool = True) -> FormRegistry:
+    """The registry of an index's folder, loading only the usable files the index lists (the
+    broken ones are known from it); the full :func:`load_forms` when a file changed meanwhile."""
+    registry = FormRegistry(errors=[DefinitionError(e.file, e.line, e.reason) for e in index.errors])
+    for entry in index.entries:
+        spec = indexed_form(entry)
+        if spec is None:
+            return load_forms(index.folder, bind=bind)
+        registry.forms[(spec.id, spec.version)] = spec
+    if bind:
+        bind_pending(registry)
+    return registry
+
 
 def default_registry(bind: bool = True) -> FormRegistry:
     """The shipped definitions, loaded once per process (``bind=False``: see :func:`load_form`)."""
     global _DEFAULT_REGISTRY
     if _DEFAULT_REGISTRY is None:
-        _DEFAULT_REGISTRY = load_forms(bind=bind)
+        _DEFAULT_REGISTRY = registry_from_index(forms_index(), bind=bind)
     return _DEFAULT_REGISTRY
 
 

@@ -1,0 +1,447 @@
+"""A small cached index of the definitions' meta data: what the first screens and ``forms`` need
+without parsing YAML, building the meta-model or importing pydantic.
+
+Loading every definition costs about a second (YAML, parts, the pydantic meta-model); listing the
+forms, picking the template that governs a period or drawing the calendar cards needs a few fields
+of each. The index holds those fields (id, title, filing type, sector, version, template year,
+validity, certainty, the file) and the definition errors, in one JSON file in the user cache folder
+(:func:`cets_desktop.paths.cache_dir`), one file per definitions folder.
+
+The cache never gives a wrong answer: it is keyed by the definitions folder in use (the shipped one
+or ``CETS_DESKTOP_FORMS_DIR``), every definition, part and reference file in it (relative name,
+size, mtime_ns), the code that reads them and the app version, and it carries a checksum of its own
+content. Anything that does not match — a changed file, a new or deleted file, a corrupt or foreign
+cache — means a silent rebuild from the definitions themselves (:func:`.loader.load_forms`, the
+same code that loads them for use). A file changed in the last two seconds is not trusted to a
+cache (its mtime may not have ticked yet: the "racy git" problem): the index is then built but not
+stored. An unwritable cache folder means working uncached, never an error.
+
+This module imports only the standard library; the loader is imported on a rebuild only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
+"""Environment variable: load definitions from this folder instead of the shipped ``forms/``
+(reference tables still come from the shipped ``forms/reference/``)."""
+
+INDEX_FORMAT = 1
+"""Bump when the stored layout or the meaning of a field changes."""
+
+RACY_NS = 2_000_000_000
+"""Files modified this recently (ns) are not trusted to a stored index (coarse mtime clocks; FAT: 2 s)."""
+
+MAX_CACHE_FILES = 32
+"""Index files kept in the cache folder (one per definitions folder used; tests use many)."""
+
+# The modules whose code decides what a definition's meta data is; a change to them (a developer's
+# edit, an upgrade without a version bump) rebuilds the index.
+_CODE_FILES = (
+    "forms_index.py",
+    "loader.py",
+    "spec.py",
+    "parts.py",
+    "display.py",
+    "reference.py",
+    "definition_error.py",
+)
+
+
+def period_governed(valid_from: str | None, valid_to: str | None, period: str) -> bool:
+    """True when ``valid_from ≤ period ≤ valid_to`` (open ends unbounded; ``2027`` and ``2027-03``
+    compare on the shorter form). The one rule, used by :class:`.loader.FormRegistry` too."""
+    period = str(period)
+    if valid_from and period[: len(valid_from)] < valid_from:
+        return False
+    if valid_to and period[: len(valid_to)] > valid_to:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    """One definition file's meta data (one form, one template year)."""
+
+    form_id: str
+    title: str
+    kind: str
+    """Filing type: ``monthly`` / ``plan`` / ``supplementary``."""
+    sector: str
+    version: str
+    valid_from: str | None
+    valid_to: str | None
+    path: str
+    """The definition file (absolute)."""
+    sector_label: str = ""
+    template_year: int = 0
+    period_kind: str = "month"
+    certainty: str = ""
+    certainty_text: str = ""
+    """The form's certainty in the words an official reads (已核实, 据回忆，待核对原文 …)."""
+    weakest_certainty: str = ""
+    code_prefix: str = ""
+    parts: tuple[str, ...] = ()
+
+    # The names a FormSpec reader uses, so cards and lists can take an entry where they took a spec.
+    @property
+    def id(self) -> str:
+        return self.form_id
+
+    @property
+    def filing_type(self) -> str:
+        return self.kind
+
+    @property
+    def file(self) -> str:
+        return self.path
+
+    def governs(self, period: str) -> bool:
+        return period_governed(self.valid_from, self.valid_to, period)
+
+    def period_label(self, period: str) -> str:
+        """Same text as :meth:`.spec.FormSpec.period_label`."""
+        if self.period_kind == "month" and len(period) == 7:
+            return f"{period[:4]}年{int(period[5:]):d}月"
+        return f"{period}年度"
+
+
+@dataclass(frozen=True)
+class IndexedError:
+    """A definition (or reference) file that could not be used: file, 1-based line (0 unknown), reason."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        # Same text as str(DefinitionError(file, line, reason)).
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}：{self.reason}"
+
+
+@dataclass(frozen=True)
+class FormsIndex:
+    """Every usable definition of a folder (in :meth:`.loader.FormRegistry.all` order) and the
+    errors of the broken ones; the same answers as :class:`.loader.FormRegistry`."""
+
+    folder: str
+    entries: list[FormEntry]
+    errors: list[IndexedError] = field(default_factory=list)
+    reference_errors: list[IndexedError] = field(default_factory=list)
+    source: str = "built"
+    """``cache`` (read from the stored index), ``built`` (rebuilt and stored) or ``uncached``
+    (rebuilt, not stored: unwritable folder or files changed a moment ago)."""
+
+    def by_id(self, form_id: str) -> list[FormEntry]:
+        """Every template of a form, oldest first (``FormRegistry.versions``)."""
+        return sorted(
+            (e for e in self.entries if e.form_id == form_id),
+            key=lambda e: (e.valid_from or "", e.template_year, e.version),
+        )
+
+    versions = by_id
+
+    def for_period(self, form_id: str, period: str) -> FormEntry | None:
+        """The template in force for ``period`` (``FormRegistry.for_period``): among those that
+        govern it, the one that starts latest; None before every template of the form."""
+        matches = [e for e in self.entries if e.form_id == form_id and e.governs(period)]
+        return max(matches, key=lambda e: (e.valid_from or "", e.template_year, e.version), default=None)
+
+    def latest(self, form_id: str) -> FormEntry | None:
+        """The newest template of a form (``FormRegistry.latest``)."""
+        candidates = [e for e in self.entries if e.form_id == form_id]
+        return max(candidates, key=lambda e: (e.template_year, e.version), default=None)
+
+    def get(self, form_id: str, version: str | None = None) -> FormEntry | None:
+        """``power-monthly``, ``power-monthly@2026.1`` or (id, version); a template year as the
+        version picks that year's newest (``FormRegistry.get``)."""
+        if version is None and "@" in form_id:
+            form_id, version = form_id.split("@", 1)
+        if not version:
+            return self.latest(form_id)
+        for e in self.entries:
+            if e.form_id == form_id and e.version == version:
+                return e
+        by_year = [e for e in self.entries if e.form_id == form_id and str(e.template_year) == version]
+        return max(by_year, key=lambda e: e.version, default=None)
+
+    def all(self) -> list[FormEntry]:
+        return list(self.entries)
+
+    def ids(self) -> list[str]:
+        return sorted({e.form_id for e in self.entries})
+
+    def error_texts(self) -> list[str]:
+        """Definition errors then reference-table errors, as ``forms`` prints them."""
+        return [str(e) for e in self.errors + self.reference_errors]
+
+
+# --------------------------------------------------------------------------------------------
+# Where the definitions are, and what they are made of
+
+
+def forms_folder() -> Path:
+    """The definitions folder in use: ``CETS_DESKTOP_FORMS_DIR`` or the shipped ``forms/``."""
+    override = os.environ.get(FORMS_DIR_ENV)
+    if override:
+        return Path(os.path.abspath(override))
+    from ..paths import forms_dir
+
+    return Path(os.path.abspath(forms_dir()))
+
+
+def _reference_folder() -> Path:
+    from ..paths import forms_dir
+
+    return Path(os.path.abspath(forms_dir() / "reference"))
+
+
+def _yaml_stats(folder: Path) -> list[list[Any]]:
+    """(name, size, mtime_ns) of every ``*.yaml`` in ``folder`` (case-insensitive: a superset of
+    what the loader's glob finds on any platform, so nothing it reads goes unnoticed)."""
+    rows: list[list[Any]] = []
+    try:
+        with os.scandir(folder) as it:
+            for item in it:
+                if item.name.lower().endswith(".yaml"):
+                    try:
+                        st = item.stat()
+                    except OSError:
+                        rows.append([item.name, -1, -1])
+                        continue
+                    rows.append([item.name, st.st_size, st.st_mtime_ns])
+    except OSError:
+        return [["<unreadable>", -1, -1]]
+    rows.sort()
+    return rows
+
+
+def _code_stats() -> list[list[Any]]:
+    here = Path(__file__).resolve().parent
+    rows: list[list[Any]] = []
+    for name in _CODE_FILES:
+        try:
+            st = os.stat(here / name)
+            rows.append([name, st.st_size, st.st_mtime_ns])
+        except OSError:  # a frozen build keeps no sources: the app version is the key there
+            rows.append([name, -1, -1])
+    return rows
+
+
+def _fingerprint(folder: Path) -> dict[str, Any]:
+    from .. import __version__
+
+    return {
+        "format": INDEX_FORMAT,
+        "app_version": __version__,
+        "folder": str(folder),
+        "forms": _yaml_stats(folder),
+        "parts": _yaml_stats(folder / "parts"),
+        "reference_folder": str(_reference_folder()),
+        "reference": _yaml_stats(_reference_folder()),
+        "code": _code_stats(),
+    }
+
+
+def _newest_mtime(fp: dict[str, Any]) -> int:
+    return max(
+        (row[2] for key in ("forms", "parts", "reference", "code") for row in fp[key]),
+        default=-1,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Building (the slow path: the loader itself)
+
+
+def _build(folder: Path) -> tuple[dict[str, Any], list[Any]]:
+    """The index content from the definitions themselves (same code the app loads them with),
+    and the loaded specs (so that the process that rebuilt the index need not load them again)."""
+    from .loader import load_forms
+    from .reference import load_references
+    from .spec import CERTAINTY_LABELS
+
+    registry = load_forms(folder, bind=False)
+    entries = []
+    for spec in registry.all():
+        entries.append(
+            {
+                "form_id": spec.id,
+                "title": spec.title,
+                "kind": spec.filing_type,
+                "sector": spec.sector,
+                "version": spec.version,
+                "valid_from": spec.valid_from,
+                "valid_to": spec.valid_to,
+                "path": os.path.relpath(os.path.abspath(spec.file), folder),
+                "sector_label": spec.sector_label,
+                "template_year": spec.template_year,
+                "period_kind": spec.period_kind,
+                "certainty": spec.certainty,
+                "certainty_text": CERTAINTY_LABELS.get(spec.certainty, "把握程度未注明"),
+                "weakest_certainty": spec.weakest_certainty(),
+                "code_prefix": spec.code_prefix,
+                "parts": list(spec.parts),
+            }
+        )
+    references = load_references(_reference_folder())
+    content = {
+        "entries": entries,
+        "errors": [[e.file, e.line, e.reason] for e in registry.errors],
+        "reference_errors": [[e.file, e.line, e.reason] for e in references.errors],
+    }
+    return content, registry.all()
+
+
+def _checksum(fingerprint: dict[str, Any], content: dict[str, Any]) -> str:
+    text = json.dumps([fingerprint, content], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _materialize(folder: Path, content: dict[str, Any], source: str) -> FormsIndex:
+    """Typed index from stored content; TypeError/ValueError/KeyError on anything malformed."""
+    entries = []
+    for row in content["entries"]:
+        if not isinstance(row, dict):
+            raise TypeError("entry is not a mapping")
+        values = dict(row)
+        values["path"] = str(folder / values["path"])
+        values["parts"] = tuple(values.get("parts") or ())
+        entry = FormEntry(**values)
+        for name in ("form_id", "title", "kind", "sector", "version", "path"):
+            if not isinstance(getattr(entry, name), str):
+                raise TypeError(f"{name} is not text")
+        if not isinstance(entry.template_year, int):
+            raise TypeError("template_year is not a number")
+        entries.append(entry)
+
+    def errors(rows: list[Any]) -> list[IndexedError]:
+        return [IndexedError(str(f), int(line), str(reason)) for f, line, reason in rows]
+
+    return FormsIndex(
+        folder=str(folder),
+        entries=entries,
+        errors=errors(content["errors"]),
+        reference_errors=errors(content["reference_errors"]),
+        source=source,
+    )
+
+
+def index_file(folder: Path) -> Path:
+    """Where the index of ``folder`` is stored (one file per definitions folder)."""
+    from ..paths import cache_dir
+
+    digest = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:20]
+    return cache_dir() / "forms-index" / f"{digest}.json"
+
+
+def _read_stored(path: Path, fingerprint: dict[str, Any]) -> dict[str, Any] | None:
+    """The stored content when it is whole and made from exactly these files; else None."""
+    try:
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
+        return None
+    content = stored.get("content")
+    if not isinstance(content, dict) or stored.get("checksum") != _checksum(fingerprint, content):
+        return None
+    return content
+
+
+def _store(path: Path, fingerprint: dict[str, Any], content: dict[str, Any]) -> bool:
+    """Write the index atomically (temp file + rename); False when the folder is unwritable."""
+    data = {"fingerprint": fingerprint, "content": content, "checksum": _checksum(fingerprint, content)}
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return False
+    _prune(path.parent, keep=path)
+    return True
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Keep the cache folder small: drop the least recently written index files beyond the limit."""
+    try:
+        files = [p for p in folder.glob("*.json") if p != keep]
+        if len(files) < MAX_CACHE_FILES:
+            return
+        files.sort(key=lambda p: p.stat().st_mtime_ns)
+        for old in files[: len(files) - MAX_CACHE_FILES + 1]:
+            old.unlink()
+    except OSError:
+        pass
+
+
+def load_index(folder: str | Path | None = None) -> FormsIndex:
+    """The index of ``folder`` (default :func:`forms_folder`): from the cache when it matches the
+    files exactly, else rebuilt (and stored when possible). Never raises for the cache's sake."""
+    folder = Path(os.path.abspath(folder)) if folder is not None else forms_folder()
+    before = _fingerprint(folder)
+    try:
+        path: Path | None = index_file(folder)
+    except Exception:  # noqa: BLE001 - no cache folder at all (no home directory): work uncached
+        path = None
+    if path is not None:
+        content = _read_stored(path, before)
+        if content is not None:
+            try:
+                return _materialize(folder, content, "cache")
+            except (TypeError, ValueError, KeyError, AttributeError):
+                pass  # a stored index from a bug or a foreign writer: rebuild
+    started_ns = time.time_ns()
+    content, specs = _build(folder)
+    after = _fingerprint(folder)
+    source = "uncached"
+    # Store only what was built from files that stood still during the build and are not so
+    # fresh that a same-size edit within the clock's tick could go unseen.
+    if after == before:
+        _share_loaded(folder, before, specs, started_ns)
+        if path is not None and _newest_mtime(before) < started_ns - RACY_NS:
+            if _store(path, before, content):
+                source = "built"
+    return _materialize(folder, content, source)
+
+
+def _share_loaded(folder: Path, fingerprint: dict[str, Any], specs: list[Any], started_ns: int) -> None:
+    """Hand the specs the rebuild loaded to the loader's per-file cache (files that stood still)."""
+    from .loader import remember_loaded
+
+    stamps = {name: (size, mtime) for name, size, mtime in fingerprint["forms"]}
+    for spec in specs:
+        stamp = stamps.get(Path(spec.file).name)
+        if stamp is not None and stamp[1] < started_ns - RACY_NS:
+            remember_loaded(spec, stamp)
+
+
+_MEMO: dict[str, FormsIndex] = {}
+
+
+def forms_index(folder: str | Path | None = None, *, refresh: bool = False) -> FormsIndex:
+    """The index of the definitions in use, once per process per folder (like the registry);
+    ``refresh=True`` checks the files again."""
+    key = str(Path(os.path.abspath(folder)) if folder is not None else forms_folder())
+    found = _MEMO.get(key)
+    if found is None or refresh:
+        found = _MEMO[key] = load_index(key)
+    return found
+
+
+def forget() -> None:
+    """Drop the per-process memo (tests that change the definitions in the same process)."""
+    _MEMO.clear()
