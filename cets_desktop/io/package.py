@@ -8,8 +8,10 @@ Chinese titles travel in the manifest)::
     data.json, data.xlsx, report.pdf
     evidence/<first 16 hex of sha256>.<ext>
 
-The manifest is written first so that a person opening the ZIP sees it first; it can be, because
-evidence hashes are known from when the files were attached and are re-checked while streaming.
+That is the order of the ZIP's directory, which is what a person opening it sees. In the file the
+evidence comes first: it is copied while the export still renders the workbook and the report
+(:class:`PackageWriter`), each byte read once and checked against the hash taken when the file was
+attached; the manifest is written last, when every hash is known.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
 import zipfile
 import zlib
@@ -44,6 +47,11 @@ MANIFEST_NAME = "manifest.json"
 SIGNATURE_NAME = "manifest.sig"
 EVIDENCE_DIR = "evidence/"
 CHUNK_SIZE = 1 << 20  # 1 MiB: large enough that per-call overhead vanishes, small enough to stay flat
+# The evidence thread copies in larger pieces: each read, hash and write hands the GIL back and
+# forth with the caller's rendering, and fewer, larger calls mean fewer waits for it.
+_STREAM_CHUNK = 4 << 20
+# Evidence that is not compressed already (text exports, raw bitmaps) is deflated (level 1).
+_COMPRESSIBLE_EVIDENCE = frozenset({"txt", "csv", "tsv", "log", "xml", "json", "htm", "html", "bmp", "dat"})
 
 # Keys build_package owns; a manifest_base that sets one of them is a programming error.
 _RESERVED_KEYS = ("package_format_version", "created_at", "previous_package_sha256", "signing", "files")
@@ -156,23 +164,51 @@ class _Entry:
 
 
 class _Tracker:
-    """Progress and cancel, polled once per chunk."""
+    """Progress and cancel, polled once per chunk (on the evidence thread while it copies)."""
 
-    def __init__(self, total: int, progress: Progress | None, cancel: Cancel | None) -> None:
+    def __init__(
+        self,
+        total: int,
+        progress: Progress | None,
+        cancel: Cancel | None,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.total = max(total, 1)
         self.done = 0
         self._progress = progress
         self._cancel = cancel
+        self._stop = stop
 
     def check(self) -> None:
-        if self._cancel is not None and self._cancel():
+        if (self._stop is not None and self._stop.is_set()) or (self._cancel is not None and self._cancel()):
             raise PackageCancelled()
+
+    def report(self) -> None:
+        if self._progress is not None:
+            self._progress(self.done, self.total)
+
+    def set(self, done: int) -> None:
+        self.done = max(self.done, min(done, self.total))
+        self.report()
 
     def advance(self, n: int) -> None:
         self.done = min(self.done + n, self.total)
-        if self._progress is not None:
-            self._progress(self.done, self.total)
+        self.report()
         self.check()
+
+
+class _Share(_Tracker):
+    """The rest of a parent's total, counted in bytes of its own: the members, whose size was
+    only estimated when the parent's total was fixed (one total from start to end)."""
+
+    def __init__(self, parent: _Tracker, total: int) -> None:
+        super().__init__(total, None, parent._cancel, parent._stop)
+        self._parent = parent
+        self._base = parent.done
+        self._span = parent.total - parent.done
+
+    def report(self) -> None:
+        self._parent.set(self._base + self._span * self.done // self.total)
 
 
 def _validate_arcname(arcname: str) -> None:
@@ -248,7 +284,7 @@ def _stat_size(path: Path, label: str, evidence: bool) -> int:
     return st.st_size
 
 
-def _collect_entries(members: list[Member], evidence: list[EvidenceItem]) -> list[_Entry]:
+def _member_entries(members: list[Member]) -> list[_Entry]:
     entries: list[_Entry] = []
     seen: set[str] = set()
     for m in members:
@@ -272,7 +308,8 @@ def _collect_entries(members: list[Member], evidence: list[EvidenceItem]) -> lis
         else:
             path = Path(m.source)
             size = _stat_size(path, m.arcname, evidence=False)
-            # Generated files are small; hashing them up front lets the manifest go first.
+            # Generated files are small; hashing them before they are packed lets the manifest
+            # list them (the manifest is written after them, before the central directory).
             entries.append(
                 _Entry(
                     m.arcname,
@@ -284,7 +321,17 @@ def _collect_entries(members: list[Member], evidence: list[EvidenceItem]) -> lis
                     label=m.arcname,
                 )
             )
+    return entries
 
+
+def _evidence_compression(ext: str) -> int:
+    """Scans, photos, PDFs, archives and Office files are compressed already: storing them costs
+    no space and keeps the export at the speed of reading. Plain text and raw images shrink."""
+    return zipfile.ZIP_DEFLATED if ext in _COMPRESSIBLE_EVIDENCE else zipfile.ZIP_STORED
+
+
+def _evidence_entries(evidence: list[EvidenceItem]) -> list[_Entry]:
+    entries: list[_Entry] = []
     by_sha: dict[str, _Entry] = {}
     prefix_owner: dict[str, str] = {}
     for item in evidence:
@@ -303,12 +350,13 @@ def _collect_entries(members: list[Member], evidence: list[EvidenceItem]) -> lis
         # Two different files sharing 64 bits of hash is practically impossible, but if it ever
         # happens the full hash keeps the names distinct rather than silently overwriting.
         stem = prefix if prefix_owner.setdefault(prefix, sha) == sha else sha
+        ext = _evidence_ext(item)
         entry = _Entry(
-            f"{EVIDENCE_DIR}{stem}.{_evidence_ext(item)}",
+            f"{EVIDENCE_DIR}{stem}.{ext}",
             "evidence",
             size,
             sha,
-            zipfile.ZIP_STORED,
+            _evidence_compression(ext),
             source=path,
             label=item.original_name,
             extra={"original_name": item.original_name, "supports": supports, "kind": item.kind},
@@ -361,6 +409,7 @@ def _zipinfo(
 def _stream_entry(
     zf: zipfile.ZipFile, entry: _Entry, info: zipfile.ZipInfo, tracker: _Tracker, buf: bytearray
 ) -> None:
+    """Copy one file into the ZIP, hashing it on the way: the one read of its bytes."""
     assert entry.source is not None
     view = memoryview(buf)
     h = hashlib.sha256()
@@ -390,43 +439,6 @@ def _stream_entry(
         raise PackageError(
             f"文件“{entry.label}”在导出过程中被其他程序修改了（位置：{entry.source}）。请重新导出。"
         )
-
-
-def _write_zip(
-    out: IO[bytes],
-    entries: list[_Entry],
-    manifest: bytes,
-    signature: bytes | None,
-    when: datetime,
-    tracker: _Tracker,
-) -> int:
-    stamp = when.timetuple()[:6]
-    buf = bytearray(CHUNK_SIZE)
-    zf = zipfile.ZipFile(out, "w", allowZip64=True)
-    try:
-        zf.writestr(_zipinfo(MANIFEST_NAME, zipfile.ZIP_DEFLATED, len(manifest), stamp), manifest)
-        count = 1
-        if signature is not None:
-            zf.writestr(_zipinfo(SIGNATURE_NAME, zipfile.ZIP_STORED, len(signature), stamp), signature)
-            count += 1
-        for entry in entries:
-            # Evidence (scans, PDFs, photos) is already compressed: storing it costs no space and
-            # keeps export speed at disk speed. Generated data members compress well.
-            info = _zipinfo(entry.arcname, entry.compress, entry.size, stamp)
-            if entry.data is not None:
-                zf.writestr(info, entry.data)
-                tracker.advance(entry.size)
-            else:
-                _stream_entry(zf, entry, info, tracker, buf)
-            count += 1
-    except BaseException:
-        # The file is discarded; closing only stops ZipFile.__del__ from writing to it later, and
-        # must not replace the real error (cancel, changed evidence, disk full) with its own.
-        with contextlib.suppress(Exception):
-            zf.close()
-        raise
-    zf.close()
-    return count
 
 
 def _dest_error(folder: Path, exc: OSError) -> PackageError:
@@ -460,24 +472,30 @@ def _create_temp(folder: Path, name: str) -> tuple[IO[bytes], Path]:
         return os.fdopen(fd, "wb"), tmp
 
 
-def _hash_written(tmp: Path, size: int, tracker: _Tracker, base: int, span: int, buf: bytearray) -> str:
-    """SHA-256 of the finished ZIP, read back (from the page cache).
+def _hash_region(
+    tmp: Path, start: int, end: int | None, h: Any, tracker: _Tracker | None, buf: bytearray
+) -> None:
+    """Feed bytes ``start``..``end`` (None: to the end) of the written ZIP into ``h``.
 
-    The stream cannot be hashed while it is written because zipfile goes back to fill in each
-    local header's CRC. The alternative, data descriptors, would allow one pass but produces
-    STORED entries that streaming readers such as Java's ZipInputStream reject, and we do not
-    know what the receiving side uses.
+    The ZIP cannot be hashed as it is written because zipfile goes back to fill in each local
+    header's CRC once the entry's data is through. The alternative, data descriptors, would allow
+    one pass but produces STORED entries that streaming readers such as Java's ZipInputStream
+    reject, and we do not know what the receiving side uses. So each finished region is read back
+    from the page cache, on the evidence thread while the caller is still rendering.
     """
-    h = hashlib.sha256()
     view = memoryview(buf)
-    done = 0
     with open(tmp, "rb", buffering=0) as f:
-        while n := f.readinto(buf):
+        f.seek(start)
+        left = None if end is None else end - start
+        while left is None or left > 0:
+            n = f.readinto(buf if left is None or left >= len(buf) else view[:left])
+            if not n:
+                break
             h.update(view[:n])
-            done += n
-            tracker.done = base + (span * done // max(size, 1))
-            tracker.advance(0)
-    return h.hexdigest()
+            if left is not None:
+                left -= n
+            if tracker is not None:
+                tracker.advance(n)
 
 
 def _replace(tmp: Path, out: Path) -> None:
@@ -541,6 +559,215 @@ def _human(n: int) -> str:
     return f"{n} B"
 
 
+def _needed_space(content: int, entries: int) -> int:
+    # Deflate never grows data by more than ~0.1%; headers are a few hundred bytes per entry.
+    return content + content // 500 + 1024 * (entries + 8)
+
+
+class PackageWriter:
+    """A package being written: the evidence goes first, the generated files and manifest last.
+
+    Creating the writer starts copying the evidence into a temporary ZIP beside ``out_path`` on a
+    background thread — each file read once, its SHA-256 checked against the hash taken when it
+    was attached, the finished region hashed for the package's own SHA-256 and fsynced — so the
+    caller can render data.xlsx and report.pdf meanwhile (reading, hashing and writing release
+    the GIL). :meth:`finish` then adds the members, the manifest and its signature, and renames
+    the ZIP into place; :meth:`abort` (or any failure) removes the temporary file, so a package
+    under the real name is always complete. Stored evidence that changed or went missing since
+    it was attached fails the export with a Chinese message naming the file.
+
+    Inside the ZIP the central directory lists manifest.json and manifest.sig first, so a person
+    opening it sees them first, whatever their position in the file.
+    """
+
+    def __init__(
+        self,
+        out_path: str | os.PathLike[str],
+        evidence: list[EvidenceItem],
+        *,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+        members_size_hint: int = 1 << 20,
+    ) -> None:
+        self.out = Path(out_path).absolute()
+        self.folder = _check_destination(self.out)
+        self._evidence = _evidence_entries(evidence)
+        evidence_bytes = sum(e.size for e in self._evidence)
+        self._members_span = max(members_size_hint, 1)
+        _check_free_space(
+            self.folder, _needed_space(evidence_bytes + self._members_span, len(self._evidence))
+        )
+        # Progress counts bytes: each evidence byte copied, then read back for the package hash;
+        # the members (their size is only an estimate until finish) share the rest.
+        self._stop = threading.Event()
+        self._tracker = _Tracker(2 * evidence_bytes + self._members_span, progress, cancel, self._stop)
+        self._tracker.check()
+        self._now = datetime.now(UTC)
+        self._stamp = self._now.astimezone().timetuple()[:6]
+        self._error: BaseException | None = None
+        self._evidence_end = 0
+        self._hash = hashlib.sha256()
+        self._done = False
+        self._fobj, self._tmp = _create_temp(self.folder, self.out.name)
+        try:
+            self._zf = zipfile.ZipFile(self._fobj, "w", allowZip64=True)
+        except BaseException:
+            self._discard()
+            raise
+        self._thread = threading.Thread(target=self._copy_evidence, name="cets-package-evidence", daemon=True)
+        self._thread.start()
+
+    # ---- the evidence thread
+
+    def _copy_evidence(self) -> None:
+        try:
+            buf = bytearray(_STREAM_CHUNK)
+            for entry in self._evidence:
+                info = _zipinfo(entry.arcname, entry.compress, entry.size, self._stamp)
+                if entry.compress == zipfile.ZIP_DEFLATED:
+                    info._compresslevel = 1  # type: ignore[attr-defined]  # text evidence: fast, still small
+                _stream_entry(self._zf, entry, info, self._tracker, buf)
+            self._fobj.flush()
+            self._evidence_end = self._fobj.tell()
+            _hash_region(self._tmp, 0, self._evidence_end, self._hash, self._tracker, buf)
+            # The bulk of the package reaches the disk now, while the caller is still rendering.
+            os.fsync(self._fobj.fileno())
+        except OSError as exc:
+            self._error = _dest_error(self.folder, exc)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread in finish()
+            self._error = exc
+
+    def _join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            self.abort()
+            raise error
+
+    # ---- the caller's thread
+
+    def finish(
+        self,
+        *,
+        manifest_base: dict[str, Any],
+        members: list[Member],
+        previous_package_sha256: str | None,
+        sign: bool = True,
+        key: Ed25519PrivateKey | None = None,
+    ) -> PackageResult:
+        """Add ``members`` and the manifest (signed with ``key``, or the installation key when
+        ``sign`` and no key is given), then rename the ZIP into place.
+
+        A keyring that cannot give the key raises SigningKeyError before anything is added; the
+        writer stays usable, so the caller may then finish unsigned (``sign=False``).
+        """
+        if self._done:
+            raise RuntimeError("package already finished or aborted")
+        if previous_package_sha256 is not None:
+            previous_package_sha256 = previous_package_sha256.lower()
+            if not _SHA256_RE.match(previous_package_sha256):
+                raise ValueError("previous_package_sha256 must be 64 hex digits")
+        if sign and key is None:
+            key = load_or_create_signing_key()
+        elif not sign:
+            key = None
+        try:
+            member_entries = _member_entries(members)
+            self._join()
+            manifest = _manifest_bytes(
+                manifest_base, member_entries + self._evidence, previous_package_sha256, key, self._now
+            )
+            signature = signing.sign(manifest, key) if key is not None else None
+            member_bytes = sum(e.size for e in member_entries) + len(manifest)
+            _check_free_space(self.folder, _needed_space(member_bytes, len(member_entries)))
+            tracker = self._tracker
+            try:
+                count = self._write_rest(member_entries, manifest, signature, _Share(tracker, member_bytes))
+                self._fobj.flush()
+                # Data on disk before the rename, so a crash never leaves a truncated package
+                # under the real name (architecture: nothing typed is ever lost).
+                os.fsync(self._fobj.fileno())
+                self._fobj.close()
+                size = self._tmp.stat().st_size
+                _hash_region(self._tmp, self._evidence_end, None, self._hash, None, bytearray(CHUNK_SIZE))
+            except OSError as exc:
+                raise _dest_error(self.folder, exc) from exc
+            tracker.check()
+            try:
+                _replace(self._tmp, self.out)
+            except OSError as exc:
+                raise PackageError(
+                    f"无法用新的提交包替换文件“{self.out}”（原因：{exc.strerror or exc}）。"
+                    "它可能正被其他程序（如解压软件、邮件客户端、杀毒软件）打开或被设为只读。"
+                    "请关闭相关程序后重试，或换一个文件名保存。原有文件没有被改动。"
+                ) from exc
+        except BaseException:
+            self.abort()
+            raise
+        self._done = True
+        _fsync_dir(self.folder)
+        tracker.set(tracker.total)
+        return PackageResult(self.out, self._hash.hexdigest(), size, count, key is not None)
+
+    def _write_rest(
+        self, members: list[_Entry], manifest: bytes, signature: bytes | None, tracker: _Tracker
+    ) -> int:
+        zf = self._zf
+        buf = bytearray(CHUNK_SIZE)
+        first: list[zipfile.ZipInfo] = []
+        try:
+            for entry in members:
+                info = _zipinfo(entry.arcname, entry.compress, entry.size, self._stamp)
+                if entry.data is not None:
+                    zf.writestr(info, entry.data)
+                    tracker.advance(entry.size)
+                else:
+                    _stream_entry(zf, entry, info, tracker, buf)
+            zf.writestr(_zipinfo(MANIFEST_NAME, zipfile.ZIP_DEFLATED, len(manifest), self._stamp), manifest)
+            first.append(zf.filelist[-1])
+            tracker.advance(len(manifest))
+            if signature is not None:
+                zf.writestr(
+                    _zipinfo(SIGNATURE_NAME, zipfile.ZIP_STORED, len(signature), self._stamp), signature
+                )
+                first.append(zf.filelist[-1])
+            # Directory order: manifest, signature, generated files, evidence.
+            rest = [i for i in zf.filelist if all(i is not f for f in first)]
+            evidence_infos = rest[: len(self._evidence)]
+            zf.filelist[:] = first + rest[len(self._evidence) :] + evidence_infos
+        except BaseException:
+            # The file is discarded; closing only stops ZipFile.__del__ from writing to it later,
+            # and must not replace the real error (cancel, disk full) with its own.
+            with contextlib.suppress(Exception):
+                zf.close()
+            raise
+        zf.close()
+        return len(zf.filelist)
+
+    def abort(self) -> None:
+        """Stop copying and remove the temporary file; nothing is left behind. Idempotent."""
+        if self._done:
+            return
+        self._done = True
+        self._stop.set()
+        self._thread.join()
+        with contextlib.suppress(Exception):
+            self._zf.close()
+        self._discard()
+
+    def _discard(self) -> None:
+        with contextlib.suppress(Exception):
+            self._fobj.close()
+        with contextlib.suppress(OSError):
+            self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> PackageWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.abort()
+
+
 def build_package(
     out_path: str | os.PathLike[str],
     *,
@@ -552,66 +779,39 @@ def build_package(
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> PackageResult:
-    """Write the package atomically to ``out_path``.
+    """Write the package atomically to ``out_path`` (a :class:`PackageWriter` finished at once).
 
     With ``sign`` the installation key is loaded from the keyring first, so a missing keyring
     (KeyringUnavailable) fails before anything is written; the caller may then offer an unsigned
-    draft (``sign=False``). ``progress(done, total)`` counts bytes: the inputs, then the read-back
-    that hashes the finished ZIP. ``cancel()`` returning True aborts and removes the partial file.
-    Raises PackageError (PackageCancelled on cancel) with a Chinese message.
+    draft (``sign=False``). ``progress(done, total)`` counts bytes. ``cancel()`` returning True
+    aborts and removes the partial file. Raises PackageError (PackageCancelled on cancel) with a
+    Chinese message.
     """
-    out = Path(out_path).absolute()
-    if previous_package_sha256 is not None:
-        previous_package_sha256 = previous_package_sha256.lower()
-        if not _SHA256_RE.match(previous_package_sha256):
-            raise ValueError("previous_package_sha256 must be 64 hex digits")
-    folder = _check_destination(out)
-    entries = _collect_entries(members, evidence)
+    if previous_package_sha256 is not None and not _SHA256_RE.match(previous_package_sha256.lower()):
+        raise ValueError("previous_package_sha256 must be 64 hex digits")
+    _member_entries(members)  # a bad member name is a programming error: before anything is written
     key = load_or_create_signing_key() if sign else None
+    size_hint = sum(
+        len(m.source) if isinstance(m.source, bytes | bytearray | memoryview) else _safe_size(m.source)
+        for m in members
+    )
+    with PackageWriter(
+        out_path, evidence, progress=progress, cancel=cancel, members_size_hint=size_hint + 4096
+    ) as writer:
+        return writer.finish(
+            manifest_base=manifest_base,
+            members=members,
+            previous_package_sha256=previous_package_sha256,
+            sign=sign,
+            key=key,
+        )
 
-    now = datetime.now(UTC)
-    manifest = _manifest_bytes(manifest_base, entries, previous_package_sha256, key, now)
-    signature = signing.sign(manifest, key) if key is not None else None
 
-    content = sum(e.size for e in entries) + len(manifest)
-    # Deflate never grows data by more than ~0.1%; headers are a few hundred bytes per entry.
-    _check_free_space(folder, content + content // 500 + 1024 * (len(entries) + 8))
-    # Writing and the read-back hash are each about one pass over the content.
-    tracker = _Tracker(2 * content, progress, cancel)
-    tracker.check()
-
-    fobj, tmp = _create_temp(folder, out.name)
+def _safe_size(source: str | os.PathLike[str]) -> int:
     try:
-        try:
-            with fobj:
-                count = _write_zip(fobj, entries, manifest, signature, now.astimezone(), tracker)
-                fobj.flush()
-                # Data on disk before the rename, so a crash never leaves a truncated package
-                # under the real name (architecture: nothing typed is ever lost).
-                os.fsync(fobj.fileno())
-            size = tmp.stat().st_size
-            sha = _hash_written(tmp, size, tracker, content, tracker.total - content, bytearray(CHUNK_SIZE))
-        except OSError as exc:
-            raise _dest_error(folder, exc) from exc
-        tracker.check()
-        try:
-            _replace(tmp, out)
-        except OSError as exc:
-            raise PackageError(
-                f"无法用新的提交包替换文件“{out}”（原因：{exc.strerror or exc}）。"
-                "它可能正被其他程序（如解压软件、邮件客户端、杀毒软件）打开或被设为只读。"
-                "请关闭相关程序后重试，或换一个文件名保存。原有文件没有被改动。"
-            ) from exc
-    except BaseException:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(folder)
-    if progress is not None:
-        progress(tracker.total, tracker.total)
-    return PackageResult(out, sha, size, count, key is not None)
+        return os.stat(source).st_size
+    except OSError:
+        return 0
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..core.calc import rounded_values
@@ -23,6 +23,10 @@ from ..core.spec import FormSpec
 from .errors import ExportBlocked, InputError
 from .evaluation import calc_output, evaluate_input, explanations
 from .inputs import LoadedInput
+
+if TYPE_CHECKING:
+    from ..core.rules import Evaluation
+    from ..io.package import EvidenceItem, Member
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -67,129 +71,167 @@ def export_package(
     """Evaluate, then write data.json, data.xlsx, report.pdf and evidence into a signed ZIP.
 
     Errors block the final package (``draft=True`` still exports, watermarked 草稿); warnings
-    need a written acknowledgement. Evidence files are hashed again while packed, so a file
-    changed or deleted since it was attached stops the export with a message naming it.
+    need a written acknowledgement. The evidence starts streaming into the package before the
+    evaluation (io.package.PackageWriter, on a background thread) and is hashed once, while it is
+    copied: a file changed or deleted since it was attached stops the export with a message
+    naming it, and nothing is left under the package's name. A blocked export discards the copy.
     """
-    from ..io.package import EvidenceItem, Member, build_package
-    from ..io.pdf_report import render_pdf
-    from ..io.xlsx_template import write_workbook
+    from ..io.package import PackageWriter
     from ..security.keys import SigningKeyError
 
-    ev = evaluate_input(loaded, previous=previous, extra=extra)
-    if not draft:
-        if ev.errors:
-            raise ExportBlocked(
-                f"有 {len(ev.errors)} 项错误，不能导出正式申报包；请先修改，或用 --draft 导出草稿", ev.errors
-            )
-        pending = ev.unacknowledged_warnings
-        if pending:
-            raise ExportBlocked(
-                f"有 {len(pending)} 项警告尚未处理；请修改或填写确认理由后再导出正式申报包", pending
-            )
-    doc = ev.document
-    spec = ev.spec
-    expl = explanations(ev)
     resolver = evidence_resolver or _default_resolver(loaded.source_path)
-    evidence_items: list[EvidenceItem] = []
-    evidence_rows: list[dict[str, Any]] = []
+    items, evidence_rows, missing = _evidence_items(loaded.document, resolver)
+    writer: PackageWriter | None = None
+    deferred: Exception | None = missing
+    if deferred is None:
+        try:
+            writer = PackageWriter(out_path, items, progress=progress, cancel=cancel)
+        except Exception as exc:  # noqa: BLE001 - reported after the findings, as before
+            deferred = exc
+    try:
+        ev = evaluate_input(loaded, previous=previous, extra=extra)
+        if not draft:
+            if ev.errors:
+                raise ExportBlocked(
+                    f"有 {len(ev.errors)} 项错误，不能导出正式申报包；请先修改，或用 --draft 导出草稿",
+                    ev.errors,
+                )
+            pending = ev.unacknowledged_warnings
+            if pending:
+                raise ExportBlocked(
+                    f"有 {len(pending)} 项警告尚未处理；请修改或填写确认理由后再导出正式申报包", pending
+                )
+        if deferred is not None:
+            raise deferred
+        assert writer is not None
+        with tempfile.TemporaryDirectory(prefix="cets-export-") as tmp:
+            members, manifest_base, pdf_result = _render_members(ev, Path(tmp), evidence_rows, draft)
+            unsigned_reason = None if sign else "按要求未签名（--no-sign）"
+            try:
+                result = writer.finish(
+                    manifest_base=manifest_base,
+                    members=members,
+                    previous_package_sha256=previous_package_sha256,
+                    sign=sign,
+                )
+            except SigningKeyError as exc:
+                # The key is loaded before the members are added. Without a keyring we still
+                # deliver the package (integrity: SHA-256 manifest and chain), unsigned, and say
+                # so — unless the user asked for a signature to be mandatory. Never a key file.
+                if require_signature:
+                    raise
+                unsigned_reason = str(exc)
+                manifest_base["unsigned_reason"] = unsigned_reason
+                result = writer.finish(
+                    manifest_base=manifest_base,
+                    members=members,
+                    previous_package_sha256=previous_package_sha256,
+                    sign=False,
+                )
+    finally:
+        if writer is not None:
+            writer.abort()  # nothing once finished; otherwise the partial copy goes
+    missing_glyphs = set(getattr(pdf_result, "missing_glyphs", set()) or set())
+    return ExportOutcome(
+        result.path,
+        result.sha256,
+        result.signed,
+        draft,
+        summarize(ev.findings),
+        missing_glyphs,
+        unsigned_reason,
+    )
+
+
+def _evidence_items(
+    doc: FilingDocument, resolver: EvidenceResolver
+) -> tuple[list[EvidenceItem], list[dict[str, Any]], InputError | None]:
+    """The package's evidence (each content once, with every field it backs), the rows the PDF
+    lists, and the error to report if a file can no longer be found."""
+    from ..io.package import EvidenceItem
+
+    items: list[EvidenceItem] = []
+    rows: list[dict[str, Any]] = []
     by_hash: dict[str, list[str]] = {}
     for ref in doc.evidence:
         by_hash.setdefault(ref.sha256, []).append(ref.path)
     seen: set[str] = set()
+    missing: InputError | None = None
     for ref in doc.evidence:
-        evidence_rows.append(ref.model_dump())
-        if ref.sha256 in seen:
+        rows.append(ref.model_dump())
+        if ref.sha256 in seen or missing is not None:
             continue
         seen.add(ref.sha256)
         source = resolver(ref.sha256, ref.name)
         if source is None:
-            raise InputError(
+            missing = InputError(
                 f"找不到支撑材料「{ref.name}」（SHA-256 {ref.sha256[:12]}…）：文件已被删除或移动；请重新附上该文件后再导出"
             )
-        evidence_items.append(
-            EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料")
-        )
+            continue
+        items.append(EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料"))
+    return items, rows, missing
 
-    with tempfile.TemporaryDirectory(prefix="cets-export-") as tmp:
-        tmpdir = Path(tmp)
-        xlsx_path = tmpdir / "data.xlsx"
-        pdf_path = tmpdir / "report.pdf"
-        write_workbook(
-            spec, xlsx_path, document=doc, values=rounded_values(spec, ev.values), explanations=expl
-        )
-        pdf_result = render_pdf(spec, ev, pdf_path, explanations=expl, evidence=evidence_rows, draft=draft)
-        data = {
-            "document": doc.to_json_dict(),
-            "calculated": calc_output(ev)["values"],
-            "findings": [f.to_json() for f in ev.findings],
-            "explanations": {k: v.to_json() for k, v in expl.items()},
-        }
-        members = [
-            Member("data.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), "data"),
-            Member("data.xlsx", xlsx_path, "workbook"),
-            Member("report.pdf", pdf_path, "report"),
-        ]
-        manifest_base = {
-            "app": {"name": "cets-desktop", "version": __version__},
-            "form": {
-                "id": spec.id,
-                "version": spec.version,
-                "title": spec.title,
-                "template_year": spec.template_year,
-                "certainty": spec.certainty,
-            },
-            "enterprise": doc.enterprise.model_dump(exclude_none=True),
-            "period": doc.period,
-            "draft": draft,
-            "findings_summary": summarize(ev.findings),
-            "acknowledgements": [a.model_dump(exclude_none=True) for a in doc.acknowledgements],
-        }
-        unsigned_reason = None if sign else "按要求未签名（--no-sign）"
-        try:
-            result = build_package(
-                out_path,
-                manifest_base=manifest_base,
-                members=members,
-                evidence=evidence_items,
-                previous_package_sha256=previous_package_sha256,
-                sign=sign,
-                progress=progress,
-                cancel=cancel,
-            )
-        except SigningKeyError as exc:
-            # The key is loaded before anything is written. Without a keyring we still deliver the
-            # package (integrity: SHA-256 manifest and chain), unsigned, and say so — unless the
-            # user asked for a signature to be mandatory. Never a plaintext key file.
-            if require_signature:
-                raise
-            unsigned_reason = str(exc)
-            manifest_base["unsigned_reason"] = unsigned_reason
-            result = build_package(
-                out_path,
-                manifest_base=manifest_base,
-                members=members,
-                evidence=evidence_items,
-                previous_package_sha256=previous_package_sha256,
-                sign=False,
-                progress=progress,
-                cancel=cancel,
-            )
-    missing = set(getattr(pdf_result, "missing_glyphs", set()) or set())
-    return ExportOutcome(
-        result.path, result.sha256, result.signed, draft, summarize(ev.findings), missing, unsigned_reason
-    )
+
+def _render_members(
+    ev: Evaluation, tmpdir: Path, evidence_rows: list[dict[str, Any]], draft: bool
+) -> tuple[list[Member], dict[str, Any], Any]:
+    """data.json, data.xlsx and report.pdf of an evaluated filing, and the manifest's own part."""
+    from ..io.package import Member
+    from ..io.pdf_report import render_pdf
+    from ..io.xlsx_template import write_workbook
+
+    doc = ev.document
+    spec = ev.spec
+    expl = explanations(ev)
+    xlsx_path = tmpdir / "data.xlsx"
+    pdf_path = tmpdir / "report.pdf"
+    write_workbook(spec, xlsx_path, document=doc, values=rounded_values(spec, ev.values), explanations=expl)
+    pdf_result = render_pdf(spec, ev, pdf_path, explanations=expl, evidence=evidence_rows, draft=draft)
+    data = {
+        "document": doc.to_json_dict(),
+        "calculated": calc_output(ev)["values"],
+        "findings": [f.to_json() for f in ev.findings],
+        "explanations": {k: v.to_json() for k, v in expl.items()},
+    }
+    members = [
+        Member("data.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), "data"),
+        Member("data.xlsx", xlsx_path, "workbook"),
+        Member("report.pdf", pdf_path, "report"),
+    ]
+    manifest_base = {
+        "app": {"name": "cets-desktop", "version": __version__},
+        "form": {
+            "id": spec.id,
+            "version": spec.version,
+            "title": spec.title,
+            "template_year": spec.template_year,
+            "certainty": spec.certainty,
+        },
+        "enterprise": doc.enterprise.model_dump(exclude_none=True),
+        "period": doc.period,
+        "draft": draft,
+        "findings_summary": summarize(ev.findings),
+        "acknowledgements": [a.model_dump(exclude_none=True) for a in doc.acknowledgements],
+    }
+    return members, manifest_base, pdf_result
 
 
 def _default_resolver(source_path: Path | None) -> EvidenceResolver:
-    """Without a workspace: find evidence next to the filing (same folder or ./evidence/) by hash."""
+    """Without a workspace: find evidence next to the filing (same folder or ./evidence/).
+
+    A file found under its name is not hashed here: the package hashes it while copying it and
+    refuses it if it is not the attached content. Only when both folders hold a file of that
+    name is the right one picked by its hash."""
 
     def resolve(sha256: str, name: str) -> Path | None:
         folders = []
         if source_path is not None:
             folders += [source_path.parent, source_path.parent / "evidence"]
-        for folder in folders:
-            candidate = folder / name
-            if candidate.is_file() and sha256_file(candidate) == sha256:
+        candidates = [folder / name for folder in folders if (folder / name).is_file()]
+        if len(candidates) == 1:
+            return candidates[0]
+        for candidate in candidates:
+            if sha256_file(candidate) == sha256:
                 return candidate
         return None
 
