@@ -12,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QTreeView, QWidget
 
 # The store and the definitions are not needed to draw the tree: the cold start fills it from a
@@ -60,6 +60,8 @@ class Navigator(QTreeView):
         self._filing_order: dict[int, tuple[str, str, int]] = {}
         self._root = QStandardItem()
         self._today = date.today()
+        self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
+        self._specs: dict[tuple[str, str, str], Any] = {}
 
     def populate(self, desk: Desk | None) -> None:
         """Show ``desk``'s tree. For the workspace already shown, only what changed is touched
@@ -80,9 +82,9 @@ class Navigator(QTreeView):
             return
         self._rows = {}
         self._today = date.today()
-        style = self.style()
+        self._specs = {}
         root = QStandardItem(
-            style.standardIcon(QStyle.StandardPixmap.SP_DriveHDIcon),
+            self._icon(QStyle.StandardPixmap.SP_DriveHDIcon),
             f"演示工作区（沙盒）　{desk.path.name}" if desk.is_sandbox else f"工作区　{desk.path.name}",
         )
         root.setData(Node("workspace"), ROLE_NODE)
@@ -93,7 +95,7 @@ class Navigator(QTreeView):
         for filing in desk.list_filings():
             by_enterprise.setdefault(filing.enterprise_id, []).append(filing)
         for enterprise in desk.list_enterprises():
-            item = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
+            item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
             item.setData(Node("enterprise", enterprise.id), ROLE_NODE)
             self._dress_enterprise(item, enterprise)
             root.appendRow(item)
@@ -160,6 +162,7 @@ class Navigator(QTreeView):
         if [e.id for e in enterprises][: len(self._enterprises)] != list(self._enterprises):
             self._build(desk)  # an enterprise removed: rare, rebuild
             return
+        self._specs = {}
         today = date.today()
         if today != self._today:
             self._today = today
@@ -177,8 +180,7 @@ class Navigator(QTreeView):
         entry = self._enterprises.get(enterprise.id)
         key = _enterprise_key(enterprise)
         if entry is None:
-            style = self.style()
-            item = QStandardItem(style.standardIcon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
+            item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
             item.setData(Node("enterprise", enterprise.id), ROLE_NODE)
             self._dress_enterprise(item, enterprise)
             self._root.appendRow(item)
@@ -239,9 +241,7 @@ class Navigator(QTreeView):
         found = self._years.get((enterprise_id, year))
         if found is not None:
             return found
-        year_item = QStandardItem(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView), ""
-        )
+        year_item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "")
         year_item.setData(Node("year", enterprise_id, year), ROLE_NODE)
         year_item.setToolTip(f"{year} 年的填报日历")
         row = parent.rowCount()
@@ -266,7 +266,7 @@ class Navigator(QTreeView):
         self, enterprise: Enterprise, filing: Filing, year_item: QStandardItem, *, append: bool
     ) -> None:
         assert self._rows is not None
-        item = QStandardItem(self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon), "")
+        item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_FileIcon), "")
         item.setData(Node("filing", enterprise.id, int(filing.period[:4]), filing.id), ROLE_NODE)
         if not self._dress_filing(item, enterprise, filing):
             return
@@ -283,6 +283,22 @@ class Navigator(QTreeView):
         year_item.insertRow(row, item)
         self._rows[filing.id] = (_filing_key(filing), enterprise.id, item)
 
+    def _icon(self, which: QStyle.StandardPixmap) -> QIcon:
+        """The style's icon, asked once per kind (asking costs more than the rest of a row)."""
+        icon = self._icons.get(which)
+        if icon is None:
+            icon = self._icons[which] = self.style().standardIcon(which)
+        return icon
+
+    def _spec_for(self, filing: Filing) -> Any:
+        """The filing's definition (``StatusCache.spec_for``), looked up once per form, version
+        and period while the tree is built."""
+        assert self.desk is not None
+        key = (filing.form_id, filing.form_version, filing.period)
+        if key not in self._specs:
+            self._specs[key] = self.desk.status.spec_for(filing)
+        return self._specs[key]
+
     def _dress_enterprise(self, item: QStandardItem, enterprise: Enterprise) -> None:
         item.setText(enterprise.name)
         item.setToolTip(
@@ -292,7 +308,7 @@ class Navigator(QTreeView):
     def _dress_filing(self, item: QStandardItem, enterprise: Enterprise, filing: Filing) -> bool:
         """Text, tooltip and colour of a filing row; False when no definition governs the filing."""
         assert self.desk is not None
-        spec = self.desk.status.spec_for(filing)
+        spec = self._spec_for(filing)
         if spec is None:
             return False
         due = due_date_for(enterprise, spec, filing.period)
