@@ -252,10 +252,9 @@ def _fingerprint(folder: Path) -> dict[str, Any]:
 
 
 def _newest_mtime(fp: dict[str, Any]) -> int:
-    return max(
-        (row[2] for key in ("forms", "parts", "reference", "code") for row in fp[key]),
-        default=-1,
-    )
+    # The data files only: a same-size edit within a tick matters there; the code's stamps only
+    # say "the reader changed", and a developer editing it must not keep the index uncached.
+    return max((row[2] for key in ("forms", "parts", "reference") for row in fp[key]), default=-1)
 
 
 # --------------------------------------------------------------------------------------------
