@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -16,6 +17,9 @@ from .stylesheet import app_stylesheet
 from .translations import install_qt_chinese
 
 SCREENSHOT_SIZE = (1280, 800)
+MODULES_AT_READY_ENV = "CETS_MODULES_AT_READY"
+"""With ``CETS_EXIT_WHEN_READY``: also print the modules imported by the first paint and, once
+settled, each card's status (tests/speed_start)."""
 EXIT_WHEN_READY_ENV = "CETS_EXIT_WHEN_READY"
 """Benchmarks (bench/bench_gui_start.py): print ``READY <perf_counter>`` once the main window is
 usable — shown, exposed and painted — and ``SETTLED <perf_counter>`` once every calendar card shows
@@ -46,33 +50,29 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
 
     With ``screenshot``, render the window at 1280×800 to that PNG once events settle and return
     0 without entering the event loop. ``QT_QPA_PLATFORM`` is left to the caller.
+
+    An existing workspace is first painted from a glance (``workflow.glance``: navigator and the
+    year's cards with their last known status, read straight from SQLite, before the store, the
+    definitions, pydantic or the rules engine are imported); the window opens the workspace for
+    real right after that first paint and evaluates the cards (bench/bench_gui_start.py).
     """
     app = create_application()
-    from ..workflow.desk import Desk
-    from ..workflow.records import WorkspaceError, default_workspace_path
-    from .demo_workspace import fresh_demo_workspace
-    from .main_window import MainWindow
+    from ..workflow.glance import default_workspace_path, glance
 
-    desk = None
-    try:
-        if demo:
-            from .demo_workspace import ask_reset_demo
+    glanced = None
+    if not demo and screenshot is None:
+        glanced = glance(workspace_path if workspace_path is not None else default_workspace_path())
+    if glanced is not None:
+        from .main_window import MainWindow
 
-            # A screenshot never asks: the user's work in the demo is kept and shown as it is.
-            path = fresh_demo_workspace(
-                ask_reset=None if screenshot is not None else lambda: ask_reset_demo(None)
-            )
-            desk = Desk.open(path) if path is not None else None
-        elif workspace_path is not None:
-            desk = Desk.open(workspace_path)
-        elif default_workspace_path().exists():
-            desk = Desk.open(default_workspace_path())
-    except WorkspaceError as exc:
-        if screenshot is not None:
-            print(str(exc), file=sys.stderr)
-            return 2
-        QMessageBox.warning(None, "无法打开工作区", str(exc))
-    window = MainWindow(desk)
+        window = MainWindow(glance=glanced)
+    else:
+        desk = _open_desk(workspace_path, demo, screenshot)
+        if isinstance(desk, int):
+            return desk
+        from .main_window import MainWindow
+
+        window = MainWindow(desk)
     if screenshot is not None:
         window.resize(*SCREENSHOT_SIZE)
         window.show()
@@ -87,13 +87,41 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
     return app.exec()
 
 
+def _open_desk(workspace_path: Path | None, demo: bool, screenshot: Path | None) -> Any:
+    """The desk opened before the window (the demo, a new or unreadable workspace): a Desk, None
+    (no workspace: the welcome page) or an exit status."""
+    from ..workflow.desk import Desk
+    from ..workflow.records import WorkspaceError, default_workspace_path
+    from .demo_workspace import fresh_demo_workspace
+
+    try:
+        if demo:
+            from .demo_workspace import ask_reset_demo
+
+            # A screenshot never asks: the user's work in the demo is kept and shown as it is.
+            path = fresh_demo_workspace(
+                ask_reset=None if screenshot is not None else lambda: ask_reset_demo(None)
+            )
+            return Desk.open(path) if path is not None else None
+        if workspace_path is not None:
+            return Desk.open(workspace_path)
+        if default_workspace_path().exists():
+            return Desk.open(default_workspace_path())
+    except WorkspaceError as exc:
+        if screenshot is not None:
+            print(str(exc), file=sys.stderr)
+            return 2
+        QMessageBox.warning(None, "无法打开工作区", str(exc))
+    return None
+
+
 def _report_ready(app: QApplication, window: QMainWindow) -> int:
     """Process events until the window is exposed and its calendar painted; print both moments."""
     stamps: dict[str, float] = {}
     calendar = getattr(window, "calendar", None)
     if calendar is not None:
         calendar.framePainted.connect(lambda: stamps.setdefault("READY", time.perf_counter()))
-    deadline = time.perf_counter() + 30
+    deadline = time.perf_counter() + 60
 
     def exposed() -> bool:
         handle = window.windowHandle()
@@ -108,9 +136,23 @@ def _report_ready(app: QApplication, window: QMainWindow) -> int:
     while "READY" not in stamps and time.perf_counter() < deadline:
         app.processEvents()
     print(f"READY {stamps.get('READY', time.perf_counter()):.6f}", flush=True)
-    # Then the month cards' deferred evaluation, for the "calendar complete" figure.
-    while calendar_shown and calendar is not None and not calendar.settled and time.perf_counter() < deadline:
+    if os.environ.get(MODULES_AT_READY_ENV):
+        # tests/speed_start: what had been imported by the first paint.
+        print("MODULES " + " ".join(sorted(sys.modules)), flush=True)
+        print(f"CARDS_AT_READY {_card_texts(window)}", flush=True)
+    # Then the workspace opened for real and the month cards' deferred evaluation, for the
+    # "calendar complete" figure.
+    while not getattr(window, "cards_settled", True) and time.perf_counter() < deadline:
         app.processEvents()
     print(f"SETTLED {time.perf_counter():.6f}", flush=True)
+    if os.environ.get(MODULES_AT_READY_ENV):
+        print(f"CARDS {_card_texts(window)}", flush=True)
     window.close()
     return 0
+
+
+def _card_texts(window: QMainWindow) -> str:
+    """``period=status`` of every calendar card, for tests."""
+    calendar = getattr(window, "calendar", None)
+    cards = calendar.cards if calendar is not None else []
+    return " ".join(f"{c.summary.period}={c.chip.text()}" for c in cards)

@@ -30,32 +30,46 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..core.loader import bind_pending
-from ..workflow.definitions import definition_of_record, registry
-from ..workflow.desk import Desk
-from ..workflow.errors import InputError
-from ..workflow.records import STATE_DRAFT, Draft, WorkspaceError
-from ..workflow.sandbox import SANDBOX_NOTE
-from ..workflow.status import FilingSummary
 from . import recent_workspaces
 from .background import wait_for_all
-from .evidence_panel import EvidencePanel
-from .findings_panel import FindingsPanel
 from .month_calendar import CalendarView
 from .navigator import Navigator, Node
 from .reason_dialog import ask_reason
-from .session import FilingSession
 
 if TYPE_CHECKING:
-    # Dialogs and the form view are imported where they are first used: the cold start builds
-    # only the window, the navigator and the calendar (bench/bench_gui_start.py).
+    # The workspace (store), the definitions (pydantic, YAML), the rules engine, the panels, the
+    # dialogs and the form view are imported where they are first used: the cold start paints the
+    # window, the navigator and the calendar from a glance at the workspace (workflow.glance)
+    # before any of them is loaded (bench/bench_gui_start.py, tests/speed_start).
+    from ..core.loader import FormRegistry
     from ..core.spec import FormSpec
+    from ..workflow.desk import Desk
+    from ..workflow.glance import WorkspaceGlance
     from ..workflow.plans import CopiedPlan
+    from ..workflow.records import Draft
+    from ..workflow.status import FilingSummary
     from .enterprise_dialog import EnterpriseData
+    from .evidence_panel import EvidencePanel
+    from .findings_panel import FindingsPanel
     from .form_view import FormView
     from .history_dialog import HistoryDialog
+    from .session import FilingSession
 
 PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM, PAGE_OVERVIEW = range(4)
+
+
+def _workflow_errors() -> tuple[type[Exception], ...]:
+    """``(InputError, WorkspaceError)``, imported when an ``except`` clause needs them."""
+    from ..workflow.errors import InputError
+    from ..workflow.records import WorkspaceError
+
+    return (InputError, WorkspaceError)
+
+
+def _workspace_error() -> type[Exception]:
+    from ..workflow.records import WorkspaceError
+
+    return WorkspaceError
 
 
 class WelcomePage(QWidget):
@@ -84,7 +98,7 @@ class WelcomePage(QWidget):
         layout.addStretch(1)
         self.set_workspace(None)
 
-    def set_workspace(self, desk: Desk | None) -> None:
+    def set_workspace(self, desk: Desk | WorkspaceGlance | None) -> None:
         if desk is None:
             self.text.setText(
                 "离线准备月度信息化存证、数据质量控制计划和补充数据核算报告。\n"
@@ -98,14 +112,19 @@ class WelcomePage(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, desk: Desk | None = None) -> None:
+    def __init__(self, desk: Desk | None = None, *, glance: WorkspaceGlance | None = None) -> None:
+        """The window on ``desk``; or, for the cold start, painted first from ``glance`` (the
+        same workspace read straight from SQLite) and opened on the desk right after that first
+        paint (:meth:`_open_glanced`)."""
         super().__init__()
         self.setWindowTitle("全国碳市场填报助手")
-        # Expressions are compiled on first use so the window appears sooner; all definitions
+        # Definitions are loaded after the first paint and compiled on first use; all of them
         # are still checked shortly after start-up (_check_definitions), broken ones reported.
-        self.registry = registry()
         QTimer.singleShot(2000, self, self._check_definitions)
         self.desk: Desk | None = None
+        self.glance: WorkspaceGlance | None = None
+        self._findings: FindingsPanel | None = None
+        self._evidence: EvidencePanel | None = None
         self.session: FilingSession | None = None
         self.form_view: FormView | None = None
         self.enterprise_id: int | None = None
@@ -135,18 +154,14 @@ class MainWindow(QMainWindow):
         self.navigator.newFilingRequested.connect(self.new_filing)
         self.navigator.editEnterpriseRequested.connect(self.edit_enterprise)
         self.nav_dock = self._dock("导航", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea, "navigator")
-        self.findings = FindingsPanel()
-        self.findings.jumpRequested.connect(self.jump_to)
-        self.findings_dock = self._dock(
-            "校验结果", self.findings, Qt.DockWidgetArea.BottomDockWidgetArea, "findings"
-        )
-        self.evidence = EvidencePanel()
-        self.evidence.jumpRequested.connect(self.jump_to)
-        self.evidence_dock = self._dock(
-            "支撑材料", self.evidence, Qt.DockWidgetArea.RightDockWidgetArea, "evidence"
-        )
+        # The findings and evidence panels belong to an open filing: their docks exist from the
+        # start (layout, menus, saved state), their contents are made when first shown or used.
+        self.findings_dock = self._dock("校验结果", None, Qt.DockWidgetArea.BottomDockWidgetArea, "findings")
+        self.evidence_dock = self._dock("支撑材料", None, Qt.DockWidgetArea.RightDockWidgetArea, "evidence")
+        self.evidence_dock.setMinimumWidth(240)
+        for dock in (self.findings_dock, self.evidence_dock):
+            dock.visibilityChanged.connect(partial(self._dock_shown, dock))
         self.navigator.setMinimumWidth(220)
-        self.evidence.setMinimumWidth(240)
 
         self.autosave_label = QLabel("")
         self.state_label = QLabel("")
@@ -159,21 +174,68 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._restore_geometry()
-        self.set_workspace(desk)
+        if glance is not None and desk is None:
+            self._show_glance(glance)
+        else:
+            self.set_workspace(desk)
+
+    # ------------------------------------------------------------------ lazily made parts
+
+    @property
+    def registry(self) -> FormRegistry:
+        """Every shipped definition (loaded on first use, once per process)."""
+        from ..workflow.definitions import registry
+
+        return registry()
+
+    @property
+    def findings(self) -> FindingsPanel:
+        """The findings panel (made on first use)."""
+        if self._findings is None:
+            from .findings_panel import FindingsPanel
+
+            panel = FindingsPanel()
+            panel.jumpRequested.connect(self.jump_to)
+            self.findings_dock.setWidget(panel)
+            self._findings = panel
+        return self._findings
+
+    @property
+    def evidence(self) -> EvidencePanel:
+        """The evidence panel (made on first use)."""
+        if self._evidence is None:
+            from .evidence_panel import EvidencePanel
+
+            panel = EvidencePanel()
+            panel.jumpRequested.connect(self.jump_to)
+            panel.setMinimumWidth(240)
+            from .screen_fit import scrolling
+
+            # Scrolls rather than setting the window's minimum height (720 px at 150 %).
+            self.evidence_dock.setWidget(scrolling(panel))
+            self._evidence = panel
+        return self._evidence
+
+    def _dock_shown(self, dock: QDockWidget, visible: bool) -> None:
+        if visible and dock.widget() is None:
+            _ = self.findings if dock is self.findings_dock else self.evidence
 
     # ------------------------------------------------------------------ construction
 
     def _check_definitions(self) -> None:
         """Compile the definitions not yet used; a broken one is dropped and reported, never a crash."""
+        from ..core.loader import bind_pending
+
         broken = bind_pending(self.registry)
         if broken:
             names = "；".join(str(e) for e in broken[:3])
             self.statusBar().showMessage(f"有 {len(broken)} 个表单定义文件有误，已停用：{names}", 0)
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+    def _dock(self, title: str, widget: QWidget | None, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if widget is not None:
+            dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -293,7 +355,7 @@ class MainWindow(QMainWindow):
         redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
         self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
         self._action("edit_enterprise", "企业信息…", lambda: self.edit_enterprise(self.enterprise_id))
-        self._action("acknowledge", "确认选中警告…", self.findings.acknowledge_selected)
+        self._action("acknowledge", "确认选中警告…", lambda: self.findings.acknowledge_selected())
         self._action(
             "calendar",
             "年度日历",
@@ -427,7 +489,12 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            # First start: 1280×800, or maximized where that (with its title bar) does not fit
+            # (1366×768, 1920×1080 at 150 % = 1280×720).
+            screen = self.screen().availableGeometry()
+            self.resize(min(1280, screen.width()), min(800, screen.height()))
+            if screen.width() < 1280 + 16 or screen.height() < 800 + 40:
+                self.setWindowState(Qt.WindowState.WindowMaximized)
         state = settings.value("window/state")
         if not (isinstance(state, QByteArray) and self.restoreState(state)):
             self.resizeDocks([self.nav_dock, self.evidence_dock], [250, 270], Qt.Orientation.Horizontal)
@@ -441,6 +508,51 @@ class MainWindow(QMainWindow):
         return self.desk.workspace if self.desk is not None else None
 
     def set_workspace(self, desk: Desk | None) -> None:
+        self.glance = None
+        self._present(desk, desk)
+
+    def _show_glance(self, glance: WorkspaceGlance) -> None:
+        """The first paint: navigator and calendar from ``glance``, the desk opened right after."""
+        self.glance = glance
+        self._present(glance, None)
+        if self.calendar is not None:
+            self.calendar.framePainted.connect(lambda: QTimer.singleShot(0, self, self._open_glanced))
+        else:
+            QTimer.singleShot(0, self, self._open_glanced)
+
+    def _open_glanced(self) -> None:
+        """Open the glanced workspace for real (store, definitions) and show the same view from
+        the desk: the cards keep their last known status and are evaluated one by one."""
+        glance = self.glance
+        if glance is None:
+            return
+        self.glance = None
+        from ..workflow.desk import Desk
+
+        keep = (self.enterprise_id, self.calendar.year if self.calendar is not None else None)
+        try:
+            desk = Desk.open(glance.path)
+        except _workspace_error() as exc:
+            QMessageBox.warning(self, "无法打开工作区", str(exc))
+            self._present(None, None)
+            return
+        self._present(desk, desk, keep)
+
+    @property
+    def cards_settled(self) -> bool:
+        """The workspace is open (not only glanced at) and every calendar card is evaluated."""
+        return self.glance is None and (self.calendar is None or self.calendar.settled)
+
+    def _source(self) -> Any:
+        """What the screens read: the desk, or before it is open the glance."""
+        return self.desk if self.desk is not None else self.glance
+
+    def _present(
+        self,
+        source: Desk | WorkspaceGlance | None,
+        desk: Desk | None,
+        keep: tuple[int | None, int | None] | None = None,
+    ) -> None:
         self.close_session()
         if self.desk is not None and self.desk is not desk:
             wait_for_all()
@@ -450,28 +562,35 @@ class MainWindow(QMainWindow):
             self.calendar.stop()
             self.calendar.deleteLater()
             self.calendar = None
-        if desk is not None:
-            self.calendar = CalendarView(desk.status)
+        read_only = desk.read_only if desk is not None else False
+        if source is not None:
+            self.calendar = CalendarView(source.status, evaluate=desk is not None)
             self.calendar.activated.connect(self.open_summary)
             self.calendar.planRequested.connect(self._start_plan)
             self.calendar_layout.addWidget(self.calendar)
-            recent_workspaces.remember(desk.path)
-            self.setWindowTitle(
-                f"全国碳市场填报助手 — {desk.path.name}{'（只读）' if desk.read_only else ''}"
-            )
-        notes = desk.location_notes if desk is not None else []
-        if desk is not None and desk.is_sandbox:
+            if desk is not None:
+                recent_workspaces.remember(desk.path)
+            self.setWindowTitle(f"全国碳市场填报助手 — {source.path.name}{'（只读）' if read_only else ''}")
+        notes = list(desk.location_notes) if desk is not None else []
+        if source is not None and source.is_sandbox:
+            from ..workflow.sandbox import SANDBOX_NOTE
+
             notes = [SANDBOX_NOTE, *notes]
             self.setWindowTitle(
-                f"全国碳市场填报助手 — 演示工作区（沙盒，仅供练习）{'（只读）' if desk.read_only else ''}"
+                f"全国碳市场填报助手 — 演示工作区（沙盒，仅供练习）{'（只读）' if read_only else ''}"
             )
         self._show_location_banner(notes)
-        self.welcome.set_workspace(desk)
-        self.navigator.populate(desk)
-        enterprises = desk.list_enterprises() if desk else []
-        self.enterprise_id = enterprises[0].id if enterprises else None
+        self.welcome.set_workspace(source)
+        self.navigator.populate(source)
+        enterprises = source.list_enterprises() if source is not None else []
+        kept_id, kept_year = keep if keep is not None else (None, None)
+        if kept_id is not None and any(e.id == kept_id for e in enterprises):
+            self.enterprise_id = kept_id
+        else:
+            self.enterprise_id = enterprises[0].id if enterprises else None
+            kept_year = None
         if self.enterprise_id is not None:
-            self.show_calendar(self.enterprise_id, self._default_year(self.enterprise_id))
+            self.show_calendar(self.enterprise_id, kept_year or self._default_year(self.enterprise_id))
         else:
             self._show_page(PAGE_WELCOME)
         self._update_actions()
@@ -499,9 +618,11 @@ class MainWindow(QMainWindow):
         banner.setVisible(bool(notes))
 
     def open_workspace(self, path: Path) -> bool:
+        from ..workflow.desk import Desk
+
         try:
             desk = Desk.open(path)
-        except WorkspaceError as exc:
+        except _workspace_error() as exc:
             QMessageBox.warning(self, "无法打开工作区", str(exc))
             recent_workspaces.forget(path)
             return False
@@ -565,9 +686,11 @@ class MainWindow(QMainWindow):
         if paths is None or not self.leave_current():
             return
         archive, target = paths
+        from ..workflow.desk import Desk
+
         try:
             restored = Desk.restore_backup(archive, target)
-        except (InputError, WorkspaceError) as exc:
+        except _workflow_errors() as exc:
             QMessageBox.warning(self, "无法恢复", getattr(exc, "message", None) or str(exc))
             return
         self.open_workspace(restored.path)
@@ -593,8 +716,9 @@ class MainWindow(QMainWindow):
             self.open_workspace(path)
 
     def _default_year(self, enterprise_id: int) -> int:
-        assert self.desk is not None
-        years = sorted({int(f.period[:4]) for f in self.desk.list_filings(enterprise_id)})
+        source = self._source()
+        assert source is not None
+        years = sorted({int(f.period[:4]) for f in source.list_filings(enterprise_id)})
         this_year = date.today().year
         return this_year if not years or this_year in years else years[-1]
 
@@ -628,13 +752,14 @@ class MainWindow(QMainWindow):
         self.open_summary(row.summary)
 
     def show_calendar(self, enterprise_id: int | None = None, year: int | None = None) -> None:
-        if self.desk is None or self.calendar is None:
+        source = self._source()
+        if source is None or self.calendar is None:
             return
         enterprise_id = enterprise_id or self.enterprise_id
         if enterprise_id is None:
             self._show_page(PAGE_WELCOME)
             return
-        enterprise = self.desk.get_enterprise(enterprise_id)
+        enterprise = source.get_enterprise(enterprise_id)
         if enterprise is None:
             return
         self.enterprise_id = enterprise_id
@@ -653,8 +778,9 @@ class MainWindow(QMainWindow):
         if current == PAGE_FORM and page != PAGE_FORM:
             self._filing_docks = [d.isVisible() for d in docks]
         if page == PAGE_FORM:
-            for dock, visible in zip(docks, self._filing_docks, strict=True):
-                dock.setVisible(visible)
+            if current != PAGE_FORM:  # a jump within the form keeps focus mode as it is
+                for dock, visible in zip(docks, self._filing_docks, strict=True):
+                    dock.setVisible(visible)
         else:
             for dock in docks:
                 dock.hide()
@@ -723,8 +849,10 @@ class MainWindow(QMainWindow):
             return
         session.flush()
         self.undo_group.removeStack(session.undo_stack)
-        self.findings.set_session(None)
-        self.evidence.set_session(None)
+        if self._findings is not None:
+            self._findings.set_session(None)
+        if self._evidence is not None:
+            self._evidence.set_session(None)
         if self.form_view is not None:
             self.form_view.deleteLater()
             self.form_view = None
@@ -742,7 +870,7 @@ class MainWindow(QMainWindow):
             return None
         try:
             opened = self.desk.open_filing(filing_id)
-        except (InputError, WorkspaceError) as exc:
+        except _workflow_errors() as exc:
             QMessageBox.warning(self, "无法打开", getattr(exc, "message", None) or str(exc))
             return None
         document, restored = opened.document, False
@@ -752,6 +880,8 @@ class MainWindow(QMainWindow):
             else:
                 self.desk.discard_draft(filing_id)
         self.close_session()
+        from .session import FilingSession
+
         session = FilingSession(
             self.desk, opened.filing, opened.spec, document, restored_draft=restored, parent=self
         )
@@ -833,7 +963,7 @@ class MainWindow(QMainWindow):
             return None
         try:
             filing, copied = desk.create_filing(enterprise_id, spec.id, period, start=start or "blank")
-        except (InputError, WorkspaceError) as exc:
+        except _workflow_errors() as exc:
             QMessageBox.warning(self, "无法新建填报", getattr(exc, "message", None) or str(exc))
             return None
         self.navigator.populate(desk)
@@ -913,7 +1043,7 @@ class MainWindow(QMainWindow):
                 settings=data.settings,
                 new_facilities=data.new_facilities,
             )
-        except WorkspaceError as exc:
+        except _workspace_error() as exc:
             QMessageBox.warning(self, "无法保存企业信息", str(exc))
             return None
         self.enterprise_id = enterprise.id
@@ -942,7 +1072,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             number = session.save(reason)
-        except (InputError, WorkspaceError) as exc:
+        except _workflow_errors() as exc:
             QMessageBox.warning(self, "保存失败", getattr(exc, "message", None) or str(exc))
             return False
         if session.last_save_changed:
@@ -956,7 +1086,7 @@ class MainWindow(QMainWindow):
         if session is None:
             return
         self._set_autosave_text(f"已保存 第 {session.base_revision} 版")
-        self.navigator.populate(self.desk)
+        self.navigator.update_filing(session.filing_id)  # that row only (bench/bench_scale.py)
         self._update_status()
 
     def validate(self) -> None:
@@ -980,10 +1110,12 @@ class MainWindow(QMainWindow):
         elif session.is_modified:
             self.statusBar().showMessage("校验通过；保存（Ctrl+S）后即可导出正式申报包", 8000)
         else:
+            from ..workflow.records import STATE_DRAFT
+
             if session.filing.state == STATE_DRAFT and self.desk is not None:
                 try:
                     self.desk.mark_validated(session.filing_id)
-                except WorkspaceError as exc:
+                except _workspace_error() as exc:
                     QMessageBox.warning(self, "无法更改状态", str(exc))
                 session.refresh_filing()
                 self.navigator.populate(self.desk)
@@ -1093,6 +1225,8 @@ class MainWindow(QMainWindow):
             return None
         session.end_edit()
 
+        from ..workflow.definitions import definition_of_record
+
         def spec_for(doc: dict[str, Any]) -> FormSpec | None:
             return (
                 definition_of_record(
@@ -1162,7 +1296,7 @@ class MainWindow(QMainWindow):
             return None
         try:
             result = desk.restore(filing_id, number)
-        except (InputError, WorkspaceError) as exc:
+        except _workflow_errors() as exc:
             QMessageBox.warning(self, "无法恢复", getattr(exc, "message", None) or str(exc))
             return None
         if not result.changed:
@@ -1232,7 +1366,7 @@ class MainWindow(QMainWindow):
             self.summary_label.setText(f"错误 {len(ev.errors)}　待处理警告 {len(ev.unacknowledged_warnings)}")
 
     def _update_actions(self) -> None:
-        has_workspace = self.desk is not None
+        has_workspace = self._source() is not None
         has_session = self.session is not None
         for name in ("save", "validate", "export_template", "import_excel", "export", "print", "history"):
             self.actions_by_name[name].setEnabled(has_session)

@@ -4,12 +4,16 @@ other filings (data quality control plan, supplementary report) as cards below.
 Each card says 未开始 / 草稿 / 有错误 / 可导出 / 已导出, the due date (national 40 days, or the
 enterprise's stricter local deadline) and the days left; an overdue card is red. Cards take
 keyboard focus: arrows move between them, Enter opens.
+
+On the cold start the cards come from a glance at the workspace with each filing's last known
+status (``workflow.glance``); a card not evaluated since its last change says 检查中… and is
+evaluated after the first paint, one card per event-loop turn.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent
@@ -26,10 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..workflow.records import Enterprise
 from ..workflow.status import STATUS_EXPORTED, STATUS_NOT_STARTED, FilingSummary, StatusCache, local_days
 from .page_header import title_block
 from .stylesheet import set_style_property
+
+if TYPE_CHECKING:
+    from ..workflow.records import Enterprise
 
 COLUMNS = 4
 
@@ -112,7 +118,7 @@ class FilingCard(QFrame):
             and 0 <= summary.days_left(today) <= 7,
         )
         detail = []
-        if summary.filing is not None and not summary.pending:
+        if summary.filing is not None and (not summary.pending or summary.known):
             if summary.errors:
                 detail.append(f"错误 {summary.errors}")
             if summary.warnings:
@@ -177,9 +183,11 @@ class CalendarView(QWidget):
     planRequested = Signal(object, str)
     """(summary, "copy" | "blank") from a plan card's buttons."""
 
-    def __init__(self, cache: StatusCache, parent: QWidget | None = None) -> None:
+    def __init__(self, cache: StatusCache, parent: QWidget | None = None, *, evaluate: bool = True) -> None:
+        """``evaluate=False``: the cards stay as they are (a glance: the desk is not open yet)."""
         super().__init__(parent)
         self.cache = cache
+        self.evaluates = evaluate
         self.enterprise: Enterprise | None = None
         self.year = date.today().year
         self.today = date.today()
@@ -347,7 +355,8 @@ class CalendarView(QWidget):
         if generation != self._generation:
             return
         self.framePainted.emit()
-        self._evaluate_next(generation)
+        if self.evaluates:
+            self._evaluate_next(generation)
 
     def _previous_plan(self, enterprise: Enterprise, summary: FilingSummary) -> str | None:
         """The previous year's period when ``summary`` is a plan not started whose predecessor exists."""
@@ -370,6 +379,8 @@ class CalendarView(QWidget):
         card.set_summary(self.cache.final(self.enterprise, card.summary))
         if self._pending:
             QTimer.singleShot(0, self, lambda: self._evaluate_next(generation))
+        else:
+            self.cache.remember()  # the next start shows these statuses at once
 
     def stop(self) -> None:
         """No more deferred evaluation (the workspace is about to close)."""
@@ -377,9 +388,12 @@ class CalendarView(QWidget):
         self._pending = []
 
     def evaluate_pending_now(self) -> None:
+        if not self._pending:
+            return
         while self._pending:
             card = self._pending.pop(0)
             card.set_summary(self.cache.final(self.enterprise, card.summary))
+        self.cache.remember()
 
     def card_for(self, period: str) -> FilingCard | None:
         return next(

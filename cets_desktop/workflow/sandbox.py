@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..store import Workspace, WorkspaceError
+if TYPE_CHECKING:  # the window's first paint shows SANDBOX_NOTE before the store is imported
+    from ..store import Workspace
 
 SANDBOX_SETTING = "sandbox"
 DEMO_ACTOR = "演示数据"
@@ -22,6 +24,8 @@ def mark_sandbox(workspace: Workspace) -> None:
 
 
 def is_sandbox(workspace: Workspace) -> bool:
+    from ..store import WorkspaceError
+
     try:
         return bool(workspace.get_setting(SANDBOX_SETTING))
     except WorkspaceError:
@@ -33,6 +37,8 @@ def has_user_work(path: Path) -> bool:
     row by another actor (an enterprise, a filing, a save), or an autosaved draft."""
     if not path.exists():
         return False
+    from ..store import Workspace, WorkspaceError
+
     try:
         with Workspace.open(path, create=False, read_only=True) as ws:
             if any(entry.actor != DEMO_ACTOR for entry in ws.audit()):

@@ -6,6 +6,14 @@ Evaluating a month takes a few milliseconds, so a year of cards is evaluated on 
 revision, so only a changed filing is evaluated again. With ``evaluate=False`` a filing not in
 the cache gets a *pending* summary (due date and workspace state, no findings yet): the calendar
 shows those at once and evaluates them after the window has painted.
+
+The last evaluated status of every filing revision is also kept in the workspace (setting
+:data:`KNOWN_STATUS_SETTING`), so the next start shows each card's last known status at once,
+before anything is evaluated (the window's cold start reads it straight from SQLite,
+``workflow.glance``); a pending card is still evaluated right after the first paint.
+
+This module imports neither the definition meta-model, pydantic, YAML nor the store: the window's
+first screen uses it before any of them is loaded (bench/bench_gui_start.py).
 """
 
 from __future__ import annotations
@@ -15,13 +23,42 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..core.deadlines import due_for
-from ..core.spec import FormSpec
-from ..store import STATE_EXPORTED, Enterprise, Filing, WorkspaceError
-from .definitions import definition_of_record, registry
-from .errors import InputError
 
 if TYPE_CHECKING:
     from ..core.rules import Evaluation
+    from ..store import Enterprise, Filing
+
+STATE_EXPORTED = "已导出"
+"""``store.schema.STATE_EXPORTED``, repeated here so that the cards need not import the store
+(tests/speed_start checks that both are the same)."""
+
+KNOWN_STATUS_SETTING = "card_status"
+"""Workspace setting: ``{"filings": {id: [revision, updated_at, state, status, errors, warnings]}}``."""
+
+
+class FormLike(Protocol):
+    """What a card needs of a definition: a ``core.spec.FormSpec``, or on the first screen the
+    forms index's entry (``workflow.glance.FormInfo``) before any definition is loaded."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def filing_type(self) -> str: ...
+    @property
+    def sector(self) -> str: ...
+    @property
+    def sector_label(self) -> str: ...
+    @property
+    def template_year(self) -> int: ...
+    @property
+    def valid_from(self) -> str | None: ...
+    @property
+    def valid_to(self) -> str | None: ...
+    def period_label(self, period: str) -> str: ...
 
 
 class FilingSource(Protocol):
@@ -34,7 +71,8 @@ class FilingSource(Protocol):
     ) -> list[Filing]: ...
     def evaluate(self, filing_id: int) -> Evaluation: ...
     def has_draft(self, filing_id: int) -> bool: ...
-    def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[FormSpec]: ...
+    def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[Any]: ...
+    def get_setting(self, key: str, default: Any = None) -> Any: ...
 
 
 STATUS_NOT_STARTED = "未开始"
@@ -92,11 +130,11 @@ def tracked_since(enterprise: Enterprise | None) -> str | None:
     return f"{year}-{month:02d}"
 
 
-def due_date(spec: FormSpec, period: str, local_monthly_days: int | None = None) -> date:
+def due_date(spec: FormLike, period: str, local_monthly_days: int | None = None) -> date:
     return due_for(spec.filing_type, period, local_monthly_days)
 
 
-def due_date_for(enterprise: Enterprise | None, spec: FormSpec, period: str) -> date:
+def due_date_for(enterprise: Enterprise | None, spec: FormLike, period: str) -> date:
     return due_date(spec, period, local_days(enterprise) if spec.filing_type == "monthly" else None)
 
 
@@ -110,7 +148,8 @@ def period_ended(period: str, today: date) -> bool:
 
 @dataclass(frozen=True)
 class FilingSummary:
-    spec: FormSpec
+    spec: Any
+    """The definition (``core.spec.FormSpec``; a :class:`FormLike` index entry on the first screen)."""
     period: str
     filing: Filing | None
     status: str
@@ -120,6 +159,10 @@ class FilingSummary:
     warnings: int = 0
     has_draft: bool = False
     pending: bool = False
+    """Not evaluated yet: ``status`` is 检查中…, or the last known status when :attr:`known`."""
+    known: bool = False
+    """``status``, ``errors`` and ``warnings`` are the last evaluation of this very revision
+    (kept in the workspace), shown until the card is evaluated again."""
 
     def days_left(self, today: date) -> int:
         return (self.due - today).days
@@ -147,6 +190,9 @@ class StatusCache:
     def __init__(self, desk: FilingSource) -> None:
         self.desk = desk
         self._cache: dict[int, tuple[Any, str, int, int]] = {}
+        self._known: dict[int, tuple[Any, str, int, int]] | None = None
+        self._saved: dict[int, tuple[Any, str, int, int]] = {}
+        """What :meth:`remember` last wrote (or read): nothing is written when nothing changed."""
 
     def invalidate(self, filing_id: int | None = None) -> None:
         """Forget cached results. A filing's result also depends on its neighbours (previous
@@ -160,13 +206,71 @@ class StatusCache:
             for other in self.desk.list_filings(filing.enterprise_id, form_id=filing.form_id):
                 self._cache.pop(other.id, None)
 
-    def spec_for(self, filing: Filing) -> FormSpec | None:
+    # ------------------------------------------------------------------ last known statuses
+
+    @staticmethod
+    def _key(filing: Filing) -> tuple[int, str, str]:
+        return (filing.current_revision, filing.updated_at, filing.state)
+
+    def known(self) -> dict[int, tuple[Any, str, int, int]]:
+        """The last evaluated status of each filing revision, as kept in the workspace."""
+        if self._known is None:
+            self._known = {}
+            try:
+                stored = self.desk.get_setting(KNOWN_STATUS_SETTING, None)
+            except Exception:  # an unreadable setting only costs the head start
+                stored = None
+            rows = stored.get("filings") if isinstance(stored, dict) else None
+            for key, row in (rows or {}).items() if isinstance(rows, dict) else ():
+                try:
+                    revision, updated_at, state, status, errors, warnings = row
+                    entry = (
+                        (int(revision), str(updated_at), str(state)),
+                        str(status),
+                        int(errors),
+                        int(warnings),
+                    )
+                    self._known[int(key)] = entry
+                except (TypeError, ValueError):
+                    continue
+            self._saved = dict(self._known)
+        return self._known
+
+    def remember(self) -> bool:
+        """Keep the evaluated statuses in the workspace for the next start (True when written).
+
+        Merged with what is kept already (other years, other enterprises); nothing is written on a
+        read-only workspace, or when nothing changed."""
+        known = self.known()
+        known.update(self._cache)
+        if known == self._saved or getattr(self.desk, "read_only", True):
+            return False
+        setter = getattr(self.desk, "set_setting", None)
+        if setter is None:
+            return False
+        rows = {
+            str(fid): [*key, status, errors, warnings]
+            for fid, (key, status, errors, warnings) in known.items()
+        }
+        try:
+            setter(KNOWN_STATUS_SETTING, {"filings": rows})
+        except Exception:  # a locked or full workspace: the statuses are only a head start
+            return False
+        self._saved = dict(known)
+        return True
+
+    # ------------------------------------------------------------------ definitions
+
+    def spec_for(self, filing: Filing) -> Any:
+        """The filing's definition (``definitions.definition_of_record``), None when none governs."""
+        from .definitions import definition_of_record
+
         return definition_of_record(filing.form_id, filing.form_version, filing.period)
 
     def summary(
         self,
         enterprise: Enterprise | None,
-        spec: FormSpec,
+        spec: Any,
         period: str,
         filing: Filing | None,
         evaluate: bool = True,
@@ -184,10 +288,24 @@ class StatusCache:
             return FilingSummary(
                 spec, period, None, STATUS_UNTRACKED if untracked else STATUS_NOT_STARTED, due
             )
-        key = (filing.current_revision, filing.updated_at, filing.state)
+        key = self._key(filing)
         cached = self._cache.get(filing.id)
         if cached is None or cached[0] != key:
             if not evaluate:
+                last = self.known().get(filing.id)
+                if last is not None and last[0] == key:
+                    return FilingSummary(
+                        spec,
+                        period,
+                        filing,
+                        last[1],
+                        due,
+                        last[2],
+                        last[3],
+                        self.desk.has_draft(filing.id),
+                        pending=True,
+                        known=True,
+                    )
                 status = STATUS_EXPORTED if filing.state == STATE_EXPORTED else STATUS_PENDING
                 return FilingSummary(spec, period, filing, status, due, pending=True)
             status, errors, warnings = self._evaluate(filing)
@@ -198,6 +316,9 @@ class StatusCache:
         )
 
     def _evaluate(self, filing: Filing) -> tuple[str, int, int]:
+        from ..store import WorkspaceError
+        from .errors import InputError
+
         try:
             ev = self.desk.evaluate(filing.id)
         except (InputError, WorkspaceError):
@@ -206,12 +327,13 @@ class StatusCache:
 
     # ------------------------------------------------------------------ what an enterprise files
 
-    def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[FormSpec]:
+    def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[Any]:
         return self.desk.forms_for(enterprise, filing_type)
 
-    def _period_spec(self, spec: FormSpec, period: str) -> FormSpec | None:
-        reg = registry()
-        found = reg.for_period(spec.id, period)
+    def _period_spec(self, spec: Any, period: str) -> Any:
+        from .definitions import definition_of_record, registry
+
+        found = registry().for_period(spec.id, period)
         return (
             found
             if found is not None and definition_of_record(spec.id, found.version, period) is not None
@@ -219,7 +341,7 @@ class StatusCache:
         )
 
     def months(
-        self, enterprise: Enterprise, spec: FormSpec, year: int, evaluate: bool = True
+        self, enterprise: Enterprise, spec: Any, year: int, evaluate: bool = True
     ) -> list[FilingSummary]:
         filings = {f.period: f for f in self.desk.list_filings(enterprise.id, year, spec.id)}
         out = []
