@@ -31,7 +31,7 @@ import time
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,6 +94,8 @@ class EvidenceItem:
     original_name: str
     supports: str | Sequence[str]
     kind: str
+    carried: Mapping[str, str] | None = None
+    """Carried over from an earlier period on purpose: ``{"period", "reason"}`` (manifest shows it)."""
 
 
 @dataclass(frozen=True)
@@ -359,7 +361,8 @@ def _evidence_entries(evidence: list[EvidenceItem]) -> list[_Entry]:
             _evidence_compression(ext),
             source=path,
             label=item.original_name,
-            extra={"original_name": item.original_name, "supports": supports, "kind": item.kind},
+            extra={"original_name": item.original_name, "supports": supports, "kind": item.kind}
+            | ({"carried": dict(item.carried)} if item.carried else {}),
         )
         by_sha[sha] = entry
         entries.append(entry)

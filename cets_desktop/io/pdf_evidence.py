@@ -86,6 +86,7 @@ def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[F
         kind = str(e.get("kind") or "")
         field_path = str(e.get("path") or "")
         name_cell = [ctx.para(name, s.cell)] + ([ctx.para(kind, s.cell_small)] if kind else [])
+        name_cell += [ctx.para(_carried_text(e["carried"]), s.cell_small)] if e.get("carried") else []
         data.append(
             [
                 ctx.para(str(n), s.cell_center),
@@ -128,3 +129,11 @@ def human_size(n: int) -> str:
             return f"{n} B" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{n} B"
+
+
+def _carried_text(carried: Any) -> str:
+    """A document carried over on purpose (EvidenceRef.carried): where from, and why."""
+    period = str(carried.get("period") or "") if isinstance(carried, dict) else ""
+    reason = str(carried.get("reason") or "") if isinstance(carried, dict) else ""
+    month = f"{period[:4]}年{int(period[5:])}月" if len(period) == 7 and period[5:].isdigit() else period
+    return f"沿用自{month}：{reason}"

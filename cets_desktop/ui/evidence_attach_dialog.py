@@ -334,6 +334,17 @@ class EvidenceMappingDialog(QDialog):
             kind = self.file_table.item(row, 1)
             if kind is not None:
                 kind.setText(plan.kind or "按文件名")
+        if len(self._plans) > 1:
+            # Which other file of this batch already backs each field: what is still left is plain.
+            for child in self._children():
+                path = str(child.data(0, ROLE_PATH))
+                others = [
+                    plan.source.name
+                    for i, plan in enumerate(self._plans)
+                    if i != self._current and path in plan.paths
+                ]
+                base = self._covered_text(by_path[path]) if path in by_path else ""
+                child.setText(1, f"{base}；本次由「{'」「'.join(others)}」支撑" if others else base)
         groups = {}
         for group in self.group_items():
             label = str(group.data(0, ROLE_GROUP))

@@ -168,7 +168,11 @@ def _evidence_items(
                 f"找不到支撑材料「{ref.name}」（SHA-256 {ref.sha256[:12]}…）：文件已被删除或移动；请重新附上该文件后再导出"
             )
             continue
-        items.append(EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料"))
+        carried = next((r.carried for r in doc.evidence if r.sha256 == ref.sha256 and r.carried), None)
+        carry = {"period": carried.period, "reason": carried.reason} if carried else None
+        items.append(
+            EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料", carry)
+        )
     return items, rows, missing
 
 
