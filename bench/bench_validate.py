@@ -1,27 +1,53 @@
-"""Benchmark: validate a full year (12 months) of a 4-unit power plant's monthly certification.
+"""Benchmark: live validation — the year's cards re-evaluated through the window's path, and the
+keystroke-to-findings latency of an open filing (issue #14 item 4).
 
-Target (Foundation issue): ≤ 20 ms for the year, so validation can run on every keystroke.
-Reported as a ratio to pydantic validating the same documents alone with the model the engine
-derives from the definition (structure and types only, no rules) — never asserted in tests.
+Target: the year view (12 cards of the demo's power plant) re-evaluates in ≤ 20 ms, measured as a
+ratio so that a loaded machine does not decide it: the window's path against the bare rules engine
+on the same documents (``evaluate_series``: no parsing, no session copy, no previous-month lookup,
+no workspace checks), interleaved, after one unmeasured warm-up of each. When the issue was
+written the bare engine took 16 ms for a year and the target was 20 ms: ≤ 1.25× the bare engine.
 
-    .venv/bin/python bench/bench_validate.py [--rounds 30]
+Rows (each with min and median over the runs, ≥ 7 by default):
+
+* **after a save** — what the calendar does when a month is saved: the save (not timed) forgets
+  the series' card statuses, then ``StatusCache.months`` evaluates the 12 cards through
+  ``Desk.evaluate`` (the same call the CLI's ``validate --filing`` makes: previous month, GEN-008/009
+  workspace checks, the plan). Months whose inputs did not change are not evaluated again.
+* **nothing kept** — the same with every kept read dropped first (a workspace just opened): every
+  month parsed, typed, checked.
+* **keystroke → findings** — a real ``FilingSession`` (offscreen Qt): one keystroke in 供电量, until
+  the findings are out (the ~300 ms debounce + the work), against the debounce alone.
+* **engine, 4-unit year** — the earlier benchmark: a 4-unit plant's 12 months through the bare
+  engine, against pydantic validating the same values (types only), for comparison with old figures.
+
+    .venv/bin/python bench/bench_validate.py [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import os
+import shutil
 import statistics
+import sys
+import tempfile
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from cets_desktop.core.document import parse_document
-from cets_desktop.core.loader import default_registry
-from cets_desktop.core.model_builder import values_model
-from cets_desktop.core.rules import evaluate_series
-from cets_desktop.demo import power_month_document
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TARGET_MS = 20.0
+ENGINE_MS_WHEN_SET = 16.0
+"""The bare engine's year when the 20 ms target was set (issue #14): the ratio target is 20 / 16."""
+TARGET_RATIO = TARGET_MS / ENGINE_MS_WHEN_SET
 
 
-def four_unit_month(month: int) -> dict:
+def four_unit_month(month: int) -> dict[str, Any]:
+    from cets_desktop.demo import power_month_document
+
     doc = power_month_document(month)
     units = doc["values"]["units"]
     more = copy.deepcopy(units)
@@ -30,45 +56,224 @@ def four_unit_month(month: int) -> dict:
     return doc
 
 
-def best_ms(fn, rounds: int) -> tuple[float, float]:
-    times = []
-    for _ in range(rounds):
+def _ms(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def _interleaved(
+    candidate: Callable[[], float], baseline: Callable[[], float], runs: int
+) -> tuple[list[float], list[float]]:
+    candidate(), baseline()  # one unmeasured warm-up of each
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(runs):
+        a.append(candidate())
+        b.append(baseline())
+    return a, b
+
+
+def _row(
+    name: str, target: str, cand: list[float], base: list[float], limit: float, detail: str
+) -> dict[str, Any]:
+    ratio_min = min(cand) / min(base)
+    ratio_median = statistics.median(cand) / statistics.median(base)
+    return {
+        "name": name,
+        "target": target,
+        "ratio_min": ratio_min,
+        "ratio_median": ratio_median,
+        "detail": detail,
+        "met": ratio_median <= limit,
+    }
+
+
+class DemoYear:
+    """The demo workspace (a private copy), open as the window opens it."""
+
+    def __init__(self, folder: Path) -> None:
+        from cets_desktop.core.document import parse_document
+        from cets_desktop.demo import build_demo_workspace
+        from cets_desktop.workflow.desk import Desk
+
+        path = Path(build_demo_workspace(folder / "demo.cetsdb"))
+        self.desk = Desk.open(path)
+        self.enterprise = self.desk.list_enterprises()[0]
+        self.filings = {
+            f.period: f for f in self.desk.list_filings(self.enterprise.id, 2026, "power-monthly")
+        }
+        first = next(iter(self.filings.values()))
+        spec = self.desk.definition(first)
+        assert spec is not None
+        self.spec = spec
+        self.documents = [parse_document(self.desk.document(f.id)) for f in self.filings.values()]
+        self.saves = 0
+
+    def save_september(self) -> None:
+        """A real save of September (its October then reads a changed previous month)."""
+        filing = self.filings["2026-09"]
+        doc = self.desk.document(filing.id)
+        self.saves += 1
+        doc["values"]["units"][0]["operating_hours"] = f"{700 + self.saves % 20}.0"
+        self.desk.save(filing.id, doc, "基准：修改运行小时数")
+
+    def cards(self) -> float:
+        """The calendar's 12 cards through the window's path (status cache → Desk.evaluate)."""
         start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return min(times), statistics.median(times)
+        summaries = self.desk.status.months(self.enterprise, self.spec, 2026)
+        took = (time.perf_counter() - start) * 1000
+        assert len(summaries) == 12 and not any(s.pending for s in summaries)
+        return took
+
+    def after_save(self) -> float:
+        self.save_september()  # not timed; forgets the series' statuses as the window's save does
+        return self.cards()
+
+    def nothing_kept(self) -> float:
+        from cets_desktop.workflow.evaluation import WorkspaceReads
+
+        self.desk.__dict__["_workspace_reads"] = WorkspaceReads(self.desk.workspace)
+        self.desk.status.invalidate()
+        return self.cards()
+
+    def bare_engine(self) -> float:
+        from cets_desktop.core.rules import evaluate_series
+
+        return _ms(lambda: evaluate_series(self.spec, self.documents))
+
+    def findings_shown(self) -> int:
+        return sum(len(self.desk.evaluate(f.id).findings) for f in self.filings.values())
+
+    def close(self) -> None:
+        self.desk.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=30)
-    args = parser.parse_args()
+def keystroke_rows(year: DemoYear, runs: int) -> list[dict[str, Any]]:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from cets_desktop.ui.session import EVALUATE_DELAY_MS, FilingSession
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    opened = year.desk.open_filing(year.filings["2026-10"].id)
+    session = FilingSession(year.desk, opened.filing, opened.spec, opened.document)
+    loop = QEventLoop()
+    session.evaluated.connect(loop.quit)
+    typed = [0]
+
+    def keystroke() -> float:
+        typed[0] += 1
+        start = time.perf_counter()
+        session.set_value("units[1].net_supply", f"1605{typed[0] % 100:02d}.000", typing=True)
+        loop.exec()
+        return (time.perf_counter() - start) * 1000
+
+    def debounce_alone() -> float:
+        start = time.perf_counter()
+        QTimer.singleShot(EVALUATE_DELAY_MS, loop.quit)
+        loop.exec()
+        return (time.perf_counter() - start) * 1000
+
+    def work() -> float:
+        return _ms(session.evaluate_now)
+
+    latency, debounce = _interleaved(keystroke, debounce_alone, runs)
+    work_ms = [work() for _ in range(runs)]
+    session.flush()
+    app.processEvents()
+    limit = (EVALUATE_DELAY_MS + TARGET_MS) / EVALUATE_DELAY_MS
+    return [
+        _row(
+            "live validation: keystroke → findings (debounce + work)",
+            f"≤ {limit:.3f}× the {EVALUATE_DELAY_MS} ms debounce alone (work ≤ {TARGET_MS:.0f} ms)",
+            latency,
+            debounce,
+            limit,
+            f"latency median {statistics.median(latency):.1f} ms (min {min(latency):.1f}); "
+            f"debounce alone {statistics.median(debounce):.1f} ms; the work of one evaluation "
+            f"(copy, parse, Desk.evaluate) median {statistics.median(work_ms):.1f} ms "
+            f"(min {min(work_ms):.1f})",
+        )
+    ]
+
+
+def engine_row(runs: int) -> dict[str, Any]:
+    from cets_desktop.core.document import parse_document
+    from cets_desktop.core.loader import default_registry
+    from cets_desktop.core.model_builder import values_model
+    from cets_desktop.core.rules import evaluate_series
+
     spec = default_registry().get("power-monthly")
     assert spec is not None
     raw = [four_unit_month(m) for m in range(1, 13)]
     docs = [parse_document(d) for d in raw]
     model = values_model(spec)
 
-    def engine() -> None:
-        evaluate_series(spec, docs)
+    def engine() -> float:
+        return _ms(lambda: evaluate_series(spec, docs))
 
-    def bare_pydantic() -> None:
-        for d in raw:
-            model.model_validate(d["values"])
+    def bare_pydantic() -> float:
+        return _ms(lambda: [model.model_validate(d["values"]) for d in raw])
 
-    engine(), bare_pydantic()  # warm up (definition binding, pydantic core)
-    findings = sum(len(e.findings) for e in evaluate_series(spec, docs))
-    e_min, e_med = best_ms(engine, args.rounds)
-    p_min, p_med = best_ms(bare_pydantic, args.rounds)
-    print(f"year = 12 months × 4 units × (2 fuels + 1 fuel) ; findings produced: {findings}")
-    print(
-        f"rules engine (coerce + calculate + all rules + evidence): best {e_min:.1f} ms, median {e_med:.1f} ms"
-        f"  (target ≤ 20 ms: {'met' if e_med <= 20 else 'NOT met'})"
+    cand, base = _interleaved(engine, bare_pydantic, runs)
+    row = _row(
+        "engine alone: 4-unit year (12 months) vs bare pydantic",
+        f"report (the year ≤ {TARGET_MS:.0f} ms)",
+        cand,
+        base,
+        float("inf"),
+        f"engine median {statistics.median(cand):.1f} ms (min {min(cand):.1f}); pydantic "
+        f"model_validate of the same values {statistics.median(base):.2f} ms (types only, no rules)",
     )
-    print(
-        f"bare pydantic model_validate of the same values:        best {p_min:.1f} ms, median {p_med:.1f} ms"
-    )
-    print(f"ratio engine / pydantic (median): {e_med / p_med:.1f}×")
+    row["met"] = statistics.median(cand) <= TARGET_MS
+    return row
+
+
+def measure(quick: bool = False) -> list[dict[str, Any]]:
+    runs = 3 if quick else 9
+    folder = Path(tempfile.mkdtemp(prefix="cets-bench-validate-"))
+    year = DemoYear(folder)
+    try:
+        shown = year.findings_shown()
+        rows = []
+        for name, candidate in (
+            ("live validation: year view after a save (window path)", year.after_save),
+            ("live validation: year view, nothing kept (first open)", year.nothing_kept),
+        ):
+            cand, base = _interleaved(candidate, year.bare_engine, runs)
+            rows.append(
+                _row(
+                    name,
+                    f"≤ {TARGET_RATIO:.2f}× the bare engine on the same months "
+                    f"({TARGET_MS:.0f} ms where it took {ENGINE_MS_WHEN_SET:.0f} ms)",
+                    cand,
+                    base,
+                    TARGET_RATIO,
+                    f"12 cards ({len(year.filings)} filed months, {shown} findings): median "
+                    f"{statistics.median(cand):.1f} ms (min {min(cand):.1f}), "
+                    f"{'≤' if statistics.median(cand) <= TARGET_MS else '>'} {TARGET_MS:.0f} ms here; "
+                    f"bare engine {statistics.median(base):.1f} ms (min {min(base):.1f})",
+                )
+            )
+        rows.extend(keystroke_rows(year, runs))
+        rows.append(engine_row(runs))
+        return rows
+    finally:
+        year.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="3 runs instead of 9")
+    args = parser.parse_args()
+    for row in measure(quick=args.quick):
+        mark = "met" if row["met"] else "NOT met"
+        print(
+            f"{row['name']}: {row['ratio_median']:.2f}× median, {row['ratio_min']:.2f}× min "
+            f"(target {row['target']}: {mark})\n    {row['detail']}"
+        )
 
 
 if __name__ == "__main__":

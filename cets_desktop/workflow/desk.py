@@ -532,8 +532,13 @@ class Desk:
         doc = reads.document(filing, f"工作区填报 #{filing_id}")
         if doc is None:
             doc = self.filing_document(filing_id)  # raises the document's InputError
-        loaded = LoadedInput(doc, spec, reads.workspace_findings(filing_id, doc), None)
-        previous = self.previous_document(filing, doc.period)
+        series = reads.series(filing)
+        found = reads.workspace_findings(filing_id, doc, filing=filing, series=series)
+        loaded = LoadedInput(doc, spec, found, None)
+        try:
+            previous = reads.previous_in(series, doc.period)
+        except WorkspaceError:
+            previous = None  # as previous_document: a broken previous month never stops this one
         references = default_references()
         extra = self._plan_findings(filing, loaded, None)
         return reads.evaluation(

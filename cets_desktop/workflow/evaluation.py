@@ -6,6 +6,7 @@ from), with one finding policy. The CLI and the window both call :func:`evaluate
 from __future__ import annotations
 
 import copy
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -149,7 +150,10 @@ class WorkspaceReads:
     def __init__(self, workspace: Any) -> None:
         self.workspace = workspace
         self._documents: OrderedDict[int, tuple[tuple[Any, ...], FilingDocument | None]] = OrderedDict()
-        self._evidence: dict[int, tuple[tuple[Any, ...], list[dict[str, Any]]]] = {}
+        self._evidence: dict[int, tuple[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[Any, ...]]]] = {}
+        self._reused: dict[
+            int, tuple[FilingDocument, tuple[Any, ...], list[dict[str, Any]], list[Finding]]
+        ] = {}
         self._typed: OrderedDict[int, tuple[FilingDocument, tuple[Any, ...], dict[str, Any]]] = OrderedDict()
         self._evaluations: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], Evaluation]] = (
             OrderedDict()
@@ -200,12 +204,19 @@ class WorkspaceReads:
             return hit[2]
         values = typed_values_of(spec, doc, references)
         assert values is not None
-        self._typed[id(doc)] = (doc, want, values)
-        while len(self._typed) > self.MAX_TYPED:
-            self._typed.popitem(last=False)
+        self._keep_typed(spec, doc, references, values)
         return values
 
-    def _evidence_rows(self, filing: Any) -> list[dict[str, Any]] | None:
+    def _keep_typed(
+        self, spec: Any, doc: FilingDocument, references: ReferenceSet, values: dict[str, Any]
+    ) -> None:
+        self._typed[id(doc)] = (doc, (spec.id, spec.version, id(references)), values)
+        self._typed.move_to_end(id(doc))
+        while len(self._typed) > self.MAX_TYPED:
+            self._typed.popitem(last=False)
+
+    def _evidence_rows(self, filing: Any) -> tuple[list[dict[str, Any]], tuple[Any, ...]] | None:
+        """Another period's evidence rows (one per distinct file) and their signature."""
         key = self._key(filing)
         hit = self._evidence.get(filing.id)
         if hit is not None and hit[0] == key:
@@ -224,25 +235,55 @@ class WorkspaceReads:
             if isinstance(sha, str) and sha and sha.lower() not in files:
                 files.add(sha.lower())
                 rows.append(dict(row))
-        self._evidence[filing.id] = (key, rows)
-        return rows
+        signature = tuple(tuple(sorted((k, repr(v)) for k, v in row.items())) for row in rows)
+        self._evidence[filing.id] = (key, (rows, signature))
+        return rows, signature
 
-    def workspace_findings(self, filing_id: int, document: FilingDocument) -> list[Finding]:
-        """GEN-008 and GEN-009, as :func:`core.workspace_checks.workspace_findings` reports them."""
-        filing = self.workspace.get_filing(filing_id)
+    def series(self, filing: Any) -> list[Any]:
+        """Every filing of ``filing``'s series (same enterprise and form), from the workspace."""
+        return list(self.workspace.list_filings(filing.enterprise_id, form_id=filing.form_id))
+
+    def previous_in(self, series: list[Any], period: str) -> FilingDocument | None:
+        """The previous period's document of a series already read (:meth:`series`)."""
+        before = previous_period(period)
+        found = next((f for f in series if f.period == before), None) if before else None
+        return self.document(found, f"{period_label(before)}填报") if found is not None else None
+
+    def workspace_findings(
+        self,
+        filing_id: int,
+        document: FilingDocument,
+        *,
+        filing: Any = None,
+        series: list[Any] | None = None,
+    ) -> list[Finding]:
+        """GEN-008 and GEN-009, as :func:`core.workspace_checks.workspace_findings` reports them.
+
+        GEN-008 is worked out again only when the document or another period's evidence rows
+        changed; whether each file is still in the store (GEN-009) is asked every time."""
+        filing = filing if filing is not None else self.workspace.get_filing(filing_id)
         if filing is None:
             return []
         current_period = str(document.period or filing.period)
         others: dict[str, list[dict[str, Any]]] = {}
-        for other in self.workspace.list_filings(filing.enterprise_id, form_id=filing.form_id):
+        signature: list[tuple[Any, ...]] = []
+        for other in series if series is not None else self.series(filing):
             if other.id == filing.id or other.period == current_period:
                 continue
-            rows = self._evidence_rows(other)
-            if rows is not None:
-                others[other.period] = rows
-        evidence = [e.model_dump() for e in document.evidence]
-        findings = reused_evidence_findings(evidence, others, current_period)
-        findings.extend(missing_store_findings(evidence, self.workspace.evidence.exists))
+            entry = self._evidence_rows(other)
+            if entry is not None:
+                others[other.period] = entry[0]
+                signature.append((other.period, entry[1]))
+        want = (current_period, tuple(signature))
+        hit = self._reused.get(filing.id)
+        if hit is not None and hit[0] is document and hit[1] == want:
+            own, kept = hit[2], hit[3]
+        else:
+            own = [e.model_dump() for e in document.evidence]
+            kept = reused_evidence_findings(own, others, current_period)
+            self._reused[filing.id] = (document, want, own, kept)
+        findings = [copy.copy(f) for f in kept]  # the rules mark acknowledgements on them
+        findings.extend(missing_store_findings(own, self.workspace.evidence.exists))
         return findings
 
     def evaluation(
@@ -283,7 +324,35 @@ class WorkspaceReads:
                 self._evaluations[filing.id] = (want, inputs, ev)
                 while len(self._evaluations) > self.MAX_DOCUMENTS:
                     self._evaluations.popitem(last=False)
+            if _typed_alone(loaded.spec, loaded.document):
+                # The next month's "previous": the same values typed_values_of would compute.
+                self._keep_typed(loaded.spec, loaded.document, references, ev.values)
         return Evaluation(ev.spec, ev.document, ev.values, [copy.copy(f) for f in ev.findings], ev.env)
+
+
+_NEIGHBOUR_CALL = re.compile(r"\b(prev|linked)\s*\(")
+_TYPED_ALONE: dict[int, tuple[Any, bool]] = {}
+
+
+def _typed_alone(spec: Any, doc: FilingDocument) -> bool:
+    """Are an evaluation's calculated values exactly what :func:`core.rules.typed_values_of`
+    computes for ``doc``? Yes when no calculation (nor the condition it is shown under) reads the
+    previous period or a linked filing, and the period is well formed (the evaluation then
+    calculates in the document's own period, as typed_values_of does)."""
+    from ..core.binding import bound
+    from ..core.document import period_problem
+
+    if period_problem(doc.period, spec.period_kind) is not None:
+        return False
+    known = _TYPED_ALONE.get(id(spec))
+    if known is None or known[0] is not spec:
+        alone = not any(
+            _NEIGHBOUR_CALL.search(text or "")
+            for bf in bound(spec).calc_order
+            for text in (bf.spec.calculation, bf.spec.relevant)
+        )
+        known = _TYPED_ALONE[id(spec)] = (spec, alone)
+    return bool(known[1])
 
 
 def _finding_key(f: Finding) -> tuple[Any, ...]:
