@@ -1081,14 +1081,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         import warnings
 
         warnings.simplefilter("ignore")
-    parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-        if args.self_test:
-            return self_test()
-        if args.command is None:
-            args = parser.parse_args(["gui", *argv])
+        args = _plain_gui_start(argv)
+        if args is None:
+            parser = build_parser()
+            args = parser.parse_args(argv)
+            if args.self_test:
+                return self_test()
+            if args.command is None:
+                args = parser.parse_args(["gui", *argv])
     except UsageError as exc:
         print(f"{APP_NAME}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_UNUSABLE
@@ -1110,6 +1112,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         log = _write_crash_log()
         print(f"{APP_NAME}: 内部错误：{_one_line(exc)[:300]}（{log}，请反馈给开发者）", file=sys.stderr)
         return EXIT_UNUSABLE
+
+
+def _plain_gui_start(argv: list[str]) -> argparse.Namespace | None:
+    """The window started as users start it (no arguments, ``gui``, ``--workspace W gui``):
+    its arguments without building the whole command parser, which the window's cold start
+    would otherwise pay for (bench/bench_gui_start.py). None for anything else."""
+    rest = list(argv)
+    workspace = None
+    if len(rest) == 3 and rest[0] == "--workspace" and rest[1] and not rest[1].startswith("-"):
+        workspace, rest = rest[1], rest[2:]
+    if rest not in ([], ["gui"]) or (workspace is not None and rest != ["gui"]):
+        return None
+    return argparse.Namespace(
+        command="gui", func=cmd_gui, workspace=workspace, demo=False, screenshot=None, self_test=False
+    )
 
 
 def _expected_message(exc: BaseException) -> str | None:
