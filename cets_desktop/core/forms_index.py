@@ -31,7 +31,7 @@ from typing import Any
 
 FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
 """Environment variable: load definitions from this folder instead of the shipped ``forms/``
-(reference tables still come from the shipped ``forms/reference/``)."""
+(the same as ``loader.FORMS_DIR_ENV``; this module imports the loader only to rebuild)."""
 
 INDEX_FORMAT = 1
 """Bump when the stored layout or the meaning of a field changes."""
@@ -57,7 +57,7 @@ _CODE_FILES = (
 
 def period_governed(valid_from: str | None, valid_to: str | None, period: str) -> bool:
     """True when ``valid_from ≤ period ≤ valid_to`` (open ends unbounded; ``2027`` and ``2027-03``
-    compare on the shorter form). The one rule, used by :class:`.loader.FormRegistry` too."""
+    compare on the shorter form): the rule of :func:`.loader.governs`, for index entries."""
     period = str(period)
     if valid_from and period[: len(valid_from)] < valid_from:
         return False

@@ -16,10 +16,13 @@ from pydantic import ValidationError
 
 from .definition_error import DefinitionError as DefinitionError  # re-exported: callers import it from here
 from .display import plain_certainty_in
-from .forms_index import FORMS_DIR_ENV as FORMS_DIR_ENV  # re-exported: defined beside the index
-from .forms_index import FormEntry, FormsIndex, forms_folder, forms_index, period_governed
 from .parts import PartError, expand_parts, file_of
 from .spec import FieldSpec, FormSpec
+
+FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
+"""Environment variable: load definitions from this folder instead of the shipped ``forms/``
+(reference tables still come from the shipped ``forms/reference/``). Same name in
+``forms_index.FORMS_DIR_ENV`` (which may not import this module: it must stay light)."""
 
 
 class SourceLine(int):
@@ -229,8 +232,14 @@ def _index(spec: FormSpec, path: Path, node: yaml.Node | None) -> None:
 
 
 def governs(spec: FormSpec, period: str) -> bool:
-    """True when ``spec``'s validity (valid_from … valid_to) covers ``period``."""
-    return period_governed(spec.valid_from, spec.valid_to, period)
+    """True when ``spec``'s validity (valid_from … valid_to) covers ``period``
+    (``forms_index.period_governed`` is the same rule for index entries)."""
+    period = str(period)
+    if spec.valid_from and period[: len(spec.valid_from)] < spec.valid_from:
+        return False
+    if spec.valid_to and period[: len(spec.valid_to)] > spec.valid_to:
+        return False
+    return True
 
 
 @dataclass
@@ -284,13 +293,17 @@ class FormRegistry:
 
 def load_forms(folder: str | Path | None = None, bind: bool = True) -> FormRegistry:
     """Load every ``*.yaml`` definition in ``folder`` (default: the shipped ``forms/``)."""
+    shared = folder is None
     if folder is None:
+        from ..paths import forms_dir
+
         # Authors trying a new template year (and tests) point the app at another definitions folder.
-        folder = forms_folder()
+        folder = os.path.abspath(os.environ.get(FORMS_DIR_ENV) or forms_dir())
     registry = FormRegistry()
     for file in sorted(Path(folder).glob("*.yaml")):
         try:
-            spec = load_form(file, bind=bind)
+            # The definitions in use: the same objects the forms index hands out (cached_form).
+            spec = _shared_form(file, bind) if shared else load_form(file, bind=bind)
         except DefinitionError as exc:
             registry.errors.append(exc)
             continue
@@ -336,9 +349,10 @@ def remember_loaded(spec: FormSpec, stamp: tuple[int, int]) -> None:
     _LOADED[os.path.abspath(spec.file)] = (*stamp, spec)
 
 
-def indexed_form(entry: FormEntry) -> FormSpec | None:
-    """The definition an index entry names, or None when the file no longer holds it (changed or
-    broken since the index was made: the caller then asks the full registry)."""
+def indexed_form(entry: Any) -> FormSpec | None:
+    """The definition a forms-index entry names (``core.forms_index.FormEntry``: path, form_id,
+    version), or None when the file no longer holds it (changed or broken since the index was
+    made: the caller then asks the full registry)."""
     try:
         spec = cached_form(entry.path)
     except DefinitionError:
@@ -346,25 +360,22 @@ def indexed_form(entry: FormEntry) -> FormSpec | None:
     return spec if (spec.id, spec.version) == (entry.form_id, entry.version) else None
 
 
-def registry_from_index(index: FormsIndex, bind: bool = True) -> FormRegistry:
-    """The registry of an index's folder, loading only the usable files the index lists (the
-    broken ones are known from it); the full :func:`load_forms` when a file changed meanwhile."""
-    registry = FormRegistry(errors=[DefinitionError(e.file, e.line, e.reason) for e in index.errors])
-    for entry in index.entries:
-        spec = indexed_form(entry)
-        if spec is None:
-            return load_forms(index.folder, bind=bind)
-        registry.forms[(spec.id, spec.version)] = spec
-    if bind:
-        bind_pending(registry)
-    return registry
+def _shared_form(path: Path, bind: bool) -> FormSpec:
+    spec = cached_form(path)
+    locate = spec._bind_later
+    if bind and locate is not None:
+        from .binding import bind_form
+
+        bind_form(spec, locate=locate)
+        spec._bind_later = None
+    return spec
 
 
 def default_registry(bind: bool = True) -> FormRegistry:
     """The shipped definitions, loaded once per process (``bind=False``: see :func:`load_form`)."""
     global _DEFAULT_REGISTRY
     if _DEFAULT_REGISTRY is None:
-        _DEFAULT_REGISTRY = registry_from_index(forms_index(), bind=bind)
+        _DEFAULT_REGISTRY = load_forms(bind=bind)
     return _DEFAULT_REGISTRY
 
 
