@@ -31,6 +31,7 @@ from ..core.applicability import SECTOR_LABELS, assess, describe, industry_choic
 from ..core.numbers import NotANumber, parse_decimal
 from ..core.uscc import uscc_problem
 from ..workflow.records import Enterprise, Facility
+from .screen_fit import fit_to_screen, scrolling
 from .stylesheet import set_style_property
 
 FACILITY_KINDS = ("发电机组", "锅炉", "生产线", "熟料生产线", "高炉", "电解槽系列", "其他")
@@ -58,8 +59,13 @@ class EnterpriseDialog(QDialog):
         super().__init__(parent)
         self.enterprise = enterprise
         self.setWindowTitle("企业信息" if enterprise else "新建企业")
-        self.resize(760, 720)
-        layout = QVBoxLayout(self)
+        fit_to_screen(self, 760, 720)
+        outer = QVBoxLayout(self)
+        # The fields scroll on a short screen (1280×720 at 150 %); 确定/取消 stay in sight below.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 4, 0)
+        outer.addWidget(scrolling(body), 1)
 
         identity = QGroupBox("基本信息")
         form = QFormLayout(identity)
@@ -182,7 +188,7 @@ class EnterpriseDialog(QDialog):
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        outer.addWidget(self.buttons)
 
         self.name.textChanged.connect(self._validate)
         self.uscc.textChanged.connect(self._validate)

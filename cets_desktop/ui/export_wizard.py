@@ -39,6 +39,7 @@ from ..workflow.export import ExportOutcome, package_name
 from ..workflow.records import WorkspaceError
 from .background import BackgroundJob, CancelledError, run_in_background, run_with_progress_dialog
 from .repeat_model import severity_icon
+from .screen_fit import fit_to_screen
 from .session import FilingSession
 from .settings_dialog import apply_pdf_font
 
@@ -264,7 +265,7 @@ class ExportWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         self.job: BackgroundJob[Any] | None = None
         self.outcome: ExportOutcome | None = None
         self.error_text = ""

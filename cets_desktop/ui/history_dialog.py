@@ -35,6 +35,7 @@ from ..core.spec import FormSpec
 from ..workflow.desk import Desk
 from ..workflow.records import Filing, RevisionInfo, WorkspaceError
 from .history_text import ChangeRow, Describer, short_time
+from .screen_fit import fit_to_screen
 
 KIND_COLOURS = {"新增": "#2e7d32", "删除": "#c62828", "修改": "#1f4e79"}
 
@@ -100,7 +101,7 @@ class HistoryDialog(QDialog):
         self.compared: tuple[int, int] | None = None
         self.statement_text = ""
         self.setWindowTitle("修订历史")
-        self.resize(1120, 720)
+        fit_to_screen(self, 1120, 720)
         self.setMinimumSize(860, 560)
 
         layout = QVBoxLayout(self)

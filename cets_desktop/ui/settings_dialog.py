@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..workflow.desk import Desk
+from .screen_fit import fit_to_screen
 from .stylesheet import set_style_property
 
 SETTING_PDF_FONT = "pdf_font_path"
@@ -56,7 +57,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.setWindowTitle("设置")
-        self.resize(680, 520)
+        fit_to_screen(self, 680, 520)
         layout = QVBoxLayout(self)
 
         where = QGroupBox("工作区")
