@@ -84,7 +84,22 @@ class _WrapDelegate(QStyledItemDelegate):
         return QSize(width, rect.height() + 6)
 
 
-class _WrappingTree(QTreeWidget):
+COMPACT_HEIGHT = 96
+"""What the lists ask for: in the dock's scroll area the panel is as tall as its parts ask, so
+asking little keeps the to-do list on a 768-pixel screen; extra height goes by stretch."""
+
+
+class _CompactTree(QTreeWidget):
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), COMPACT_HEIGHT)
+
+
+class _CompactList(QListWidget):
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), COMPACT_HEIGHT)
+
+
+class _WrappingTree(_CompactTree):
     def __init__(self) -> None:
         super().__init__()
         self.setItemDelegate(_WrapDelegate(self))
@@ -139,7 +154,7 @@ class EvidencePanel(QWidget):
         here = QWidget()
         here_layout = QVBoxLayout(here)
         here_layout.setContentsMargins(0, 4, 0, 0)
-        self.files = QTreeWidget()
+        self.files = _CompactTree()
         self.files.setHeaderLabels(["文件", "大小", "SHA-256"])
         self.files.setRootIsDecorated(False)
         self.files.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -199,23 +214,30 @@ class EvidencePanel(QWidget):
         doc_buttons.addStretch(1)
         every_layout.addLayout(doc_buttons)
         self.tabs.addTab(every, "全部文件")
-        layout.addWidget(self.tabs, 1)
 
-        self.status = QLabel()
-        self.status.setProperty("role", "hint")
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-
+        # The to-do list is a tab of its own: on a 768-pixel screen it gets the panel's whole
+        # height when chosen, instead of a few rows under the other lists.
+        todo = QWidget()
+        todo_layout = QVBoxLayout(todo)
+        todo_layout.setContentsMargins(0, 4, 0, 0)
         self.missing_title = QLabel()
-        layout.addWidget(self.missing_title)
-        self.missing = QListWidget()
+        self.missing_title.setWordWrap(True)
+        todo_layout.addWidget(self.missing_title)
+        self.missing = _CompactList()
         self.missing.setTextElideMode(Qt.TextElideMode.ElideLeft)
         # Whole locations ("机组「1号机组」› 燃料「烟煤」› 燃料消耗量") on two lines, not "…号机组」›".
         self.missing.setWordWrap(True)
         self.missing.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.missing.itemClicked.connect(lambda item: self.jumpRequested.emit(str(item.data(ROLE_KEY))))
         self.missing.itemActivated.connect(lambda item: self.jumpRequested.emit(str(item.data(ROLE_KEY))))
-        layout.addWidget(self.missing, 2)  # the to-do list gets the room on a short screen
+        todo_layout.addWidget(self.missing, 1)
+        self.tabs.addTab(todo, "缺少")
+        layout.addWidget(self.tabs, 1)
+
+        self.status = QLabel()
+        self.status.setProperty("role", "hint")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         self.refresh()
 
     # ------------------------------------------------------------------ binding
@@ -233,6 +255,8 @@ class EvidencePanel(QWidget):
             session.evaluated.connect(self.refresh)
             session.evidenceChanged.connect(self.refresh)
         self.refresh()
+        if session is not None and self.missing.count():
+            self.tabs.setCurrentIndex(2)  # a filing just opened: what is still missing comes first
 
     def set_path(self, path: str) -> None:
         """Follow the field the user is on (form focus or table cell)."""
@@ -302,6 +326,7 @@ class EvidencePanel(QWidget):
         ev = session.evaluation
         gaps = [f for f in ev.findings if f.code == "GEN-006"] if ev else []
         open_gaps = [f for f in gaps if not f.acknowledged]
+        self.tabs.setTabText(2, f"缺少（{len(open_gaps)}）" if open_gaps else "缺少")
         if gaps:
             self.missing_title.setText(f"本填报缺少支撑材料的项（{len(open_gaps)}）")
         elif session.state.numbers_typed == 0:
@@ -600,7 +625,7 @@ class EvidencePanel(QWidget):
         return True
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if event.mimeData().hasUrls() and self.session is not None:
+        if event.mimeData().hasUrls() and self.session is not None and self.path:
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -608,11 +633,7 @@ class EvidencePanel(QWidget):
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
-            # On a field: attach to it; with no field chosen: the mapping dialog says where each goes.
-            if self.path:
-                self.attach_files(paths)
-            else:
-                self.attach_many(paths)
+            self.attach_files(paths)
             event.acceptProposedAction()
 
     # ------------------------------------------------------------------ open / remove
