@@ -109,6 +109,7 @@ class EvidenceMappingDialog(QDialog):
         self.file_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.file_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.file_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.file_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keep 「…（盖章）.pdf」 visible
         header = self.file_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -344,7 +345,7 @@ class EvidenceMappingDialog(QDialog):
                     if i != self._current and path in plan.paths
                 ]
                 base = self._covered_text(by_path[path]) if path in by_path else ""
-                child.setText(1, f"{base}；本次由「{'」「'.join(others)}」支撑" if others else base)
+                child.setText(1, f"本次：{'、'.join(others)}" if others else base)
         groups = {}
         for group in self.group_items():
             label = str(group.data(0, ROLE_GROUP))
