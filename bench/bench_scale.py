@@ -13,7 +13,7 @@ sizes (1, 10, 50, 1, 10, 50 …) after one unmeasured warm-up of each:
 * **overview page**: the consultant's 工作区总览 built for the whole workspace;
 * **open**: ``Desk.open`` and the navigator built for the whole workspace.
 
-Each row's ratio is the growth of the median (and of the minimum) from one size to the other:
+Times are CPU time (``time.process_time``). Each row's ratio is the growth of the median (and of the minimum) from one size to the other:
 per-save and per-year work should not grow at all with more enterprises (target ≤ 2× from 1 to
 50), whole-workspace work at most in proportion (≤ 5× from 10 to 50, five times the filings).
 
@@ -155,9 +155,9 @@ OPS: dict[str, tuple[str, Callable[[Size], None], Callable[[Size], None] | None]
 def _timed(size: Size, op: Callable[[Size], None], prepare: Callable[[Size], None] | None) -> float:
     if prepare is not None:
         prepare(size)
-    start = time.perf_counter()
+    start = time.process_time()  # the work, not the wait for a core on a shared machine
     op(size)
-    return (time.perf_counter() - start) * 1000
+    return (time.process_time() - start) * 1000
 
 
 def measure(quick: bool = False) -> list[dict[str, Any]]:

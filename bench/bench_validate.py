@@ -7,6 +7,9 @@ on the same documents (``evaluate_series``: no parsing, no session copy, no prev
 no workspace checks), interleaved, after one unmeasured warm-up of each. When the issue was
 written the bare engine took 16 ms for a year and the target was 20 ms: ≤ 1.25× the bare engine.
 
+Work is timed as CPU time (``time.process_time``): on a machine shared by many, waiting for a core
+is not the program's work. The keystroke latency is wall-clock time (it waits for a timer).
+
 Rows (each with min and median over the runs, ≥ 7 by default):
 
 * **after a save** — what the calendar does when a month is saved: the save (not timed) forgets
@@ -57,9 +60,10 @@ def four_unit_month(month: int) -> dict[str, Any]:
 
 
 def _ms(fn: Callable[[], Any]) -> float:
-    start = time.perf_counter()
+    """CPU time of ``fn`` in ms: the work, not the wait for a core on a machine shared by many."""
+    start = time.process_time()
     fn()
-    return (time.perf_counter() - start) * 1000
+    return (time.process_time() - start) * 1000
 
 
 def _interleaved(
@@ -120,9 +124,9 @@ class DemoYear:
 
     def cards(self) -> float:
         """The calendar's 12 cards through the window's path (status cache → Desk.evaluate)."""
-        start = time.perf_counter()
+        start = time.process_time()
         summaries = self.desk.status.months(self.enterprise, self.spec, 2026)
-        took = (time.perf_counter() - start) * 1000
+        took = (time.process_time() - start) * 1000
         assert len(summaries) == 12 and not any(s.pending for s in summaries)
         return took
 

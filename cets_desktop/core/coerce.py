@@ -49,11 +49,10 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
     findings: list[Finding] = []
     budget = [MAX_TOTAL_ROWS]  # rows left for the whole document
 
-    def level(fields: list[FieldSpec], data: Any, prefix: str, labels: list[str]) -> dict[str, Any]:
+    def level(known: dict[str, FieldSpec], data: Any, prefix: str, labels: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if not isinstance(data, dict):
             return out
-        known = {f.name: f for f in fields}
         for key, value in data.items():
             f = known.get(key)
             path = prefix + key
@@ -87,7 +86,7 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
                     out[key] = []
                     continue
                 rows: list[Any] = []
-                children = f.data_fields()
+                children = _fields_by_name(f)
                 allowed = min(MAX_REPEAT_ROWS, budget[0])
                 if len(value) > allowed:
                     limit_text = (
@@ -152,16 +151,29 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
             out[key] = typed
         return out
 
-    typed = level(spec.top_fields(), raw, "", [])
+    typed = level(_fields_by_name(spec), raw, "", [])
     return typed, findings
+
+
+_FIELDS_BY_NAME: dict[int, tuple[Any, dict[str, FieldSpec]]] = {}
+
+
+def _fields_by_name(owner: FormSpec | FieldSpec) -> dict[str, FieldSpec]:
+    """The fields of a definition's top level or of a repeat's rows, by name (asked once per
+    definition or repeat, not once per row: definitions do not change once loaded)."""
+    kept = _FIELDS_BY_NAME.get(id(owner))
+    if kept is None or kept[0] is not owner:
+        fields = owner.top_fields() if isinstance(owner, FormSpec) else owner.data_fields()
+        kept = _FIELDS_BY_NAME[id(owner)] = (owner, {f.name: f for f in fields})
+    return kept[1]
 
 
 def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | None]:
     """One value → (typed value or None, Chinese problem or None)."""
     if value is None or (isinstance(value, str) and value.strip() == ""):
         return None, None
-    unit = f"（单位：{f.unit}）" if f.unit else ""
     if f.type in ("decimal", "integer"):
+        unit = f"（单位：{f.unit}）" if f.unit else ""
         if isinstance(value, str) and value.strip().endswith("%") and f.unit == "%":
             value = value.strip()[:-1]
         try:

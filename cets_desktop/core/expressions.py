@@ -498,6 +498,31 @@ def _compare_values(op: type[ast.cmpop], a: Value, b: Value) -> Value:
     raise AssertionError(op)
 
 
+def _compare_one(op: type[ast.cmpop], first: Getter, right: Getter) -> Getter:
+    """``a <op> b`` as one closure, the same as ``_compare_values(op, a, b)``: the ordering
+    comparisons skip the dispatch on ``op`` (they are most of a definition's rules)."""
+    order = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}.get(op)
+    if order is None:
+        return lambda ctx: _compare_values(op, first(ctx), right(ctx))
+    compare = order
+
+    def ordered(ctx: Any) -> Value:
+        a = first(ctx)
+        b = right(ctx)
+        if a is None or b is None:
+            return None
+        if isinstance(a, bool) or isinstance(b, bool):
+            a, b = _num(a), _num(b)
+        if type(a) is not type(b):
+            return None
+        try:
+            return compare(a, b)  # type: ignore[no-any-return]
+        except TypeError:
+            return None
+
+    return ordered
+
+
 def _truth(value: Value) -> Value:
     """Three-valued truth: True / False / None (blank)."""
     if value is None:
@@ -606,7 +631,7 @@ def compile_expression(
                         return None if left is None else left == const_text
 
                     return eq_text
-                return lambda ctx: _compare_values(op1, first(ctx), right1(ctx))
+                return _compare_one(op1, first, right1)
 
             def compare(ctx: Any) -> Value:
                 left = first(ctx)

@@ -270,16 +270,33 @@ def _relevant(bf: Any, ctx: Ctx, cache: dict[tuple[str, int], bool]) -> bool:
     return found
 
 
+_FORM_LISTS: dict[int, tuple[Any, list[Any], list[Any]]] = {}
+
+
+def _form_lists(form: Any) -> tuple[list[Any], list[Any]]:
+    """The fields the required-field pass and the evidence pass look at (in the form's order),
+    picked once per bound form instead of on every evaluation."""
+    kept = _FORM_LISTS.get(id(form))
+    if kept is None or kept[0] is not form:
+        required = [
+            bf
+            for bf in form.fields.values()
+            if not (bf.spec.calculation or bf.spec.type in ("note", "group"))
+            and (bf.spec.required or (bf.spec.type == "repeat" and bf.spec.min_rows > 0))
+        ]
+        evidence = [
+            bf for bf in form.fields.values() if bf.spec.evidence is not None and bf.spec.evidence.required
+        ]
+        kept = _FORM_LISTS[id(form)] = (form, required, evidence)
+    return kept[1], kept[2]
+
+
 def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Finding]:
     form = bound(spec)
     out: list[Finding] = []
-    for bf in form.fields.values():
+    for bf in _form_lists(form)[0]:
         f = bf.spec
-        if f.calculation or f.type in ("note", "group"):
-            continue
         needs_rows = f.type == "repeat" and f.min_rows > 0
-        if not f.required and not needs_rows:
-            continue
         for rows, idx in iter_rows(values, bf.scope_fields):
             ctx = Ctx(rows, env, bf.scope_fields)
             if not _relevant(bf, ctx, values.relevance):
@@ -380,12 +397,10 @@ def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex,
 
 def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, env: Env) -> list[Finding]:
     form = bound(spec)
-    attached = [e.path for e in doc.evidence]
+    attached = {e.path for e in doc.evidence}
     out: list[Finding] = []
-    for bf in form.fields.values():
+    for bf in _form_lists(form)[1]:
         req = bf.spec.evidence
-        if req is None or not req.required:
-            continue
         for rows, idx in iter_rows(values, bf.scope_fields):
             value = rows[-1].get(bf.spec.name)
             if value is None or value == "" or value == []:
@@ -396,7 +411,7 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
             if bf.evidence_when is not None and bf.evidence_when(ctx) is not True:
                 continue
             path = instance_path(bf.scope_fields, idx, bf.spec.name)
-            if any(p == path or path.startswith(p + ".") for p in attached):
+            if _backed(path, attached):
                 continue
             labels = [*_labels_for(bf.scope_fields, rows, idx), bf.spec.label]
             kinds = "、".join(req.kinds) if req.kinds else "支撑材料"
@@ -412,6 +427,20 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
                 )
             )
     return out
+
+
+def _backed(path: str, attached: set[str]) -> bool:
+    """Is evidence attached at ``path`` or at a row containing it (``units[0]`` backs
+    ``units[0].generation``)? The same as testing ``p == path or path.startswith(p + ".")`` for
+    every attached ``p``, by looking up each dotted prefix of ``path`` instead."""
+    if path in attached:
+        return True
+    dot = path.find(".")
+    while dot != -1:
+        if path[:dot] in attached:
+            return True
+        dot = path.find(".", dot + 1)
+    return False
 
 
 def _apply_acknowledgements(doc: FilingDocument, findings: list[Finding]) -> None:

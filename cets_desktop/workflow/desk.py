@@ -524,11 +524,11 @@ class Desk:
         from .evaluation import evaluate_input
 
         filing = self.require_filing(filing_id)
+        reads = self._reads
         if spec is None:
-            spec = self.definition(filing)
+            spec = reads.definition(filing)
             if spec is None:
                 raise InputError(f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义")
-        reads = self._reads
         doc = reads.document(filing, f"工作区填报 #{filing_id}")
         if doc is None:
             doc = self.filing_document(filing_id)  # raises the document's InputError

@@ -12,8 +12,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
+from ..core.binding import bound
 from ..core.calc import Explanation, explain_all, padded_values
-from ..core.document import DocumentError, FilingDocument, parse_document
+from ..core.document import DocumentError, FilingDocument, parse_document, period_problem
 from ..core.findings import Finding, summarize
 from ..core.reference import ReferenceSet, default_references
 from ..core.rules import Evaluation, evaluate, typed_values_of
@@ -150,6 +151,8 @@ class WorkspaceReads:
     def __init__(self, workspace: Any) -> None:
         self.workspace = workspace
         self._documents: OrderedDict[int, tuple[tuple[Any, ...], FilingDocument | None]] = OrderedDict()
+        self._own_rows: dict[int, tuple[FilingDocument, list[dict[str, Any]]]] = {}
+        self._specs: dict[tuple[str, str, str], Any] = {}
         self._evidence: dict[int, tuple[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[Any, ...]]]] = {}
         self._reused: dict[
             int, tuple[FilingDocument, tuple[Any, ...], list[dict[str, Any]], list[Finding]]
@@ -171,13 +174,18 @@ class WorkspaceReads:
         if hit is not None and hit[0] == key:
             self._documents.move_to_end(filing.id)
             return hit[1]
+        stored = self.workspace.current_document(filing.id)
         try:
-            doc: FilingDocument | None = parse_document(self.workspace.current_document(filing.id), origin)
+            doc: FilingDocument | None = parse_document(stored, origin)
         except DocumentError:
             doc = None
+        if doc is not None:
+            # Its evidence rows as stored (what the workspace checks read), kept with it.
+            self._own_rows[id(doc)] = (doc, [dict(r) for r in stored.get("evidence") or []])
         self._documents[filing.id] = (key, doc)
         while len(self._documents) > self.MAX_DOCUMENTS:
-            self._documents.popitem(last=False)
+            _, (_, dropped) = self._documents.popitem(last=False)
+            self._own_rows.pop(id(dropped), None)
         return doc
 
     def previous_document(self, enterprise_id: int, form_id: str, period: str) -> FilingDocument | None:
@@ -239,6 +247,16 @@ class WorkspaceReads:
         self._evidence[filing.id] = (key, (rows, signature))
         return rows, signature
 
+    def definition(self, filing: Any) -> Any:
+        """``definitions.definition_of_record`` for the filing, asked once per form, version and
+        period (the definitions do not change while the program runs)."""
+        key = (filing.form_id, filing.form_version, filing.period)
+        if key not in self._specs:
+            from .definitions import definition_of_record
+
+            self._specs[key] = definition_of_record(*key)
+        return self._specs[key]
+
     def series(self, filing: Any) -> list[Any]:
         """Every filing of ``filing``'s series (same enterprise and form), from the workspace."""
         return list(self.workspace.list_filings(filing.enterprise_id, form_id=filing.form_id))
@@ -279,7 +297,12 @@ class WorkspaceReads:
         if hit is not None and hit[0] is document and hit[1] == want:
             own, kept = hit[2], hit[3]
         else:
-            own = [e.model_dump() for e in document.evidence]
+            stored = self._own_rows.get(id(document))
+            own = (
+                stored[1]
+                if stored is not None and stored[0] is document
+                else [e.model_dump() for e in document.evidence]
+            )
             kept = reused_evidence_findings(own, others, current_period)
             self._reused[filing.id] = (document, want, own, kept)
         findings = [copy.copy(f) for f in kept]  # the rules mark acknowledgements on them
@@ -339,9 +362,6 @@ def _typed_alone(spec: Any, doc: FilingDocument) -> bool:
     computes for ``doc``? Yes when no calculation (nor the condition it is shown under) reads the
     previous period or a linked filing, and the period is well formed (the evaluation then
     calculates in the document's own period, as typed_values_of does)."""
-    from ..core.binding import bound
-    from ..core.document import period_problem
-
     if period_problem(doc.period, spec.period_kind) is not None:
         return False
     known = _TYPED_ALONE.get(id(spec))
