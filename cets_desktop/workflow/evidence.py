@@ -14,7 +14,8 @@ Where suggestions come from:
   that list it;
 - file-name hints a clerk's scans carry (化验/检测 → heating value and carbon content tests,
   结算单/发票 → purchases, 台账 → consumption, 月报 → production figures), used only when no
-  kind is named outright.
+  kind is named outright;
+- a unit (row) the file name names (2号机组…): only that unit's fields.
 """
 
 from __future__ import annotations
@@ -262,12 +263,27 @@ def suggested_paths(
     kind the file name names; else those the name hints at. Fields that already have a file are
     left out unless ``only_missing`` is False."""
     pool = [t for t in targets if t.missing or not only_missing]
+    named_units = _units_named(file_name, targets)
+    if named_units:
+        # "2号机组上网电量结算单": only that unit's fields.
+        pool = [t for t in pool if t.group_label in named_units]
     if kind:
         return [t.path for t in pool if _picked_kind(kind, t)]
     named = [t.path for t in pool if named_kind(file_name, t)]
     if named:
         return named
     return [t.path for t in pool if hinted_kind(file_name, t)]
+
+
+def _units_named(file_name: str, targets: Sequence[EvidenceTarget]) -> set[str]:
+    """Group labels (机组「2号机组」) whose row name (2号机组) the file name carries."""
+    stem = _stem(file_name)
+    out = set()
+    for label in {t.group_label for t in targets if t.group}:
+        m = re.search(r"「(.+?)」", label)
+        if m and m.group(1).lower() in stem:
+            out.add(label)
+    return out
 
 
 def suggested_kind(file_name: str, targets: Sequence[EvidenceTarget]) -> str | None:

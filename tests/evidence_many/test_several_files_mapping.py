@@ -102,10 +102,14 @@ def test_user_edits_the_mapping_before_attaching(window: MainWindow, qtbot: Any,
     panel = window.evidence
 
     def fill(dialog: EvidenceMappingDialog) -> bool:
-        # The grid settlement names 上网电量结算单, a kind of 发电量: both units' generation prefilled.
+        # The grid settlement names 上网电量结算单, a kind of 发电量, and 2号机组: unit 2's generation.
         dialog.file_table.setCurrentCell(1, 0)
-        assert sorted(dialog.paths(1)) == ["units[0].generation", "units[1].generation"]
-        tick(dialog, "units[0].generation", on=False)  # the file is unit 2's only
+        assert dialog.paths(1) == ["units[1].generation"]
+        # The user knows the settlement covers both units' export: ticks unit 1 too, then changes
+        # their mind.
+        tick(dialog, "units[0].generation")
+        assert dialog.paths(1) == ["units[0].generation", "units[1].generation"]
+        tick(dialog, "units[0].generation", on=False)
         dialog.file_table.setCurrentCell(0, 0)
         tick(dialog, "units[1].load_factor", on=False)
         return True
