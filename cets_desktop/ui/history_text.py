@@ -46,6 +46,13 @@ EVIDENCE_FIELDS = {
     "kind": "类型",
     "path": "对应字段",
     "attached_at": "附上时间",
+    "note": "备注",
+    # A document carried over from the previous period (EvidenceRef.carried: period, reason, at, by).
+    "carried": "沿用自上期",
+    "period": "沿用自",
+    "reason": "沿用理由",
+    "at": "沿用时间",
+    "by": "沿用人",
 }
 ACK_FIELDS = {"code": "规则编号", "path": "对应字段", "reason": "确认理由", "at": "确认时间", "by": "确认人"}
 META_FIELDS = {
