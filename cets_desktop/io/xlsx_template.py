@@ -33,6 +33,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -368,6 +369,14 @@ class _Look:
     alignment: Alignment
 
 
+def _style_array(cell: Cell) -> StyleArray:
+    """The cell's indices into its workbook's style tables (openpyxl's own; not in its stubs)."""
+    style: StyleArray | None = cell._style  # type: ignore[attr-defined]
+    if style is None:
+        style = cell._style = StyleArray()  # type: ignore[attr-defined]
+    return style
+
+
 class _Styles:
     def __init__(self, font_name: str):
         thin = Side(style="thin", color="BFBFBF")
@@ -385,14 +394,29 @@ class _Styles:
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
         self.plain = Alignment(vertical="top")
+        # look components' ids → (look kept alive, font, fill, protection, number format, alignment ids)
+        self._indices: dict[tuple[int, int, int, str, int], tuple[_Look, int, int, int, int, int]] = {}
 
     def apply(self, cell: Cell, look: _Look) -> None:
-        cell.font = look.font
+        # openpyxl hashes each style object on every assignment (most of a workbook's build time);
+        # one look always gets the same indices into this workbook's style tables, so they are
+        # found once and copied after (bench/bench_export.py: the export renders this workbook).
+        key = (id(look.font), id(look.fill), id(look.protection), look.number_format, id(look.alignment))
+        known = self._indices.get(key)
+        if known is None:
+            cell.font = look.font
+            if look.fill is not None:
+                cell.fill = look.fill
+            cell.protection = look.protection
+            cell.number_format = look.number_format
+            cell.alignment = look.alignment
+            s = _style_array(cell)
+            self._indices[key] = (look, s.fontId, s.fillId, s.protectionId, s.numFmtId, s.alignmentId)
+            return
+        s = _style_array(cell)
+        _look, s.fontId, fill_id, s.protectionId, s.numFmtId, s.alignmentId = known
         if look.fill is not None:
-            cell.fill = look.fill
-        cell.protection = look.protection
-        cell.number_format = look.number_format
-        cell.alignment = look.alignment
+            s.fillId = fill_id
 
     def look_for(self, f: FieldSpec | None, calculated: bool) -> _Look:
         fmt = number_format(f, calculated) if f is not None else "0"
