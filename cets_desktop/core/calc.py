@@ -15,6 +15,7 @@ from typing import Any
 from .binding import bound
 from .bound_form import BoundField, BoundForm
 from .evaluation_context import Ctx, Env
+from .display import formula_text
 from .numbers import round_half_up
 from .reference_reading import RefUse
 from .row_positions import RowIndex, instance_path, iter_rows
@@ -133,7 +134,7 @@ def explain_all(
                 label=bf.spec.label,
                 unit=_row_unit(bf.spec.unit, rows[-1]),
                 value=rows[-1].get(bf.spec.name),
-                formula=bf.spec.explain or bf.spec.calculation or "",
+                formula=formula_text(spec, bf.spec),
                 expression=bf.spec.calculation or "",
                 inputs=inputs,
                 references=refs,

@@ -541,9 +541,7 @@ def register_columns(ctx: RenderContext, repeat: FieldSpec) -> list[RegisterColu
     return out
 
 
-def _register_cell(
-    ctx: RenderContext, column: RegisterColumn, lv: Level
-) -> tuple[list[str], bool]:
+def _register_cell(ctx: RenderContext, column: RegisterColumn, lv: Level) -> tuple[list[str], bool]:
     """The lines of one register cell and whether any of its fields applies to the row. The first
     field prints its value alone (the column header names it); the others say what they are."""
     lines: list[str] = []

@@ -52,6 +52,7 @@ class HeadingParagraph(StrongParagraph):
             outline.append((title, level, self.canv.getPageNumber()))
         super().draw()
 
+
 _SEGMENT = re.compile(r"^([a-z][a-z0-9_]*)\[(\d+)\]$")
 _TRAILING_TAG = re.compile(r"\[([VRTGPM])\]\s*$")
 # Formula inputs are shown with enough digits to redo the arithmetic by hand: the chain keeps

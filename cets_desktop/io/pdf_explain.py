@@ -69,8 +69,8 @@ def _block(ctx: RenderContext, number: int, ex: Explanation) -> Table:
         markup=f'<a name="{anchor}"/>' if anchor else "",
     )
     rows: list[tuple[str, list[Flowable]]] = []
-    # The definition's human formula; the raw expression only when there is nothing better.
-    rows.append(("公式", [ctx.para(ex.formula or " ".join(ex.expression.split()), s.cell)]))
+    # The definition's human formula, or its expression read out in words (never the raw one).
+    rows.append(("公式", [ctx.para(ex.formula or "按本表定义的公式计算", s.cell)]))
     rows.append(
         ("输入", [ctx.para(_input_line(ctx, ex, i), s.cell) for i in ex.inputs] or [ctx.para("无", s.cell)])
     )

@@ -29,6 +29,7 @@ from typing import Literal
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
+from ..core.display import formula_text
 from ..core.spec import FieldSpec, FormSpec
 
 README_SHEET = "说明"
@@ -462,7 +463,7 @@ def _entry(
 ) -> ScalarEntry:
     hint = f.hint or ""
     if role == "calculated":
-        hint = f"计算值（只读）：{f.explain or f.calculation}"
+        hint = f"计算值（只读）：{formula_text(spec, f)}"
     elif f.required:
         hint = "；".join(p for p in ("必填" if f.required is True else "按条件必填", hint) if p)
     return ScalarEntry(f.path, f.label, role, f, row, column, f.unit or "", f.row or "", hint, pinned)

@@ -43,8 +43,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from .. import __version__
 from ..atomic import atomic_write_bytes
 from ..core.calc import Explanation, rounded_values
+from ..core.display import formula_text, plain_certainty
 from ..core.document import FilingDocument
-from ..core.numbers import NotANumber, parse_decimal
+from ..core.numbers import NotANumber, parse_decimal, round_half_up
 from ..core.row_positions import iter_rows
 from ..core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec
 from .xlsx_layout import (
@@ -167,6 +168,9 @@ def cell_value(spec: FormSpec, f: FieldSpec, value: Any) -> Any:
     """
     if value is None or value == "" or value == []:
         return None
+    if f.is_calculated and isinstance(value, str):
+        # A computed note carries the definition's review tags ("[T]"); an official reads words.
+        value = plain_certainty(value)
     if f.type in ("decimal", "integer"):
         if isinstance(value, str) and value.strip().endswith("%") and f.unit == "%":
             value = value.strip()[:-1]
@@ -616,7 +620,7 @@ class _Writer:
         return DataValidation(type=None, **common)
 
     def _calc_prompt(self, f: FieldSpec) -> DataValidation:
-        text = f"计算值（只读，导入时不读取）：{f.explain or f.calculation}"
+        text = f"计算值（只读，导入时不读取）：{formula_text(self.spec, f)}"
         if f.unit:
             text += f"；单位：{f.unit}"
         return DataValidation(
@@ -749,16 +753,37 @@ class _Writer:
                 st.border,
             )
             ws.column_dimensions[get_column_letter(col)].width = width
-        for row, (path, ex) in enumerate(explanations.items(), start=FIRST_DATA_ROW):
+        # Helper columns (hidden fields) are the rules' business and are never printed.
+        shown = [
+            (path, ex)
+            for path, ex in explanations.items()
+            if (f := self.spec.find_field(_schema_path(path))) is None or not f.hidden
+        ]
+        for row, (path, ex) in enumerate(shown, start=FIRST_DATA_ROW):
             inputs = "；".join(
                 f"{i.label} = {_plain(i.value)}{(' ' + i.unit) if i.unit else ''}" for i in ex.inputs
             )
+            # The certainty in words (the citation already ends with it), never a bare tag.
             refs = "；".join(
-                f"{r.label} = {_plain(r.value)}{(' ' + r.unit) if r.unit else ''}（{r.source} [{r.certainty}]）"
+                f"{r.label} = {_plain(r.value)}{(' ' + r.unit) if r.unit else ''}（{r.source}）"
+                if CERTAINTY_LABELS.get(r.certainty, "\0") in r.source
+                else f"{r.label} = {_plain(r.value)}{(' ' + r.unit) if r.unit else ''}"
+                f"（{r.source}；{CERTAINTY_LABELS.get(r.certainty, '把握程度未注明')}）"
                 for r in ex.references
             )
             f = self.spec.find_field(_schema_path(path))
-            value = cell_value(self.spec, f, ex.value) if f is not None else _plain(ex.value)
+            # Stored as reported: rounded once to the template's decimals, like the data sheets.
+            shown_value = (
+                round_half_up(ex.value, f.decimals)
+                if (
+                    f is not None
+                    and f.decimals is not None
+                    and isinstance(ex.value, Decimal)
+                    and ex.value.is_finite()
+                )
+                else ex.value
+            )
+            value = cell_value(self.spec, f, shown_value) if f is not None else _plain(ex.value)
             line = (
                 instance_label(self.spec, self.raw, path),
                 ex.label,
@@ -777,6 +802,9 @@ class _Writer:
                 cell.alignment = st.wrap
                 if col == 3 and f is not None:
                     cell.number_format = number_format(f, True)
+        # 字段路径 is the machine key of each line (for tools); an official reading the sheet
+        # does not see it.
+        ws.column_dimensions[get_column_letter(len(headers))].hidden = True
         ws.freeze_panes = f"C{HEADER_ROW + 1}"
         self._protect(ws)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from ..core.display import expression_text, formula_text
 from ..core.findings import SEVERITY_LABELS, Finding
 from ..core.spec import FieldSpec, FormSpec
 
@@ -38,7 +39,7 @@ def field_tooltip(spec: FormSpec, f: FieldSpec, findings: list[Finding] | None =
         title = f"{html.escape(f.row)}　{title}"
     lines = [f"<b>{title}</b>"]
     if f.calculation:
-        lines.append(f"计算值：{html.escape(f.explain or f.calculation)}")
+        lines.append(f"计算值：{html.escape(formula_text(spec, f))}")
     if f.hint:
         lines.append(f"官方表述：{html.escape(f.hint)}")
     fmt = input_format(f)
@@ -47,7 +48,7 @@ def field_tooltip(spec: FormSpec, f: FieldSpec, findings: list[Finding] | None =
     if f.required is True:
         lines.append("必填")
     elif isinstance(f.required, str):
-        lines.append(f"条件必填：{html.escape(f.required)}")
+        lines.append(f"条件必填：{html.escape(expression_text(spec, f.required, f))}时")
     if f.evidence is not None and f.evidence.required:
         kinds = "、".join(f.evidence.kinds) or "支撑材料"
         lines.append(f"需附支撑材料：{html.escape(kinds)}")
