@@ -14,8 +14,8 @@ from typing import Any
 
 from .binding import bound
 from .bound_form import BoundField, BoundForm
-from .evaluation_context import Ctx, Env
 from .display import formula_text
+from .evaluation_context import Ctx, Env
 from .numbers import round_half_up
 from .reference_reading import RefUse
 from .row_positions import RowIndex, instance_path, iter_rows
