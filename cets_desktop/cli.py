@@ -1023,9 +1023,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--screenshot", help="把主窗口渲染为 PNG 后退出")
     s.set_defaults(func=cmd_gui)
 
+    from .evidence_commands import register as register_evidence_commands
     from .plan_commands import register as register_plan_commands
 
     register_plan_commands(sub)
+    register_evidence_commands(sub)
 
     s = sub.add_parser("dev", help="开发者工具：dev schema-json 重新生成定义文件的 JSON Schema")
     s.add_argument("action", choices=["schema-json"])
