@@ -59,6 +59,14 @@ def fit_to_screen(dialog: QDialog, width: int, height: int) -> None:
     dialog.resize(width, height)
 
 
+def top_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
+    return [item for i in range(tree.topLevelItemCount()) if (item := tree.topLevelItem(i)) is not None]
+
+
+def children_of(item: QTreeWidgetItem) -> list[QTreeWidgetItem]:
+    return [child for j in range(item.childCount()) if (child := item.child(j)) is not None]
+
+
 def field_text(target: EvidenceTarget) -> str:
     """The place inside its unit: 燃料「烟煤」 › 燃料消耗量 (the unit is the group above)."""
     parts = [p.strip() for p in target.location.split("›")]
@@ -245,13 +253,12 @@ class EvidenceMappingDialog(QDialog):
 
     def tick_group(self, group_label: str, on: bool = True) -> None:
         """“Select all of this unit”: what checking the unit's box does."""
-        for i in range(self.checklist.topLevelItemCount()):
-            item = self.checklist.topLevelItem(i)
+        for item in top_items(self.checklist):
             if item.data(0, ROLE_GROUP) == group_label:
                 item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def group_items(self) -> list[QTreeWidgetItem]:
-        return [self.checklist.topLevelItem(i) for i in range(self.checklist.topLevelItemCount())]
+        return top_items(self.checklist)
 
     # ------------------------------------------------------------------ the checklist
 
@@ -287,10 +294,7 @@ class EvidenceMappingDialog(QDialog):
         return f"已有 {len(others)} 份" if others else "仅本文件"
 
     def _children(self) -> list[QTreeWidgetItem]:
-        out = []
-        for group in self.group_items():
-            out.extend(group.child(j) for j in range(group.childCount()))
-        return out
+        return [child for group in self.group_items() for child in children_of(group)]
 
     def _show_ticks(self) -> None:
         ticked = set(self._plans[self._current].paths)
@@ -307,8 +311,7 @@ class EvidenceMappingDialog(QDialog):
         by_path = {t.path: t for t in self.targets}
         for group in self.group_items():
             shown = 0
-            for j in range(group.childCount()):
-                child = group.child(j)
+            for child in children_of(group):
                 t = by_path.get(str(child.data(0, ROLE_PATH)))
                 hide = (
                     only and t is not None and not t.missing and child.checkState(0) != Qt.CheckState.Checked
@@ -346,12 +349,9 @@ class EvidenceMappingDialog(QDialog):
                 ]
                 base = self._covered_text(by_path[path]) if path in by_path else ""
                 child.setText(1, f"本次：{'、'.join(others)}" if others else base)
-        groups = {}
         for group in self.group_items():
             label = str(group.data(0, ROLE_GROUP))
-            members = [t for t in self.targets if t.group_label == label]
-            lacking = sum(1 for t in members if t.missing)
-            groups[label] = group
+            lacking = sum(1 for t in self.targets if t.group_label == label and t.missing)
             group.setText(0, f"{label}（缺少 {lacking} 项）" if lacking else label)
         paths = {p for plan in self._plans for p in plan.paths}
         fills = sum(1 for p in paths if p in by_path and by_path[p].missing)
@@ -436,15 +436,13 @@ class CarryOverDialog(QDialog):
         fit_to_screen(self, 760, 520)
 
     def pick(self, name: str, on: bool = True) -> None:
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in top_items(self.tree):
             if item.text(0) == name and item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
                 item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def picked(self) -> list[CarryCandidate]:
         out = []
-        for i in range(self.tree.topLevelItemCount()):
-            item = self.tree.topLevelItem(i)
+        for item in top_items(self.tree):
             if item.flags() & Qt.ItemFlag.ItemIsUserCheckable and item.checkState(0) == Qt.CheckState.Checked:
                 out.append(self.candidates[int(item.data(0, ROLE_PATH))])
         return out
