@@ -53,15 +53,16 @@ def load_input(
         data = read_stdin() if stdin else read_input_file(path)
     except UnreadableFile as exc:
         raise InputError(exc.message) from None
-    reg = reg or registry()  # after reading: an unusable file is told without loading every definition
     if sniff(data) != "json" or (
         path.suffix.lower() in WORKBOOK_SUFFIXES and not data.lstrip().startswith(b"{")
     ):
-        return _load_workbook(path, reg, expected_period, expected_form, data)
+        # After reading: an unusable file is told without loading every definition.
+        return _load_workbook(path, reg or registry(), expected_period, expected_form, data)
     try:
         doc = document_from_bytes(data, str(path))
     except DocumentError as exc:
         raise InputError(exc.message) from None
+    # A filing JSON names its form: the forms index picks the file, only that one is loaded.
     return LoadedInput(doc, spec_for(doc, reg), [], None if stdin else path)
 
 

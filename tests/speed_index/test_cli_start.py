@@ -160,3 +160,34 @@ def test_calendar_names_the_choices_when_the_enterprise_is_ambiguous_or_unknown(
     code, _, err = calendar(capsys, two_enterprises, "西北钢铁")
     assert code == 2 and len(err.splitlines()) == 1
     assert "没有企业「西北钢铁」" in err and "华东示范热电有限公司" in err and "华东示范水泥有限公司" in err
+
+
+def test_validate_of_a_filing_json_loads_only_its_definition(
+    small: Path,
+    cache: Path,
+    october: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cets_desktop.cli import main
+    from cets_desktop.core import loader
+    from cets_desktop.core.forms_index import load_index
+
+    load_index(small)  # the stored index the command reads
+    monkeypatch.setenv(FORMS_DIR_ENV, str(small))
+    monkeypatch.setattr(loader, "_DEFAULT_REGISTRY", None)
+    monkeypatch.setattr(loader, "_LOADED", {})
+    filing = small.parent / "10月.json"
+    filing.write_text(json.dumps(october, ensure_ascii=False), encoding="utf-8")
+
+    code = main(["validate", str(filing), "--json"])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert code in (0, 1) and findings and all(f["code"] for f in findings)
+    assert list(loader._LOADED) == [str(small / "power-monthly-2026.yaml")]
+    assert loader._DEFAULT_REGISTRY is None  # the other definitions were never read
+
+
+def test_the_index_and_the_loader_read_the_same_folder_variable() -> None:
+    from cets_desktop.core import forms_index, loader
+
+    assert forms_index.FORMS_DIR_ENV == loader.FORMS_DIR_ENV == "CETS_DESKTOP_FORMS_DIR"
