@@ -321,8 +321,15 @@ class EvidenceMappingDialog(QDialog):
             group.setHidden(shown == 0)
 
     def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._building or column != 0 or item.data(0, ROLE_PATH) is None:
+        if self._building or column != 0:
             return
+        if item.data(0, ROLE_PATH) is None:
+            # A unit's box ticks what the list shows: fields hidden by 只列出缺少… stay as they were.
+            self._building = True
+            for child in children_of(item):
+                if child.isHidden() and child.checkState(0) == Qt.CheckState.Checked:
+                    child.setCheckState(0, Qt.CheckState.Unchecked)
+            self._building = False
         ticked = [
             str(c.data(0, ROLE_PATH)) for c in self._children() if c.checkState(0) == Qt.CheckState.Checked
         ]

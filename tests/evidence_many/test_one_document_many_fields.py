@@ -134,3 +134,21 @@ def test_ticking_a_unit_selects_all_of_its_missing_fields(window: MainWindow) ->
         "units[1].fuels[0].ncv",
     ]
     session.flush()
+
+
+def test_ticking_a_unit_leaves_fields_that_have_a_file_alone(power_spec: Any) -> None:
+    from cets_desktop.demo import power_month_document
+    from cets_desktop.workflow import evidence as flow
+
+    doc = power_month_document(10)
+    doc["evidence"] = [{"path": "units[1].generation", "sha256": "a" * 64, "name": "上网电量结算单.pdf"}]
+    targets = flow.evidence_targets(power_spec, doc)
+    dialog = EvidenceMappingDialog(targets, [Path("2号机组资料.pdf")])
+    dialog.set_paths([])
+    dialog.tick_group("机组「2号机组」")
+    # Six of unit 2's seven fields lack evidence; its generation (already backed) is not listed
+    # while 只列出缺少支撑材料的项 is on, so the unit's box does not tick it.
+    assert len(dialog.paths()) == 6 and "units[1].generation" not in dialog.paths()
+    dialog.only_missing.setChecked(False)
+    tick(dialog, "units[1].generation")
+    assert len(dialog.paths()) == 7
