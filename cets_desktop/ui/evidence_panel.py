@@ -179,7 +179,10 @@ class EvidencePanel(QWidget):
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button = QPushButton("移除")
         self.remove_button.clicked.connect(self.remove_selected)
-        for b in (self.add_button, self.open_button, self.remove_button):
+        self.more_button = QPushButton("对应项…")
+        self.more_button.setToolTip("这份文件还支撑哪些数据项（可跨机组勾选）")
+        self.more_button.clicked.connect(lambda: self.edit_document(self.selected_sha()))
+        for b in (self.add_button, self.open_button, self.remove_button, self.more_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         here_layout.addLayout(buttons)
@@ -399,6 +402,7 @@ class EvidencePanel(QWidget):
         has = self.files.currentItem() is not None
         self.open_button.setEnabled(has)
         self.remove_button.setEnabled(has)
+        self.more_button.setEnabled(has and not self.busy)
         doc = self.selected_document() is not None and not self.busy
         self.edit_document_button.setEnabled(doc)
         self.detach_button.setEnabled(doc)

@@ -152,3 +152,37 @@ def test_ticking_a_unit_leaves_fields_that_have_a_file_alone(power_spec: Any) ->
     dialog.only_missing.setChecked(False)
     tick(dialog, "units[1].generation")
     assert len(dialog.paths()) == 7
+
+
+def test_from_a_field_the_file_can_cover_more_fields(window: MainWindow, qtbot: Any, tmp_path: Path) -> None:
+    session = open_month(window)
+    panel = window.evidence
+    window.jump_to("units[1].net_supply")
+    assert panel.path == "units[1].net_supply"
+    report = scan(tmp_path, "2026年10月生产月报（盖章）.pdf")
+    with qtbot.waitSignal(panel.attached, timeout=5000):
+        panel.attach_files([report])
+    panel.tabs.setCurrentIndex(0)
+    panel.files.setCurrentItem(panel.files.topLevelItem(0))
+    assert panel.more_button.isEnabled()
+
+    def more(dialog: EvidenceMappingDialog) -> bool:
+        assert dialog.paths() == ["units[1].net_supply"]
+        tick(dialog, "units[1].generation")
+        tick(dialog, "units[0].net_supply")
+        return True
+
+    panel.run_dialog = more  # type: ignore[method-assign]
+    panel.more_button.click()
+    assert sorted(r["path"] for r in session.document["evidence"]) == [
+        "units[0].net_supply",
+        "units[1].generation",
+        "units[1].net_supply",
+    ]
+    assert "同一文件共支撑本填报 3 项" in panel.files.topLevelItem(0).toolTip(0)
+    window.resize(1366, 768)
+    window.settle(80)
+    assert panel.more_button.isVisible()
+    right = panel.more_button.mapTo(window, panel.more_button.rect().topRight()).x()
+    assert right <= window.width()
+    screenshot(window, "field-tab-more-fields-1366x768")
