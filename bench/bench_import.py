@@ -1,6 +1,6 @@
 """Benchmark: Excel import against bare openpyxl read-only iteration of the same files (not a test).
 
-    .venv/bin/python bench/bench_import.py [--repeat 5] [--big-units 250]
+    .venv/bin/python bench/bench_import.py [--quick] [--repeat 7] [--big-units 250]
 
 Builds a year of 4-unit monthly power workbooks (one workbook per month: a workbook holds one
 filing period) with the data writer, then times
@@ -10,7 +10,8 @@ filing period) with the data writer, then times
   every sheet of the same files, and over just the sheets the importer reads.
 
 A second case stresses the per-row work: one workbook with ``--big-units`` units × 4 fuels.
-Target: read_workbook <= 1.3x the bare iteration. CPU time, best of ``--repeat`` interleaved runs.
+Target: read_workbook <= 1.3x the bare iteration of the sheets it reads. CPU time, min and median
+of ``--repeat`` interleaved runs after a warm-up; ``measure(quick)`` for bench/run_all.py.
 """
 
 from __future__ import annotations
@@ -70,51 +71,82 @@ def bare(path: Path, skip: frozenset[str] = frozenset()) -> int:
     return cells
 
 
-def measure(label: str, files: list[Path], repeat: int) -> None:
-    """CPU time (process_time: other load on the machine does not count), runs interleaved."""
+TARGET_RATIO = 1.3
+
+
+def _time_case(label: str, files: list[Path], repeat: int) -> dict[str, Any]:
+    """CPU time (process_time: other load on the machine does not count), runs interleaved after
+    one unmeasured warm-up of each."""
     importer_skips = frozenset({README_SHEET, OPTIONS_SHEET})
     runs: dict[str, Callable[[], object]] = {
         "read_workbook": lambda: [read_workbook(p) for p in files],
         "bare openpyxl, every sheet": lambda: [bare(p) for p in files],
         "bare openpyxl, sheets we read": lambda: [bare(p, importer_skips) for p in files],
     }
+    for run in runs.values():
+        run()
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for name, run in runs.items():
             start = time.process_time()
             run()
             times[name].append(time.process_time() - start)
+    ours, base = times["read_workbook"], times["bare openpyxl, sheets we read"]
     size = sum(p.stat().st_size for p in files) / 1024
-    print(f"\n{label}: {len(files)} file(s), {size:.0f} KiB; CPU ms, best / median of {repeat}")
-    ours = min(times["read_workbook"])
-    for name, values in times.items():
-        ratio = "" if name == "read_workbook" else f"   read_workbook / this = {ours / min(values):.2f}x"
-        print(f"  {name:32s} {min(values) * 1000:8.1f} / {statistics.median(values) * 1000:8.1f}{ratio}")
+    ms = ", ".join(
+        f"{name} {min(v) * 1000:.0f}/{statistics.median(v) * 1000:.0f} ms" for name, v in times.items()
+    )
+    ratio_median = statistics.median(ours) / statistics.median(base)
+    return {
+        "name": f"import: {label} / bare openpyxl (CPU)",
+        "target": f"≤ {TARGET_RATIO}×",
+        "ratio_min": min(ours) / min(base),
+        "ratio_median": ratio_median,
+        "detail": f"{len(files)} file(s), {size:.0f} KiB; min/median {ms}; {repeat} interleaved runs",
+        "met": ratio_median <= TARGET_RATIO,
+    }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--big-units", type=int, default=250)
-    args = parser.parse_args()
+def measure(
+    quick: bool = False, repeat: int | None = None, big_units: int | None = None
+) -> list[dict[str, Any]]:
+    """Rows per the bench conventions (bench/run_all.py)."""
+    repeat = repeat if repeat is not None else (3 if quick else 7)
+    big_units = big_units if big_units is not None else (60 if quick else 250)
     spec = default_registry().get("power-monthly")
     assert spec is not None
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         folder = Path(tmp)
         year = []
-        for month in range(1, 13):
+        months = 4 if quick else 12
+        for month in range(1, months + 1):
             path = folder / f"2026-{month:02d}.xlsx"
             write_workbook(spec, path, document=parse_document(month_document(month, 4)))
             year.append(path)
         problems = sum(len(read_workbook(p).problems) for p in year)
         assert problems == 0, f"{problems} import problems in the benchmark data"
-        measure("12 months x 4 units (one workbook per month)", year, args.repeat)
+        rows.append(_time_case(f"{months} months × 4 units", year, repeat))
         big = folder / "big.xlsx"
-        write_workbook(spec, big, document=parse_document(month_document(10, args.big_units)))
+        write_workbook(spec, big, document=parse_document(month_document(10, big_units)))
         result = read_workbook(big)
-        rows = sum(len(u.get("fuels", [])) for u in result.document.values["units"])
-        assert not result.problems and rows == args.big_units * 4
-        measure(f"one workbook, {args.big_units} units x 4 fuels ({rows} fuel rows)", [big], args.repeat)
+        fuel_rows = sum(len(u.get("fuels", [])) for u in result.document.values["units"])
+        assert not result.problems and fuel_rows == big_units * 4
+        rows.append(_time_case(f"one workbook, {big_units} units × 4 fuels", [big], repeat))
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 runs, 4 months, a 60-unit big workbook")
+    parser.add_argument("--repeat", type=int)
+    parser.add_argument("--big-units", type=int)
+    args = parser.parse_args()
+    for row in measure(args.quick, args.repeat, args.big_units):
+        print(
+            f"{row['name']}: min {row['ratio_min']:.2f}×, median {row['ratio_median']:.2f}× "
+            f"(target {row['target']}: {'met' if row['met'] else 'NOT met'}) — {row['detail']}"
+        )
     return 0
 
 
