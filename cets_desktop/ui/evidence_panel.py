@@ -523,10 +523,14 @@ class EvidencePanel(QWidget):
         def done(stored: list[evidence_flow.StoredFile]) -> None:
             attached = plans[: len(stored)]
             text = evidence_flow.attach_summary(attached, targets)
-            if self.session is session and attached:
+            if self.session is not session:
+                self.status.setText("文件已存入工作区证据库；填报已切换，未附上，请在原填报中重新附上。")
+            elif attached:
                 evidence = evidence_flow.attach_plans(session.document["evidence"], attached, stored, targets)
                 session.replace_evidence(evidence, text)
-            self.status.setText(("已" + text) if attached else "已取消：没有附上文件。")
+                self.status.setText("已" + text)
+            else:
+                self.status.setText("已取消：没有附上文件。")
             self._job_ended()
             self.attached.emit(len(stored))
 
