@@ -223,7 +223,15 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ construction
 
     def _check_definitions(self) -> None:
-        """Compile the definitions not yet used; a broken one is dropped and reported, never a crash."""
+        """Compile the definitions not yet used; a broken one is dropped and reported, never a crash.
+
+        Not before the workspace is open and the calendar's cards are evaluated: those come first."""
+        calendar = self.calendar
+        if self.glance is not None or (
+            calendar is not None and calendar.isVisible() and not calendar.settled
+        ):
+            QTimer.singleShot(1000, self, self._check_definitions)
+            return
         from ..core.loader import bind_pending
 
         broken = bind_pending(self.registry)
@@ -581,7 +589,7 @@ class MainWindow(QMainWindow):
             )
         self._show_location_banner(notes)
         self.welcome.set_workspace(source)
-        self.navigator.populate(source)
+        self.navigator.populate(source)  # type: ignore[arg-type]  # a glance reads like a Desk
         enterprises = source.list_enterprises() if source is not None else []
         kept_id, kept_year = keep if keep is not None else (None, None)
         if kept_id is not None and any(e.id == kept_id for e in enterprises):
@@ -1383,6 +1391,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.close_session()
+        self.glance = None  # closed before the workspace was opened for real: never open it now
         if self.calendar is not None:
             self.calendar.stop()
         wait_for_all()

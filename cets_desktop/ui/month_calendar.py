@@ -32,12 +32,22 @@ from PySide6.QtWidgets import (
 
 from ..workflow.status import STATUS_EXPORTED, STATUS_NOT_STARTED, FilingSummary, StatusCache, local_days
 from .page_header import title_block
-from .stylesheet import set_style_property
+from .stylesheet import set_style_property as _restyle
 
 if TYPE_CHECKING:
     from ..workflow.records import Enterprise
 
 COLUMNS = 4
+
+
+def set_style_property(widget: QWidget, name: str, value: object) -> None:
+    """``stylesheet.set_style_property``; before the widget's first polish only the property is
+    set (the style sheet applies it when the widget is first shown): a new card is not styled
+    once per property, which made up most of the cold start's card building."""
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        _restyle(widget, name, value)
+    else:
+        widget.setProperty(name, value)
 
 
 def yearly_card_title(summary: FilingSummary) -> str:

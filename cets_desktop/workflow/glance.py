@@ -91,6 +91,8 @@ class GlanceFiling:
 class GlanceStatus(StatusCache):
     """Cards from the glance: definitions from the forms index; never evaluated here."""
 
+    desk: WorkspaceGlance
+
     def spec_for(self, filing: Any) -> Any:
         """``definitions.definition_of_record`` on the index: the filing's own version while it
         governs the period, else the template in force."""

@@ -331,14 +331,11 @@ class StatusCache:
         return self.desk.forms_for(enterprise, filing_type)
 
     def _period_spec(self, spec: Any, period: str) -> Any:
-        from .definitions import definition_of_record, registry
+        """The template in force for ``period`` (None when none governs it): picked on the forms
+        index, only that definition loaded (``definitions.definition_of_record``)."""
+        from .definitions import definition_of_record
 
-        found = registry().for_period(spec.id, period)
-        return (
-            found
-            if found is not None and definition_of_record(spec.id, found.version, period) is not None
-            else None
-        )
+        return definition_of_record(spec.id, None, period)
 
     def months(
         self, enterprise: Enterprise, spec: Any, year: int, evaluate: bool = True

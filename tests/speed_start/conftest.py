@@ -26,3 +26,15 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
     if evidence.is_dir():
         shutil.copytree(evidence, target.with_name(target.stem + ".evidence"))
     return target
+
+
+@pytest.fixture
+def isolated_qsettings(qapp, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Window tests keep their settings (recent workspaces, geometry) in a private folder."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings"))
+    )
+    return qapp
