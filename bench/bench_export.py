@@ -101,8 +101,8 @@ def setup_workspace(work: Path, total_bytes: int) -> tuple[Path, list[Path]]:
     return db, stored
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one child process."""
+def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) and CPU seconds (user + system) of one child process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -112,7 +112,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[:4]}… exited {proc.returncode}: {err.decode('utf-8', 'replace')[-800:]}")
-    return seconds, usage.ru_maxrss / 1024  # Linux: KiB
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime  # ru_maxrss: KiB on Linux
 
 
 def measure(quick: bool = False, mb: int | None = None, runs: int | None = None) -> list[dict[str, Any]]:
@@ -133,15 +133,19 @@ def measure(quick: bool = False, mb: int | None = None, runs: int | None = None)
         sums: list[float] = []
         exports: list[float] = []
         rss: list[float] = []
+        cpu_sums: list[float] = []
+        cpu_exports: list[float] = []
         for i in range(runs + 1):  # run 0 is the warm-up of each
-            s, _ = _run(baseline, env)
-            e, r = _run(candidate, env)
+            s, _, s_cpu = _run(baseline, env)
+            e, r, e_cpu = _run(candidate, env)
             _verify(out, env)
             out.unlink()
             if i:
                 sums.append(s)
                 exports.append(e)
                 rss.append(r)
+                cpu_sums.append(s_cpu)
+                cpu_exports.append(e_cpu)
         total_mb = sum(p.stat().st_size for p in stored) / (1 << 20)
         ratio_min = min(exports) / min(sums)
         ratio_median = statistics.median(exports) / statistics.median(sums)
@@ -149,7 +153,8 @@ def measure(quick: bool = False, mb: int | None = None, runs: int | None = None)
         detail = (
             f"{len(stored)} files, {total_mb:.0f} MB; export min {min(exports):.2f} s, median "
             f"{statistics.median(exports):.2f} s; sha256sum min {min(sums):.2f} s, median "
-            f"{statistics.median(sums):.2f} s; {runs} interleaved runs"
+            f"{statistics.median(sums):.2f} s; CPU median export {statistics.median(cpu_exports):.2f} s "
+            f"(two threads), sha256sum {statistics.median(cpu_sums):.2f} s; {runs} interleaved runs"
         )
         return [
             {
