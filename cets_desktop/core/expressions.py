@@ -588,6 +588,20 @@ def compile_expression(
             return lambda ctx: _num(operand(ctx))
         if isinstance(node, ast.BoolOp):
             parts = [build(v) for v in node.values]
+            if isinstance(node.op, ast.And) and len(parts) == 2:
+                first_part, second_part = parts
+
+                def and2(ctx: Any) -> Value:
+                    # ``a and b`` unrolled (the common case): the same three-valued result.
+                    t1 = _truth(first_part(ctx))
+                    if t1 is False:
+                        return False
+                    t2 = _truth(second_part(ctx))
+                    if t2 is False:
+                        return False
+                    return None if t1 is None or t2 is None else True
+
+                return and2
             if isinstance(node.op, ast.And):
 
                 def and_(ctx: Any) -> Value:

@@ -297,11 +297,19 @@ def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Findi
     for bf in _form_lists(form)[0]:
         f = bf.spec
         needs_rows = f.type == "repeat" and f.min_rows > 0
+        is_repeat = f.type == "repeat"
         for rows, idx in iter_rows(values, bf.scope_fields):
+            value = rows[-1].get(f.name)
+            # Only a short table (GEN-007) or a blank value (GEN-003) can be reported: a filled
+            # one is passed over before its condition is evaluated (the result is the same).
+            if is_repeat:
+                if not (needs_rows and len(value or []) < f.min_rows):
+                    continue
+            elif not (value is None or value == "" or value == []):
+                continue
             ctx = Ctx(rows, env, bf.scope_fields)
             if not _relevant(bf, ctx, values.relevance):
                 continue
-            value = rows[-1].get(f.name)
             if needs_rows and len(value or []) < f.min_rows:
                 labels = _labels_for(bf.scope_fields, rows, idx)
                 out.append(
@@ -405,28 +413,45 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
             value = rows[-1].get(bf.spec.name)
             if value is None or value == "" or value == []:
                 continue
+            path = instance_path(bf.scope_fields, idx, bf.spec.name)
+            if _backed(path, attached):
+                continue  # backed: nothing to report, whatever the conditions say
             ctx = Ctx(rows, env, bf.scope_fields)
             if not _relevant(bf, ctx, values.relevance):
                 continue
             if bf.evidence_when is not None and bf.evidence_when(ctx) is not True:
                 continue
-            path = instance_path(bf.scope_fields, idx, bf.spec.name)
-            if _backed(path, attached):
-                continue
             labels = [*_labels_for(bf.scope_fields, rows, idx), bf.spec.label]
-            kinds = "、".join(req.kinds) if req.kinds else "支撑材料"
+            message, source = _evidence_text(spec, bf)
             out.append(
                 Finding(
                     req.severity,
                     "GEN-006",
                     path,
-                    f"「{bf.spec.label}」缺少支撑材料（{kinds}）：{req.description}；请在证据面板附上文件",
-                    _cite(spec, req.source) or _cite(spec, bf.spec.source),
+                    message,
+                    source,
                     " › ".join(labels),
                     kind="completeness",
                 )
             )
     return out
+
+
+_EVIDENCE_TEXT: dict[int, tuple[Any, Any, tuple[str, str]]] = {}
+
+
+def _evidence_text(spec: FormSpec, bf: Any) -> tuple[str, str]:
+    """GEN-006's message and citation for a field: the same for every row, so made once."""
+    kept = _EVIDENCE_TEXT.get(id(bf))
+    if kept is None or kept[0] is not bf or kept[1] is not spec:
+        req = bf.spec.evidence
+        kinds = "、".join(req.kinds) if req.kinds else "支撑材料"
+        text = (
+            f"「{bf.spec.label}」缺少支撑材料（{kinds}）：{req.description}；请在证据面板附上文件",
+            _cite(spec, req.source) or _cite(spec, bf.spec.source),
+        )
+        kept = _EVIDENCE_TEXT[id(bf)] = (bf, spec, text)
+    return kept[2]
 
 
 def _backed(path: str, attached: set[str]) -> bool:
