@@ -15,7 +15,7 @@ from ..core.calc import is_relevant, rounded_values
 from ..core.display import display_value as shown_value
 from ..core.evaluation_context import Ctx
 from ..core.findings import Finding
-from ..core.row_positions import instance_path, iter_rows
+from ..core.row_positions import RowIndex, instance_path, iter_rows
 from ..core.rules import Evaluation
 from ..core.spec import FieldSpec, FormSpec
 from . import instance_paths
@@ -64,19 +64,21 @@ def compute_state(ev: Evaluation) -> FormState:
     form = bound(spec)
     state = FormState()
     assert ev.env is not None
+    # Row positions walked once, raw values read by row index: this runs after every keystroke.
+    positions = RowIndex(ev.values)
+    raw_values = ev.document.values
     for bf in form.fields.values():
         f = bf.spec
         if f.type in ("group", "note"):
             continue
-        for rows, idx in iter_rows(ev.values, bf.scope_fields):
+        for rows, idx in iter_rows(positions, bf.scope_fields):
             ctx = Ctx(rows, ev.env, bf.scope_fields)
-            path = instance_path(bf.scope_fields, idx, f.name)
             relevant = is_relevant(bf, ctx)
             if bf.relevant is not None:
-                state.relevant[path] = relevant
+                state.relevant[instance_path(bf.scope_fields, idx, f.name)] = relevant
             if not relevant or f.calculation or f.type == "repeat":
                 continue
-            if f.type in ("decimal", "integer") and instance_paths.get(ev.document.values, path) not in (
+            if f.type in ("decimal", "integer") and _raw_at(raw_values, bf.scope_fields, idx, f.name) not in (
                 None,
                 "",
             ):
@@ -88,7 +90,7 @@ def compute_state(ev: Evaluation) -> FormState:
             )
             if required:
                 state.required_total += 1
-                raw = instance_paths.get(ev.document.values, path)
+                raw = _raw_at(raw_values, bf.scope_fields, idx, f.name)
                 if raw not in (None, "", []):
                     state.required_filled += 1
     # A filing with no figure typed yet shows its totals blank, not a reassuring 0.00 t.
@@ -96,6 +98,17 @@ def compute_state(ev: Evaluation) -> FormState:
     for finding in ev.findings:
         state.findings_by_path.setdefault(finding.path, []).append(finding)
     return state
+
+
+def _raw_at(tree: Any, scope_fields: tuple[FieldSpec, ...], idx: tuple[int, ...], name: str) -> Any:
+    """``instance_paths.get(tree, instance_path(scope_fields, idx, name))`` without the text path."""
+    node = tree
+    for rep, i in zip(scope_fields, idx, strict=True):
+        rows = node.get(rep.name) if isinstance(node, dict) else None
+        if not isinstance(rows, list) or i >= len(rows):
+            return None
+        node = rows[i]
+    return node.get(name) if isinstance(node, dict) else None
 
 
 def display_value(spec: FormSpec, f: FieldSpec, value: Any) -> str:
