@@ -35,6 +35,11 @@ from .stylesheet import set_style_property
 LABEL_WIDTH = 180
 EDITOR_WIDTHS = {"short": 160, "medium": 300, "long": 640}
 MESSAGE_COLOURS = {"error": "#c62828", "warning": "#8a5a00"}
+BOX_MARGINS = (0, 2, 0, 0)
+"""Layout margins inside a group box: the style sheet's padding is the box's whole margin, so a
+table three boxes deep (机组 → 详细数据 → 燃料) keeps its width on a 1366 px screen."""
+NESTED_BOX = "QGroupBox { padding: 12px 4px 6px 4px; }"
+"""Boxes inside a row's detail (a unit's 燃料, 生产数据): narrow side padding, same look."""
 
 
 class FieldRow(QWidget):
@@ -189,8 +194,11 @@ class FieldPanel(QWidget):
                 continue  # helper columns take part in calculations and checks only
             if f.type == "group":
                 box = QGroupBox(f.label)
+                if self.base:
+                    box.setStyleSheet(NESTED_BOX)
                 inner = QVBoxLayout(box)
                 inner.setSpacing(4)
+                inner.setContentsMargins(*BOX_MARGINS)
                 self._build(f.fields, inner)
                 layout.addWidget(box)
             elif f.type == "repeat":
@@ -214,7 +222,10 @@ class FieldPanel(QWidget):
 
     def _repeat_box(self, f: FieldSpec) -> QWidget:
         box = QGroupBox(f.label)
+        if self.base:
+            box.setStyleSheet(NESTED_BOX)
         inner = QVBoxLayout(box)
+        inner.setContentsMargins(*BOX_MARGINS)
         if f.hint:
             hint = QLabel(f.hint)
             hint.setProperty("role", "hint")

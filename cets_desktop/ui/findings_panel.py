@@ -82,8 +82,8 @@ class FindingsPanel(QWidget):
         self.findings: list[Finding] = []
         self._filter = "all"
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(4)
+        layout.setContentsMargins(2, 0, 2, 0)
+        layout.setSpacing(0)
 
         # Filters and buttons in a narrow column beside the list, not a bar above it: the dock is
         # short on a 768 px screen and every line of it should show a finding.

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QTabBar,
     QVBoxLayout,
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
 from . import instance_paths
 from .field_panel import FieldPanel
 from .form_state import section_index_of
-from .page_header import title_block
 from .repeat_model import severity_icon
 from .session import FilingSession
 
@@ -46,6 +46,32 @@ def step_title(index: int, label: str, chars: int | None = None) -> str:
     return f"{number} {text}".rstrip()
 
 
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when it does not fit; the whole text is the tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setMinimumWidth(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        super().setText(shown)
+
+
 class FormView(QWidget):
     currentPathChanged = Signal(str)
     explainRequested = Signal(str)
@@ -57,24 +83,36 @@ class FormView(QWidget):
         self.session = session
         spec = session.spec
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
-        layout.setSpacing(8)
+        layout.setContentsMargins(10, 8, 8, 4)
+        layout.setSpacing(6)
 
-        header = QHBoxLayout()
-        titles, self.title, self.subtitle = title_block()
-        header.addLayout(titles, 1)
-        progress_box = QVBoxLayout()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setFixedWidth(240)
-        self.progress.setTextVisible(False)
+        # Three short lines above the form: the title with the required-field progress; the
+        # enterprise with the step buttons; the step tabs. No bar of buttons under the form: on a
+        # 768 px screen (or 720 at 150 %) every line of height goes to the fields and tables.
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        # Official filing names run to 40+ characters (Appendix 5 tables): the title wraps rather
+        # than setting the window's minimum width above the screen.
+        self.title.setWordWrap(True)
+        self.title.setMinimumWidth(1)
+        self.subtitle = ElidedLabel()
+        self.subtitle.setProperty("role", "subtitle")
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
         self.progress_label = QLabel()
         self.progress_label.setProperty("role", "subtitle")
-        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight)
-        progress_box.addWidget(self.progress_label)
-        progress_box.addWidget(self.progress)
-        header.addLayout(progress_box)
-        layout.addLayout(header)
+        self.progress_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setFixedSize(140, 10)
+        self.progress.setTextVisible(False)
+        top.addWidget(self.progress_label)
+        top.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(top)
+        nav = QHBoxLayout()
+        nav.setSpacing(6)
+        nav.addWidget(self.subtitle, 1)
+        layout.addLayout(nav)
 
         # A tab bar as the step indicator: it elides long section titles and scrolls when a
         # definition has many steps, so the window never grows wider than the screen.
@@ -96,7 +134,7 @@ class FormView(QWidget):
         for section in spec.sections:
             page = QWidget()
             page_layout = QVBoxLayout(page)
-            page_layout.setContentsMargins(4, 4, 12, 12)
+            page_layout.setContentsMargins(0, 2, 6, 8)
             page_layout.setSpacing(8)
             heading = QLabel(section.label)
             heading.setProperty("role", "sectionTitle")
@@ -121,16 +159,13 @@ class FormView(QWidget):
             self.scrolls.append(scroll)
         layout.addWidget(self.stack, 1)
 
-        nav = QHBoxLayout()
         self.position = QLabel()
         self.position.setProperty("role", "subtitle")
         nav.addWidget(self.position)
         self.history_button = QPushButton("修订历史…")
         self.history_button.setToolTip("各版本、审计日志、版本比较和恢复旧版本（Ctrl+H）")
         self.history_button.clicked.connect(self.historyRequested)
-        nav.addSpacing(12)
         nav.addWidget(self.history_button)
-        nav.addStretch(1)
         self.back = QPushButton("上一步")
         self.back.setToolTip("上一步（Alt+←）")
         self.back.clicked.connect(lambda: self.set_step(self.stack.currentIndex() - 1))
@@ -140,7 +175,6 @@ class FormView(QWidget):
         self.next.clicked.connect(lambda: self.set_step(self.stack.currentIndex() + 1))
         nav.addWidget(self.back)
         nav.addWidget(self.next)
-        layout.addLayout(nav)
         QShortcut(QKeySequence("Alt+Left"), self, lambda: self.set_step(self.stack.currentIndex() - 1))
         QShortcut(QKeySequence("Alt+Right"), self, lambda: self.set_step(self.stack.currentIndex() + 1))
 
@@ -162,7 +196,8 @@ class FormView(QWidget):
             self.steps.setCurrentIndex(index)
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < self.stack.count() - 1)
-        self.position.setText(f"第 {index + 1} 步，共 {self.stack.count()} 步")
+        self.position.setText(f"第 {index + 1}/{self.stack.count()} 步")
+        self.position.setToolTip(f"第 {index + 1} 步，共 {self.stack.count()} 步")
         self._fit_steps()
         self.stepChanged.emit(index)
 
@@ -173,7 +208,7 @@ class FormView(QWidget):
         self.title.setText(session.title())
         modified = "（有未保存的修改）" if session.is_modified else ""
         self.subtitle.setText(
-            f"{enterprise.get('name', '')}　统一社会信用代码 {enterprise.get('uscc', '')}　"
+            f"{enterprise.get('name', '')}　信用代码 {enterprise.get('uscc', '')}　"
             f"状态：{session.filing.state}　第 {session.base_revision} 版{modified}"
         )
         state = session.state

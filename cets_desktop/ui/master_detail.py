@@ -77,7 +77,10 @@ class MasterDetailEditor(QWidget):
         layout.addWidget(self.master)
 
         self.detail_box = QGroupBox()
+        # The detail is the page's main content: thin side padding leaves the width to its tables.
+        self.detail_box.setStyleSheet("QGroupBox { padding: 12px 4px 6px 4px; }")
         detail_layout = QVBoxLayout(self.detail_box)
+        detail_layout.setContentsMargins(0, 2, 0, 0)  # the style sheet's padding is the margin
         self.empty = QLabel(
             f"尚无{repeat.label}。请点击上方“添加行”添加一{'台' if repeat.label == '机组' else '行'}{repeat.label}。"
         )

@@ -48,6 +48,9 @@ from .repeat_model import RepeatTableModel
 from .session import FilingSession
 
 Index = QModelIndex | QPersistentModelIndex
+HEADER_LINES = 3
+WORD_WRAP = Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap.value)
+"""Qt's header draws its text with the alignment flags, so the wrap flag travels with them."""
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -226,10 +229,12 @@ class RepeatTableEditor(QWidget):
         self.view.setWordWrap(False)
         self.view.setTabKeyNavigation(False)  # Tab leaves the table, as in the rest of the form
         header = self.view.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Headings wrap (CJK breaks between any two characters): a column is as wide as its
+        # numbers, not as its heading, so a 34-column fuels table shows twice the columns.
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | WORD_WRAP)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setMinimumSectionSize(60)
-        header.setFixedHeight(46)
+        header.setFixedHeight(HEADER_LINES * header.fontMetrics().lineSpacing() + 10)
         self.view.verticalHeader().setDefaultSectionSize(28)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -264,20 +269,28 @@ class RepeatTableEditor(QWidget):
         return button
 
     def _size_columns(self) -> None:
+        """As wide as the column's content needs, not its heading: the heading wraps onto two
+        lines with its unit on a third; a choice column as its longest choice; long texts get
+        room for a phrase (the tooltip holds the rest)."""
+        heading_metrics = self.view.horizontalHeader().fontMetrics()
         metrics = self.view.fontMetrics()
+        spec = self.session.spec
         for i, f in enumerate(self.model.columns):
-            label_width = max(
-                metrics.horizontalAdvance(part) for part in f"{f.label}*\n({f.unit or ''})".split("\n")
-            )
-            # Long texts (方法说明, 缺失数据处理) get room for a phrase; the tooltip holds the rest.
-            base = (
-                240
-                if f.type == "long_text"
-                else 150
-                if f.type in ("select_one", "text", "select_multiple")
-                else 110
-            )
-            self.view.setColumnWidth(i, max(base, min(label_width + 24, 260)))
+            label = heading_metrics.horizontalAdvance(f"{f.label}*")
+            unit = heading_metrics.horizontalAdvance(f"({f.unit})") if f.unit else 0
+            heading = max(label // (HEADER_LINES - 1 if f.unit else HEADER_LINES) + 8, unit)
+            if f.type == "long_text":
+                content = 220
+            elif f.type == "boolean":
+                content = metrics.horizontalAdvance("是") + 24
+            elif f.type in ("select_one", "select_multiple"):
+                texts = [c.text for c in spec.choice_list(f)] or ["请选择"]
+                content = min(max(metrics.horizontalAdvance(t) for t in texts) + 24, 180)
+            elif f.type == "text":
+                content = 120
+            else:
+                content = 92
+            self.view.setColumnWidth(i, max(content, min(heading + 16, 200), 60))
 
     @property
     def repeat_path(self) -> str:

@@ -7,7 +7,7 @@ body scrolls instead of pushing its buttons off the screen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
@@ -27,10 +27,49 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
     widget.resize(min(width, area.width() - 16), min(height, area.height() - TITLE_BAR))
 
 
+class ShrinkingScrollArea(QScrollArea):
+    """Scrolls only when ``body`` cannot shrink to the visible height (its minimum size).
+
+    ``setWidgetResizable(True)`` would give a body with wrapping labels its *preferred* height
+    for the width, so a side panel of lists would scroll although its lists could simply be
+    shorter; here the body fills the viewport and keeps at least its minimum height.
+    """
+
+    def __init__(self, body: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(body)
+        body.installEventFilter(self)
+        self.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and watched in (
+            self.viewport(),
+            self.widget(),
+        ):
+            if event.type() != QEvent.Type.Resize or watched is self.viewport():
+                self._fit()
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        body = self.widget()
+        if body is None:
+            return
+        minimum = max(body.minimumSizeHint().height(), body.minimumHeight())
+        body.resize(self.viewport().width(), max(self.viewport().height(), minimum))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        body = self.widget()
+        width = body.minimumSizeHint().width() if body is not None else 0
+        return QSize(width + self.verticalScrollBar().sizeHint().width(), 60)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        body = self.widget()
+        return body.sizeHint() if body is not None else super().sizeHint()
+
+
 def scrolling(body: QWidget) -> QScrollArea:
-    """``body`` in a frameless vertical scroll area (its width still follows the dialog)."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(body)
-    return area
+    """``body`` in a frameless vertical scroll area that scrolls only below its minimum height."""
+    return ShrinkingScrollArea(body)

@@ -1,0 +1,97 @@
+"""Screens-fit tests: the real window on a real-sized screen.
+
+The page walks (``walk_pages.py``, ``walk_new_user.py``) run in a child pytest started by
+``test_screens_fit.py`` with ``QT_QPA_PLATFORM=offscreen:configfile=…`` describing one screen
+(1366×768, 1280×800, or 1920×1080 at ``QT_SCALE_FACTOR=1.5``), because the screen and the scale
+factor must be fixed before the QApplication exists. ``CETS_SCREEN`` names the size; without it
+the walks skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SCREEN = os.environ.get("CETS_SCREEN", "")
+# Appended, not prepended: tests/ui imports its own ``conftest`` by name.
+sys.path.append(str(Path(__file__).parent))  # screens_helpers
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screen_app(request):  # type: ignore[no-untyped-def]
+    """The application set up as run_gui does (CJK font, Fusion, style, Chinese Qt strings),
+    with isolated QSettings so no earlier run's dock layout is restored."""
+    if not SCREEN:
+        yield None
+        return
+    qapp = request.getfixturevalue("qapp")
+    tmp_path_factory = request.getfixturevalue("tmp_path_factory")
+    from PySide6.QtCore import QSettings
+
+    from cets_desktop.ui.fonts import application_font
+    from cets_desktop.ui.stylesheet import app_stylesheet
+    from cets_desktop.ui.translations import install_qt_chinese
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings"))
+    )
+    install_qt_chinese(qapp)
+    qapp.setStyle("Fusion")
+    qapp.setFont(application_font())
+    qapp.setStyleSheet(app_stylesheet())
+    yield qapp
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+    from cets_desktop.demo import build_demo_workspace
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    return Path(build_demo_workspace(folder / "demo.cetsdb"))
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "demo.cetsdb"
+    shutil.copy2(demo_template, target)
+    evidence = demo_template.with_name(demo_template.stem + ".evidence")
+    if evidence.is_dir():
+        shutil.copytree(evidence, target.with_name(target.stem + ".evidence"))
+    return target
+
+
+def _open(qtbot, path: Path):  # type: ignore[no-untyped-def]
+    from screens_helpers import show_like_the_app
+
+    from cets_desktop.ui.main_window import MainWindow
+    from cets_desktop.workflow.desk import Desk
+
+    win = MainWindow(Desk.open(path) if path is not None else None)
+    win.ask_restore = lambda draft, current: True  # type: ignore[method-assign]
+    win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
+    win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
+    qtbot.addWidget(win)
+    show_like_the_app(win)
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    return win
+
+
+@pytest.fixture
+def window(qtbot, demo_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
+    win = _open(qtbot, demo_path)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def empty_window(qtbot, tmp_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
+    win = _open(qtbot, tmp_path / "new.cetsdb")
+    yield win
+    win.close()
