@@ -276,3 +276,40 @@ def test_progress_runs_from_zero_to_one_total_across_copy_and_finish(workspace: 
     assert len({t for _, t in calls}) == 1
     evidence_bytes = sum(info["size"] for info in workspace["attached"].values())
     assert calls[-1][1] > 2 * evidence_bytes  # copy + the package's own hash, then the members
+
+
+@pytest.fixture
+def no_keyring() -> Any:
+    """The headless-Linux situation: keyring's `fail` backend, nothing can be stored."""
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_without_a_keyring_the_started_package_is_finished_unsigned(
+    workspace: dict[str, Any], no_keyring: None
+) -> None:
+    target = workspace["out"] / "sep.zip"
+    with Desk.open_existing(workspace["db"], read_only=False) as desk:
+        outcome = desk.export(SEPTEMBER, target)
+    assert not outcome.signed and outcome.unsigned_reason and "密钥库" in outcome.unsigned_reason
+    report = verify_package(target)
+    assert report.ok and [p.code for p in report.problems] == ["PKG-UNSIGNED"]
+    with zipfile.ZipFile(target) as zf:
+        assert "manifest.sig" not in zf.namelist()
+        assert json.loads(zf.read("manifest.json"))["unsigned_reason"] == outcome.unsigned_reason
+    assert _no_leftovers(workspace["out"]) == ["sep.zip"]
+
+
+def test_a_required_signature_without_a_keyring_fails_and_leaves_nothing(
+    workspace: dict[str, Any], no_keyring: None
+) -> None:
+    from cets_desktop.security.keys import SigningKeyError
+
+    with Desk.open_existing(workspace["db"], read_only=False) as desk, pytest.raises(SigningKeyError):
+        desk.export(SEPTEMBER, workspace["out"] / "sep.zip", require_signature=True)
+    assert _no_leftovers(workspace["out"]) == []
