@@ -313,3 +313,77 @@ def test_a_required_signature_without_a_keyring_fails_and_leaves_nothing(
     with Desk.open_existing(workspace["db"], read_only=False) as desk, pytest.raises(SigningKeyError):
         desk.export(SEPTEMBER, workspace["out"] / "sep.zip", require_signature=True)
     assert _no_leftovers(workspace["out"]) == []
+
+
+def _filing_with_evidence_beside_it(folder: Path) -> tuple[Path, dict[str, bytes]]:
+    """September as a filing JSON, with two scans in the same folder, hashed when 'attached'."""
+    from cets_desktop.demo import power_month_document
+
+    doc = power_month_document(9)
+    files = {
+        "9月燃料消耗台账（盖章）.pdf": b"%PDF-1.4 ledger " + os.urandom(40_000),
+        "9月生产月报.pdf": b"%PDF-1.4 production " + os.urandom(30_000),
+    }
+    doc["evidence"] = []
+    for (name, content), path in zip(
+        files.items(), ["units[0].fuels[0].consumption", "units[0].generation"], strict=True
+    ):
+        (folder / name).write_bytes(content)
+        doc["evidence"].append({"path": path, "sha256": hashlib.sha256(content).hexdigest(), "name": name})
+    filing = folder / "2026-09.json"
+    filing.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return filing, files
+
+
+def _cli(*args: str) -> Any:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(root / "tests"),
+        PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "cets_desktop", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def test_export_of_a_filing_file_packs_the_evidence_beside_it_and_catches_a_changed_one(
+    tmp_path: Path,
+) -> None:
+    filing, files = _filing_with_evidence_beside_it(tmp_path)
+    good = tmp_path / "good.zip"
+    run = _cli("export", str(filing), "-o", str(good), "-q", "--draft")  # the other items lack files
+    assert run.returncode == 0, run.stderr
+    report = verify_package(good)
+    assert report.ok, report.problems
+    with zipfile.ZipFile(good) as zf:
+        packed = {r.get("original_name"): r for r in json.loads(zf.read("manifest.json"))["files"]}
+        for name, content in files.items():
+            assert zf.read(packed[name]["path"]) == content
+
+    # The ledger is edited after it was attached: the export names it and writes nothing.
+    (tmp_path / "9月燃料消耗台账（盖章）.pdf").write_bytes(b"%PDF-1.4 edited " + os.urandom(40_000))
+    bad = tmp_path / "bad.zip"
+    run = _cli("export", str(filing), "-o", str(bad), "-q", "--draft")
+    assert run.returncode == 2
+    line = run.stderr.strip()
+    assert "\n" not in line and "9月燃料消耗台账（盖章）.pdf" in line and "修改过" in line
+    assert not bad.exists() and not list(tmp_path.glob(".bad.zip.*"))
+
+
+def test_with_a_same_named_file_in_both_folders_the_attached_content_is_packed(tmp_path: Path) -> None:
+    filing, files = _filing_with_evidence_beside_it(tmp_path)
+    name = "9月生产月报.pdf"
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / name).write_bytes(files[name])  # the attached copy
+    (tmp_path / name).write_bytes(b"%PDF-1.4 a newer draft of the report")
+    out = tmp_path / "pkg.zip"
+    run = _cli("export", str(filing), "-o", str(out), "-q", "--draft")
+    assert run.returncode == 0, run.stderr
+    assert verify_package(out).ok
+    with zipfile.ZipFile(out) as zf:
+        rows = {r.get("original_name"): r for r in json.loads(zf.read("manifest.json"))["files"]}
+        assert zf.read(rows[name]["path"]) == files[name]
