@@ -39,7 +39,7 @@ from ..workflow.export import ExportOutcome, package_name
 from ..workflow.records import WorkspaceError
 from .background import BackgroundJob, CancelledError, run_in_background, run_with_progress_dialog
 from .repeat_model import severity_icon
-from .screen_fit import fit_to_screen
+from .screen_fit import breakable_path, fit_to_screen
 from .session import FilingSession
 from .settings_dialog import apply_pdf_font
 
@@ -249,7 +249,7 @@ class ResultPage(QWizardPage):
                 f"{''.join(sorted(outcome.missing_glyphs))}；请在设置中指定其他中文字体后重新导出。</p>"
             )
         self.text.setText(
-            f"<p><b>{kind}</b>已保存（{signed}）：</p><p>{outcome.package_path}</p>"
+            f"<p><b>{kind}</b>已保存（{signed}）：</p><p>{breakable_path(outcome.package_path)}</p>"
             f"<p style='color:#616e7c'>SHA-256：{outcome.sha256}</p>{glyphs}"
             + ("<p>填报状态已改为“已导出”。请登录全国碳市场管理平台上传。</p>" if not outcome.draft else "")
         )

@@ -73,3 +73,12 @@ class ShrinkingScrollArea(QScrollArea):
 def scrolling(body: QWidget) -> QScrollArea:
     """``body`` in a frameless vertical scroll area that scrolls only below its minimum height."""
     return ShrinkingScrollArea(body)
+
+
+def breakable_path(path: object) -> str:
+    """A file path that a word-wrapped label may break after each separator (a zero-width space
+    after ``/``, ``\\`` and ``_``): a long Windows path never widens a dialog past the screen."""
+    text = str(path)
+    for separator in ("/", "\\", "_"):
+        text = text.replace(separator, separator + "\u200b")
+    return text

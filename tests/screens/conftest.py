@@ -66,7 +66,7 @@ def demo_path(demo_template: Path, tmp_path: Path) -> Path:
     return target
 
 
-def _open(qtbot, path: Path):  # type: ignore[no-untyped-def]
+def _open(qtbot, path: Path | None):  # type: ignore[no-untyped-def]
     from screens_helpers import show_like_the_app
 
     from cets_desktop.ui.main_window import MainWindow
@@ -93,5 +93,13 @@ def window(qtbot, demo_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def empty_window(qtbot, tmp_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
     win = _open(qtbot, tmp_path / "new.cetsdb")
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def welcome_window(qtbot) -> Iterator:  # type: ignore[no-untyped-def]
+    """First start: no workspace yet (the welcome page)."""
+    win = _open(qtbot, None)
     yield win
     win.close()

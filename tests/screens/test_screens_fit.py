@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,17 @@ PAGES = [
     "12-export-3-result",
     "13-history",
     "14-enterprise",
+]
+
+NEW_USER_PAGES = [
+    "20-new-user-1-welcome",
+    "20-new-user-3-enterprise",
+    "20-new-user-4-calendar",
+    "20-new-user-6-error-in-findings",
+    "20-new-user-7-jumped-to-field",
+    "20-new-user-8-evidence-attached",
+    "20-new-user-11-exported",
+    "20-new-user-12-reopened",
 ]
 
 
@@ -103,10 +115,12 @@ def test_every_page_fits_the_screen(name: str, tmp_path: Path) -> None:
     modules = ["walk_pages.py"]
     if name == "1366x768" and (HERE / "walk_new_user.py").is_file():
         modules.append("walk_new_user.py")
+    shutil.rmtree(SHOTS / name, ignore_errors=True)  # every screenshot from this run
     result, counts = run_on_screen(name, tmp_path, *modules)
     print(result.stdout[-6000:])
     assert result.returncode == 0, f"{name}:\n{result.stdout[-12000:]}\n{result.stderr[-3000:]}"
     # Every page walked, none skipped (a skip would mean the child never saw its screen).
     assert counts.get("tests", 0) >= 7 and counts.get("skipped") == 0, counts
-    missing = [p for p in PAGES if not (SHOTS / name / f"{p}.png").is_file()]
+    pages = PAGES + (NEW_USER_PAGES if "walk_new_user.py" in modules else [])
+    missing = [p for p in pages if not (SHOTS / name / f"{p}.png").is_file()]
     assert not missing, f"{name}: 缺少截图 {missing}"
