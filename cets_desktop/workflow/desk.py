@@ -480,24 +480,28 @@ class Desk:
                 raise InputError(f"找不到填报 #{filing_id}（{filing.form_id} {filing.period}）适用的表单定义")
         return LoadedInput(doc, spec, self._reads.workspace_findings(filing_id, doc), None)
 
-    def plan_for(self, filing: Filing, spec: FormSpec) -> LoadedInput | None:
+    def plan_for(
+        self, filing: Filing, spec: FormSpec, filings: Sequence[Filing] | None = None
+    ) -> LoadedInput | None:
         """The enterprise's data quality control plan for a month's year, when the workspace holds
-        one that covers this monthly form (plan ↔ month coherence is then checked)."""
+        one that covers this monthly form (plan ↔ month coherence is then checked). ``filings``:
+        the enterprise's filings when the caller has just read them."""
         if spec.filing_type != "monthly":
             return None
         from ..core.plan_coherence import linked_forms
 
         year = filing.period[:4]
-        for candidate in self.workspace.list_filings(filing.enterprise_id, year):
-            if candidate.period != year:
+        candidates = (
+            filings if filings is not None else self.workspace.list_filings(filing.enterprise_id, year)
+        )
+        for candidate in candidates:
+            if candidate.period != year or candidate.enterprise_id != filing.enterprise_id:
                 continue
-            plan_spec = self.definition(candidate)
+            plan_spec = self._reads.definition(candidate)
             if plan_spec is None or plan_spec.filing_type != "plan" or spec.id not in linked_forms(plan_spec):
                 continue
-            try:
-                return LoadedInput(self.filing_document(candidate.id), plan_spec)
-            except InputError:
-                return None
+            document = self._reads.document(candidate, f"工作区填报 #{candidate.id}")
+            return LoadedInput(document, plan_spec) if document is not None else None
         return None
 
     def evaluate(
@@ -532,7 +536,8 @@ class Desk:
         doc = reads.document(filing, f"工作区填报 #{filing_id}")
         if doc is None:
             doc = self.filing_document(filing_id)  # raises the document's InputError
-        series = reads.series(filing)
+        everything = self.workspace.list_filings(filing.enterprise_id)  # series and plan in one read
+        series = [f for f in everything if f.form_id == filing.form_id]
         found = reads.workspace_findings(filing_id, doc, filing=filing, series=series)
         loaded = LoadedInput(doc, spec, found, None)
         try:
@@ -540,7 +545,7 @@ class Desk:
         except WorkspaceError:
             previous = None  # as previous_document: a broken previous month never stops this one
         references = default_references()
-        extra = self._plan_findings(filing, loaded, None)
+        extra = self._plan_findings(filing, loaded, None, everything)
         return reads.evaluation(
             filing,
             loaded,
@@ -579,14 +584,20 @@ class Desk:
             previous_values=self._reads.typed_previous(loaded.spec, previous, references),
         )
 
-    def _plan_findings(self, filing: Filing, loaded: LoadedInput, plan: LoadedInput | None) -> list[Finding]:
+    def _plan_findings(
+        self,
+        filing: Filing,
+        loaded: LoadedInput,
+        plan: LoadedInput | None,
+        filings: Sequence[Filing] | None = None,
+    ) -> list[Finding]:
         """Plan coherence: against the plan the user named (an unusable pair is an InputError), or
         quietly against the workspace's plan for the year when there is one."""
         from .evaluation import coherence_for
 
         if plan is not None:
             return coherence_for(loaded, plan)
-        own = self.plan_for(filing, loaded.spec)
+        own = self.plan_for(filing, loaded.spec, filings)
         if own is None:
             return []
         try:
