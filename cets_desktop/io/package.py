@@ -410,7 +410,12 @@ def _zipinfo(
 
 
 def _stream_entry(
-    zf: zipfile.ZipFile, entry: _Entry, info: zipfile.ZipInfo, tracker: _Tracker, buf: bytearray
+    zf: zipfile.ZipFile,
+    entry: _Entry,
+    info: zipfile.ZipInfo,
+    tracker: _Tracker,
+    buf: bytearray,
+    written: Callable[[int], None] | None = None,
 ) -> None:
     """Copy one file into the ZIP, hashing it on the way: the one read of its bytes."""
     assert entry.source is not None
@@ -435,6 +440,8 @@ def _stream_entry(
             chunk = view[:n]
             h.update(chunk)
             dst.write(chunk)
+            if written is not None:
+                written(n)
             tracker.advance(n)
     if read != entry.size or h.hexdigest() != entry.sha256:
         if entry.role == "evidence":
@@ -567,6 +574,52 @@ def _needed_space(content: int, entries: int) -> int:
     return content + content // 500 + 1024 * (entries + 8)
 
 
+def _datasync(fd: int) -> None:
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)  # Windows has no fdatasync
+
+
+class _Flusher:
+    """Sends the package's written pages to the disk on a thread of its own while the copy goes
+    on, so the disk works while the CPU hashes and the final fsync has little left to do."""
+
+    EVERY = 64 << 20
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._pending = 0
+        self._wanted = threading.Event()
+        self._closing = False
+        self.error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="cets-package-flush", daemon=True)
+        self._thread.start()
+
+    def written(self, n: int) -> None:
+        self._pending += n
+        if self._pending >= self.EVERY:
+            self._pending = 0
+            self._wanted.set()
+
+    def flush_now(self) -> None:
+        self._wanted.set()
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._closing:
+                return
+            try:
+                _datasync(self._fd)
+            except OSError as exc:
+                self.error = exc  # the final fsync reports it (or the same failure) in order
+                return
+
+    def close(self) -> None:
+        self._closing = True
+        self._wanted.set()
+        self._thread.join()
+
+
 class PackageWriter:
     """A package being written: the evidence goes first, the generated files and manifest last.
 
@@ -623,22 +676,30 @@ class PackageWriter:
     # ---- the evidence thread
 
     def _copy_evidence(self) -> None:
+        flusher: _Flusher | None = None
         try:
             buf = bytearray(_STREAM_CHUNK)
+            flusher = _Flusher(self._fobj.fileno())
             for entry in self._evidence:
                 info = _zipinfo(entry.arcname, entry.compress, entry.size, self._stamp)
                 if entry.compress == zipfile.ZIP_DEFLATED:
                     info._compresslevel = 1  # type: ignore[attr-defined]  # text evidence: fast, still small
-                _stream_entry(self._zf, entry, info, self._tracker, buf)
+                _stream_entry(self._zf, entry, info, self._tracker, buf, flusher.written)
             self._fobj.flush()
             self._evidence_end = self._fobj.tell()
+            flusher.flush_now()  # the disk takes the rest while the region is hashed
             _hash_region(self._tmp, 0, self._evidence_end, self._hash, self._tracker, buf)
-            # The bulk of the package reaches the disk now, while the caller is still rendering.
+            flusher.close()
+            flusher = None
+            # The bulk of the package is on the disk now, while the caller is still rendering.
             os.fsync(self._fobj.fileno())
         except OSError as exc:
             self._error = _dest_error(self.folder, exc)
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread in finish()
             self._error = exc
+        finally:
+            if flusher is not None:
+                flusher.close()
 
     def _join(self) -> None:
         self._thread.join()
