@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from .fonts import application_font
 from .stylesheet import app_stylesheet
@@ -111,6 +111,8 @@ def _open_desk(workspace_path: Path | None, demo: bool, screenshot: Path | None)
         if screenshot is not None:
             print(str(exc), file=sys.stderr)
             return 2
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, "无法打开工作区", str(exc))
     return None
 

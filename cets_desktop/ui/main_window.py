@@ -15,12 +15,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QStyle,
@@ -34,9 +31,10 @@ from . import recent_workspaces
 from .background import wait_for_all
 from .month_calendar import CalendarView
 from .navigator import Navigator, Node
-from .reason_dialog import ask_reason
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
     # The workspace (store), the definitions (pydantic, YAML), the rules engine, the panels, the
     # dialogs and the form view are imported where they are first used: the cold start paints the
     # window, the navigator and the calendar from a glance at the workspace (workflow.glance)
@@ -56,6 +54,31 @@ if TYPE_CHECKING:
     from .session import FilingSession
 
 PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM, PAGE_OVERVIEW = range(4)
+
+
+class _OnFirstUse:
+    """A PySide6 class looked up when first used. Making a class's Python type (with all its
+    enums) costs start-up time; the dialogs are not needed for the first paint."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def _cls(self) -> Any:
+        from PySide6 import QtWidgets
+
+        return getattr(QtWidgets, self._name)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._cls(), attr)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._cls()(*args, **kwargs)
+
+
+if not TYPE_CHECKING:
+    QDialog = _OnFirstUse("QDialog")
+    QFileDialog = _OnFirstUse("QFileDialog")
+    QMessageBox = _OnFirstUse("QMessageBox")
 
 
 def _workflow_errors() -> tuple[type[Exception], ...]:
@@ -836,6 +859,8 @@ class MainWindow(QMainWindow):
         return "save" if clicked is save else "keep" if clicked is keep else "cancel"
 
     def ask_save_reason(self) -> str | None:
+        from .reason_dialog import ask_reason
+
         return ask_reason(self, "保存", "请填写本次保存的原因：")
 
     def leave_current(self) -> bool:
