@@ -76,7 +76,22 @@ def _constant(key: str) -> str | None:
     return None
 
 
+_COMPILED: dict[tuple[int, int, int], tuple[Any, Any, Any, tuple[_Compiled | None, list[str]]]] = {}
+
+
 def _compile(
+    plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink
+) -> tuple[_Compiled | None, list[str]]:
+    """:func:`_compile_link`, once per plan definition, monthly definition and link (definitions
+    do not change once loaded; every evaluation of a month with a plan asked it again)."""
+    key = (id(plan_spec), id(month_spec), id(link))
+    kept = _COMPILED.get(key)
+    if kept is None or kept[0] is not plan_spec or kept[1] is not month_spec or kept[2] is not link:
+        kept = _COMPILED[key] = (plan_spec, month_spec, link, _compile_link(plan_spec, month_spec, link))
+    return kept[3][0], list(kept[3][1])
+
+
+def _compile_link(
     plan_spec: FormSpec, month_spec: FormSpec, link: MonthlyLink
 ) -> tuple[_Compiled | None, list[str]]:
     problems: list[str] = []

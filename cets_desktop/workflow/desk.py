@@ -601,6 +601,8 @@ class Desk:
         if own is None:
             return []
         try:
+            if filings is not None:  # a stored revision (Desk.evaluate): both documents are kept
+                return self._reads.coherence(loaded, own, lambda: coherence_for(loaded, own))
             return coherence_for(loaded, own)
         except InputError:
             return []  # e.g. the plan names another enterprise's code: nothing to compare

@@ -152,6 +152,9 @@ class WorkspaceReads:
         self.workspace = workspace
         self._documents: OrderedDict[int, tuple[tuple[Any, ...], FilingDocument | None]] = OrderedDict()
         self._own_rows: dict[int, tuple[FilingDocument, list[dict[str, Any]]]] = {}
+        self._coherence: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], list[Finding]]] = (
+            OrderedDict()
+        )
         self._specs: dict[tuple[str, str, str], Any] = {}
         self._evidence: dict[int, tuple[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[Any, ...]]]] = {}
         self._reused: dict[
@@ -308,6 +311,21 @@ class WorkspaceReads:
         findings = [copy.copy(f) for f in kept]  # the rules mark acknowledgements on them
         findings.extend(missing_store_findings(own, self.workspace.evidence.exists))
         return findings
+
+    def coherence(
+        self, month: LoadedInput, plan: LoadedInput, compute: Callable[[], list[Finding]]
+    ) -> list[Finding]:
+        """Plan ↔ month coherence of two kept documents, worked out again only when either (or
+        the date) changed; copies, since the rules mark acknowledgements on them."""
+        want = (date.today().isoformat(),)
+        inputs = (month.document, plan.document, month.spec, plan.spec)
+        hit = self._coherence.get(id(month.document))
+        if hit is None or hit[0] != want or not all(a is b for a, b in zip(hit[1], inputs, strict=True)):
+            hit = (want, inputs, compute())
+            self._coherence[id(month.document)] = hit
+            while len(self._coherence) > self.MAX_DOCUMENTS:
+                self._coherence.popitem(last=False)
+        return [copy.copy(f) for f in hit[2]]
 
     def evaluation(
         self,
