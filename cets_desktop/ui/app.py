@@ -145,6 +145,9 @@ def _report_ready(app: QApplication, window: QMainWindow) -> int:
     ready()  # the deadline passed without a paint: say so late rather than never
     print(f"READY {stamps['READY']:.6f}", flush=True)
     print(f"CPU_AT_READY {stamps['CPU']:.6f}", flush=True)  # process CPU seconds (bench)
+    index = sys.modules.get("cets_desktop.core.forms_index")
+    sources = sorted({i.source for i in getattr(index, "_MEMO", {}).values()}) if index else []
+    print(f"FORMS_INDEX {'+'.join(sources) or 'none'}", flush=True)  # cache / built / uncached
     if os.environ.get(MODULES_AT_READY_ENV):
         # tests/speed_start: what had been imported by the first paint.
         print("MODULES " + " ".join(sorted(sys.modules)), flush=True)
