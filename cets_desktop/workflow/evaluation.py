@@ -152,6 +152,8 @@ class WorkspaceReads:
         self.workspace = workspace
         self._documents: OrderedDict[int, tuple[tuple[Any, ...], FilingDocument | None]] = OrderedDict()
         self._own_rows: dict[int, tuple[FilingDocument, list[dict[str, Any]]]] = {}
+        self._pending: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
+        """Stored documents read for their evidence rows, not parsed yet (parsed on first use)."""
         self._coherence: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], list[Finding]]] = (
             OrderedDict()
         )
@@ -177,7 +179,10 @@ class WorkspaceReads:
         if hit is not None and hit[0] == key:
             self._documents.move_to_end(filing.id)
             return hit[1]
-        stored = self.workspace.current_document(filing.id)
+        pending = self._pending.pop(filing.id, None)
+        stored = pending[1] if pending is not None and pending[0] == key else None
+        if stored is None:
+            stored = self.workspace.current_document(filing.id)
         try:
             doc: FilingDocument | None = parse_document(stored, origin)
         except DocumentError:
@@ -236,6 +241,11 @@ class WorkspaceReads:
             stored = self.workspace.current_document(filing.id)
         except Exception:  # noqa: BLE001 - deleted meanwhile or a damaged revision: skip it (as workspace_findings)
             return None
+        if isinstance(stored, dict) and filing.id not in self._documents:
+            # The month is likely evaluated next (a year of cards): read once, parsed then.
+            self._pending[filing.id] = (key, stored)
+            while len(self._pending) > self.MAX_TYPED:
+                self._pending.pop(next(iter(self._pending)))
         raw = stored.get("evidence") if isinstance(stored, Mapping) else None
         # GEN-008 asks of another period which files it holds: one row per distinct file is the
         # same answer as every field the file backs (a ledger backs twenty), read twenty times less.
