@@ -25,7 +25,6 @@ import json
 import sqlite3
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from .status import KNOWN_STATUS_SETTING, StatusCache
 
@@ -252,7 +251,8 @@ def glance(path: Path | str | None) -> WorkspaceGlance | None:
     if not target.is_file():
         return None
     try:
-        conn = sqlite3.connect(f"file:{quote(str(target.absolute()))}?mode=ro", uri=True, timeout=0.2)
+        # file:///C:/… on Windows, file:///home/… elsewhere; non-ASCII names percent-encoded.
+        conn = sqlite3.connect(f"{target.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
     except sqlite3.Error:
         return None
     try:

@@ -173,3 +173,16 @@ def test_read_only_workspace_keeps_nothing(demo_path: Path) -> None:
         cache.months(enterprise, spec, 2026)
         assert cache.remember() is False
         assert desk.get_setting(KNOWN_STATUS_SETTING) is None
+
+
+def test_glance_at_a_path_with_chinese_spaces_and_uri_characters(demo_path: Path, tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "我的 文件夹#1?"
+    folder.mkdir()
+    target = folder / "工作区 %20.cetsdb"
+    shutil.copy2(demo_path, target)
+    seen = glance(target)
+    assert seen is not None and seen.path == target
+    with Desk.open(demo_path, read_only=True) as desk:
+        assert [f.id for f in seen.list_filings()] == [f.id for f in desk.list_filings()]
