@@ -159,9 +159,9 @@ class WorkspaceReads:
         )
         self._specs: dict[tuple[str, str, str], Any] = {}
         self._evidence: dict[int, tuple[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[Any, ...]]]] = {}
-        self._reused: dict[
+        self._reused: OrderedDict[
             int, tuple[FilingDocument, tuple[Any, ...], list[dict[str, Any]], list[Finding]]
-        ] = {}
+        ] = OrderedDict()
         self._typed: OrderedDict[int, tuple[FilingDocument, tuple[Any, ...], dict[str, Any]]] = OrderedDict()
         self._evaluations: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], Evaluation]] = (
             OrderedDict()
@@ -190,6 +190,8 @@ class WorkspaceReads:
         if doc is not None:
             # Its evidence rows as stored (what the workspace checks read), kept with it.
             self._own_rows[id(doc)] = (doc, [dict(r) for r in stored.get("evidence") or []])
+        if hit is not None:
+            self._own_rows.pop(id(hit[1]), None)  # the revision before
         self._documents[filing.id] = (key, doc)
         while len(self._documents) > self.MAX_DOCUMENTS:
             _, (_, dropped) = self._documents.popitem(last=False)
@@ -318,6 +320,8 @@ class WorkspaceReads:
             )
             kept = reused_evidence_findings(own, others, current_period)
             self._reused[filing.id] = (document, want, own, kept)
+            while len(self._reused) > self.MAX_DOCUMENTS:
+                self._reused.popitem(last=False)
         findings = [copy.copy(f) for f in kept]  # the rules mark acknowledgements on them
         findings.extend(missing_store_findings(own, self.workspace.evidence.exists))
         return findings
