@@ -120,7 +120,8 @@ class FormView(QWidget):
         self.steps.setProperty("steps", True)
         self.steps.setExpanding(False)
         self.steps.setDrawBase(False)
-        self.steps.setElideMode(Qt.TextElideMode.ElideRight)
+        # Our own shortening (_fit_steps) ends in one "…"; past that the bar scrolls.
+        self.steps.setElideMode(Qt.TextElideMode.ElideNone)
         self.steps.setUsesScrollButtons(True)
         for i, section in enumerate(spec.sections):
             self.steps.addTab(step_title(i, section.label))

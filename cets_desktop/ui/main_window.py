@@ -181,6 +181,9 @@ class MainWindow(QMainWindow):
         # start (layout, menus, saved state), their contents are made when first shown or used.
         self.findings_dock = self._dock("校验结果", None, Qt.DockWidgetArea.BottomDockWidgetArea, "findings")
         self.evidence_dock = self._dock("支撑材料", None, Qt.DockWidgetArea.RightDockWidgetArea, "evidence")
+        # The evidence panel (lists, tall) takes the right edge down to the status bar; the
+        # findings (long lines, wide) the width beside it: both fit a 768 px or 720 px screen.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.evidence_dock.setMinimumWidth(240)
         for dock in (self.findings_dock, self.evidence_dock):
             dock.visibilityChanged.connect(partial(self._dock_shown, dock))
@@ -639,13 +642,17 @@ class MainWindow(QMainWindow):
             from PySide6.QtWidgets import QSizePolicy
 
             label = QLabel()
-            label.setWordWrap(True)
-            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            # One line per note, never wrapped: a wrapped label in a tool bar reserves two or
+            # three lines (70 px of a 768 px screen); a note too long for the window is cut, and
+            # the tooltip holds it whole.
+            label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            label.setMinimumWidth(1)
             label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px;")
             banner.addWidget(label)
             self.location_banner_label = label
             self.addToolBar(Qt.ToolBarArea.TopToolBarArea, banner)
         self.location_banner_label.setText("\n".join(notes))
+        self.location_banner_label.setToolTip("\n".join(notes))
         banner.setVisible(bool(notes))
 
     def open_workspace(self, path: Path) -> bool:

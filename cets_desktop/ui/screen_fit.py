@@ -57,8 +57,13 @@ class ShrinkingScrollArea(QScrollArea):
         body = self.widget()
         if body is None:
             return
+        width = self.viewport().width()
         minimum = max(body.minimumSizeHint().height(), body.minimumHeight())
-        body.resize(self.viewport().width(), max(self.viewport().height(), minimum))
+        layout = body.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            # Wrapped labels keep the lines they need at this width; only lists and tables shrink.
+            minimum = max(minimum, layout.minimumHeightForWidth(width))
+        body.resize(width, max(self.viewport().height(), minimum))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         body = self.widget()

@@ -271,6 +271,11 @@ def test_appendix5_tables(window: MainWindow, form: str, industry: str, page: st
     )
     screenshot(window, f"{page}-table")
     assert session.spec.id == form
+    # Back on the calendar the window is as small as before (an Appendix 5 form once left it
+    # at least 1377 px wide).
+    window.show_calendar(enterprise, 2026)
+    window.settle(80)
+    window_fits_screen(window, f"{page} 之后的日历")
 
 
 def test_plan_parameter_table(window: MainWindow) -> None:
