@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .numbers import format_decimal
+from .numbers import MAX_FRACTION_DIGITS, decimal_places, format_decimal
 from .spec import FieldSpec, FormSpec
 
 NUMERIC_TYPES = ("decimal", "integer")
@@ -43,9 +43,16 @@ def date_text(value: Any) -> str:
 
 
 def number_text(value: Decimal | int, f: FieldSpec | None) -> str:
-    """A number with the template's decimals (an integer field stays an integer)."""
+    """A number with the template's decimals (an integer field stays an integer).
+
+    A calculated value is rounded half up once, here, on output. An entered value is padded to the
+    template's decimals but never rounded: what the user typed is what the PDF, the Excel cell and
+    ``calc --json`` show (more decimals than the template keeps is GEN-005's warning)."""
     if isinstance(value, Decimal):
-        return format_decimal(value, f.decimals if f is not None else None)
+        places = f.decimals if f is not None else None
+        if places is not None and f is not None and not f.is_calculated and value.is_finite():
+            places = max(places, min(decimal_places(value), MAX_FRACTION_DIGITS))
+        return format_decimal(value, places)
     if f is not None and f.type == "decimal" and f.decimals is not None:
         return format_decimal(Decimal(value), f.decimals)
     return str(value)

@@ -140,14 +140,35 @@ def decimal_places(value: Decimal) -> int:
 
 
 def format_decimal(value: Decimal | None, places: int | None = None) -> str:
-    """Plain text for reports: no exponent, rounded half up when ``places`` is given."""
+    """Plain text for reports: no exponent, rounded half up when ``places`` is given.
+
+    With ``places`` this is the one number format a person reads (window, PDF, messages): the
+    template's decimals with trailing zeros kept and, for a number with decimals, thousands
+    separated by commas from 1,000 up — exactly what the Excel cells show with their ``#,##0.00``
+    format. Whole numbers (``places`` 0) keep four digits together, as Chinese print does (2026 年,
+    6630; 68,500 t): Excel's whole-number format says the same (:data:`WHOLE_NUMBER_FORMAT`).
+    ``calc --json`` carries the same digits without separators (:func:`plain_decimal`).
+    """
     if value is None:
         return ""
     if places is not None:
+        places = max(0, min(int(places), MAX_ROUND_PLACES))
         value = round_half_up(value, places)
-        return f"{value:,.{places}f}" if abs(value) >= 10000 else f"{value:.{places}f}"
+        if places == 0 and abs(value) < 10000:
+            return f"{value:.0f}"
+        return f"{value:,.{places}f}"
     text = format(value.normalize(), "f")
     return text
+
+
+WHOLE_NUMBER_FORMAT = "[>=10000]#,##0;[<=-10000]-#,##0;0"
+"""Excel's form of :func:`format_decimal` with no decimals: a separator from 10,000 up only."""
+
+
+def plain_decimal(value: Decimal, places: int) -> str:
+    """The machine form of :func:`format_decimal`: same rounding and decimals, no separators."""
+    places = max(0, min(int(places), MAX_ROUND_PLACES))
+    return f"{round_half_up(value, places):.{places}f}"
 
 
 def to_json_number(value: Decimal) -> str:

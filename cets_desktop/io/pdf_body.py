@@ -85,6 +85,8 @@ def body_story(ctx: RenderContext) -> list[Flowable]:
             out.extend(_to_landscape(ctx))
         out.extend(ctx.chapter(section.label))
         ctx.section_label, ctx.section_first = section.label, first
+        printed = [f for f in section.fields if not f.hidden]
+        ctx.section_only = printed[0] if len(printed) == 1 else None
         out.extend(render_fields(ctx, section.fields, top))
     return out
 
@@ -319,8 +321,9 @@ def render_repeat(ctx: RenderContext, repeat: FieldSpec, level: Level, number: s
     out: list[Flowable] = []
     if layout == "register" and not ctx.landscape:
         out.extend(_to_landscape(ctx))
-    # The chapter heading already names a register that opens its section: no second title.
-    opens_section = layout == "register" and ctx.section_first is repeat
+    # The chapter heading already names a table that opens its section (a register) or is all
+    # of it (版本及修订): no second title under it.
+    opens_section = ctx.section_only is repeat or (layout == "register" and ctx.section_first is repeat)
     if (layout != "blocks" or not items) and not opens_section and repeat.label != ctx.section_label:
         out.extend(ctx.heading(title, 3 if nested else 2))
     if not items and not total:

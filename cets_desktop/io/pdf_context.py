@@ -77,6 +77,8 @@ class RenderContext:
     """The chapter being printed (a table that merely repeats it gets no heading of its own)."""
     section_first: FieldSpec | None = None
     """The first printed field of that chapter."""
+    section_only: FieldSpec | None = None
+    """The chapter's one printed field, when it has only one."""
     landscape: bool = False
     """True while the story is on landscape pages (a wide register)."""
     outline: list[tuple[str, int, int]] = field(default_factory=list)

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from ..core.calc import ExplainInput, Explanation
+from ..core.display import formula_text
 from ..core.numbers import format_decimal
 from ..core.spec import FieldSpec
 from .pdf_context import RenderContext, certainty_text, cite_with_label, with_unit
@@ -104,6 +105,9 @@ def _input_line(ctx: RenderContext, ex: Explanation, item: ExplainInput) -> str:
     f = _input_field(ctx, item)
     value = with_unit(ctx.display_input(f, item.value), item.unit)
     label = item.label
+    if f is not None and f.hidden:
+        # A helper column is never printed by name: say what it holds (its formula in words).
+        label = f"〔{formula_text(ctx.spec, f)}〕"
     if "." in item.name and f is not None and f.scope:
         # A projection over rows (sum(fuels.emissions)): say over which rows, in their order.
         repeat = ctx.spec.find_field(".".join(f.path.split(".")[:-1]))

@@ -45,7 +45,7 @@ from ..atomic import atomic_write_bytes
 from ..core.calc import Explanation, rounded_values
 from ..core.display import formula_text, plain_certainty
 from ..core.document import FilingDocument
-from ..core.numbers import NotANumber, parse_decimal, round_half_up
+from ..core.numbers import WHOLE_NUMBER_FORMAT, NotANumber, parse_decimal, round_half_up
 from ..core.row_positions import iter_rows
 from ..core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec
 from .xlsx_layout import (
@@ -234,8 +234,9 @@ def number_format(f: FieldSpec, calculated: bool = False) -> str:
     if f.type == "decimal":
         if f.decimals is None:
             return "General"
-        if f.decimals == 0:
-            return "#,##0"
+        if f.decimals <= 0:
+            # Whole numbers as the PDF prints them (core.numbers): 6630, 11,100.
+            return WHOLE_NUMBER_FORMAT
         # Inputs show at least the template's decimals but never hide what was typed.
         return "#,##0." + "0" * f.decimals + ("" if calculated else "#" * max(0, 10 - f.decimals))
     if f.type == "integer":
@@ -761,7 +762,8 @@ class _Writer:
         ]
         for row, (path, ex) in enumerate(shown, start=FIRST_DATA_ROW):
             inputs = "；".join(
-                f"{i.label} = {_plain(i.value)}{(' ' + i.unit) if i.unit else ''}" for i in ex.inputs
+                f"{self._input_label(i)} = {_plain(i.value)}{(' ' + i.unit) if i.unit else ''}"
+                for i in ex.inputs
             )
             # The certainty in words (the citation already ends with it), never a bare tag.
             refs = "；".join(
@@ -807,6 +809,15 @@ class _Writer:
         ws.column_dimensions[get_column_letter(len(headers))].hidden = True
         ws.freeze_panes = f"C{HEADER_ROW + 1}"
         self._protect(ws)
+
+    def _input_label(self, item: Any) -> str:
+        """An input's label; a helper column (hidden field) is named by what it holds instead."""
+        if "." in item.name:  # a projection over rows (sum(fuels.coal_mass))
+            name = item.name.rsplit(".", 1)[1]
+            f = next((g for g in self.spec.all_fields() if g.name == name and g.hidden), None)
+        else:
+            f = self.spec.find_field(_schema_path(item.path)) if item.path else None
+        return f"〔{formula_text(self.spec, f)}〕" if f is not None and f.hidden else str(item.label)
 
     # ---- 说明 ------------------------------------------------------------------------------------
 
@@ -944,6 +955,8 @@ def _name_part(text: str) -> str:
 def _plain(value: Any) -> str:
     if value is None:
         return "（空）"
+    if isinstance(value, list | tuple):
+        return "、".join(_plain(v) for v in value) or "（空）"
     if isinstance(value, Decimal):
         return (
             format(value.normalize(), "f")
