@@ -195,7 +195,7 @@ def test_no_heading_is_printed_twice(printed: dict[str, Printed]) -> None:
     def check(name: str, story: list[Any]) -> int:
         seen = 0
         previous: str | None = None
-        for i, f in enumerate(story):
+        for f in story:
             title = _heading_text(f)
             if title is None:
                 if isinstance(f, Table) and previous:
