@@ -27,10 +27,10 @@ from .binding import bound
 from .bound_form import BoundField
 from .calc import calculate, is_relevant
 from .coerce import coerce_values
+from .display import display_value, number_text
 from .document import FilingDocument, period_problem
 from .evaluation_context import Ctx, Env
 from .findings import Finding, sort_findings
-from .numbers import format_decimal
 from .plan_copy import facility_repeat
 from .plan_diff import PLANT_WIDE, latest_version, plan_layout, typed_plan_values
 from .reference import ReferenceSet, default_references
@@ -169,9 +169,9 @@ def _text(value: Any, f: FieldSpec | None = None) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if hasattr(value, "as_tuple"):
-        number = format_decimal(value, f.decimals if f else None)
+        number = number_text(value, f)
         return f"{number} {f.unit}" if f is not None and f.unit and "或" not in f.unit else number
-    return str(value)
+    return display_value(None, f, value, dates=False) if f is not None else str(value)
 
 
 def _row_label(rep: FieldSpec, row: dict[str, Any], index: int) -> str:

@@ -22,9 +22,9 @@ from typing import Any, Literal
 from .binding import bound
 from .calc import calculate, is_relevant
 from .coerce import coerce_values
+from .display import display_value
 from .document import FilingDocument, period_problem
 from .evaluation_context import Ctx, Env
-from .numbers import format_decimal
 from .reference import ReferenceSet, default_references
 from .spec import FieldSpec, FormSpec, _flatten_groups
 
@@ -773,16 +773,15 @@ def _text(f: FieldSpec, value: Any) -> str:
     """Display text of a value: numbers as the template keeps them, with the unit."""
     if value is None or value == "" or value == []:
         return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        number = format_decimal(Decimal(value), f.decimals)
-        return f"{number} {f.unit}" if f.unit else number
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, date):
         return value.isoformat()
-    text = " ".join(str(value).split())
+    # The one display rule (core.display): the template's decimals, 是/否, lists joined with 、.
+    text = display_value(
+        None, f, Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    )
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return f"{text} {f.unit}" if f.unit else text
+    text = " ".join(text.split())
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
