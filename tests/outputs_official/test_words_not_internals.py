@@ -103,3 +103,19 @@ def test_formulas_and_definition_texts_are_read_out_in_words() -> None:
     assert plain_certainty("缺省值 0.535 [T]") == "缺省值 0.535（第三方实现，非官方）"
     # A condition (条件必填) in words.
     assert expression_text(month, "carbon_route != '缺省值'") == "「元素碳含量获取方式」不为缺省值"
+
+
+def test_the_window_tooltips_speak_to_an_official_too() -> None:
+    from cets_desktop.core.loader import default_registry
+    from cets_desktop.ui.field_info import field_tooltip
+
+    checked = 0
+    for spec in default_registry().all():
+        for f in spec.all_fields():
+            if f.hidden:
+                continue
+            text = re.sub(r"<[^>]+>", " ", field_tooltip(spec, f))
+            found = INTERNAL.search(text)
+            assert found is None, f"{spec.id} {f.path}: {found.group(0)!r} in {text[:160]!r}"
+            checked += 1
+    assert checked > 1000
