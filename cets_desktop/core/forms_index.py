@@ -21,10 +21,10 @@ This module imports only the standard library; the loader is imported on a rebui
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
 """Environment variable: load definitions from this folder instead of the shipped ``forms/``
 (the same as ``loader.FORMS_DIR_ENV``; this module imports the loader only to rebuild)."""
 
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 """Bump when the stored layout or the meaning of a field changes."""
 
 RACY_NS = 2_000_000_000
@@ -301,8 +301,11 @@ def _build(folder: Path) -> tuple[dict[str, Any], list[Any]]:
 
 
 def _checksum(fingerprint: dict[str, Any], content: dict[str, Any]) -> str:
+    # Against a torn write or a stray edit, not an attacker (who could rewrite the definitions
+    # themselves); CRC-32 and the length keep hashlib (OpenSSL) out of the start-up.
     text = json.dumps([fingerprint, content], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    data = text.encode("utf-8")
+    return f"crc32:{zlib.crc32(data):08x}:{len(data)}"
 
 
 def _materialize(folder: Path, content: dict[str, Any], source: str) -> FormsIndex:
@@ -338,8 +341,9 @@ def index_file(folder: Path) -> Path:
     """Where the index of ``folder`` is stored (one file per definitions folder)."""
     from ..paths import cache_dir
 
-    digest = hashlib.sha256(str(folder).encode("utf-8")).hexdigest()[:20]
-    return cache_dir() / "forms-index" / f"{digest}.json"
+    # A clash of two folders' names only makes them evict each other: the file says its folder.
+    name = str(folder).encode("utf-8")
+    return cache_dir() / "forms-index" / f"{zlib.crc32(name):08x}{zlib.adler32(name):08x}.json"
 
 
 def _read_stored(path: Path, fingerprint: dict[str, Any]) -> dict[str, Any] | None:
