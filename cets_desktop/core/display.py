@@ -336,7 +336,7 @@ class _Reader:
             raise _Unreadable
         chain.append(cur.id)
         *repeats, leaf = reversed(chain)
-        words = "".join(f"各{(self.field(r).label if self.field(r) else r)}" for r in repeats)
+        words = "".join(f"各{f.label if (f := self.field(r)) is not None else r}" for r in repeats)
         return f"{words}的{self.label(leaf)}"
 
     def read(self, node: ast.expr, parent: int = 0) -> str:
@@ -370,15 +370,15 @@ class _Reader:
             return joiner.join(self.read(v) for v in node.values)
         if isinstance(node, ast.Compare):
             parts = [self.read(node.left)]
-            for op, right in zip(node.ops, node.comparators, strict=True):
+            for cmp, right in zip(node.ops, node.comparators, strict=True):
                 if (
-                    isinstance(op, ast.Is | ast.IsNot)
+                    isinstance(cmp, ast.Is | ast.IsNot)
                     and isinstance(right, ast.Constant)
                     and right.value is None
                 ):
-                    parts.append("未填写" if isinstance(op, ast.Is) else "已填写")
+                    parts.append("未填写" if isinstance(cmp, ast.Is) else "已填写")
                     continue
-                word = _COMPARE.get(type(op))
+                word = _COMPARE.get(type(cmp))
                 if word is None:
                     raise _Unreadable
                 parts.append(f"{word}{self.read(right)}")
