@@ -41,12 +41,22 @@ def _limit(memory_mb: int) -> Callable[[], None] | None:
 
 
 def run(args: list[str], timeout: float, memory_mb: int, stdin: bytes = b"") -> tuple[int | None, str, float]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests"),
-               PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring", QT_QPA_PLATFORM="offscreen")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT / "tests"),
+        PYTHON_KEYRING_BACKEND="support.process_keyring.ProcessMemoryKeyring",
+        QT_QPA_PLATFORM="offscreen",
+    )
     started = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", "cets_desktop", *args], input=stdin, capture_output=True,
-                              timeout=timeout, env=env, preexec_fn=_limit(memory_mb))
+        done = subprocess.run(
+            [sys.executable, "-m", "cets_desktop", *args],
+            input=stdin,
+            capture_output=True,
+            timeout=timeout,
+            env=env,
+            preexec_fn=_limit(memory_mb),
+        )
     except subprocess.TimeoutExpired:
         return None, "timeout", time.monotonic() - started
     return done.returncode, done.stderr.decode("utf-8", "replace"), time.monotonic() - started
@@ -64,12 +74,27 @@ def cases(folder: Path) -> list[tuple[str, list[str], bytes]]:
     def doc_case(name: str, data: dict[str, Any] | str) -> None:
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
         path = folder / f"{name}.json"
-        path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        for command in (["validate"], ["calc", "--json"], ["pdf", "-o", str(folder / f"{name}.pdf"), "--draft"],
-                        ["export", "-o", str(folder / f"{name}.zip"), "--draft"]):
+        path.write_text(
+            data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8"
+        )
+        for command in (
+            ["validate"],
+            ["calc", "--json"],
+            ["pdf", "-o", str(folder / f"{name}.pdf"), "--draft"],
+            ["export", "-o", str(folder / f"{name}.zip"), "--draft"],
+        ):
             out.append((f"{name}:{command[0]}", [command[0], str(path), *command[1:]], b""))
 
-    for text in ["1e5000", "1e-400", "1e309", "-1e309", "123456789012345678901234567890", "9" * 5000, "NaN", "1e15"]:
+    for text in [
+        "1e5000",
+        "1e-400",
+        "1e309",
+        "-1e309",
+        "123456789012345678901234567890",
+        "9" * 5000,
+        "NaN",
+        "1e15",
+    ]:
         d = copy.deepcopy(base)
         d["values"]["units"][0]["fuels"][0]["consumption"] = text
         doc_case(f"number-{text[:12]}", d)
@@ -117,9 +142,16 @@ def cases(folder: Path) -> list[tuple[str, list[str], bytes]]:
 def run_properties(scale: int) -> tuple[int, int]:
     """The hypothesis properties of the test suite at ``scale`` times their examples: (passed, failed)."""
     env = dict(os.environ, CETS_FUZZ_SCALE=str(scale), QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run([sys.executable, "-m", "pytest", "tests/hardening/test_fuzz.py", "-q", "-p", "no:randomly"],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    dots = "".join(line for line in done.stdout.splitlines() if set(line.split("[")[0].strip()) <= set(".FEsx"))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/hardening/test_fuzz.py", "-q", "-p", "no:randomly"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    dots = "".join(
+        line for line in done.stdout.splitlines() if set(line.split("[")[0].strip()) <= set(".FEsx")
+    )
     passed, failed = dots.count("."), dots.count("F") + dots.count("E") + (done.returncode not in (0, 1))
     print(f"  properties at scale {scale}: {passed} passed, {failed} failed (pytest exit {done.returncode})")
     return passed, failed
@@ -127,7 +159,9 @@ def run_properties(scale: int) -> tuple[int, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=int, default=20, help="fuzz examples × this (150/25 per property at 1)")
+    parser.add_argument(
+        "--scale", type=int, default=20, help="fuzz examples × this (150/25 per property at 1)"
+    )
     parser.add_argument("--timeout", type=float, default=30)
     parser.add_argument("--memory-mb", type=int, default=1024)
     parser.add_argument("--skip-properties", action="store_true")
@@ -140,15 +174,23 @@ def main() -> int:
             slowest = max(slowest, seconds)
             lines = [line for line in stderr.strip().splitlines() if line]
             # Exit 2 must be exactly one line; 0/1 may add progress and summary lines.
-            good = (status in (0, 1, 2) and "Traceback" not in stderr and "内部错误" not in stderr
-                    and (status != 2 or len(lines) == 1))
+            good = (
+                status in (0, 1, 2)
+                and "Traceback" not in stderr
+                and "内部错误" not in stderr
+                and (status != 2 or len(lines) == 1)
+            )
             ok, bad = ok + good, bad + (not good)
-            print(f"{'ok ' if good else 'BAD'} {name:40} exit={status} {seconds:5.1f}s {lines[-1][:90] if lines else ''}")
+            print(
+                f"{'ok ' if good else 'BAD'} {name:40} exit={status} {seconds:5.1f}s {lines[-1][:90] if lines else ''}"
+            )
     passed = failed = 0
     if not args.skip_properties:
         passed, failed = run_properties(args.scale)
-    print(f"\nCLI cases: {ok} ok, {bad} bad (slowest {slowest:.1f} s, limit {args.timeout:.0f} s / {args.memory_mb} MB); "
-          f"properties: {passed} ok, {failed} failed at scale {args.scale}")
+    print(
+        f"\nCLI cases: {ok} ok, {bad} bad (slowest {slowest:.1f} s, limit {args.timeout:.0f} s / {args.memory_mb} MB); "
+        f"properties: {passed} ok, {failed} failed at scale {args.scale}"
+    )
     return 0 if not bad and not failed else 1
 
 

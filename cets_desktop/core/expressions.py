@@ -516,7 +516,7 @@ def _compare_one(op: type[ast.cmpop], first: Getter, right: Getter) -> Getter:
         if type(a) is not type(b):
             return None
         try:
-            return compare(a, b)  # type: ignore[no-any-return]
+            return compare(a, b)
         except TypeError:
             return None
 

@@ -86,6 +86,8 @@ class PageFurniture:
 
 def canvas_maker(furniture: PageFurniture) -> Callable[..., Canvas]:
     """A canvas class for ``doc.build(canvasmaker=…)`` that draws ``furniture`` on every page."""
+    saving = False
+    marks: list[tuple[int, str, tuple[Any, ...], dict[str, Any]]] = []
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -97,15 +99,15 @@ def canvas_maker(furniture: PageFurniture) -> Callable[..., Canvas]:
             if furniture.created is not None:
                 # The real creation date, and still the same bytes for the same filing and time:
                 # the document stays "invariant" (its ID is a digest of the content).
-                self._doc._timeStamp = time_stamp(furniture.created)
+                self._doc._timeStamp = time_stamp(furniture.created)  # type: ignore[attr-defined]
             # Viewers open the report with its bookmarks shown.
             self.showOutline()
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._page_states.append(dict(self.__dict__))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]
 
-        def bookmarkPage(self, key: str, *args: Any, **kwargs: Any) -> None:  # noqa: N802
+        def bookmarkPage(self, key: str, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]  # noqa: N802
             # A destination names the page being written; pages are only written in save(), so
             # the bookmark (section outline, <a name> anchors of 计算过程) is replayed there.
             if saving:
@@ -126,9 +128,6 @@ def canvas_maker(furniture: PageFurniture) -> Callable[..., Canvas]:
                         self.bookmarkPage(key, *args, **kwargs)
                 super().showPage()
             super().save()
-
-    saving = False
-    marks: list[tuple[int, str, tuple[Any, ...], dict[str, Any]]] = []
 
     return NumberedCanvas
 

@@ -83,7 +83,7 @@ class RenderContext:
     """True while the story is on landscape pages (a wide register)."""
     outline: list[tuple[str, int, int]] = field(default_factory=list)
     """(title, level, page) of every bookmark, filled while the pages are drawn."""
-    rows_left: int = 40
+    rows_left: int = 300
     """Table rows the report still prints (``MAX_PDF_ROWS``): a PDF is read by people, and a
     pasted ledger of thousands of rows would take minutes to lay out."""
 

@@ -280,7 +280,9 @@ class WorkspaceReads:
         """The previous period's document of a series already read (:meth:`series`)."""
         before = previous_period(period)
         found = next((f for f in series if f.period == before), None) if before else None
-        return self.document(found, f"{period_label(before)}填报") if found is not None else None
+        if found is None or before is None:
+            return None
+        return self.document(found, f"{period_label(before)}填报")
 
     def workspace_findings(
         self,
