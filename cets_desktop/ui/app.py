@@ -74,6 +74,11 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
 
         window = MainWindow(desk)
     if screenshot is not None:
+        from PySide6.QtCore import Qt
+
+        # The first-start rule maximizes on a small screen (offscreen's is 800×800): a
+        # screenshot is always the documented 1280×800.
+        window.setWindowState(Qt.WindowState.WindowNoState)
         window.resize(*SCREENSHOT_SIZE)
         window.show()
         window.settle(300)

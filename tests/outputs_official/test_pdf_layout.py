@@ -111,7 +111,10 @@ def test_the_plan_prints_its_parameters_as_one_register(printed: dict[str, Print
     # The register opens on a landscape page and runs on consecutive landscape pages.
     assert landscape and landscape[0] == start and landscape == list(range(start, start + len(landscape)))
     assert len(landscape) <= 6, f"24 个参数占 {len(landscape)} 页"
-    assert end <= landscape[-1] + 2
+    # After the register only the equipment ledger (计量器具台账, every row of it) is left in 四、.
+    assert end <= landscape[-1] + 5
+    ledger = pdf_text(p.pdf, landscape[-1], end)
+    assert all(row["equipment_id"] in ledger for row in p.evaluation.values["equipment"])
     for page in landscape:
         text = pdf_text(p.pdf, page)
         # The header row (with the template's grouped columns) once per page, never twice.
