@@ -15,6 +15,8 @@ from .pdf_context import RenderContext
 from .pdf_styles import FRAME_WIDTH, GROUP_FILL, INK, grid_style, make_table
 
 _HEX = "0123456789abcdef:"
+_ITEMS_PER_ROW = 15
+"""Data items per table row of one document (a row cannot be split over two pages)."""
 
 
 class FixedPitchText(Flowable):
@@ -80,21 +82,26 @@ def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[F
     heads = ["序号", "文件名（类型）", "对应数据项", "大小"]
     data: list[list[Any]] = [[ctx.para(h, s.cell_head, strong=True) for h in heads]]
     commands = grid_style()
-    for n, e in enumerate(evidence, start=1):
+    # One row per document: a stamped 生产月报 backing ten items is listed once, with its items.
+    for n, refs in enumerate(_documents(evidence), start=1):
+        e = refs[0]
         r = len(data)
         name = str(e.get("name") or "")
         kind = str(e.get("kind") or "")
-        field_path = str(e.get("path") or "")
         name_cell = [ctx.para(name, s.cell)] + ([ctx.para(kind, s.cell_small)] if kind else [])
-        name_cell += [ctx.para(_carried_text(e["carried"]), s.cell_small)] if e.get("carried") else []
-        data.append(
-            [
-                ctx.para(str(n), s.cell_center),
-                name_cell,
-                ctx.para(ctx.location_text(field_path) if field_path else "整份填报", s.cell),
-                _size_cell(ctx, e.get("size")),
-            ]
-        )
+        carried = next((ref["carried"] for ref in refs if ref.get("carried")), None)
+        name_cell += [ctx.para(_carried_text(carried), s.cell_small)] if carried else []
+        items = [ctx.location_text(str(p)) if (p := ref.get("path")) else "整份填报" for ref in refs]
+        # A row never splits across pages: a document backing many items takes several rows.
+        chunks = [items[i : i + _ITEMS_PER_ROW] for i in range(0, len(items), _ITEMS_PER_ROW)]
+        for c, chunk in enumerate(chunks):
+            item_cells = [ctx.para(text, s.cell) for text in chunk]
+            if c == 0:
+                data.append(
+                    [ctx.para(str(n), s.cell_center), name_cell, item_cells, _size_cell(ctx, e.get("size"))]
+                )
+            else:
+                data.append(["", ctx.para("（续上）", s.cell_small), item_cells, ""])
         sha = str(e.get("sha256") or "").lower()
         hash_cell = (
             FixedPitchText(ctx.record(sha), s.font, 8.0, prefix=ctx.record("SHA-256："))
@@ -102,17 +109,29 @@ def evidence_story(ctx: RenderContext, evidence: list[dict[str, Any]]) -> list[F
             else ctx.para("SHA-256：（未记录）", s.cell_small)
         )
         data.append(["", hash_cell, "", ""])
+        last = len(data) - 1
         commands += [
-            ("SPAN", (0, r), (0, r + 1)),
-            ("SPAN", (1, r + 1), (3, r + 1)),
-            ("BACKGROUND", (1, r + 1), (3, r + 1), GROUP_FILL),
-            ("NOSPLIT", (0, r), (-1, r + 1)),
+            ("SPAN", (1, last), (3, last)),
+            ("BACKGROUND", (1, last), (3, last), GROUP_FILL),
+            # The hash stays with the item rows above it (spans never cross a page break).
+            ("NOSPLIT", (0, last - 1), (-1, last)),
         ]
+        if len(chunks) == 1:
+            commands.append(("SPAN", (0, r), (0, last)))
     widths = [10 * mm, 58 * mm, None, 24 * mm]
     fixed = sum(w for w in widths if w is not None)
     widths[2] = FRAME_WIDTH - fixed
     out.append(make_table(s.font, data, commands, colWidths=widths, repeatRows=1, hAlign="LEFT"))
     return out
+
+
+def _documents(evidence: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The references grouped by file (same SHA-256), in the order the files first appear."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for n, ref in enumerate(evidence):
+        key = str(ref.get("sha256") or "").lower() or f"#{n}"
+        groups.setdefault(key, []).append(ref)
+    return list(groups.values())
 
 
 def _size_cell(ctx: RenderContext, size: Any) -> list[Flowable]:
