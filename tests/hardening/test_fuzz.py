@@ -23,13 +23,21 @@ from cets_desktop.core.numbers import NotANumber, in_range, parse_decimal, round
 
 # CETS_FUZZ_SCALE multiplies the example counts (scripts/fuzz_harness.py runs this file at scale 20).
 SCALE = max(1, int(os.environ.get("CETS_FUZZ_SCALE", "1")))
+# The test command runs the same examples every time (a red CI means a change broke something,
+# not a lucky draw); the harness at a larger scale explores new random examples.
+EXPLORE = SCALE > 1
 FAST = settings(
-    max_examples=150 * SCALE, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=150 * SCALE,
+    deadline=None,
+    database=None,
+    derandomize=not EXPLORE,
+    suppress_health_check=[HealthCheck.too_slow],
 )
 SLOW = settings(
     max_examples=25 * SCALE,
     deadline=None,
     database=None,
+    derandomize=not EXPLORE,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
