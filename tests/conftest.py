@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,3 +49,23 @@ def september() -> dict[str, Any]:
     from cets_desktop.demo import power_month_document
 
     return power_month_document(9)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace, built once per run (copy it with ``demo_path`` before changing it)."""
+    from cets_desktop.demo import build_demo_workspace
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    return Path(build_demo_workspace(folder / "demo.cetsdb"))
+
+
+@pytest.fixture
+def demo_path(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo workspace (database and evidence folder)."""
+    target = tmp_path / "demo.cetsdb"
+    shutil.copy2(demo_template, target)
+    evidence = demo_template.with_name(demo_template.stem + ".evidence")
+    if evidence.is_dir():
+        shutil.copytree(evidence, target.with_name(target.stem + ".evidence"))
+    return target

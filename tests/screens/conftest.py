@@ -10,7 +10,6 @@ the walks skip.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,39 +30,10 @@ def screen_app(request):  # type: ignore[no-untyped-def]
         return
     qapp = request.getfixturevalue("qapp")
     tmp_path_factory = request.getfixturevalue("tmp_path_factory")
-    from PySide6.QtCore import QSettings
+    from qt_app_setup import configure_like_run_gui
 
-    from cets_desktop.ui.fonts import application_font
-    from cets_desktop.ui.stylesheet import app_stylesheet
-    from cets_desktop.ui.translations import install_qt_chinese
-
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings"))
-    )
-    install_qt_chinese(qapp)
-    qapp.setStyle("Fusion")
-    qapp.setFont(application_font())
-    qapp.setStyleSheet(app_stylesheet())
+    configure_like_run_gui(qapp, tmp_path_factory.mktemp("qsettings"))
     yield qapp
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    from cets_desktop.demo import build_demo_workspace
-
-    folder = tmp_path_factory.mktemp("demo-template")
-    return Path(build_demo_workspace(folder / "demo.cetsdb"))
-
-
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "demo.cetsdb"
-    shutil.copy2(demo_template, target)
-    evidence = demo_template.with_name(demo_template.stem + ".evidence")
-    if evidence.is_dir():
-        shutil.copytree(evidence, target.with_name(target.stem + ".evidence"))
-    return target
 
 
 def _open(qtbot, path: Path | None):  # type: ignore[no-untyped-def]

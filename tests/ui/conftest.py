@@ -7,7 +7,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import shutil  # noqa: E402 - Qt platform must be chosen before anything imports Qt
 import sys  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -22,40 +21,10 @@ SCREENS = Path(__file__).parent / "_screens"
 @pytest.fixture(scope="session", autouse=True)
 def app_setup(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
     """The same application setup as run_gui (font with CJK glyphs, style, Chinese Qt strings)."""
-    from PySide6.QtCore import QSettings
+    from qt_app_setup import configure_like_run_gui
 
-    from cets_desktop.ui.fonts import application_font
-    from cets_desktop.ui.stylesheet import app_stylesheet
-    from cets_desktop.ui.translations import install_qt_chinese
-
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(
-        QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings"))
-    )
-    install_qt_chinese(qapp)
-    qapp.setStyle("Fusion")
-    qapp.setFont(application_font())
-    qapp.setStyleSheet(app_stylesheet())
+    configure_like_run_gui(qapp, tmp_path_factory.mktemp("qsettings"))
     return qapp
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
-    from cets_desktop.demo import build_demo_workspace
-
-    folder = tmp_path_factory.mktemp("demo-template")
-    return Path(build_demo_workspace(folder / "demo.cetsdb"))
-
-
-@pytest.fixture
-def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    """A private copy of the demo workspace (database and evidence folder)."""
-    target = tmp_path / "demo.cetsdb"
-    shutil.copy2(demo_template, target)
-    evidence = demo_template.with_name(demo_template.stem + ".evidence")
-    if evidence.is_dir():
-        shutil.copytree(evidence, target.with_name(target.stem + ".evidence"))
-    return target
 
 
 @pytest.fixture
