@@ -201,6 +201,27 @@ def register_row(
     }
 
 
+def _parameter(
+    facility: str,
+    parameter: str,
+    unit: str,
+    route: str,
+    department: str,
+    obj: str | None,
+    extra: dict[str, Any],
+    **fields: Any,
+) -> dict[str, Any]:
+    """One row of a plan's parameter table: the columns every route shares, the route's own
+    ``fields`` (None = left out), the object (fuel, material) when named, then ``extra``."""
+    row: dict[str, Any] = {"facility": facility, "parameter": parameter, "param_unit": unit, "route": route}
+    row.update({k: v for k, v in fields.items() if v is not None})
+    row["department"] = department
+    if obj:
+        row["object_name"] = obj
+    row.update(extra)
+    return row
+
+
 def measured(
     facility: str,
     parameter: str,
@@ -216,26 +237,24 @@ def measured(
     method: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    row = {
-        "facility": facility,
-        "parameter": parameter,
-        "param_unit": unit,
-        "route": "实测值",
-        "method": method or f"由{equipment}连续计量，按月汇总生产报表数据。",
-        "equipment_id": equipment_id,
-        "equipment_name": equipment,
-        "install_location": location,
-        "accuracy": accuracy,
-        "measure_frequency": frequency,
-        "record_frequency": "每日",
-        "calibration_frequency": "按检定周期",
-        "missing_data": missing,
-        "department": department,
-    }
-    if obj:
-        row["object_name"] = obj
-    row.update(extra)
-    return row
+    return _parameter(
+        facility,
+        parameter,
+        unit,
+        "实测值",
+        department,
+        obj,
+        extra,
+        method=method or f"由{equipment}连续计量，按月汇总生产报表数据。",
+        equipment_id=equipment_id,
+        equipment_name=equipment,
+        install_location=location,
+        accuracy=accuracy,
+        measure_frequency=frequency,
+        record_frequency="每日",
+        calibration_frequency="按检定周期",
+        missing_data=missing,
+    )
 
 
 def calculated(
@@ -247,19 +266,10 @@ def calculated(
     obj: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    row = {
-        "facility": facility,
-        "parameter": parameter,
-        "param_unit": unit,
-        "route": "计算值",
-        "method": method,
-        "missing_data": "输入数据缺失时按各输入参数的缺失处理方式（保守取值）计算。",
-        "department": department,
-    }
-    if obj:
-        row["object_name"] = obj
-    row.update(extra)
-    return row
+    missing = "输入数据缺失时按各输入参数的缺失处理方式（保守取值）计算。"
+    return _parameter(
+        facility, parameter, unit, "计算值", department, obj, extra, method=method, missing_data=missing
+    )
 
 
 def default(
@@ -271,19 +281,10 @@ def default(
     obj: str | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    row = {
-        "facility": facility,
-        "parameter": parameter,
-        "param_unit": unit,
-        "route": "缺省值",
-        "method": "采用核算指南附录缺省值。",
-        "declared_value": value,
-        "department": department,
-    }
-    if obj:
-        row["object_name"] = obj
-    row.update(extra)
-    return row
+    method = "采用核算指南附录缺省值。"
+    return _parameter(
+        facility, parameter, unit, "缺省值", department, obj, extra, method=method, declared_value=value
+    )
 
 
 # --------------------------------------------------------------------------------------------
