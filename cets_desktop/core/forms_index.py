@@ -16,6 +16,16 @@ same code that loads them for use). A file changed in the last two seconds is no
 cache (its mtime may not have ticked yet: the "racy git" problem): the index is then built but not
 stored. An unwritable cache folder means working uncached, never an error.
 
+The first start after an install has no cache yet. The frozen bundle therefore ships a
+**prebuilt index** beside its definitions (:data:`PREBUILT_NAME`, written at build time by
+:func:`write_prebuilt`, the same code as a rebuild). Installation may change every file's mtime
+(NSIS, zip extraction) and the folder, so the prebuilt index is keyed by what survives it: the
+index format, the app version, and every definition, part and reference file's relative name,
+size and SHA-256. It is used only for the shipped folder (never for ``CETS_DESKTOP_FORMS_DIR``),
+only when every one of those matches (a definition edited after the build → rebuilt), and only
+when its own checksum holds (a corrupt file → ignored); what it gives is then stored in the user
+cache under the usual size+mtime key, so later starts need not hash the files again.
+
 This module imports only the standard library; the loader is imported on a rebuild only.
 """
 
@@ -38,6 +48,12 @@ INDEX_FORMAT = 2
 
 RACY_NS = 2_000_000_000
 """Files modified this recently (ns) are not trusted to a stored index (coarse mtime clocks; FAT: 2 s)."""
+
+PREBUILT_NAME = "forms-index.prebuilt.json"
+"""The prebuilt index's file name, in the shipped definitions folder of a frozen bundle."""
+
+PREBUILT_FORMAT = 1
+"""Bump when the prebuilt file's own layout changes (the content follows :data:`INDEX_FORMAT`)."""
 
 MAX_CACHE_FILES = 32
 """Index files kept in the cache folder (one per definitions folder used; tests use many)."""
@@ -137,8 +153,9 @@ class FormsIndex:
     errors: list[IndexedError] = field(default_factory=list)
     reference_errors: list[IndexedError] = field(default_factory=list)
     source: str = "built"
-    """``cache`` (read from the stored index), ``built`` (rebuilt and stored) or ``uncached``
-    (rebuilt, not stored: unwritable folder or files changed a moment ago)."""
+    """``cache`` (read from the stored index), ``prebuilt`` (the frozen bundle's index, its files
+    checked by content), ``built`` (rebuilt and stored) or ``uncached`` (rebuilt, not stored:
+    unwritable folder or files changed a moment ago)."""
 
     def by_id(self, form_id: str) -> list[FormEntry]:
         """Every template of a form, oldest first (``FormRegistry.versions``)."""
@@ -391,9 +408,139 @@ def _prune(folder: Path, keep: Path) -> None:
         pass
 
 
-def load_index(folder: str | Path | None = None) -> FormsIndex:
+# --------------------------------------------------------------------------------------------
+# The prebuilt index of a frozen bundle (first start after an install)
+
+
+def _content_rows(folder: Path, stats: list[list[Any]]) -> list[list[Any]] | None:
+    """(name, size, sha256) of the files ``stats`` lists; None when one cannot be read."""
+    import hashlib
+
+    rows: list[list[Any]] = []
+    for name, _size, _mtime in stats:
+        try:
+            data = (folder / name).read_bytes()
+        except OSError:
+            return None
+        # The size read now, not the stat's: a file changed in between cannot pass for the old one.
+        rows.append([name, len(data), hashlib.sha256(data).hexdigest()])
+    return rows
+
+
+def _prebuilt_key(folder: Path, fp: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """What the prebuilt index of ``folder`` is keyed by (nothing installation changes); None
+    when a file cannot be read. ``fp``: the folder's :func:`_fingerprint`, to list the files."""
+    from .. import __version__
+
+    fp = fp if fp is not None else _fingerprint(folder)
+    reference = _reference_folder()
+    key: dict[str, Any] = {"format": INDEX_FORMAT, "app_version": __version__}
+    for name, where in (("forms", folder), ("parts", folder / "parts"), ("reference", reference)):
+        rows = _content_rows(where, fp[name])
+        if rows is None:
+            return None
+        key[name] = rows
+    return key
+
+
+def _relative_errors(rows: list[list[Any]], folder: Path) -> list[list[Any]]:
+    """Error rows with files inside ``folder`` named relative to it (the build machine's path
+    means nothing after installation); :func:`_rooted_errors` puts them back."""
+    out = []
+    for file, line, reason in rows:
+        absolute = os.path.abspath(file)
+        try:
+            inside = os.path.commonpath([absolute, str(folder)]) == str(folder)
+        except ValueError:  # another drive (Windows)
+            inside = False
+        out.append([os.path.relpath(absolute, folder) if inside else file, line, reason])
+    return out
+
+
+def _rooted_errors(rows: Any, folder: Path) -> list[list[Any]]:
+    return [[str(folder / f) if not os.path.isabs(f) else f, line, r] for f, line, r in rows]
+
+
+def write_prebuilt(target: str | Path, folder: str | Path | None = None) -> Path:
+    """Write the prebuilt index of ``folder`` (default: the shipped definitions) to ``target``,
+    from the definitions themselves (the rebuild's code). Build-time use (the PyInstaller spec)."""
+    folder = Path(os.path.abspath(folder)) if folder is not None else forms_folder()
+    before = _fingerprint(folder)
+    key = _prebuilt_key(folder, before)
+    content, _specs = _build(folder)
+    if key is None or _fingerprint(folder) != before or _prebuilt_key(folder) != key:
+        raise RuntimeError(f"definitions in {folder} changed or unreadable while indexing them")
+    content = dict(content)
+    content["errors"] = _relative_errors(content["errors"], folder)
+    content["reference_errors"] = _relative_errors(content["reference_errors"], folder)
+    data = {
+        "prebuilt": PREBUILT_FORMAT,
+        "key": key,
+        "content": content,
+        "checksum": _checksum(key, content),
+    }
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, target)
+    return target
+
+
+def prebuilt_file(folder: Path) -> Path | None:
+    """The prebuilt index to consult for ``folder``: the bundle's, for the shipped folder only
+    (a user's own ``CETS_DESKTOP_FORMS_DIR`` uses the cache alone); None elsewhere."""
+    if os.environ.get(FORMS_DIR_ENV):
+        return None
+    from ..paths import forms_dir
+
+    shipped = Path(os.path.abspath(forms_dir()))
+    return shipped / PREBUILT_NAME if folder == shipped else None
+
+
+def _read_prebuilt(path: Path, folder: Path, fp: dict[str, Any]) -> dict[str, Any] | None:
+    """The prebuilt content when the file is whole and the folder's files are exactly the ones it
+    was built from (same names and sizes, then same SHA-256); else None."""
+    try:
+        stored = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("prebuilt") != PREBUILT_FORMAT:
+        return None
+    key, content = stored.get("key"), stored.get("content")
+    if not isinstance(key, dict) or not isinstance(content, dict):
+        return None
+    if stored.get("checksum") != _checksum(key, content):
+        return None
+    from .. import __version__
+
+    if key.get("format") != INDEX_FORMAT or key.get("app_version") != __version__:
+        return None
+    # Cheap refusal first (a file added, removed or resized), then the contents themselves.
+    for name in ("forms", "parts", "reference"):
+        rows = key.get(name)
+        if not isinstance(rows, list) or [r[:2] for r in rows if isinstance(r, list)] != [
+            [n, size] for n, size, _m in fp[name]
+        ]:
+            return None
+    if _prebuilt_key(folder, fp) != key:
+        return None
+    out = dict(content)
+    try:
+        out["errors"] = _rooted_errors(content["errors"], folder)
+        out["reference_errors"] = _rooted_errors(content["reference_errors"], folder)
+    except (TypeError, ValueError, KeyError):
+        return None
+    return out
+
+
+def load_index(folder: str | Path | None = None, *, prebuilt: Path | None | bool = True) -> FormsIndex:
     """The index of ``folder`` (default :func:`forms_folder`): from the cache when it matches the
-    files exactly, else rebuilt (and stored when possible). Never raises for the cache's sake."""
+    files exactly, else from the bundle's prebuilt index when that matches them (and then stored
+    in the cache), else rebuilt (and stored when possible). Never raises for the cache's sake.
+
+    ``prebuilt``: True looks for the bundle's (:func:`prebuilt_file`), False never, a path uses
+    that file (tests)."""
     folder = Path(os.path.abspath(folder)) if folder is not None else forms_folder()
     before = _fingerprint(folder)
     try:
@@ -407,6 +554,20 @@ def load_index(folder: str | Path | None = None) -> FormsIndex:
                 return _materialize(folder, content, "cache")
             except (TypeError, ValueError, KeyError, AttributeError):
                 pass  # a stored index from a bug or a foreign writer: rebuild
+    shipped = prebuilt_file(folder) if prebuilt is True else (prebuilt or None)
+    if shipped is not None:
+        started_ns = time.time_ns()
+        content = _read_prebuilt(Path(shipped), folder, before)
+        if content is not None:
+            try:
+                index = _materialize(folder, content, "prebuilt")
+            except (TypeError, ValueError, KeyError, AttributeError):
+                index = None  # a prebuilt file from a bug: rebuild
+            if index is not None:
+                if path is not None and _fingerprint(folder) == before:
+                    if _newest_mtime(before) < started_ns - RACY_NS:
+                        _store(path, before, content)
+                return index
     started_ns = time.time_ns()
     content, specs = _build(folder)
     after = _fingerprint(folder)
