@@ -27,7 +27,7 @@ from ..core.reference import default_references
 from ..core.row_positions import Rows
 from ..core.rules import Evaluation
 from ..core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec
-from .pdf_styles import BLANK, StrongParagraph, Styles
+from .pdf_styles import BLANK, StrongParagraph, Styles, WrapOnceParagraph
 
 OUTLINE_DEPTH = 2
 """Headings of levels 1 (chapters 一、二、…) and 2 (a unit, a version, a row group) are bookmarked."""
@@ -123,7 +123,7 @@ class RenderContext:
         already-formed reportlab markup (anchors), never user text."""
         self.record(text)
         body = escape(text).replace("\n", "<br/>") + markup
-        return (StrongParagraph if strong else Paragraph)(body, style)
+        return (StrongParagraph if strong else WrapOnceParagraph)(body, style)
 
     def link_para(self, text: str, style: ParagraphStyle, path: str) -> Paragraph:
         """A value that links to its explanation in 计算过程 (a PDF-internal link; prints plain)."""
@@ -132,7 +132,7 @@ class RenderContext:
         body = escape(text)
         if anchor:
             body = f'<a href="#{anchor}">{body}</a>'
-        return Paragraph(body, style)
+        return WrapOnceParagraph(body, style)
 
     # --- the filing -----------------------------------------------------------------------
     @property

@@ -50,7 +50,28 @@ BLANK = "—"
 NOT_APPLICABLE = "／"
 
 
-class StrongParagraph(Paragraph):
+class WrapOnceParagraph(Paragraph):
+    """A paragraph that breaks its lines once per width. A table asks each cell for its size
+    while it measures rows, again when it splits across pages and again when it draws; reportlab
+    re-breaks CJK text character by character every time (most of the report's layout cost).
+    The lines depend only on the width (and the text and style, fixed once made), so a repeat
+    with the width of the last break returns that break."""
+
+    _wrapped_width: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if (
+            availWidth == self._wrapped_width
+            and "blPara" in self.__dict__  # split() drops it when the lines must be redone
+            and self.width == availWidth
+        ):
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
+
+class StrongParagraph(WrapOnceParagraph):
     """A paragraph drawn with fill + stroke (PDF text render mode 2): a bold look from a font
     that has no bold face. Text state is part of the graphics state, so the mode set here
     applies to the paragraph's text objects and is undone by restoreState."""
