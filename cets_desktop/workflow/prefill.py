@@ -1,5 +1,6 @@
 """What a new filing starts with: the rows of the previous period (units, fuels) without the
-month's figures, or, for the first filing, one row per registered unit/facility.
+month's figures, or, for the first filing, one row per registered unit/facility (built on the
+definition's preset row when it has one without a name, e.g. the cement line's first clinker type).
 
 No Qt. Carried over per row: its key and name, its choices (fuel category, measuring routes …),
 and the attributes grouped with its key (a unit's name sits in 机组基本信息 with its capacity and
@@ -58,15 +59,26 @@ def prefill_values(
                 values[f.name] = carry_rows(f, rows)
         return values
     units = [x for x in facilities if x.kind in UNIT_KINDS]
-    for f in repeats:
+    # The repeat the facilities describe: the one whose role says so (a plan's unit/line list,
+    # which its revisions and products precede), else the first whose rows the definition does
+    # not name itself (a month's units, lines or series; steel's named fuel rows are skipped).
+    listed = [f for f in repeats if f.role == "facility_list"]
+    for f in listed or repeats:
         key = f.label_field or f.key
-        if not units or not key or values.get(f.name):
+        if not units or not key:
             continue
+        templates = _unnamed_presets(values.get(f.name), key)
+        if templates is None:
+            continue  # rows the definition names itself (a fixed list): not the facilities' repeat
         names = {c.name for c in f.data_fields()}
         rows = []
-        for facility in units:
-            row: dict[str, Any] = {key: facility.name}
-            row.update({k: v for k, v in facility.attributes.items() if k in names})
+        for i, facility in enumerate(units):
+            # A preset row without a name (the cement line's first clinker type and kiln fuel) is
+            # what every registered facility starts from: its name goes into it, not beside it.
+            base = templates[i] if i < len(templates) else (templates[0] if templates else {})
+            row: dict[str, Any] = copy.deepcopy(base)
+            row[key] = facility.name
+            row.update({k: copy.deepcopy(v) for k, v in facility.attributes.items() if k in names})
             for child in f.data_fields():
                 if child.type == "repeat":
                     row.setdefault(child.name, [])
@@ -76,6 +88,19 @@ def prefill_values(
     if len(units) == 1:
         _name_preset_facility(spec, values, units[0].name)
     return values
+
+
+def _unnamed_presets(rows: Any, key: str) -> list[dict[str, Any]] | None:
+    """The preset rows of a repeat when none of them has a name yet ([] without presets): the
+    rows a registered facility fills in; None when a preset row already names itself."""
+    if not rows:
+        return []
+    if not isinstance(rows, list):
+        return None
+    presets = [r for r in rows if isinstance(r, dict)]
+    if any(r.get(key) not in (None, "") for r in presets):
+        return None
+    return presets
 
 
 _EQUALS_LITERAL = re.compile(r"^\s*(\w+)\s*==\s*'([^']*)'\s*$")
