@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -32,22 +32,15 @@ from PySide6.QtWidgets import (
 
 from ..workflow.status import STATUS_EXPORTED, STATUS_NOT_STARTED, FilingSummary, StatusCache, local_days
 from .page_header import title_block
-from .stylesheet import set_style_property as _restyle
 
 if TYPE_CHECKING:
+    # Event classes are only annotations: their Python types are made when Qt first sends one.
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QEnterEvent, QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent
+
     from ..workflow.records import Enterprise
 
 COLUMNS = 4
-
-
-def set_style_property(widget: QWidget, name: str, value: object) -> None:
-    """``stylesheet.set_style_property``; before the widget's first polish only the property is
-    set (the style sheet applies it when the widget is first shown): a new card is not styled
-    once per property, which made up most of the cold start's card building."""
-    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
-        _restyle(widget, name, value)
-    else:
-        widget.setProperty(name, value)
 
 
 def yearly_card_title(summary: FilingSummary) -> str:
@@ -61,7 +54,67 @@ def yearly_card_title(summary: FilingSummary) -> str:
     return f"{title}（{summary.period}）"
 
 
-class FilingCard(QFrame):
+class CardText:
+    """One line of a card (its title, status chip, due date, days left, detail): the card
+    paints it; ``text()`` reads like a label's."""
+
+    def __init__(self, card: FilingCard, text: str = "") -> None:
+        self._card = card
+        self._text = text
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802 - reads like QLabel
+        if text != self._text:
+            self._text = text
+            self._card.update()
+
+
+# The card's look (was a QFrame with five labels styled by resources/styles/app.qss): one widget
+# that paints itself costs a fraction of six polished widgets and two layouts on the cold start.
+_INK, _MUTED, _SUBTITLE, _HINT = "#1f2933", "#52606d", "#616e7c", "#7b8794"
+_STATUS_EDGE = {"草稿": "#5b9bd5", "有错误": "#c62828", "可导出": "#2e7d32", "已导出": "#00796b"}
+_CHIP_FILL = {**_STATUS_EDGE, "": "#8a96a3"}
+_MARGINS = (14, 10, 12, 10)  # inside the border: left, top, right, bottom
+_EDGE, _SPACING, _RADIUS = 5, 4, 6
+_colors: dict[str, QColor] = {}
+
+
+def _text_size(font: QFont, text: str) -> QSize:
+    """The size a label gives ``text`` in ``font`` (its bounding box, as QLabel measures it)."""
+    return QFontMetrics(font).boundingRect(0, 0, 4000, 400, 0, text).size()
+
+
+def _color(name: str) -> QColor:
+    color = _colors.get(name)
+    if color is None:
+        color = _colors[name] = QColor(name)
+    return color
+
+
+def _body_path(rect: QRectF, left_rx: float, ry: float) -> QPainterPath:
+    """``rect`` with elliptic corners: ``left_rx`` × ``ry`` on the left, ``ry`` × ``ry`` on the right."""
+    path = QPainterPath()
+    left_rx = max(left_rx, 0.5)
+    x0, y0, x1, y1 = rect.left(), rect.top(), rect.right(), rect.bottom()
+    path.moveTo(x0 + left_rx, y0)
+    path.lineTo(x1 - ry, y0)
+    path.arcTo(QRectF(x1 - 2 * ry, y0, 2 * ry, 2 * ry), 90, -90)
+    path.lineTo(x1, y1 - ry)
+    path.arcTo(QRectF(x1 - 2 * ry, y1 - 2 * ry, 2 * ry, 2 * ry), 0, -90)
+    path.lineTo(x0 + left_rx, y1)
+    path.arcTo(QRectF(x0, y1 - 2 * ry, 2 * left_rx, 2 * ry), 270, -90)
+    path.lineTo(x0, y0 + ry)
+    path.arcTo(QRectF(x0, y0, 2 * left_rx, 2 * ry), 180, -90)
+    path.closeSubpath()
+    return path
+
+
+class FilingCard(QWidget):
+    """One filing of the year: month (or filing) title, status chip, due date, days left and a
+    detail line, painted in one pass; a plan card may carry two buttons below."""
+
     activated = Signal(object)
     navigate = Signal(object, int)
     """(card, step): arrow keys move the focus to a neighbouring card."""
@@ -69,38 +122,32 @@ class FilingCard(QFrame):
     """(summary, "copy" | "blank"): how to start a plan that has a predecessor."""
 
     def __init__(
-        self, summary: FilingSummary, today: date, title: str, parent: QWidget | None = None
+        self,
+        summary: FilingSummary,
+        today: date,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        title_points: float = 15.0,
     ) -> None:
         super().__init__(parent)
         self.summary = summary
         self.today = today
         self.card_title = title
-        self.setProperty("card", True)
+        self.title = CardText(self, title)
+        self.chip = CardText(self)
+        self.due = CardText(self)
+        self.left = CardText(self)
+        self.detail = CardText(self)
+        self._title_points = title_points
+        self._overdue = False
+        self._left_style = ""  # "", "overdue" or "soon"
+        self._hovered = False
+        self._buttons: QWidget | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setMinimumSize(150, 118)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 12, 10)
-        layout.setSpacing(4)
-        top = QHBoxLayout()
-        self.title = QLabel(title)
-        self.title.setProperty("role", "cardMonth")
-        top.addWidget(self.title)
-        top.addStretch(1)
-        self.chip = QLabel()
-        self.chip.setProperty("role", "chip")
-        top.addWidget(self.chip, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(top)
-        self.due = QLabel()
-        self.due.setProperty("role", "subtitle")
-        layout.addWidget(self.due)
-        self.left = QLabel()
-        self.left.setProperty("role", "daysLeft")
-        layout.addWidget(self.left)
-        self.detail = QLabel()
-        self.detail.setProperty("role", "hint")
-        layout.addWidget(self.detail)
         self.set_summary(summary)
 
     def set_summary(self, summary: FilingSummary) -> None:
@@ -108,25 +155,23 @@ class FilingCard(QFrame):
         self.summary = summary
         today = self.today
         overdue = summary.overdue(today) and summary.period_open(today)
-        set_style_property(self, "status", summary.status)
-        set_style_property(self, "overdue", overdue)
+        self._overdue = overdue
+        self.setProperty("status", summary.status)
+        self.setProperty("overdue", overdue)
         self.chip.setText(summary.status)
-        set_style_property(self.chip, "status", summary.status)
         self.due.setText(f"截止 {summary.due.isoformat()}")
         if summary.status == STATUS_NOT_STARTED and not summary.period_open(today):
             left_text = "本期尚未结束"
         else:
             left_text = summary.deadline_text(today)
         self.left.setText(left_text)
-        set_style_property(self.left, "overdue", overdue)
-        set_style_property(
-            self.left,
-            "soon",
+        soon = (
             not overdue
             and summary.status != STATUS_EXPORTED
             and summary.period_open(today)
-            and 0 <= summary.days_left(today) <= 7,
+            and 0 <= summary.days_left(today) <= 7
         )
+        self._left_style = "overdue" if overdue else ("soon" if soon else "")
         detail = []
         if summary.filing is not None and (not summary.pending or summary.known):
             if summary.errors:
@@ -145,11 +190,14 @@ class FilingCard(QFrame):
             + ("（含本地要求）" if summary.spec.filing_type == "monthly" else "")
         )
         self.setAccessibleName(f"{title} {summary.status} {left_text}")
+        self.update()
 
     def add_plan_choices(self, previous_period: str) -> None:
         """Next year's plan when this year's exists: 从上一年度复制 (primary) or 新建空白计划."""
         self.detail.setText(f"可在 {previous_period} 年度计划基础上修订")
-        row = QHBoxLayout()
+        self._buttons = QWidget(self)
+        row = QHBoxLayout(self._buttons)
+        row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(6)
         self.copy_button = QPushButton("从上一年度复制")
         self.copy_button.setProperty("primary", True)
@@ -163,9 +211,160 @@ class FilingCard(QFrame):
         row.addWidget(self.copy_button)
         row.addWidget(self.blank_button)
         row.addStretch(1)
-        layout = self.layout()
-        if isinstance(layout, QVBoxLayout):
-            layout.addLayout(row)
+        self.updateGeometry()
+        self._place_buttons()
+
+    # ------------------------------------------------------------------ geometry and painting
+
+    def _fonts(self) -> tuple[QFont, QFont, QFont]:
+        """Title (15 pt bold, or smaller for a yearly filing's long title), text, bold text."""
+        text = self.font()
+        title = QFont(text)
+        title.setPointSizeF(self._title_points)
+        title.setBold(True)
+        bold = QFont(text)
+        bold.setBold(True)
+        return title, text, bold
+
+    def _rows(self) -> tuple[int, int, int, int]:
+        """Heights: the title row (title and chip), one text line, the chip, the buttons."""
+        title, text, _bold = self._fonts()
+        line = _text_size(text, "截止").height()
+        chip = line + 2  # the chip's padding: 1 px above and below
+        buttons = self._buttons.sizeHint().height() if self._buttons is not None else 0
+        return max(_text_size(title, self.title.text() or "月").height(), chip), line, chip, buttons
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        title_font, text_font, bold_font = self._fonts()
+        top, line, _chip, buttons = self._rows()
+        # The title row: title, stretch and chip (padded 8 px each side), 6 px apart.
+        widths = [
+            _text_size(title_font, self.title.text()).width()
+            + 12
+            + _text_size(text_font, self.chip.text()).width()
+            + 16,
+            _text_size(text_font, self.due.text()).width(),
+            _text_size(bold_font if self._left_style else text_font, self.left.text()).width(),
+            _text_size(text_font, self.detail.text()).width(),
+        ]
+        if self._buttons is not None:
+            widths.append(self._buttons.sizeHint().width())
+        left, top_margin, right, bottom = _MARGINS
+        width = _EDGE + left + max(widths) + right + 1
+        height = 2 + top_margin + top + 3 * (_SPACING + line) + bottom
+        if buttons:
+            height += _SPACING + buttons
+        return QSize(max(width, 150), max(height, 118))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._place_buttons()
+
+    def _place_buttons(self) -> None:
+        if self._buttons is None:
+            return
+        left, _top, right, bottom = _MARGINS
+        height = self._buttons.sizeHint().height()
+        self._buttons.setGeometry(
+            _EDGE + left, self.height() - 1 - bottom - height, self.width() - _EDGE - left - right - 1, height
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        status = self.summary.status
+        focused = self.hasFocus()
+        # The cascade the style sheet had: hover, then focus, then the status edge, then overdue.
+        border, edge, fill = "#d9dee5", "#c3cad3", "#ffffff"
+        if self._hovered:
+            border = edge = "#9db7d6"
+        if focused:
+            border = edge = "#2f6fb0"
+        edge = _STATUS_EDGE.get(status, edge)
+        if status == STATUS_EXPORTED:
+            fill = "#f3faf8"
+        if self._overdue:
+            border, edge = "#e57373", "#c62828"
+        width = 2 if focused else 1
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        outer = QRectF(self.rect())
+        shape = QPainterPath()
+        shape.addRoundedRect(outer, _RADIUS, _RADIUS)
+        painter.fillPath(shape, _color(border))
+        painter.save()
+        painter.setClipRect(QRectF(0, 0, _EDGE, outer.height()))
+        painter.fillPath(shape, _color(edge))
+        painter.restore()
+        # The body inside the border: each corner's radius is the outer radius less that side's
+        # border width, as the style sheet drew it (the thick left edge bulges at its corners).
+        inner = outer.adjusted(_EDGE, width, -width, -width)
+        painter.fillPath(_body_path(inner, _RADIUS - _EDGE, _RADIUS - width), _color(fill))
+
+        title_font, text_font, bold_font = self._fonts()
+        top_h, line, chip_h, buttons = self._rows()
+        left, top_margin, right, bottom = _MARGINS
+        x = _EDGE + left
+        content_width = self.width() - x - right - 1
+        # Extra height goes to the three text lines, as the card's layout shared it.
+        free = self.height() - 2 - top_margin - bottom - top_h - 3 * (line + _SPACING)
+        if buttons:
+            free -= buttons + _SPACING
+        extra = max(free, 0) // 3
+        y = 1.0 + top_margin
+        chip_text = self.chip.text()
+        painter.setFont(text_font)
+        chip_width = _text_size(text_font, chip_text).width() + 16
+        chip = QRectF(x + content_width - chip_width, y, chip_width, chip_h)
+        pill = QPainterPath()
+        pill.addRoundedRect(chip, 9, 9)
+        painter.fillPath(pill, _color(_CHIP_FILL.get(status, _CHIP_FILL[""])))
+        painter.setPen(_color("#ffffff"))
+        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, chip_text)
+        painter.setFont(title_font)
+        painter.setPen(_color(_INK))
+        row = top_h
+        painter.drawText(
+            QRectF(x, y, content_width - chip_width - 6, row),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self.title.text(),
+        )
+        y += row + _SPACING
+        row = line + extra
+        left_color = {"overdue": "#c62828", "soon": "#b26a00"}.get(self._left_style, _MUTED)
+        for text, font, color in (
+            (self.due.text(), text_font, _SUBTITLE),
+            (self.left.text(), bold_font if self._left_style else text_font, left_color),
+            (self.detail.text(), text_font, _HINT),
+        ):
+            painter.setFont(font)
+            painter.setPen(_color(color))
+            painter.drawText(
+                QRectF(x, y, content_width, row),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                text,
+            )
+            y += row + _SPACING
+        painter.end()
+
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt override
+        self._hovered = True
+        self.update()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        self._hovered = False
+        self.update()
+        super().leaveEvent(event)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self.update()
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        self.update()
+        super().focusOutEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
@@ -318,9 +517,8 @@ class CalendarView(QWidget):
         )
         self.yearly_title.setVisible(True)
         for i, summary in enumerate(yearly):
-            card = FilingCard(summary, self.today, yearly_card_title(summary))
+            card = FilingCard(summary, self.today, yearly_card_title(summary), title_points=11.0)
             card.setToolTip(f"{summary.spec.title}（{summary.spec.period_label(summary.period)}）")
-            card.title.setStyleSheet("font-size:11pt")
             card.activated.connect(self.activated)
             previous = self._previous_plan(enterprise, summary)
             if previous is not None:
