@@ -2,7 +2,8 @@
 
 Files dropped on the panel (or chosen with 添加…) are copied into the workspace's
 content-addressed evidence store in the background (they may be large scans); the filing
-document then gets an evidence reference whose path is the field instance path.
+document then gets an evidence reference whose path is the field instance path. Dropped with no
+field selected, they open the mapping dialog (file → fields, pre-ticked) instead.
 
 One document can back many fields (批量附上…: one stored file, one reference per ticked field,
 several files at once with a mapping), the 全部文件 tab shows each document once with the fields it
@@ -19,8 +20,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QResizeEvent
+from PySide6.QtCore import (
+    QEvent,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDragMoveEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -56,6 +69,10 @@ ROLE_DOC = Qt.ItemDataRole.UserRole + 2
 EVIDENCE_FILTER = (
     "支撑材料 (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.xlsx *.xls *.docx *.doc *.zip);;所有文件 (*)"
 )
+
+
+DROP_HINT_FIELD = "把文件拖到这里即可附上（盖章台账扫描件、检测报告、结算单等）"
+DROP_HINT_MAPPING = "把文件拖到这里（可多个）：未选字段时，会逐个文件列出它对应的数据项，勾选确认后附上"
 
 
 def human_size(size: int) -> str:
@@ -107,6 +124,28 @@ class _WrappingTree(_CompactTree):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self.scheduleDelayedItemsLayout()
+
+
+class _WindowDrops(QObject):
+    """The window's drag and drop, handed to the evidence panel (an event filter on the window)."""
+
+    def __init__(self, panel: EvidencePanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove) and isinstance(event, QDragMoveEvent):
+            if self.panel.accepts_drop(event.mimeData()):
+                event.acceptProposedAction()
+                return True
+            return False
+        if kind == QEvent.Type.Drop and isinstance(event, QDropEvent):
+            paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+            if self.panel.drop_files(paths):
+                event.acceptProposedAction()
+                return True
+        return False
 
 
 class EvidencePanel(QWidget):
@@ -165,7 +204,7 @@ class EvidencePanel(QWidget):
         self.files.currentItemChanged.connect(lambda *_: self._update_buttons())
         here_layout.addWidget(self.files, 1)
 
-        drop = QLabel("把文件拖到这里即可附上（盖章台账扫描件、检测报告、结算单等）")
+        self.drop_hint = drop = QLabel(DROP_HINT_FIELD)
         drop.setProperty("role", "hint")
         drop.setAlignment(Qt.AlignmentFlag.AlignCenter)
         drop.setWordWrap(True)
@@ -283,6 +322,7 @@ class EvidencePanel(QWidget):
             self.missing_title.setText("")
             self._update_buttons()
             return
+        self.drop_hint.setText(DROP_HINT_FIELD if self.path else DROP_HINT_MAPPING)
         if not self.path:
             self.place.setText("请在表单中选择一个字段")
             self.requirement.setText("")
@@ -632,16 +672,46 @@ class EvidencePanel(QWidget):
         self.status.setText(f"已{text}，理由已记入本期填报。")
         return True
 
+    # ------------------------------------------------------------------ drag and drop
+
+    def accepts_drop(self, mime: QMimeData) -> bool:
+        """Local files over an open filing, with or without a field selected."""
+        return (
+            self.session is not None
+            and not self.busy
+            and mime.hasUrls()
+            and any(url.isLocalFile() for url in mime.urls())
+        )
+
+    def drop_files(self, paths: list[Path]) -> bool:
+        """Files dropped on the panel (or the window): with a field selected they back that field,
+        as 添加… does; with none, the mapping dialog opens (file → fields, pre-ticked by the kinds
+        the definition names and the file names), so no dropped file is silently ignored.
+
+        The dialog opens once the drop has returned (a modal loop inside a drop would hold the
+        dragging program, e.g. Explorer, until the dialog closes)."""
+        if self.session is None or not paths:
+            return False
+        if self.path:
+            self.attach_files(paths)
+        else:
+            QTimer.singleShot(0, lambda: self.attach_many(paths))
+        return True
+
+    def watch_window_drops(self, window: QWidget) -> None:
+        """Files dropped anywhere on ``window`` that no widget there takes come to this panel."""
+        window.setAcceptDrops(True)
+        window.installEventFilter(_WindowDrops(self))
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
-        if event.mimeData().hasUrls() and self.session is not None and self.path:
+        if self.accepts_drop(event.mimeData()):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if paths:
-            self.attach_files(paths)
+        if self.drop_files(paths):
             event.acceptProposedAction()
 
     # ------------------------------------------------------------------ open / remove

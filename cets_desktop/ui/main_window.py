@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
 
             panel = EvidencePanel()
             panel.jumpRequested.connect(self.jump_to)
+            panel.watch_window_drops(self)  # files dropped anywhere on the window come here
             panel.setMinimumWidth(240)
             from .screen_fit import scrolling
 
