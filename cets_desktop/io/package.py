@@ -22,10 +22,12 @@ import contextlib
 import errno
 import hashlib
 import json
+import mmap
 import os
 import re
 import secrets
 import shutil
+import sys
 import threading
 import time
 import zipfile
@@ -50,6 +52,14 @@ CHUNK_SIZE = 1 << 20  # 1 MiB: large enough that per-call overhead vanishes, sma
 # The evidence thread copies in larger pieces: each read, hash and write hands the GIL back and
 # forth with the caller's rendering, and fewer, larger calls mean fewer waits for it.
 _STREAM_CHUNK = 4 << 20
+# While it copies, a thread that wants the GIL back after a read, hash or write gets it within
+# this many seconds, instead of Python's default 5 ms: with the caller rendering in Python the
+# whole time, the default made the copy wait about twice as long as it worked (4 waits per
+# chunk). Restored when the copy ends.
+_COPY_SWITCH_INTERVAL = 0.0005
+# The package's own hash reads the written region back through a memory map in slices this large:
+# no copy into a buffer and one GIL hand-over per slice.
+_HASH_SLICE = 16 << 20
 # Evidence that is not compressed already (text exports, raw bitmaps) is deflated (level 1).
 _COMPRESSIBLE_EVIDENCE = frozenset({"txt", "csv", "tsv", "log", "xml", "json", "htm", "html", "bmp", "dat"})
 
@@ -493,8 +503,12 @@ def _hash_region(
     reject, and we do not know what the receiving side uses. So each finished region is read back
     from the page cache, on the evidence thread while the caller is still rendering.
     """
-    view = memoryview(buf)
     with open(tmp, "rb", buffering=0) as f:
+        stop = os.fstat(f.fileno()).st_size if end is None else end
+        if stop - start >= _HASH_SLICE:
+            _hash_mapped(f, start, stop, h, tracker)
+            return
+        view = memoryview(buf)
         f.seek(start)
         left = None if end is None else end - start
         while left is None or left > 0:
@@ -506,6 +520,21 @@ def _hash_region(
                 left -= n
             if tracker is not None:
                 tracker.advance(n)
+
+
+def _hash_mapped(f: IO[bytes], start: int, stop: int, h: Any, tracker: _Tracker | None) -> None:
+    """``_hash_region`` for a large region: hashed straight from the page cache, one mapped slice
+    at a time (each unmapped before the next, so the mapped pages never add up in memory)."""
+    pos = start
+    while pos < stop:
+        base = pos - pos % mmap.ALLOCATIONGRANULARITY
+        n = min(_HASH_SLICE - (pos - base), stop - pos)
+        with mmap.mmap(f.fileno(), pos - base + n, access=mmap.ACCESS_READ, offset=base) as mapped:
+            with memoryview(mapped) as view:  # released before the map closes
+                h.update(view[pos - base :])
+        pos += n
+        if tracker is not None:
+            tracker.advance(n)
 
 
 def _replace(tmp: Path, out: Path) -> None:
@@ -677,6 +706,8 @@ class PackageWriter:
 
     def _copy_evidence(self) -> None:
         flusher: _Flusher | None = None
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, _COPY_SWITCH_INTERVAL))
         try:
             buf = bytearray(_STREAM_CHUNK)
             flusher = _Flusher(self._fobj.fileno())
@@ -700,6 +731,8 @@ class PackageWriter:
         finally:
             if flusher is not None:
                 flusher.close()
+            if sys.getswitchinterval() == min(interval, _COPY_SWITCH_INTERVAL):
+                sys.setswitchinterval(interval)  # unless someone else changed it meanwhile
 
     def _join(self) -> None:
         self._thread.join()
