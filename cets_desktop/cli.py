@@ -392,9 +392,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 )
         else:
             loaded = _load(args.file, args)
-            resolver = (
-                _dir_resolver(Path(args.evidence_dir), loaded.source_path) if args.evidence_dir else None
-            )
+            sizes = {ref.sha256: ref.size for ref in loaded.document.evidence if ref.size > 0}
+            resolver = _dir_resolver(Path(args.evidence_dir), sizes) if args.evidence_dir else None
             outcome = export_package(
                 loaded,
                 args.output,
@@ -434,15 +433,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _dir_resolver(folder: Path, source: Path | None) -> Callable[[str, str], Path | None]:
+def _dir_resolver(folder: Path, sizes: dict[str, int]) -> Callable[[str, str], Path | None]:
+    """Evidence from ``--evidence-dir``, chosen by name and size without reading it: the package
+    hashes each file once, while copying it, and stops naming it if it is not the attached
+    content. Only a file that is not there under its name (renamed, in a subfolder) is searched
+    for, and then only files of the attached size are hashed to tell them apart."""
     from .workflow.export import sha256_file
 
     def resolve(sha256: str, name: str) -> Path | None:
+        size = sizes.get(sha256)
         candidate = folder / name
-        if candidate.is_file() and sha256_file(candidate) == sha256:
-            return candidate
-        for p in folder.rglob("*"):
-            if p.is_file() and p.stat().st_size > 0 and sha256_file(p) == sha256:
+        try:
+            if candidate.is_file() and (size is None or candidate.stat().st_size == size):
+                return candidate
+        except OSError:
+            pass
+        for p in sorted(folder.rglob("*")):
+            try:
+                if not p.is_file():
+                    continue
+                found = p.stat().st_size
+            except OSError:
+                continue
+            if (found == size if size is not None else found > 0) and sha256_file(p) == sha256:
                 return p
         return None
 

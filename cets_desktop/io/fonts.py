@@ -272,14 +272,14 @@ _RUNTIME_FACE_ATTRS = ("_ttf_data", "_pdfScale")
 _RUNTIME_FONT_ATTRS = ("face", "encoding", "state")
 
 
-def _font_cache_file(path: Path, subfont_index: int) -> Path | None:
+def _font_cache_file(name: str, path: Path, subfont_index: int) -> Path | None:
     try:
         from cets_desktop.paths import cache_dir
 
         folder = cache_dir()
     except Exception:  # noqa: BLE001 - no cache folder: parse every time
         return None
-    key = f"{os.path.abspath(path)}|{subfont_index}".encode("utf-8", "surrogatepass")
+    key = f"{name}|{os.path.abspath(path)}|{subfont_index}".encode("utf-8", "surrogatepass")
     return folder / "fonts" / f"{zlib.crc32(key):08x}{zlib.adler32(key):08x}.marshal"
 
 
@@ -375,7 +375,7 @@ def load_ttfont(name: str, path: str | os.PathLike[str], subfont_index: int = 0)
     """``TTFont(name, path, subfontIndex=subfont_index)``, from the parsed-font cache when it is
     current. Raises what TTFont raises (TTFError, OSError, ValueError) for a bad font file."""
     path = Path(path)
-    cache = _font_cache_file(path, subfont_index)
+    cache = _font_cache_file(name, path, subfont_index)
     if cache is not None:
         try:
             st = os.stat(path)
