@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
@@ -33,11 +34,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ..workflow.errors import ExportBlocked
+from ..workflow.errors import ExportBlocked, InputError
 from ..workflow.evaluation import explanations
 from ..workflow.export import ExportOutcome, package_name
 from ..workflow.records import WorkspaceError
 from .background import BackgroundJob, CancelledError, run_in_background, run_with_progress_dialog
+from .findings_panel import MIN_REASON_CHARS
 from .repeat_model import severity_icon
 from .screen_fit import breakable_path, fit_to_screen
 from .session import FilingSession
@@ -76,6 +78,28 @@ class PreflightPage(QWizardPage):
         self.items.setWordWrap(True)
         self.items.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.items, 1)
+        # Warnings left and nothing else in the way: confirm them here with one written reason
+        # (kept in the filing and its package, and as the reason of the revision saved with it).
+        self.ack_box = QWidget()
+        ack = QVBoxLayout(self.ack_box)
+        ack.setContentsMargins(0, 0, 0, 0)
+        ack.addWidget(QLabel("确认上述警告（写明为什么数据无误；理由写入申报包和修订历史，供审核人查看）："))
+        self.ack_reason = QPlainTextEdit()
+        self.ack_reason.setPlaceholderText(
+            f"至少 {MIN_REASON_CHARS} 个字，如“本月检修停机，已在情况说明中写明”"
+        )
+        self.ack_reason.setMaximumHeight(64)
+        ack.addWidget(self.ack_reason)
+        ack_row = QHBoxLayout()
+        self.ack_button = QPushButton("确认警告并保存")
+        self.ack_button.clicked.connect(self.acknowledge_remaining)
+        ack_row.addWidget(self.ack_button)
+        self.ack_message = QLabel()
+        self.ack_message.setWordWrap(True)
+        self.ack_message.setStyleSheet("color:#c62828")
+        ack_row.addWidget(self.ack_message, 1)
+        ack.addLayout(ack_row)
+        layout.addWidget(self.ack_box)
         row = QHBoxLayout()
         self.save_button = QPushButton("现在保存…")
         self.save_button.clicked.connect(self._save)
@@ -108,6 +132,9 @@ class PreflightPage(QWizardPage):
         lines = [
             f"错误 <b>{len(errors)}</b> 项；未处理警告 <b>{len(warnings)}</b> 项（其中缺少支撑材料 {len(missing)} 项）。"
         ]
+        confirmed = [f for f in (ev.findings if ev else []) if f.severity == "warning" and f.acknowledged]
+        if confirmed:
+            lines.append(f"已确认并写明理由的警告 {len(confirmed)} 项：理由随申报包提交，供审核人查看。")
         if session.is_modified:
             lines.append(
                 "<span style='color:#b26a00'>有未保存的修改：正式申报包只能从已保存的版本导出。</span>"
@@ -119,9 +146,34 @@ class PreflightPage(QWizardPage):
             lines.append("处理上述问题后可导出正式申报包；现在可以先导出草稿供内部审核。")
         self.summary.setText("<br/>".join(lines))
         self.save_button.setVisible(session.is_modified)
+        self.ack_box.setVisible(bool(warnings) and not errors)
         self.final.setEnabled(self.final_allowed)
         (self.final if self.final_allowed else self.draft).setChecked(True)
         self.completeChanged.emit()
+
+    def acknowledge_remaining(self) -> bool:
+        """Confirm every open warning with the reason written above and save the filing with it;
+        an empty or too short reason is refused with a message (nothing changes)."""
+        session = self.wiz.session
+        reason = self.ack_reason.toPlainText().strip()
+        if len(reason) < MIN_REASON_CHARS:
+            self.ack_message.setText(
+                f"请先写明确认理由（至少 {MIN_REASON_CHARS} 个字）：没有理由的警告不能确认，正式申报包也不能导出。"
+            )
+            return False
+        ev = session.evaluation
+        warnings = ev.unacknowledged_warnings if ev else []
+        try:
+            for f in warnings:
+                session.acknowledge(f.code, f.path, reason)
+            session.save(f"确认警告：{reason}")
+        except (InputError, WorkspaceError) as exc:
+            self.ack_message.setText(getattr(exc, "message", None) or str(exc))
+            return False
+        self.ack_message.setText("")
+        self.ack_reason.clear()
+        self.refresh()
+        return True
 
     def _save(self) -> None:
         save = getattr(self.wiz.parent(), "save", None)
