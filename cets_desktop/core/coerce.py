@@ -127,23 +127,18 @@ def coerce_values(spec: FormSpec, raw: dict[str, Any]) -> tuple[dict[str, Any], 
                 continue
             if f.type in ("note", "group"):
                 continue
-            typed, problem = coerce_scalar(spec, f, value)
+            typed, problem, places = _coerced(spec, f, value)
             if problem:
                 findings.append(
                     Finding("error", "GEN-002", path, problem, GENERIC_SOURCE, _location([*labels, f.label]))
                 )
-            elif (
-                f.decimals is not None
-                and isinstance(typed, Decimal)
-                and not f.calculation
-                and decimal_places(typed) > f.decimals
-            ):
+            elif places is not None:
                 findings.append(
                     Finding(
                         "info",
                         "GEN-005",
                         path,
-                        f"「{f.label}」有 {decimal_places(typed)} 位小数，模板要求保留 {f.decimals} 位；导出时按四舍五入处理",
+                        f"「{f.label}」有 {places} 位小数，模板要求保留 {f.decimals} 位；导出时按四舍五入处理",
                         GENERIC_SOURCE,
                         _location([*labels, f.label]),
                     )
@@ -166,6 +161,43 @@ def _fields_by_name(owner: FormSpec | FieldSpec) -> dict[str, FieldSpec]:
         fields = owner.top_fields() if isinstance(owner, FormSpec) else owner.data_fields()
         kept = _FIELDS_BY_NAME[id(owner)] = (owner, {f.name: f for f in fields})
     return kept[1]
+
+
+_COERCED: dict[tuple[int, str], tuple[FormSpec, FieldSpec, tuple[Any, str | None, int | None]]] = {}
+_COERCED_LIMIT = 50_000
+
+
+def _coerced(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | None, int | None]:
+    """:func:`coerce_scalar` and, for a number with more decimals than the template keeps, how
+    many it has (GEN-005). Text is read once per field and text: a year of months repeats the
+    same strings, and the answer depends on nothing else (typed values are immutable; a list
+    is handed out as a copy). Other values (numbers from Excel) are read every time."""
+    if type(value) is not str:
+        return _coerce_with_places(spec, f, value)
+    key = (id(f), value)
+    kept = _COERCED.get(key)
+    if kept is None or kept[1] is not f or kept[0] is not spec:
+        if len(_COERCED) >= _COERCED_LIMIT:
+            _COERCED.clear()
+        kept = _COERCED[key] = (spec, f, _coerce_with_places(spec, f, value))
+    found = kept[2]
+    if type(found[0]) is list:
+        return list(found[0]), found[1], found[2]
+    return found
+
+
+def _coerce_with_places(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | None, int | None]:
+    typed, problem = coerce_scalar(spec, f, value)
+    places = None
+    if (
+        not problem
+        and f.decimals is not None
+        and isinstance(typed, Decimal)
+        and not f.calculation
+        and decimal_places(typed) > f.decimals
+    ):
+        places = decimal_places(typed)
+    return typed, problem, places
 
 
 def coerce_scalar(spec: FormSpec, f: FieldSpec, value: Any) -> tuple[Any, str | None]:

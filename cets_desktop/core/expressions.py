@@ -438,6 +438,11 @@ def _pow(a: Decimal, b: Decimal) -> Value:
 
 def _arith(op: Callable[[Decimal, Decimal], Decimal]) -> Callable[[Value, Value], Value]:
     def apply(a: Value, b: Value) -> Value:
+        if type(a) is Decimal and type(b) is Decimal:  # every formula's case, first
+            try:
+                return op(a, b)
+            except (DivisionByZero, InvalidOperation, ZeroDivisionError, Overflow):
+                return None
         # String concatenation is the one non-numeric case worth allowing (labels in messages).
         if op is operator.add and isinstance(a, str) and isinstance(b, str):
             return a + b
@@ -451,6 +456,9 @@ def _arith(op: Callable[[Decimal, Decimal], Decimal]) -> Callable[[Value, Value]
 
     return apply
 
+
+_NO_CONSTANT: Any = object()
+"""Marks "not a constant operand" (None is a constant)."""
 
 _BINOPS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Add: _arith(operator.add),
@@ -498,13 +506,61 @@ def _compare_values(op: type[ast.cmpop], a: Value, b: Value) -> Value:
     raise AssertionError(op)
 
 
-def _compare_one(op: type[ast.cmpop], first: Getter, right: Getter) -> Getter:
+def _constant(node: ast.Constant) -> Value:
+    """A literal as expressions see it: numbers as Decimal."""
+    value = node.value
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    return Decimal(str(value))
+
+
+def _row_read(getter: Getter) -> tuple[int, str] | None:
+    """(level, field) when ``getter`` only reads a scalar field of a row (see
+    :mod:`.name_resolution`): closures then read it in place instead of calling it."""
+    read = getattr(getter, "row_read", None)
+    if read is None or read[2]:
+        return None
+    return read[0], read[1]
+
+
+def _compare_one(
+    op: type[ast.cmpop], first: Getter, right: Getter, right_constant: Value = _NO_CONSTANT
+) -> Getter:
     """``a <op> b`` as one closure, the same as ``_compare_values(op, a, b)``: the ordering
-    comparisons skip the dispatch on ``op`` (they are most of a definition's rules)."""
+    comparisons skip the dispatch on ``op`` (they are most of a definition's rules), and a
+    field read or a constant operand is read in place."""
     order = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}.get(op)
     if order is None:
         return lambda ctx: _compare_values(op, first(ctx), right(ctx))
     compare = order
+    left_read, right_read = _row_read(first), _row_read(right)
+    if left_read is not None and (right_read is not None or right_constant is not _NO_CONSTANT):
+        left_level, left_name = left_read
+        if right_read is not None:
+            right_level, right_name = right_read
+
+            def ordered_reads(ctx: Any) -> Value:
+                rows = ctx.rows
+                a = rows[left_level].get(left_name)
+                b = rows[right_level].get(right_name)
+                if a is None or b is None:
+                    return None
+                if type(a) is Decimal and type(b) is Decimal:
+                    return compare(a, b)
+                return _ordered_values(compare, a, b)
+
+            return ordered_reads
+        const = right_constant
+
+        def ordered_read_constant(ctx: Any) -> Value:
+            a = ctx.rows[left_level].get(left_name)
+            if a is None or const is None:
+                return None
+            if type(a) is Decimal and type(const) is Decimal:
+                return compare(a, const)
+            return _ordered_values(compare, a, const)
+
+        return ordered_read_constant
 
     def ordered(ctx: Any) -> Value:
         a = first(ctx)
@@ -521,6 +577,18 @@ def _compare_one(op: type[ast.cmpop], first: Getter, right: Getter) -> Getter:
             return None
 
     return ordered
+
+
+def _ordered_values(compare: Callable[[Any, Any], Any], a: Value, b: Value) -> Value:
+    """The rest of an ordering comparison once neither side is blank (as ``ordered``)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        a, b = _num(a), _num(b)
+    if type(a) is not type(b):
+        return None
+    try:
+        return compare(a, b)
+    except TypeError:
+        return None
 
 
 def _truth(value: Value) -> Value:
@@ -548,13 +616,18 @@ def compile_expression(
     """
     ctx_functions = functions or {}
 
+    def truth_of(node: ast.expr, getter: Getter) -> Getter:
+        """``_truth(getter(ctx))`` as a getter; a comparison, ``not`` or ``and``/``or`` already
+        gives True, False or blank, which ``_truth`` returns unchanged."""
+        if isinstance(node, ast.Compare | ast.BoolOp) or (
+            isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+        ):
+            return getter
+        return lambda ctx: _truth(getter(ctx))
+
     def build(node: ast.expr) -> Getter:
         if isinstance(node, ast.Constant):
-            value = node.value
-            if isinstance(value, bool) or value is None or isinstance(value, str):
-                const: Value = value
-            else:
-                const = Decimal(str(value))
+            const = _constant(node)
             return lambda ctx: const
         if isinstance(node, ast.Tuple | ast.List):
             items = [build(e) for e in node.elts]
@@ -587,16 +660,17 @@ def compile_expression(
                 return lambda ctx: (lambda v: -v if v is not None else None)(_num(operand(ctx)))
             return lambda ctx: _num(operand(ctx))
         if isinstance(node, ast.BoolOp):
-            parts = [build(v) for v in node.values]
+            # Each part as its three-valued truth (True / False / blank).
+            parts = [truth_of(v, build(v)) for v in node.values]
             if isinstance(node.op, ast.And) and len(parts) == 2:
                 first_part, second_part = parts
 
                 def and2(ctx: Any) -> Value:
                     # ``a and b`` unrolled (the common case): the same three-valued result.
-                    t1 = _truth(first_part(ctx))
+                    t1 = first_part(ctx)
                     if t1 is False:
                         return False
-                    t2 = _truth(second_part(ctx))
+                    t2 = second_part(ctx)
                     if t2 is False:
                         return False
                     return None if t1 is None or t2 is None else True
@@ -607,7 +681,7 @@ def compile_expression(
                 def and_(ctx: Any) -> Value:
                     result: Value = True
                     for part in parts:
-                        t = _truth(part(ctx))
+                        t = part(ctx)
                         if t is False:
                             return False
                         if t is None:
@@ -619,7 +693,7 @@ def compile_expression(
             def or_(ctx: Any) -> Value:
                 result: Value = False
                 for part in parts:
-                    t = _truth(part(ctx))
+                    t = part(ctx)
                     if t is True:
                         return True
                     if t is None:
@@ -633,18 +707,30 @@ def compile_expression(
             if len(rest) == 1:
                 # The common case (x == '燃煤', a <= b): no chain loop.
                 op1, right1 = rest[0]
+                right_node = node.comparators[0]
                 if (
                     op1 is ast.Eq
-                    and isinstance(node.comparators[0], ast.Constant)
-                    and isinstance(node.comparators[0].value, str)
+                    and isinstance(right_node, ast.Constant)
+                    and isinstance(right_node.value, str)
                 ):
-                    const_text = node.comparators[0].value
+                    const_text = right_node.value
+                    left_read = _row_read(first)
+                    if left_read is not None:
+                        level, name = left_read
+
+                        def eq_text_read(ctx: Any) -> Value:
+                            left = ctx.rows[level].get(name)
+                            return None if left is None else left == const_text
+
+                        return eq_text_read
 
                     def eq_text(ctx: Any) -> Value:
                         left = first(ctx)
                         return None if left is None else left == const_text
 
                     return eq_text
+                if isinstance(right_node, ast.Constant):
+                    return _compare_one(op1, first, right1, _constant(right_node))
                 return _compare_one(op1, first, right1)
 
             def compare(ctx: Any) -> Value:
@@ -663,9 +749,10 @@ def compile_expression(
             return compare
         if isinstance(node, ast.IfExp):
             test, body, orelse = build(node.test), build(node.body), build(node.orelse)
+            test = truth_of(node.test, test)
 
             def if_exp(ctx: Any) -> Value:
-                t = _truth(test(ctx))
+                t = test(ctx)
                 if t is None:
                     return None
                 return body(ctx) if t else orelse(ctx)

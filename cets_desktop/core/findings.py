@@ -28,10 +28,8 @@ class Finding:
 
     def __post_init__(self) -> None:
         # What a user or an official reads says certainty in words, never a bare [V]/[R] tag.
-        from .display import plain_certainty
-
-        self.message = plain_certainty(self.message)
-        self.source = plain_certainty(self.source)
+        self.message = _plain(self.message)
+        self.source = _plain(self.source)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -44,6 +42,26 @@ class Finding:
     @property
     def blocks_export(self) -> bool:
         return self.severity == "error" or (self.severity == "warning" and not self.acknowledged)
+
+
+_PLAIN: dict[str, str] = {}
+_PLAIN_LIMIT = 4096
+
+
+def _plain(text: str) -> str:
+    """:func:`.display.plain_certainty` of a finding's text, worked out once per distinct text: a
+    year of cards makes the same messages and citations hundreds of times. A text without a
+    bracket has no tag to replace and is its own answer."""
+    if "[" not in text and "［" not in text:
+        return text
+    found = _PLAIN.get(text)
+    if found is None:
+        from .display import plain_certainty
+
+        if len(_PLAIN) >= _PLAIN_LIMIT:
+            _PLAIN.clear()
+        found = _PLAIN[text] = plain_certainty(text)
+    return found
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -46,7 +46,7 @@ class ScopeResolver:
             if self.self_field is None:
                 raise KeyError("self（只能用于字段自身的约束）")
             self.read.add(self.self_field.path)
-            return lambda ctx: ctx.self_value
+            return _self_reader()
         if len(chain) == 1 and head.startswith("period_"):
             return period_getter(head)
         found = self.lookup(head)
@@ -55,10 +55,8 @@ class ScopeResolver:
         level, fspec = found
         if len(chain) == 1:
             self.read.add(fspec.path)
-            if fspec.type == "repeat":
-                # A whole repeat: its rows, for count() and similar.
-                return lambda ctx: ctx.rows[level].get(head) or []
-            return lambda ctx: ctx.rows[level].get(head)
+            # A whole repeat: its rows, for count() and similar.
+            return _row_reader(level, head, fspec.type == "repeat")
         # Projection through repeats: units.fuels.emissions
         current = fspec
         for part in chain[1:]:
@@ -86,6 +84,31 @@ class ScopeResolver:
             return items
 
         return project
+
+
+def _self_reader() -> Getter:
+    def read(ctx: Ctx) -> Any:
+        return ctx.self_value
+
+    read.self_read = True  # type: ignore[attr-defined]  # read in place by generated expressions
+    return read
+
+
+def _row_reader(level: int, name: str, is_repeat: bool) -> Getter:
+    """``ctx.rows[level].get(name)`` (a repeat: its rows, ``[]`` when absent); marked so that a
+    generated expression (:class:`.expressions._Generator`) reads it in place."""
+    if is_repeat:
+
+        def read(ctx: Ctx) -> Any:
+            return ctx.rows[level].get(name) or []
+
+    else:
+
+        def read(ctx: Ctx) -> Any:
+            return ctx.rows[level].get(name)
+
+    read.row_read = (level, name, is_repeat)  # type: ignore[attr-defined]
+    return read
 
 
 def period_getter(name: str) -> Getter:

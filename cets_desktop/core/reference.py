@@ -65,14 +65,27 @@ class ReferenceFile(BaseModel):
 class ReferenceSet:
     tables: dict[str, ReferenceTable] = field(default_factory=dict)
     errors: list[DefinitionError] = field(default_factory=list)
+    _found: dict[tuple[str, int, str | None], tuple[Any, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Entries looked up, by (table, year, key): every ``ref()`` of every row of every month asks
+    again, and the answer changes only with the table (kept with it, compared by identity)."""
 
     def lookup(self, table: str, year: int, key: str | None = None) -> ReferenceEntry | None:
         t = self.tables.get(table)
         if t is None:
             return None
+        kept = self._found.get((table, year, key))
+        if kept is not None and kept[0] is t and kept[1] is t.entries and kept[2] == len(t.entries):
+            found: ReferenceEntry | None = kept[3]
+            return found
         matches = [e for e in t.entries if e.key == key and e.applies_to(year)]
         # A later-starting entry wins over an open-ended older one (a published update).
-        return max(matches, key=lambda e: int(e.years.partition("-")[0]), default=None)
+        found = max(matches, key=lambda e: int(e.years.partition("-")[0]), default=None)
+        if len(self._found) >= 4096:  # keys can be typed text (a fuel's name): bounded
+            self._found.clear()
+        self._found[(table, year, key)] = (t, t.entries, len(t.entries), found)
+        return found
 
     def read(
         self,

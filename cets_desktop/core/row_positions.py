@@ -23,19 +23,28 @@ class RowIndex:
     cost of validating a year of filings.
     """
 
-    __slots__ = ("values", "_cache", "relevance")
+    __slots__ = ("values", "_cache", "_by_scope", "relevance", "contexts")
 
     def __init__(self, values: dict[str, Any]):
         self.values = values
         self._cache: dict[tuple[str, ...], list[Position]] = {}
+        self._by_scope: dict[int, tuple[tuple[FieldSpec, ...], list[Position]]] = {}
+        """The same lists by the scope tuple's identity (a bound form's tuples are asked again
+        and again: naming their repeats each time was a cost of its own)."""
         self.relevance: dict[tuple[str, int], bool] = {}
         """(field path, id(row)) → relevant?, filled after calculation by the rules passes."""
+        self.contexts: dict[int, tuple[list[Position], list[Any]]] = {}
+        """Evaluation positions (``Ctx``) per row list, shared by the rules passes (core.rules)."""
 
     def rows(self, scope_fields: tuple[FieldSpec, ...]) -> list[Position]:
+        kept = self._by_scope.get(id(scope_fields))
+        if kept is not None and kept[0] is scope_fields:
+            return kept[1]
         key = tuple(f.name for f in scope_fields)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = list(_walk_rows(self.values, scope_fields))
+        self._by_scope[id(scope_fields)] = (scope_fields, found)
         return found
 
 

@@ -298,7 +298,7 @@ def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Findi
         f = bf.spec
         needs_rows = f.type == "repeat" and f.min_rows > 0
         is_repeat = f.type == "repeat"
-        for rows, idx in iter_rows(values, bf.scope_fields):
+        for rows, idx, ctx in _positions(values, bf.scope_fields, env):
             value = rows[-1].get(f.name)
             # Only a short table (GEN-007) or a blank value (GEN-003) can be reported: a filled
             # one is passed over before its condition is evaluated (the result is the same).
@@ -307,7 +307,7 @@ def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Findi
                     continue
             elif not (value is None or value == "" or value == []):
                 continue
-            ctx = Ctx(rows, env, bf.scope_fields)
+            ctx.self_value = None
             if not _relevant(bf, ctx, values.relevance):
                 continue
             if needs_rows and len(value or []) < f.min_rows:
@@ -366,41 +366,84 @@ def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex,
     out: list[Finding] = []
     check = bc.check
     field_bf = bc.field_bound
-    for rows, idx in iter_rows(values, bc.scope_fields):
-        ctx = Ctx(rows, env, bc.scope_fields)
+    if isinstance(values, RowIndex):
+        positions = _positions(values, bc.scope_fields, env)
+        cache = values.relevance
+    else:
+        positions = [
+            (rows, idx, Ctx(rows, env, bc.scope_fields)) for rows, idx in iter_rows(values, bc.scope_fields)
+        ]
+        cache = {}
+    name = bc.field_spec.name if bc.field_spec is not None else ""
+    skip_blank = check.kind == "field"
+    when, test = bc.when, bc.test
+    for rows, idx, ctx in positions:
         if field_bf is not None:
-            cache = values.relevance if isinstance(values, RowIndex) else {}
+            ctx.self_value = None
             if not _relevant(field_bf, ctx, cache):
                 continue
-            ctx.self_value = rows[-1].get(bc.field_spec.name)  # type: ignore[union-attr]
-            if ctx.self_value is None and check.kind == "field":
+            ctx.self_value = rows[-1].get(name)
+            if ctx.self_value is None and skip_blank:
                 continue
-        if bc.when is not None and bc.when(ctx) is not True:
+        else:
+            ctx.self_value = None
+        if when is not None and when(ctx) is not True:
             continue
-        if bc.test(ctx) is not False:
+        if test(ctx) is not False:
             continue
+        target_label, source = _check_texts(spec, bc)
         labels = _labels_for(bc.scope_fields, rows, idx)
-        target_spec = None
-        if bc.target:
-            levels = [
-                f for f in (bc.scope_fields[-1].data_fields() if bc.scope_fields else spec.top_fields())
-            ]
-            target_spec = next((f for f in levels if f.name == bc.target), None)
-        if target_spec is not None:
-            labels.append(target_spec.label)
+        if target_label is not None:
+            labels.append(target_label)
         out.append(
             Finding(
                 severity=check.severity,
                 code=check.code,
                 path=instance_path(bc.scope_fields, idx, bc.target),
                 message=bc.message(ctx),
-                source=_cite(spec, check.source)
-                or (_cite(spec, bc.field_spec.source) if bc.field_spec else ""),
+                source=source,
                 location=" › ".join(labels),
                 kind=check.kind,
             )
         )
     return out
+
+
+def _positions(index: RowIndex, scope_fields: tuple[FieldSpec, ...], env: Env) -> list[tuple[Any, Any, Ctx]]:
+    """Every row position of a scope with its evaluation position (``Ctx``), made once per
+    evaluation and shared by the passes after the calculations (values no longer change): the
+    previous period's matching row is then looked up once per row, not once per rule."""
+    rows = index.rows(scope_fields)
+    kept = index.contexts.get(id(rows))
+    if kept is None or kept[0] is not rows or kept[1] is not env:
+        kept = index.contexts[id(rows)] = (
+            rows,
+            env,
+            [(r, i, Ctx(r, env, scope_fields)) for r, i in rows],
+        )
+    return kept[2]
+
+
+_CHECK_TEXTS: dict[int, tuple[BoundCheck, FormSpec, tuple[str | None, str]]] = {}
+
+
+def _check_texts(spec: FormSpec, bc: BoundCheck) -> tuple[str | None, str]:
+    """A check's finding target label (the field it points at) and citation: the same for every
+    row, so worked out once per bound check."""
+    kept = _CHECK_TEXTS.get(id(bc))
+    if kept is None or kept[0] is not bc or kept[1] is not spec:
+        target_label = None
+        if bc.target:
+            levels = [
+                f for f in (bc.scope_fields[-1].data_fields() if bc.scope_fields else spec.top_fields())
+            ]
+            target_spec = next((f for f in levels if f.name == bc.target), None)
+            if target_spec is not None:
+                target_label = target_spec.label
+        check = bc.check
+        source = _cite(spec, check.source) or (_cite(spec, bc.field_spec.source) if bc.field_spec else "")
+        kept = _CHECK_TEXTS[id(bc)] = (bc, spec, (target_label, source))
+    return kept[2]
 
 
 def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, env: Env) -> list[Finding]:
@@ -409,14 +452,14 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
     out: list[Finding] = []
     for bf in _form_lists(form)[1]:
         req = bf.spec.evidence
-        for rows, idx in iter_rows(values, bf.scope_fields):
+        for rows, idx, ctx in _positions(values, bf.scope_fields, env):
             value = rows[-1].get(bf.spec.name)
             if value is None or value == "" or value == []:
                 continue
             path = instance_path(bf.scope_fields, idx, bf.spec.name)
             if _backed(path, attached):
                 continue  # backed: nothing to report, whatever the conditions say
-            ctx = Ctx(rows, env, bf.scope_fields)
+            ctx.self_value = None
             if not _relevant(bf, ctx, values.relevance):
                 continue
             if bf.evidence_when is not None and bf.evidence_when(ctx) is not True:
