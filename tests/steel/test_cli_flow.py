@@ -7,8 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
-import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,19 @@ import openpyxl
 import pytest
 import steel_helpers as h
 
-from cets_desktop.core.spec import FieldSpec, FormSpec
-from cets_desktop.io.xlsx_layout import FIRST_DATA_ROW, plan_workbook
+from cets_desktop.io.xlsx_layout import FIRST_DATA_ROW
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cement"))  # the sectors' shared CLI steps
+from sector_cli import (  # noqa: E402
+    errors_at,
+    excel_round_trip,
+    exported_and_verified,
+    fill_like_a_user,
+    needs_poppler,
+    new_filing,
+    pdf_words,
+    validated,
+)
 
 INTERNAL = (
     "mandatory-sectors",
@@ -66,34 +76,18 @@ def october(tmp_path: Path) -> Path:
 
 def test_new_filing_has_the_preset_rows_and_asks_for_everything(tmp_path: Path) -> None:
     out = tmp_path / "new.json"
-    made = h.run_cli(
-        "new",
-        "steel-monthly",
-        "--period",
-        "2026-11",
-        "--enterprise-name",
-        h.ENTERPRISE["name"],
-        "--uscc",
-        h.ENTERPRISE["uscc"],
-        "-o",
-        str(out),
-    )
-    assert made.returncode == 0, made.stderr
-    values = json.loads(out.read_text(encoding="utf-8"))["values"]
+    values = new_filing(h.run_cli, "steel-monthly", "2026-11", h.ENTERPRISE, out)["values"]
     assert values["oxidation_option"] == "不计碳氧化率"  # pre-filled, visible and changeable
     assert [r["fuel_name"] for r in values["fuels"]] == ["洗精煤", "焦炭", "天然气"]
     assert [r["product_name"] for r in values["products"]] == ["粗钢", "粗苯", "煤焦油"]
-    check = h.run_cli("validate", str(out), "--json")
-    assert check.returncode == 1
-    findings = check.json()["findings"]
+    findings = validated(h.run_cli, out, 1)["findings"]
     assert {f["code"] for f in findings if f["severity"] == "error"} == {"GEN-003", "GEN-007"}
     assert all(f["message"] for f in findings)
 
 
 def test_validate_and_calc_on_the_month(october: Path) -> None:
-    check = h.run_cli("validate", str(october), "--json")
-    assert check.returncode == 0, check.stdout
-    assert check.json()["summary"]["error"] == 0 and check.json()["summary"]["warning"] == 0
+    summary = validated(h.run_cli, october, 0)["summary"]
+    assert summary["error"] == 0 and summary["warning"] == 0
 
     calc = h.run_cli("calc", str(october), "--json")
     assert calc.returncode == 0
@@ -109,73 +103,16 @@ def test_validate_and_calc_on_the_month(october: Path) -> None:
     assert "28.435" in explain.stdout
 
 
-def _typed(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
-    if raw is None or f is None:
-        return raw
-    if f.type in ("decimal", "integer"):
-        return float(raw)
-    if f.type == "select_one":
-        return next(c for c in spec.choice_list(f) if c.value == raw).text
-    if f.type == "date":
-        return dt.datetime.fromisoformat(raw)
-    return raw
-
-
-def _sheet_lines(spec: FormSpec, rsheet: Any, values: dict[str, Any]) -> list[dict[int, Any]]:
-    """One {column: typed value} per record of a repeat sheet, the parent rows' keys repeated."""
-    lines: list[dict[int, Any]] = []
-
-    def walk(data: dict[str, Any], depth: int, trail: list[dict[str, Any]]) -> None:
-        for item in data.get(rsheet.chain[depth].name) or []:
-            if depth + 1 < len(rsheet.chain):
-                walk(item, depth + 1, [*trail, item])
-                continue
-            line: dict[int, Any] = {}
-            for col in rsheet.columns:
-                if col.role == "parent_key" and col.field is not None:
-                    line[col.index] = _typed(spec, col.field, trail[col.level].get(col.field.name))
-                elif col.role == "input":
-                    line[col.index] = _typed(spec, col.field, item.get(col.field.name))
-            lines.append(line)
-
-    walk(values, 0, [])
-    return lines
-
-
 def fill_template(template: Path, out: Path, values: dict[str, Any]) -> None:
     """Type the month into the blank template cell by cell, as a user does in Excel."""
-    spec = h.spec()
-    wb = openpyxl.load_workbook(template)
-    layout = plan_workbook(spec)
-    for sheet in layout.scalar_sheets:
-        ws = wb[sheet.name]
-        for entry in sheet.value_entries():
-            if entry.path == "enterprise.name":
-                ws[entry.cell] = h.ENTERPRISE["name"]
-            elif entry.path == "enterprise.uscc":
-                ws[entry.cell] = h.ENTERPRISE["uscc"]
-            elif entry.path == "period":
-                ws[entry.cell] = "2026-10"
-            elif entry.role == "input" and entry.field is not None and entry.field.name in values:
-                ws[entry.cell] = _typed(spec, entry.field, values[entry.field.name])
-    for rsheet in layout.repeat_sheets:
-        for offset, line in enumerate(_sheet_lines(spec, rsheet, values)):
-            for index, value in line.items():
-                wb[rsheet.name].cell(FIRST_DATA_ROW + offset, index, value)
-    wb.save(out)
+    fill_like_a_user(h.spec(), template, out, values, h.ENTERPRISE, "2026-10")
 
 
 def test_template_filled_in_excel_imports_to_the_same_month(tmp_path: Path) -> None:
-    template = tmp_path / "钢铁月度模板.xlsx"
-    made = h.run_cli("template", "steel-monthly", "-o", str(template), "--period", "2026-10")
-    assert made.returncode == 0, made.stderr
-    filled = tmp_path / "2026年10月.xlsx"
-    fill_template(template, filled, h.month_values())
-
-    imported = tmp_path / "imported.json"
-    result = h.run_cli("import", str(filled), "-o", str(imported))
+    result, doc, filled, imported = excel_round_trip(
+        h.run_cli, h.spec(), tmp_path, "2026年10月", h.month_values(), h.ENTERPRISE, "2026-10"
+    )
     assert result.returncode == 0, result.stderr
-    doc = json.loads(imported.read_text(encoding="utf-8"))
     assert doc["form"] == "steel-monthly" and doc["period"] == "2026-10"
     got = doc["values"]
     want = h.month_values()
@@ -188,8 +125,8 @@ def test_template_filled_in_excel_imports_to_the_same_month(tmp_path: Path) -> N
 
     calc = h.run_cli("calc", str(imported), "--json")
     assert Decimal(calc.json()["values"]["ent_total"]) == Decimal("575455.12")
-    check = h.run_cli("validate", str(filled), "--json")
-    assert check.json()["summary"]["error"] == 0  # the workbook itself validates (evidence is attached later)
+    check = validated(h.run_cli, filled, 0)
+    assert check["summary"]["error"] == 0  # the workbook itself validates (evidence is attached later)
 
 
 def test_workbook_cell_error_names_the_cell(tmp_path: Path) -> None:
@@ -204,43 +141,33 @@ def test_workbook_cell_error_names_the_cell(tmp_path: Path) -> None:
     col = header.index("低位发热量（GJ/t 或 GJ/万Nm³）") + 1
     ws.cell(FIRST_DATA_ROW, col, "六千二")
     wb.save(filled)
-    check = h.run_cli("validate", str(filled), "--json")
-    assert check.returncode == 1
-    bad = [f for f in check.json()["findings"] if f["code"] == "GEN-002"]
+    bad = [f for f in validated(h.run_cli, filled, 1)["findings"] if f["code"] == "GEN-002"]
     assert len(bad) == 1 and "化石燃料!" in bad[0]["message"] + bad[0].get("location", "")
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+@needs_poppler
 def test_pdf_is_chinese_and_names_no_internal_files(october: Path, tmp_path: Path) -> None:
-    pdf = tmp_path / "report.pdf"
-    made = h.run_cli("pdf", str(october), "-o", str(pdf))
-    assert made.returncode == 0, made.stderr
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for words in (
-        "钢铁生产企业月度信息化存证数据表",
-        "企业层级排放总量",
-        "575,455.12",
-        "掺烧自产二次能源的化石燃料发电设施排放总量",
-        "燃料碳氧化率口径",
-        "不计碳氧化率",
-        "1号焦炉",
-        "第三方实现",
-    ):
-        assert words in text, words
-    for internal in INTERNAL:
-        assert internal not in text, internal
+    text = pdf_words(
+        h.run_cli,
+        october,
+        tmp_path / "report.pdf",
+        expected=(
+            "钢铁生产企业月度信息化存证数据表",
+            "企业层级排放总量",
+            "575,455.12",
+            "掺烧自产二次能源的化石燃料发电设施排放总量",
+            "燃料碳氧化率口径",
+            "不计碳氧化率",
+            "1号焦炉",
+            "第三方实现",
+        ),
+        internal=INTERNAL,
+    )
     assert "草稿" not in text.split("第 1 页")[0]  # clean month: a final report, not a draft
 
 
 def test_export_and_verify(october: Path, tmp_path: Path, cli_inprocess: Any) -> None:
-    pkg = tmp_path / "pkg.zip"
-    exported = cli_inprocess("export", str(october), "-o", str(pkg), "--json", "-q")
-    assert exported.returncode == 0, exported.stderr
-    info = json.loads(exported.stdout)
-    assert info["draft"] is False and info["summary"]["error"] == 0
-    verified = h.run_cli("verify", str(pkg), "--json")
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    assert verified.json()["ok"] is True
+    exported_and_verified(cli_inprocess, october, tmp_path / "pkg.zip", verify=h.run_cli)
 
 
 def test_seeded_error_blocks_the_final_package(tmp_path: Path, cli_inprocess: Any) -> None:
@@ -248,11 +175,7 @@ def test_seeded_error_blocks_the_final_package(tmp_path: Path, cli_inprocess: An
     values["fuels"][0]["ncv"] = "6240"  # kcal/kg typed into a GJ/t field
     path = tmp_path / "bad.json"
     path.write_text(h.document(values=values, with_evidence=False).to_json_text(), encoding="utf-8")
-    check = h.run_cli("validate", str(path), "--json")
-    assert check.returncode == 1
-    assert [(f["code"], f["path"]) for f in check.json()["findings"] if f["severity"] == "error"] == [
-        ("STL-M-110", "fuels[0].ncv")
-    ]
+    assert errors_at(h.run_cli, path) == [("STL-M-110", "fuels[0].ncv")]
     blocked = cli_inprocess("export", str(path), "-o", str(tmp_path / "x.zip"), "-q")
     assert blocked.returncode == 1
     draft = cli_inprocess("export", str(path), "-o", str(tmp_path / "draft.zip"), "--draft", "-q")
