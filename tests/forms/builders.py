@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from cets_desktop.core.document import EvidenceRef, FilingDocument
@@ -285,6 +286,21 @@ def default(
     return _parameter(
         facility, parameter, unit, "缺省值", department, obj, extra, method=method, declared_value=value
     )
+
+
+def _at_level(level: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """Tag a sector plan's parameter row with its 核算层级; an enterprise-level row names no facility."""
+
+    def tag(row: dict[str, Any]) -> dict[str, Any]:
+        row["level"] = level
+        if level == "企业层级":
+            row.pop("facility", None)
+        return row
+
+    return tag
+
+
+_ent = _at_level("企业层级")
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,15 +608,7 @@ STEEL_ENTERPRISE: dict[str, Any] = {
 }
 
 
-def _ent(row: dict[str, Any]) -> dict[str, Any]:
-    row["level"] = "企业层级"
-    row.pop("facility", None)
-    return row
-
-
-def _proc(row: dict[str, Any]) -> dict[str, Any]:
-    row["level"] = "工序层级"
-    return row
+_proc = _at_level("工序层级")
 
 
 def steel_plan_values() -> dict[str, Any]:
@@ -1015,9 +1023,7 @@ CEMENT_ENTERPRISE: dict[str, Any] = {
 }
 
 
-def _line(row: dict[str, Any]) -> dict[str, Any]:
-    row["level"] = "熟料生产设施层级"
-    return row
+_line = _at_level("熟料生产设施层级")
 
 
 def cement_plan_values() -> dict[str, Any]:
@@ -1242,15 +1248,7 @@ ALUMINIUM_ENTERPRISE: dict[str, Any] = {
 }
 
 
-def _series(row: dict[str, Any]) -> dict[str, Any]:
-    row["level"] = "铝电解工序层级"
-    return row
-
-
-def _enterprise(row: dict[str, Any]) -> dict[str, Any]:
-    row["level"] = "企业层级"
-    row.pop("facility", None)
-    return row
+_series = _at_level("铝电解工序层级")
 
 
 def aluminium_plan_values() -> dict[str, Any]:
@@ -1338,7 +1336,7 @@ def aluminium_plan_values() -> dict[str, Any]:
                 series, "铝电解交流电耗", "kWh/tAl", "交流电耗 = 整流机组交流侧电量 ÷ 铝液产量", "动力厂"
             )
         ),
-        _enterprise(
+        _ent(
             measured(
                 None,
                 "化石燃料消耗量",
@@ -1352,10 +1350,10 @@ def aluminium_plan_values() -> dict[str, Any]:
                 obj="天然气",
             )
         ),
-        _enterprise(default(None, "低位发热量", "GJ/万Nm³", "389.31", "安全环保部", obj="天然气")),
-        _enterprise(default(None, "单位热值含碳量", "tC/GJ", "0.01532", "安全环保部", obj="天然气")),
-        _enterprise(default(None, "碳氧化率", "%", "99", "安全环保部", obj="天然气")),
-        _enterprise(
+        _ent(default(None, "低位发热量", "GJ/万Nm³", "389.31", "安全环保部", obj="天然气")),
+        _ent(default(None, "单位热值含碳量", "tC/GJ", "0.01532", "安全环保部", obj="天然气")),
+        _ent(default(None, "碳氧化率", "%", "99", "安全环保部", obj="天然气")),
+        _ent(
             measured(
                 None,
                 "净购入电量",
