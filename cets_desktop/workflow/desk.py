@@ -333,8 +333,13 @@ class Desk:
             if previous and spec.filing_type != "plan"
             else None
         )
+        plan = self._year_plan(enterprise_id, spec, period[:4]) if previous_values is None else None
         doc["values"] = prefill_values(
-            spec, doc["values"], previous_values, self.workspace.list_facilities(enterprise_id)
+            spec,
+            doc["values"],
+            previous_values,
+            self.workspace.list_facilities(enterprise_id),
+            (plan.spec, plan.document.values) if plan is not None else None,
         )
         return doc
 
@@ -486,16 +491,19 @@ class Desk:
         """The enterprise's data quality control plan for a month's year, when the workspace holds
         one that covers this monthly form (plan ↔ month coherence is then checked). ``filings``:
         the enterprise's filings when the caller has just read them."""
+        return self._year_plan(filing.enterprise_id, spec, filing.period[:4], filings)
+
+    def _year_plan(
+        self, enterprise_id: int, spec: FormSpec, year: str, filings: Sequence[Filing] | None = None
+    ) -> LoadedInput | None:
+        """:meth:`plan_for` by enterprise and year (a new month has no filing yet)."""
         if spec.filing_type != "monthly":
             return None
         from ..core.plan_coherence import linked_forms
 
-        year = filing.period[:4]
-        candidates = (
-            filings if filings is not None else self.workspace.list_filings(filing.enterprise_id, year)
-        )
+        candidates = filings if filings is not None else self.workspace.list_filings(enterprise_id, year)
         for candidate in candidates:
-            if candidate.period != year or candidate.enterprise_id != filing.enterprise_id:
+            if candidate.period != year or candidate.enterprise_id != enterprise_id:
                 continue
             plan_spec = self._reads.definition(candidate)
             if plan_spec is None or plan_spec.filing_type != "plan" or spec.id not in linked_forms(plan_spec):

@@ -48,8 +48,15 @@ def carry_rows(repeat: FieldSpec, rows: list[Any]) -> list[dict[str, Any]]:
 
 
 def prefill_values(
-    spec: FormSpec, initial: dict[str, Any], previous: dict[str, Any] | None, facilities: list[Facility]
+    spec: FormSpec,
+    initial: dict[str, Any],
+    previous: dict[str, Any] | None,
+    facilities: list[Facility],
+    plan: tuple[FormSpec, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """``plan``: the year's data quality control plan (its definition and values), whose unit or
+    line list names the facilities when none are registered and adds what it says of each one
+    (capacity, fuel type …) to a registered facility of the same name."""
     values = copy.deepcopy(initial)
     repeats = [f for f in spec.top_fields() if f.type == "repeat"]
     if previous:
@@ -59,6 +66,9 @@ def prefill_values(
                 values[f.name] = carry_rows(f, rows)
         return values
     units = [x for x in facilities if x.kind in UNIT_KINDS]
+    planned = _planned_facilities(plan)
+    if not units:
+        units = [Facility(0, 0, "", name, {}) for name in planned]
     # The repeat the facilities describe: the one whose role says so (a plan's unit/line list,
     # which its revisions and products precede), else the first whose rows the definition does
     # not name itself (a month's units, lines or series; steel's named fuel rows are skipped).
@@ -71,6 +81,7 @@ def prefill_values(
         if templates is None:
             continue  # rows the definition names itself (a fixed list): not the facilities' repeat
         names = {c.name for c in f.data_fields()}
+        from_plan = _matching_fields(f, plan[0]) if plan is not None else {}
         rows = []
         for i, facility in enumerate(units):
             # A preset row without a name (the cement line's first clinker type and kiln fuel) is
@@ -79,6 +90,10 @@ def prefill_values(
             row: dict[str, Any] = copy.deepcopy(base)
             row[key] = facility.name
             row.update({k: copy.deepcopy(v) for k, v in facility.attributes.items() if k in names})
+            known = planned.get(facility.name, {})
+            for month_name, plan_name in from_plan.items():
+                if row.get(month_name) in (None, "") and known.get(plan_name) not in (None, ""):
+                    row[month_name] = copy.deepcopy(known[plan_name])
             for child in f.data_fields():
                 if child.type == "repeat":
                     row.setdefault(child.name, [])
@@ -88,6 +103,43 @@ def prefill_values(
     if len(units) == 1:
         _name_preset_facility(spec, values, units[0].name)
     return values
+
+
+def _planned_facilities(plan: tuple[FormSpec, dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
+    """The rows of the plan's unit/line list by name (role ``facility_list``), in its order."""
+    if plan is None:
+        return {}
+    spec, values = plan
+    listed = spec.field_by_role("facility_list")
+    key = (listed.label_field or listed.key) if listed is not None else None
+    rows = values.get(listed.name) if listed is not None else None
+    if not key or not isinstance(rows, list):
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        name = row.get(key) if isinstance(row, dict) else None
+        if isinstance(name, str) and name.strip() and name not in out:
+            out[name] = row
+    return out
+
+
+def _matching_fields(repeat: FieldSpec, plan_spec: FormSpec) -> dict[str, str]:
+    """Month field → plan field that holds the same fact of a facility: same type (and choice
+    list), and the same name or the same label and unit (设计熟料产能 t/d in both forms)."""
+    listed = plan_spec.field_by_role("facility_list")
+    if listed is None:
+        return {}
+    plan_fields = [g for g in listed.data_fields() if g.type not in ("repeat", "note", "group")]
+    out: dict[str, str] = {}
+    for f in repeat.data_fields():
+        if f.calculation or f.type in ("repeat", "note", "group"):
+            continue
+        for g in plan_fields:
+            same = f.name == g.name or (f.label == g.label and (f.unit or "") == (g.unit or ""))
+            if same and f.type == g.type and f.choices == g.choices:
+                out[f.name] = g.name
+                break
+    return out
 
 
 def _unnamed_presets(rows: Any, key: str) -> list[dict[str, Any]] | None:

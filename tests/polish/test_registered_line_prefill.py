@@ -1,6 +1,7 @@
 """A new month takes the enterprise's registered production lines (units, series …) into the
 repeat they describe, on top of the definition's preset row: the cement month's line name was
-left blank because its preset row (first clinker type, kiln fuel) made the repeat look filled."""
+left blank because its preset row (first clinker type, kiln fuel) made the repeat look filled.
+The year's plan names the lines when none are registered and adds what it says of each one."""
 
 from __future__ import annotations
 
@@ -121,3 +122,39 @@ def test_the_window_shows_the_line_name_in_a_new_cement_month(empty_window, qtbo
     assert text == LINE_1
     qtbot.wait(300)  # let the page switch settle before the picture
     shot(empty_window, "cement-month-line-name")
+
+
+def _save_cement_plan(desk: Desk, eid: int, lines: list[dict[str, Any]]) -> None:
+    plan, _ = desk.create_filing(eid, "cement-plan", "2027")
+    doc = desk.document(plan.id)
+    doc["values"]["lines"] = lines
+    desk.save(plan.id, doc, "录入熟料生产线清单")
+
+
+def test_a_line_named_only_in_the_year_plan_fills_the_month_with_what_the_plan_says(tmp_path: Path) -> None:
+    with Desk.open(tmp_path / "w.cetsdb") as desk:
+        eid = _enterprise(desk, "cement", [])  # no facility registered: the plan is the register
+        _save_cement_plan(
+            desk,
+            eid,
+            [
+                {"line_name": LINE_1, "kiln_spec": "Φ4.8×72 m", "design_capacity_tpd": "5000"},
+                {"line_name": LINE_2, "kiln_spec": "Φ4.0×60 m", "design_capacity_tpd": "2500"},
+            ],
+        )
+        values = _values(desk, eid, "cement-monthly", "2027-01")
+    # 设计熟料产能 (t/d) is the same fact in both definitions (same label and unit, other names).
+    assert [(r["line_name"], r.get("design_capacity")) for r in values["lines"]] == [
+        (LINE_1, "5000"),
+        (LINE_2, "2500"),
+    ]
+    assert values["lines"][1]["clinkers"][0]["clinker_type"] == "硅酸盐水泥熟料"
+
+
+def test_a_registered_line_takes_the_plan_s_details_of_the_same_line(tmp_path: Path) -> None:
+    with Desk.open(tmp_path / "w.cetsdb") as desk:
+        eid = _enterprise(desk, "cement", [("熟料生产线", LINE_1)])
+        _save_cement_plan(desk, eid, [{"line_name": LINE_1, "design_capacity_tpd": "5000"}])
+        values = _values(desk, eid, "cement-monthly", "2027-01")
+        assert [r["line_name"] for r in values["lines"]] == [LINE_1]
+        assert values["lines"][0]["design_capacity"] == "5000"
