@@ -320,7 +320,7 @@ class WorkspaceReads:
                 if stored is not None and stored[0] is document
                 else [e.model_dump() for e in document.evidence]
             )
-            kept = reused_evidence_findings(own, others, current_period)
+            kept = reused_evidence_findings(own, _sharing(own, others), current_period)
             self._reused[filing.id] = (document, want, own, kept)
             while len(self._reused) > self.MAX_DOCUMENTS:
                 self._reused.popitem(last=False)
@@ -385,6 +385,27 @@ class WorkspaceReads:
                 # The next month's "previous": the same values typed_values_of would compute.
                 self._keep_typed(loaded.spec, loaded.document, references, ev.values)
         return Evaluation(ev.spec, ev.document, ev.values, [copy.copy(f) for f in ev.findings], ev.env)
+
+
+def _sharing(
+    own: list[dict[str, Any]], others: dict[str, list[dict[str, Any]]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The other periods' evidence rows that hold one of ``own``'s files: all GEN-008 asks of
+    them (which periods also attach each of this document's files), without reading every row
+    of every other month once per month."""
+    files = {row["sha256"].lower() for row in own if isinstance(row.get("sha256"), str) and row["sha256"]}
+    if not files:
+        return {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for period, rows in others.items():
+        shared = [
+            row
+            for row in rows
+            if isinstance(row.get("sha256"), str) and row["sha256"] and row["sha256"].lower() in files
+        ]
+        if shared:
+            out[period] = shared
+    return out
 
 
 _NEIGHBOUR_CALL = re.compile(r"\b(prev|linked)\s*\(")
