@@ -858,6 +858,18 @@ class Workspace:
             ).fetchone()
         return None if row is None else self._filing(row)
 
+    def change_stamp(self) -> tuple[int, int, int]:
+        """Differs from an earlier stamp whenever anything was committed to the workspace since,
+        by this program or any other (SQLite's ``data_version`` and this connection's change
+        count): what was read before the same stamp still holds. Costs a few microseconds."""
+        with self._lock:
+            conn = self._connection()
+            try:
+                version = conn.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error as exc:
+                raise translate_sqlite_error(exc, self._path) from exc
+            return (id(conn), int(version), conn.total_changes)
+
     def list_filings(
         self, enterprise_id: int | None = None, year: int | str | None = None, form_id: str | None = None
     ) -> list[Filing]:

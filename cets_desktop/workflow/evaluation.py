@@ -166,6 +166,31 @@ class WorkspaceReads:
         self._evaluations: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], Evaluation]] = (
             OrderedDict()
         )
+        self._rows_read: dict[tuple[Any, ...], tuple[tuple[int, int, int], Any]] = {}
+
+    def _stamped(self, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+        """``read()`` (a few rows of the workspace), kept until anything is committed to the
+        workspace (:meth:`store.workspace.Workspace.change_stamp`)."""
+        stamp = self.workspace.change_stamp()
+        hit = self._rows_read.get(key)
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+        if len(self._rows_read) >= self.MAX_DOCUMENTS:
+            self._rows_read.clear()
+        value = read()
+        self._rows_read[key] = (stamp, value)
+        return value
+
+    def filing(self, filing_id: int) -> Any:
+        """``workspace.get_filing`` as of the last commit to the workspace."""
+        return self._stamped(("filing", filing_id), lambda: self.workspace.get_filing(filing_id))
+
+    def filings_of(self, enterprise_id: int) -> list[Any]:
+        """``workspace.list_filings(enterprise_id)`` as of the last commit (a copy of the list)."""
+        found = self._stamped(
+            ("filings", enterprise_id), lambda: list(self.workspace.list_filings(enterprise_id))
+        )
+        return list(found)
 
     @staticmethod
     def _key(filing: Any) -> tuple[Any, ...]:
