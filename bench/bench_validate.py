@@ -20,8 +20,18 @@ Rows (each with min and median over the runs, ≥ 7 by default):
   month parsed, typed, checked.
 * **keystroke → findings** — a real ``FilingSession`` (offscreen Qt): one keystroke in 供电量, until
   the findings are out (the ~300 ms debounce + the work), against the debounce alone.
-* **engine, 4-unit year** — the earlier benchmark: a 4-unit plant's 12 months through the bare
-  engine, against pydantic validating the same values (types only), for comparison with old figures.
+* **engine alone, the demo year** — the bare engine's samples of the two rows above (taken
+  interleaved with them), against the issue's 20 ms for the year: the rules alone on the months
+  of the 12 cards, nothing of the window's path.
+* **engine, 4-unit year** — the earlier benchmark: a 4-unit plant's 12 months (48 unit-months,
+  2.4× the demo year's 20) through the bare engine, against pydantic validating the same values
+  (types only). Reported, no target of its own: the issue's 20 ms is for the year view's 12 cards.
+
+Why this row once read 18.6 ms (README at dc5ccc3) and later ~100 ms: not a regression. The
+commit that added it (d07e7c3), checked out and run on this machine with its own script, gives
+66 ms best / 137 ms median (wall clock) and 69–86 ms CPU for the same 4-unit year; the 18.6 ms
+was not measured here. Since then the definition grew from 50 to 65 rules (84 fields); the
+engine then took ~100 ms for that year (HEAD before issue #14's engine work) and ~60 ms after it.
 
     .venv/bin/python bench/bench_validate.py [--quick]
 """
@@ -206,6 +216,23 @@ def keystroke_rows(year: DemoYear, runs: int) -> list[dict[str, Any]]:
     ]
 
 
+def demo_engine_row(samples: list[float], year: DemoYear) -> dict[str, Any]:
+    """The bare engine on the demo year (the rows' baseline samples) against the issue's 20 ms."""
+    months = len(year.documents)
+    units = sum(len(d.values.get("units") or []) for d in year.documents)
+    median = statistics.median(samples)
+    return {
+        "name": "engine alone: the demo year (the 12 cards' months), CPU",
+        "target": f"≤ {TARGET_MS:.0f} ms (the year view, issue #14 item 4)",
+        "ratio_min": min(samples) / TARGET_MS,
+        "ratio_median": median / TARGET_MS,
+        "detail": f"{months} filed months, {units} unit-months: median {median:.1f} ms (min "
+        f"{min(samples):.1f}) for coerce, calculate, every rule and evidence; "
+        f"{len(samples)} runs interleaved with the window-path rows",
+        "met": median <= TARGET_MS,
+    }
+
+
 def engine_row(runs: int) -> dict[str, Any]:
     from cets_desktop.core.document import parse_document
     from cets_desktop.core.loader import default_registry
@@ -225,17 +252,17 @@ def engine_row(runs: int) -> dict[str, Any]:
         return _ms(lambda: [model.model_validate(d["values"]) for d in raw])
 
     cand, base = _interleaved(engine, bare_pydantic, runs)
-    row = _row(
-        "engine alone: 4-unit year (12 months) vs bare pydantic",
-        f"report (the year ≤ {TARGET_MS:.0f} ms)",
+    per_unit_month = statistics.median(cand) / sum(len(d.values.get("units") or []) for d in docs)
+    return _row(
+        "engine alone: 4-unit year (48 unit-months) vs bare pydantic",
+        "reported (no target: 2.4× the demo year's work; the 20 ms is for the 12 cards)",
         cand,
         base,
         float("inf"),
-        f"engine median {statistics.median(cand):.1f} ms (min {min(cand):.1f}); pydantic "
-        f"model_validate of the same values {statistics.median(base):.2f} ms (types only, no rules)",
+        f"engine median {statistics.median(cand):.1f} ms (min {min(cand):.1f}), "
+        f"{per_unit_month:.2f} ms per unit-month; pydantic model_validate of the same values "
+        f"{statistics.median(base):.2f} ms (types only, no rules)",
     )
-    row["met"] = statistics.median(cand) <= TARGET_MS
-    return row
 
 
 def measure(quick: bool = False) -> list[dict[str, Any]]:
@@ -245,11 +272,13 @@ def measure(quick: bool = False) -> list[dict[str, Any]]:
     try:
         shown = year.findings_shown()
         rows = []
+        engine_samples: list[float] = []
         for name, candidate in (
             ("live validation: year view after a save (window path)", year.after_save),
             ("live validation: year view, nothing kept (first open)", year.nothing_kept),
         ):
             cand, base = _interleaved(candidate, year.bare_engine, runs)
+            engine_samples.extend(base)
             rows.append(
                 _row(
                     name,
@@ -264,6 +293,7 @@ def measure(quick: bool = False) -> list[dict[str, Any]]:
                     f"bare engine {statistics.median(base):.1f} ms (min {min(base):.1f})",
                 )
             )
+        rows.append(demo_engine_row(engine_samples, year))
         rows.extend(keystroke_rows(year, runs))
         rows.append(engine_row(runs))
         return rows
