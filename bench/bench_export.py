@@ -1,6 +1,7 @@
 """Benchmark: end-to-end `cets-desktop export --filing` against `sha256sum` of the same evidence.
 
     .venv/bin/python bench/bench_export.py [--mb 500] [--runs 7] [--quick]
+    .venv/bin/python bench/bench_export.py --timeline [--mb 500]   # where one export's time goes
 
 Issue #14 item 3: the whole export of a workspace filing with 500 MB of evidence — the real CLI in
 a fresh process (interpreter start, imports, evaluation, data.xlsx, report.pdf, the signed ZIP,
@@ -17,6 +18,13 @@ alike. Both read the evidence from the page cache (it was just written), so this
 and write cost of the export, not the disk. Reported: min and median of each, the ratios min/min
 and median/median, and the largest peak RSS of the export children (``ru_maxrss`` from wait4).
 The package of every run is checked with ``verify`` afterwards (a fast wrong export is no win).
+The machine's load average before and after is part of the detail: on a shared machine the
+ratios are only comparable between runs of similar load.
+
+``--timeline`` runs one export (after a warm-up) with each stage timed on the thread that runs it
+(wall seconds since the interpreter started, and that thread's CPU seconds): what is on the
+critical path — the caller's imports, evaluation, workbook and report, or the evidence thread's
+copy, read-back hash and fsync — and whether they overlap.
 """
 
 from __future__ import annotations
@@ -135,6 +143,7 @@ def measure(quick: bool = False, mb: int | None = None, runs: int | None = None)
         rss: list[float] = []
         cpu_sums: list[float] = []
         cpu_exports: list[float] = []
+        load_before = os.getloadavg()[0]
         for i in range(runs + 1):  # run 0 is the warm-up of each
             s, _, s_cpu = _run(baseline, env)
             e, r, e_cpu = _run(candidate, env)
@@ -154,7 +163,8 @@ def measure(quick: bool = False, mb: int | None = None, runs: int | None = None)
             f"{len(stored)} files, {total_mb:.0f} MB; export min {min(exports):.2f} s, median "
             f"{statistics.median(exports):.2f} s; sha256sum min {min(sums):.2f} s, median "
             f"{statistics.median(sums):.2f} s; CPU median export {statistics.median(cpu_exports):.2f} s "
-            f"(two threads), sha256sum {statistics.median(cpu_sums):.2f} s; {runs} interleaved runs"
+            f"(two threads), sha256sum {statistics.median(cpu_sums):.2f} s; {runs} interleaved runs; "
+            f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
         )
         return [
             {
@@ -189,12 +199,113 @@ def _verify(package: Path, env: dict[str, str]) -> None:
         raise RuntimeError(f"the exported package does not verify: {proc.stdout[-400:]} {proc.stderr[-400:]}")
 
 
+# One export in a child process with the stages wrapped: (thread, stage, start, end, thread CPU).
+_TIMELINE_CHILD = r"""
+import functools, json, os, sys, threading, time
+T0 = time.perf_counter()
+EVENTS = []
+def span(name, fn):
+    @functools.wraps(fn)
+    def timed(*a, **k):
+        s, c = time.perf_counter(), time.thread_time()
+        try:
+            return fn(*a, **k)
+        finally:
+            EVENTS.append((threading.current_thread().name, name, s - T0, time.perf_counter() - T0,
+                           time.thread_time() - c))
+    return timed
+def wrap(obj, attr, name):
+    setattr(obj, attr, span(name, getattr(obj, attr)))
+import cets_desktop.cli as cli
+EVENTS.append(("MainThread", "interpreter and cli import", 0.0, time.perf_counter() - T0, time.thread_time()))
+import importlib
+real_import = importlib.import_module
+stages = {
+    "cets_desktop.workflow.desk": [("Desk", "open_existing", "open workspace"), ("Desk", "loaded", "load filing and definition")],
+    "cets_desktop.workflow.export": [("", "evaluate_input", "evaluate"), ("", "explanations", "explanations")],
+    "cets_desktop.io.xlsx_template": [("", "write_workbook", "data.xlsx")],
+    "cets_desktop.io.pdf_report": [("", "render_pdf", "report.pdf")],
+    "cets_desktop.io.package": [("", "_stream_entry", "copy+hash one file"), ("", "_hash_region", "package hash read-back"),
+                                ("PackageWriter", "_join", "wait for the evidence thread"),
+                                ("PackageWriter", "_write_rest", "members, manifest, signature")],
+}
+done = set()
+def patch_loaded():
+    # A module is patched once it is fully imported (every stage's function defined).
+    for mod, items in stages.items():
+        m = sys.modules.get(mod)
+        if m is None or mod in done:
+            continue
+        owners = [getattr(m, owner, None) if owner else m for owner, _attr, _name in items]
+        if all(o is not None and hasattr(o, attr) for o, (_ow, attr, _n) in zip(owners, items)):
+            done.add(mod)
+            for o, (_ow, attr, name) in zip(owners, items):
+                wrap(o, attr, name)
+import builtins
+real = builtins.__import__
+def hooked(*a, **k):
+    r = real(*a, **k)
+    if len(done) < len(stages):
+        patch_loaded()
+    return r
+builtins.__import__ = hooked
+wrap(os, "fsync", "fsync")
+code = cli.main(sys.argv[1:])
+EVENTS.append(("MainThread", "end", time.perf_counter() - T0, time.perf_counter() - T0, time.thread_time()))
+json.dump({"code": code, "events": EVENTS}, sys.stderr)
+"""
+
+
+def timeline(mb: int = 500) -> int:
+    """Print where one export's time goes, per thread (see the module docstring)."""
+    import json
+
+    work = Path(tempfile.mkdtemp(prefix="cets-bench-export-"))
+    try:
+        db, _stored = setup_workspace(work, mb << 20)
+        env = child_env(work)
+        out = work / "package.zip"
+        args = ["--workspace", str(db), "export", "--filing", str(FILING_ID), "-o", str(out), "-q"]
+        subprocess.run(
+            [sys.executable, "-m", "cets_desktop", *args], env=env, check=True, capture_output=True
+        )
+        out.unlink()
+        load = os.getloadavg()[0]
+        proc = subprocess.run(
+            [sys.executable, "-c", _TIMELINE_CHILD, *args], env=env, capture_output=True, text=True
+        )
+        data = json.loads(proc.stderr[proc.stderr.index('{"code"') :])
+        _verify(out, env)
+        print(
+            f"one export of {mb} MB evidence (load average {load:.1f}); wall seconds since the start, "
+            "CPU seconds of the stage's thread (the end line: the main thread's total)"
+        )
+        events = []
+        for thread in dict.fromkeys(e[0] for e in data["events"]):
+            mine = [e for e in data["events"] if e[0] == thread]
+            copies = [e for e in mine if e[1] == "copy+hash one file"]
+            events += [e for e in mine if e[1] != "copy+hash one file"]
+            if copies:
+                cpu = sum(c[4] for c in copies)
+                events.append((thread, f"copy+hash {len(copies)} files", copies[0][2], copies[-1][3], cpu))
+        for thread, name, start, end, cpu in sorted(events, key=lambda e: (e[2], e[3])):
+            print(
+                f"  {thread[:22]:22} {start:6.2f} → {end:6.2f}  ({end - start:5.2f} s, CPU {cpu:5.2f})  {name}"
+            )
+        return int(data["code"])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50 MB, 3 runs")
     parser.add_argument("--mb", type=int, help="evidence size in MB (default 500; 50 with --quick)")
     parser.add_argument("--runs", type=int, help="measured runs of each (default 7; 3 with --quick)")
+    parser.add_argument("--timeline", action="store_true", help="one export, each stage timed per thread")
     args = parser.parse_args()
+    if args.timeline:
+        return timeline(args.mb or 500)
     for row in measure(args.quick, args.mb, args.runs):
         print(
             f"{row['name']}: min {row['ratio_min']:.2f}×, median {row['ratio_median']:.2f}× "
