@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .reference_reading import MissingRefs, ReferenceReader, RefUse
@@ -27,15 +28,17 @@ class Env:
     missing_refs: MissingRefs | None = None
     """Reference lookups that found no value for the year (reported as findings, never silent)."""
 
-    @property
+    # Worked out once per evaluation (every ref() and period_* of every row asks): an Env's
+    # period is set when it is made and never changed.
+    @cached_property
     def year(self) -> int:
         return int(self.period[:4])
 
-    @property
+    @cached_property
     def month(self) -> int | None:
         return int(self.period[5:7]) if len(self.period) >= 7 else None
 
-    @property
+    @cached_property
     def days(self) -> int:
         if self.month:
             return calendar.monthrange(self.year, self.month)[1]

@@ -53,6 +53,17 @@ class ExpressionError(ValueError):
         self.reason = reason
 
 
+def _blank(value: Value) -> bool:
+    """``value is None or value == "" or value == []`` without comparing a number with text or a
+    list (a Decimal compared with another type goes through the numbers ABCs: slow)."""
+    return value is None or (isinstance(value, str | list) and not value)
+
+
+def _none_or_empty_text(value: Value) -> bool:
+    """``value is None or value == ""`` (see :func:`_blank`)."""
+    return value is None or (isinstance(value, str) and not value)
+
+
 def _strict_sum(values: Iterable[Value]) -> Value:
     """Sum of a list; blank if any item is blank: a total of incomplete inputs is not a total
     (a missing fuel would otherwise shrink the unit's emissions silently)."""
@@ -60,7 +71,7 @@ def _strict_sum(values: Iterable[Value]) -> Value:
     for v in _flatten(values):
         if isinstance(v, Decimal):
             total += v
-        elif v is None or v == "":
+        elif _none_or_empty_text(v):
             return None
     return total
 
@@ -92,7 +103,7 @@ def _numbers(args: tuple[Value, ...]) -> list[Decimal]:
 
 
 def _count(*args: Value) -> Decimal:
-    return Decimal(sum(1 for v in _flatten(list(args)) if v is not None and v != ""))
+    return Decimal(sum(1 for v in _flatten(list(args)) if not _none_or_empty_text(v)))
 
 
 def _min(*args: Value) -> Value:
@@ -126,13 +137,13 @@ def _abs(value: Value) -> Value:
 
 def _coalesce(*args: Value) -> Value:
     for v in args:
-        if v is not None and v != "":
+        if not _none_or_empty_text(v):
             return v
     return None
 
 
 def _is_blank(value: Value) -> bool:
-    return value is None or value == "" or value == []
+    return _blank(value)
 
 
 def _all(values: Value) -> Value:
@@ -172,7 +183,7 @@ def _contains(text: Value, part: Value) -> Value:
 
 def _unique(values: Value) -> Value:
     """True when the non-blank values are all different (e.g. equipment ids in a register)."""
-    items = [v for v in _flatten(values) if v is not None and v != ""]
+    items = [v for v in _flatten(values) if not _none_or_empty_text(v)]
     return len(items) == len(set(items))
 
 
@@ -473,9 +484,9 @@ _BINOPS: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
 
 def _compare_values(op: type[ast.cmpop], a: Value, b: Value) -> Value:
     if op is ast.Is:
-        return a is None or a == "" or a == []
+        return _blank(a)
     if op is ast.IsNot:
-        return not (a is None or a == "" or a == [])
+        return not _blank(a)
     if op is ast.In or op is ast.NotIn:
         if a is None:
             return None
@@ -530,10 +541,19 @@ def _compare_one(
     comparisons skip the dispatch on ``op`` (they are most of a definition's rules), and a
     field read or a constant operand is read in place."""
     order = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}.get(op)
+    left_read, right_read = _row_read(first), _row_read(right)
     if order is None:
+        if op is ast.Is or op is ast.IsNot:  # ``x is None`` / ``x is not None`` (parse allows no other)
+            negate = op is ast.IsNot
+            if left_read is not None:
+                level, name = left_read
+                return lambda ctx: _blank(ctx.rows[level].get(name)) is not negate
+            return lambda ctx: _blank(first(ctx)) is not negate
+        if right_constant is not _NO_CONSTANT:
+            fixed = right_constant
+            return lambda ctx: _compare_values(op, first(ctx), fixed)
         return lambda ctx: _compare_values(op, first(ctx), right(ctx))
     compare = order
-    left_read, right_read = _row_read(first), _row_read(right)
     if left_read is not None and (right_read is not None or right_constant is not _NO_CONSTANT):
         left_level, left_name = left_read
         if right_read is not None:
@@ -561,6 +581,18 @@ def _compare_one(
             return _ordered_values(compare, a, const)
 
         return ordered_read_constant
+    if right_constant is not _NO_CONSTANT:
+        const_right = right_constant
+
+        def ordered_constant(ctx: Any) -> Value:
+            a = first(ctx)
+            if a is None or const_right is None:
+                return None
+            if type(a) is Decimal and type(const_right) is Decimal:
+                return compare(a, const_right)
+            return _ordered_values(compare, a, const_right)
+
+        return ordered_constant
 
     def ordered(ctx: Any) -> Value:
         a = first(ctx)
@@ -631,6 +663,9 @@ def compile_expression(
             return lambda ctx: const
         if isinstance(node, ast.Tuple | ast.List):
             items = [build(e) for e in node.elts]
+            if all(isinstance(e, ast.Constant) for e in node.elts):
+                fixed = [_constant(e) for e in node.elts]  # type: ignore[arg-type]
+                return lambda ctx: list(fixed)  # ('烟煤', '无烟煤', …): a new list, as built
             return lambda ctx: [g(ctx) for g in items]
         if isinstance(node, ast.Name):
             if node.id == "True":
@@ -646,6 +681,16 @@ def compile_expression(
             return resolve(chain)
         if isinstance(node, ast.BinOp):
             left, right, fn = build(node.left), build(node.right), _BINOPS[type(node.op)]
+            if isinstance(node.right, ast.Constant):
+                right_const = _constant(node.right)
+                read = _row_read(left)
+                if read is not None:
+                    level, name = read
+                    return lambda ctx: fn(ctx.rows[level].get(name), right_const)
+                return lambda ctx: fn(left(ctx), right_const)
+            if isinstance(node.left, ast.Constant):
+                left_const = _constant(node.left)
+                return lambda ctx: fn(left_const, right(ctx))
             return lambda ctx: fn(left(ctx), right(ctx))
         if isinstance(node, ast.UnaryOp):
             operand = build(node.operand)
@@ -762,12 +807,27 @@ def compile_expression(
             assert isinstance(node.func, ast.Name)
             name = node.func.id
             args = [build(a) for a in node.args]
+            # Constant arguments (``ref('grid_emission_factor')``, ``round(x, 2)``) passed as
+            # they are, not through a getter each.
+            constants = [_constant(a) if isinstance(a, ast.Constant) else _NO_CONSTANT for a in node.args]
             if name in ctx_functions:
                 ctx_fn = ctx_functions[name]
+                if all(c is not _NO_CONSTANT for c in constants):
+                    fixed = tuple(constants)
+                    return lambda ctx: ctx_fn(ctx, *fixed)
+                if len(args) == 2 and constants[0] is not _NO_CONSTANT:
+                    first_const, second = constants[0], args[1]
+                    return lambda ctx: ctx_fn(ctx, first_const, second(ctx))
                 return lambda ctx: ctx_fn(ctx, *[a(ctx) for a in args])
             if name not in FUNCTIONS:
                 raise ExpressionError(expr.source, f"未知函数 `{name}`")
             fn = FUNCTIONS[name]
+            if len(args) == 1:
+                only = args[0]
+                return lambda ctx: fn(only(ctx))
+            if len(args) == 2 and constants[1] is not _NO_CONSTANT:
+                first, second_const = args[0], constants[1]
+                return lambda ctx: fn(first(ctx), second_const)
             return lambda ctx: fn(*[a(ctx) for a in args])
         raise ExpressionError(expr.source, f"不允许使用 {type(node).__name__} 语法")
 

@@ -33,19 +33,32 @@ class RowIndex:
         and again: naming their repeats each time was a cost of its own)."""
         self.relevance: dict[tuple[str, int], bool] = {}
         """(field path, id(row)) → relevant?, filled after calculation by the rules passes."""
-        self.contexts: dict[int, tuple[list[Position], list[Any]]] = {}
-        """Evaluation positions (``Ctx``) per row list, shared by the rules passes (core.rules)."""
+        self.contexts: dict[int, tuple[Any, ...]] = {}
+        """Evaluation positions (``Ctx``) per scope, shared by the rules passes (core.rules)."""
 
     def rows(self, scope_fields: tuple[FieldSpec, ...]) -> list[Position]:
         kept = self._by_scope.get(id(scope_fields))
         if kept is not None and kept[0] is scope_fields:
             return kept[1]
-        key = tuple(f.name for f in scope_fields)
+        key = _names(scope_fields)
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = list(_walk_rows(self.values, scope_fields))
         self._by_scope[id(scope_fields)] = (scope_fields, found)
         return found
+
+
+_NAMES: dict[int, tuple[tuple[FieldSpec, ...], tuple[str, ...]]] = {}
+
+
+def _names(scope_fields: tuple[FieldSpec, ...]) -> tuple[str, ...]:
+    """The repeat names of a scope, per scope tuple (a bound form's tuples live as long as it)."""
+    kept = _NAMES.get(id(scope_fields))
+    if kept is None or kept[0] is not scope_fields:
+        if len(_NAMES) > 10_000:
+            _NAMES.clear()
+        kept = _NAMES[id(scope_fields)] = (scope_fields, tuple(f.name for f in scope_fields))
+    return kept[1]
 
 
 def iter_rows(values: dict[str, Any] | RowIndex, scope_fields: tuple[FieldSpec, ...]) -> Iterator[Position]:

@@ -17,6 +17,7 @@ from .calc import calculate, is_relevant
 from .coerce import GENERIC_SOURCE, _row_label, coerce_values
 from .document import FilingDocument, period_problem
 from .evaluation_context import Ctx, Env
+from .expressions import _blank
 from .findings import Finding, sort_findings
 from .reference import ReferenceSet, default_references
 from .row_positions import RowIndex, instance_path, iter_rows
@@ -305,7 +306,7 @@ def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Findi
             if is_repeat:
                 if not (needs_rows and len(value or []) < f.min_rows):
                     continue
-            elif not (value is None or value == "" or value == []):
+            elif not _blank(value):
                 continue
             ctx.self_value = None
             if not _relevant(bf, ctx, values.relevance):
@@ -328,7 +329,7 @@ def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Findi
                 if isinstance(f.required, bool)
                 else (bf.required(ctx) is True if bf.required else False)
             )
-            if required and (value is None or value == "" or value == []):
+            if required and _blank(value):
                 if f.type == "repeat":
                     continue
                 labels = _labels_for(bf.scope_fields, rows, idx)
@@ -377,11 +378,17 @@ def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex,
     name = bc.field_spec.name if bc.field_spec is not None else ""
     skip_blank = check.kind == "field"
     when, test = bc.when, bc.test
+    conditional = field_bf is not None and field_bf.relevant is not None
     for rows, idx, ctx in positions:
         if field_bf is not None:
             ctx.self_value = None
-            if not _relevant(field_bf, ctx, cache):
-                continue
+            if conditional:  # as _relevant(field_bf, ctx, cache), without the call
+                key = (field_bf.path, id(rows[-1]))
+                relevant = cache.get(key)
+                if relevant is None:
+                    relevant = cache[key] = is_relevant(field_bf, ctx)
+                if not relevant:
+                    continue
             ctx.self_value = rows[-1].get(name)
             if ctx.self_value is None and skip_blank:
                 continue
@@ -413,13 +420,12 @@ def _positions(index: RowIndex, scope_fields: tuple[FieldSpec, ...], env: Env) -
     """Every row position of a scope with its evaluation position (``Ctx``), made once per
     evaluation and shared by the passes after the calculations (values no longer change): the
     previous period's matching row is then looked up once per row, not once per rule."""
-    rows = index.rows(scope_fields)
-    kept = index.contexts.get(id(rows))
-    if kept is None or kept[0] is not rows or kept[1] is not env:
-        kept = index.contexts[id(rows)] = (
-            rows,
+    kept = index.contexts.get(id(scope_fields))
+    if kept is None or kept[0] is not scope_fields or kept[1] is not env:
+        kept = index.contexts[id(scope_fields)] = (
+            scope_fields,
             env,
-            [(r, i, Ctx(r, env, scope_fields)) for r, i in rows],
+            [(r, i, Ctx(r, env, scope_fields)) for r, i in index.rows(scope_fields)],
         )
     return kept[2]
 
@@ -454,7 +460,7 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
         req = bf.spec.evidence
         for rows, idx, ctx in _positions(values, bf.scope_fields, env):
             value = rows[-1].get(bf.spec.name)
-            if value is None or value == "" or value == []:
+            if _blank(value):
                 continue
             path = instance_path(bf.scope_fields, idx, bf.spec.name)
             if _backed(path, attached):
