@@ -37,12 +37,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from cets_desktop.security import signing
-from cets_desktop.security.keys import load_or_create_signing_key
+# Signing (cryptography, and keyring with what it imports) is loaded when the manifest is signed
+# or a package verified, not at import: the export starts copying the evidence without waiting
+# for it.
 
 PACKAGE_FORMAT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
@@ -391,6 +393,8 @@ def _manifest_bytes(
         raise ValueError(f"manifest_base must not set {clash}; build_package fills them")
     signing_block: dict[str, str] | None = None
     if key is not None:
+        from cets_desktop.security import signing
+
         pub = signing.public_key_bytes(key)
         signing_block = {
             "algorithm": signing.ALGORITHM,
@@ -764,7 +768,11 @@ class PackageWriter:
             previous_package_sha256 = previous_package_sha256.lower()
             if not _SHA256_RE.match(previous_package_sha256):
                 raise ValueError("previous_package_sha256 must be 64 hex digits")
+        from cets_desktop.security import signing
+
         if sign and key is None:
+            from cets_desktop.security.keys import load_or_create_signing_key
+
             key = load_or_create_signing_key()
         elif not sign:
             key = None
@@ -887,6 +895,8 @@ def build_package(
     if previous_package_sha256 is not None and not _SHA256_RE.match(previous_package_sha256.lower()):
         raise ValueError("previous_package_sha256 must be 64 hex digits")
     _member_entries(members)  # a bad member name is a programming error: before anything is written
+    from cets_desktop.security.keys import load_or_create_signing_key
+
     key = load_or_create_signing_key() if sign else None
     size_hint = sum(
         len(m.source) if isinstance(m.source, bytes | bytearray | memoryview) else _safe_size(m.source)
@@ -1143,6 +1153,8 @@ def _check_signature(
     report: VerifyReport,
     require_signature: bool,
 ) -> None:
+    from cets_desktop.security import signing
+
     block = manifest.get("signing")
     if block is None:
         report.add(
@@ -1241,6 +1253,8 @@ def _check_key_continuity(
     """One series, one key: a package signed with a different key than the previous package of
     its chain is an error (re-signing with any key would otherwise pass), unless the user recorded
     that the enterprise's key changed (a new computer, a reinstall)."""
+    from cets_desktop.security import signing
+
     try:
         with zipfile.ZipFile(previous) as zf:
             prev = json.loads(zf.read(MANIFEST_NAME).decode("utf-8"))
