@@ -326,8 +326,9 @@ def _font_from_cache(
                 face_state[attr] = TTFNameBytes(str(face_state[attr]).encode("utf-8"))
         face = TTFontFace.__new__(TTFontFace)
         face.__dict__.update(face_state)
-        face._ttf_data = data
-        face._pdfScale = _pdf_scale(int(face_state["unitsPerEm"]))
+        # What TTFontParser.readFile and extractInfo set (not in reportlab's type stubs).
+        face.__dict__["_ttf_data"] = data
+        face.__dict__["_pdfScale"] = _pdf_scale(int(face_state["unitsPerEm"]))
         font = TTFont.__new__(TTFont)
         font.__dict__.update(entry["font"])
         font.face = face
@@ -388,7 +389,7 @@ def load_ttfont(name: str, path: str | os.PathLike[str], subfont_index: int = 0)
         if cached is not None:
             return cached
     font = TTFont(name, str(path), subfontIndex=subfont_index)
-    if cache is not None and len(data) == st.st_size and font.face._ttf_data == data:
+    if cache is not None and len(data) == st.st_size and vars(font.face).get("_ttf_data") == data:
         _font_to_cache(font, path, subfont_index, st, data, cache)
     return font
 
