@@ -420,13 +420,10 @@ def _positions(index: RowIndex, scope_fields: tuple[FieldSpec, ...], env: Env) -
     """Every row position of a scope with its evaluation position (``Ctx``), made once per
     evaluation and shared by the passes after the calculations (values no longer change): the
     previous period's matching row is then looked up once per row, not once per rule."""
-    kept = index.contexts.get(id(scope_fields))
-    if kept is None or kept[0] is not scope_fields or kept[1] is not env:
-        kept = index.contexts[id(scope_fields)] = (
-            scope_fields,
-            env,
-            [(r, i, Ctx(r, env, scope_fields)) for r, i in index.rows(scope_fields)],
-        )
+    rows = index.rows(scope_fields)  # one list per scope, whichever field's tuple names it
+    kept = index.contexts.get(id(rows))
+    if kept is None or kept[0] is not rows or kept[1] is not env:
+        kept = index.contexts[id(rows)] = (rows, env, [(r, i, Ctx(r, env, scope_fields)) for r, i in rows])
     return kept[2]
 
 
