@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+# First of all PySide6 imports: every module imported after it is checked more cheaply (qt_import).
+from . import qt_import  # isort: skip  # noqa: F401
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
