@@ -156,7 +156,13 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
 
         self.stack = QStackedWidget()
-        self.welcome = WelcomePage(self)
+        # The welcome page is made when first shown (a workspace with an enterprise opens on
+        # its calendar: the cold start does not build and style a page it does not show).
+        self._welcome: WelcomePage | None = None
+        self._welcome_source: Desk | WorkspaceGlance | None = None
+        self.welcome_host = QWidget()
+        self.welcome_layout = QVBoxLayout(self.welcome_host)
+        self.welcome_layout.setContentsMargins(0, 0, 0, 0)
         self.calendar: CalendarView | None = None
         self.calendar_host = QWidget()
         self.calendar_layout = QVBoxLayout(self.calendar_host)
@@ -168,7 +174,7 @@ class MainWindow(QMainWindow):
         self.overview_layout = QVBoxLayout(self.overview_host)
         self.overview_layout.setContentsMargins(0, 0, 0, 0)
         self.overview: Any = None  # ui.overview.OverviewPage, built on first use
-        for page in (self.welcome, self.calendar_host, self.form_host, self.overview_host):
+        for page in (self.welcome_host, self.calendar_host, self.form_host, self.overview_host):
             self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
 
@@ -206,6 +212,14 @@ class MainWindow(QMainWindow):
             self.set_workspace(desk)
 
     # ------------------------------------------------------------------ lazily made parts
+
+    @property
+    def welcome(self) -> WelcomePage:
+        if self._welcome is None:
+            self._welcome = WelcomePage(self)
+            self.welcome_layout.addWidget(self._welcome)
+            self._welcome.set_workspace(self._welcome_source)
+        return self._welcome
 
     @property
     def registry(self) -> FormRegistry:
@@ -615,7 +629,9 @@ class MainWindow(QMainWindow):
                 f"全国碳市场填报助手 — 演示工作区（沙盒，仅供练习）{'（只读）' if read_only else ''}"
             )
         self._show_location_banner(notes)
-        self.welcome.set_workspace(source)
+        self._welcome_source = source
+        if self._welcome is not None:
+            self._welcome.set_workspace(source)
         self.navigator.populate(source)  # type: ignore[arg-type]  # a glance reads like a Desk
         enterprises = source.list_enterprises() if source is not None else []
         kept_id, kept_year = keep if keep is not None else (None, None)
@@ -823,6 +839,8 @@ class MainWindow(QMainWindow):
         else:
             for dock in docks:
                 dock.hide()
+        if page == PAGE_WELCOME:
+            self.welcome  # noqa: B018 - made on first use
         self.stack.setCurrentIndex(page)
 
     def open_summary(self, summary: FilingSummary) -> None:

@@ -68,7 +68,7 @@ class CardText:
     def setText(self, text: str) -> None:  # noqa: N802 - reads like QLabel
         if text != self._text:
             self._text = text
-            self._card.update()
+            self._card.text_changed()
 
 
 # The card's look (was a QFrame with five labels styled by resources/styles/app.qss): one widget
@@ -115,9 +115,6 @@ class FilingCard(QWidget):
     """One filing of the year: month (or filing) title, status chip, due date, days left and a
     detail line, painted in one pass; a plan card may carry two buttons below."""
 
-    activated = Signal(object)
-    navigate = Signal(object, int)
-    """(card, step): arrow keys move the focus to a neighbouring card."""
     planRequested = Signal(object, str)
     """(summary, "copy" | "blank"): how to start a plan that has a predecessor."""
 
@@ -126,11 +123,16 @@ class FilingCard(QWidget):
         summary: FilingSummary,
         today: date,
         title: str,
-        parent: QWidget | None = None,
+        calendar: CalendarView | None = None,
         *,
         title_points: float = 15.0,
     ) -> None:
-        super().__init__(parent)
+        """A click or Enter opens the card through ``calendar`` (its ``activated`` signal), the
+        arrow keys move to a neighbour there: one call each, no signal connection per card."""
+        super().__init__(None)
+        self.calendar = calendar
+        self._metrics: tuple[QFont, QFont, QFont, tuple[int, int, int, int]] | None = None
+        self._hint: QSize | None = None
         self.summary = summary
         self.today = today
         self.card_title = title
@@ -190,7 +192,7 @@ class FilingCard(QWidget):
             + ("（含本地要求）" if summary.spec.filing_type == "monthly" else "")
         )
         self.setAccessibleName(f"{title} {summary.status} {left_text}")
-        self.update()
+        self.text_changed()
 
     def add_plan_choices(self, previous_period: str) -> None:
         """Next year's plan when this year's exists: 从上一年度复制 (primary) or 新建空白计划."""
@@ -211,30 +213,49 @@ class FilingCard(QWidget):
         row.addWidget(self.copy_button)
         row.addWidget(self.blank_button)
         row.addStretch(1)
+        self._metrics = self._hint = None
         self.updateGeometry()
         self._place_buttons()
 
     # ------------------------------------------------------------------ geometry and painting
 
+    def text_changed(self) -> None:
+        self._hint = None
+        self.update()
+
     def _fonts(self) -> tuple[QFont, QFont, QFont]:
         """Title (15 pt bold, or smaller for a yearly filing's long title), text, bold text."""
-        text = self.font()
-        title = QFont(text)
-        title.setPointSizeF(self._title_points)
-        title.setBold(True)
-        bold = QFont(text)
-        bold.setBold(True)
-        return title, text, bold
+        return self._measured()[:3]  # type: ignore[return-value]
 
     def _rows(self) -> tuple[int, int, int, int]:
         """Heights: the title row (title and chip), one text line, the chip, the buttons."""
-        title, text, _bold = self._fonts()
-        line = _text_size(text, "截止").height()
-        chip = line + 2  # the chip's padding: 1 px above and below
-        buttons = self._buttons.sizeHint().height() if self._buttons is not None else 0
-        return max(_text_size(title, self.title.text() or "月").height(), chip), line, chip, buttons
+        return self._measured()[3]
+
+    def _measured(self) -> tuple[QFont, QFont, QFont, tuple[int, int, int, int]]:
+        if self._metrics is None:
+            text = self.font()
+            title = QFont(text)
+            title.setPointSizeF(self._title_points)
+            title.setBold(True)
+            bold = QFont(text)
+            bold.setBold(True)
+            line = _text_size(text, "截止").height()
+            chip = line + 2  # the chip's padding: 1 px above and below
+            buttons = self._buttons.sizeHint().height() if self._buttons is not None else 0
+            top = max(_text_size(title, self.title.text() or "月").height(), chip)
+            self._metrics = (title, text, bold, (top, line, chip, buttons))
+        return self._metrics
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        self._metrics = self._hint = None  # a font or style change: measure again
+        super().changeEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        if self._hint is None:
+            self._hint = self._size_hint()
+        return self._hint
+
+    def _size_hint(self) -> QSize:
         title_font, text_font, bold_font = self._fonts()
         top, line, _chip, buttons = self._rows()
         # The title row: title, stretch and chip (padded 8 px each side), 6 px apart.
@@ -368,16 +389,20 @@ class FilingCard(QWidget):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
-            self.activated.emit(self.summary)
+            self._activate()
         super().mouseReleaseEvent(event)
+
+    def _activate(self) -> None:
+        if self.calendar is not None:
+            self.calendar.activated.emit(self.summary)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
-            self.activated.emit(self.summary)
+            self._activate()
             return
         steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -COLUMNS, Qt.Key.Key_Down: COLUMNS}
-        if event.key() in steps:
-            self.navigate.emit(self, steps[Qt.Key(event.key())])
+        if event.key() in steps and self.calendar is not None:
+            self.calendar._navigate(self, steps[Qt.Key(event.key())])
             return
         super().keyPressEvent(event)
 
@@ -505,9 +530,7 @@ class CalendarView(QWidget):
         spec = next((s for s in monthly if s.id == form_id), None)
         if spec is not None:
             for i, summary in enumerate(self.cache.months(enterprise, spec, self.year, evaluate=False)):
-                card = FilingCard(summary, self.today, f"{i + 1}月")
-                card.activated.connect(self.activated)
-                card.navigate.connect(self._navigate)
+                card = FilingCard(summary, self.today, f"{i + 1}月", self)
                 self.grid.addWidget(card, i // COLUMNS, i % COLUMNS)
                 self.cards.append(card)
         self.yearly_title.setText(
@@ -517,14 +540,12 @@ class CalendarView(QWidget):
         )
         self.yearly_title.setVisible(True)
         for i, summary in enumerate(yearly):
-            card = FilingCard(summary, self.today, yearly_card_title(summary), title_points=11.0)
+            card = FilingCard(summary, self.today, yearly_card_title(summary), self, title_points=11.0)
             card.setToolTip(f"{summary.spec.title}（{summary.spec.period_label(summary.period)}）")
-            card.activated.connect(self.activated)
             previous = self._previous_plan(enterprise, summary)
             if previous is not None:
                 card.add_plan_choices(previous)
                 card.planRequested.connect(self.planRequested)
-            card.navigate.connect(self._navigate)
             # Half the width of the month grid (two month columns), so a lone card is not a banner.
             self.yearly_grid.addWidget(card, i // 2, (i % 2) * 2, 1, 2)
             self.cards.append(card)
