@@ -813,8 +813,8 @@ def compile_expression(
             if name in ctx_functions:
                 ctx_fn = ctx_functions[name]
                 if all(c is not _NO_CONSTANT for c in constants):
-                    fixed = tuple(constants)
-                    return lambda ctx: ctx_fn(ctx, *fixed)
+                    fixed_args = tuple(constants)
+                    return lambda ctx: ctx_fn(ctx, *fixed_args)
                 if len(args) == 2 and constants[0] is not _NO_CONSTANT:
                     first_const, second = constants[0], args[1]
                     return lambda ctx: ctx_fn(ctx, first_const, second(ctx))

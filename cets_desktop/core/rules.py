@@ -424,7 +424,8 @@ def _positions(index: RowIndex, scope_fields: tuple[FieldSpec, ...], env: Env) -
     kept = index.contexts.get(id(rows))
     if kept is None or kept[0] is not rows or kept[1] is not env:
         kept = index.contexts[id(rows)] = (rows, env, [(r, i, Ctx(r, env, scope_fields)) for r, i in rows])
-    return kept[2]
+    positions: list[tuple[Any, Any, Ctx]] = kept[2]
+    return positions
 
 
 _CHECK_TEXTS: dict[int, tuple[BoundCheck, FormSpec, tuple[str | None, str]]] = {}
