@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as SafeET
 from openpyxl.utils.cell import column_index_from_string
@@ -25,6 +25,7 @@ _FORMULA_ZERO = re.compile(
     rb"<(?:\w+:)?v>\s*0(?:\.0*)?\s*</(?:\w+:)?v>\s*</(?:\w+:)?c>"
 )
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 _FULL_CALC = re.compile(rb'<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad="(?:1|true)"')
 
 
@@ -36,6 +37,8 @@ class SheetScan:
     """(row, column) of formula cells without a cached value."""
     cached_zero: set[tuple[int, int]]
     """(row, column) of formula cells whose cached 0 was written by a program that cannot calculate."""
+    hidden_rows: set[int] = field(default_factory=set)
+    """Numbers of the rows hidden in Excel (their data is read like any other row's)."""
 
 
 class SheetXml:
@@ -107,6 +110,7 @@ class SheetXml:
             c2 = column_index_from_string(m.group(3).decode()) if m.group(3) else c1
             r2 = int(m.group(4)) if m.group(4) else r1
             result.merges.append((c1, r1, c2, r2))
+        result.hidden_rows.update(int(m.group(1)) for m in _HIDDEN_ROW.finditer(xml))
         for m in _FORMULA_NO_VALUE.finditer(xml):
             ref = _REF_ATTR.search(m.group(1))
             if ref:

@@ -19,17 +19,24 @@ regular expressions over the raw bytes; defusedxml for the small workbook parts)
 
 from __future__ import annotations
 
+import itertools
+import re
+import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from defusedxml import ElementTree as SafeET
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from ..core.coerce import MAX_REPEAT_ROWS
 from ..core.document import Enterprise, FilingDocument
 from ..core.findings import Severity
 from ..core.loader import FormRegistry
+from ..core.numbers import to_json_number
 from ..core.spec import FieldSpec, FormSpec
 from .workbook_cells import EXCEL_ERRORS, Converter, converter, is_blank, ordinal_text, period_text, text_of
 from .workbook_open import MAX_SHEET_ROWS, ImportFailure, open_workbook, read_workbook_bytes
@@ -133,6 +140,12 @@ def read_workbook(
     path = Path(path)
     if data is None:
         data = read_workbook_bytes(path)
+    if path.name.startswith("~$") and data[:2] != b"PK":
+        # Excel's owner file beside an open workbook (~$名称.xlsx, 165 bytes holding who opened it)
+        raise ImportFailure(
+            f"{path.name} 是 Excel 打开工作簿时生成的临时占用文件，不是工作簿；"
+            f"请选择同一文件夹中不带“~$”的原文件（{path.name[2:]}），必要时先在 Excel 中关闭它"
+        )
     opened = open_workbook(path, data)
     try:
         return _Importer(path, opened.wb, opened.xml, spec, expected_period, expected_form, registry).run()
@@ -217,6 +230,8 @@ class _Importer:
         self.result_cells: dict[str, str] = {}
         self.result_rows: dict[str, tuple[str, int]] = {}
         self.result_columns: dict[tuple[str, str], str] = {}
+        self._percent: dict[str, set[tuple[int, int]]] = {}
+        self._percent_styles: set[int] | None = None
 
     @property
     def registry(self) -> FormRegistry:
@@ -362,7 +377,16 @@ class _Importer:
                         "本程序没有该表单的定义；请升级程序或选择正确的文件"
                     )
                 chosen = found
-            if meta_version and meta_version != chosen.version:
+            if meta_version and _version_key(meta_version) > _version_key(chosen.version):
+                self.problem(
+                    "warning",
+                    "XLS-026",
+                    f"这个工作簿来自较新的模板（定义版本 {meta_version}），本程序只有 {chosen.version} 版；"
+                    "已按列标题对应读取，新模板增加或改动的项目可能没有导入。请升级本程序后重新导入，"
+                    "或改用本程序生成的模板填写",
+                    META_SHEET,
+                )
+            elif meta_version and meta_version != chosen.version:
                 self.problem(
                     "info",
                     "XLS-017",
@@ -535,11 +559,16 @@ class _Importer:
                 )
                 continue
             raw, message = converter(spec, entry.field)(value)
+            code = "XLS-010"
+            if value.__class__ is str and entry.field.type in _NUMBER_TYPES:
+                raw, message, code = self.text_number(spec, entry.field, value, raw, message)
+            elif message is None and entry.field.unit == "%" and (row, col) in self.percent_cells(title):
+                raw, message, code = _from_percent(value, raw)
             self.values[entry.field.name] = raw
             if message:
                 self.problem(
-                    "error",
-                    "XLS-010",
+                    "info" if code in _INFO_CODES else "error",
+                    code,
                     f"「{title}」表 {letter}{row}（{entry.label}）：{message}",
                     title,
                     row,
@@ -654,8 +683,7 @@ class _Importer:
         return mapped
 
     def read_repeat(self, spec: FormSpec, layout: WorkbookLayout, sheet: RepeatSheet, title: str) -> None:
-        rows = self.rows(title)
-        header = tuple(next(rows, ()))
+        rows, header, header_row = self.find_header(sheet, title)
         if all(is_blank(v) for v in header):
             required = sheet.repeat.min_rows > 0
             self.problem(
@@ -694,7 +722,8 @@ class _Importer:
         position = 0
         carried: dict[int, Any] = {}
         name = sheet.repeat.name
-        for number, line in enumerate(rows, start=FIRST_DATA_ROW):
+        hidden = scan.hidden_rows
+        for number, line in enumerate(rows, start=header_row + 1):
             if fill:
                 line = _fill_down(fill, carried, number, line)
             width = len(line)
@@ -742,12 +771,19 @@ class _Importer:
             for i, col, conv, value in found:
                 raw, message = conv(value)
                 assert col.field is not None
+                code = "XLS-010"
+                if value.__class__ is str and col.field.type in _NUMBER_TYPES:
+                    raw, message, code = self.text_number(spec, col.field, value, raw, message)
+                elif (
+                    message is None and col.field.unit == "%" and (number, i + 1) in self.percent_cells(title)
+                ):
+                    raw, message, code = _from_percent(value, raw)
                 record[col.field.name] = raw
                 if message:
                     letter = get_column_letter(i + 1)
                     self.problem(
-                        "error",
-                        "XLS-010",
+                        "info" if code in _INFO_CODES else "error",
+                        code,
                         f"「{title}」表 {letter}{number}（第 {number} 行，{col.header}）：{message}",
                         title,
                         number,
@@ -767,6 +803,15 @@ class _Importer:
             container.append(record)
             position += 1
             self.result_rows[prefix] = (title, number)
+            if number in hidden:
+                self.problem(
+                    "warning",
+                    "XLS-025",
+                    f"「{title}」表第 {number} 行是隐藏行，其中的数据已导入；隐藏的行同样会报送。"
+                    "如果该行不应报送，请取消隐藏后删除整行",
+                    title,
+                    number,
+                )
             if own_index is not None:
                 own = self.own_identity(record, ident, ident_fn, line, ordinal, position)
                 full = (*key_values, own)
@@ -783,6 +828,95 @@ class _Importer:
                     )
                 elif own:
                     own_index[full] = _ParentRow(record, prefix, title, number)
+
+    def find_header(
+        self, sheet: RepeatSheet, title: str
+    ) -> tuple[Iterator[tuple[Any, ...]], tuple[Any, ...], int]:
+        """(the data rows, the header row's values, its number): row 1, or the first of the top
+        rows that carries most of the template's headers (rows inserted above it: a title, a blank)."""
+        rows = self.rows(title)
+        wanted = set().union(*(c.header_variants() for c in sheet.columns))
+        need = max(1, min(len(sheet.columns), 4) // 2)
+        lead: list[tuple[Any, ...]] = []
+        for line in rows:
+            lead.append(tuple(line))
+            hits = sum(1 for v in line if not is_blank(v) and normalize_header(v) in wanted)
+            if hits >= need and len(lead) > 1:
+                extra = len(lead) - 1
+                self.problem(
+                    "warning",
+                    "XLS-022",
+                    f"「{title}」表的列标题在第 {len(lead)} 行，不在第 1 行（上方插入了 {extra} 行）；"
+                    f"已按第 {len(lead)} 行的列标题读取其下的数据。"
+                    f"请删除第 {'1' if extra == 1 else f'1–{extra}'} 行，使列标题回到第 1 行",
+                    title,
+                    len(lead),
+                )
+                return rows, lead[-1], len(lead)
+            if hits >= need or len(lead) >= _HEADER_SEARCH_ROWS:
+                break
+        header = lead[0] if lead else ()
+        return itertools.chain(lead[1:], rows), header, 1
+
+    def percent_cells(self, title: str) -> set[tuple[int, int]]:
+        """(row, column) of the sheet's number cells shown as a percentage (Excel stores 60.12% as 0.6012).
+
+        Typing 60.12% into a number cell makes Excel store 0.6012 and switch the cell to a percent
+        format; read-only openpyxl gives the 0.6012 only, so the styles and the sheet XML say which."""
+        if title in self._percent:
+            return self._percent[title]
+        found: set[tuple[int, int]] = set()
+        archive, part = getattr(self.xml, "archive", None), getattr(self.xml, "parts", {}).get(title)
+        if self._percent_styles is None:
+            self._percent_styles = _percent_styles(archive) if archive is not None else set()
+        if self._percent_styles and part:
+            try:
+                xml = archive.read(part)  # type: ignore[union-attr]
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+                xml = b""
+            for m in _CELL_OPEN.finditer(xml):
+                style, ref = _STYLE_ATTR.search(m.group(1)), _REF_ATTR.search(m.group(1))
+                if style and ref and int(style.group(1)) in self._percent_styles:
+                    found.add((int(ref.group(2)), column_index_from_string(ref.group(1).decode())))
+        self._percent[title] = found
+        return found
+
+    def text_number(
+        self, spec: FormSpec, f: FieldSpec, value: str, raw: Any, message: str | None
+    ) -> tuple[Any, str | None, str]:
+        """A number typed as text, as users type it: (raw, message, code).
+
+        Thousands separators, full-width digits and a unit that is the field's own
+        (「1,234.5 吨」 in a t field, 「12%」 in a % field) are accepted and said (info XLS-023);
+        another unit (千吨 in a t field) stays an error (XLS-010) that names the field's unit."""
+        typed = value.strip()
+        if message is None:
+            plain = unicodedata.normalize("NFKC", typed)
+            done = [
+                *(["去掉了千分位逗号"] if "," in plain else []),
+                *(["全角字符按半角读取"] if plain != typed else []),
+                *([f"去掉了“%”（本项单位为 {f.unit}）"] if "%" in plain else []),
+            ]
+            if done:
+                return raw, f"「{typed}」已按数字 {raw} 读取（{'，'.join(done)}）", "XLS-023"
+            return raw, None, "XLS-010"
+        m = _NUMBER_WITH_UNIT.match(unicodedata.normalize("NFKC", typed))
+        if m is None:
+            return raw, message, "XLS-010"
+        number, unit = m.group(1), m.group(2)
+        accepted = _unit_names(f.unit)
+        if _unit_key(unit) in accepted:
+            got, problem = converter(spec, f)(number)
+            if problem is None:
+                return got, f"「{typed}」已按 {got}（单位 {f.unit}）读取：单位与本项一致，已去掉", "XLS-023"
+            return raw, message, "XLS-010"
+        if not accepted:
+            return raw, f"{message}。本项只填数字，不带单位，请删去「{unit}」", "XLS-010"
+        return (
+            raw,
+            f"{message}。填的单位「{unit}」与本项单位 {f.unit} 不同，请换算成 {f.unit} 后只填写数字",
+            "XLS-010",
+        )
 
     def attach(
         self,
@@ -975,6 +1109,92 @@ def _fill_down(
                 patched.extend([None] * (i + 1 - len(patched)))
                 patched[i] = carried.get(i)
     return tuple(patched) if patched is not None else line
+
+
+_NUMBER_TYPES = ("decimal", "integer")
+_HEADER_SEARCH_ROWS = 10
+"""How far down a repeat sheet the header row is looked for when row 1 does not hold it."""
+_NUMBER_WITH_UNIT = re.compile(r"^([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*([^\d\s.,+\-][^\d]*?)$")
+"""A number followed by a unit, after NFKC (full-width digits and ％ are plain): 1,234.5 吨, 12%."""
+_UNIT_WORDS = {
+    "t": ("t", "吨", "噸"),
+    "万nm3": ("万nm3", "万标立方米", "万立方米", "万方"),
+    "nm3": ("nm3", "标立方米", "立方米", "方"),
+    "mwh": ("mwh", "兆瓦时"),
+    "kwh": ("kwh", "千瓦时", "度"),
+    "gj": ("gj", "吉焦"),
+    "%": ("%",),
+    "h": ("h", "小时"),
+    "d": ("d", "天"),
+    "tco2": ("tco2", "吨二氧化碳", "吨co2"),
+    "mw": ("mw", "兆瓦"),
+    "km": ("km", "公里", "千米"),
+}
+
+
+_INFO_CODES = frozenset({"XLS-023", "XLS-027"})
+_CELL_OPEN = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
+_REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_BUILTIN_PERCENT = frozenset({9, 10})
+"""Excel's built-in number formats 0% and 0.00%."""
+
+
+def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
+    """Indexes of the cell styles (cellXfs) whose number format shows a percentage."""
+    try:
+        root = SafeET.fromstring(archive.read("xl/styles.xml"))
+    except Exception:  # noqa: BLE001 - no or odd styles part: no percent cells, not a failure
+        return set()
+    percent = set(_BUILTIN_PERCENT)
+    for el in root.iter():
+        if el.tag.endswith("}numFmt"):
+            code = re.sub(r'"[^"]*"|\\.', "", el.get("formatCode", ""))
+            if "%" in code and el.get("numFmtId", "").isdigit():
+                percent.add(int(el.get("numFmtId", "")))
+    xfs = next((el for el in root.iter() if el.tag.endswith("}cellXfs")), None)
+    if xfs is None:
+        return set()
+    return {
+        i
+        for i, xf in enumerate(x for x in xfs if x.tag.endswith("}xf"))
+        if xf.get("numFmtId", "0").isdigit() and int(xf.get("numFmtId", "0")) in percent
+    }
+
+
+def _from_percent(value: Any, raw: Any) -> tuple[Any, str | None, str]:
+    """0.6012 shown as 60.12% in a % field → 60.12, said as an info (XLS-027)."""
+    number = Decimal(str(raw)) * 100
+    shown = to_json_number(number)
+    return (
+        shown,
+        f"单元格为百分比格式，显示为 {shown}%，Excel 保存的是 {raw}；已按 {shown}（单位 %）读取",
+        "XLS-027",
+    )
+
+
+def _unit_key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split()).lower()
+
+
+def _unit_names(unit: str | None) -> set[str]:
+    """What a user may type after a number for a field of this unit (「t 或 万Nm³」: either)."""
+    if not unit or unit.strip() in ("-", ""):
+        return set()
+    out: set[str] = set()
+    for part in re.split(r"\s*或\s*", unit):
+        key = _unit_key(part)
+        out.add(key)
+        out.update(_UNIT_WORDS.get(key, ()))
+    return out
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """2026.1 → (2026, 1); text that is not dotted numbers sorts first."""
+    try:
+        return tuple(int(p) for p in version.split("."))
+    except ValueError:
+        return ()
 
 
 def _label(spec: FormSpec, period: str) -> str:

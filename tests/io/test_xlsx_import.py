@@ -198,7 +198,9 @@ def test_typed_decimals_come_back_exactly(power: FormSpec, filled: Path) -> None
     assert fuel["ncv"] == "21.345678901234"
     assert Decimal(fuel["carbon_content"]) == Decimal("56.30")
     assert fuel["sample_sulphur"] == "1234.5"
-    assert result.problems == []
+    # accepted, and said: the one info names the cell and the number it was read as
+    assert [(p.code, p.severity, p.cell) for p in result.problems] == [("XLS-023", "info", "燃料!AB2")]
+    assert "1234.5" in result.problems[0].message
 
 
 def test_empty_rows_between_records_are_skipped(power: FormSpec, filled: Path) -> None:
