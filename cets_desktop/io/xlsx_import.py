@@ -723,6 +723,7 @@ class _Importer:
         carried: dict[int, Any] = {}
         name = sheet.repeat.name
         hidden = scan.hidden_rows
+        presets = _preset_rows(sheet) if sheet.parent is not None else []
         for number, line in enumerate(rows, start=header_row + 1):
             if fill:
                 line = _fill_down(fill, carried, number, line)
@@ -759,6 +760,17 @@ class _Importer:
                 )
                 break
             key_values: list[str] = []
+            if sheet.parent is not None and presets and _untouched_preset(found, presets, key_fns, line):
+                self.problem(
+                    "info",
+                    "XLS-028",
+                    f"「{title}」表第 {number} 行是模板预置的行（"
+                    f"{'、'.join(text_of(v) for _, _, _, v in found)}），没有填写数据和所属的"
+                    f"{sheet.chain[-2].label}，未导入；不需要的预置行可以删除",
+                    title,
+                    number,
+                )
+                continue
             if sheet.parent is not None:
                 placed = self.attach(sheet, title, number, line, key_fns, parent_index, key_values)
                 if placed is None:
@@ -1138,6 +1150,36 @@ _STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
 _REF_ATTR = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _BUILTIN_PERCENT = frozenset({9, 10})
 """Excel's built-in number formats 0% and 0.00%."""
+
+
+def _preset_rows(sheet: RepeatSheet) -> list[dict[str, str]]:
+    """The rows the template pre-fills on a child sheet (the repeat's and its parent's ``initial_rows``)."""
+    rows = list(sheet.repeat.initial_rows)
+    parent = sheet.chain[-2] if len(sheet.chain) > 1 else None
+    for row in parent.initial_rows if parent is not None else []:
+        rows.extend(row.get(sheet.repeat.name) or [])
+    return [{k: str(v) for k, v in r.items() if not isinstance(v, list | dict)} for r in rows]
+
+
+def _untouched_preset(
+    found: list[tuple[int, Column, Converter, Any]],
+    presets: list[dict[str, str]],
+    key_fns: list[tuple[int, Column, Callable[[Any], str | None]]],
+    line: tuple[Any, ...],
+) -> bool:
+    """A child row without its parent's key holding exactly a pre-filled row's texts (no number typed)."""
+    if any(fn(line[i] if i < len(line) else None) is not None for i, _, fn in key_fns):
+        return False
+    typed: dict[str, str] = {}
+    for _, col, conv, value in found:
+        assert col.field is not None
+        if col.field.type in _NUMBER_TYPES:
+            return False
+        typed[col.field.name] = str(conv(value)[0])
+    return any(
+        typed == {k: v for k, v in preset.items() if k in typed} and typed.keys() <= preset.keys()
+        for preset in presets
+    )
 
 
 def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
