@@ -1133,11 +1133,10 @@ def _plain_gui_start(argv: list[str]) -> argparse.Namespace | None:
     """The window started as users start it (no arguments, ``gui``, ``--workspace W gui``):
     its arguments without building the whole command parser, which the window's cold start
     would otherwise pay for (bench/bench_gui_start.py). None for anything else."""
-    rest = list(argv)
-    workspace = None
-    if len(rest) == 3 and rest[0] == "--workspace" and rest[1] and not rest[1].startswith("-"):
-        workspace, rest = rest[1], rest[2:]
-    if rest not in ([], ["gui"]) or (workspace is not None and rest != ["gui"]):
+    from .gui_start import plain_gui_start
+
+    plain, workspace = plain_gui_start(argv)
+    if not plain:
         return None
     return argparse.Namespace(
         command="gui", func=cmd_gui, workspace=workspace, demo=False, screenshot=None, self_test=False

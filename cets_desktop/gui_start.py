@@ -1,0 +1,21 @@
+"""The window started as users start it: no arguments, ``gui``, or ``--workspace W gui``.
+
+One rule for both doors: ``python -m cets_desktop`` / the frozen program (``__main__``) opens the
+window on it without importing the command-line module at all, and ``cli.main`` without building
+its parser (bench/bench_gui_start.py); anything else goes through the full parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+def plain_gui_start(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """``(True, workspace or None)`` for a plain window start, else ``(False, None)``."""
+    rest = list(argv)
+    workspace = None
+    if len(rest) == 3 and rest[0] == "--workspace" and rest[1] and not rest[1].startswith("-"):
+        workspace, rest = rest[1], rest[2:]
+    if rest not in ([], ["gui"]) or (workspace is not None and rest != ["gui"]):
+        return False, None
+    return True, workspace
