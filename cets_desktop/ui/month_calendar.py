@@ -129,7 +129,9 @@ class FilingCard(QWidget):
     ) -> None:
         """A click or Enter opens the card through ``calendar`` (its ``activated`` signal), the
         arrow keys move to a neighbour there: one call each, no signal connection per card."""
-        super().__init__(None)
+        # Made inside the calendar's scrolled body: moving a widget under a styled parent later
+        # costs a second style pass.
+        super().__init__(calendar.body if calendar is not None else None)
         self.calendar = calendar
         self._metrics: tuple[QFont, QFont, QFont, tuple[int, int, int, int]] | None = None
         self._hint: QSize | None = None
@@ -459,7 +461,7 @@ class CalendarView(QWidget):
         self.legend.setWordWrap(True)
         outer.addWidget(self.legend)
 
-        body = QWidget()
+        body = self.body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(0, 0, 8, 0)
         self.grid = QGridLayout()
