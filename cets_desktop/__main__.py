@@ -85,15 +85,15 @@ def _run_window(workspace: str | None) -> int:
 
         return run_gui(Path(workspace) if workspace else None, demo=False, screenshot=None)
     except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - the contract is one line, never a traceback
-        from cets_desktop import cli
+        from cets_desktop import APP_NAME, cli
 
         if isinstance(exc, KeyboardInterrupt):
-            print(f"{cli.APP_NAME}: 已中断", file=sys.stderr)
+            print(f"{APP_NAME}: 已中断", file=sys.stderr)
             return cli.EXIT_UNUSABLE
         message = cli._expected_message(exc)
         if message is None:
             message = f"内部错误：{cli._one_line(exc)[:300]}（{cli._write_crash_log()}，请反馈给开发者）"
-        print(f"{cli.APP_NAME}: {message}", file=sys.stderr)
+        print(f"{APP_NAME}: {message}", file=sys.stderr)
         return cli.EXIT_UNUSABLE
 
 

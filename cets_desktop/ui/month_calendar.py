@@ -227,7 +227,8 @@ class FilingCard(QWidget):
 
     def _fonts(self) -> tuple[QFont, QFont, QFont]:
         """Title (15 pt bold, or smaller for a yearly filing's long title), text, bold text."""
-        return self._measured()[:3]  # type: ignore[return-value]
+        title, text, bold, _rows = self._measured()
+        return title, text, bold
 
     def _rows(self) -> tuple[int, int, int, int]:
         """Heights: the title row (title and chip), one text line, the chip, the buttons."""
