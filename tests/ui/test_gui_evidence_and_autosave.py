@@ -86,11 +86,12 @@ def test_dropping_files_attaches_them_to_the_current_field(window: MainWindow, q
 def test_drops_that_cannot_be_attached_are_refused(window: MainWindow, qtbot, tmp_path: Path) -> None:
     panel = window.evidence
     file_url = [QUrl.fromLocalFile(str(scans(tmp_path)[0]))]
-    # No filing open, then a filing but no field chosen: nowhere to attach.
+    # No filing open: nowhere to attach. (A filing but no field chosen takes the drop and opens
+    # the mapping dialog: tests/polish/test_drop_without_field.py.)
     assert not drag_enter(panel, mime_with(file_url))
     session = open_month(window)
     panel.set_path("")
-    assert not drag_enter(panel, mime_with(file_url))
+    assert drag_enter(panel, mime_with(file_url))
     window.jump_to(TARGET)
     # Text without file addresses (dragged from a mail or a cell) is not evidence.
     assert not drag_enter(panel, mime_with([], text="2号机组上网电量"))
