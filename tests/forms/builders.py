@@ -303,6 +303,20 @@ def _at_level(level: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
 _ent = _at_level("企业层级")
 
 
+def enterprise_identity(
+    name: str, uscc_body: str, industry: str, province: str, city: str, address: str
+) -> dict[str, Any]:
+    """A fictional enterprise: the unified social credit code gets its GB 32100 check digit."""
+    return {
+        "name": name,
+        "uscc": complete(uscc_body),
+        "industry_code": industry,
+        "province": province,
+        "city": city,
+        "address": address,
+    }
+
+
 # --------------------------------------------------------------------------------------------
 # Power: 华东示范热电有限公司 (same enterprise as the monthly demo)
 
@@ -598,14 +612,14 @@ def power_plan() -> FilingDocument:
 # Steel: an integrated BF-BOF mill (long process), 4 Mt/a crude steel
 
 
-STEEL_ENTERPRISE: dict[str, Any] = {
-    "name": "冀东示范钢铁有限公司",
-    "uscc": complete("91130200MA0CJ8K5X"),
-    "industry_code": "3120",
-    "province": "河北省",
-    "city": "唐山市",
-    "address": "河北省唐山市丰南区沿海工业区钢城路8号",
-}
+STEEL_ENTERPRISE = enterprise_identity(
+    "冀东示范钢铁有限公司",
+    "91130200MA0CJ8K5X",
+    "3120",
+    "河北省",
+    "唐山市",
+    "河北省唐山市丰南区沿海工业区钢城路8号",
+)
 
 
 _proc = _at_level("工序层级")
@@ -1013,14 +1027,14 @@ def steel_plan() -> FilingDocument:
 # --------------------------------------------------------------------------------------------
 # Cement: one 5000 t/d new-dry-process line using carbide slag and steel slag as raw materials
 
-CEMENT_ENTERPRISE: dict[str, Any] = {
-    "name": "皖江示范水泥有限公司",
-    "uscc": complete("91340500MA2N4R6T1"),
-    "industry_code": "3011",
-    "province": "安徽省",
-    "city": "马鞍山市",
-    "address": "安徽省马鞍山市当涂县太白镇水泥路18号",
-}
+CEMENT_ENTERPRISE = enterprise_identity(
+    "皖江示范水泥有限公司",
+    "91340500MA2N4R6T1",
+    "3011",
+    "安徽省",
+    "马鞍山市",
+    "安徽省马鞍山市当涂县太白镇水泥路18号",
+)
 
 
 _line = _at_level("熟料生产设施层级")
@@ -1238,14 +1252,14 @@ def cement_plan() -> FilingDocument:
 # --------------------------------------------------------------------------------------------
 # Aluminium: one 500 kA prebaked-anode series, anodes bought in
 
-ALUMINIUM_ENTERPRISE: dict[str, Any] = {
-    "name": "黔北示范铝业有限公司",
-    "uscc": complete("91520300MA6H2K9L4"),
-    "industry_code": "3216",
-    "province": "贵州省",
-    "city": "遵义市",
-    "address": "贵州省遵义市播州区铝工业园区电解大道1号",
-}
+ALUMINIUM_ENTERPRISE = enterprise_identity(
+    "黔北示范铝业有限公司",
+    "91520300MA6H2K9L4",
+    "3216",
+    "贵州省",
+    "遵义市",
+    "贵州省遵义市播州区铝工业园区电解大道1号",
+)
 
 
 _series = _at_level("铝电解工序层级")
@@ -1419,14 +1433,14 @@ def aluminium_plan() -> FilingDocument:
 # Appendix 5 — calcium carbide: two workshops (一分厂 with captive power and waste-heat power,
 # 二分厂 on grid power split by plant ratio)
 
-CARBIDE_ENTERPRISE: dict[str, Any] = {
-    "name": "宁东示范电石化工有限公司",
-    "uscc": complete("91640100MA76K2M3P"),
-    "industry_code": "2619",
-    "province": "宁夏回族自治区",
-    "city": "银川市",
-    "address": "宁夏回族自治区银川市灵武市宁东镇化工新材料园区电石路6号",
-}
+CARBIDE_ENTERPRISE = enterprise_identity(
+    "宁东示范电石化工有限公司",
+    "91640100MA76K2M3P",
+    "2619",
+    "宁夏回族自治区",
+    "银川市",
+    "宁夏回族自治区银川市灵武市宁东镇化工新材料园区电石路6号",
+)
 
 CARBIDE_YEAR = "2025"
 
