@@ -65,15 +65,9 @@ def _run_window(workspace: str | None) -> int:
     """The window as ``cli.main`` would open it, without importing the command-line module (its
     parser and commands; bench/bench_gui_start.py): the same stream and warning set-up, and a
     failure reported as ``cli.main`` reports it (one line, the traceback in the crash log)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
-    if not os.environ.get("CETS_DEBUG"):
-        import warnings
+    from cets_desktop.gui_start import prepare_process
 
-        warnings.simplefilter("ignore")
+    prepare_process()
     try:
         from cets_desktop.ui.app import run_gui
     except ImportError:
@@ -85,16 +79,9 @@ def _run_window(workspace: str | None) -> int:
 
         return run_gui(Path(workspace) if workspace else None, demo=False, screenshot=None)
     except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - the contract is one line, never a traceback
-        from cets_desktop import APP_NAME, cli
+        from cets_desktop.cli import report_failure
 
-        if isinstance(exc, KeyboardInterrupt):
-            print(f"{APP_NAME}: 已中断", file=sys.stderr)
-            return cli.EXIT_UNUSABLE
-        message = cli._expected_message(exc)
-        if message is None:
-            message = f"内部错误：{cli._one_line(exc)[:300]}（{cli._write_crash_log()}，请反馈给开发者）"
-        print(f"{APP_NAME}: {message}", file=sys.stderr)
-        return cli.EXIT_UNUSABLE
+        return report_failure(exc)
 
 
 if __name__ == "__main__":

@@ -1085,17 +1085,9 @@ def _one_line(exc: BaseException) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            pass
-    if not os.environ.get("CETS_DEBUG"):
-        # Library warnings (openpyxl's "extension not supported", deprecations) say nothing a user
-        # can act on; they never reach stderr. CETS_DEBUG=1 shows them to developers.
-        import warnings
+    from .gui_start import prepare_process
 
-        warnings.simplefilter("ignore")
+    prepare_process()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = _plain_gui_start(argv)
@@ -1113,20 +1105,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_UNUSABLE
     try:
         return int(args.func(args))
-    except KeyboardInterrupt:
-        print(f"{APP_NAME}: 已中断", file=sys.stderr)
-        return EXIT_UNUSABLE
     except BrokenPipeError:
         _silence_stdout()  # the reader (e.g. `| head`) has gone: nothing more to say to it
         return EXIT_UNUSABLE
-    except Exception as exc:  # noqa: BLE001 - the contract is one line, never a traceback
-        message = _expected_message(exc)
-        if message is not None:
-            print(f"{APP_NAME}: {message}", file=sys.stderr)
-            return EXIT_UNUSABLE
-        log = _write_crash_log()
-        print(f"{APP_NAME}: 内部错误：{_one_line(exc)[:300]}（{log}，请反馈给开发者）", file=sys.stderr)
+    except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - the contract is one line, never a traceback
+        return report_failure(exc)
+
+
+def report_failure(exc: BaseException) -> int:
+    """One Chinese line on stderr for a command or window start that failed (an expected error's
+    own message, else 内部错误 with the crash log's path), and the exit status."""
+    if isinstance(exc, KeyboardInterrupt):
+        print(f"{APP_NAME}: 已中断", file=sys.stderr)
         return EXIT_UNUSABLE
+    message = _expected_message(exc)
+    if message is None:
+        message = f"内部错误：{_one_line(exc)[:300]}（{_write_crash_log()}，请反馈给开发者）"
+    print(f"{APP_NAME}: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
 
 
 def _plain_gui_start(argv: list[str]) -> argparse.Namespace | None:

@@ -7,7 +7,24 @@ its parser (bench/bench_gui_start.py); anything else goes through the full parse
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
+
+
+def prepare_process() -> None:
+    """What every start does first, window or command: UTF-8 output (a Windows console may say
+    GBK), and library warnings (openpyxl's "extension not supported", deprecations) kept off
+    stderr: they say nothing a user can act on. CETS_DEBUG=1 shows them to developers."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
+    if not os.environ.get("CETS_DEBUG"):
+        import warnings
+
+        warnings.simplefilter("ignore")
 
 
 def plain_gui_start(argv: Sequence[str]) -> tuple[bool, str | None]:

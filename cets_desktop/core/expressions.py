@@ -599,20 +599,14 @@ def _compare_one(
         b = right(ctx)
         if a is None or b is None:
             return None
-        if isinstance(a, bool) or isinstance(b, bool):
-            a, b = _num(a), _num(b)
-        if type(a) is not type(b):
-            return None
-        try:
-            return compare(a, b)
-        except TypeError:
-            return None
+        return _ordered_values(compare, a, b)
 
     return ordered
 
 
 def _ordered_values(compare: Callable[[Any, Any], Any], a: Value, b: Value) -> Value:
-    """The rest of an ordering comparison once neither side is blank (as ``ordered``)."""
+    """The rest of an ordering comparison once neither side is blank: booleans as numbers, unlike
+    types blank, incomparable values blank."""
     if isinstance(a, bool) or isinstance(b, bool):
         a, b = _num(a), _num(b)
     if type(a) is not type(b):

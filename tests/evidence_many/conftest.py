@@ -27,16 +27,8 @@ def app_setup(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def window(qtbot, demo_path: Path) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    from cets_desktop.ui.main_window import MainWindow
-    from cets_desktop.workflow.desk import Desk
+    from qt_app_setup import open_main_window
 
-    win = MainWindow(Desk.open(demo_path))
-    win.ask_restore = lambda draft, current: True  # type: ignore[method-assign]
-    win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
-    win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
-    qtbot.addWidget(win)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_main_window(qtbot, demo_path, size=(1366, 768), activate=False)
     yield win
     win.close()

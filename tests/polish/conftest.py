@@ -11,6 +11,7 @@ from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
+from qt_app_setup import open_main_window  # noqa: E402
 
 SCREENS = Path(__file__).parent / "_screens"
 
@@ -24,32 +25,16 @@ def app_setup(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
     return qapp
 
 
-def _window(qtbot, path: Path):  # type: ignore[no-untyped-def]
-    from cets_desktop.ui.main_window import MainWindow
-    from cets_desktop.workflow.desk import Desk
-
-    win = MainWindow(Desk.open(path))
-    win.ask_restore = lambda draft, current: True  # type: ignore[method-assign]
-    win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
-    win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    return win
-
-
 @pytest.fixture
 def window(qtbot, demo_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    win = _window(qtbot, demo_path)
+    win = open_main_window(qtbot, demo_path)
     yield win
     win.close()
 
 
 @pytest.fixture
 def empty_window(qtbot, tmp_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    win = _window(qtbot, tmp_path / "new.cetsdb")
+    win = open_main_window(qtbot, tmp_path / "new.cetsdb")
     yield win
     win.close()
 

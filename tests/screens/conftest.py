@@ -37,20 +37,10 @@ def screen_app(request):  # type: ignore[no-untyped-def]
 
 
 def _open(qtbot, path: Path | None):  # type: ignore[no-untyped-def]
+    from qt_app_setup import open_main_window
     from screens_helpers import show_like_the_app
 
-    from cets_desktop.ui.main_window import MainWindow
-    from cets_desktop.workflow.desk import Desk
-
-    win = MainWindow(Desk.open(path) if path is not None else None)
-    win.ask_restore = lambda draft, current: True  # type: ignore[method-assign]
-    win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
-    win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
-    qtbot.addWidget(win)
-    show_like_the_app(win)
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    return win
+    return open_main_window(qtbot, path, show=show_like_the_app)
 
 
 @pytest.fixture

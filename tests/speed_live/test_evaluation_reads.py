@@ -6,17 +6,17 @@ new evidence reused across months and an evidence file deleted from the store.""
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from afresh_reads import add_plan_with_oil_by_statement, correct_plan_oil, months, plan_afresh
 
 from cets_desktop.core.document import parse_document
 from cets_desktop.core.workspace_checks import find_previous_document, workspace_findings
 from cets_desktop.workflow.desk import Desk
-from cets_desktop.workflow.evaluation import coherence_for, evaluate_input
+from cets_desktop.workflow.evaluation import evaluate_input
 from cets_desktop.workflow.inputs import LoadedInput
 
 
@@ -24,11 +24,6 @@ from cets_desktop.workflow.inputs import LoadedInput
 def desk(demo_path: Path) -> Iterator[Desk]:
     with Desk.open(demo_path) as opened:
         yield opened
-
-
-def months(desk: Desk) -> dict[str, Any]:
-    enterprise = desk.list_enterprises()[0]
-    return {f.period: f for f in desk.list_filings(enterprise.id, 2026, "power-monthly")}
 
 
 def read_afresh(desk: Desk, filing_id: int, document: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -43,26 +38,6 @@ def read_afresh(desk: Desk, filing_id: int, document: dict[str, Any] | None = No
     previous = find_previous_document(desk.workspace, filing.enterprise_id, filing.form_id, filing.period)
     ev = evaluate_input(loaded, previous=previous, extra=plan_afresh(desk, filing, loaded))
     return [f.to_json() for f in ev.findings]
-
-
-def plan_afresh(desk: Desk, filing: Any, loaded: LoadedInput) -> list[Any]:
-    """Plan ↔ month coherence against the year's plan, read and parsed from the store."""
-    from cets_desktop.core.plan_coherence import linked_forms
-    from cets_desktop.workflow.errors import InputError
-
-    year = filing.period[:4]
-    for candidate in desk.workspace.list_filings(filing.enterprise_id, year):
-        plan_spec = desk.definition(candidate)
-        if candidate.period != year or plan_spec is None or plan_spec.filing_type != "plan":
-            continue
-        if loaded.spec.id not in linked_forms(plan_spec):
-            continue
-        plan = LoadedInput(parse_document(desk.workspace.current_document(candidate.id)), plan_spec)
-        try:
-            return coherence_for(loaded, plan)
-        except InputError:
-            return []
-    return []
 
 
 def kept(desk: Desk, filing_id: int) -> list[dict[str, Any]]:
@@ -155,31 +130,16 @@ def test_the_open_editor_path_matches_reading_afresh(desk: Desk) -> None:
 def test_the_year_plan_is_checked_and_its_changes_are_seen(desk: Desk) -> None:
     """With the year's data quality control plan in the workspace every month is checked against
     it (plan ↔ month coherence); a plan saved later is read again."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "forms"))
-    import builders  # tests/forms/builders.py: a complete power plan
-
-    enterprise = desk.list_enterprises()[0]
     october = months(desk)["2026-10"]
     assert_year_as_afresh(desk)
     without = codes(kept(desk, october.id))
-    values = builders.power_plan_values()
-    # The plan says the plant's fuel oil is measured by the supplier's statement ("其他"); the
-    # months weigh it themselves (实测值): PLAN-LINK-001 at 1号机组's 柴油 consumption.
-    oil = next(r for r in values["parameters"] if r["parameter"] == "燃油消耗量")
-    oil.update(route="其他", method="按供应商结算单。")
-    doc = builders.document(
-        "power-plan", {"name": enterprise.name, "uscc": enterprise.uscc}, "2026", values
-    ).to_json_dict()
-    plan = desk.workspace.create_filing(enterprise.id, "power-plan", doc["form_version"], "2026", doc)
+    plan = add_plan_with_oil_by_statement(desk)
     with_plan = kept(desk, october.id)
     assert with_plan == read_afresh(desk, october.id)
     assert codes(with_plan) - without == {("warning", "PLAN-LINK-001", "units[0].fuels[1].consumption")}
     assert_year_as_afresh(desk)
     # The plan corrected and saved: the month's finding goes with it.
-    document = desk.document(plan.id)
-    row = next(r for r in document["values"]["parameters"] if r["parameter"] == "燃油消耗量")
-    row.update(route="实测值", method="皮带秤日计量。")
-    desk.save(plan.id, document, "更正燃油计量方式")
+    correct_plan_oil(desk, plan.id)
     corrected = kept(desk, october.id)
     assert corrected == read_afresh(desk, october.id)
     assert codes(corrected) == without

@@ -15,12 +15,12 @@ and corrected.
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from afresh_reads import add_plan_with_oil_by_statement, correct_plan_oil, months, plan_afresh
 
 from cets_desktop.core import coerce, findings, name_resolution
 from cets_desktop.core.binding import bind_form
@@ -29,7 +29,7 @@ from cets_desktop.core.loader import load_form
 from cets_desktop.core.reference import default_references
 from cets_desktop.core.workspace_checks import find_previous_document, workspace_findings
 from cets_desktop.workflow.desk import Desk
-from cets_desktop.workflow.evaluation import coherence_for, evaluate_input
+from cets_desktop.workflow.evaluation import evaluate_input
 from cets_desktop.workflow.inputs import LoadedInput
 
 
@@ -60,11 +60,6 @@ def plain_spec(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> Any:
     return spec
 
 
-def months(desk: Desk) -> dict[str, Any]:
-    enterprise = desk.list_enterprises()[0]
-    return {f.period: f for f in desk.list_filings(enterprise.id, 2026, "power-monthly")}
-
-
 def empty_engine_caches() -> None:
     coerce._COERCED.clear()
     findings._PLAIN.clear()
@@ -79,27 +74,8 @@ def fresh(path: Path, spec: Any, period: str) -> tuple[list[dict[str, Any]], str
         doc = parse_document(copy.deepcopy(desk.workspace.current_document(filing.id)))
         loaded = LoadedInput(doc, spec, workspace_findings(desk.workspace, filing.id, doc), None)
         previous = find_previous_document(desk.workspace, filing.enterprise_id, filing.form_id, period)
-        ev = evaluate_input(loaded, previous=previous, extra=plan_findings(desk, filing, loaded))
+        ev = evaluate_input(loaded, previous=previous, extra=plan_afresh(desk, filing, loaded))
         return [f.to_json() for f in ev.findings], repr(ev.values)
-
-
-def plan_findings(desk: Desk, filing: Any, loaded: LoadedInput) -> list[Any]:
-    from cets_desktop.core.plan_coherence import linked_forms
-    from cets_desktop.workflow.errors import InputError
-
-    year = filing.period[:4]
-    for candidate in desk.workspace.list_filings(filing.enterprise_id, year):
-        plan_spec = desk.definition(candidate)
-        if candidate.period != year or plan_spec is None or plan_spec.filing_type != "plan":
-            continue
-        if loaded.spec.id not in linked_forms(plan_spec):
-            continue
-        plan = LoadedInput(parse_document(desk.workspace.current_document(candidate.id)), plan_spec)
-        try:
-            return coherence_for(loaded, plan)
-        except InputError:
-            return []
-    return []
 
 
 def fast(desk: Desk, period: str) -> tuple[list[dict[str, Any]], str]:
@@ -159,24 +135,11 @@ def test_the_year_is_the_same_fast_and_fresh_after_saves_and_evidence_changes(
 def test_the_year_is_the_same_fast_and_fresh_with_the_plan_and_its_correction(
     desk: Desk, demo_path: Path, plain_spec: Any
 ) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "forms"))
-    import builders  # tests/forms/builders.py: a complete power plan
-
-    enterprise = desk.list_enterprises()[0]
     before = assert_year_as_fresh(desk, demo_path, plain_spec)
-    values = builders.power_plan_values()
-    oil = next(r for r in values["parameters"] if r["parameter"] == "燃油消耗量")
-    oil.update(route="其他", method="按供应商结算单。")
-    doc = builders.document(
-        "power-plan", {"name": enterprise.name, "uscc": enterprise.uscc}, "2026", values
-    ).to_json_dict()
-    plan = desk.workspace.create_filing(enterprise.id, "power-plan", doc["form_version"], "2026", doc)
+    plan = add_plan_with_oil_by_statement(desk)
     with_plan = assert_year_as_fresh(desk, demo_path, plain_spec)
     assert ("warning", "PLAN-LINK-001", "units[0].fuels[1].consumption") in codes(with_plan["2026-10"])
-    document = desk.document(plan.id)
-    row = next(r for r in document["values"]["parameters"] if r["parameter"] == "燃油消耗量")
-    row.update(route="实测值", method="皮带秤日计量。")
-    desk.save(plan.id, document, "更正燃油计量方式")
+    correct_plan_oil(desk, plan.id)
     corrected = assert_year_as_fresh(desk, demo_path, plain_spec)
     assert codes(corrected["2026-10"]) == codes(before["2026-10"])
 

@@ -15,17 +15,9 @@ from cets_desktop.ui.navigator import ROLE_NODE
 
 @pytest.fixture
 def window(qtbot: Any, demo_path: Path) -> Iterator[Any]:
-    from cets_desktop.ui.main_window import MainWindow
-    from cets_desktop.workflow.desk import Desk
+    from qt_app_setup import open_main_window
 
-    win = MainWindow(Desk.open(demo_path))
-    win.ask_restore = lambda draft, current: True  # type: ignore[method-assign]
-    win.ask_save_reason = lambda: "补充检修说明"  # type: ignore[method-assign]
-    win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_main_window(qtbot, demo_path, save_reason="补充检修说明", activate=False)
     yield win
     win.close()
 

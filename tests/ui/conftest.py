@@ -29,34 +29,18 @@ def app_setup(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def window(qtbot, demo_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    from cets_desktop.ui.main_window import MainWindow
-    from cets_desktop.workflow.desk import Desk
+    from qt_app_setup import open_main_window
 
-    win = MainWindow(Desk.open(demo_path))
-    win.ask_restore = lambda draft, current: True  # type: ignore[method-assign]
-    win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
-    win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
+    win = open_main_window(qtbot, demo_path)
     yield win
     win.close()
 
 
 @pytest.fixture
 def empty_window(qtbot, tmp_path: Path) -> Iterator:  # type: ignore[no-untyped-def]
-    from cets_desktop.ui.main_window import MainWindow
-    from cets_desktop.workflow.desk import Desk
+    from qt_app_setup import open_main_window
 
-    win = MainWindow(Desk.open(tmp_path / "new.cetsdb"))
-    win.ask_save_reason = lambda: "测试保存"  # type: ignore[method-assign]
-    win.ask_leave = lambda: "keep"  # type: ignore[method-assign]
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_main_window(qtbot, tmp_path / "new.cetsdb", restore_drafts=False, activate=False)
     yield win
     win.close()
 
