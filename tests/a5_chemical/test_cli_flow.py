@@ -17,16 +17,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 import chem_data as c  # noqa: E402
+from user_workbook import fill_like_a_user  # noqa: E402
 
 from cets_desktop.core.document import EvidenceRef  # noqa: E402
 from cets_desktop.core.loader import default_registry  # noqa: E402
-from cets_desktop.core.spec import CERTAINTY_LABELS, FieldSpec, FormSpec  # noqa: E402
-from cets_desktop.io.xlsx_layout import FIRST_DATA_ROW, RepeatSheet, plan_workbook  # noqa: E402
+from cets_desktop.core.spec import CERTAINTY_LABELS  # noqa: E402
 
 TOTAL = {
     "a5-ammonia": "1650823.79",
@@ -80,68 +79,6 @@ def with_real_evidence(form: str, folder: Path, values: dict[str, Any] | None = 
     doc.evidence = refs
     out = folder.parent / f"{form}.json"
     out.write_text(doc.to_json_text(), encoding="utf-8")
-    return out
-
-
-# ---- a user filling the workbook (as tests/io/test_xlsx_import.py does) ----------------------
-def typed_by_user(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
-    if raw is None or f is None:
-        return raw
-    if f.type in ("decimal", "integer"):
-        return float(raw) if "." in str(raw) else int(raw)
-    if f.type == "select_one":
-        return next(ch for ch in spec.choice_list(f) if ch.value == raw).text
-    return raw
-
-
-def fill_like_a_user(
-    spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str], period: str
-) -> None:
-    wb = openpyxl.load_workbook(template)
-    layout = plan_workbook(spec)
-    for sheet in layout.scalar_sheets:
-        ws = wb[sheet.name]
-        for entry in sheet.value_entries():
-            if entry.path == "enterprise.name":
-                ws[entry.cell] = enterprise["name"]
-            elif entry.path == "enterprise.uscc":
-                ws[entry.cell] = enterprise["uscc"]
-            elif entry.path == "period":
-                ws[entry.cell] = period
-            elif entry.role == "input" and entry.field is not None and entry.field.name in values:
-                ws[entry.cell] = typed_by_user(spec, entry.field, values[entry.field.name])
-    for rsheet in layout.repeat_sheets:
-        for offset, line in enumerate(_user_rows(spec, rsheet, values)):
-            for index, value in line.items():
-                wb[rsheet.name].cell(FIRST_DATA_ROW + offset, index, value)
-    wb.save(out)
-
-
-def _user_rows(spec: FormSpec, rsheet: RepeatSheet, values: dict[str, Any]) -> list[dict[int, Any]]:
-    out: list[dict[int, Any]] = []
-
-    def walk(data: dict[str, Any], depth: int, trail: list[tuple[int, dict[str, Any]]]) -> None:
-        for index, item in enumerate(data.get(rsheet.chain[depth].name) or []):
-            here = [*trail, (index, item)]
-            if depth + 1 < len(rsheet.chain):
-                walk(item, depth + 1, here)
-                continue
-            line: dict[int, Any] = {}
-            for col in rsheet.columns:
-                if col.role == "parent_key":
-                    position, parent = here[col.level]
-                    line[col.index] = (
-                        position + 1
-                        if col.field is None
-                        else typed_by_user(spec, col.field, parent.get(col.field.name))
-                    )
-                elif col.role == "ordinal":
-                    line[col.index] = index + 1
-                elif col.role == "input":
-                    line[col.index] = typed_by_user(spec, col.field, item.get(col.field.name))
-            out.append(line)
-
-    walk(values, 0, [])
     return out
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
+from user_workbook import fill_like_a_user
 
 from cets_desktop.core.coerce import coerce_scalar, coerce_values
 from cets_desktop.core.document import parse_document
@@ -18,7 +19,6 @@ from cets_desktop.core.loader import FormRegistry, default_registry, load_form
 from cets_desktop.core.spec import FieldSpec, FormSpec
 from cets_desktop.demo import power_month_document
 from cets_desktop.io.xlsx_import import ImportFailure, ImportResult, read_workbook
-from cets_desktop.io.xlsx_layout import FIRST_DATA_ROW, RepeatSheet, plan_workbook
 from cets_desktop.io.xlsx_template import write_workbook
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -38,76 +38,6 @@ def kiln() -> FormSpec:
 
 # --------------------------------------------------------------------------------------------
 # A user filling the template in Excel
-
-
-def typed_by_user(spec: FormSpec, f: FieldSpec | None, raw: Any) -> Any:
-    """What a person types: numbers, the dropdown's text, 是/否, real dates."""
-    if raw is None or f is None:
-        return raw
-    if f.type in ("decimal", "integer"):
-        return float(raw) if "." in str(raw) else int(raw)
-    if f.type == "select_one":
-        choice = next(c for c in spec.choice_list(f) if c.value == raw)
-        return choice.text
-    if f.type == "boolean":
-        return "是" if raw else "否"
-    if f.type == "date":
-        return dt.datetime.fromisoformat(raw)
-    if f.type == "select_multiple":
-        return "，".join(raw)
-    return raw
-
-
-def fill_like_a_user(
-    spec: FormSpec, template: Path, out: Path, values: dict[str, Any], enterprise: dict[str, str], period: str
-) -> None:
-    wb = openpyxl.load_workbook(template)
-    layout = plan_workbook(spec)
-    for sheet in layout.scalar_sheets:
-        ws = wb[sheet.name]
-        for entry in sheet.value_entries():
-            if entry.path == "enterprise.name":
-                ws[entry.cell] = enterprise["name"]
-            elif entry.path == "enterprise.uscc":
-                ws[entry.cell] = enterprise["uscc"]
-            elif entry.path == "period":
-                ws[entry.cell] = period
-            elif entry.role == "input" and entry.field is not None and entry.field.name in values:
-                ws[entry.cell] = typed_by_user(spec, entry.field, values[entry.field.name])
-    for rsheet in layout.repeat_sheets:
-        for offset, line in enumerate(_user_rows(spec, rsheet, values)):
-            for index, value in line.items():
-                wb[rsheet.name].cell(FIRST_DATA_ROW + offset, index, value)
-    wb.save(out)
-
-
-def _user_rows(spec: FormSpec, rsheet: RepeatSheet, values: dict[str, Any]) -> list[dict[int, Any]]:
-    """One {column: typed value} per record of a repeat sheet, parents' keys repeated on each row."""
-    out: list[dict[int, Any]] = []
-
-    def walk(data: dict[str, Any], depth: int, trail: list[tuple[int, dict[str, Any]]]) -> None:
-        for index, item in enumerate(data.get(rsheet.chain[depth].name) or []):
-            here = [*trail, (index, item)]
-            if depth + 1 < len(rsheet.chain):
-                walk(item, depth + 1, here)
-                continue
-            line: dict[int, Any] = {}
-            for col in rsheet.columns:
-                if col.role == "parent_key":
-                    position, parent = here[col.level]
-                    line[col.index] = (
-                        position + 1
-                        if col.field is None
-                        else typed_by_user(spec, col.field, parent.get(col.field.name))
-                    )
-                elif col.role == "ordinal":
-                    line[col.index] = index + 1
-                elif col.role == "input":
-                    line[col.index] = typed_by_user(spec, col.field, item.get(col.field.name))
-            out.append(line)
-
-    walk(values, 0, [])
-    return out
 
 
 def typed(spec: FormSpec, values: dict[str, Any]) -> dict[str, Any]:
