@@ -163,18 +163,20 @@ def _json_constant(text: str) -> str:
 
 
 def json_depth_problem(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True when ``data`` nests deeper than ``limit`` (iterative: no recursion on hostile input)."""
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if type(item) is not dict and type(item) is not list:
-            continue  # a bare scalar document ("0", "true") has no depth
-        children = item.values() if type(item) is dict else item
-        nested = [c for c in children if type(c) is dict or type(c) is list]
-        if nested:
-            if depth >= limit:
+    """True when ``data`` nests deeper than ``limit``. Recursive, but never deeper than ``limit``
+    calls whatever the input (a container found below the limit answers True at once), so
+    hostile input cannot exhaust Python's stack; a bare scalar document ("0", "true") has no depth."""
+    if type(data) is not dict and type(data) is not list:
+        return False
+    return _nests_deeper(data, 1, limit)
+
+
+def _nests_deeper(item: dict[str, Any] | list[Any], depth: int, limit: int) -> bool:
+    for child in item.values() if type(item) is dict else item:
+        kind = type(child)
+        if kind is dict or kind is list:
+            if depth >= limit or _nests_deeper(child, depth + 1, limit):
                 return True
-            stack.extend((c, depth + 1) for c in nested)
     return False
 
 

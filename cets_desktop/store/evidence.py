@@ -118,7 +118,10 @@ class EvidenceStore:
         return self.root / sha256[:2] / sha256
 
     def exists(self, sha256: str) -> bool:
-        return self.path_for(sha256).is_file()
+        # path_for's file, as a string: one stat, without building Path objects (a year of cards
+        # asks this for every file of every month).
+        _check_sha256(sha256)
+        return os.path.isfile(os.path.join(self.root, sha256[:2], sha256))
 
     def verify(self, sha256: str, progress: ProgressCallback | None = None) -> bool:
         """True if the stored file is present and its content still hashes to ``sha256``."""

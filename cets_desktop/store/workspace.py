@@ -22,7 +22,7 @@ import sys
 import threading
 import uuid
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -902,6 +902,34 @@ class Workspace:
         document: dict[str, Any] = load_json(text)
         return document
 
+    def current_documents(self, filing_ids: Iterable[int]) -> dict[int, tuple[int, dict[str, Any]]]:
+        """:meth:`current_document` of many filings in one read: filing id → (revision number,
+        document). A filing without its current revision, or whose stored text is not JSON, is
+        left out (its own :meth:`current_document` call then says what is wrong)."""
+        wanted = sorted({int(i) for i in filing_ids})
+        out: dict[int, tuple[int, dict[str, Any]]] = {}
+        rows: list[tuple[Any, ...]] = []
+        with self._reading() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows.extend(
+                    conn.execute(
+                        "SELECT f.id, r.number, r.document FROM filings f JOIN revisions r"
+                        " ON r.filing_id = f.id AND r.number = f.current_revision"
+                        f" WHERE f.id IN ({marks})",
+                        chunk,
+                    ).fetchall()
+                )
+        for filing_id, number, text in rows:
+            try:
+                document = load_json(str(text))
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(document, dict):
+                out[int(filing_id)] = (int(number), document)
+        return out
+
     @staticmethod
     def _revision_text(conn: sqlite3.Connection, filing_id: int, number: int) -> str:
         row = conn.execute(
@@ -1019,6 +1047,26 @@ class Workspace:
             if row[2] == self._revision_text(conn, filing_id, filing.current_revision):
                 return None
         return Draft(filing_id, int(row[0]), str(row[1]), load_json(row[2]))
+
+    def drafts_among(self, filing_ids: Iterable[int]) -> set[int]:
+        """The filings among ``filing_ids`` whose autosaved draft holds work not in the current
+        revision (:meth:`recover_draft` is not None), in one read for a year of cards."""
+        wanted = sorted({int(i) for i in filing_ids})
+        if not wanted:
+            return set()
+        found: set[int] = set()
+        with self._reading() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT d.filing_id FROM drafts d JOIN filings f ON f.id = d.filing_id"
+                    " JOIN revisions r ON r.filing_id = f.id AND r.number = f.current_revision"
+                    f" WHERE d.filing_id IN ({marks}) AND d.document != r.document",
+                    chunk,
+                ).fetchall()
+                found.update(int(row[0]) for row in rows)
+        return found
 
     def discard_draft(self, filing_id: int) -> None:
         with self._writing() as conn:

@@ -282,6 +282,13 @@ class Desk:
         except WorkspaceError:
             return False
 
+    def drafts_among(self, filing_ids: Sequence[int]) -> set[int]:
+        """:meth:`has_draft` for many filings in one read (a year of cards)."""
+        try:
+            return self.workspace.drafts_among(filing_ids)
+        except WorkspaceError:
+            return {i for i in filing_ids if self.has_draft(i)}
+
     def discard_draft(self, filing_id: int) -> None:
         self.workspace.discard_draft(filing_id)
 

@@ -158,6 +158,7 @@ class WorkspaceReads:
             OrderedDict()
         )
         self._specs: dict[tuple[str, str, str], Any] = {}
+        self._own_specs: dict[tuple[str, str], Any] = {}
         self._evidence: dict[int, tuple[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[Any, ...]]]] = {}
         self._reused: OrderedDict[
             int, tuple[FilingDocument, tuple[Any, ...], list[dict[str, Any]], list[Finding]]
@@ -186,11 +187,19 @@ class WorkspaceReads:
         return self._stamped(("filing", filing_id), lambda: self.workspace.get_filing(filing_id))
 
     def filings_of(self, enterprise_id: int) -> list[Any]:
-        """``workspace.list_filings(enterprise_id)`` as of the last commit (a copy of the list)."""
-        found = self._stamped(
-            ("filings", enterprise_id), lambda: list(self.workspace.list_filings(enterprise_id))
-        )
-        return list(found)
+        """``workspace.list_filings(enterprise_id)`` as of the last commit (a copy of the list).
+        Each filing read is also kept as :meth:`filing` reads it (same rows, same stamp), so a
+        year of cards reads the enterprise's filings once, not once per card."""
+
+        def read() -> list[Any]:
+            found = list(self.workspace.list_filings(enterprise_id))
+            stamp = self.workspace.change_stamp()
+            if len(self._rows_read) + len(found) < self.MAX_DOCUMENTS:
+                for row in found:
+                    self._rows_read[("filing", row.id)] = (stamp, row)
+            return found
+
+        return list(self._stamped(("filings", enterprise_id), read))
 
     @staticmethod
     def _key(filing: Any) -> tuple[Any, ...]:
@@ -258,16 +267,33 @@ class WorkspaceReads:
         while len(self._typed) > self.MAX_TYPED:
             self._typed.popitem(last=False)
 
-    def _evidence_rows(self, filing: Any) -> tuple[list[dict[str, Any]], tuple[Any, ...]] | None:
-        """Another period's evidence rows (one per distinct file) and their signature."""
+    def _read_ahead(self, filings: list[Any]) -> dict[int, dict[str, Any]]:
+        """The stored documents of the series' filings whose evidence rows are not kept for their
+        revision, in one read (a workspace just opened reads a year at once, not month by month)."""
+        todo = [f for f in filings if (hit := self._evidence.get(f.id)) is None or hit[0] != self._key(f)]
+        if len(todo) < 2:
+            return {}
+        try:
+            found = self.workspace.current_documents(f.id for f in todo)
+        except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
+            return {}
+        return {f.id: found[f.id][1] for f in todo if f.id in found and found[f.id][0] == f.current_revision}
+
+    def _evidence_rows(
+        self, filing: Any, read: dict[int, dict[str, Any]] | None = None
+    ) -> tuple[list[dict[str, Any]], tuple[Any, ...]] | None:
+        """Another period's evidence rows (one per distinct file) and their signature; ``read``:
+        stored documents already read (:meth:`_read_ahead`)."""
         key = self._key(filing)
         hit = self._evidence.get(filing.id)
         if hit is not None and hit[0] == key:
             return hit[1]
-        try:
-            stored = self.workspace.current_document(filing.id)
-        except Exception:  # noqa: BLE001 - deleted meanwhile or a damaged revision: skip it (as workspace_findings)
-            return None
+        stored = read.get(filing.id) if read else None
+        if stored is None:
+            try:
+                stored = self.workspace.current_document(filing.id)
+            except Exception:  # noqa: BLE001 - deleted meanwhile or a damaged revision: skip it (as workspace_findings)
+                return None
         if isinstance(stored, dict) and filing.id not in self._documents:
             # The month is likely evaluated next (a year of cards): read once, parsed then.
             self._pending[filing.id] = (key, stored)
@@ -289,12 +315,20 @@ class WorkspaceReads:
 
     def definition(self, filing: Any) -> Any:
         """``definitions.definition_of_record`` for the filing, asked once per form, version and
-        period (the definitions do not change while the program runs)."""
+        period (the definitions do not change while the program runs). The version a filing was
+        made with is its definition while that version governs the period (the rule's first
+        branch), so a year of months made with one version asks once, then checks the period."""
         key = (filing.form_id, filing.form_version, filing.period)
         if key not in self._specs:
-            from .definitions import definition_of_record
+            from .definitions import definition_of_record, governs
 
-            self._specs[key] = definition_of_record(*key)
+            own = self._own_specs.get((filing.form_id, filing.form_version))
+            if own is not None and governs(own, filing.period):
+                self._specs[key] = own
+            else:
+                spec = self._specs[key] = definition_of_record(*key)
+                if spec is not None and (spec.id, spec.version) == key[:2]:
+                    self._own_specs[key[:2]] = spec
         return self._specs[key]
 
     def series(self, filing: Any) -> list[Any]:
@@ -327,10 +361,14 @@ class WorkspaceReads:
         current_period = str(document.period or filing.period)
         others: dict[str, list[dict[str, Any]]] = {}
         signature: list[tuple[Any, ...]] = []
-        for other in series if series is not None else self.series(filing):
-            if other.id == filing.id or other.period == current_period:
-                continue
-            entry = self._evidence_rows(other)
+        neighbours = [
+            other
+            for other in (series if series is not None else self.series(filing))
+            if other.id != filing.id and other.period != current_period
+        ]
+        read = self._read_ahead(neighbours)
+        for other in neighbours:
+            entry = self._evidence_rows(other, read)
             if entry is not None:
                 others[other.period] = entry[0]
                 signature.append((other.period, entry[1]))

@@ -274,7 +274,11 @@ class StatusCache:
         period: str,
         filing: Filing | None,
         evaluate: bool = True,
+        *,
+        draft: bool | None = None,
     ) -> FilingSummary:
+        """``draft``: whether the filing has an autosaved draft, when the caller already asked
+        (:meth:`months` asks once for the year); None asks the desk."""
         due = due_date_for(enterprise, spec, period)
         if filing is None:
             since = tracked_since(enterprise)
@@ -302,7 +306,7 @@ class StatusCache:
                         due,
                         last[2],
                         last[3],
-                        self.desk.has_draft(filing.id),
+                        self.desk.has_draft(filing.id) if draft is None else draft,
                         pending=True,
                         known=True,
                     )
@@ -312,7 +316,14 @@ class StatusCache:
             cached = (key, status, errors, warnings)
             self._cache[filing.id] = cached
         return FilingSummary(
-            spec, period, filing, cached[1], due, cached[2], cached[3], self.desk.has_draft(filing.id)
+            spec,
+            period,
+            filing,
+            cached[1],
+            due,
+            cached[2],
+            cached[3],
+            self.desk.has_draft(filing.id) if draft is None else draft,
         )
 
     def _evaluate(self, filing: Filing) -> tuple[str, int, int]:
@@ -341,15 +352,42 @@ class StatusCache:
         self, enterprise: Enterprise, spec: Any, year: int, evaluate: bool = True
     ) -> list[FilingSummary]:
         filings = {f.period: f for f in self.desk.list_filings(enterprise.id, year, spec.id)}
+        drafts = self._drafts_among([f.id for f in filings.values()])
+        own: dict[tuple[str, str], Any] = {}
         out = []
         for month in range(1, 13):
             period = f"{year}-{month:02d}"
             filing = filings.get(period)
             period_spec = (
-                (self.spec_for(filing) if filing else None) or self._period_spec(spec, period) or spec
+                (self._record_spec(filing, own) if filing else None)
+                or self._period_spec(spec, period)
+                or spec
             )
-            out.append(self.summary(enterprise, period_spec, period, filing, evaluate))
+            draft = None if drafts is None or filing is None else filing.id in drafts
+            out.append(self.summary(enterprise, period_spec, period, filing, evaluate, draft=draft))
         return out
+
+    def _drafts_among(self, filing_ids: list[int]) -> set[int] | None:
+        """The filings with an autosaved draft, in one read (``Desk.drafts_among``); None when the
+        source has no such call (each card then asks ``has_draft``)."""
+        among = getattr(self.desk, "drafts_among", None)
+        return set(among(filing_ids)) if among is not None and filing_ids else None
+
+    def _record_spec(self, filing: Filing, own: dict[tuple[str, str], Any]) -> Any:
+        """:meth:`spec_for`, asked once per form and version for a year of months: the version a
+        filing was made with is its definition while that version governs the period (the first
+        rule of ``definitions.definition_of_record``), so the other months only check the
+        period; any other month is asked in full."""
+        from .definitions import governs
+
+        key = (filing.form_id, filing.form_version)
+        spec = own.get(key)
+        if spec is not None and governs(spec, filing.period):
+            return spec
+        spec = self.spec_for(filing)
+        if spec is not None and (spec.id, spec.version) == key:
+            own[key] = spec
+        return spec
 
     def yearly(self, enterprise: Enterprise, year: int, evaluate: bool = True) -> list[FilingSummary]:
         """Non-monthly filings whose deadline falls in ``year`` (the 2027 plan is due 2026-12-31;
