@@ -22,7 +22,6 @@ failures raise :class:`~cets_desktop.atomic.OutputError` with a Chinese message.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -73,6 +72,7 @@ from .xlsx_layout import (
     identity_field,
     plan_workbook,
 )
+from .xlsx_writer import save_workbook_bytes
 
 DEFAULT_FONT = "宋体"
 YES, NO = "是", "否"
@@ -114,9 +114,7 @@ def workbook_bytes(
 ) -> bytes:
     """The workbook as ``.xlsx`` bytes (for callers that pack it without a temp file)."""
     wb = build_workbook(spec, document, values, explanations, period=period)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save_workbook_bytes(wb)
 
 
 def build_workbook(
