@@ -10,8 +10,7 @@ from typing import Any
 
 # First of all PySide6 imports: every module imported after it is checked more cheaply (qt_import).
 from . import qt_import  # isort: skip  # noqa: F401
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from .fonts import application_font
@@ -29,21 +28,25 @@ its evaluated status, then close the window and return instead of entering the e
 
 
 def create_application() -> QApplication:
-    """The QApplication, configured once: DPI policy, Chinese Qt dialogs, CJK font, style."""
+    """The QApplication, configured once: Chinese Qt dialogs, CJK font, Fusion, the style sheet.
+
+    Nothing here makes the Python types of ``Qt`` or ``QStyle`` (ui/lazy_qt.py: their enums
+    cost the cold start ≈ 65–80 ms): the style is chosen on Qt's own command line, and the
+    high-DPI rounding policy is left at Qt 6's default, which already is PassThrough (125 % /
+    150 % Windows scaling stays exact instead of rounding to 1× or 2×; Qt 5 rounded, Qt 6 does
+    not: QGuiApplication::highDpiScaleFactorRoundingPolicy)."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
-    # PassThrough keeps 125 % / 150 % Windows scaling exact instead of rounding to 1× or 2×.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     QCoreApplication.setOrganizationName("cets-desktop")
     QCoreApplication.setApplicationName("cets-desktop")
-    app = QApplication(sys.argv[:1])
+    # "-style fusion" is app.setStyle("Fusion") (the same look on Windows 10/11 and in CI
+    # screenshots) without handing the style object to Python; it also wins over QT_STYLE_OVERRIDE.
+    app = QApplication([*sys.argv[:1], "-style", "fusion"])
     app.setApplicationDisplayName("全国碳市场填报助手")
     install_qt_chinese(app)
     app.setFont(application_font())
-    app.setStyle("Fusion")  # the same look on Windows 10/11 and in CI screenshots
     app.setStyleSheet(app_stylesheet())
-    app.setWindowIcon(QIcon())
     return app
 
 
@@ -80,6 +83,7 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
 
         # The first-start rule maximizes on a small screen (offscreen's is 800×800): a
         # screenshot is always the documented 1280×800.
+        window.start_maximized = False
         window.setWindowState(Qt.WindowState.WindowNoState)
         window.resize(*SCREENSHOT_SIZE)
         window.show()
@@ -88,7 +92,7 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
         ok = window.grab().save(str(screenshot))
         window.close()
         return 0 if ok else 1
-    window.show()
+    window.show_as_started()
     if os.environ.get(EXIT_WHEN_READY_ENV):
         return _report_ready(app, window)
     return app.exec()
@@ -127,10 +131,14 @@ def _open_desk(workspace_path: Path | None, demo: bool, screenshot: Path | None)
 def _report_ready(app: QApplication, window: QMainWindow) -> int:
     """Process events until the window is exposed and its calendar painted; print both moments."""
     stamps: dict[str, float] = {}
+    types_at_ready: list[str] = []
+    report_modules = bool(os.environ.get(MODULES_AT_READY_ENV))
 
     def ready() -> None:
         if "READY" not in stamps:
             stamps["READY"], stamps["CPU"] = time.perf_counter(), time.process_time()
+            if report_modules:  # at that moment: the window finishes right after (main_window)
+                types_at_ready.extend(_types_made())
 
     calendar = getattr(window, "calendar", None)
     if calendar is not None:
@@ -155,9 +163,11 @@ def _report_ready(app: QApplication, window: QMainWindow) -> int:
     index = sys.modules.get("cets_desktop.core.forms_index")
     sources = sorted({i.source for i in getattr(index, "_MEMO", {}).values()}) if index else []
     print(f"FORMS_INDEX {'+'.join(sources) or 'none'}", flush=True)  # cache / built / uncached
-    if os.environ.get(MODULES_AT_READY_ENV):
-        # tests/speed_start: what had been imported by the first paint.
+    if report_modules:
+        # tests/speed_start: what had been imported, and which costly Python types made, by the
+        # first paint (ui/lazy_qt.py).
         print("MODULES " + " ".join(sorted(sys.modules)), flush=True)
+        print(f"TYPES_AT_READY {' '.join(types_at_ready)}", flush=True)
         print(f"CARDS_AT_READY {_card_texts(window)}", flush=True)
     # Then the workspace opened for real and the month cards' deferred evaluation, for the
     # "calendar complete" figure.
@@ -168,6 +178,28 @@ def _report_ready(app: QApplication, window: QMainWindow) -> int:
         print(f"CARDS {_card_texts(window)}", flush=True)
     window.close()
     return 0
+
+
+WATCHED_TYPES = (
+    ("PySide6.QtCore", "Qt"),
+    ("PySide6.QtWidgets", "QStyle"),
+    ("PySide6.QtGui", "QKeySequence"),
+    ("PySide6.QtWidgets", "QDialog"),
+    ("PySide6.QtCore", "QLibraryInfo"),
+)
+"""Python types whose enums the first paint does without (each costs 2–60 ms to make)."""
+
+
+def _types_made() -> list[str]:
+    """``Name=yes|no`` for each of :data:`WATCHED_TYPES`, and how many enum classes exist."""
+    import enum
+    import gc
+
+    from .lazy_qt import made
+
+    out = [f"{name}={'yes' if made(module, name) else 'no'}" for module, name in WATCHED_TYPES]
+    out.append(f"enums={sum(1 for o in gc.get_objects() if isinstance(o, enum.EnumType))}")
+    return out
 
 
 def _card_texts(window: QMainWindow) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 T = TypeVar("T")
 Progress = Callable[[int, int], None]
@@ -172,6 +172,10 @@ def run_with_progress_dialog(
     on_error: Callable[[BaseException], None],
 ) -> BackgroundJob[T]:
     """The same, with a modal progress dialog whose 取消 button cancels the operation."""
+    # Imported here: QProgressDialog's Python type (with QDialog's enums) is not needed for the
+    # window's first paint (ui/lazy_qt.py).
+    from PySide6.QtWidgets import QProgressDialog
+
     dialog = QProgressDialog(label, "取消", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setMinimumDuration(400)  # quick jobs finish before any dialog flickers up

@@ -1,8 +1,17 @@
-"""The main window: navigator, calendar or form in the middle, findings and evidence docks.
+"""The main window: the navigator pane on the left, calendar or form beside it, findings and
+evidence docks.
 
 The window owns the open workspace and at most one open filing (a :class:`FilingSession`).
 Questions that need the user (restore a draft, why save, leave unsaved work) go through small
 ``ask_*`` methods so tests can answer them without dialogs.
+
+It is built in two steps (bench/bench_gui_start.py). What the first frame shows — menu bar and
+menus, tool bar with its icons, navigator, calendar, status bar — is made without the Python
+types of ``Qt`` or ``QKeySequence`` (ui/lazy_qt.py: their enums cost the cold start ≈ 50–65 ms).
+:meth:`MainWindow.finish_window` then adds what needs them and is not seen: keyboard shortcuts,
+the findings and evidence docks' place in the window (hidden on the calendar) and their saved
+layout, the navigator's context menu. A window opened on a desk does both at once; the cold
+start (a glance) does the second right after the first paint, before the workspace is opened.
 """
 
 from __future__ import annotations
@@ -12,13 +21,14 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QByteArray, QTimer
+from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
     QPushButton,
+    QSplitter,
     QStackedWidget,
     QStyle,
     QToolBar,
@@ -29,10 +39,13 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from . import recent_workspaces
 from .background import wait_for_all
+from .lazy_qt import on_first_use
 from .month_calendar import CalendarView
 from .navigator import Navigator, Node
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QCloseEvent, QKeySequence
     from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
     # The workspace (store), the definitions (pydantic, YAML), the rules engine, the panels, the
@@ -55,30 +68,29 @@ if TYPE_CHECKING:
 
 PAGE_WELCOME, PAGE_CALENDAR, PAGE_FORM, PAGE_OVERVIEW = range(4)
 
-
-class _OnFirstUse:
-    """A PySide6 class looked up when first used. Making a class's Python type (with all its
-    enums) costs start-up time; the dialogs are not needed for the first paint."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def _cls(self) -> Any:
-        from PySide6 import QtWidgets
-
-        return getattr(QtWidgets, self._name)
-
-    def __getattr__(self, attr: str) -> Any:
-        return getattr(self._cls(), attr)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._cls()(*args, **kwargs)
-
-
 if not TYPE_CHECKING:
-    QDialog = _OnFirstUse("QDialog")
-    QFileDialog = _OnFirstUse("QFileDialog")
-    QMessageBox = _OnFirstUse("QMessageBox")
+    # Made when first used (ui/lazy_qt.py): none of them is needed for the first paint.
+    Qt = on_first_use("PySide6.QtCore", "Qt")
+    QKeySequence = on_first_use("PySide6.QtGui", "QKeySequence")
+    QDialog = on_first_use("PySide6.QtWidgets", "QDialog")
+    QFileDialog = on_first_use("PySide6.QtWidgets", "QFileDialog")
+    QMessageBox = on_first_use("PySide6.QtWidgets", "QMessageBox")
+
+TOOL_BUTTON_TEXT_BESIDE_ICON = 2
+"""Qt.ToolButtonStyle.ToolButtonTextBesideIcon's value (qnamespace.h): set as the tool bar's
+``toolButtonStyle`` property by name, which takes the int, before ``Qt`` is built."""
+NAVIGATOR_WIDTH, NAVIGATOR_MIN_WIDTH = 250, 220
+NAVIGATOR_WIDTH_KEY, NAVIGATOR_SHOWN_KEY = "window/navigator_width", "window/navigator_shown"
+STANDARD_KEY = "standard:"
+"""A shortcut written ``"standard:Save"`` is ``QKeySequence.StandardKey.Save`` (the platform's
+own keys); any other text is a portable key sequence such as ``"Ctrl+Shift+E"``."""
+
+
+def _key_sequence(key: str) -> QKeySequence:
+    """``"standard:Save"`` → ``QKeySequence(QKeySequence.StandardKey.Save)``; ``"F5"`` → ``QKeySequence("F5")``."""
+    if key.startswith(STANDARD_KEY):
+        return QKeySequence(getattr(QKeySequence.StandardKey, key.removeprefix(STANDARD_KEY)))
+    return QKeySequence(key)
 
 
 def _workflow_errors() -> tuple[type[Exception], ...]:
@@ -176,24 +188,36 @@ class MainWindow(QMainWindow):
         self.overview: Any = None  # ui.overview.OverviewPage, built on first use
         for page in (self.welcome_host, self.calendar_host, self.form_host, self.overview_host):
             self.stack.addWidget(page)
-        self.setCentralWidget(self.stack)
 
+        # The navigator is the app's main navigation: a fixed pane left of the page (it does not
+        # float away), hidden and shown with 「显示导航面板」 (Ctrl+Shift+1) and by focus mode,
+        # its width remembered between sessions.
         self.navigator = Navigator()
         self.navigator.nodeActivated.connect(self.show_node)
         self.navigator.newFilingRequested.connect(self.new_filing)
         self.navigator.editEnterpriseRequested.connect(self.edit_enterprise)
-        self.nav_dock = self._dock("导航", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea, "navigator")
+        self.navigator.setMinimumWidth(NAVIGATOR_MIN_WIDTH)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.navigator)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(0, 0)  # a wider window widens the page, not the navigator
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
         # The findings and evidence panels belong to an open filing: their docks exist from the
-        # start (layout, menus, saved state), their contents are made when first shown or used.
-        self.findings_dock = self._dock("校验结果", None, Qt.DockWidgetArea.BottomDockWidgetArea, "findings")
-        self.evidence_dock = self._dock("支撑材料", None, Qt.DockWidgetArea.RightDockWidgetArea, "evidence")
-        # The evidence panel (lists, tall) takes the right edge down to the status bar; the
-        # findings (long lines, wide) the width beside it: both fit a 768 px or 720 px screen.
-        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        # start (menus, saved state), their contents are made when first shown or used, and they
+        # take their place in the window in finish_window (hidden until then, as on the calendar).
+        self.findings_dock = self._dock("校验结果", "findings")
+        self.evidence_dock = self._dock("支撑材料", "evidence")
         self.evidence_dock.setMinimumWidth(240)
         for dock in (self.findings_dock, self.evidence_dock):
             dock.visibilityChanged.connect(partial(self._dock_shown, dock))
-        self.navigator.setMinimumWidth(220)
+        self.finished = False
+        """finish_window has run (shortcuts, docks placed, saved layout restored)."""
+        self._shortcuts: list[tuple[QAction, str | list[str]]] = []
+        self.start_maximized = False
+        """The first start on a small screen: shown maximized (show_as_started)."""
 
         self.autosave_label = QLabel("")
         self.state_label = QLabel("")
@@ -209,7 +233,38 @@ class MainWindow(QMainWindow):
         if glance is not None and desk is None:
             self._show_glance(glance)
         else:
+            self.finish_window()
             self.set_workspace(desk)
+
+    def finish_window(self) -> None:
+        """What the first frame does not show and needs ``Qt`` or ``QKeySequence``: keyboard
+        shortcuts, the docks' place in the window, the saved dock layout, the navigator's
+        context menu, the maximized state of a first start on a small screen. Runs once."""
+        if self.finished:
+            return
+        self.finished = True
+        for action, keys in self._shortcuts:
+            if isinstance(keys, list):
+                action.setShortcuts([_key_sequence(k) for k in keys])
+            else:
+                action.setShortcut(_key_sequence(keys))
+        self._shortcuts = []
+        area = Qt.DockWidgetArea
+        self.addDockWidget(area.BottomDockWidgetArea, self.findings_dock)
+        self.addDockWidget(area.RightDockWidgetArea, self.evidence_dock)
+        # The evidence panel (lists, tall) takes the right edge down to the status bar; the
+        # findings (long lines, wide) the width beside it: both fit a 768 px or 720 px screen.
+        self.setCorner(Qt.Corner.BottomRightCorner, area.RightDockWidgetArea)
+        state = recent_workspaces.settings().value("window/state")
+        if not (isinstance(state, QByteArray) and self.restoreState(state)):
+            self.resizeDocks([self.evidence_dock], [270], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.findings_dock], [180], Qt.Orientation.Vertical)
+        if self.stack.currentIndex() != PAGE_FORM:
+            for dock in (self.findings_dock, self.evidence_dock):
+                dock.hide()  # a restored layout shows them; they belong to an open filing
+        if self.start_maximized and not self.isVisible():
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+        self.navigator.enable_context_menu()
 
     # ------------------------------------------------------------------ lazily made parts
 
@@ -280,17 +335,16 @@ class MainWindow(QMainWindow):
             names = "；".join(str(e) for e in broken[:3])
             self.statusBar().showMessage(f"有 {len(broken)} 个表单定义文件有误，已停用：{names}", 0)
 
-    def _dock(self, title: str, widget: QWidget | None, area: Qt.DockWidgetArea, name: str) -> QDockWidget:
+    def _dock(self, title: str, name: str) -> QDockWidget:
+        """A dock, hidden, placed in the window by :meth:`finish_window`."""
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        if widget is not None:
-            dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        self.addDockWidget(area, dock)
+        dock.hide()
         return dock
 
     def _action(
@@ -298,18 +352,16 @@ class MainWindow(QMainWindow):
         name: str,
         text: str,
         slot: Any,
-        shortcut: Any = None,
+        shortcut: str | list[str] | None = None,
         icon: QStyle.StandardPixmap | None = None,
         tip: str | None = None,
     ) -> QAction:
+        """An action; its ``shortcut`` (see :data:`STANDARD_KEY`) is set by finish_window."""
         action = QAction(text, self)
         if icon is not None:
             action.setIcon(self.style().standardIcon(icon))
         if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(shortcut)
+            self._shortcuts.append((action, shortcut))
         if tip:
             action.setToolTip(tip)
             action.setStatusTip(tip)
@@ -319,9 +371,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         sp = QStyle.StandardPixmap
-        key = QKeySequence.StandardKey
+        key = STANDARD_KEY
         self._action("new_workspace", "新建工作区…", self.choose_new_workspace)
-        self._action("open_workspace", "打开工作区…", self.choose_workspace, key.Open, sp.SP_DialogOpenButton)
+        self._action(
+            "open_workspace", "打开工作区…", self.choose_workspace, key + "Open", sp.SP_DialogOpenButton
+        )
         self._action("open_demo", "打开演示工作区（沙盒）", self.open_demo)
         self._action(
             "backup_workspace",
@@ -341,13 +395,17 @@ class MainWindow(QMainWindow):
             "新建企业：名称、统一社会信用代码、行业、机组，并判断需要哪些填报",
         )
         self._action(
-            "new_filing", "新建填报…", lambda: self.new_filing(self.enterprise_id), key.New, sp.SP_FileIcon
+            "new_filing",
+            "新建填报…",
+            lambda: self.new_filing(self.enterprise_id),
+            key + "New",
+            sp.SP_FileIcon,
         )
         self._action(
             "save",
             "保存",
             self.save,
-            key.Save,
+            key + "Save",
             sp.SP_DialogSaveButton,
             "保存为新版本（需填写原因）（Ctrl+S）",
         )
@@ -355,7 +413,7 @@ class MainWindow(QMainWindow):
             "validate",
             "校验",
             self.validate,
-            QKeySequence("F5"),
+            "F5",
             sp.SP_BrowserReload,
             "重新校验当前填报（F5）",
         )
@@ -363,7 +421,7 @@ class MainWindow(QMainWindow):
             "import_excel",
             "从 Excel 导入…",
             self.import_excel,
-            QKeySequence("Ctrl+I"),
+            "Ctrl+I",
             sp.SP_ArrowDown,
             "从填好的 Excel 模板导入本期数据",
         )
@@ -371,7 +429,7 @@ class MainWindow(QMainWindow):
             "export_template",
             "导出 Excel 模板…",
             self.export_template,
-            QKeySequence("Ctrl+Shift+E"),
+            "Ctrl+Shift+E",
             sp.SP_ArrowUp,
             "把本期填报导出为 Excel 模板（空白，或含当前数据），在 Excel 中填写后再导入",
         )
@@ -379,28 +437,28 @@ class MainWindow(QMainWindow):
             "export",
             "导出申报包…",
             self.export_package,
-            QKeySequence("Ctrl+E"),
+            "Ctrl+E",
             sp.SP_DialogApplyButton,
             "检查后导出签名的申报包（ZIP：数据、Excel、PDF、支撑材料）",
         )
         self._action(
-            "print", "打印…", self.print_report, key.Print, None, "生成 PDF 报告并用系统阅读器打开打印"
+            "print", "打印…", self.print_report, key + "Print", None, "生成 PDF 报告并用系统阅读器打开打印"
         )
         self._action(
             "history",
             "修订历史…",
             self.show_history,
-            QKeySequence("Ctrl+H"),
+            "Ctrl+H",
             None,
             "当前填报的各版本、审计日志、版本比较和恢复旧版本（Ctrl+H）",
         )
-        self._action("settings", "设置…", self.open_settings, key.Preferences)
-        self._action("quit", "退出", self.close, key.Quit)
+        self._action("settings", "设置…", self.open_settings, key + "Preferences")
+        self._action("quit", "退出", self.close, key + "Quit")
         undo = self.undo_group.createUndoAction(self, "撤销")
-        undo.setShortcuts([QKeySequence(key.Undo)])
+        self._shortcuts.append((undo, [key + "Undo"]))
         undo.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
         redo = self.undo_group.createRedoAction(self, "重做")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self._shortcuts.append((redo, ["Ctrl+Y", "Ctrl+Shift+Z"]))
         redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
         self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
         self._action("edit_enterprise", "企业信息…", lambda: self.edit_enterprise(self.enterprise_id))
@@ -409,7 +467,7 @@ class MainWindow(QMainWindow):
             "calendar",
             "年度日历",
             self.show_calendar,
-            QKeySequence("Ctrl+L"),
+            "Ctrl+L",
             sp.SP_FileDialogDetailedView,
             "回到本企业的年度填报日历（Ctrl+L）",
         )
@@ -417,7 +475,7 @@ class MainWindow(QMainWindow):
             "overview",
             "工作区总览",
             self.show_overview,
-            QKeySequence("Ctrl+Shift+O"),
+            "Ctrl+Shift+O",
             sp.SP_FileDialogListView,
             "所有企业的全部填报：状态、截止日期、剩余天数，可按逾期、7 天内到期筛选（Ctrl+Shift+O）",
         )
@@ -425,31 +483,39 @@ class MainWindow(QMainWindow):
         self._action("selftest", "运行环境自检", self.show_selftest)
         # Small screens (1366×768, 150 % scaling): each side panel hides with one key, and focus
         # mode gives the whole window to the form (wide tables such as the fuels' 34 columns).
-        for dock, shortcut in (
-            (self.nav_dock, "Ctrl+Shift+1"),
-            (self.findings_dock, "Ctrl+Shift+2"),
-            (self.evidence_dock, "Ctrl+Shift+3"),
-        ):
+        navigator = self._action(
+            "toggle_navigator",
+            "显示导航面板",
+            lambda: None,
+            "Ctrl+Shift+1",
+            None,
+            "显示或隐藏「导航」面板（Ctrl+Shift+1）",
+        )
+        navigator.setCheckable(True)
+        navigator.setChecked(True)
+        navigator.toggled.connect(self._navigator_toggled)
+        for dock, shortcut in ((self.findings_dock, "Ctrl+Shift+2"), (self.evidence_dock, "Ctrl+Shift+3")):
             toggle = dock.toggleViewAction()
             toggle.setText(f"显示{dock.windowTitle()}面板")
-            toggle.setShortcut(QKeySequence(shortcut))
+            self._shortcuts.append((toggle, shortcut))
             toggle.setToolTip(f"显示或隐藏「{dock.windowTitle()}」面板（{shortcut}）")
             self.actions_by_name[f"toggle_{dock.objectName()}"] = toggle
         focus = self._action(
             "focus_mode",
             "专注模式",
             self.toggle_focus_mode,
-            [QKeySequence("F11"), QKeySequence("Ctrl+Shift+F")],
+            ["F11", "Ctrl+Shift+F"],
             None,
             "隐藏导航、校验结果和支撑材料面板，让表单占满窗口；再按一次恢复（F11）",
         )
         focus.setCheckable(True)
-        self._focus_docks: list[QDockWidget] | None = None
+        self._focus_panes: list[QWidget] | None = None
 
         toolbar = QToolBar("工具栏", self)
         toolbar.setObjectName("toolbar")
         toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        # toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon), by name.
+        toolbar.setProperty("toolButtonStyle", TOOL_BUTTON_TEXT_BESIDE_ICON)
         for name in (
             "calendar",
             "overview",
@@ -496,29 +562,50 @@ class MainWindow(QMainWindow):
         view.addAction(a["overview"])
         view.addAction(a["validate"])
         view.addSeparator()
-        for dock in (self.nav_dock, self.findings_dock, self.evidence_dock):
-            view.addAction(dock.toggleViewAction())
-        view.addAction(a["focus_mode"])
+        for name in ("toggle_navigator", "toggle_findings", "toggle_evidence", "focus_mode"):
+            view.addAction(a[name])
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(a["selftest"])
         help_menu.addAction(a["about"])
 
     def toggle_focus_mode(self) -> None:
-        """Hide every visible dock (remembering which); again: show exactly those again."""
+        """Hide the navigator and every visible dock (remembering which); again: show exactly
+        those again."""
         action = self.actions_by_name["focus_mode"]
-        if self._focus_docks is None:
-            self._focus_docks = [
-                d for d in (self.nav_dock, self.findings_dock, self.evidence_dock) if d.isVisible()
+        if self._focus_panes is None:
+            self._focus_panes = [
+                p for p in (self.navigator, self.findings_dock, self.evidence_dock) if p.isVisible()
             ]
-            for dock in self._focus_docks:
-                dock.hide()
+            for pane in self._focus_panes:
+                self._show_pane(pane, False)
             action.setChecked(True)
             self.statusBar().showMessage("专注模式：按 F11 恢复导航和面板", 4000)
         else:
-            for dock in self._focus_docks:
-                dock.show()
-            self._focus_docks = None
+            for pane in self._focus_panes:
+                self._show_pane(pane, True)
+            self._focus_panes = None
             action.setChecked(False)
+
+    def _show_pane(self, pane: QWidget, visible: bool) -> None:
+        if pane is self.navigator:
+            self.actions_by_name["toggle_navigator"].setChecked(visible)  # shows or hides it
+        else:
+            pane.setVisible(visible)
+
+    def _navigator_toggled(self, shown: bool) -> None:
+        if not shown and self.navigator.isVisible():
+            self._navigator_width = self.splitter.sizes()[0]
+        self.navigator.setVisible(shown)
+        if shown:
+            sizes = self.splitter.sizes()
+            total = sum(sizes)
+            if total > self._navigator_width:
+                self.splitter.setSizes([self._navigator_width, total - self._navigator_width])
+
+    @property
+    def navigator_width(self) -> int:
+        """The navigator's width now, or (hidden) the width it comes back at."""
+        return self.splitter.sizes()[0] if self.navigator.isVisible() else self._navigator_width
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -533,6 +620,8 @@ class MainWindow(QMainWindow):
             self.open_workspace(path)
 
     def _restore_geometry(self) -> None:
+        """The window's place and size and the navigator's width and visibility, as the last
+        session left them (the docks' layout: finish_window)."""
         settings = recent_workspaces.settings()
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
@@ -542,12 +631,22 @@ class MainWindow(QMainWindow):
             # (1366×768, 1920×1080 at 150 % = 1280×720).
             screen = self.screen().availableGeometry()
             self.resize(min(1280, screen.width()), min(800, screen.height()))
-            if screen.width() < 1280 + 16 or screen.height() < 800 + 40:
-                self.setWindowState(Qt.WindowState.WindowMaximized)
-        state = settings.value("window/state")
-        if not (isinstance(state, QByteArray) and self.restoreState(state)):
-            self.resizeDocks([self.nav_dock, self.evidence_dock], [250, 270], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.findings_dock], [180], Qt.Orientation.Vertical)
+            self.start_maximized = screen.width() < 1280 + 16 or screen.height() < 800 + 40
+        try:
+            width = int(str(settings.value(NAVIGATOR_WIDTH_KEY, NAVIGATOR_WIDTH)))
+        except ValueError:
+            width = NAVIGATOR_WIDTH
+        self._navigator_width = max(width, NAVIGATOR_MIN_WIDTH)
+        self.splitter.setSizes([self._navigator_width, max(self.width() - self._navigator_width, 1)])
+        if str(settings.value(NAVIGATOR_SHOWN_KEY, "true")).lower() == "false":
+            self.actions_by_name["toggle_navigator"].setChecked(False)
+
+    def show_as_started(self) -> None:
+        """Show the window as the app starts it: maximized on a small screen's first start."""
+        if self.start_maximized:
+            self.showMaximized()
+        else:
+            self.show()
 
     # ------------------------------------------------------------------ workspace
 
@@ -564,10 +663,15 @@ class MainWindow(QMainWindow):
         """The first paint: navigator and calendar from ``glance``, the desk opened right after."""
         self.glance = glance
         self._present(glance, None)
-        if self.calendar is not None:
-            self.calendar.framePainted.connect(lambda: QTimer.singleShot(0, self, self._open_glanced))
-        else:
+
+        def after_first_paint() -> None:
+            QTimer.singleShot(0, self, self.finish_window)
             QTimer.singleShot(0, self, self._open_glanced)
+
+        if self.calendar is not None:
+            self.calendar.framePainted.connect(after_first_paint)
+        else:
+            after_first_paint()
 
     def _open_glanced(self) -> None:
         """Open the glanced workspace for real (store, definitions) and show the same view from
@@ -576,6 +680,7 @@ class MainWindow(QMainWindow):
         if glance is None:
             return
         self.glance = None
+        self.finish_window()
         from ..workflow.desk import Desk
 
         keep = (self.enterprise_id, self.calendar.year if self.calendar is not None else None)
@@ -667,7 +772,7 @@ class MainWindow(QMainWindow):
             label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px;")
             banner.addWidget(label)
             self.location_banner_label = label
-            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, banner)
+            self.addToolBar(banner)  # the top area, as addToolBarBreak() above (no Qt enum needed)
         self.location_banner_label.setText("\n".join(notes))
         self.location_banner_label.setToolTip("\n".join(notes))
         banner.setVisible(bool(notes))
@@ -1446,9 +1551,12 @@ class MainWindow(QMainWindow):
         if self.calendar is not None:
             self.calendar.stop()
         wait_for_all()
+        self.finish_window()  # the docks in their place, so the saved layout holds them
         settings = recent_workspaces.settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
+        settings.setValue(NAVIGATOR_WIDTH_KEY, self.navigator_width)
+        settings.setValue(NAVIGATOR_SHOWN_KEY, self.actions_by_name["toggle_navigator"].isChecked())
         if self.desk is not None:
             self.desk.close()
             self.desk = None

@@ -12,11 +12,12 @@ evaluated after the first paint, one card per event-loop turn.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath
+from PySide6.QtCore import QPointF, QRectF, QSize, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QStaticText
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -31,16 +32,24 @@ from PySide6.QtWidgets import (
 )
 
 from ..workflow.status import STATUS_EXPORTED, STATUS_NOT_STARTED, FilingSummary, StatusCache, local_days
+from .lazy_qt import on_first_use, qt_namespace_made
 from .page_header import title_block
 
 if TYPE_CHECKING:
     # Event classes are only annotations: their Python types are made when Qt first sends one.
-    from PySide6.QtCore import QEvent
+    from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QEnterEvent, QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent
 
     from ..workflow.records import Enterprise
+else:
+    # The cards paint before the Qt namespace's enums are built (ui/lazy_qt.py): what they use
+    # then is a plain int below; Qt.X stays for what runs later (keys, clicks, the cursor).
+    Qt = on_first_use("PySide6.QtCore", "Qt")
 
 COLUMNS = 4
+
+# Qt's value (qnamespace.h) for the first paint: a property set by name takes an enum's int.
+STRONG_FOCUS = 0x1 | 0x2 | 0x8  # Qt.FocusPolicy.StrongFocus (TabFocus | ClickFocus | 0x8)
 
 
 def yearly_card_title(summary: FilingSummary) -> str:
@@ -78,7 +87,15 @@ _STATUS_EDGE = {"草稿": "#5b9bd5", "有错误": "#c62828", "可导出": "#2e7d
 _CHIP_FILL = {**_STATUS_EDGE, "": "#8a96a3"}
 _MARGINS = (14, 10, 12, 10)  # inside the border: left, top, right, bottom
 _EDGE, _SPACING, _RADIUS = 5, 4, 6
-_colors: dict[str, QColor] = {}
+_brushes: dict[str, tuple[QPalette, QBrush]] = {}
+_texts: dict[tuple[str, str, int], QStaticText] = {}
+
+# How the card paints without the Qt namespace (ui/lazy_qt.py; the cards are the first frame):
+# PySide6 resolves QPainter.setPen/setBrush/fillRect and QBrush(QColor) through overloads that
+# take Qt enums (Qt.PenStyle, Qt.GlobalColor …), which builds all of Qt's 93 enum classes. So a
+# fill is a solid QBrush taken from a QPalette (fillPath has a single overload), and a coloured
+# line of text is a QStaticText holding one <span style="color:…">, laid out in the painter's
+# font by Qt's own text engine (the same glyphs as drawText); both are made once and kept.
 
 
 def _text_size(font: QFont, text: str) -> QSize:
@@ -86,11 +103,42 @@ def _text_size(font: QFont, text: str) -> QSize:
     return QFontMetrics(font).boundingRect(0, 0, 4000, 400, 0, text).size()
 
 
-def _color(name: str) -> QColor:
-    color = _colors.get(name)
-    if color is None:
-        color = _colors[name] = QColor(name)
-    return color
+def _brush(name: str) -> QBrush:
+    """A solid brush of colour ``name`` (its palette is kept alive alongside)."""
+    entry = _brushes.get(name)
+    if entry is None:
+        palette = QPalette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(name))
+        entry = _brushes[name] = (palette, palette.brush(QPalette.ColorRole.Base))
+    return entry[1]
+
+
+def _text(text: str, color: str, font_key: int) -> QStaticText:
+    """``text`` in ``color``, for the font ``font_key`` names (kept per font: laid out once)."""
+    key = (text, color, font_key)
+    static = _texts.get(key)
+    if static is None:
+        if len(_texts) > 2000:
+            _texts.clear()
+        # white-space:pre: one line, spaces kept, as drawText draws it (a rich QStaticText without
+        # a text width would otherwise wrap at an "ideal" width).
+        markup = f'<div style="color:{color}; white-space:pre">{html.escape(text)}</div>'
+        static = _texts[key] = QStaticText(markup)
+    return static
+
+
+def _draw_text(
+    painter: QPainter, rect: QRectF, text: str, color: str, font_key: int, *, centered: bool = False
+) -> None:
+    """``text`` vertically centred in ``rect`` (left-aligned, or ``centered``), clipped to it:
+    what ``drawText(rect, Qt.AlignLeft | Qt.AlignVCenter, text)`` does, in ``color``."""
+    static = _text(text, color, font_key)
+    size = static.size()
+    x = rect.left() + ((rect.width() - size.width()) / 2 if centered else 0.0)
+    painter.save()
+    painter.setClipRect(rect)
+    painter.drawStaticText(QPointF(x, rect.top() + (rect.height() - size.height()) / 2), static)
+    painter.restore()
 
 
 def _body_path(rect: QRectF, left_rx: float, ry: float) -> QPainterPath:
@@ -148,11 +196,20 @@ class FilingCard(QWidget):
         self._left_style = ""  # "", "overdue" or "soon"
         self._hovered = False
         self._buttons: QWidget | None = None
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setProperty("focusPolicy", STRONG_FOCUS)  # setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._pointing = False
+        if qt_namespace_made():
+            self.set_pointing_cursor()
         self.setMinimumSize(150, 118)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.set_summary(summary)
+
+    def set_pointing_cursor(self) -> None:
+        """The hand cursor over the card: set once ``Qt`` is built (after the first paint; a
+        QCursor needs ``Qt.CursorShape``), by the card or by its calendar (``_after_paint``)."""
+        if not self._pointing:
+            self._pointing = True
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def set_summary(self, summary: FilingSummary) -> None:
         """Show ``summary`` (a pending card is filled in place once its month is evaluated)."""
@@ -316,15 +373,15 @@ class FilingCard(QWidget):
         outer = QRectF(self.rect())
         shape = QPainterPath()
         shape.addRoundedRect(outer, _RADIUS, _RADIUS)
-        painter.fillPath(shape, _color(border))
+        painter.fillPath(shape, _brush(border))
         painter.save()
         painter.setClipRect(QRectF(0, 0, _EDGE, outer.height()))
-        painter.fillPath(shape, _color(edge))
+        painter.fillPath(shape, _brush(edge))
         painter.restore()
         # The body inside the border: each corner's radius is the outer radius less that side's
         # border width, as the style sheet drew it (the thick left edge bulges at its corners).
         inner = outer.adjusted(_EDGE, width, -width, -width)
-        painter.fillPath(_body_path(inner, _RADIUS - _EDGE, _RADIUS - width), _color(fill))
+        painter.fillPath(_body_path(inner, _RADIUS - _EDGE, _RADIUS - width), _brush(fill))
 
         title_font, text_font, bold_font = self._fonts()
         top_h, line, chip_h, buttons = self._rows()
@@ -343,32 +400,30 @@ class FilingCard(QWidget):
         chip = QRectF(x + content_width - chip_width, y, chip_width, chip_h)
         pill = QPainterPath()
         pill.addRoundedRect(chip, 9, 9)
-        painter.fillPath(pill, _color(_CHIP_FILL.get(status, _CHIP_FILL[""])))
-        painter.setPen(_color("#ffffff"))
-        painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, chip_text)
+        painter.fillPath(pill, _brush(_CHIP_FILL.get(status, _CHIP_FILL[""])))
+        # Each font gets its own kept texts: 0 the text font, 1 bold, 2 + points the title.
+        _draw_text(painter, chip, chip_text, "#ffffff", 0, centered=True)
         painter.setFont(title_font)
-        painter.setPen(_color(_INK))
         row = top_h
-        painter.drawText(
-            QRectF(x, y, content_width - chip_width - 6, row),
-            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            self.title.text(),
+        title_key = 2 + int(self._title_points * 10)
+        _draw_text(
+            painter, QRectF(x, y, content_width - chip_width - 6, row), self.title.text(), _INK, title_key
         )
         y += row + _SPACING
         row = line + extra
         left_color = {"overdue": "#c62828", "soon": "#b26a00"}.get(self._left_style, _MUTED)
-        for text, font, color in (
-            (self.due.text(), text_font, _SUBTITLE),
-            (self.left.text(), bold_font if self._left_style else text_font, left_color),
-            (self.detail.text(), text_font, _HINT),
+        for text, font, color, key in (
+            (self.due.text(), text_font, _SUBTITLE, 0),
+            (
+                self.left.text(),
+                bold_font if self._left_style else text_font,
+                left_color,
+                1 if self._left_style else 0,
+            ),
+            (self.detail.text(), text_font, _HINT, 0),
         ):
             painter.setFont(font)
-            painter.setPen(_color(color))
-            painter.drawText(
-                QRectF(x, y, content_width, row),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                text,
-            )
+            _draw_text(painter, QRectF(x, y, content_width, row), text, color, key)
             y += row + _SPACING
         painter.end()
 
@@ -587,6 +642,8 @@ class CalendarView(QWidget):
         if generation != self._generation:
             return
         self.framePainted.emit()
+        for card in self.cards:
+            card.set_pointing_cursor()
         if self.evaluates:
             self._evaluate_next(generation)
 

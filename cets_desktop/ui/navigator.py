@@ -11,19 +11,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QIcon, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QStyle, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView, QWidget
 
 # The store and the definitions are not needed to draw the tree: the cold start fills it from a
 # glance at the workspace (workflow.glance) before they are loaded (bench/bench_gui_start.py).
 from ..workflow.status import STATE_EXPORTED, due_date_for
+from .lazy_qt import on_first_use
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex, QPoint, Qt
+
     from ..workflow.desk import Desk
     from ..workflow.records import Enterprise, Filing
+else:
+    Qt = on_first_use("PySide6.QtCore", "Qt")  # not built before the first paint (ui/lazy_qt.py)
 
-ROLE_NODE = Qt.ItemDataRole.UserRole + 1
+# Qt's values (qnamespace.h): item roles are plain ints in QStandardItem.setData/data, and the
+# tree is filled for the first paint before the Qt namespace's enums are built (ui/lazy_qt.py).
+ROLE_NODE = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1
+FOREGROUND_ROLE = 9  # Qt.ItemDataRole.ForegroundRole
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,12 @@ class Navigator(QTreeView):
         self.setIndentation(14)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setUniformRowHeights(True)
+        # Polished now, before the first rows are laid out: otherwise the first frame (a glance,
+        # before the window is finished) measures the rows without the style sheet's item padding
+        # and the tree's rows grow when it is polished later (a visible jump).
+        self.ensurePolished()
         self.setAlternatingRowColors(False)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.customContextMenuRequested.connect(self._menu)
+        self._context_menu = False
         self.selectionModel().currentChanged.connect(self._on_current)
         self.desk: Desk | None = None
         self._rows: dict[int, tuple[tuple[Any, ...] | None, int, QStandardItem]] | None = None
@@ -62,6 +73,14 @@ class Navigator(QTreeView):
         self._today = date.today()
         self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
         self._specs: dict[tuple[str, str, str], Any] = {}
+
+    def enable_context_menu(self) -> None:
+        """The right-click menu (新建填报…, 企业信息…): set up after the first paint, as it needs
+        ``Qt.ContextMenuPolicy`` (the window calls this once the first frame is on screen)."""
+        if not self._context_menu:
+            self._context_menu = True
+            self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            self.customContextMenuRequested.connect(self._menu)
 
     def populate(self, desk: Desk | None) -> None:
         """Show ``desk``'s tree. For the workspace already shown, only what changed is touched
@@ -328,9 +347,9 @@ class Navigator(QTreeView):
         if late:
             # A colour, not a QBrush: the views convert it; QBrush's Python type (with QGradient's
             # enums) costs the cold start ~7 ms (bench/bench_gui_start.py).
-            item.setData(QColor("#c62828"), Qt.ItemDataRole.ForegroundRole)
+            item.setData(QColor("#c62828"), FOREGROUND_ROLE)
         else:
-            item.setData(None, Qt.ItemDataRole.ForegroundRole)  # the palette's colour, as before
+            item.setData(None, FOREGROUND_ROLE)  # the palette's colour, as before
         item.setToolTip(tip)
         return True
 
@@ -382,6 +401,8 @@ class Navigator(QTreeView):
         node = self.current_node()
         if node is None or node.enterprise_id is None:
             return
+        from PySide6.QtWidgets import QMenu
+
         menu = QMenu(self)
         menu.addAction("新建填报…", lambda: self.newFilingRequested.emit(node.enterprise_id))
         menu.addAction("企业信息…", lambda: self.editEnterpriseRequested.emit(node.enterprise_id))
