@@ -15,7 +15,7 @@ from typing import Any
 from .binding import bound
 from .bound_form import BoundField, BoundForm
 from .display import formula_text
-from .evaluation_context import Ctx, Env
+from .evaluation_context import Ctx, Env, positions
 from .numbers import round_half_up
 from .reference_reading import RefUse
 from .row_positions import RowIndex, instance_path, iter_rows
@@ -78,13 +78,50 @@ def is_relevant(bf: BoundField, ctx: Ctx) -> bool:
 def calculate(spec: FormSpec, values: dict[str, Any], env: Env, index: RowIndex | None = None) -> None:
     """Fill calculated fields of ``values`` (typed) in place."""
     form = bound(spec)
-    positions = index or RowIndex(values)
+    if index is not None and _keys_are_inputs(form):
+        # The rules' evaluation positions, made here once per scope (no calculation reads a
+        # row's key, so the previous period's matching row is the same before and after).
+        by_scope: dict[tuple[str, ...], list[tuple[Any, Any, Ctx]]] = {}
+        for bf, name, names in _calc_plan(form):
+            calculation, relevant = bf.calculation, bf.relevant
+            found = by_scope.get(names)
+            if found is None:
+                found = by_scope[names] = positions(index, bf.scope_fields, env)
+            for rows, _idx, ctx in found:
+                ctx.self_value = None
+                rows[-1][name] = calculation(ctx) if relevant is None or relevant(ctx) is True else None
+        return
+    indexed = index or RowIndex(values)
     for bf in form.calc_order:
         assert bf.calculation is not None
         name = bf.spec.name
-        for rows, _idx in iter_rows(positions, bf.scope_fields):
+        for rows, _idx in iter_rows(indexed, bf.scope_fields):
             ctx = Ctx(rows, env, bf.scope_fields)
             rows[-1][name] = bf.calculation(ctx) if is_relevant(bf, ctx) else None
+
+
+_CALC_PLAN: dict[int, tuple[BoundForm, list[tuple[BoundField, str, tuple[str, ...]]], bool]] = {}
+
+
+def _plan(form: BoundForm) -> tuple[BoundForm, list[tuple[BoundField, str, tuple[str, ...]]], bool]:
+    kept = _CALC_PLAN.get(id(form))
+    if kept is None or kept[0] is not form:
+        plan = [(bf, bf.spec.name, tuple(f.name for f in bf.scope_fields)) for bf in form.calc_order]
+        calculated = {bf.spec.name for bf in form.calc_order}
+        keys = {f.key for scope in form.scopes.values() for f in scope if f.key}
+        keys |= {f.key for bf in form.calc_order for f in bf.scope_fields if f.key}
+        kept = _CALC_PLAN[id(form)] = (form, plan, not (keys & calculated))
+    return kept
+
+
+def _calc_plan(form: BoundForm) -> list[tuple[BoundField, str, tuple[str, ...]]]:
+    """The calculations in order, each with its name and its scope's repeat names (once per form)."""
+    return _plan(form)[1]
+
+
+def _keys_are_inputs(form: BoundForm) -> bool:
+    """No repeat's row key (``unit_name``, ``fuel_name``) is a calculated field of the form."""
+    return _plan(form)[2]
 
 
 def explain_all(

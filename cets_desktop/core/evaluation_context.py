@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from .reference_reading import MissingRefs, ReferenceReader, RefUse
-from .row_positions import Rows
+from .row_positions import RowIndex, Rows
 from .spec import FieldSpec
 
 
@@ -59,3 +59,21 @@ class Ctx:
         self.scope_fields = scope_fields
         self.previous_cache: Ctx | None | bool = False
         """The matching position in the previous period (see :mod:`.previous_period`); False = not looked up."""
+
+
+def positions(index: RowIndex, scope_fields: tuple[FieldSpec, ...], env: Env) -> list[tuple[Any, Any, Ctx]]:
+    """Every row position of a scope with its evaluation position (``Ctx``), made once per
+    evaluation and shared by the calculations and the rules passes after them: the previous
+    period's matching row (matched by the repeats' keys) is then looked up once per row, not
+    once per calculation or rule."""
+    direct = index.scope_contexts.get(id(scope_fields))
+    if direct is not None and direct[0] is scope_fields and direct[1] is env:
+        found: list[tuple[Any, Any, Ctx]] = direct[2]
+        return found
+    rows = index.rows(scope_fields)  # one list per scope, whichever field's tuple names it
+    kept = index.contexts.get(id(rows))
+    if kept is None or kept[0] is not rows or kept[1] is not env:
+        kept = index.contexts[id(rows)] = (rows, env, [(r, i, Ctx(r, env, scope_fields)) for r, i in rows])
+    made: list[tuple[Any, Any, Ctx]] = kept[2]
+    index.scope_contexts[id(scope_fields)] = (scope_fields, env, made)
+    return made

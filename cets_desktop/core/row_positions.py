@@ -23,7 +23,7 @@ class RowIndex:
     cost of validating a year of filings.
     """
 
-    __slots__ = ("values", "_cache", "_by_scope", "relevance", "contexts")
+    __slots__ = ("values", "_cache", "_by_scope", "relevance", "contexts", "scope_contexts")
 
     def __init__(self, values: dict[str, Any]):
         self.values = values
@@ -35,6 +35,8 @@ class RowIndex:
         """(field path, id(row)) → relevant?, filled after calculation by the rules passes."""
         self.contexts: dict[int, tuple[Any, ...]] = {}
         """Evaluation positions (``Ctx``) per scope, shared by the rules passes (core.rules)."""
+        self.scope_contexts: dict[int, tuple[Any, ...]] = {}
+        """The same positions by the scope tuple's identity (core.rules._positions)."""
 
     def rows(self, scope_fields: tuple[FieldSpec, ...]) -> list[Position]:
         kept = self._by_scope.get(id(scope_fields))

@@ -16,11 +16,11 @@ from .bound_form import BoundCheck
 from .calc import calculate, is_relevant
 from .coerce import GENERIC_SOURCE, _row_label, coerce_values
 from .document import FilingDocument, period_problem
-from .evaluation_context import Ctx, Env
+from .evaluation_context import Ctx, Env, positions
 from .expressions import _blank
 from .findings import Finding, sort_findings
 from .reference import ReferenceSet, default_references
-from .row_positions import RowIndex, instance_path, iter_rows
+from .row_positions import RowIndex, _names, instance_path, iter_rows
 from .spec import FieldSpec, FormSpec
 from .uscc import uscc_problem
 
@@ -292,22 +292,48 @@ def _form_lists(form: Any) -> tuple[list[Any], list[Any]]:
     return kept[1], kept[2]
 
 
+_TEXT_OR_LIST = (str, list)
+_REQUIRED_PLAN: dict[int, tuple[Any, list[tuple[Any, str, bool, int, tuple[str, ...]]]]] = {}
+
+
+def _required_plan(form: Any) -> list[tuple[Any, str, bool, int, tuple[str, ...]]]:
+    """Per required field, once per bound form: (bound field, name, is a table, rows needed,
+    the scope's repeat names)."""
+    kept = _REQUIRED_PLAN.get(id(form))
+    if kept is None or kept[0] is not form:
+        plan = [
+            (
+                bf,
+                bf.spec.name,
+                bf.spec.type == "repeat",
+                bf.spec.min_rows if bf.spec.type == "repeat" else 0,
+                tuple(f.name for f in bf.scope_fields),
+            )
+            for bf in _form_lists(form)[0]
+        ]
+        kept = _REQUIRED_PLAN[id(form)] = (form, plan)
+    return kept[1]
+
+
 def _required_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Finding]:
     form = bound(spec)
     out: list[Finding] = []
-    for bf in _form_lists(form)[0]:
+    by_scope: dict[tuple[str, ...], list[tuple[Any, Any, Ctx]]] = {}
+    for bf, name, is_repeat, min_rows, names in _required_plan(form):
         f = bf.spec
-        needs_rows = f.type == "repeat" and f.min_rows > 0
-        is_repeat = f.type == "repeat"
-        for rows, idx, ctx in _positions(values, bf.scope_fields, env):
-            value = rows[-1].get(f.name)
+        needs_rows = min_rows > 0
+        positions = by_scope.get(names)
+        if positions is None:
+            positions = by_scope[names] = _positions(values, bf.scope_fields, env)
+        for rows, idx, ctx in positions:
+            value = rows[-1].get(name)
             # Only a short table (GEN-007) or a blank value (GEN-003) can be reported: a filled
             # one is passed over before its condition is evaluated (the result is the same).
             if is_repeat:
-                if not (needs_rows and len(value or []) < f.min_rows):
+                if not (needs_rows and len(value or []) < min_rows):
                     continue
-            elif not _blank(value):
-                continue
+            elif value is not None and (value or not isinstance(value, _TEXT_OR_LIST)):
+                continue  # not blank (``_blank`` inlined: a filled value is the common case)
             ctx.self_value = None
             if not _relevant(bf, ctx, values.relevance):
                 continue
@@ -355,12 +381,95 @@ def _cite(spec: FormSpec, source: Any) -> str:
     return src.cite() if src else ""
 
 
+_CHECK_PLAN: dict[int, tuple[Any, list[tuple[Any, ...]]]] = {}
+
+
+def _check_plan(form: Any) -> list[tuple[Any, ...]]:
+    """What :func:`run_check` reads of each check before its loop, once per bound form."""
+    kept = _CHECK_PLAN.get(id(form))
+    if kept is None or kept[0] is not form:
+        plan = []
+        for bc in form.checks:
+            field_bf = bc.field_bound
+            plan.append(
+                (
+                    bc,
+                    bc.scope_fields,
+                    field_bf,
+                    field_bf.path if field_bf is not None else "",
+                    field_bf is not None and field_bf.relevant is not None,
+                    bc.field_spec.name if bc.field_spec is not None else "",
+                    bc.check.kind == "field",
+                    bc.when,
+                    bc.test,
+                    tuple(f.name for f in bc.scope_fields),
+                )
+            )
+        kept = _CHECK_PLAN[id(form)] = (form, plan)
+    return kept[1]
+
+
 def _check_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Finding]:
+    """Every check at every row position, in the definition's order: :func:`run_check` on a
+    row index for each check, with what it reads of the check worked out once per form."""
     form = bound(spec)
     out: list[Finding] = []
-    for bc in form.checks:
-        out.extend(run_check(spec, bc, values, env))
+    cache = values.relevance
+    by_scope: dict[tuple[str, ...], list[tuple[Any, Any, Ctx]]] = {}
+    for (
+        bc,
+        scope_fields,
+        field_bf,
+        field_path,
+        conditional,
+        name,
+        skip_blank,
+        when,
+        test,
+        names,
+    ) in _check_plan(form):
+        positions = by_scope.get(names)
+        if positions is None:
+            positions = by_scope[names] = _positions(values, scope_fields, env)
+        for rows, idx, ctx in positions:
+            if field_bf is not None:
+                ctx.self_value = None
+                if conditional:  # as _relevant(field_bf, ctx, cache), without the call
+                    key = (field_path, id(rows[-1]))
+                    relevant = cache.get(key)
+                    if relevant is None:
+                        relevant = cache[key] = is_relevant(field_bf, ctx)
+                    if not relevant:
+                        continue
+                ctx.self_value = self_value = rows[-1].get(name)
+                if self_value is None and skip_blank:
+                    continue
+            else:
+                ctx.self_value = None
+            if when is not None and when(ctx) is not True:
+                continue
+            if test(ctx) is not False:
+                continue
+            out.append(_check_finding(spec, bc, rows, idx, ctx))
     return out
+
+
+def _check_finding(spec: FormSpec, bc: BoundCheck, rows: Any, idx: tuple[int, ...], ctx: Ctx) -> Finding:
+    """The finding of a check that failed at a row position."""
+    check = bc.check
+    target_label, source = _check_texts(spec, bc)
+    labels = _labels_for(bc.scope_fields, rows, idx)
+    if target_label is not None:
+        labels.append(target_label)
+    return Finding(
+        severity=check.severity,
+        code=check.code,
+        path=instance_path(bc.scope_fields, idx, bc.target),
+        message=bc.message(ctx),
+        source=source,
+        location=" › ".join(labels),
+        kind=check.kind,
+    )
 
 
 def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex, env: Env) -> list[Finding]:
@@ -398,34 +507,15 @@ def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex,
             continue
         if test(ctx) is not False:
             continue
-        target_label, source = _check_texts(spec, bc)
-        labels = _labels_for(bc.scope_fields, rows, idx)
-        if target_label is not None:
-            labels.append(target_label)
-        out.append(
-            Finding(
-                severity=check.severity,
-                code=check.code,
-                path=instance_path(bc.scope_fields, idx, bc.target),
-                message=bc.message(ctx),
-                source=source,
-                location=" › ".join(labels),
-                kind=check.kind,
-            )
-        )
+        out.append(_check_finding(spec, bc, rows, idx, ctx))
     return out
 
 
 def _positions(index: RowIndex, scope_fields: tuple[FieldSpec, ...], env: Env) -> list[tuple[Any, Any, Ctx]]:
     """Every row position of a scope with its evaluation position (``Ctx``), made once per
-    evaluation and shared by the passes after the calculations (values no longer change): the
-    previous period's matching row is then looked up once per row, not once per rule."""
-    rows = index.rows(scope_fields)  # one list per scope, whichever field's tuple names it
-    kept = index.contexts.get(id(rows))
-    if kept is None or kept[0] is not rows or kept[1] is not env:
-        kept = index.contexts[id(rows)] = (rows, env, [(r, i, Ctx(r, env, scope_fields)) for r, i in rows])
-    positions: list[tuple[Any, Any, Ctx]] = kept[2]
-    return positions
+    evaluation and shared by the calculations and the passes after them
+    (:func:`.evaluation_context.positions`)."""
+    return positions(index, scope_fields, env)
 
 
 _CHECK_TEXTS: dict[int, tuple[BoundCheck, FormSpec, tuple[str | None, str]]] = {}
@@ -454,9 +544,14 @@ def _evidence_findings(spec: FormSpec, doc: FilingDocument, values: RowIndex, en
     form = bound(spec)
     attached = {e.path for e in doc.evidence}
     out: list[Finding] = []
+    by_scope: dict[tuple[str, ...], list[tuple[Any, Any, Ctx]]] = {}
     for bf in _form_lists(form)[1]:
         req = bf.spec.evidence
-        for rows, idx, ctx in _positions(values, bf.scope_fields, env):
+        names = _names(bf.scope_fields)
+        positions = by_scope.get(names)
+        if positions is None:
+            positions = by_scope[names] = _positions(values, bf.scope_fields, env)
+        for rows, idx, ctx in positions:
             value = rows[-1].get(bf.spec.name)
             if _blank(value):
                 continue

@@ -159,6 +159,8 @@ class WorkspaceReads:
         )
         self._specs: dict[tuple[str, str, str], Any] = {}
         self._own_specs: dict[tuple[str, str], Any] = {}
+        self._series: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}
+        self._files: dict[int, tuple[FilingDocument, list[dict[str, Any]], list[str]]] = {}
         self._evidence: dict[int, tuple[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[Any, ...]]]] = {}
         self._reused: OrderedDict[
             int, tuple[FilingDocument, tuple[Any, ...], list[dict[str, Any]], list[Finding]]
@@ -267,10 +269,38 @@ class WorkspaceReads:
         while len(self._typed) > self.MAX_TYPED:
             self._typed.popitem(last=False)
 
+    def _series_rows(self, series: list[Any]) -> list[tuple[Any, Any]]:
+        """Each filing of a series with its evidence rows (:meth:`_evidence_rows`), kept while no
+        filing of the series changed revision: a year of cards asks this once per card."""
+        key = tuple((f.id, *self._key(f)) for f in series)
+        hit = self._series.get(key)
+        if hit is not None:
+            return hit
+        read = self._read_ahead(series)
+        entries = [(f, self._evidence_rows(f, read)) for f in series]
+        if len(self._series) >= 16:
+            self._series.clear()
+        self._series[key] = entries
+        return entries
+
+    def _kept_rows(self, filing: Any) -> dict[str, Any] | None:
+        """The evidence rows of a filing whose current revision is parsed and kept already, as
+        stored (``{"evidence": rows}``): no need to read the revision again for them."""
+        hit = self._documents.get(filing.id)
+        if hit is None or hit[0] != self._key(filing) or hit[1] is None:
+            return None
+        own = self._own_rows.get(id(hit[1]))
+        return {"evidence": own[1]} if own is not None and own[0] is hit[1] else None
+
     def _read_ahead(self, filings: list[Any]) -> dict[int, dict[str, Any]]:
         """The stored documents of the series' filings whose evidence rows are not kept for their
         revision, in one read (a workspace just opened reads a year at once, not month by month)."""
-        todo = [f for f in filings if (hit := self._evidence.get(f.id)) is None or hit[0] != self._key(f)]
+        todo = [
+            f
+            for f in filings
+            if ((hit := self._evidence.get(f.id)) is None or hit[0] != self._key(f))
+            and self._kept_rows(f) is None
+        ]
         if len(todo) < 2:
             return {}
         try:
@@ -289,6 +319,8 @@ class WorkspaceReads:
         if hit is not None and hit[0] == key:
             return hit[1]
         stored = read.get(filing.id) if read else None
+        if stored is None:
+            stored = self._kept_rows(filing)
         if stored is None:
             try:
                 stored = self.workspace.current_document(filing.id)
@@ -361,15 +393,8 @@ class WorkspaceReads:
         current_period = str(document.period or filing.period)
         others: dict[str, list[dict[str, Any]]] = {}
         signature: list[tuple[Any, ...]] = []
-        neighbours = [
-            other
-            for other in (series if series is not None else self.series(filing))
-            if other.id != filing.id and other.period != current_period
-        ]
-        read = self._read_ahead(neighbours)
-        for other in neighbours:
-            entry = self._evidence_rows(other, read)
-            if entry is not None:
+        for other, entry in self._series_rows(series if series is not None else self.series(filing)):
+            if entry is not None and other.id != filing.id and other.period != current_period:
                 others[other.period] = entry[0]
                 signature.append((other.period, entry[1]))
         want = (current_period, tuple(signature))
@@ -388,8 +413,29 @@ class WorkspaceReads:
             while len(self._reused) > self.MAX_DOCUMENTS:
                 self._reused.popitem(last=False)
         findings = [copy.copy(f) for f in kept]  # the rules mark acknowledgements on them
-        findings.extend(missing_store_findings(own, self.workspace.evidence.exists))
+        findings.extend(self._missing_in_store(document, own))
         return findings
+
+    def _missing_in_store(self, document: FilingDocument, own: list[dict[str, Any]]) -> list[Finding]:
+        """GEN-009 (:func:`core.workspace_checks.missing_store_findings`), each file asked once:
+        the document's distinct files are worked out once per document; when every one is in the
+        store (the usual case) there is nothing to report, otherwise the full check runs."""
+        kept = self._files.get(id(document))
+        if kept is None or kept[0] is not document or kept[1] is not own:
+            files = {
+                row["sha256"].lower()
+                for row in own
+                if isinstance(row, Mapping) and isinstance(row.get("sha256"), str) and row["sha256"]
+            }
+            kept = self._files[id(document)] = (document, own, sorted(files))
+            while len(self._files) > self.MAX_DOCUMENTS:
+                self._files.pop(next(iter(self._files)))
+        exists = self.workspace.evidence.exists
+        try:
+            present = all(exists(sha) for sha in kept[2])
+        except Exception:  # noqa: BLE001 - a malformed hash or an unreadable folder: the full check says which
+            present = False
+        return [] if present else missing_store_findings(own, exists)
 
     def coherence(
         self, month: LoadedInput, plan: LoadedInput, compute: Callable[[], list[Finding]]
