@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
-from . import recent_workspaces
+from . import recent_workspaces, style_icons
 from .background import wait_for_all
 from .lazy_qt import on_first_use
 from .month_calendar import CalendarView
@@ -265,6 +264,7 @@ class MainWindow(QMainWindow):
         if self.start_maximized and not self.isVisible():
             self.setWindowState(Qt.WindowState.WindowMaximized)
         self.navigator.enable_context_menu()
+        style_icons.after_first_paint()  # the next start's first frame needs no QStyle
 
     # ------------------------------------------------------------------ lazily made parts
 
@@ -353,13 +353,14 @@ class MainWindow(QMainWindow):
         text: str,
         slot: Any,
         shortcut: str | list[str] | None = None,
-        icon: QStyle.StandardPixmap | None = None,
+        icon: str | None = None,
         tip: str | None = None,
     ) -> QAction:
-        """An action; its ``shortcut`` (see :data:`STANDARD_KEY`) is set by finish_window."""
+        """An action; its ``shortcut`` (see :data:`STANDARD_KEY`) is set by finish_window, its
+        ``icon`` is the style's standard icon of that name (ui/style_icons.py)."""
         action = QAction(text, self)
         if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
+            action.setIcon(style_icons.icon(icon))
         if shortcut is not None:
             self._shortcuts.append((action, shortcut))
         if tip:
@@ -370,11 +371,10 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
         key = STANDARD_KEY
         self._action("new_workspace", "新建工作区…", self.choose_new_workspace)
         self._action(
-            "open_workspace", "打开工作区…", self.choose_workspace, key + "Open", sp.SP_DialogOpenButton
+            "open_workspace", "打开工作区…", self.choose_workspace, key + "Open", "SP_DialogOpenButton"
         )
         self._action("open_demo", "打开演示工作区（沙盒）", self.open_demo)
         self._action(
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
             "新建企业…",
             self.new_enterprise,
             None,
-            sp.SP_FileDialogNewFolder,
+            "SP_FileDialogNewFolder",
             "新建企业：名称、统一社会信用代码、行业、机组，并判断需要哪些填报",
         )
         self._action(
@@ -399,14 +399,14 @@ class MainWindow(QMainWindow):
             "新建填报…",
             lambda: self.new_filing(self.enterprise_id),
             key + "New",
-            sp.SP_FileIcon,
+            "SP_FileIcon",
         )
         self._action(
             "save",
             "保存",
             self.save,
             key + "Save",
-            sp.SP_DialogSaveButton,
+            "SP_DialogSaveButton",
             "保存为新版本（需填写原因）（Ctrl+S）",
         )
         self._action(
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
             "校验",
             self.validate,
             "F5",
-            sp.SP_BrowserReload,
+            "SP_BrowserReload",
             "重新校验当前填报（F5）",
         )
         self._action(
@@ -422,7 +422,7 @@ class MainWindow(QMainWindow):
             "从 Excel 导入…",
             self.import_excel,
             "Ctrl+I",
-            sp.SP_ArrowDown,
+            "SP_ArrowDown",
             "从填好的 Excel 模板导入本期数据",
         )
         self._action(
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
             "导出 Excel 模板…",
             self.export_template,
             "Ctrl+Shift+E",
-            sp.SP_ArrowUp,
+            "SP_ArrowUp",
             "把本期填报导出为 Excel 模板（空白，或含当前数据），在 Excel 中填写后再导入",
         )
         self._action(
@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
             "导出申报包…",
             self.export_package,
             "Ctrl+E",
-            sp.SP_DialogApplyButton,
+            "SP_DialogApplyButton",
             "检查后导出签名的申报包（ZIP：数据、Excel、PDF、支撑材料）",
         )
         self._action(
@@ -456,10 +456,10 @@ class MainWindow(QMainWindow):
         self._action("quit", "退出", self.close, key + "Quit")
         undo = self.undo_group.createUndoAction(self, "撤销")
         self._shortcuts.append((undo, [key + "Undo"]))
-        undo.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
+        undo.setIcon(style_icons.icon("SP_ArrowBack"))
         redo = self.undo_group.createRedoAction(self, "重做")
         self._shortcuts.append((redo, ["Ctrl+Y", "Ctrl+Shift+Z"]))
-        redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
+        redo.setIcon(style_icons.icon("SP_ArrowForward"))
         self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
         self._action("edit_enterprise", "企业信息…", lambda: self.edit_enterprise(self.enterprise_id))
         self._action("acknowledge", "确认选中警告…", lambda: self.findings.acknowledge_selected())
@@ -468,7 +468,7 @@ class MainWindow(QMainWindow):
             "年度日历",
             self.show_calendar,
             "Ctrl+L",
-            sp.SP_FileDialogDetailedView,
+            "SP_FileDialogDetailedView",
             "回到本企业的年度填报日历（Ctrl+L）",
         )
         self._action(
@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
             "工作区总览",
             self.show_overview,
             "Ctrl+Shift+O",
-            sp.SP_FileDialogListView,
+            "SP_FileDialogListView",
             "所有企业的全部填报：状态、截止日期、剩余天数，可按逾期、7 天内到期筛选（Ctrl+Shift+O）",
         )
         self._action("about", "关于", self.about)

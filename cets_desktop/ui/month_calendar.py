@@ -12,7 +12,6 @@ evaluated after the first paint, one card per event-loop turn.
 
 from __future__ import annotations
 
-import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -122,7 +121,8 @@ def _text(text: str, color: str, font_key: int) -> QStaticText:
             _texts.clear()
         # white-space:pre: one line, spaces kept, as drawText draws it (a rich QStaticText without
         # a text width would otherwise wrap at an "ideal" width).
-        markup = f'<div style="color:{color}; white-space:pre">{html.escape(text)}</div>'
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")  # html.escape
+        markup = f'<div style="color:{color}; white-space:pre">{escaped}</div>'
         static = _texts[key] = QStaticText(markup)
     return static
 

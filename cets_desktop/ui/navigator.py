@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QIcon, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 # The store and the definitions are not needed to draw the tree: the cold start fills it from a
 # glance at the workspace (workflow.glance) before they are loaded (bench/bench_gui_start.py).
 from ..workflow.status import STATE_EXPORTED, due_date_for
+from . import style_icons
 from .lazy_qt import on_first_use
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class Navigator(QTreeView):
         self._filing_order: dict[int, tuple[str, str, int]] = {}
         self._root = QStandardItem()
         self._today = date.today()
-        self._icons: dict[QStyle.StandardPixmap, QIcon] = {}
+        self._icons: dict[str, QIcon] = {}
         self._specs: dict[tuple[str, str, str], Any] = {}
 
     def enable_context_menu(self) -> None:
@@ -103,7 +104,7 @@ class Navigator(QTreeView):
         self._today = date.today()
         self._specs = {}
         root = QStandardItem(
-            self._icon(QStyle.StandardPixmap.SP_DriveHDIcon),
+            self._icon("SP_DriveHDIcon"),
             f"演示工作区（沙盒）　{desk.path.name}" if desk.is_sandbox else f"工作区　{desk.path.name}",
         )
         root.setData(Node("workspace"), ROLE_NODE)
@@ -114,7 +115,7 @@ class Navigator(QTreeView):
         for filing in desk.list_filings():
             by_enterprise.setdefault(filing.enterprise_id, []).append(filing)
         for enterprise in desk.list_enterprises():
-            item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
+            item = QStandardItem(self._icon("SP_DirHomeIcon"), enterprise.name)
             item.setData(Node("enterprise", enterprise.id), ROLE_NODE)
             self._dress_enterprise(item, enterprise)
             root.appendRow(item)
@@ -199,7 +200,7 @@ class Navigator(QTreeView):
         entry = self._enterprises.get(enterprise.id)
         key = _enterprise_key(enterprise)
         if entry is None:
-            item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_DirHomeIcon), enterprise.name)
+            item = QStandardItem(self._icon("SP_DirHomeIcon"), enterprise.name)
             item.setData(Node("enterprise", enterprise.id), ROLE_NODE)
             self._dress_enterprise(item, enterprise)
             self._root.appendRow(item)
@@ -260,7 +261,7 @@ class Navigator(QTreeView):
         found = self._years.get((enterprise_id, year))
         if found is not None:
             return found
-        year_item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "")
+        year_item = QStandardItem(self._icon("SP_FileDialogDetailedView"), "")
         year_item.setData(Node("year", enterprise_id, year), ROLE_NODE)
         year_item.setToolTip(f"{year} 年的填报日历")
         row = parent.rowCount()
@@ -285,7 +286,7 @@ class Navigator(QTreeView):
         self, enterprise: Enterprise, filing: Filing, year_item: QStandardItem, *, append: bool
     ) -> None:
         assert self._rows is not None
-        item = QStandardItem(self._icon(QStyle.StandardPixmap.SP_FileIcon), "")
+        item = QStandardItem(self._icon("SP_FileIcon"), "")
         item.setData(Node("filing", enterprise.id, int(filing.period[:4]), filing.id), ROLE_NODE)
         if not self._dress_filing(item, enterprise, filing):
             return
@@ -302,11 +303,11 @@ class Navigator(QTreeView):
         year_item.insertRow(row, item)
         self._rows[filing.id] = (_filing_key(filing), enterprise.id, item)
 
-    def _icon(self, which: QStyle.StandardPixmap) -> QIcon:
-        """The style's icon, asked once per kind (asking costs more than the rest of a row)."""
+    def _icon(self, which: str) -> QIcon:
+        """The style's standard icon ``which`` (ui/style_icons.py), looked up once per kind."""
         icon = self._icons.get(which)
         if icon is None:
-            icon = self._icons[which] = self.style().standardIcon(which)
+            icon = self._icons[which] = style_icons.icon(which)
         return icon
 
     def _spec_for(self, filing: Filing) -> Any:

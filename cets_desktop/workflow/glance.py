@@ -109,6 +109,18 @@ class GlanceStatus(StatusCache):
     def remember(self) -> bool:
         return False
 
+    def _record_spec(self, filing: Any, own: dict[tuple[str, str], Any]) -> Any:
+        """``StatusCache._record_spec`` with the index entry's own ``governs`` (the same test as
+        ``definitions.governs``), so the first paint does not import the definitions module."""
+        key = (filing.form_id, filing.form_version)
+        spec = own.get(key)
+        if spec is not None and spec.governs(filing.period):
+            return spec
+        spec = self.spec_for(filing)
+        if spec is not None and (spec.id, spec.version) == key:
+            own[key] = spec
+        return spec
+
 
 class WorkspaceGlance:
     """What the first screen reads of a workspace, the names :class:`.desk.Desk` gives them."""

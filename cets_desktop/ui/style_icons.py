@@ -1,0 +1,168 @@
+"""The style's standard icons (tool bar, menus, navigator) for the first frame, without QStyle.
+
+Asking the style for an icon (``widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)``)
+makes QStyle's Python type and its 11 enum classes: ≈ 18–22 ms of the window's cold start
+(bench/bench_gui_start.py), for 16 small pictures. So after the first paint of a start that asked
+the style, the same icons are written, pixmap by pixmap exactly as the style made them (every size
+the icon holds, lossless PNG), to the user cache folder (``paths.cache_dir``); the next start
+builds them from those files with ``QIcon.addFile`` and never makes QStyle before its first paint.
+Qt then derives every requested size and the disabled and selected looks from the same source
+pixmaps as before (tests/speed_start/test_style_icons.py compares them).
+
+The cache is keyed by everything that changes the pictures: the app and PySide6 versions, the
+platform and its Qt platform plugin, the device pixel ratio (display scaling) and the style. A
+missing, partial or unreadable cache means the style is asked, as before, and the cache is
+written again; a cached icon that comes out empty is reported by :func:`after_first_paint`, which
+removes the cache so that the next start asks the style again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
+
+NAMES = (
+    # tool bar and menus (ui/main_window.py)
+    "SP_DialogOpenButton",
+    "SP_FileDialogNewFolder",
+    "SP_FileIcon",
+    "SP_DialogSaveButton",
+    "SP_BrowserReload",
+    "SP_ArrowDown",
+    "SP_ArrowUp",
+    "SP_DialogApplyButton",
+    "SP_ArrowBack",
+    "SP_ArrowForward",
+    "SP_FileDialogDetailedView",
+    "SP_FileDialogListView",
+    # navigator (ui/navigator.py)
+    "SP_DriveHDIcon",
+    "SP_DirHomeIcon",
+)
+"""Every standard icon the first frame can show (``QStyle.StandardPixmap`` member names)."""
+STYLE = "fusion"
+"""The style the app runs (ui/app.py starts Qt with ``-style fusion``)."""
+MANIFEST = "icons.json"
+FALLBACK_SIZES = (16, 24, 32, 48)
+"""Sizes written for an icon that does not list its own (a scalable theme icon)."""
+
+_icons: dict[str, QIcon] = {}
+_source = ""
+""""cache" (built from the files), "style" (asked the style) or "" (nothing asked yet)."""
+_after_paint_done = False
+
+
+def icon(name: str) -> QIcon:
+    """The style's standard icon ``name`` (a ``QStyle.StandardPixmap`` member name)."""
+    if not _source:
+        _load()
+    found = _icons.get(name)
+    if found is None:
+        found = _icons[name] = _style_icon(name)
+    return found
+
+
+def source() -> str:
+    """Where this process's icons came from: "cache", "style" or "" (none asked yet)."""
+    return _source
+
+
+def cache_folder() -> Path | None:
+    """This configuration's icon folder in the user cache (None when there is no cache folder)."""
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtGui import QGuiApplication
+
+    from .. import __version__
+    from ..paths import cache_dir
+
+    app = QGuiApplication.instance()
+    if not isinstance(app, QGuiApplication):
+        return None
+    ratio = f"{app.devicePixelRatio():g}".replace(".", "_")
+    key = f"{__version__}-pyside{pyside_version}-{sys.platform}-{app.platformName()}-{STYLE}-x{ratio}"
+    try:
+        return cache_dir() / "style-icons" / key
+    except (OSError, RuntimeError):
+        return None
+
+
+def _load() -> None:
+    """Build every icon of :data:`NAMES` from the cache, or leave them to the style."""
+    global _source
+    folder = cache_folder()
+    try:
+        if folder is None:
+            raise OSError("no cache folder")
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        built: dict[str, QIcon] = {}
+        for name in NAMES:
+            made = QIcon()
+            for file, width, height in manifest[name]:
+                path = folder / str(file)
+                if not path.is_file():
+                    raise OSError(f"missing {path}")
+                made.addFile(str(path), QSize(int(width), int(height)))
+            built[name] = made
+    except (OSError, ValueError, KeyError, TypeError):
+        _source = "style"
+        return
+    _icons.update(built)
+    _source = "cache"
+
+
+def _style_icon(name: str) -> QIcon:
+    from PySide6.QtWidgets import QApplication, QStyle
+
+    return QApplication.style().standardIcon(getattr(QStyle.StandardPixmap, name))
+
+
+def after_first_paint() -> None:
+    """Write the cache when this start asked the style; check the icons a cached start built.
+
+    Runs once the first frame is on screen (ui/main_window.finish_window); never raises: without
+    a writable cache folder every start simply asks the style, as before."""
+    global _after_paint_done
+    if _after_paint_done or not _source:
+        return
+    _after_paint_done = True  # once per process
+    folder = cache_folder()
+    if folder is None:
+        return
+    if _source == "cache":
+        if any(_icons[n].pixmap(QSize(16, 16)).isNull() for n in NAMES):
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)  # damaged: the next start asks the style
+        return
+    try:
+        write(folder)
+    except OSError:
+        pass
+
+
+def write(folder: Path) -> None:
+    """Every icon of :data:`NAMES` as the style makes it, one PNG per size, and the manifest
+    (written last, through a temporary name: a half-written cache has no manifest)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest: dict[str, list[tuple[str, int, int]]] = {}
+    for name in NAMES:
+        made = _style_icon(name)
+        sizes = list(made.availableSizes()) or [QSize(s, s) for s in FALLBACK_SIZES]
+        entries = []
+        for size in sizes:
+            pixmap = made.pixmap(size, 1.0)
+            if pixmap.isNull():
+                continue
+            file = f"{name}-{pixmap.width()}x{pixmap.height()}.png"
+            if not pixmap.save(str(folder / file), "PNG"):
+                raise OSError(f"cannot write {folder / file}")
+            entries.append((file, pixmap.width(), pixmap.height()))
+        manifest[name] = entries
+    temporary = folder / f"{MANIFEST}.{os.getpid()}.tmp"
+    temporary.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, folder / MANIFEST)
