@@ -145,10 +145,16 @@ class DemoYear:
         return self.cards()
 
     def nothing_kept(self) -> float:
+        """Every kept read dropped first, as on a desk just opened: a new WorkspaceReads (parsed
+        revisions, evidence rows, filing rows, definitions picked, results) and a new status cache
+        (card statuses, definitions picked). What lives as long as the process (the loaded
+        definitions, the engine's per-definition plans) stays, as it does when a second workspace
+        is opened."""
         from cets_desktop.workflow.evaluation import WorkspaceReads
+        from cets_desktop.workflow.status import StatusCache
 
         self.desk.__dict__["_workspace_reads"] = WorkspaceReads(self.desk.workspace)
-        self.desk.status.invalidate()
+        self.desk.status = StatusCache(self.desk)
         return self.cards()
 
     def bare_engine(self) -> float:

@@ -219,6 +219,19 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+_USCC_PROBLEMS: dict[str, str | None] = {}
+
+
+def _uscc_problem(code: str) -> str | None:
+    """:func:`.uscc.uscc_problem`, worked out once per code (a year of one enterprise's months
+    asks it for the same code every time; the answer depends on the code alone)."""
+    if code not in _USCC_PROBLEMS:
+        if len(_USCC_PROBLEMS) >= 1024:
+            _USCC_PROBLEMS.clear()
+        _USCC_PROBLEMS[code] = uscc_problem(code)
+    return _USCC_PROBLEMS[code]
+
+
 def _document_findings(spec: FormSpec, doc: FilingDocument) -> list[Finding]:
     out: list[Finding] = []
     if doc.form != spec.id:
@@ -246,7 +259,7 @@ def _document_findings(spec: FormSpec, doc: FilingDocument) -> list[Finding]:
                 "企业名称",
             )
         )
-    problem = uscc_problem(doc.enterprise.uscc)
+    problem = _uscc_problem(doc.enterprise.uscc)
     if problem:
         out.append(
             Finding("error", "GEN-013", "enterprise.uscc", problem, "GB 32100-2015 [V]", "统一社会信用代码")

@@ -543,7 +543,8 @@ class Desk:
         from .evaluation import evaluate_input
 
         reads = self._reads
-        filing = reads.filing(filing_id)  # as require_filing, read again only after a commit
+        stamp = reads.stamp()  # one change stamp for the filing and its enterprise's filings
+        filing = reads.filing(filing_id, stamp)  # as require_filing, read again only after a commit
         if filing is None:
             filing = self.require_filing(filing_id)  # raises the InputError
         if spec is None:
@@ -553,7 +554,7 @@ class Desk:
         doc = reads.document(filing, f"工作区填报 #{filing_id}")
         if doc is None:
             doc = self.filing_document(filing_id)  # raises the document's InputError
-        everything = reads.filings_of(filing.enterprise_id)  # series and plan in one read
+        everything = reads.filings_of(filing.enterprise_id, stamp)  # series and plan in one read
         series = [f for f in everything if f.form_id == filing.form_id]
         found = reads.workspace_findings(filing_id, doc, filing=filing, series=series)
         loaded = LoadedInput(doc, spec, found, None)

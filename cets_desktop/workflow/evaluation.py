@@ -171,10 +171,18 @@ class WorkspaceReads:
         )
         self._rows_read: dict[tuple[Any, ...], tuple[tuple[int, int, int], Any]] = {}
 
-    def _stamped(self, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+    def stamp(self) -> tuple[int, int, int]:
+        """The workspace's change stamp now (:meth:`store.workspace.Workspace.change_stamp`), for
+        several reads of one evaluation (:meth:`filing`, :meth:`filings_of`) asked once."""
+        stamp: tuple[int, int, int] = self.workspace.change_stamp()
+        return stamp
+
+    def _stamped(
+        self, key: tuple[Any, ...], read: Callable[[], Any], stamp: tuple[int, int, int] | None = None
+    ) -> Any:
         """``read()`` (a few rows of the workspace), kept until anything is committed to the
-        workspace (:meth:`store.workspace.Workspace.change_stamp`)."""
-        stamp = self.workspace.change_stamp()
+        workspace (:meth:`store.workspace.Workspace.change_stamp`; ``stamp``: taken just before)."""
+        stamp = stamp if stamp is not None else self.workspace.change_stamp()
         hit = self._rows_read.get(key)
         if hit is not None and hit[0] == stamp:
             return hit[1]
@@ -184,24 +192,24 @@ class WorkspaceReads:
         self._rows_read[key] = (stamp, value)
         return value
 
-    def filing(self, filing_id: int) -> Any:
+    def filing(self, filing_id: int, stamp: tuple[int, int, int] | None = None) -> Any:
         """``workspace.get_filing`` as of the last commit to the workspace."""
-        return self._stamped(("filing", filing_id), lambda: self.workspace.get_filing(filing_id))
+        return self._stamped(("filing", filing_id), lambda: self.workspace.get_filing(filing_id), stamp)
 
-    def filings_of(self, enterprise_id: int) -> list[Any]:
+    def filings_of(self, enterprise_id: int, stamp: tuple[int, int, int] | None = None) -> list[Any]:
         """``workspace.list_filings(enterprise_id)`` as of the last commit (a copy of the list).
         Each filing read is also kept as :meth:`filing` reads it (same rows, same stamp), so a
         year of cards reads the enterprise's filings once, not once per card."""
+        now = stamp if stamp is not None else self.workspace.change_stamp()
 
         def read() -> list[Any]:
             found = list(self.workspace.list_filings(enterprise_id))
-            stamp = self.workspace.change_stamp()
             if len(self._rows_read) + len(found) < self.MAX_DOCUMENTS:
                 for row in found:
-                    self._rows_read[("filing", row.id)] = (stamp, row)
+                    self._rows_read[("filing", row.id)] = (now, row)
             return found
 
-        return list(self._stamped(("filings", enterprise_id), read))
+        return list(self._stamped(("filings", enterprise_id), read, now))
 
     @staticmethod
     def _key(filing: Any) -> tuple[Any, ...]:
@@ -337,7 +345,7 @@ class WorkspaceReads:
         rows: list[dict[str, Any]] = []
         files: set[str] = set()
         for row in raw if isinstance(raw, list) else []:
-            sha = row.get("sha256") if isinstance(row, Mapping) else None
+            sha = row.get("sha256") if type(row) is dict or isinstance(row, Mapping) else None
             if isinstance(sha, str) and sha and sha.lower() not in files:
                 files.add(sha.lower())
                 rows.append(dict(row))
@@ -425,7 +433,9 @@ class WorkspaceReads:
             files = {
                 row["sha256"].lower()
                 for row in own
-                if isinstance(row, Mapping) and isinstance(row.get("sha256"), str) and row["sha256"]
+                if (type(row) is dict or isinstance(row, Mapping))
+                and isinstance(row.get("sha256"), str)
+                and row["sha256"]
             }
             kept = self._files[id(document)] = (document, own, sorted(files))
             while len(self._files) > self.MAX_DOCUMENTS:

@@ -193,6 +193,7 @@ class StatusCache:
         self._known: dict[int, tuple[Any, str, int, int]] | None = None
         self._saved: dict[int, tuple[Any, str, int, int]] = {}
         """What :meth:`remember` last wrote (or read): nothing is written when nothing changed."""
+        self._specs: dict[tuple[str, str | None, str], Any] = {}
 
     def invalidate(self, filing_id: int | None = None) -> None:
         """Forget cached results. A filing's result also depends on its neighbours (previous
@@ -263,9 +264,20 @@ class StatusCache:
 
     def spec_for(self, filing: Filing) -> Any:
         """The filing's definition (``definitions.definition_of_record``), None when none governs."""
-        from .definitions import definition_of_record
+        return self._of_record(filing.form_id, filing.form_version, filing.period)
 
-        return definition_of_record(filing.form_id, filing.form_version, filing.period)
+    def _of_record(self, form_id: str, form_version: str | None, period: str) -> Any:
+        """``definitions.definition_of_record``, asked once per form, version and period while
+        this cache lives (the definitions do not change while the program runs, as in
+        ``workflow.evaluation.WorkspaceReads.definition``)."""
+        key = (form_id, form_version, period)
+        if key not in self._specs:
+            from .definitions import definition_of_record
+
+            if len(self._specs) > 4096:
+                self._specs.clear()
+            self._specs[key] = definition_of_record(form_id, form_version, period)
+        return self._specs[key]
 
     def summary(
         self,
@@ -344,9 +356,7 @@ class StatusCache:
     def _period_spec(self, spec: Any, period: str) -> Any:
         """The template in force for ``period`` (None when none governs it): picked on the forms
         index, only that definition loaded (``definitions.definition_of_record``)."""
-        from .definitions import definition_of_record
-
-        return definition_of_record(spec.id, None, period)
+        return self._of_record(spec.id, None, period)
 
     def months(
         self, enterprise: Enterprise, spec: Any, year: int, evaluate: bool = True
