@@ -15,13 +15,15 @@ both agree), and every card is evaluated again through the desk once it is open.
 cannot be read this quickly (no such file, not a workspace, locked, an older schema) it returns
 None and the window opens the desk before painting, exactly as before.
 
-Imports: the standard library, ``core.forms_index``, ``core.deadlines`` and
-``core.applicability`` (for the industry code); neither the store, nor pydantic, nor YAML.
+Imports: the standard library, ``core.forms_index`` and ``core.deadlines``; ``core.applicability``
+only when an industry code's answer is not in the user cache yet (:func:`industry_forms`);
+neither the store, nor pydantic, nor YAML.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -207,11 +209,8 @@ def forms_for_enterprise(
 ) -> list[Any]:
     """The forms an enterprise files, from index entries: its ETS sectors' months and plans, and
     the Appendix 5 tables its industry code calls for (see ``definitions.forms_for_enterprise``)."""
-    from ..core.applicability import assess
-
-    found = assess(industry_code, None) if industry_code else None
-    chosen = set(sectors) or set(found.sectors if found else [])
-    tables = {t["form"] for t in found.tables} if found else set()
+    found_sectors, tables = industry_forms(industry_code) if industry_code else ([], set())
+    chosen = set(sectors) or set(found_sectors)
     table_sectors = {e.sector for e in entries if e.form_id in tables}
     latest: dict[str, Any] = {}
     for entry in entries:
@@ -228,6 +227,74 @@ def forms_for_enterprise(
         elif entry.form_id in tables or (entry.sector in chosen and entry.sector not in table_sectors):
             wanted.append(entry)
     return wanted
+
+
+_industry_memo: dict[str, tuple[list[str], set[str]]] = {}
+INDUSTRY_CACHE = "industry-forms.json"
+
+
+def industry_forms(industry_code: str) -> tuple[list[str], set[str]]:
+    """``core.applicability.assess(industry_code, None)``'s sectors and Appendix 5 forms.
+
+    Kept in the user cache folder (``paths.cache_dir``), keyed by the app version and the size and
+    modification time of ``core/applicability.py``: the first paint then needs neither that
+    module nor ``decimal`` (≈ 6–10 ms of the cold start, bench/bench_gui_start.py). A missing,
+    stale or unreadable cache means asking ``assess`` and writing the answer back."""
+    known = _industry_memo.get(industry_code)
+    if known is not None:
+        return known
+    key, path = _industry_cache()
+    stored: dict[str, Any] = {}
+    if path is not None:
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(loaded, dict) and loaded.get("key") == key:
+                stored = loaded
+        except (OSError, ValueError):
+            pass
+    codes = stored.get("codes") if isinstance(stored.get("codes"), dict) else {}
+    entry = codes.get(industry_code)
+    if (
+        isinstance(entry, dict)
+        and isinstance(entry.get("sectors"), list)
+        and isinstance(entry.get("tables"), list)
+    ):
+        answer = ([str(x) for x in entry["sectors"]], {str(x) for x in entry["tables"]})
+    else:
+        from ..core.applicability import assess
+
+        found = assess(industry_code, None)
+        answer = (list(found.sectors), {t["form"] for t in found.tables})
+        codes = {**codes, industry_code: {"sectors": answer[0], "tables": sorted(answer[1])}}
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                temporary.write_text(
+                    json.dumps({"key": key, "codes": codes}, ensure_ascii=False), encoding="utf-8"
+                )
+                os.replace(temporary, path)
+            except OSError:
+                pass
+    _industry_memo[industry_code] = answer
+    return answer
+
+
+def _industry_cache() -> tuple[str, Path | None]:
+    """The cache's key (what the answers depend on) and file (None without a cache folder)."""
+    from .. import __version__
+    from ..paths import cache_dir
+
+    source = Path(__file__).resolve().parent.parent / "core" / "applicability.py"
+    try:
+        stat = source.stat()
+        key = f"{__version__}:{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        key = __version__  # a frozen bundle: the code changes only with the version
+    try:
+        return key, cache_dir() / INDUSTRY_CACHE
+    except (OSError, RuntimeError):
+        return key, None
 
 
 _ENTERPRISES = "SELECT id, name, uscc, industry_code, province, city, sectors, settings, created_at, updated_at FROM enterprises ORDER BY id"
