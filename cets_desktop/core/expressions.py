@@ -66,7 +66,34 @@ def _none_or_empty_text(value: Value) -> bool:
 
 def _strict_sum(values: Iterable[Value]) -> Value:
     """Sum of a list; blank if any item is blank: a total of incomplete inputs is not a total
-    (a missing fuel would otherwise shrink the unit's emissions silently)."""
+    (a missing fuel would otherwise shrink the unit's emissions silently).
+
+    ``sum(fuels.x)`` is a list holding one list of values: read two levels directly, in the
+    same order as :func:`_flatten`; anything nested deeper is summed by the general walk."""
+    if not isinstance(values, _SEQUENCES):
+        return _strict_sum_walk(values)
+    total = Decimal(0)
+    for v in values:
+        if isinstance(v, Decimal):
+            total += v
+        elif isinstance(v, _SEQUENCES):
+            for w in v:
+                if isinstance(w, Decimal):
+                    total += w
+                elif isinstance(w, _SEQUENCES):
+                    return _strict_sum_walk(values)
+                elif _none_or_empty_text(w):
+                    return None
+        elif _none_or_empty_text(v):
+            return None
+    return total
+
+
+_SEQUENCES = (list, tuple)
+
+
+def _strict_sum_walk(values: Iterable[Value]) -> Value:
+    """:func:`_strict_sum` over any nesting (through :func:`_flatten`)."""
     total = Decimal(0)
     for v in _flatten(values):
         if isinstance(v, Decimal):

@@ -68,6 +68,18 @@ class ScopeResolver:
             current = nxt
         self.read.add(current.path)
         names = chain
+        if len(names) == 2:
+            head, leaf = names
+
+            def project_rows(ctx: Ctx) -> list[Any]:
+                # ``project`` below for one repeat and a field of its rows (``fuels.x``).
+                top = ctx.rows[level]
+                rows = top.get(head) if isinstance(top, dict) else None
+                if not isinstance(rows, list):
+                    return []
+                return [row.get(leaf) if isinstance(row, dict) else None for row in rows]
+
+            return project_rows
 
         def project(ctx: Ctx) -> list[Any]:
             items: list[Any] = [ctx.rows[level]]

@@ -86,9 +86,20 @@ def _walk_rows(values: dict[str, Any], scope_fields: tuple[FieldSpec, ...]) -> I
     yield from walk((values,), (), 0)
 
 
+_PREFIXES: dict[tuple[tuple[str, ...], tuple[int, ...]], str] = {}
+
+
 def instance_path(scope_fields: tuple[FieldSpec, ...], idx: tuple[int, ...], name: str | None = None) -> str:
-    """``units[0].fuels[1].consumption`` from scope repeats, row indices and a field name."""
-    parts = [f"{rep.name}[{i}]" for rep, i in zip(scope_fields, idx, strict=True)]
-    if name:
-        parts.append(name)
-    return ".".join(parts)
+    """``units[0].fuels[1].consumption`` from scope repeats, row indices and a field name (the
+    row part, ``units[0].fuels[1]``, made once per scope and indices)."""
+    if not scope_fields and not idx:
+        return name or ""
+    key = (_names(scope_fields), idx)
+    prefix = _PREFIXES.get(key)
+    if prefix is None:
+        if len(_PREFIXES) >= 10_000:
+            _PREFIXES.clear()
+        prefix = _PREFIXES[key] = ".".join(
+            f"{rep.name}[{i}]" for rep, i in zip(scope_fields, idx, strict=True)
+        )
+    return f"{prefix}.{name}" if name else prefix

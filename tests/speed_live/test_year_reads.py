@@ -156,3 +156,24 @@ def test_the_depth_check_answers_as_the_iterative_walk() -> None:
         cursor = cursor[0]
     assert json_depth_problem(deep) is True
     assert json_depth_problem("0") is False
+
+
+def test_the_two_level_sum_equals_the_general_walk() -> None:
+    from decimal import Decimal
+
+    from cets_desktop.core.expressions import _strict_sum, _strict_sum_walk
+
+    rng = random.Random(4)
+    leaves: list[Any] = [Decimal("1.5"), Decimal("-2"), Decimal("0.125"), None, "", "x", True]
+
+    def nested(depth: int) -> Any:
+        if depth == 0 or rng.random() < 0.5:
+            return rng.choice(leaves)
+        return [nested(depth - 1) for _ in range(rng.randint(0, 4))]
+
+    cases = [[nested(3) for _ in range(rng.randint(0, 4))] for _ in range(3000)]
+    cases += [None, Decimal(7), [[Decimal(1), Decimal(2)]], ([Decimal(1)], (Decimal(2),))]
+    for case in cases:
+        assert repr(_strict_sum(case)) == repr(_strict_sum_walk(case)), case
+    assert _strict_sum([[Decimal("1.5"), Decimal("2.25")]]) == Decimal("3.75")
+    assert _strict_sum([[Decimal("1.5"), None]]) is None  # a blank fuel: no total
