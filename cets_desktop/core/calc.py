@@ -84,6 +84,7 @@ def calculate(spec: FormSpec, values: dict[str, Any], env: Env, index: RowIndex 
         by_scope: dict[tuple[str, ...], list[tuple[Any, Any, Ctx]]] = {}
         for bf, name, names in _calc_plan(form):
             calculation, relevant = bf.calculation, bf.relevant
+            assert calculation is not None
             found = by_scope.get(names)
             if found is None:
                 found = by_scope[names] = positions(index, bf.scope_fields, env)

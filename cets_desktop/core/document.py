@@ -171,7 +171,9 @@ def json_depth_problem(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     return _nests_deeper(data, 1, limit)
 
 
-def _nests_deeper(item: dict[str, Any] | list[Any], depth: int, limit: int) -> bool:
+def _nests_deeper(item: Any, depth: int, limit: int) -> bool:
+    """``item`` (a dict or a list) holds a container at ``depth`` ≥ ``limit`` below it."""
+    child: Any
     for child in item.values() if type(item) is dict else item:
         kind = type(child)
         if kind is dict or kind is list:

@@ -133,6 +133,10 @@ def findings_json(ev: Evaluation) -> dict[str, Any]:
     }
 
 
+_EvidenceEntry = tuple[list[dict[str, Any]], tuple[Any, ...], frozenset[str]]
+"""Another period's evidence rows (one per distinct file), their signature, their files."""
+
+
 class WorkspaceReads:
     """What evaluating workspace filings reads again and again, kept per filing revision.
 
@@ -160,8 +164,8 @@ class WorkspaceReads:
         self._specs: dict[tuple[str, str, str], Any] = {}
         self._own_specs: dict[tuple[str, str], Any] = {}
         self._series: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}
-        self._files: dict[int, tuple[FilingDocument, list[dict[str, Any]], list[str]]] = {}
-        self._evidence: dict[int, tuple[tuple[Any, ...], tuple[list[dict[str, Any]], tuple[Any, ...]]]] = {}
+        self._files: dict[int, tuple[FilingDocument, list[dict[str, Any]], list[str], frozenset[str]]] = {}
+        self._evidence: dict[int, tuple[tuple[Any, ...], _EvidenceEntry]] = {}
         self._reused: OrderedDict[
             int, tuple[FilingDocument, tuple[Any, ...], list[dict[str, Any]], list[Finding]]
         ] = OrderedDict()
@@ -319,7 +323,7 @@ class WorkspaceReads:
 
     def _evidence_rows(
         self, filing: Any, read: dict[int, dict[str, Any]] | None = None
-    ) -> tuple[list[dict[str, Any]], tuple[Any, ...]] | None:
+    ) -> _EvidenceEntry | None:
         """Another period's evidence rows (one per distinct file) and their signature; ``read``:
         stored documents already read (:meth:`_read_ahead`)."""
         key = self._key(filing)
@@ -350,8 +354,9 @@ class WorkspaceReads:
                 files.add(sha.lower())
                 rows.append(dict(row))
         signature = tuple(tuple(sorted((k, repr(v)) for k, v in row.items())) for row in rows)
-        self._evidence[filing.id] = (key, (rows, signature))
-        return rows, signature
+        entry: _EvidenceEntry = (rows, signature, frozenset(files))
+        self._evidence[filing.id] = (key, entry)
+        return entry
 
     def definition(self, filing: Any) -> Any:
         """``definitions.definition_of_record`` for the filing, asked once per form, version and
@@ -400,10 +405,12 @@ class WorkspaceReads:
             return []
         current_period = str(document.period or filing.period)
         others: dict[str, list[dict[str, Any]]] = {}
+        other_files: dict[str, frozenset[str]] = {}
         signature: list[tuple[Any, ...]] = []
         for other, entry in self._series_rows(series if series is not None else self.series(filing)):
             if entry is not None and other.id != filing.id and other.period != current_period:
                 others[other.period] = entry[0]
+                other_files[other.period] = entry[2]
                 signature.append((other.period, entry[1]))
         want = (current_period, tuple(signature))
         hit = self._reused.get(filing.id)
@@ -416,7 +423,9 @@ class WorkspaceReads:
                 if stored is not None and stored[0] is document
                 else [e.model_dump() for e in document.evidence]
             )
-            kept = reused_evidence_findings(own, _sharing(own, others), current_period)
+            shared = _sharing(self._doc_files(document, own)[1], others, other_files)
+            # No other period holds any of this document's files: GEN-008 has nothing to say.
+            kept = reused_evidence_findings(own, shared, current_period) if shared else []
             self._reused[filing.id] = (document, want, own, kept)
             while len(self._reused) > self.MAX_DOCUMENTS:
                 self._reused.popitem(last=False)
@@ -424,10 +433,11 @@ class WorkspaceReads:
         findings.extend(self._missing_in_store(document, own))
         return findings
 
-    def _missing_in_store(self, document: FilingDocument, own: list[dict[str, Any]]) -> list[Finding]:
-        """GEN-009 (:func:`core.workspace_checks.missing_store_findings`), each file asked once:
-        the document's distinct files are worked out once per document; when every one is in the
-        store (the usual case) there is nothing to report, otherwise the full check runs."""
+    def _doc_files(
+        self, document: FilingDocument, own: list[dict[str, Any]]
+    ) -> tuple[list[str], frozenset[str]]:
+        """The distinct files (lower-case SHA-256) of a document's evidence rows, sorted and as a
+        set, worked out once per document."""
         kept = self._files.get(id(document))
         if kept is None or kept[0] is not document or kept[1] is not own:
             files = {
@@ -437,12 +447,18 @@ class WorkspaceReads:
                 and isinstance(row.get("sha256"), str)
                 and row["sha256"]
             }
-            kept = self._files[id(document)] = (document, own, sorted(files))
+            kept = self._files[id(document)] = (document, own, sorted(files), frozenset(files))
             while len(self._files) > self.MAX_DOCUMENTS:
                 self._files.pop(next(iter(self._files)))
+        return kept[2], kept[3]
+
+    def _missing_in_store(self, document: FilingDocument, own: list[dict[str, Any]]) -> list[Finding]:
+        """GEN-009 (:func:`core.workspace_checks.missing_store_findings`), each file asked once:
+        the document's distinct files are worked out once per document; when every one is in the
+        store (the usual case) there is nothing to report, otherwise the full check runs."""
         exists = self.workspace.evidence.exists
         try:
-            present = all(exists(sha) for sha in kept[2])
+            present = all(exists(sha) for sha in self._doc_files(document, own)[0])
         except Exception:  # noqa: BLE001 - a malformed hash or an unreadable folder: the full check says which
             present = False
         return [] if present else missing_store_findings(own, exists)
@@ -507,16 +523,17 @@ class WorkspaceReads:
 
 
 def _sharing(
-    own: list[dict[str, Any]], others: dict[str, list[dict[str, Any]]]
+    files: frozenset[str], others: dict[str, list[dict[str, Any]]], other_files: dict[str, frozenset[str]]
 ) -> dict[str, list[dict[str, Any]]]:
-    """The other periods' evidence rows that hold one of ``own``'s files: all GEN-008 asks of
-    them (which periods also attach each of this document's files), without reading every row
-    of every other month once per month."""
-    files = {row["sha256"].lower() for row in own if isinstance(row.get("sha256"), str) and row["sha256"]}
+    """The other periods' evidence rows that hold one of ``files`` (this document's, lower case):
+    all GEN-008 asks of them (which periods also attach each of this document's files), without
+    reading every row of every other month once per month; ``other_files``: each period's files."""
     if not files:
         return {}
     out: dict[str, list[dict[str, Any]]] = {}
     for period, rows in others.items():
+        if files.isdisjoint(other_files[period]):
+            continue
         shared = [
             row
             for row in rows
