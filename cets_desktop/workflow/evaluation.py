@@ -219,7 +219,7 @@ class WorkspaceReads:
     def _key(filing: Any) -> tuple[Any, ...]:
         return (filing.current_revision, filing.updated_at, filing.form_version, filing.period)
 
-    def document(self, filing: Any, origin: str) -> FilingDocument | None:
+    def document(self, filing: Any, origin: str | Callable[[], str]) -> FilingDocument | None:
         """The filing's current revision parsed (None when it is not a readable filing). The same
         object is returned while the revision is unchanged: callers must not modify it."""
         key = self._key(filing)
@@ -232,7 +232,9 @@ class WorkspaceReads:
         if stored is None:
             stored = self.workspace.current_document(filing.id)
         try:
-            doc: FilingDocument | None = parse_document(stored, origin)
+            doc: FilingDocument | None = parse_document(
+                stored, origin if isinstance(origin, str) else origin()
+            )
         except DocumentError:
             doc = None
         if doc is not None:
@@ -284,9 +286,12 @@ class WorkspaceReads:
     def _series_rows(self, series: list[Any]) -> list[tuple[Any, Any]]:
         """Each filing of a series with its evidence rows (:meth:`_evidence_rows`), kept while no
         filing of the series changed revision: a year of cards asks this once per card."""
-        key = tuple((f.id, *self._key(f)) for f in series)
+        # The filing rows are immutable and, while nothing is committed, the same objects
+        # (:meth:`filings_of`): the same objects in the same order are the same series state.
+        # Each entry holds its rows, so no id is reused while it is kept.
+        key = tuple(map(id, series))
         hit = self._series.get(key)
-        if hit is not None:
+        if hit is not None and all(a is b for a, (b, _) in zip(series, hit, strict=True)):
             return hit
         read = self._read_ahead(series)
         entries = [(f, self._evidence_rows(f, read)) for f in series]
@@ -386,7 +391,7 @@ class WorkspaceReads:
         found = next((f for f in series if f.period == before), None) if before else None
         if found is None or before is None:
             return None
-        return self.document(found, f"{period_label(before)}填报")
+        return self.document(found, lambda: f"{period_label(before)}填报")  # named only when parsed
 
     def workspace_findings(
         self,
