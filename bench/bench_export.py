@@ -233,7 +233,7 @@ stages = {
     "cets_desktop.workflow.export": [("", "evaluate_input", "evaluate"), ("", "explanations", "explanations")],
     "cets_desktop.io.xlsx_template": [("", "write_workbook", "data.xlsx")],
     "cets_desktop.io.pdf_report": [("", "render_pdf", "report.pdf")],
-    "cets_desktop.io.package": [("", "_stream_entry", "copy+hash one file"), ("", "_hash_region", "package hash read-back of one region"),
+    "cets_desktop.io.package": [("", "_stream_entry", "copy+hash one file"), ("", "_hash_region", "package hash read-back"),
                                 ("PackageWriter", "_join", "wait for the evidence thread"),
                                 ("PackageWriter", "_write_rest", "members, manifest, signature")],
 }
@@ -264,13 +264,6 @@ json.dump({"code": code, "events": EVENTS}, sys.stderr)
 """
 
 
-# Stages timed once per file or region, printed as one line per thread.
-_PER_PIECE = {
-    "copy+hash one file": "copy+hash {} files",
-    "package hash read-back of one region": "package hash read-back, {} regions",
-}
-
-
 def timeline(mb: int = 500) -> int:
     """Print where one export's time goes, per thread (see the module docstring)."""
     import json
@@ -298,12 +291,11 @@ def timeline(mb: int = 500) -> int:
         events = []
         for thread in dict.fromkeys(e[0] for e in data["events"]):
             mine = [e for e in data["events"] if e[0] == thread]
-            events += [e for e in mine if e[1] not in _PER_PIECE]
-            for piece, many in _PER_PIECE.items():
-                runs = [e for e in mine if e[1] == piece]
-                if runs:  # one line per thread: first start to last end, CPU summed
-                    cpu = sum(c[4] for c in runs)
-                    events.append((thread, many.format(len(runs)), runs[0][2], runs[-1][3], cpu))
+            copies = [e for e in mine if e[1] == "copy+hash one file"]
+            events += [e for e in mine if e[1] != "copy+hash one file"]
+            if copies:
+                cpu = sum(c[4] for c in copies)
+                events.append((thread, f"copy+hash {len(copies)} files", copies[0][2], copies[-1][3], cpu))
         for thread, name, start, end, cpu in sorted(events, key=lambda e: (e[2], e[3])):
             print(
                 f"  {thread[:22]:22} {start:6.2f} → {end:6.2f}  ({end - start:5.2f} s, CPU {cpu:5.2f})  {name}"

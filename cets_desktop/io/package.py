@@ -24,7 +24,6 @@ import hashlib
 import json
 import mmap
 import os
-import queue
 import re
 import secrets
 import shutil
@@ -193,8 +192,6 @@ class _Tracker:
         self._progress = progress
         self._cancel = cancel
         self._stop = stop
-        # The evidence copy and the package hash's read-back advance it from two threads.
-        self._lock = threading.Lock()
 
     def check(self) -> None:
         if (self._stop is not None and self._stop.is_set()) or (self._cancel is not None and self._cancel()):
@@ -205,14 +202,12 @@ class _Tracker:
             self._progress(self.done, self.total)
 
     def set(self, done: int) -> None:
-        with self._lock:
-            self.done = max(self.done, min(done, self.total))
-            self.report()
+        self.done = max(self.done, min(done, self.total))
+        self.report()
 
     def advance(self, n: int) -> None:
-        with self._lock:
-            self.done = min(self.done + n, self.total)
-            self.report()
+        self.done = min(self.done + n, self.total)
+        self.report()
         self.check()
 
 
@@ -616,51 +611,6 @@ def _datasync(fd: int) -> None:
     (getattr(os, "fdatasync", None) or os.fsync)(fd)  # Windows has no fdatasync
 
 
-class _RegionHasher:
-    """The package's own SHA-256 over the evidence part, on a thread of its own: each finished
-    entry's bytes (header and data, as written) are read back and hashed, in file order, while
-    the evidence thread copies the next file. Both threads spend their time in C without the GIL
-    (hashing, reading, writing), so on two cores the read-back no longer waits for the copy."""
-
-    def __init__(self, tmp: Path, h: Any, tracker: _Tracker) -> None:
-        self._tmp = tmp
-        self._h = h
-        self._tracker = tracker
-        self._regions: queue.SimpleQueue[tuple[int, int] | None] = queue.SimpleQueue()
-        self._closing = False
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="cets-package-hash", daemon=True)
-        self._thread.start()
-
-    def add(self, start: int, end: int) -> None:
-        if end > start:
-            self._regions.put((start, end))
-
-    def _run(self) -> None:
-        buf = bytearray(CHUNK_SIZE)
-        try:
-            while (region := self._regions.get()) is not None and not self._closing:
-                _hash_region(self._tmp, region[0], region[1], self._h, self._tracker, buf)
-        except BaseException as exc:  # noqa: BLE001 - raised on the evidence thread
-            self.error = exc
-
-    def raise_error(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-    def finish(self) -> None:
-        """Wait until every region added is hashed; raises what went wrong on the way."""
-        self._regions.put(None)
-        self._thread.join()
-        self.raise_error()
-
-    def close(self) -> None:
-        """Stop without hashing what is left (the package is being discarded)."""
-        self._closing = True
-        self._regions.put(None)
-        self._thread.join()
-
-
 class _Flusher:
     """Sends the package's written pages to the disk on a thread of its own while the copy goes
     on, so the disk works while the CPU hashes and the final fsync has little left to do."""
@@ -762,28 +712,18 @@ class PackageWriter:
         flusher: _Flusher | None = None
         interval = sys.getswitchinterval()
         sys.setswitchinterval(min(interval, _COPY_SWITCH_INTERVAL))
-        hasher: _RegionHasher | None = None
         try:
             buf = bytearray(_STREAM_CHUNK)
             flusher = _Flusher(self._fobj.fileno())
-            hasher = _RegionHasher(self._tmp, self._hash, self._tracker)
-            start = 0
             for entry in self._evidence:
                 info = _zipinfo(entry.arcname, entry.compress, entry.size, self._stamp)
                 if entry.compress == zipfile.ZIP_DEFLATED:
                     info._compresslevel = 1  # type: ignore[attr-defined]  # text evidence: fast, still small
                 _stream_entry(self._zf, entry, info, self._tracker, buf, flusher.written)
-                # The entry's local header is final now (zipfile wrote its CRC back): its bytes
-                # go to the package hash on the hasher's thread while the next file is copied.
-                self._fobj.flush()
-                end = self._fobj.tell()
-                hasher.add(start, end)
-                start = end
-                hasher.raise_error()
-            self._evidence_end = start
-            flusher.flush_now()  # the disk takes the rest while the last region is hashed
-            hasher.finish()
-            hasher = None
+            self._fobj.flush()
+            self._evidence_end = self._fobj.tell()
+            flusher.flush_now()  # the disk takes the rest while the region is hashed
+            _hash_region(self._tmp, 0, self._evidence_end, self._hash, self._tracker, buf)
             flusher.close()
             flusher = None
             # The bulk of the package is on the disk now, while the caller is still rendering.
@@ -793,8 +733,6 @@ class PackageWriter:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread in finish()
             self._error = exc
         finally:
-            if hasher is not None:
-                hasher.close()
             if flusher is not None:
                 flusher.close()
             if sys.getswitchinterval() == min(interval, _COPY_SWITCH_INTERVAL):
