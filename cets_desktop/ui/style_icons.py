@@ -2,12 +2,12 @@
 
 Asking the style for an icon (``widget.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)``)
 makes QStyle's Python type and its 11 enum classes: ≈ 18–22 ms of the window's cold start
-(bench/bench_gui_start.py), for 16 small pictures. So after the first paint of a start that asked
-the style, the same icons are written, pixmap by pixmap exactly as the style made them (every size
-the icon holds, lossless PNG), to the user cache folder (``paths.cache_dir``); the next start
-builds them from those files with ``QIcon.addFile`` and never makes QStyle before its first paint.
-Qt then derives every requested size and the disabled and selected looks from the same source
-pixmaps as before (tests/speed_start/test_style_icons.py compares them).
+(bench/bench_gui_start.py), for 14 small pictures. So after the first paint of a start that asked
+the style, the same icons are written, pixmap by pixmap exactly as the style made them (at the
+sizes the window shows, in every mode, on one lossless PNG sheet), to the user cache folder
+(``paths.cache_dir``); the next start builds them from that sheet with ``QIcon.addPixmap`` and
+never makes QStyle before its first paint (tests/speed_start/test_two_step_window.py compares
+the pictures with the style's own).
 
 The cache is keyed by everything that changes the pictures: the app and PySide6 versions, the
 platform and its Qt platform plugin, the device pixel ratio (display scaling) and the style. A
@@ -23,8 +23,8 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QIcon, QPixmap
 
 NAMES = (
     # tool bar and menus (ui/main_window.py)
@@ -48,8 +48,14 @@ NAMES = (
 STYLE = "fusion"
 """The style the app runs (ui/app.py starts Qt with ``-style fusion``)."""
 MANIFEST = "icons.json"
-FALLBACK_SIZES = (16, 24, 32, 48)
-"""Sizes written for an icon that does not list its own (a scalable theme icon)."""
+SHEET = "icons.png"
+SHOWN_SIZES = (16, 24)
+"""The sizes the window shows these icons at (device-independent): menus and the navigator 16 px
+(PM_SmallIconSize), the tool bar 24 px (PM_ToolBarIconSize). At this display's scale each is also
+written as the style draws it, in every mode (normal, disabled, active, selected): an icon that
+the style draws at any size (the arrows) or scales down from a larger picture then gives the same
+pixels, and a disabled tool bar button looks as before. Other sizes are scaled from these."""
+MODES = ("Normal", "Disabled", "Active", "Selected")
 
 _icons: dict[str, QIcon] = {}
 _source = ""
@@ -99,16 +105,17 @@ def _load() -> None:
         if folder is None:
             raise OSError("no cache folder")
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        sheet = QPixmap(str(folder / SHEET))
+        if sheet.isNull():
+            raise OSError(f"unreadable {folder / SHEET}")
         built: dict[str, QIcon] = {}
         for name in NAMES:
             made = QIcon()
-            for file, width, height in manifest[name]:
-                path = folder / str(file)
-                if not path.is_file():
-                    raise OSError(f"missing {path}")
-                made.addFile(str(path), QSize(int(width), int(height)))
+            for x, y, width, height, mode in manifest[name]:
+                piece = sheet.copy(QRect(int(x), int(y), int(width), int(height)))
+                made.addPixmap(piece, getattr(QIcon.Mode, str(mode)))
             built[name] = made
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         _source = "style"
         return
     _icons.update(built)
@@ -146,23 +153,37 @@ def after_first_paint() -> None:
 
 
 def write(folder: Path) -> None:
-    """Every icon of :data:`NAMES` as the style makes it, one PNG per size, and the manifest
-    (written last, through a temporary name: a half-written cache has no manifest)."""
+    """Every icon of :data:`NAMES` as the style makes it at the shown sizes, in every mode, on
+    one picture sheet (one file to read: building an icon from 140 files costs ≈ 14 ms, from one
+    sheet ≈ 3 ms), and the manifest of where each picture is (written last, through a temporary
+    name: a half-written cache has no manifest)."""
+    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+
     folder.mkdir(parents=True, exist_ok=True)
-    manifest: dict[str, list[tuple[str, int, int]]] = {}
-    for name in NAMES:
+    app = QGuiApplication.instance()
+    ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
+    sides = [round(side * ratio) for side in SHOWN_SIZES]
+    row = max(sides)
+    sheet = QImage(sum(sides) * len(MODES), row * len(NAMES), QImage.Format.Format_ARGB32_Premultiplied)
+    sheet.fill(0)
+    painter = QPainter(sheet)
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+    manifest: dict[str, list[tuple[int, int, int, int, str]]] = {}
+    for index, name in enumerate(NAMES):
         made = _style_icon(name)
-        sizes = list(made.availableSizes()) or [QSize(s, s) for s in FALLBACK_SIZES]
         entries = []
-        for size in sizes:
-            pixmap = made.pixmap(size, 1.0)
-            if pixmap.isNull():
-                continue
-            file = f"{name}-{pixmap.width()}x{pixmap.height()}.png"
-            if not pixmap.save(str(folder / file), "PNG"):
-                raise OSError(f"cannot write {folder / file}")
-            entries.append((file, pixmap.width(), pixmap.height()))
+        x = 0
+        for side in sides:
+            for mode in MODES:
+                pixmap = made.pixmap(QSize(side, side), 1.0, getattr(QIcon.Mode, mode))
+                if not pixmap.isNull():  # smaller than asked when the icon has no larger picture
+                    painter.drawPixmap(x, index * row, pixmap)
+                    entries.append((x, index * row, pixmap.width(), pixmap.height(), mode))
+                x += side
         manifest[name] = entries
+    painter.end()
+    if not sheet.save(str(folder / SHEET), "PNG"):
+        raise OSError(f"cannot write {folder / SHEET}")
     temporary = folder / f"{MANIFEST}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, folder / MANIFEST)

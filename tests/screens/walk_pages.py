@@ -208,7 +208,7 @@ def test_power_month_units_and_fuels_table(window: MainWindow, qtbot) -> None:
     window.settle(100)
     assert window.actions_by_name["focus_mode"].isChecked()
     assert not (
-        window.nav_dock.isVisible() or window.findings_dock.isVisible() or window.evidence_dock.isVisible()
+        window.navigator.isVisible() or window.findings_dock.isVisible() or window.evidence_dock.isVisible()
     )
     window.jump_to("units[0].fuels[0].carbon_content")
     window.settle(80)
@@ -225,7 +225,7 @@ def test_power_month_units_and_fuels_table(window: MainWindow, qtbot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_3, modifiers)
     qtbot.keyClick(window, Qt.Key.Key_1, modifiers)
     window.settle(80)
-    assert not window.evidence_dock.isVisible() and not window.nav_dock.isVisible()
+    assert not window.evidence_dock.isVisible() and not window.navigator.isVisible()
     window.jump_to("units[0].fuels[0].carbon_content")
     window.settle(80)
     wide_columns, _ = _measure(table, "fuels without side panels")

@@ -36,10 +36,13 @@ def _fit(window: MainWindow, width: int, height: int) -> None:
 
 def _default_docks(window: MainWindow) -> None:
     """All three panels open at their first-start sizes (an earlier test may have saved others)."""
-    for dock in (window.nav_dock, window.findings_dock, window.evidence_dock):
+    window.actions_by_name["toggle_navigator"].setChecked(True)
+    sizes = window.splitter.sizes()
+    window.splitter.setSizes([250, sum(sizes) - 250])
+    for dock in (window.findings_dock, window.evidence_dock):
         dock.setFloating(False)
         dock.show()
-    window.resizeDocks([window.nav_dock, window.evidence_dock], [250, 270], Qt.Orientation.Horizontal)
+    window.resizeDocks([window.evidence_dock], [270], Qt.Orientation.Horizontal)
     window.resizeDocks([window.findings_dock], [180], Qt.Orientation.Vertical)
     window.settle(50)
 
@@ -115,7 +118,7 @@ def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(
 
     qtbot.keyClick(window, Qt.Key.Key_F11)
     window.settle(80)
-    assert not window.nav_dock.isVisible() and not window.findings_dock.isVisible()
+    assert not window.navigator.isVisible() and not window.findings_dock.isVisible()
     assert not window.evidence_dock.isVisible()
     assert window.actions_by_name["focus_mode"].isChecked()
     after = _visible_columns(table)
@@ -127,7 +130,7 @@ def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(
     qtbot.keyClick(window, Qt.Key.Key_F11)
     window.settle(80)
     assert (
-        window.nav_dock.isVisible() and window.findings_dock.isVisible() and window.evidence_dock.isVisible()
+        window.navigator.isVisible() and window.findings_dock.isVisible() and window.evidence_dock.isVisible()
     )
     assert not window.actions_by_name["focus_mode"].isChecked()
 
@@ -135,19 +138,19 @@ def test_power_month_fits_and_focus_mode_gives_the_fuels_table_the_window(
 def test_each_side_panel_hides_and_returns_with_one_key(window: MainWindow, qtbot) -> None:
     open_month(window)
     _default_docks(window)
-    for dock, key in (
-        (window.nav_dock, Qt.Key.Key_1),
+    for pane, key in (
+        (window.navigator, Qt.Key.Key_1),
         (window.findings_dock, Qt.Key.Key_2),
         (window.evidence_dock, Qt.Key.Key_3),
     ):
-        assert dock.isVisible()
+        assert pane.isVisible()
         modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
         qtbot.keyClick(window, key, modifiers)
         window.settle(30)
-        assert not dock.isVisible(), dock.windowTitle()
+        assert not pane.isVisible(), pane.windowTitle()
         qtbot.keyClick(window, key, modifiers)
         window.settle(30)
-        assert dock.isVisible(), dock.windowTitle()
+        assert pane.isVisible(), pane.windowTitle()
 
 
 def test_focus_mode_restores_only_the_panels_that_were_open(window: MainWindow) -> None:
@@ -155,7 +158,7 @@ def test_focus_mode_restores_only_the_panels_that_were_open(window: MainWindow) 
     _default_docks(window)
     window.evidence_dock.hide()
     window.toggle_focus_mode()
-    assert not window.nav_dock.isVisible() and not window.findings_dock.isVisible()
+    assert not window.navigator.isVisible() and not window.findings_dock.isVisible()
     window.toggle_focus_mode()
-    assert window.nav_dock.isVisible() and window.findings_dock.isVisible()
+    assert window.navigator.isVisible() and window.findings_dock.isVisible()
     assert not window.evidence_dock.isVisible()
