@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from typing import Any
 from xml.etree.ElementTree import _escape_cdata  # type: ignore[attr-defined]  # what et_xmlfile uses
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -60,27 +61,29 @@ def _write_cell(write: Any, xf: Any, ws: Any, cell: Any, styled: bool, style_ids
         write(f"{head}><v>{_escape_cdata(safe_string(value))}</v></c>")
 
 
-class _SheetWriter(WorksheetWriter):  # type: ignore[misc]
+class _SheetWriter(WorksheetWriter):
     def __init__(self, ws: Any, style_ids: dict[bytes, int]) -> None:
         super().__init__(ws)
         self._style_ids = style_ids
 
-    def write_row(self, xf: Any, row: list[Any], row_idx: int) -> None:
+    def write_row(self, xf: Any, row: Iterable[Any], row_idx: int) -> None:
+        # openpyxl 3.1's WorksheetWriter.write_row, with the cell writer above.
+        ws: Any = self.ws
         attrs = {"r": f"{row_idx}"}
-        attrs.update(self.ws.row_dimensions.get(row_idx, {}))
+        attrs.update(ws.row_dimensions.get(row_idx, {}))
         write = xf._file  # et_xmlfile's output callable; the row's start tag is written by now
         with xf.element("row", attrs):
             for cell in row:
                 if cell._comment is not None:
                     from openpyxl.comments.comment_sheet import CommentRecord
 
-                    self.ws._comments.append(CommentRecord.from_cell(cell))
+                    ws._comments.append(CommentRecord.from_cell(cell))
                 if cell._value is None and not cell.has_style and not cell._comment:
                     continue
-                _write_cell(write, xf, self.ws, cell, cell.has_style, self._style_ids)
+                _write_cell(write, xf, ws, cell, cell.has_style, self._style_ids)
 
 
-class _Writer(ExcelWriter):  # type: ignore[misc]
+class _Writer(ExcelWriter):
     def __init__(self, workbook: Workbook, archive: ZipFile) -> None:
         super().__init__(workbook, archive)
         self._style_ids: dict[bytes, int] = {}
@@ -90,10 +93,11 @@ class _Writer(ExcelWriter):  # type: ignore[misc]
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = _SheetWriter(ws, self._style_ids)
+        writer: Any = _SheetWriter(ws, self._style_ids)
         writer.write()
         ws._rels = writer._rels
-        self._archive.write(writer.out, ws.path[1:])
+        archive: ZipFile = getattr(self, "_archive")  # noqa: B009 - not in openpyxl's stubs
+        archive.write(writer.out, ws.path[1:])
         self.manifest.append(ws)
         writer.cleanup()
 
