@@ -52,7 +52,8 @@ SHEET = "icons.png"
 SHOWN_SIZES = (16, 24)
 """The sizes the window shows these icons at (device-independent): menus and the navigator 16 px
 (PM_SmallIconSize), the tool bar 24 px (PM_ToolBarIconSize). At this display's scale each is also
-written as the style draws it, in every mode (normal, disabled, active, selected): an icon that
+written as the style draws it, in every mode (normal, disabled, active, selected) and state (off;
+on where it differs, as the home folder of an expanded navigator row does): an icon that
 the style draws at any size (the arrows) or scales down from a larger picture then gives the same
 pixels, and a disabled tool bar button looks as before. Other sizes are scaled from these."""
 MODES = ("Normal", "Disabled", "Active", "Selected")
@@ -111,9 +112,9 @@ def _load() -> None:
         built: dict[str, QIcon] = {}
         for name in NAMES:
             made = QIcon()
-            for x, y, width, height, mode in manifest[name]:
+            for x, y, width, height, mode, state in manifest[name]:
                 piece = sheet.copy(QRect(int(x), int(y), int(width), int(height)))
-                made.addPixmap(piece, getattr(QIcon.Mode, str(mode)))
+                made.addPixmap(piece, getattr(QIcon.Mode, str(mode)), getattr(QIcon.State, str(state)))
             built[name] = made
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         _source = "style"
@@ -164,22 +165,33 @@ def write(folder: Path) -> None:
     ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
     sides = [round(side * ratio) for side in SHOWN_SIZES]
     row = max(sides)
-    sheet = QImage(sum(sides) * len(MODES), row * len(NAMES), QImage.Format.Format_ARGB32_Premultiplied)
+    sheet = QImage(sum(sides) * len(MODES) * 2, row * len(NAMES), QImage.Format.Format_ARGB32_Premultiplied)
     sheet.fill(0)
     painter = QPainter(sheet)
     painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-    manifest: dict[str, list[tuple[int, int, int, int, str]]] = {}
+    manifest: dict[str, list[tuple[int, int, int, int, str, str]]] = {}
     for index, name in enumerate(NAMES):
         made = _style_icon(name)
+        pictures = [
+            (side, mode, state, made.pixmap(QSize(side, side), 1.0, getattr(QIcon.Mode, mode), state))
+            for side in sides
+            for mode in MODES
+            for state in (QIcon.State.Off, QIcon.State.On)
+        ]
+        # The "on" pictures (an expanded folder in the navigator) only for an icon that has its
+        # own: an icon without them gives the "off" picture for "on", as before.
+        own_on = any(
+            a[3].toImage() != b[3].toImage() for a, b in zip(pictures[::2], pictures[1::2], strict=True)
+        )
         entries = []
         x = 0
-        for side in sides:
-            for mode in MODES:
-                pixmap = made.pixmap(QSize(side, side), 1.0, getattr(QIcon.Mode, mode))
-                if not pixmap.isNull():  # smaller than asked when the icon has no larger picture
-                    painter.drawPixmap(x, index * row, pixmap)
-                    entries.append((x, index * row, pixmap.width(), pixmap.height(), mode))
-                x += side
+        for side, mode, state, pixmap in pictures:
+            if state == QIcon.State.On and not own_on:
+                continue
+            if not pixmap.isNull():  # smaller than asked when the icon has no larger picture
+                painter.drawPixmap(x, index * row, pixmap)
+                entries.append((x, index * row, pixmap.width(), pixmap.height(), mode, state.name))
+            x += side
         manifest[name] = entries
     painter.end()
     if not sheet.save(str(folder / SHEET), "PNG"):

@@ -167,19 +167,25 @@ def icons_fresh(qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
     return style_icons
 
 
-def _pictures(icon: Any) -> list[Any]:
+def _pictures(icon: Any) -> list[tuple[int, int, bytes]]:
     from PySide6.QtCore import QSize
-    from PySide6.QtGui import QIcon, QImage
+    from PySide6.QtGui import QIcon
 
     out = []
     for side in (16, 24):  # menus and navigator, tool bar (style_icons.SHOWN_SIZES)
         for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled, QIcon.Mode.Active, QIcon.Mode.Selected):
-            image = icon.pixmap(QSize(side, side), 1.0, mode).toImage()
-            image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-            # The pixels (a picture read back from a file also carries a colour space, which
-            # QImage's == compares).
-            out.append((image.width(), image.height(), bytes(image.constBits())))
+            for state in (QIcon.State.Off, QIcon.State.On):  # On: an expanded navigator row
+                out.append(_pixels(icon.pixmap(QSize(side, side), 1.0, mode, state)))
     return out
+
+
+def _pixels(pixmap: Any) -> tuple[int, int, bytes]:
+    """The pixels (a picture read back from a file also carries a colour space, which QImage's
+    == compares)."""
+    from PySide6.QtGui import QImage
+
+    image = pixmap.toImage().convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+    return (image.width(), image.height(), bytes(image.constBits()))
 
 
 def test_cached_icons_are_the_styles_icons(icons_fresh: Any, monkeypatch: pytest.MonkeyPatch) -> None:
