@@ -21,9 +21,9 @@ What is shared between runs, and why (both variants alike): compiled bytecode (a
 ``PYTHONPYCACHEPREFIX``: an installed or frozen app has its ``.pyc`` files; a development shell
 with ``PYTHONDONTWRITEBYTECODE`` would otherwise make the app recompile its own sources on every
 start while PySide6 comes precompiled) and the app's cache folder (``CETS_DESKTOP_CACHE_DIR``: the
-forms index, written by the first start, as on a user's machine from the second start on). The
-warm-up run also leaves the cards' last known statuses in the demo workspace, as any earlier
-session would. Each run gets its own empty settings folders (no remembered geometry or recent
+forms index, the standard icons' picture sheet and the industry answers, written by the first
+start, as on a user's machine from the second start on). The warm-up run also leaves the cards'
+last known statuses in the demo workspace, as any earlier session would. Each run gets its own empty settings folders (no remembered geometry or recent
 workspaces).
 
     .venv/bin/python bench/bench_gui_start.py [--runs 7] [--quick] [--platform offscreen]
@@ -78,8 +78,9 @@ BARE_QT_SCRIPT = BARE_SCRIPT.replace(  # same window, same label, plus the two e
 )
 """The bare window plus one Qt alignment and one style icon: PySide6 6.11 builds the Python enum
 classes of the whole ``Qt`` namespace (93 enums, ~1,200 members, ≈ 45 ms CPU here) and of ``QStyle``
-(≈ 18 ms) on first use, which every real window pays and the bare window never does. Reported as
-context for the target, not as its baseline."""
+(≈ 18 ms) on first use. A window that uses them before its first frame pays that; the bare window
+never does, and the app no longer does either (its first frame is made without both, ui/lazy_qt.py
+and ui/style_icons.py, and builds them right after). Reported as context, not as the baseline."""
 
 
 def child_env(platform: str, home: Path, shared: Path) -> dict[str, str]:
@@ -226,7 +227,7 @@ def rows_from(times: dict[str, list[float]]) -> list[dict[str, Any]]:
         },
         {
             "name": "GUI cold start / a bare window that uses one Qt alignment and one style icon",
-            "target": "reported (no target): what PySide6 charges any real window for its first Qt enums",
+            "target": "reported (no target): a bare window that builds the Qt and QStyle enums before its first frame",
             "ratio_min": round(min(app) / min(times["bare_qt"]), 3),
             "ratio_median": round(statistics.median(app) / statistics.median(times["bare_qt"]), 3),
             "detail": (
