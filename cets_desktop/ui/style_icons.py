@@ -194,7 +194,7 @@ def write(folder: Path) -> None:
             x += side
         manifest[name] = entries
     painter.end()
-    if not sheet.save(str(folder / SHEET), "PNG"):
+    if not sheet.save(str(folder / SHEET)):  # PNG, from the name
         raise OSError(f"cannot write {folder / SHEET}")
     temporary = folder / f"{MANIFEST}.{os.getpid()}.tmp"
     temporary.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")

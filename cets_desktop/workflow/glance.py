@@ -252,7 +252,8 @@ def industry_forms(industry_code: str) -> tuple[list[str], set[str]]:
                 stored = loaded
         except (OSError, ValueError):
             pass
-    codes = stored.get("codes") if isinstance(stored.get("codes"), dict) else {}
+    found_codes = stored.get("codes")
+    codes: dict[str, Any] = found_codes if isinstance(found_codes, dict) else {}
     entry = codes.get(industry_code)
     if (
         isinstance(entry, dict)
