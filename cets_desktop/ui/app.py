@@ -42,7 +42,10 @@ def create_application() -> QApplication:
     QCoreApplication.setApplicationName("cets-desktop")
     # "-style fusion" is app.setStyle("Fusion") (the same look on Windows 10/11 and in CI
     # screenshots) without handing the style object to Python; it also wins over QT_STYLE_OVERRIDE.
-    app = QApplication([*sys.argv[:1], "-style", "fusion"])
+    from .style_icons import STYLE, STYLE_PROPERTY
+
+    app = QApplication([*sys.argv[:1], "-style", STYLE])
+    app.setProperty(STYLE_PROPERTY, STYLE)  # ui/style_icons.py keeps this style's icons
     app.setApplicationDisplayName("全国碳市场填报助手")
     install_qt_chinese(app)
     app.setFont(application_font())

@@ -47,6 +47,9 @@ NAMES = (
 """Every standard icon the first frame can show (``QStyle.StandardPixmap`` member names)."""
 STYLE = "fusion"
 """The style the app runs (ui/app.py starts Qt with ``-style fusion``)."""
+STYLE_PROPERTY = "cets_style"
+"""The application property ui/app.py sets to :data:`STYLE` (a style sheet hides the style's own
+name from ``QStyle.name()``); icons are only written under that name when it is set."""
 MANIFEST = "icons.json"
 SHEET = "icons.png"
 SHOWN_SIZES = (16, 24)
@@ -160,8 +163,10 @@ def write(folder: Path) -> None:
     name: a half-written cache has no manifest)."""
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
 
-    folder.mkdir(parents=True, exist_ok=True)
     app = QGuiApplication.instance()
+    if app is None or app.property(STYLE_PROPERTY) != STYLE:
+        return  # not started as ui/app starts it: another style's icons must not pass for Fusion's
+    folder.mkdir(parents=True, exist_ok=True)
     ratio = app.devicePixelRatio() if isinstance(app, QGuiApplication) else 1.0
     sides = [round(side * ratio) for side in SHOWN_SIZES]
     row = max(sides)

@@ -160,11 +160,13 @@ def icons_fresh(qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> A
     from cets_desktop.ui import style_icons
 
     qapp.setStyle("Fusion")
+    qapp.setProperty(style_icons.STYLE_PROPERTY, style_icons.STYLE)  # as ui/app.create_application
     monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
     monkeypatch.setattr(style_icons, "_icons", {})
     monkeypatch.setattr(style_icons, "_source", "")
     monkeypatch.setattr(style_icons, "_after_paint_done", False)
-    return style_icons
+    yield style_icons
+    qapp.setProperty(style_icons.STYLE_PROPERTY, None)  # other tests' windows write no icons
 
 
 def _pictures(icon: Any) -> list[tuple[int, int, bytes]]:
