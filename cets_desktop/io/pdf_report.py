@@ -17,6 +17,7 @@ import io
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path, PosixPath, WindowsPath
 from typing import Any
 
@@ -98,6 +99,55 @@ def render_pdf(
     """
     out = Path(out_path)
     step = _Steps(progress)
+    report = _render(spec, evaluation, step, explanations, evidence, draft, signature, generated_at)
+    atomic_write_bytes(out, report.data)
+    step()
+
+    result = RenderedPdf(out)
+    result.missing_glyphs = report.missing_glyphs
+    result.pages = report.pages
+    result.draft = draft
+    result.outline = report.outline
+    step.finish()
+    return result
+
+
+@dataclass(frozen=True)
+class PdfReport:
+    """The report as bytes (what :func:`render_pdf` writes) and what to tell the user about it."""
+
+    data: bytes
+    missing_glyphs: frozenset[str]
+    pages: int
+    draft: bool
+    outline: tuple[tuple[str, int, int], ...]
+
+
+def pdf_bytes(
+    spec: FormSpec,
+    evaluation: Evaluation,
+    *,
+    explanations: dict[str, Explanation] | None = None,
+    evidence: list[dict[str, Any]] | None = None,
+    draft: bool = False,
+    signature: dict[str, Any] | None = None,
+    generated_at: dt.datetime | None = None,
+) -> PdfReport:
+    """:func:`render_pdf` without the file: for a caller that packs the report itself (the
+    export), so no temporary copy is written, flushed to disk, read back and hashed again."""
+    return _render(spec, evaluation, _Steps(None), explanations, evidence, draft, signature, generated_at)
+
+
+def _render(
+    spec: FormSpec,
+    evaluation: Evaluation,
+    step: _Steps,
+    explanations: dict[str, Explanation] | None,
+    evidence: list[dict[str, Any]] | None,
+    draft: bool,
+    signature: dict[str, Any] | None,
+    generated_at: dt.datetime | None,
+) -> PdfReport:
     font = register_pdf_font()
     ctx = RenderContext.create(spec, evaluation, make_styles(font))
     if evidence is None:
@@ -129,16 +179,7 @@ def render_pdf(
 
     data = _build(story, ctx, furniture)
     step()
-    atomic_write_bytes(out, data)
-    step()
-
-    result = RenderedPdf(out)
-    result.missing_glyphs = frozenset(missing)
-    result.pages = furniture.pages
-    result.draft = draft
-    result.outline = tuple(ctx.outline)
-    step.finish()
-    return result
+    return PdfReport(data, frozenset(missing), furniture.pages, draft, tuple(ctx.outline))
 
 
 def _build(story: list[Flowable], ctx: RenderContext, furniture: PageFurniture) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,30 +103,29 @@ def export_package(
         if deferred is not None:
             raise deferred
         assert writer is not None
-        with tempfile.TemporaryDirectory(prefix="cets-export-") as tmp:
-            members, manifest_base, pdf_result = _render_members(ev, Path(tmp), evidence_rows, draft)
-            unsigned_reason = None if sign else "按要求未签名（--no-sign）"
-            try:
-                result = writer.finish(
-                    manifest_base=manifest_base,
-                    members=members,
-                    previous_package_sha256=previous_package_sha256,
-                    sign=sign,
-                )
-            except SigningKeyError as exc:
-                # The key is loaded before the members are added. Without a keyring we still
-                # deliver the package (integrity: SHA-256 manifest and chain), unsigned, and say
-                # so — unless the user asked for a signature to be mandatory. Never a key file.
-                if require_signature:
-                    raise
-                unsigned_reason = str(exc)
-                manifest_base["unsigned_reason"] = unsigned_reason
-                result = writer.finish(
-                    manifest_base=manifest_base,
-                    members=members,
-                    previous_package_sha256=previous_package_sha256,
-                    sign=False,
-                )
+        members, manifest_base, pdf_result = _render_members(ev, evidence_rows, draft)
+        unsigned_reason = None if sign else "按要求未签名（--no-sign）"
+        try:
+            result = writer.finish(
+                manifest_base=manifest_base,
+                members=members,
+                previous_package_sha256=previous_package_sha256,
+                sign=sign,
+            )
+        except SigningKeyError as exc:
+            # The key is loaded before the members are added. Without a keyring we still
+            # deliver the package (integrity: SHA-256 manifest and chain), unsigned, and say
+            # so — unless the user asked for a signature to be mandatory. Never a key file.
+            if require_signature:
+                raise
+            unsigned_reason = str(exc)
+            manifest_base["unsigned_reason"] = unsigned_reason
+            result = writer.finish(
+                manifest_base=manifest_base,
+                members=members,
+                previous_package_sha256=previous_package_sha256,
+                sign=False,
+            )
     finally:
         if writer is not None:
             writer.abort()  # nothing once finished; otherwise the partial copy goes
@@ -177,20 +175,20 @@ def _evidence_items(
 
 
 def _render_members(
-    ev: Evaluation, tmpdir: Path, evidence_rows: list[dict[str, Any]], draft: bool
+    ev: Evaluation, evidence_rows: list[dict[str, Any]], draft: bool
 ) -> tuple[list[Member], dict[str, Any], Any]:
-    """data.json, data.xlsx and report.pdf of an evaluated filing, and the manifest's own part."""
+    """data.json, data.xlsx and report.pdf of an evaluated filing, and the manifest's own part.
+    All three are made in memory and packed from there: no temporary copies written, flushed to
+    disk, read back and hashed again on the export's critical path."""
     from ..io.package import Member
-    from ..io.pdf_report import render_pdf
-    from ..io.xlsx_template import write_workbook
+    from ..io.pdf_report import pdf_bytes
+    from ..io.xlsx_template import workbook_bytes
 
     doc = ev.document
     spec = ev.spec
     expl = explanations(ev)
-    xlsx_path = tmpdir / "data.xlsx"
-    pdf_path = tmpdir / "report.pdf"
-    write_workbook(spec, xlsx_path, document=doc, values=rounded_values(spec, ev.values), explanations=expl)
-    pdf_result = render_pdf(spec, ev, pdf_path, explanations=expl, evidence=evidence_rows, draft=draft)
+    workbook = workbook_bytes(spec, doc, rounded_values(spec, ev.values), expl)
+    pdf_result = pdf_bytes(spec, ev, explanations=expl, evidence=evidence_rows, draft=draft)
     data = {
         "document": doc.to_json_dict(),
         "calculated": calc_output(ev)["values"],
@@ -199,8 +197,8 @@ def _render_members(
     }
     members = [
         Member("data.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"), "data"),
-        Member("data.xlsx", xlsx_path, "workbook"),
-        Member("report.pdf", pdf_path, "report"),
+        Member("data.xlsx", workbook, "workbook"),
+        Member("report.pdf", pdf_result.data, "report"),
     ]
     manifest_base = {
         "app": {"name": "cets-desktop", "version": __version__},
