@@ -769,7 +769,7 @@ class MainWindow(QMainWindow):
             # the tooltip holds it whole.
             label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             label.setMinimumWidth(1)
-            label.setStyleSheet("background: #fff4ce; color: #5c4400; padding: 6px 10px;")
+            label.setObjectName("location_banner_label")  # its look: resources/styles/app.qss
             banner.addWidget(label)
             self.location_banner_label = label
             self.addToolBar(banner)  # the top area, as addToolBarBreak() above (no Qt enum needed)

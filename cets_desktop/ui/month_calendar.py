@@ -524,7 +524,7 @@ class CalendarView(QWidget):
         self.grid.setSpacing(10)
         self.body_layout.addLayout(self.grid)
         self.yearly_title = QLabel("本年度其他填报")
-        self.yearly_title.setStyleSheet("font-weight:bold; margin-top:8px")
+        self.yearly_title.setObjectName("yearly_title")  # bold, 8 px above: resources/styles/app.qss
         self.body_layout.addWidget(self.yearly_title)
         self.yearly_grid = QGridLayout()
         self.yearly_grid.setSpacing(10)
