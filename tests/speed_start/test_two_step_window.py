@@ -92,6 +92,13 @@ def test_the_glanced_window_is_finished_like_a_desk_window(
     toolbar = window.findChild(QToolBar, "toolbar")
     assert toolbar is not None
     assert toolbar.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+    # The actions run what they say (connected once the first frame was on screen).
+    from cets_desktop.ui.main_window import PAGE_CALENDAR, PAGE_OVERVIEW
+
+    window.actions_by_name["overview"].trigger()
+    assert window.stack.currentIndex() == PAGE_OVERVIEW
+    window.actions_by_name["calendar"].trigger()
+    assert window.stack.currentIndex() == PAGE_CALENDAR
     # The cards got their keyboard focus and hand cursor.
     card = window.calendar.cards[0]
     assert card.focusPolicy() == Qt.FocusPolicy.StrongFocus
