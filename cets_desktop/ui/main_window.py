@@ -10,8 +10,9 @@ menus, tool bar with its icons, navigator, calendar, status bar — is made with
 types of ``Qt`` or ``QKeySequence`` (ui/lazy_qt.py: their enums cost the cold start ≈ 50–65 ms).
 :meth:`MainWindow.finish_window` then adds what needs them and is not seen: keyboard shortcuts,
 the findings and evidence docks' place in the window (hidden on the calendar) and their saved
-layout, the navigator's context menu. A window opened on a desk does both at once; the cold
-start (a glance) does the second right after the first paint, before the workspace is opened.
+layout, the navigator's context menu, the actions' connections. A window opened on a desk does
+both at once; the cold start (a glance) does the second right after the first paint, before the
+workspace is opened.
 """
 
 from __future__ import annotations
@@ -239,9 +240,10 @@ class MainWindow(QMainWindow):
             self.set_workspace(desk)
 
     def finish_window(self) -> None:
-        """What the first frame does not show and needs ``Qt`` or ``QKeySequence``: keyboard
-        shortcuts, the docks' place in the window, the saved dock layout, the navigator's
-        context menu, the maximized state of a first start on a small screen. Runs once."""
+        """What the first frame does not show and needs ``Qt`` or ``QKeySequence`` (or only
+        costs it time): the actions' connections and keyboard shortcuts, the docks' place in
+        the window, the saved dock layout, the navigator's context menu, the maximized state of
+        a first start on a small screen, the icon cache. Runs once."""
         if self.finished:
             return
         self.finished = True
