@@ -363,9 +363,6 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .workflow.errors import ExportBlocked
-    from .workflow.export import export_package, sha256_file
-
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -375,6 +372,22 @@ def cmd_export(args: argparse.Namespace) -> int:
         if pct >= last[0] + 10:
             last[0] = pct
             print(f"\r导出中… {pct}%", end="", file=sys.stderr, flush=True)
+
+    from .workflow import export_start
+
+    if args.filing is not None and args.workspace:
+        # The evidence starts streaming into the package before the engine, the workbook and
+        # the report are imported (workflow/export_start.py); the export takes it over.
+        export_start.start_for_filing(args.workspace, args.filing, args.output, progress)
+    try:
+        return _export(args, progress, last)
+    finally:
+        export_start.discard()  # a copy the export did not take (it stopped before) goes
+
+
+def _export(args: argparse.Namespace, progress: Any, last: list[int]) -> int:
+    from .workflow.errors import ExportBlocked
+    from .workflow.export import export_package, sha256_file
 
     try:
         if args.filing is not None:

@@ -19,13 +19,14 @@ from ..core.calc import rounded_values
 from ..core.document import FilingDocument
 from ..core.findings import Finding, summarize
 from ..core.spec import FormSpec
-from .errors import ExportBlocked, InputError
+from . import export_start
+from .errors import ExportBlocked
 from .evaluation import calc_output, evaluate_input, explanations
 from .inputs import LoadedInput
 
 if TYPE_CHECKING:
     from ..core.rules import Evaluation
-    from ..io.package import EvidenceItem, Member
+    from ..io.package import Member
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -83,10 +84,15 @@ def export_package(
     writer: PackageWriter | None = None
     deferred: Exception | None = missing
     if deferred is None:
+        # The CLI may have started this very copy already (workflow/export_start.py).
+        writer = export_start.take(out_path, items) if cancel is None else None
         try:
-            writer = PackageWriter(out_path, items, progress=progress, cancel=cancel)
+            if writer is None:
+                writer = PackageWriter(out_path, items, progress=progress, cancel=cancel)
         except Exception as exc:  # noqa: BLE001 - reported after the findings, as before
             deferred = exc
+    else:
+        export_start.discard()
     try:
         ev = evaluate_input(loaded, previous=previous, extra=extra)
         if not draft:
@@ -141,37 +147,7 @@ def export_package(
     )
 
 
-def _evidence_items(
-    doc: FilingDocument, resolver: EvidenceResolver
-) -> tuple[list[EvidenceItem], list[dict[str, Any]], InputError | None]:
-    """The package's evidence (each content once, with every field it backs), the rows the PDF
-    lists, and the error to report if a file can no longer be found."""
-    from ..io.package import EvidenceItem
-
-    items: list[EvidenceItem] = []
-    rows: list[dict[str, Any]] = []
-    by_hash: dict[str, list[str]] = {}
-    for ref in doc.evidence:
-        by_hash.setdefault(ref.sha256, []).append(ref.path)
-    seen: set[str] = set()
-    missing: InputError | None = None
-    for ref in doc.evidence:
-        rows.append(ref.model_dump())
-        if ref.sha256 in seen or missing is not None:
-            continue
-        seen.add(ref.sha256)
-        source = resolver(ref.sha256, ref.name)
-        if source is None:
-            missing = InputError(
-                f"找不到支撑材料「{ref.name}」（SHA-256 {ref.sha256[:12]}…）：文件已被删除或移动；请重新附上该文件后再导出"
-            )
-            continue
-        carried = next((r.carried for r in doc.evidence if r.sha256 == ref.sha256 and r.carried), None)
-        carry = {"period": carried.period, "reason": carried.reason} if carried else None
-        items.append(
-            EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料", carry)
-        )
-    return items, rows, missing
+_evidence_items = export_start.evidence_items
 
 
 def _render_members(
