@@ -20,6 +20,7 @@ from xml.etree.ElementTree import _escape_cdata  # type: ignore[attr-defined]  #
 from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import LXML
+from openpyxl import __version__ as OPENPYXL_VERSION
 from openpyxl.cell._writer import write_cell as _openpyxl_write_cell
 from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -105,7 +106,8 @@ class _Writer(ExcelWriter):
 def save_workbook_bytes(wb: Workbook) -> bytes:
     """The ``.xlsx`` bytes ``wb.save(buffer)`` writes (same parts, same sheet XML)."""
     buffer = io.BytesIO()
-    if LXML or wb.write_only:  # lxml's writer is fast already; write-only sheets write themselves
+    # The writer classes above copy openpyxl 3.1's; another release saves as openpyxl saves.
+    if LXML or wb.write_only or not OPENPYXL_VERSION.startswith("3.1."):
         wb.save(buffer)
         return buffer.getvalue()
     archive = ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True)

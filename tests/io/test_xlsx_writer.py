@@ -131,3 +131,17 @@ def test_each_cell_kind_is_openpyxls_bytes() -> None:
         return wb
 
     _assert_same(build)
+
+
+def test_another_openpyxl_release_saves_as_openpyxl_saves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The direct cell writer copies openpyxl 3.1's; with any other release the workbook is
+    saved by openpyxl itself (never by a writer written for internals that may have changed)."""
+    spec = default_registry().latest("power-monthly")
+    assert spec is not None
+    called: list[bool] = []
+    monkeypatch.setattr(xlsx_writer, "OPENPYXL_VERSION", "3.2.0")
+    monkeypatch.setattr(xlsx_writer, "_Writer", lambda *a: called.append(True))
+    data = save_workbook_bytes(xlsx_template.build_workbook(spec))
+    assert not called
+    assert _parts(data) == _parts(_openpyxl_bytes(xlsx_template.build_workbook(spec)))
+    assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0] == "说明"
