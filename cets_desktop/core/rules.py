@@ -20,7 +20,7 @@ from .evaluation_context import Ctx, Env, positions
 from .expressions import _blank
 from .findings import Finding, sort_findings
 from .reference import ReferenceSet, default_references
-from .row_positions import RowIndex, _names, instance_path, iter_rows
+from .row_positions import RowIndex, _names, instance_path
 from .spec import FieldSpec, FormSpec
 from .uscc import uscc_problem
 
@@ -398,7 +398,7 @@ _CHECK_PLAN: dict[int, tuple[Any, list[tuple[Any, ...]]]] = {}
 
 
 def _check_plan(form: Any) -> list[tuple[Any, ...]]:
-    """What :func:`run_check` reads of each check before its loop, once per bound form."""
+    """What :func:`_check_findings` reads of each check before its loop, once per bound form."""
     kept = _CHECK_PLAN.get(id(form))
     if kept is None or kept[0] is not form:
         plan = []
@@ -423,8 +423,9 @@ def _check_plan(form: Any) -> list[tuple[Any, ...]]:
 
 
 def _check_findings(spec: FormSpec, values: RowIndex, env: Env) -> list[Finding]:
-    """Every check at every row position, in the definition's order: :func:`run_check` on a
-    row index for each check, with what it reads of the check worked out once per form."""
+    """Every check at every row position, in the definition's order, with what it reads of
+    each check worked out once per form (:func:`_check_plan`) and each scope's positions made
+    once."""
     form = bound(spec)
     out: list[Finding] = []
     cache = values.relevance
@@ -483,45 +484,6 @@ def _check_finding(spec: FormSpec, bc: BoundCheck, rows: Any, idx: tuple[int, ..
         location=" › ".join(labels),
         kind=check.kind,
     )
-
-
-def run_check(spec: FormSpec, bc: BoundCheck, values: dict[str, Any] | RowIndex, env: Env) -> list[Finding]:
-    out: list[Finding] = []
-    check = bc.check
-    field_bf = bc.field_bound
-    if isinstance(values, RowIndex):
-        positions = _positions(values, bc.scope_fields, env)
-        cache = values.relevance
-    else:
-        positions = [
-            (rows, idx, Ctx(rows, env, bc.scope_fields)) for rows, idx in iter_rows(values, bc.scope_fields)
-        ]
-        cache = {}
-    name = bc.field_spec.name if bc.field_spec is not None else ""
-    skip_blank = check.kind == "field"
-    when, test = bc.when, bc.test
-    conditional = field_bf is not None and field_bf.relevant is not None
-    for rows, idx, ctx in positions:
-        if field_bf is not None:
-            ctx.self_value = None
-            if conditional:  # as _relevant(field_bf, ctx, cache), without the call
-                key = (field_bf.path, id(rows[-1]))
-                relevant = cache.get(key)
-                if relevant is None:
-                    relevant = cache[key] = is_relevant(field_bf, ctx)
-                if not relevant:
-                    continue
-            ctx.self_value = rows[-1].get(name)
-            if ctx.self_value is None and skip_blank:
-                continue
-        else:
-            ctx.self_value = None
-        if when is not None and when(ctx) is not True:
-            continue
-        if test(ctx) is not False:
-            continue
-        out.append(_check_finding(spec, bc, rows, idx, ctx))
-    return out
 
 
 def _positions(index: RowIndex, scope_fields: tuple[FieldSpec, ...], env: Env) -> list[tuple[Any, Any, Ctx]]:
