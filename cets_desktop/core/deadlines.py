@@ -16,7 +16,6 @@ Sources are written for people: official document names and certainty in plain C
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -51,7 +50,10 @@ class Deadline:
 
 
 def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    # The day before the next month's first, rather than calendar.monthrange: the calendar module
+    # (and the locale module it imports) would be imported by the window's first paint for this.
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return following - timedelta(days=1)
 
 
 def monthly_due(year: int, month: int, days: int = MONTHLY_DAYS) -> date:

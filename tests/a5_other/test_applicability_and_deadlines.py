@@ -131,3 +131,17 @@ def test_cli_applicability_and_calendar_for_an_airline_and_airport_group() -> No
     ]
     assert all(d["due"] == "2026-03-31" and d["days_left"] == 30 and d["overdue"] is False for d in supp)
     assert set(cal) == {"year", "today", "local_monthly_days", "deadlines"}
+
+
+def test_month_end_is_the_calendars_last_day_in_every_month_of_two_centuries() -> None:
+    """month_end counts back from the next month's first (leap years, December) and agrees with
+    the calendar module it no longer imports."""
+    import calendar
+    from datetime import date
+
+    from cets_desktop.core.deadlines import month_end
+
+    for year in range(1999, 2101):
+        for month in range(1, 13):
+            assert month_end(year, month) == date(year, month, calendar.monthrange(year, month)[1])
+    assert month_end(2028, 2) == date(2028, 2, 29) and month_end(2100, 2) == date(2100, 2, 28)
