@@ -54,3 +54,24 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("cets-desktop", appauthor=False))
+
+
+def write_cache_file(path: Path, data: str | bytes) -> bool:
+    """Replace the cache file ``path`` with ``data`` in one step (a temporary file beside it, then
+    a rename: a reader never sees half a file). False when it could not be written — a cache
+    is optional — and no temporary file is left behind."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            temporary.write_text(data, encoding="utf-8")
+        else:
+            temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+        return False
+    return True

@@ -379,17 +379,10 @@ def _read_stored(path: Path, fingerprint: dict[str, Any]) -> dict[str, Any] | No
 
 def _store(path: Path, fingerprint: dict[str, Any], content: dict[str, Any]) -> bool:
     """Write the index atomically (temp file + rename); False when the folder is unwritable."""
+    from ..paths import write_cache_file
+
     data = {"fingerprint": fingerprint, "content": content, "checksum": _checksum(fingerprint, content)}
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
+    if not write_cache_file(path, json.dumps(data, ensure_ascii=False)):
         return False
     _prune(path.parent, keep=path)
     return True

@@ -19,7 +19,6 @@ removes the cache so that the next start asks the style again.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -201,6 +200,7 @@ def write(folder: Path) -> None:
     painter.end()
     if not sheet.save(str(folder / SHEET)):  # PNG, from the name
         raise OSError(f"cannot write {folder / SHEET}")
-    temporary = folder / f"{MANIFEST}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, folder / MANIFEST)
+    from ..paths import write_cache_file
+
+    if not write_cache_file(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False)):
+        raise OSError(f"cannot write {folder / MANIFEST}")

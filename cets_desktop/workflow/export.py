@@ -22,6 +22,7 @@ from ..core.spec import FormSpec
 from . import export_start
 from .errors import ExportBlocked
 from .evaluation import calc_output, evaluate_input, explanations
+from .export_start import EvidenceResolver as EvidenceResolver  # re-exported (services)
 from .inputs import LoadedInput
 
 if TYPE_CHECKING:
@@ -42,10 +43,6 @@ class ExportOutcome:
     missing_glyphs: set[str] = field(default_factory=set)
     unsigned_reason: str | None = None
     """Why the package is not signed (no usable keyring), shown to the user."""
-
-
-EvidenceResolver = Callable[[str, str], Path | None]
-"""(sha256, original name) → a readable file, or None when it can no longer be found."""
 
 
 def package_name(doc: FilingDocument, spec: FormSpec, draft: bool) -> str:
@@ -80,7 +77,7 @@ def export_package(
     from ..security.keys import SigningKeyError
 
     resolver = evidence_resolver or _default_resolver(loaded.source_path)
-    items, evidence_rows, missing = _evidence_items(loaded.document, resolver)
+    items, evidence_rows, missing = export_start.evidence_items(loaded.document, resolver)
     writer: PackageWriter | None = None
     deferred: Exception | None = missing
     if deferred is None:
@@ -145,9 +142,6 @@ def export_package(
         missing_glyphs,
         unsigned_reason,
     )
-
-
-_evidence_items = export_start.evidence_items
 
 
 def _render_members(

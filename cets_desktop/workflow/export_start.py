@@ -78,21 +78,14 @@ def start_for_filing(
 
     try:
         from ..core.document import parse_document
-        from ..store import Workspace, WorkspaceError
+        from ..store import Workspace
 
         target = Path(workspace)
         if not target.is_file():
             return False
         with Workspace.open(target, create=False, read_only=True) as ws:
             doc = parse_document(ws.current_document(filing_id), f"工作区填报 #{filing_id}")
-
-            def stored(sha256: str, _name: str) -> Path | None:
-                try:
-                    return ws.evidence.path_for(sha256) if ws.evidence.exists(sha256) else None
-                except (ValueError, WorkspaceError):
-                    return None
-
-            items, _rows, missing = evidence_items(doc, stored)
+            items, _rows, missing = evidence_items(doc, ws.evidence.resolve)
     except Exception:  # noqa: BLE001 - the export reads it all again and reports what is wrong
         return False
     if missing is not None or not items:

@@ -23,7 +23,6 @@ neither the store, nor pydantic, nor YAML.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -268,15 +267,9 @@ def industry_forms(industry_code: str) -> tuple[list[str], set[str]]:
         answer = (list(found.sectors), {t["form"] for t in found.tables})
         codes = {**codes, industry_code: {"sectors": answer[0], "tables": sorted(answer[1])}}
         if path is not None:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-                temporary.write_text(
-                    json.dumps({"key": key, "codes": codes}, ensure_ascii=False), encoding="utf-8"
-                )
-                os.replace(temporary, path)
-            except OSError:
-                pass
+            from ..paths import write_cache_file
+
+            write_cache_file(path, json.dumps({"key": key, "codes": codes}, ensure_ascii=False))
     _industry_memo[industry_code] = answer
     return answer
 
