@@ -16,14 +16,17 @@ Sources are written for people: official document names and certainty in plain C
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+from .frozen_record import FrozenRecord, set_field
 
 MONTHLY_DAYS = 40
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(FrozenRecord):
+    """One filing's deadline in the calendar (equal and hashed by value, immutable)."""
+
+    __slots__ = ("kind", "title", "period", "due", "national_due", "source")
     kind: str
     """monthly / plan / annual_report / supplementary"""
     title: str
@@ -31,6 +34,16 @@ class Deadline:
     due: date
     national_due: date
     source: str
+
+    def __init__(
+        self, kind: str, title: str, period: str, due: date, national_due: date, source: str
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "title", title)
+        set_field(self, "period", period)
+        set_field(self, "due", due)
+        set_field(self, "national_due", national_due)
+        set_field(self, "source", source)
 
     def days_left(self, today: date) -> int:
         return (self.due - today).days

@@ -35,9 +35,10 @@ import json
 import os
 import time
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .frozen_record import FrozenRecord, set_field
 
 FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
 """Environment variable: load definitions from this folder instead of the shipped ``forms/``
@@ -82,10 +83,28 @@ def period_governed(valid_from: str | None, valid_to: str | None, period: str) -
     return True
 
 
-@dataclass(frozen=True)
-class FormEntry:
-    """One definition file's meta data (one form, one template year)."""
+class FormEntry(FrozenRecord):
+    """One definition file's meta data (one form, one template year); equal and hashed by
+    value, immutable."""
 
+    __slots__ = (
+        "form_id",
+        "title",
+        "kind",
+        "sector",
+        "version",
+        "valid_from",
+        "valid_to",
+        "path",
+        "sector_label",
+        "template_year",
+        "period_kind",
+        "certainty",
+        "certainty_text",
+        "weakest_certainty",
+        "code_prefix",
+        "parts",
+    )
     form_id: str
     title: str
     kind: str
@@ -96,15 +115,51 @@ class FormEntry:
     valid_to: str | None
     path: str
     """The definition file (absolute)."""
-    sector_label: str = ""
-    template_year: int = 0
-    period_kind: str = "month"
-    certainty: str = ""
-    certainty_text: str = ""
+    sector_label: str
+    template_year: int
+    period_kind: str
+    certainty: str
+    certainty_text: str
     """The form's certainty in the words an official reads (已核实, 据回忆，待核对原文 …)."""
-    weakest_certainty: str = ""
-    code_prefix: str = ""
-    parts: tuple[str, ...] = ()
+    weakest_certainty: str
+    code_prefix: str
+    parts: tuple[str, ...]
+
+    def __init__(
+        self,
+        form_id: str,
+        title: str,
+        kind: str,
+        sector: str,
+        version: str,
+        valid_from: str | None,
+        valid_to: str | None,
+        path: str,
+        sector_label: str = "",
+        template_year: int = 0,
+        period_kind: str = "month",
+        certainty: str = "",
+        certainty_text: str = "",
+        weakest_certainty: str = "",
+        code_prefix: str = "",
+        parts: tuple[str, ...] = (),
+    ) -> None:
+        set_field(self, "form_id", form_id)
+        set_field(self, "title", title)
+        set_field(self, "kind", kind)
+        set_field(self, "sector", sector)
+        set_field(self, "version", version)
+        set_field(self, "valid_from", valid_from)
+        set_field(self, "valid_to", valid_to)
+        set_field(self, "path", path)
+        set_field(self, "sector_label", sector_label)
+        set_field(self, "template_year", template_year)
+        set_field(self, "period_kind", period_kind)
+        set_field(self, "certainty", certainty)
+        set_field(self, "certainty_text", certainty_text)
+        set_field(self, "weakest_certainty", weakest_certainty)
+        set_field(self, "code_prefix", code_prefix)
+        set_field(self, "parts", parts)
 
     # The names a FormSpec reader uses, so cards and lists can take an entry where they took a spec.
     @property
@@ -129,13 +184,18 @@ class FormEntry:
         return f"{period}年度"
 
 
-@dataclass(frozen=True)
-class IndexedError:
+class IndexedError(FrozenRecord):
     """A definition (or reference) file that could not be used: file, 1-based line (0 unknown), reason."""
 
+    __slots__ = ("file", "line", "reason")
     file: str
     line: int
     reason: str
+
+    def __init__(self, file: str, line: int, reason: str) -> None:
+        set_field(self, "file", file)
+        set_field(self, "line", line)
+        set_field(self, "reason", reason)
 
     def __str__(self) -> str:
         # Same text as str(DefinitionError(file, line, reason)).
@@ -143,19 +203,34 @@ class IndexedError:
         return f"{where}：{self.reason}"
 
 
-@dataclass(frozen=True)
-class FormsIndex:
+class FormsIndex(FrozenRecord):
     """Every usable definition of a folder (in :meth:`.loader.FormRegistry.all` order) and the
-    errors of the broken ones; the same answers as :class:`.loader.FormRegistry`."""
+    errors of the broken ones; the same answers as :class:`.loader.FormRegistry`. Equal by value,
+    its fields not reassignable (``errors`` and ``reference_errors`` default to a new list each)."""
 
+    __slots__ = ("folder", "entries", "errors", "reference_errors", "source")
     folder: str
     entries: list[FormEntry]
-    errors: list[IndexedError] = field(default_factory=list)
-    reference_errors: list[IndexedError] = field(default_factory=list)
-    source: str = "built"
+    errors: list[IndexedError]
+    reference_errors: list[IndexedError]
+    source: str
     """``cache`` (read from the stored index), ``prebuilt`` (the frozen bundle's index, its files
     checked by content), ``built`` (rebuilt and stored) or ``uncached`` (rebuilt, not stored:
     unwritable folder or files changed a moment ago)."""
+
+    def __init__(
+        self,
+        folder: str,
+        entries: list[FormEntry],
+        errors: list[IndexedError] | None = None,
+        reference_errors: list[IndexedError] | None = None,
+        source: str = "built",
+    ) -> None:
+        set_field(self, "folder", folder)
+        set_field(self, "entries", entries)
+        set_field(self, "errors", [] if errors is None else errors)
+        set_field(self, "reference_errors", [] if reference_errors is None else reference_errors)
+        set_field(self, "source", source)
 
     def by_id(self, form_id: str) -> list[FormEntry]:
         """Every template of a form, oldest first (``FormRegistry.versions``)."""

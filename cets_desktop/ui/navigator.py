@@ -7,13 +7,14 @@ or :meth:`Navigator.refresh` comparing every row's revision key), so a consultan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
+
+from ..core.frozen_record import FrozenRecord, set_field
 
 # The store and the definitions are not needed to draw the tree: the cold start fills it from a
 # glance at the workspace (workflow.glance) before they are loaded (bench/bench_gui_start.py).
@@ -35,13 +36,27 @@ ROLE_NODE = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1
 FOREGROUND_ROLE = 9  # Qt.ItemDataRole.ForegroundRole
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(FrozenRecord):
+    """What a row of the tree stands for (equal and hashed by value, immutable)."""
+
+    __slots__ = ("kind", "enterprise_id", "year", "filing_id")
     kind: str
     """workspace / enterprise / year / filing"""
-    enterprise_id: int | None = None
-    year: int | None = None
-    filing_id: int | None = None
+    enterprise_id: int | None
+    year: int | None
+    filing_id: int | None
+
+    def __init__(
+        self,
+        kind: str,
+        enterprise_id: int | None = None,
+        year: int | None = None,
+        filing_id: int | None = None,
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "enterprise_id", enterprise_id)
+        set_field(self, "year", year)
+        set_field(self, "filing_id", filing_id)
 
 
 class Navigator(QTreeView):

@@ -18,13 +18,15 @@ first screen uses it before any of them is loaded (bench/bench_gui_start.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ..core.deadlines import due_for
+from ..core.frozen_record import FrozenRecord, set_field
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from ..core.rules import Evaluation
     from ..store import Enterprise, Filing
 
@@ -36,43 +38,45 @@ KNOWN_STATUS_SETTING = "card_status"
 """Workspace setting: ``{"filings": {id: [revision, updated_at, state, status, errors, warnings]}}``."""
 
 
-class FormLike(Protocol):
-    """What a card needs of a definition: a ``core.spec.FormSpec``, or on the first screen the
-    forms index's entry (``workflow.glance.FormInfo``) before any definition is loaded."""
+# Types for the checker only (no class made at run time: the first screen imports this module).
+if TYPE_CHECKING:
 
-    @property
-    def id(self) -> str: ...
-    @property
-    def version(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def filing_type(self) -> str: ...
-    @property
-    def sector(self) -> str: ...
-    @property
-    def sector_label(self) -> str: ...
-    @property
-    def template_year(self) -> int: ...
-    @property
-    def valid_from(self) -> str | None: ...
-    @property
-    def valid_to(self) -> str | None: ...
-    def period_label(self, period: str) -> str: ...
+    class FormLike(Protocol):
+        """What a card needs of a definition: a ``core.spec.FormSpec``, or on the first screen the
+        forms index's entry (``workflow.glance.FormInfo``) before any definition is loaded."""
 
+        @property
+        def id(self) -> str: ...
+        @property
+        def version(self) -> str: ...
+        @property
+        def title(self) -> str: ...
+        @property
+        def filing_type(self) -> str: ...
+        @property
+        def sector(self) -> str: ...
+        @property
+        def sector_label(self) -> str: ...
+        @property
+        def template_year(self) -> int: ...
+        @property
+        def valid_from(self) -> str | None: ...
+        @property
+        def valid_to(self) -> str | None: ...
+        def period_label(self, period: str) -> str: ...
 
-class FilingSource(Protocol):
-    """What the cache reads (``workflow.desk.Desk``; a protocol so status does not import desk)."""
+    class FilingSource(Protocol):
+        """What the cache reads (``workflow.desk.Desk``; a protocol so status does not import desk)."""
 
-    def get_filing(self, filing_id: int) -> Filing | None: ...
-    def find_filing(self, enterprise_id: int, form_id: str, period: str) -> Filing | None: ...
-    def list_filings(
-        self, enterprise_id: int | None = None, year: int | str | None = None, form_id: str | None = None
-    ) -> list[Filing]: ...
-    def evaluate(self, filing_id: int) -> Evaluation: ...
-    def has_draft(self, filing_id: int) -> bool: ...
-    def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[Any]: ...
-    def get_setting(self, key: str, default: Any = None) -> Any: ...
+        def get_filing(self, filing_id: int) -> Filing | None: ...
+        def find_filing(self, enterprise_id: int, form_id: str, period: str) -> Filing | None: ...
+        def list_filings(
+            self, enterprise_id: int | None = None, year: int | str | None = None, form_id: str | None = None
+        ) -> list[Filing]: ...
+        def evaluate(self, filing_id: int) -> Evaluation: ...
+        def has_draft(self, filing_id: int) -> bool: ...
+        def forms_for(self, enterprise: Enterprise, filing_type: str | None = None) -> list[Any]: ...
+        def get_setting(self, key: str, default: Any = None) -> Any: ...
 
 
 STATUS_NOT_STARTED = "未开始"
@@ -146,8 +150,22 @@ def period_ended(period: str, today: date) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class FilingSummary:
+class FilingSummary(FrozenRecord):
+    """One card's or navigator row's filing: status, due date, findings (equal and hashed by
+    value, immutable)."""
+
+    __slots__ = (
+        "spec",
+        "period",
+        "filing",
+        "status",
+        "due",
+        "errors",
+        "warnings",
+        "has_draft",
+        "pending",
+        "known",
+    )
     spec: Any
     """The definition (``core.spec.FormSpec``; a :class:`FormLike` index entry on the first screen)."""
     period: str
@@ -155,14 +173,38 @@ class FilingSummary:
     status: str
     """:func:`card_status`: 未开始 / 草稿 / 有错误 / 可导出 / 已导出 (or 检查中… while pending)."""
     due: date
-    errors: int = 0
-    warnings: int = 0
-    has_draft: bool = False
-    pending: bool = False
+    errors: int
+    warnings: int
+    has_draft: bool
+    pending: bool
     """Not evaluated yet: ``status`` is 检查中…, or the last known status when :attr:`known`."""
-    known: bool = False
+    known: bool
     """``status``, ``errors`` and ``warnings`` are the last evaluation of this very revision
     (kept in the workspace), shown until the card is evaluated again."""
+
+    def __init__(
+        self,
+        spec: Any,
+        period: str,
+        filing: Filing | None,
+        status: str,
+        due: date,
+        errors: int = 0,
+        warnings: int = 0,
+        has_draft: bool = False,
+        pending: bool = False,
+        known: bool = False,
+    ) -> None:
+        set_field(self, "spec", spec)
+        set_field(self, "period", period)
+        set_field(self, "filing", filing)
+        set_field(self, "status", status)
+        set_field(self, "due", due)
+        set_field(self, "errors", errors)
+        set_field(self, "warnings", warnings)
+        set_field(self, "has_draft", has_draft)
+        set_field(self, "pending", pending)
+        set_field(self, "known", known)
 
     def days_left(self, today: date) -> int:
         return (self.due - today).days
@@ -427,12 +469,16 @@ class StatusCache:
         return self.summary(enterprise, summary.spec, summary.period, summary.filing)
 
 
-@dataclass(frozen=True)
-class OverviewRow:
+class OverviewRow(FrozenRecord):
     """One obligation of one enterprise, for the consultant's overview of the whole workspace."""
 
+    __slots__ = ("enterprise", "summary")
     enterprise: Enterprise
     summary: FilingSummary
+
+    def __init__(self, enterprise: Enterprise, summary: FilingSummary) -> None:
+        set_field(self, "enterprise", enterprise)
+        set_field(self, "summary", summary)
 
     @property
     def state(self) -> str:
