@@ -65,8 +65,9 @@ def _run_window(workspace: str | None) -> int:
     """The window as ``cli.main`` would open it, without importing the command-line module (its
     parser and commands; bench/bench_gui_start.py): the same stream and warning set-up, and a
     failure reported as ``cli.main`` reports it (one line, the traceback in the crash log)."""
-    from cets_desktop.gui_start import prepare_process
+    from cets_desktop.gui_start import pause_collector, prepare_process
 
+    pause_collector()  # until the first paint (ui/app.py)
     prepare_process()
     try:
         from cets_desktop.ui.app import run_gui

@@ -815,9 +815,13 @@ def _workspace_backup_restore(args: argparse.Namespace, path: Path) -> int:
 def cmd_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from .gui_start import pause_collector, resume_collector
+
+    pause_collector()  # until the first paint (ui/app.py run_gui resumes it, whatever happens)
     try:
         from .ui.app import run_gui
     except ImportError as exc:
+        resume_collector()
         raise UsageError(f"无法启动图形界面（{exc}）；请确认已安装 PySide6-Essentials 及 Qt 运行库") from None
     return run_gui(
         Path(args.workspace) if args.workspace else None,

@@ -10,14 +10,16 @@ from typing import Any
 
 # First of all PySide6 imports: every module imported after it is checked more cheaply (qt_import).
 from . import qt_import  # isort: skip  # noqa: F401
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
+from ..gui_start import resume_collector
 from .fonts import application_font
 from .stylesheet import app_stylesheet
 from .translations import install_qt_chinese
 
 SCREENSHOT_SIZE = (1280, 800)
+RESUME_COLLECTOR_MS = 3000
 MODULES_AT_READY_ENV = "CETS_MODULES_AT_READY"
 """With ``CETS_EXIT_WHEN_READY``: also print the modules imported by the first paint and, once
 settled, each card's status (tests/speed_start)."""
@@ -54,6 +56,17 @@ def create_application() -> QApplication:
 
 
 def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) -> int:
+    """Open the main window on ``workspace_path`` (or a fresh demo workspace with ``demo``).
+
+    The garbage collector paused for the start (``gui_start.pause_collector``) is resumed at the
+    calendar's first paint, or once the window is shown, and in any case before this returns."""
+    try:
+        return _run_gui(workspace_path, demo, screenshot)
+    finally:
+        resume_collector()  # nothing to do when the first paint resumed it
+
+
+def _run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) -> int:
     """Open the main window on ``workspace_path`` (or a fresh demo workspace with ``demo``).
 
     With ``screenshot``, render the window at 1280×800 to that PNG once events settle and return
@@ -96,9 +109,21 @@ def run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) ->
         window.close()
         return 0 if ok else 1
     window.show_as_started()
+    _resume_collector_after_first_paint(window)
     if os.environ.get(EXIT_WHEN_READY_ENV):
         return _report_ready(app, window)
     return app.exec()
+
+
+def _resume_collector_after_first_paint(window: QMainWindow) -> None:
+    """Collection resumes when the calendar is first on screen (the welcome page: now), or after
+    a few seconds if the window is never painted (started minimized)."""
+    calendar = getattr(window, "calendar", None)
+    if calendar is None or not calendar.isVisible():
+        resume_collector()
+        return
+    calendar.framePainted.connect(resume_collector)
+    QTimer.singleShot(RESUME_COLLECTOR_MS, window, resume_collector)
 
 
 def _open_desk(workspace_path: Path | None, demo: bool, screenshot: Path | None) -> Any:
@@ -142,6 +167,7 @@ def _report_ready(app: QApplication, window: QMainWindow) -> int:
             stamps["READY"], stamps["CPU"] = time.perf_counter(), time.process_time()
             if report_modules:  # at that moment: the window finishes right after (main_window)
                 types_at_ready.extend(_types_made())
+                types_at_ready.append(_collector_state())
 
     calendar = getattr(window, "calendar", None)
     if calendar is not None:
@@ -203,6 +229,13 @@ def _types_made() -> list[str]:
     out = [f"{name}={'yes' if made(module, name) else 'no'}" for module, name in WATCHED_TYPES]
     out.append(f"enums={sum(1 for o in gc.get_objects() if isinstance(o, enum.EnumType))}")
     return out
+
+
+def _collector_state() -> str:
+    """``collector=on|off`` and how many young-generation collections ran so far (tests)."""
+    import gc
+
+    return f"collector={'on' if gc.isenabled() else 'off'} collections={gc.get_stats()[0]['collections']}"
 
 
 def _card_texts(window: QMainWindow) -> str:
