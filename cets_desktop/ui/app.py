@@ -215,6 +215,7 @@ WATCHED_TYPES = (
     ("PySide6.QtGui", "QKeySequence"),
     ("PySide6.QtWidgets", "QDialog"),
     ("PySide6.QtCore", "QLibraryInfo"),
+    ("PySide6.QtGui", "QFontDatabase"),
 )
 """Python types whose enums the first paint does without (each costs 2–60 ms to make)."""
 
