@@ -228,7 +228,12 @@ def _types_made() -> list[str]:
     from .lazy_qt import made
 
     out = [f"{name}={'yes' if made(module, name) else 'no'}" for module, name in WATCHED_TYPES]
+    frozen = gc.get_freeze_count() > 0  # the start's objects (gui_start.resume_collector): unseen
+    if frozen:
+        gc.unfreeze()
     out.append(f"enums={sum(1 for o in gc.get_objects() if isinstance(o, enum.EnumType))}")
+    if frozen:
+        gc.freeze()
     return out
 
 
