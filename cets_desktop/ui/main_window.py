@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
-    QDockWidget,
     QLabel,
     QMainWindow,
     QPushButton,
@@ -46,7 +45,7 @@ from .navigator import Navigator, Node
 if TYPE_CHECKING:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QCloseEvent, QKeySequence
-    from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMenu, QMessageBox
 
     # The workspace (store), the definitions (pydantic, YAML), the rules engine, the panels, the
     # dialogs and the form view are imported where they are first used: the cold start paints the
@@ -108,14 +107,14 @@ def _workspace_error() -> type[Exception]:
 
 
 class WelcomePage(QWidget):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, parent: QWidget, window: MainWindow) -> None:
+        super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 60, 60, 60)
-        title = QLabel("全国碳市场填报助手")
+        title = QLabel("全国碳市场填报助手", self)
         title.setProperty("role", "title")
         layout.addWidget(title)
-        self.text = QLabel()
+        self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.text.setProperty("role", "subtitle")
         layout.addWidget(self.text)
@@ -125,7 +124,7 @@ class WelcomePage(QWidget):
             ("从备份恢复工作区…", window.restore_workspace_backup),
             ("先看看演示工作区（沙盒）", window.open_demo),
         ):
-            button = QPushButton(label)
+            button = QPushButton(label, self)
             button.setProperty("primary", label == "新建我的工作区…")
             button.setMinimumWidth(220)
             button.clicked.connect(slot)
@@ -167,52 +166,39 @@ class MainWindow(QMainWindow):
         self._filing_docks = [True, True]
         self.actions_by_name: dict[str, QAction] = {}
 
-        self.stack = QStackedWidget()
-        # The welcome page is made when first shown (a workspace with an enterprise opens on
-        # its calendar: the cold start does not build and style a page it does not show).
-        self._welcome: WelcomePage | None = None
-        self._welcome_source: Desk | WorkspaceGlance | None = None
-        self.welcome_host = QWidget()
-        self.welcome_layout = QVBoxLayout(self.welcome_host)
-        self.welcome_layout.setContentsMargins(0, 0, 0, 0)
-        self.calendar: CalendarView | None = None
-        self.calendar_host = QWidget()
-        self.calendar_layout = QVBoxLayout(self.calendar_host)
-        self.calendar_layout.setContentsMargins(0, 0, 0, 0)
-        self.form_host = QWidget()
-        self.form_layout = QVBoxLayout(self.form_host)
-        self.form_layout.setContentsMargins(0, 0, 0, 0)
-        self.overview_host = QWidget()
-        self.overview_layout = QVBoxLayout(self.overview_host)
-        self.overview_layout.setContentsMargins(0, 0, 0, 0)
-        self.overview: Any = None  # ui.overview.OverviewPage, built on first use
-        for page in (self.welcome_host, self.calendar_host, self.form_host, self.overview_host):
-            self.stack.addWidget(page)
-
+        # Every widget is made with its final parent: moving a widget under the application's
+        # style sheet to another parent styles it again.
+        # By keyword: QSplitter(self) is matched against QSplitter(Qt.Orientation, …) first,
+        # which builds the Qt namespace.
+        self.splitter = QSplitter(parent=self)
+        self.splitter.setObjectName("main_splitter")
         # The navigator is the app's main navigation: a fixed pane left of the page (it does not
         # float away), hidden and shown with 「显示导航面板」 (Ctrl+Shift+1) and by focus mode,
         # its width remembered between sessions.
-        self.navigator = Navigator()
+        self.navigator = Navigator(self.splitter)
         self.navigator.nodeActivated.connect(self.show_node)
         self.navigator.newFilingRequested.connect(self.new_filing)
         self.navigator.editEnterpriseRequested.connect(self.edit_enterprise)
         self.navigator.setMinimumWidth(NAVIGATOR_MIN_WIDTH)
-        self.splitter = QSplitter()
-        self.splitter.setObjectName("main_splitter")
+        self.stack = QStackedWidget(self.splitter)
+        # The stack's pages (welcome, calendar, form, overview) are made when first shown
+        # (_page_layout): the cold start builds and styles only the calendar's.
+        self._pages: dict[int, tuple[QWidget, QVBoxLayout]] = {}
+        self._welcome: WelcomePage | None = None
+        self._welcome_source: Desk | WorkspaceGlance | None = None
+        self.calendar: CalendarView | None = None
+        self.overview: Any = None  # ui.overview.OverviewPage, built on first use
         self.splitter.addWidget(self.navigator)
         self.splitter.addWidget(self.stack)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setStretchFactor(0, 0)  # a wider window widens the page, not the navigator
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        # The findings and evidence panels belong to an open filing: their docks exist from the
-        # start (menus, saved state), their contents are made when first shown or used, and they
-        # take their place in the window in finish_window (hidden until then, as on the calendar).
-        self.findings_dock = self._dock("校验结果", "findings")
-        self.evidence_dock = self._dock("支撑材料", "evidence")
-        self.evidence_dock.setMinimumWidth(240)
-        for dock in (self.findings_dock, self.evidence_dock):
-            dock.visibilityChanged.connect(partial(self._dock_shown, dock))
+        # The findings and evidence panels belong to an open filing: their docks (and the View
+        # menu's toggles) are made by finish_window, before the saved layout is restored, or on
+        # first use (findings_dock); their contents when first shown or used.
+        self._findings_dock: QDockWidget | None = None
+        self._evidence_dock: QDockWidget | None = None
         self.finished = False
         """finish_window has run (shortcuts, docks placed, saved layout restored)."""
         self._shortcuts: list[tuple[QAction, str | list[str]]] = []
@@ -222,10 +208,10 @@ class MainWindow(QMainWindow):
         self.start_maximized = False
         """The first start on a small screen: shown maximized (show_as_started)."""
 
-        self.autosave_label = QLabel("")
-        self.state_label = QLabel("")
-        self.summary_label = QLabel("")
         status = self.statusBar()
+        self.autosave_label = QLabel("", status)
+        self.state_label = QLabel("", status)
+        self.summary_label = QLabel("", status)
         status.addWidget(self.state_label)
         status.addWidget(self.summary_label)
         status.addPermanentWidget(self.autosave_label)
@@ -247,6 +233,7 @@ class MainWindow(QMainWindow):
         if self.finished:
             return
         self.finished = True
+        self._make_docks()
         for action, slot in self._slots:
             action.triggered.connect(lambda _checked=False, run=slot: run())
         self._slots = []
@@ -266,7 +253,7 @@ class MainWindow(QMainWindow):
         if not (isinstance(state, QByteArray) and self.restoreState(state)):
             self.resizeDocks([self.evidence_dock], [270], Qt.Orientation.Horizontal)
             self.resizeDocks([self.findings_dock], [180], Qt.Orientation.Vertical)
-        if self.stack.currentIndex() != PAGE_FORM:
+        if self.current_page != PAGE_FORM:
             for dock in (self.findings_dock, self.evidence_dock):
                 dock.hide()  # a restored layout shows them; they belong to an open filing
         if self.start_maximized and not self.isVisible():
@@ -276,13 +263,91 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ lazily made parts
 
+    def _page_layout(self, page: int) -> QVBoxLayout:
+        """The layout of stack page ``page`` (``PAGE_*``), its host made on first use."""
+        made = self._pages.get(page)
+        if made is None:
+            host = QWidget(self.stack)
+            layout = QVBoxLayout(host)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(host)
+            made = self._pages[page] = (host, layout)
+        return made[1]
+
+    def _page_host(self, page: int) -> QWidget:
+        self._page_layout(page)
+        return self._pages[page][0]
+
+    @property
+    def current_page(self) -> int:
+        """The ``PAGE_*`` the stack shows (PAGE_CALENDAR before any page is shown)."""
+        current = self.stack.currentWidget()
+        return next((page for page, (host, _l) in self._pages.items() if host is current), PAGE_CALENDAR)
+
+    @property
+    def welcome_host(self) -> QWidget:
+        return self._page_host(PAGE_WELCOME)
+
+    @property
+    def calendar_host(self) -> QWidget:
+        return self._page_host(PAGE_CALENDAR)
+
+    @property
+    def form_host(self) -> QWidget:
+        return self._page_host(PAGE_FORM)
+
+    @property
+    def overview_host(self) -> QWidget:
+        return self._page_host(PAGE_OVERVIEW)
+
     @property
     def welcome(self) -> WelcomePage:
         if self._welcome is None:
-            self._welcome = WelcomePage(self)
-            self.welcome_layout.addWidget(self._welcome)
+            layout = self._page_layout(PAGE_WELCOME)
+            self._welcome = WelcomePage(self._pages[PAGE_WELCOME][0], self)
+            layout.addWidget(self._welcome)
             self._welcome.set_workspace(self._welcome_source)
         return self._welcome
+
+    @property
+    def findings_dock(self) -> QDockWidget:
+        """The findings dock (made by finish_window, or here when asked for earlier)."""
+        if self._findings_dock is None:
+            self._make_docks()
+        assert self._findings_dock is not None
+        return self._findings_dock
+
+    @property
+    def evidence_dock(self) -> QDockWidget:
+        if self._evidence_dock is None:
+            self._make_docks()
+        assert self._evidence_dock is not None
+        return self._evidence_dock
+
+    def _docks_made(self) -> list[QDockWidget]:
+        """The docks made so far (none before finish_window on a cold start)."""
+        return [d for d in (self._findings_dock, self._evidence_dock) if d is not None]
+
+    def _make_docks(self) -> None:
+        """The findings and evidence docks, hidden, and their toggles in the View menu (before
+        专注模式, as 「显示导航面板」's neighbours); their shortcuts are set with the others."""
+        if self._findings_dock is not None:
+            return
+        self._findings_dock = findings = self._dock("校验结果", "findings")
+        self._evidence_dock = evidence = self._dock("支撑材料", "evidence")
+        evidence.setMinimumWidth(240)
+        focus = self.actions_by_name["focus_mode"]
+        for dock, shortcut in ((findings, "Ctrl+Shift+2"), (evidence, "Ctrl+Shift+3")):
+            dock.visibilityChanged.connect(partial(self._dock_shown, dock))
+            toggle = dock.toggleViewAction()
+            toggle.setText(f"显示{dock.windowTitle()}面板")
+            if self.finished and not self._shortcuts:
+                toggle.setShortcut(_key_sequence(shortcut))
+            else:
+                self._shortcuts.append((toggle, shortcut))
+            toggle.setToolTip(f"显示或隐藏「{dock.windowTitle()}」面板（{shortcut}）")
+            self.actions_by_name[f"toggle_{dock.objectName()}"] = toggle
+            self.view_menu.insertAction(focus, toggle)
 
     @property
     def registry(self) -> FormRegistry:
@@ -297,7 +362,7 @@ class MainWindow(QMainWindow):
         if self._findings is None:
             from .findings_panel import FindingsPanel
 
-            panel = FindingsPanel()
+            panel = FindingsPanel(self.findings_dock)
             panel.jumpRequested.connect(self.jump_to)
             self.findings_dock.setWidget(panel)
             self._findings = panel
@@ -345,6 +410,8 @@ class MainWindow(QMainWindow):
 
     def _dock(self, title: str, name: str) -> QDockWidget:
         """A dock, hidden, placed in the window by :meth:`finish_window`."""
+        from PySide6.QtWidgets import QDockWidget
+
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setFeatures(
@@ -502,12 +569,6 @@ class MainWindow(QMainWindow):
         navigator.setCheckable(True)
         navigator.setChecked(True)
         navigator.toggled.connect(self._navigator_toggled)
-        for dock, shortcut in ((self.findings_dock, "Ctrl+Shift+2"), (self.evidence_dock, "Ctrl+Shift+3")):
-            toggle = dock.toggleViewAction()
-            toggle.setText(f"显示{dock.windowTitle()}面板")
-            self._shortcuts.append((toggle, shortcut))
-            toggle.setToolTip(f"显示或隐藏「{dock.windowTitle()}」面板（{shortcut}）")
-            self.actions_by_name[f"toggle_{dock.objectName()}"] = toggle
         focus = self._action(
             "focus_mode",
             "专注模式",
@@ -570,8 +631,9 @@ class MainWindow(QMainWindow):
         view.addAction(a["overview"])
         view.addAction(a["validate"])
         view.addSeparator()
-        for name in ("toggle_navigator", "toggle_findings", "toggle_evidence", "focus_mode"):
+        for name in ("toggle_navigator", "focus_mode"):  # the docks' toggles between: _make_docks
             view.addAction(a[name])
+        self.view_menu: QMenu = view
         help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(a["selftest"])
         help_menu.addAction(a["about"])
@@ -581,9 +643,7 @@ class MainWindow(QMainWindow):
         those again."""
         action = self.actions_by_name["focus_mode"]
         if self._focus_panes is None:
-            self._focus_panes = [
-                p for p in (self.navigator, self.findings_dock, self.evidence_dock) if p.isVisible()
-            ]
+            self._focus_panes = [p for p in (self.navigator, *self._docks_made()) if p.isVisible()]
             for pane in self._focus_panes:
                 self._show_pane(pane, False)
             action.setChecked(True)
@@ -726,10 +786,11 @@ class MainWindow(QMainWindow):
             self.calendar = None
         read_only = desk.read_only if desk is not None else False
         if source is not None:
-            self.calendar = CalendarView(source.status, evaluate=desk is not None)
+            layout = self._page_layout(PAGE_CALENDAR)
+            self.calendar = CalendarView(source.status, self.calendar_host, evaluate=desk is not None)
             self.calendar.activated.connect(self.open_summary)
             self.calendar.planRequested.connect(self._start_plan)
-            self.calendar_layout.addWidget(self.calendar)
+            layout.addWidget(self.calendar)
             if desk is not None:
                 recent_workspaces.remember(desk.path)
             self.setWindowTitle(f"全国碳市场填报助手 — {source.path.name}{'（只读）' if read_only else ''}")
@@ -909,9 +970,9 @@ class MainWindow(QMainWindow):
         if self.overview is None:
             from .overview import OverviewPage
 
-            self.overview = OverviewPage()
+            self.overview = OverviewPage(self.overview_host)
             self.overview.activated.connect(self._open_overview_row)
-            self.overview_layout.addWidget(self.overview)
+            self._page_layout(PAGE_OVERVIEW).addWidget(self.overview)
         self.overview.show_desk(self.desk)
         self._show_page(PAGE_OVERVIEW)
 
@@ -941,20 +1002,20 @@ class MainWindow(QMainWindow):
     def _show_page(self, page: int) -> None:
         """The findings and evidence docks belong to a filing: out of the way on the calendar
         and the welcome page, back (as the user left them) with the form."""
-        current = self.stack.currentIndex()
-        docks = (self.findings_dock, self.evidence_dock)
+        current = self.current_page
         if current == PAGE_FORM and page != PAGE_FORM:
-            self._filing_docks = [d.isVisible() for d in docks]
+            self._filing_docks = [d.isVisible() for d in (self.findings_dock, self.evidence_dock)]
         if page == PAGE_FORM:
             if current != PAGE_FORM:  # a jump within the form keeps focus mode as it is
+                docks = (self.findings_dock, self.evidence_dock)
                 for dock, visible in zip(docks, self._filing_docks, strict=True):
                     dock.setVisible(visible)
         else:
-            for dock in docks:
+            for dock in self._docks_made():  # none yet on a cold start's first frame
                 dock.hide()
         if page == PAGE_WELCOME:
             self.welcome  # noqa: B018 - made on first use
-        self.stack.setCurrentIndex(page)
+        self.stack.setCurrentWidget(self._page_host(page))
 
     def open_summary(self, summary: FilingSummary) -> None:
         if summary.filing is not None:
@@ -1067,11 +1128,11 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(session.undo_stack)
         from .form_view import FormView
 
-        view = FormView(session)
+        view = FormView(session, self.form_host)
         view.currentPathChanged.connect(self.evidence.set_path)
         view.explainRequested.connect(self.explain)
         view.historyRequested.connect(self.show_history)
-        self.form_layout.addWidget(view)
+        self._page_layout(PAGE_FORM).addWidget(view)
         self.form_view = view
         self.findings.set_session(session)
         self.evidence.set_session(session)
@@ -1496,7 +1557,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             dialog.apply()
             self.desk.status.invalidate()
-            if self.stack.currentIndex() == PAGE_CALENDAR:
+            if self.current_page == PAGE_CALENDAR:
                 self.show_calendar()
 
     def about(self) -> None:

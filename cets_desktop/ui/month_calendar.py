@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QPointF, QRectF, QSize, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPalette, QStaticText
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     # Event classes are only annotations: their Python types are made when Qt first sends one.
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QEnterEvent, QFocusEvent, QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent
+    from PySide6.QtWidgets import QComboBox
 
     from ..workflow.records import Enterprise
 else:
@@ -491,17 +491,20 @@ class CalendarView(QWidget):
         outer.setContentsMargins(16, 12, 16, 12)
         outer.setSpacing(10)
 
-        head = QHBoxLayout()
-        titles, self.title, self.subtitle = title_block()
+        # Every widget is made with its final parent (a widget moved under the application's
+        # style sheet to another parent is styled again).
+        head = self._head = QHBoxLayout()
+        titles, self.title, self.subtitle = title_block(self)
         head.addLayout(titles, 1)
-        self.form_combo = QComboBox()
-        self.form_combo.currentIndexChanged.connect(lambda _i: self.refresh())
-        head.addWidget(self.form_combo)
-        self.prev_year = QPushButton("◀ 上一年")
+        # Which monthly form the cards show: a combo box made when the enterprise files more
+        # than one (_form_box); the cold start's enterprise files one and builds none.
+        self.form_combo: QComboBox | None = None
+        self._form_id: str | None = None
+        self.prev_year = QPushButton("◀ 上一年", self)
         self.prev_year.clicked.connect(lambda: self.set_year(self.year - 1))
-        self.year_label = QLabel()
+        self.year_label = QLabel(self)
         self.year_label.setProperty("role", "title")
-        self.next_year = QPushButton("下一年 ▶")
+        self.next_year = QPushButton("下一年 ▶", self)
         self.next_year.clicked.connect(lambda: self.set_year(self.year + 1))
         head.addWidget(self.prev_year)
         head.addWidget(self.year_label)
@@ -511,19 +514,23 @@ class CalendarView(QWidget):
         self.legend = QLabel(
             "颜色：<span style='color:#8a96a3'>■ 未开始</span>　<span style='color:#5b9bd5'>■ 草稿</span>　"
             "<span style='color:#c62828'>■ 有错误</span>　<span style='color:#2e7d32'>■ 可导出</span>　"
-            "<span style='color:#00796b'>■ 已导出</span>　红色边框 = 已逾期"
+            "<span style='color:#00796b'>■ 已导出</span>　红色边框 = 已逾期",
+            self,
         )
         self.legend.setProperty("role", "hint")
         self.legend.setWordWrap(True)
         outer.addWidget(self.legend)
 
+        scroll = QScrollArea(self)
+        # Parentless: scroll.viewport() would build QDialog's Python type (its return type is
+        # resolved); setWidget moves it once, before it is styled.
         body = self.body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(0, 0, 8, 0)
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
         self.body_layout.addLayout(self.grid)
-        self.yearly_title = QLabel("本年度其他填报")
+        self.yearly_title = QLabel("本年度其他填报", body)
         self.yearly_title.setObjectName("yearly_title")  # bold, 8 px above: resources/styles/app.qss
         self.body_layout.addWidget(self.yearly_title)
         self.yearly_grid = QGridLayout()
@@ -533,7 +540,6 @@ class CalendarView(QWidget):
             self.yearly_grid.setColumnStretch(column, 1)
         self.body_layout.addLayout(self.yearly_grid)
         self.body_layout.addStretch(1)
-        scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
@@ -543,16 +549,39 @@ class CalendarView(QWidget):
         self.enterprise = enterprise
         self.year = year
         forms = self.cache.forms_for(enterprise, "monthly")
-        current = self.form_combo.currentData()
-        self.form_combo.blockSignals(True)
-        self.form_combo.clear()
-        for spec in forms:
-            self.form_combo.addItem(spec.title, spec.id)
-        index = self.form_combo.findData(current)
-        self.form_combo.setCurrentIndex(max(index, 0))
-        self.form_combo.setVisible(len(forms) > 1)
-        self.form_combo.blockSignals(False)
+        ids = [spec.id for spec in forms]
+        # The form shown stays when the new enterprise files it too, else its first one.
+        self._form_id = self._form_id if self._form_id in ids else (ids[0] if ids else None)
+        if len(forms) > 1 or self.form_combo is not None:
+            combo = self._form_box()
+            combo.blockSignals(True)
+            combo.clear()
+            for spec in forms:
+                combo.addItem(spec.title, spec.id)
+            combo.setCurrentIndex(ids.index(self._form_id) if self._form_id in ids else 0)
+            combo.setVisible(len(forms) > 1)
+            combo.blockSignals(False)
         self.refresh()
+
+    def _form_box(self) -> QComboBox:
+        """The combo box choosing the monthly form, left of the year buttons (made on first use)."""
+        if self.form_combo is None:
+            from PySide6.QtWidgets import QComboBox
+
+            combo = self.form_combo = QComboBox(self)
+            combo.currentIndexChanged.connect(self._form_chosen)
+            self._head.insertWidget(1, combo)  # after the titles, before 「◀ 上一年」
+        return self.form_combo
+
+    def _form_chosen(self, _index: int) -> None:
+        combo = self.form_combo
+        self._form_id = combo.currentData() if combo is not None else None
+        self.refresh()
+
+    @property
+    def form_id(self) -> str | None:
+        """The monthly form whose months the cards show."""
+        return self._form_id
 
     def set_year(self, year: int) -> None:
         self.year = year
@@ -584,7 +613,7 @@ class CalendarView(QWidget):
             f"　·　今天 {self.today.isoformat()}"
         )
         self.legend.setVisible(bool(monthly or yearly))
-        form_id = self.form_combo.currentData()
+        form_id = self._form_id
         spec = next((s for s in monthly if s.id == form_id), None)
         if spec is not None:
             for i, summary in enumerate(self.cache.months(enterprise, spec, self.year, evaluate=False)):
