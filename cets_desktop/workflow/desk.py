@@ -540,10 +540,52 @@ class Desk:
             loaded = self.loaded(filing_id, document, spec)
             return self.evaluate_loaded(filing_id, loaded, plan=plan, previous=previous)
         from ..core.reference import default_references
-        from .evaluation import evaluate_input
 
         reads = self._reads
-        stamp = reads.stamp()  # one change stamp for the filing and its enterprise's filings
+        # One change stamp for the filing and its enterprise's filings.
+        return self._evaluate_stored(filing_id, spec, reads, reads.stamp(), default_references())
+
+    def evaluate_many(self, filing_ids: Sequence[int]) -> dict[int, Evaluation | InputError | WorkspaceError]:
+        """:meth:`evaluate` of each stored filing (its current revision, the workspace's plan),
+        for a year of cards in one call: the workspace's change stamp and the references are
+        taken once for all of them, so the filings, their series and their documents are read once
+        (kept per revision, as one call after another keeps them). Each filing gets what
+        :meth:`evaluate` returns, or the InputError / WorkspaceError it raises."""
+        from ..core.reference import default_references
+
+        reads = self._reads
+        stamp = reads.stamp()
+        references = default_references()
+        out: dict[int, Evaluation | InputError | WorkspaceError] = {}
+        if len(filing_ids) > 1:
+            # The filing rows (the first one's enterprise's, in one read) and the documents of
+            # those not kept, in one read: each month then parses its own, no month reads alone.
+            try:
+                first = reads.filing(filing_ids[0], stamp)
+                if first is not None:
+                    reads.filings_of(first.enterprise_id, stamp)
+                rows = [reads.filing(i, stamp) for i in filing_ids]
+                reads.read_ahead([f for f in rows if f is not None])
+            except WorkspaceError:
+                pass  # each filing is then read on its own and says what is wrong
+        for filing_id in filing_ids:
+            try:
+                out[filing_id] = self._evaluate_stored(filing_id, None, reads, stamp, references)
+            except (InputError, WorkspaceError) as exc:
+                out[filing_id] = exc
+        return out
+
+    def _evaluate_stored(
+        self,
+        filing_id: int,
+        spec: FormSpec | None,
+        reads: WorkspaceReads,
+        stamp: tuple[int, int, int],
+        references: Any,
+    ) -> Evaluation:
+        """:meth:`evaluate` of the stored revision, the workspace read as of ``stamp``."""
+        from .evaluation import evaluate_input
+
         filing = reads.filing(filing_id, stamp)  # as require_filing, read again only after a commit
         if filing is None:
             filing = self.require_filing(filing_id)  # raises the InputError
@@ -562,7 +604,6 @@ class Desk:
             previous = reads.previous_in(series, doc.period)
         except WorkspaceError:
             previous = None  # as previous_document: a broken previous month never stops this one
-        references = default_references()
         extra = self._plan_findings(filing, loaded, None, everything)
         return reads.evaluation(
             filing,

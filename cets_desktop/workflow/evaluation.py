@@ -239,7 +239,9 @@ class WorkspaceReads:
             doc = None
         if doc is not None:
             # Its evidence rows as stored (what the workspace checks read), kept with it.
-            self._own_rows[id(doc)] = (doc, [dict(r) for r in stored.get("evidence") or []])
+            # (The stored rows themselves: the stored document is read afresh for this call and
+            # dropped once parsed, and the rows are only read.)
+            self._own_rows[id(doc)] = (doc, list(stored.get("evidence") or []))
         if hit is not None:
             self._own_rows.pop(id(hit[1]), None)  # the revision before
         self._documents[filing.id] = (key, doc)
@@ -318,13 +320,44 @@ class WorkspaceReads:
             if ((hit := self._evidence.get(f.id)) is None or hit[0] != self._key(f))
             and self._kept_rows(f) is None
         ]
+        # Documents read ahead already (:meth:`read_ahead`) are not read again.
+        read = {f.id: stored for f in todo if (stored := self._pending_for(f)) is not None}
+        todo = [f for f in todo if f.id not in read]
         if len(todo) < 2:
-            return {}
+            return read
         try:
             found = self.workspace.current_documents(f.id for f in todo)
         except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
-            return {}
-        return {f.id: found[f.id][1] for f in todo if f.id in found and found[f.id][0] == f.current_revision}
+            return read
+        read.update(
+            (f.id, found[f.id][1]) for f in todo if f.id in found and found[f.id][0] == f.current_revision
+        )
+        return read
+
+    def _pending_for(self, filing: Any) -> dict[str, Any] | None:
+        """The filing's stored document read ahead for its current revision, if any (not parsed yet)."""
+        pending = self._pending.get(filing.id)
+        return pending[1] if pending is not None and pending[0] == self._key(filing) else None
+
+    def read_ahead(self, filings: list[Any]) -> None:
+        """The stored documents of ``filings`` whose current revision is not parsed and kept, in
+        one read, kept until :meth:`document` parses them (a year of cards evaluated in one call)."""
+        todo = []
+        for f in filings:
+            hit = self._documents.get(f.id)
+            if (hit is None or hit[0] != self._key(f)) and self._pending_for(f) is None:
+                todo.append(f)
+        if len(todo) < 2:
+            return
+        try:
+            found = self.workspace.current_documents(f.id for f in todo)
+        except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
+            return
+        for f in todo:
+            if f.id in found and found[f.id][0] == f.current_revision:
+                self._pending[f.id] = (self._key(f), found[f.id][1])
+        while len(self._pending) > max(self.MAX_TYPED, len(todo)):
+            self._pending.pop(next(iter(self._pending)))
 
     def _evidence_rows(
         self, filing: Any, read: dict[int, dict[str, Any]] | None = None
@@ -358,7 +391,10 @@ class WorkspaceReads:
             if isinstance(sha, str) and sha and sha.lower() not in files:
                 files.add(sha.lower())
                 rows.append(dict(row))
-        signature = tuple(tuple(sorted((k, repr(v)) for k, v in row.items())) for row in rows)
+        # Equal text, equal rows (keys and values in the same order; JSON values only): a
+        # signature in one call. Rows equal but in another key order read as changed, which only
+        # costs GEN-008 being worked out again.
+        signature = (repr(rows),)
         entry: _EvidenceEntry = (rows, signature, frozenset(files))
         self._evidence[filing.id] = (key, entry)
         return entry
@@ -434,7 +470,7 @@ class WorkspaceReads:
             self._reused[filing.id] = (document, want, own, kept)
             while len(self._reused) > self.MAX_DOCUMENTS:
                 self._reused.popitem(last=False)
-        findings = [copy.copy(f) for f in kept]  # the rules mark acknowledgements on them
+        findings = [_copied(f) for f in kept]  # the rules mark acknowledgements on them
         findings.extend(self._missing_in_store(document, own))
         return findings
 
@@ -481,7 +517,7 @@ class WorkspaceReads:
             self._coherence[id(month.document)] = hit
             while len(self._coherence) > self.MAX_DOCUMENTS:
                 self._coherence.popitem(last=False)
-        return [copy.copy(f) for f in hit[2]]
+        return [_copied(f) for f in hit[2]]
 
     def evaluation(
         self,
@@ -524,7 +560,18 @@ class WorkspaceReads:
             if _typed_alone(loaded.spec, loaded.document):
                 # The next month's "previous": the same values typed_values_of would compute.
                 self._keep_typed(loaded.spec, loaded.document, references, ev.values)
-        return Evaluation(ev.spec, ev.document, ev.values, [copy.copy(f) for f in ev.findings], ev.env)
+        return Evaluation(ev.spec, ev.document, ev.values, [_copied(f) for f in ev.findings], ev.env)
+
+
+def _copied(f: Finding) -> Finding:
+    """``copy.copy(f)``: a new finding with the same attributes (what ``copy.copy`` does for a
+    plain dataclass instance, without its generic protocol lookups); any other type is copied by
+    ``copy.copy``."""
+    if type(f) is not Finding:
+        return copy.copy(f)
+    new = object.__new__(Finding)
+    new.__dict__.update(f.__dict__)
+    return new
 
 
 def _sharing(
