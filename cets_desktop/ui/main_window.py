@@ -5,14 +5,16 @@ The window owns the open workspace and at most one open filing (a :class:`Filing
 Questions that need the user (restore a draft, why save, leave unsaved work) go through small
 ``ask_*`` methods so tests can answer them without dialogs.
 
-It is built in two steps (bench/bench_gui_start.py). What the first frame shows — menu bar and
-menus, tool bar with its icons, navigator, calendar, status bar — is made without the Python
-types of ``Qt`` or ``QKeySequence`` (ui/lazy_qt.py: their enums cost the cold start ≈ 50–65 ms).
-:meth:`MainWindow.finish_window` then adds what needs them and is not seen: keyboard shortcuts,
-the findings and evidence docks' place in the window (hidden on the calendar) and their saved
-layout, the navigator's context menu, the actions' connections. A window opened on a desk does
-both at once; the cold start (a glance) does the second right after the first paint, before the
-workspace is opened.
+It is built in two steps (bench/bench_gui_start.py). The first frame builds only what it shows —
+the menu bar's titles, tool bar with its icons, navigator, calendar, status bar — and without the
+Python types of ``Qt`` or ``QKeySequence`` (ui/lazy_qt.py: their enums cost the cold start
+≈ 50–65 ms). :meth:`MainWindow.finish_window` then adds what is not seen or needs them: the
+menus under the titles, keyboard shortcuts, the findings and evidence docks (made there, hidden
+on the calendar) and their saved layout, the navigator's context menu, the actions'
+connections. The stack's other pages (welcome, form, overview) and the calendar's form combo
+box are made when first shown. A window opened on a desk does both steps at once; the cold start
+(a glance) does the second right after the first paint, before the workspace is opened
+(tests/speed_start/test_built_on_first_use.py).
 """
 
 from __future__ import annotations
@@ -227,12 +229,13 @@ class MainWindow(QMainWindow):
 
     def finish_window(self) -> None:
         """What the first frame does not show and needs ``Qt`` or ``QKeySequence`` (or only
-        costs it time): the actions' connections and keyboard shortcuts, the docks' place in
-        the window, the saved dock layout, the navigator's context menu, the maximized state of
+        costs it time): the menus, the actions' connections and keyboard shortcuts, the docks
+        and their place in the window, the saved dock layout, the navigator's context menu, the maximized state of
         a first start on a small screen, the icon cache. Runs once."""
         if self.finished:
             return
         self.finished = True
+        self._make_menus()
         self._make_docks()
         for action, slot in self._slots:
             action.triggered.connect(lambda _checked=False, run=slot: run())
@@ -333,6 +336,7 @@ class MainWindow(QMainWindow):
         专注模式, as 「显示导航面板」's neighbours); their shortcuts are set with the others."""
         if self._findings_dock is not None:
             return
+        self._make_menus()
         self._findings_dock = findings = self._dock("校验结果", "findings")
         self._evidence_dock = evidence = self._dock("支撑材料", "evidence")
         evidence.setMinimumWidth(240)
@@ -601,9 +605,29 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
     def _build_menus(self) -> None:
+        """The menu bar's titles; their menus are made by :meth:`_make_menus` (finish_window):
+        the first frame shows the titles only, and a menu of the bar is not seen until opened."""
+        bar = self.menuBar()
+        self._menu_titles = [
+            bar.addAction(title) for title in ("文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)")
+        ]
+        self._menus_made = False
+
+    def _make_menus(self) -> None:
+        """The menus under the bar's titles (once; before the docks' toggles go into 视图)."""
+        if self._menus_made:
+            return
+        self._menus_made = True
+        from PySide6.QtWidgets import QMenu
+
         a = self.actions_by_name
         bar = self.menuBar()
-        file_menu = bar.addMenu("文件(&F)")
+        menus = []
+        for title in self._menu_titles:
+            menu = QMenu(title.text(), bar)
+            title.setMenu(menu)  # the same title, now opening its menu (as bar.addMenu makes)
+            menus.append(menu)
+        file_menu, edit, view, help_menu = menus
         for name in ("new_workspace", "open_workspace"):
             file_menu.addAction(a[name])
         self.recent_menu = file_menu.addMenu("最近的工作区")
@@ -620,13 +644,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(a["settings"])
         file_menu.addAction(a["quit"])
-        edit = bar.addMenu("编辑(&E)")
         for name in ("undo", "redo"):
             edit.addAction(a[name])
         edit.addSeparator()
         edit.addAction(a["edit_enterprise"])
         edit.addAction(a["acknowledge"])
-        view = bar.addMenu("视图(&V)")
         view.addAction(a["calendar"])
         view.addAction(a["overview"])
         view.addAction(a["validate"])
@@ -634,7 +656,6 @@ class MainWindow(QMainWindow):
         for name in ("toggle_navigator", "focus_mode"):  # the docks' toggles between: _make_docks
             view.addAction(a[name])
         self.view_menu: QMenu = view
-        help_menu = bar.addMenu("帮助(&H)")
         help_menu.addAction(a["selftest"])
         help_menu.addAction(a["about"])
 
