@@ -54,6 +54,7 @@ def _first_frame(window: Any, qtbot: Any) -> dict[str, Any]:
         seen["hidden"] = sorted(w.metaObject().className() for w in widgets if not w.isVisible())
         seen["pages"] = window.stack.count()
         seen["page_is_calendar"] = window.stack.currentWidget() is window.calendar.parentWidget()
+        seen["image"] = window.grab().toImage()
 
     assert window.calendar is not None
     window.calendar.framePainted.connect(painted)
@@ -61,6 +62,13 @@ def _first_frame(window: Any, qtbot: Any) -> dict[str, Any]:
     window.show()
     qtbot.waitUntil(lambda: bool(seen), timeout=60_000)
     return seen
+
+
+def _pixels(image: Any) -> tuple[int, int, bytes]:
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    return (image.width(), image.height(), bytes(image.constBits()))
 
 
 def _glanced(qtbot: Any, path: Path) -> Any:
@@ -79,7 +87,14 @@ def test_first_frame_has_no_docks_combo_or_hidden_pages_and_they_work_after(
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QComboBox, QDockWidget
 
-    from cets_desktop.ui.main_window import PAGE_CALENDAR, PAGE_FORM, PAGE_OVERVIEW, PAGE_WELCOME
+    from cets_desktop.ui.main_window import PAGE_CALENDAR, PAGE_FORM, PAGE_OVERVIEW, PAGE_WELCOME, MainWindow
+
+    # An earlier session evaluated the cards and kept their statuses (as any start after the first).
+    earlier = MainWindow(Desk.open(demo_path))
+    qtbot.addWidget(earlier)
+    earlier.show()
+    qtbot.waitUntil(lambda: earlier.cards_settled, timeout=120_000)
+    earlier.close()
 
     window = _glanced(qtbot, demo_path)
     frame = _first_frame(window, qtbot)
@@ -97,6 +112,10 @@ def test_first_frame_has_no_docks_combo_or_hidden_pages_and_they_work_after(
     )
 
     qtbot.waitUntil(lambda: window.cards_settled, timeout=120_000)
+    # What the first frame showed is what the finished window shows: building the rest after it
+    # changed nothing on screen.
+    window.settle(100)
+    assert _pixels(window.grab().toImage()) == _pixels(frame["image"])
     # finish_window made the docks, hidden on the calendar, in their places.
     docks = window.findChildren(QDockWidget)
     assert sorted(d.objectName() for d in docks) == ["evidence", "findings"]
