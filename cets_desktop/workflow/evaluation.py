@@ -70,8 +70,9 @@ def apply_finding_policy(ev: Evaluation, loaded: LoadedInput) -> None:
     """One finding per problem, located where the user works."""
     # "No evidence at all" is said once, by GEN-006; the plan check only adds what it alone knows
     # (evidence of the wrong kind, a different route).
-    missing = {f.path for f in ev.findings if f.code == "GEN-006"}
-    ev.findings = [f for f in ev.findings if not (f.code == "PLAN-LINK-002" and f.path in missing)]
+    if any(f.code == "PLAN-LINK-002" for f in ev.findings):  # (usually none: nothing to drop)
+        missing = {f.path for f in ev.findings if f.code == "GEN-006"}
+        ev.findings = [f for f in ev.findings if not (f.code == "PLAN-LINK-002" and f.path in missing)]
     if loaded.cell_of is not None:
         # A user working in Excel needs the cell, not our path.
         for f in ev.findings:

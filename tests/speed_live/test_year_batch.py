@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from afresh_reads import months
+from afresh_reads import add_plan_with_oil_by_statement, months
 
 from cets_desktop.store import WorkspaceError
 from cets_desktop.workflow.desk import Desk
@@ -30,8 +30,10 @@ def desk(demo_path: Path) -> Iterator[Desk]:
 
 
 def _harder_year(desk: Desk, demo_path: Path) -> dict[str, Any]:
-    """The demo year with a damaged March, June reusing February's first evidence file, a file of
-    August's deleted from the store, and May gone (June has no previous month)."""
+    """The demo year with the year's plan (which measures the fuel oil otherwise than the months),
+    a damaged March, June reusing February's first evidence file, a file of August's deleted from
+    the store, and May gone (June has no previous month)."""
+    add_plan_with_oil_by_statement(desk)
     by_period = months(desk)
     feb = desk.document(by_period["2026-02"].id)
     june_id = by_period["2026-06"].id
@@ -102,6 +104,7 @@ def test_the_batch_gives_what_each_evaluate_gives(desk: Desk, demo_path: Path) -
     assert batch[by_period["2026-03"].id][0] == "InputError"
     assert "GEN-008" in codes["2026-06"] and "GEN-008" in codes["2026-02"]
     assert "GEN-009" in codes["2026-08"] and "GEN-009" not in codes["2026-07"]
+    assert all("PLAN-LINK-001" in c for c in codes.values())  # the plan is read for every month
     assert sum(len(batch[f.id][0]) for f in filings if f.period != "2026-03") > 9
     # The batch asked again after a change sees the change, as Desk.evaluate does.
     june = by_period["2026-06"]
