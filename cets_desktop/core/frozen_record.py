@@ -28,6 +28,11 @@ set_field = object.__setattr__
 """``set_field(self, name, value)``: how a record's ``__init__`` sets its fields."""
 
 
+def _slot_names(klass: type) -> tuple[str, ...]:
+    slots = klass.__dict__.get("__slots__", ())
+    return (slots,) if isinstance(slots, str) else tuple(slots)
+
+
 class FrozenRecordError(AttributeError):
     """An attempt to assign or delete a field of a :class:`FrozenRecord`."""
 
@@ -43,11 +48,9 @@ class FrozenRecord:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        inherited = tuple(n for base in reversed(cls.__mro__[1:]) for n in base.__dict__.get("__slots__", ()))
-        own = cls.__dict__.get("__slots__", ())
-        fields = inherited + ((own,) if isinstance(own, str) else tuple(own))
+        fields = tuple(name for klass in reversed(cls.__mro__) for name in _slot_names(klass))
         cls._fields = fields
-        cls.__match_args__ = fields
+        setattr(cls, "__match_args__", fields)  # noqa: B010 - mypy refuses the plain assignment
         if len(fields) == 1:
             single = attrgetter(fields[0])
             cls._values = staticmethod(lambda record: (single(record),))
