@@ -575,6 +575,17 @@ class Desk:
                 out[filing_id] = exc
         return out
 
+    def year_filings(self, enterprise_id: int, year: int | str, form_id: str) -> list[Filing]:
+        """``list_filings(enterprise_id, year, form_id)`` as of the last commit to the workspace:
+        from the enterprise's filing rows, read once and kept until the next commit (what
+        :meth:`evaluate_many` reads next for the same year of cards)."""
+        year_text = f"{int(year):04d}"
+        return [
+            f
+            for f in self._reads.filings_of(enterprise_id)
+            if f.period[:4] == year_text and f.form_id == form_id
+        ]
+
     def _evaluate_stored(
         self,
         filing_id: int,

@@ -118,13 +118,14 @@ def test_the_batch_gives_what_each_evaluate_gives(desk: Desk, demo_path: Path) -
 
 
 class _OneByOne:
-    """The desk without its batch call: the status cache then evaluates card by card."""
+    """The desk without its year calls: the status cache then lists the year's filings from the
+    workspace and evaluates card by card."""
 
     def __init__(self, desk: Desk) -> None:
         self._desk = desk
 
     def __getattr__(self, name: str) -> Any:
-        if name == "evaluate_many":
+        if name in ("evaluate_many", "year_filings"):
             raise AttributeError(name)
         return getattr(self._desk, name)
 
@@ -199,3 +200,21 @@ def test_the_findings_copy_is_copy_copy() -> None:
             return Marked("error", "X", "", "副本")
 
     assert _copied(Marked("info", "Y", "", "原件")).message == "副本"  # another type: copy.copy
+
+
+def test_the_kept_year_filings_are_the_listed_ones(desk: Desk) -> None:
+    enterprise = desk.list_enterprises()[0]
+    forms = {f.form_id for f in desk.list_filings(enterprise.id)}
+    assert "power-monthly" in forms
+    for year in (2025, 2026, "2026", 2027):
+        for form_id in (*sorted(forms), "no-such-form"):
+            assert desk.year_filings(enterprise.id, year, form_id) == desk.list_filings(
+                enterprise.id, year, form_id
+            )
+    assert len(desk.year_filings(enterprise.id, 2026, "power-monthly")) == 10
+    # A commit (here a new filing) is seen at once: the kept rows are read again.
+    plan = add_plan_with_oil_by_statement(desk)
+    assert [f.id for f in desk.year_filings(enterprise.id, 2026, "power-plan")] == [plan.id]
+    assert desk.year_filings(enterprise.id, 2026, "power-plan") == desk.list_filings(
+        enterprise.id, 2026, "power-plan"
+    )
