@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from . import recent_workspaces, style_icons
-from .background import wait_for_all
 from .lazy_qt import on_first_use
 from .month_calendar import CalendarView
 from .navigator import Navigator, Node
@@ -798,6 +797,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.close_session()
         if self.desk is not None and self.desk is not desk:
+            from .background import wait_for_all  # not needed by the first paint
+
             wait_for_all()
             self.desk.close()
         self.desk = desk
@@ -1640,6 +1641,8 @@ class MainWindow(QMainWindow):
         self.glance = None  # closed before the workspace was opened for real: never open it now
         if self.calendar is not None:
             self.calendar.stop()
+        from .background import wait_for_all
+
         wait_for_all()
         self.finish_window()  # the docks in their place, so the saved layout holds them
         settings = recent_workspaces.settings()

@@ -33,6 +33,7 @@ NOT_BEFORE_FIRST_PAINT = (
     "cets_desktop.ui.session",
     "cets_desktop.ui.findings_panel",
     "cets_desktop.ui.evidence_panel",
+    "cets_desktop.ui.background",
 )
 
 
