@@ -7,8 +7,6 @@ paint defines no dataclass (its records are ``core.frozen_record`` classes) and 
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -20,6 +18,8 @@ from cets_desktop.ui import qt_import
 from cets_desktop.ui.main_window import MainWindow
 from cets_desktop.ui.month_calendar import CalendarView, FilingCard
 from cets_desktop.workflow.glance import glance
+
+from .test_first_paint import start
 
 
 def test_fast_pyside_check_answers_as_pyside_does() -> None:
@@ -121,40 +121,15 @@ def test_welcome_page_is_made_only_when_shown(qtbot, demo_path: Path, isolated_q
     assert "第一次使用" in empty.welcome.text.text()
 
 
-def _start(workspace: Path, home: Path, cache: Path) -> dict[str, str]:
-    """``cets-desktop --workspace W gui`` until its cards are settled; its report lines."""
-    env = dict(os.environ)
-    env.update(
-        {
-            "QT_QPA_PLATFORM": "offscreen",
-            "CETS_EXIT_WHEN_READY": "1",
-            "CETS_MODULES_AT_READY": "1",
-            "CETS_DESKTOP_CACHE_DIR": str(cache),
-        }
-    )
-    for key in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "APPDATA", "LOCALAPPDATA"):
-        env[key] = str(home / key.lower())
-    proc = subprocess.run(
-        [sys.executable, "-m", "cets_desktop", "--workspace", str(workspace), "gui"],
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return dict(line.partition(" ")[::2] for line in proc.stdout.splitlines())
-
-
 def test_first_paint_imports_no_dataclasses(demo_path: Path, tmp_path: Path) -> None:
     """A usual start (forms index cached, the cards' last statuses kept by the start before)
     paints the calendar without importing ``dataclasses``: the deadlines, forms index entries,
     card summaries and navigator nodes it makes are plain records. (The first start ever builds
     the index from the definitions and opens the workspace at once, dataclasses and all.)"""
     cache = tmp_path / "app-cache"
-    first = _start(demo_path, tmp_path / "home1", cache)
+    first = start(demo_path, tmp_path / "home1", cache)
     assert first["FORMS_INDEX"] == "built"
-    second = _start(demo_path, tmp_path / "home2", cache)
+    second = start(demo_path, tmp_path / "home2", cache)
     assert second["FORMS_INDEX"] == "cache"
     loaded = set(second["MODULES"].split())
     # The modules that made those records are there, the dataclasses module is not.
