@@ -1,0 +1,66 @@
+"""A calendar card's first paint is the picture it keeps (ui/month_calendar.py): its texts are laid
+out in the font they are drawn in before they are placed, so nothing moves on the next paint;
+text in the painter's own colour is plain (no markup to lay out) and looks the same."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtGui import QImage
+
+from cets_desktop.core.forms_index import FormEntry
+from cets_desktop.ui import month_calendar
+from cets_desktop.ui.month_calendar import FilingCard
+from cets_desktop.workflow.status import FilingSummary
+
+ENTRY = FormEntry(
+    "power-monthly", "发电设施月度信息化存证", "monthly", "power", "2026.1", "2026-01", None, "/f.yaml"
+)
+
+
+def _card(qtbot, status: str = "草稿", errors: int = 0) -> FilingCard:  # type: ignore[no-untyped-def]
+    summary = FilingSummary(ENTRY, "2026-10", None, status, date(2026, 12, 10), errors=errors)
+    card = FilingCard(summary, date(2026, 12, 1), "2026年10月")
+    qtbot.addWidget(card)
+    card.resize(260, 130)
+    return card
+
+
+def _picture(card: FilingCard) -> QImage:
+    return card.grab().toImage()
+
+
+def test_the_first_paint_of_a_card_is_the_one_it_keeps(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """With no text laid out yet (a cold start), the first picture equals every later one: the
+    15 pt title is not centred as if it were in the 9.5 pt application font."""
+    month_calendar._texts.clear()
+    card = _card(qtbot, errors=2)
+    first = _picture(card)
+    assert _picture(card) == first
+    card.update()
+    assert _picture(card) == first
+
+
+def test_plain_and_rich_texts_draw_the_same_line(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The title (the painter's own colour, plain text) and a status line (another colour, rich
+    text) are placed from sizes measured in their own fonts, as drawn."""
+    card = _card(qtbot)
+    _picture(card)
+    title_key = 2 + int(card._title_points * 10)
+    kept = {key: static for key, static in month_calendar._texts.items() if key[0] == "2026年10月"}
+    assert kept, "the title was drawn from the kept texts"
+    (key, static), *_ = kept.items()
+    assert key[2] == title_key
+    title_font = card._fonts()[0]
+    from PySide6.QtGui import QFontMetrics
+
+    # The kept size is the title font's line, not the application font's.
+    assert round(static.size().height()) == QFontMetrics(title_font).height()
+
+
+def test_a_blank_line_draws_nothing(qtbot) -> None:  # type: ignore[no-untyped-def]
+    month_calendar._texts.clear()
+    card = _card(qtbot)
+    card.detail.setText(" ")  # what a filed card with nothing to say shows
+    _picture(card)
+    assert not [key for key in month_calendar._texts if not key[0].strip()]
