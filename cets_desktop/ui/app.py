@@ -20,6 +20,7 @@ from .translations import install_qt_chinese
 
 SCREENSHOT_SIZE = (1280, 800)
 RESUME_COLLECTOR_MS = 3000
+SCREENSHOT_SETTLE_S = 10.0
 MODULES_AT_READY_ENV = "CETS_MODULES_AT_READY"
 """With ``CETS_EXIT_WHEN_READY``: also print the modules imported by the first paint and, once
 settled, each card's status (tests/speed_start)."""
@@ -104,6 +105,10 @@ def _run_gui(workspace_path: Path | None, demo: bool, screenshot: Path | None) -
         window.resize(*SCREENSHOT_SIZE)
         window.show()
         window.settle(300)
+        # Every card with its evaluated status, not 检查中… (a loaded machine evaluates slower).
+        deadline = time.perf_counter() + SCREENSHOT_SETTLE_S
+        while not getattr(window, "cards_settled", True) and time.perf_counter() < deadline:
+            window.settle(50)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         ok = window.grab().save(str(screenshot))
         window.close()
