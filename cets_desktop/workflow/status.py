@@ -228,6 +228,14 @@ class FilingSummary(FrozenRecord):
         return f"剩 {left} 天"
 
 
+def _card_result(ev: Any, filing: Filing) -> tuple[str, int, int]:
+    """A card's (status, errors, unacknowledged warnings) from the evaluation of ``filing``;
+    ``ev`` None when the filing could not be read or parsed (shown as one error)."""
+    if ev is None:
+        return STATUS_ERRORS, 1, 0
+    return card_status(ev, filing.state), len(ev.errors), len(ev.unacknowledged_warnings)
+
+
 class StatusCache:
     def __init__(self, desk: FilingSource) -> None:
         self.desk = desk
@@ -385,10 +393,9 @@ class StatusCache:
         from .errors import InputError
 
         try:
-            ev = self.desk.evaluate(filing.id)
+            return _card_result(self.desk.evaluate(filing.id), filing)
         except (InputError, WorkspaceError):
-            return STATUS_ERRORS, 1, 0
-        return card_status(ev, filing.state), len(ev.errors), len(ev.unacknowledged_warnings)
+            return _card_result(None, filing)
 
     def _evaluate_all(self, filings: list[Filing]) -> None:
         """The filings not cached for their revision evaluated in one call (``Desk.evaluate_many``:
@@ -409,15 +416,8 @@ class StatusCache:
             ev = results.get(filing.id)
             if ev is None:
                 continue
-            if isinstance(ev, (InputError, WorkspaceError)):
-                self._cache[filing.id] = (self._key(filing), STATUS_ERRORS, 1, 0)
-            else:
-                self._cache[filing.id] = (
-                    self._key(filing),
-                    card_status(ev, filing.state),
-                    len(ev.errors),
-                    len(ev.unacknowledged_warnings),
-                )
+            failed = isinstance(ev, (InputError, WorkspaceError))
+            self._cache[filing.id] = (self._key(filing), *_card_result(None if failed else ev, filing))
 
     # ------------------------------------------------------------------ what an enterprise files
 
