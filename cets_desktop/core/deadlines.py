@@ -16,9 +16,8 @@ Sources are written for people: official document names and certainty in plain C
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from .frozen_record import FrozenRecord, set_field
+from .lean_stdlib import date, timedelta
 
 MONTHLY_DAYS = 40
 

@@ -31,7 +31,6 @@ This module imports only the standard library; the loader is imported on a rebui
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import zlib
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .frozen_record import FrozenRecord, set_field
+from .lean_stdlib import json_dumps_canonical, json_loads
 
 FORMS_DIR_ENV = "CETS_DESKTOP_FORMS_DIR"
 """Environment variable: load definitions from this folder instead of the shipped ``forms/``
@@ -395,7 +395,7 @@ def _build(folder: Path) -> tuple[dict[str, Any], list[Any]]:
 def _checksum(fingerprint: dict[str, Any], content: dict[str, Any]) -> str:
     # Against a torn write or a stray edit, not an attacker (who could rewrite the definitions
     # themselves); CRC-32 and the length keep hashlib (OpenSSL) out of the start-up.
-    text = json.dumps([fingerprint, content], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json_dumps_canonical([fingerprint, content])
     data = text.encode("utf-8")
     return f"crc32:{zlib.crc32(data):08x}:{len(data)}"
 
@@ -441,7 +441,7 @@ def index_file(folder: Path) -> Path:
 def _read_stored(path: Path, fingerprint: dict[str, Any]) -> dict[str, Any] | None:
     """The stored content when it is whole and made from exactly these files; else None."""
     try:
-        stored = json.loads(path.read_bytes())
+        stored = json_loads(path.read_bytes())
     except (OSError, ValueError):
         return None
     if not isinstance(stored, dict) or stored.get("fingerprint") != fingerprint:
@@ -457,6 +457,8 @@ def _store(path: Path, fingerprint: dict[str, Any], content: dict[str, Any]) -> 
     from ..paths import write_cache_file
 
     data = {"fingerprint": fingerprint, "content": content, "checksum": _checksum(fingerprint, content)}
+    import json  # writing happens on a cache miss only
+
     if not write_cache_file(path, json.dumps(data, ensure_ascii=False)):
         return False
     _prune(path.parent, keep=path)
@@ -550,6 +552,8 @@ def write_prebuilt(target: str | Path, folder: str | Path | None = None) -> Path
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    import json
+
     tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     os.replace(tmp, target)
     return target
@@ -570,7 +574,7 @@ def _read_prebuilt(path: Path, folder: Path, fp: dict[str, Any]) -> dict[str, An
     """The prebuilt content when the file is whole and the folder's files are exactly the ones it
     was built from (same names and sizes, then same SHA-256); else None."""
     try:
-        stored = json.loads(path.read_bytes())
+        stored = json_loads(path.read_bytes())
     except (OSError, ValueError):
         return None
     if not isinstance(stored, dict) or stored.get("prebuilt") != PREBUILT_FORMAT:

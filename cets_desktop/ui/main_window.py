@@ -19,7 +19,6 @@ box are made when first shown. A window opened on a desk does both steps at once
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..core.lean_stdlib import date
 from . import recent_workspaces, style_icons
 from .lazy_qt import on_first_use
 from .month_calendar import CalendarView

@@ -12,7 +12,6 @@ evaluated after the first paint, one card per event-loop turn.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QTimer, Signal
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.lean_stdlib import date
 from ..workflow.status import STATUS_EXPORTED, STATUS_NOT_STARTED, FilingSummary, StatusCache, local_days
 from .lazy_qt import on_first_use, qt_namespace_made
 from .page_header import title_block

@@ -7,7 +7,6 @@ or :meth:`Navigator.refresh` comparing every row's revision key), so a consultan
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
@@ -15,6 +14,7 @@ from PySide6.QtGui import QColor, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QTreeView, QWidget
 
 from ..core.frozen_record import FrozenRecord, set_field
+from ..core.lean_stdlib import date
 
 # The store and the definitions are not needed to draw the tree: the cold start fills it from a
 # glance at the workspace (workflow.glance) before they are loaded (bench/bench_gui_start.py).

@@ -18,12 +18,13 @@ removes the cache so that the next start asks the style again.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QIcon, QPixmap
+
+from ..core.lean_stdlib import json_loads
 
 NAMES = (
     # tool bar and menus (ui/main_window.py)
@@ -111,7 +112,7 @@ def _load() -> None:
     try:
         if folder is None:
             raise OSError("no cache folder")
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json_loads((folder / MANIFEST).read_text(encoding="utf-8"))
         sheet = _read_sheet(folder / SHEET, manifest["sheet"])
         built: dict[str, QIcon] = {}
         for name in NAMES:
@@ -220,6 +221,8 @@ def write(folder: Path) -> None:
     if not write_cache_file(folder / SHEET, bytes(sheet.constBits())):
         raise OSError(f"cannot write {folder / SHEET}")
     geometry = [sheet.width(), sheet.height(), sheet.bytesPerLine()]
+    import json  # written once, after a start that asked the style
+
     text = json.dumps({"sheet": geometry, "icons": manifest}, ensure_ascii=False)
     if not write_cache_file(folder / MANIFEST, text):
         raise OSError(f"cannot write {folder / MANIFEST}")

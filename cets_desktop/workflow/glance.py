@@ -22,11 +22,10 @@ neither the store, nor pydantic, nor YAML.
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
+from ..core.lean_stdlib import SqliteError, connect, json_loads
 from .status import KNOWN_STATUS_SETTING, StatusCache
 
 APPLICATION_ID = 0x43455453
@@ -54,8 +53,8 @@ class GlanceEnterprise:
 
     def __init__(self, row: tuple[Any, ...]) -> None:
         (self.id, self.name, self.uscc, self.industry_code, self.province, self.city) = row[:6]
-        self.sectors: list[str] = json.loads(row[6]) if row[6] else []
-        self.settings: dict[str, Any] = json.loads(row[7]) if row[7] else {}
+        self.sectors: list[str] = json_loads(row[6]) if row[6] else []
+        self.settings: dict[str, Any] = json_loads(row[7]) if row[7] else {}
         self.created_at, self.updated_at = row[8], row[9]
 
 
@@ -246,7 +245,7 @@ def industry_forms(industry_code: str) -> tuple[list[str], set[str]]:
     stored: dict[str, Any] = {}
     if path is not None:
         try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
+            loaded = json_loads(path.read_text(encoding="utf-8"))
             if isinstance(loaded, dict) and loaded.get("key") == key:
                 stored = loaded
         except (OSError, ValueError):
@@ -267,6 +266,8 @@ def industry_forms(industry_code: str) -> tuple[list[str], set[str]]:
         answer = (list(found.sectors), {t["form"] for t in found.tables})
         codes = {**codes, industry_code: {"sectors": answer[0], "tables": sorted(answer[1])}}
         if path is not None:
+            import json
+
             from ..paths import write_cache_file
 
             write_cache_file(path, json.dumps({"key": key, "codes": codes}, ensure_ascii=False))
@@ -325,8 +326,8 @@ def glance(path: Path | str | None) -> WorkspaceGlance | None:
         return None
     try:
         # file:///C:/… on Windows, file:///home/… elsewhere; non-ASCII names percent-encoded.
-        conn = sqlite3.connect(f"{target.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
-    except sqlite3.Error:
+        conn = connect(f"{target.absolute().as_uri()}?mode=ro", uri=True, timeout=0.2)
+    except SqliteError:
         return None
     try:
         if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
@@ -335,13 +336,13 @@ def glance(path: Path | str | None) -> WorkspaceGlance | None:
         filings = [GlanceFiling(row) for row in conn.execute(_FILINGS)]
         drafts = {int(row[0]) for row in conn.execute(_DRAFTS)}
         settings = {
-            str(key): json.loads(value)
+            str(key): json_loads(value)
             for key, value in conn.execute(_SETTINGS, ("sandbox", KNOWN_STATUS_SETTING))
         }
         from ..core.forms_index import forms_index
 
         forms_index()  # a broken definitions folder: the desk reports it
-    except (sqlite3.Error, ValueError, TypeError, OSError):
+    except (SqliteError, ValueError, TypeError, OSError):
         return None
     finally:
         conn.close()

@@ -4,9 +4,10 @@ holds work the user did in it unless the user says so — and even then the old 
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..core.lean_stdlib import datetime
 
 if TYPE_CHECKING:  # the window's first paint shows SANDBOX_NOTE before the store is imported
     from ..store import Workspace

@@ -18,11 +18,11 @@ first screen uses it before any of them is loaded (bench/bench_gui_start.py).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ..core.deadlines import due_for
 from ..core.frozen_record import FrozenRecord, set_field
+from ..core.lean_stdlib import date
 
 if TYPE_CHECKING:
     from typing import Protocol
