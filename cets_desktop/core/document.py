@@ -264,6 +264,50 @@ def parse_document(data: Any, origin: str = "文档", *, depth_checked: bool = F
         raise DocumentError(f"{origin}：{reason}{more}") from None
 
 
+def _stored_rows(doc: FilingDocument) -> list[dict[str, Any]]:
+    """The document's evidence rows as its JSON held them, for a document read in strict mode:
+    only the keys the JSON gave (in sorted order, as the workspace stores them), each value as
+    the JSON gave it (strict mode converts none)."""
+    rows = []
+    for ref in doc.evidence:
+        row = {}
+        for name in sorted(ref.model_fields_set):
+            value = getattr(ref, name)
+            if name == "carried" and value is not None:
+                value = {k: getattr(value, k) for k in sorted(value.model_fields_set)}
+            row[name] = value
+        rows.append(row)
+    return rows
+
+
+def parse_stored_document(text: str) -> tuple[FilingDocument, list[dict[str, Any]]] | None:
+    """A stored document's JSON text (the workspace's canonical JSON) in one pass: the document
+    and its evidence rows exactly as ``parse_document(json.loads(text))`` and the parsed JSON's
+    ``evidence`` give them, or None when the one pass cannot say so (the text is not a document
+    read without any conversion: malformed, a header :func:`parse_document` objects to, nested
+    too deep, a value of another JSON type than its field's, a lone surrogate escape). The caller
+    then reads the text as before (``json.loads`` and :func:`parse_document`), with its errors.
+
+    Strict mode: every value is already of its field's type, so the lax conversions of
+    :func:`parse_document` change nothing and the rows are the JSON's own values; the JSON
+    reader gives the same values as ``json.loads`` (numbers, strings, the last of repeated
+    keys) for everything it accepts."""
+    try:
+        doc = FilingDocument.model_validate_json(text, strict=True)
+    except (ValidationError, ValueError, RecursionError):
+        return None
+    # As parse_document: nesting first (only values and meta can nest; they sit one level below
+    # the top, so their children are at depth 2), then the header.
+    if _nests_deeper(doc.values, 2, MAX_JSON_DEPTH) or _nests_deeper(doc.meta, 2, MAX_JSON_DEPTH):
+        return None
+    header = {"format": doc.format, "form_version": doc.form_version}
+    if "format" not in doc.model_fields_set:
+        del header["format"]
+    if _header_problem(header) is not None:
+        return None
+    return doc, _stored_rows(doc)
+
+
 def read_document(path: str | Path) -> FilingDocument:
     """Read a filing JSON file; every problem becomes one Chinese line naming the file."""
     from .input_files import UnreadableFile, read_input_file

@@ -906,8 +906,21 @@ class Workspace:
         """:meth:`current_document` of many filings in one read: filing id → (revision number,
         document). A filing without its current revision, or whose stored text is not JSON, is
         left out (its own :meth:`current_document` call then says what is wrong)."""
-        wanted = sorted({int(i) for i in filing_ids})
         out: dict[int, tuple[int, dict[str, Any]]] = {}
+        for filing_id, (number, text) in self.current_texts(filing_ids).items():
+            try:
+                document = load_json(text)
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(document, dict):
+                out[filing_id] = (number, document)
+        return out
+
+    def current_texts(self, filing_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+        """The stored JSON text of many filings' current revisions in one read: filing id →
+        (revision number, text); a filing without its current revision is left out."""
+        wanted = sorted({int(i) for i in filing_ids})
+        out: dict[int, tuple[int, str]] = {}
         rows: list[tuple[Any, ...]] = []
         with self._reading() as conn:
             for start in range(0, len(wanted), 500):
@@ -922,12 +935,7 @@ class Workspace:
                     ).fetchall()
                 )
         for filing_id, number, text in rows:
-            try:
-                document = load_json(str(text))
-            except (ValueError, RecursionError):
-                continue
-            if isinstance(document, dict):
-                out[int(filing_id)] = (int(number), document)
+            out[int(filing_id)] = (int(number), str(text))
         return out
 
     @staticmethod

@@ -14,7 +14,13 @@ from typing import Any
 
 from ..core.binding import bound
 from ..core.calc import Explanation, explain_all, padded_values
-from ..core.document import DocumentError, FilingDocument, parse_document, period_problem
+from ..core.document import (
+    DocumentError,
+    FilingDocument,
+    parse_document,
+    parse_stored_document,
+    period_problem,
+)
 from ..core.findings import Finding, summarize
 from ..core.reference import ReferenceSet, default_references
 from ..core.rules import Evaluation, evaluate, typed_values_of
@@ -24,6 +30,7 @@ from ..core.workspace_checks import (
     previous_period,
     reused_evidence_findings,
 )
+from ..store.documents import load_json
 from .errors import InputError
 from .inputs import LoadedInput
 
@@ -238,18 +245,27 @@ class WorkspaceReads:
             )
         except DocumentError:
             doc = None
+        # Its evidence rows as stored (what the workspace checks read), kept with it.
+        # (The stored rows themselves: the stored document is read afresh for this call and
+        # dropped once parsed, and the rows are only read.)
+        rows = list(stored.get("evidence") or []) if doc is not None else []
+        self._keep_document(filing, key, doc, rows)
+        return doc
+
+    def _keep_document(
+        self, filing: Any, key: tuple[Any, ...], doc: FilingDocument | None, rows: list[dict[str, Any]]
+    ) -> None:
+        """Keep ``doc`` (None: not a readable filing) as the filing's revision ``key``, with its
+        evidence rows as stored."""
+        hit = self._documents.get(filing.id)
         if doc is not None:
-            # Its evidence rows as stored (what the workspace checks read), kept with it.
-            # (The stored rows themselves: the stored document is read afresh for this call and
-            # dropped once parsed, and the rows are only read.)
-            self._own_rows[id(doc)] = (doc, list(stored.get("evidence") or []))
+            self._own_rows[id(doc)] = (doc, rows)
         if hit is not None:
             self._own_rows.pop(id(hit[1]), None)  # the revision before
         self._documents[filing.id] = (key, doc)
         while len(self._documents) > self.MAX_DOCUMENTS:
             _, (_, dropped) = self._documents.popitem(last=False)
             self._own_rows.pop(id(dropped), None)
-        return doc
 
     def previous_document(self, enterprise_id: int, form_id: str, period: str) -> FilingDocument | None:
         """As :func:`core.workspace_checks.find_previous_document`, from the kept documents."""
@@ -350,6 +366,10 @@ class WorkspaceReads:
                 todo.append(f)
         if len(todo) < 2:
             return
+        texts = getattr(self.workspace, "current_texts", None)
+        if texts is not None:
+            self._parse_ahead(todo, texts)
+            return
         try:
             found = self.workspace.current_documents(f.id for f in todo)
         except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
@@ -358,6 +378,34 @@ class WorkspaceReads:
             if f.id in found and found[f.id][0] == f.current_revision:
                 self._pending[f.id] = (self._key(f), found[f.id][1])
         while len(self._pending) > max(self.MAX_TYPED, len(todo)):
+            self._pending.pop(next(iter(self._pending)))
+
+    def _parse_ahead(self, todo: list[Any], texts: Callable[[Any], dict[int, tuple[int, str]]]) -> None:
+        """:meth:`read_ahead` from the stored texts: each text that is a document read without any
+        conversion (:func:`core.document.parse_stored_document`, JSON read and checked in one
+        pass) is kept parsed, as :meth:`document` keeps it; any other is read with ``json.loads``
+        and kept for :meth:`document` to parse (and report) as before."""
+        try:
+            found = texts(f.id for f in todo)
+        except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
+            return
+        pending = 0
+        for f in todo:
+            number, text = found.get(f.id, (None, ""))
+            if number != f.current_revision:
+                continue
+            parsed = parse_stored_document(text)
+            if parsed is not None:
+                self._keep_document(f, self._key(f), parsed[0], parsed[1])
+                continue
+            try:
+                stored = load_json(text)
+            except (ValueError, RecursionError):
+                continue  # as current_documents: left out, read (and reported) on its own
+            if isinstance(stored, dict):
+                self._pending[f.id] = (self._key(f), stored)
+                pending += 1
+        while len(self._pending) > max(self.MAX_TYPED, pending):
             self._pending.pop(next(iter(self._pending)))
 
     def _evidence_rows(

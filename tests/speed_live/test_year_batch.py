@@ -151,6 +151,7 @@ def test_a_year_in_one_call_reads_the_revisions_once(desk: Desk, monkeypatch: py
     calls: dict[str, list[Any]] = {"one": [], "many": [], "stamp": []}
     workspace = desk.workspace
     one, many, stamp = workspace.current_document, workspace.current_documents, workspace.change_stamp
+    texts = workspace.current_texts
 
     def current_document(filing_id: int) -> Any:
         calls["one"].append(filing_id)
@@ -161,12 +162,18 @@ def test_a_year_in_one_call_reads_the_revisions_once(desk: Desk, monkeypatch: py
         calls["many"].append(wanted)
         return many(wanted)
 
+    def current_texts(filing_ids: Any) -> Any:  # the stored texts, parsed in one pass each
+        wanted = sorted(filing_ids)
+        calls["many"].append(wanted)
+        return texts(wanted)
+
     def change_stamp() -> Any:
         calls["stamp"].append(1)
         return stamp()
 
     monkeypatch.setattr(workspace, "current_document", current_document)
     monkeypatch.setattr(workspace, "current_documents", current_documents)
+    monkeypatch.setattr(workspace, "current_texts", current_texts)
     monkeypatch.setattr(workspace, "change_stamp", change_stamp)
     _fresh(desk)
     results = desk.evaluate_many(ids)
