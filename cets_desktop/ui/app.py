@@ -221,6 +221,9 @@ WATCHED_TYPES = (
     ("PySide6.QtWidgets", "QDialog"),
     ("PySide6.QtCore", "QLibraryInfo"),
     ("PySide6.QtGui", "QFontDatabase"),
+    # Made, with ~50 other QEvent subclasses, by the first Python handler taking a plain QEvent
+    # (changeEvent, event, eventFilter): paintEvent and resizeEvent get exact types.
+    ("PySide6.QtGui", "QInputMethodEvent"),
 )
 """Python types whose enums the first paint does without (each costs 2–60 ms to make)."""
 

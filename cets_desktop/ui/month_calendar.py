@@ -203,6 +203,7 @@ class FilingCard(QWidget):
         super().__init__(calendar.body if calendar is not None else None)
         self.calendar = calendar
         self._metrics: tuple[QFont, QFont, QFont, tuple[int, int, int, int]] | None = None
+        self._metrics_font: QFont | None = None  # the widget font the metrics were taken in
         self._hint: QSize | None = None
         self.summary = summary
         self.today = today
@@ -313,8 +314,15 @@ class FilingCard(QWidget):
         return self._measured()[3]
 
     def _measured(self) -> tuple[QFont, QFont, QFont, tuple[int, int, int, int]]:
-        if self._metrics is None:
-            text = self.font()
+        # Measured again when the widget's font changed (setFont, a style sheet, the app font).
+        # Compared here rather than told by changeEvent: a Python event handler run before the
+        # first paint makes PySide6 build the Python types of ~50 QEvent subclasses (≈ 6 ms of
+        # the cold start, bench/bench_gui_start.py); paintEvent and resizeEvent get exact types.
+        font = self.font()
+        if self._metrics is None or self._metrics_font != font:
+            self._hint = None
+            self._metrics_font = font
+            text = font
             title = QFont(text)
             title.setPointSizeF(self._title_points)
             title.setBold(True)
@@ -327,11 +335,8 @@ class FilingCard(QWidget):
             self._metrics = (title, text, bold, (top, line, chip, buttons))
         return self._metrics
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        self._metrics = self._hint = None  # a font or style change: measure again
-        super().changeEvent(event)
-
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        self._measured()  # forgets the hint when the font changed
         if self._hint is None:
             self._hint = self._size_hint()
         return self._hint

@@ -64,3 +64,26 @@ def test_a_blank_line_draws_nothing(qtbot) -> None:  # type: ignore[no-untyped-d
     card.detail.setText(" ")  # what a filed card with nothing to say shows
     _picture(card)
     assert not [key for key in month_calendar._texts if not key[0].strip()]
+
+
+def test_a_card_measures_again_in_a_new_font(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A larger font (setFont, or a style sheet's font-size) makes the card ask for more room and
+    draw its title in the larger font; going back gives the first size again — without a Python
+    changeEvent (the first paint does without the Python types of QEvent's subclasses)."""
+    card = _card(qtbot, errors=2)
+    before = card.sizeHint()
+    first_title = card._fonts()[0].pointSizeF()
+    bigger = card.font()
+    bigger.setPointSizeF(bigger.pointSizeF() * 2)
+    card.setFont(bigger)
+    after = card.sizeHint()
+    assert after.width() > before.width() and after.height() > before.height()
+    assert card._fonts()[1].pointSizeF() == bigger.pointSizeF()
+    assert card._fonts()[0].pointSizeF() == first_title  # the title keeps its own 15 pt
+    card.setStyleSheet("* { font-size: 30pt; }")
+    styled = card.sizeHint()
+    assert styled.height() > before.height()
+    card.setStyleSheet("")
+    card.setFont(_card(qtbot).font())
+    assert card.sizeHint() == before
+    assert "changeEvent" not in FilingCard.__dict__
