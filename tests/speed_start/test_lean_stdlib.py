@@ -81,7 +81,7 @@ def test_loads_refuses_bytes_json_refuses() -> None:
 
 CANONICAL = [
     {"b": [1, 2.5, None, True], "a": {"z": "碳", "y": float("inf")}, "c": -0.0},
-    ["\u2028 \x00 \\ \"quoted\"", 1e-7, 123456789012345678901234567890],
+    ['\u2028 \x00 \\ "quoted"', 1e-7, 123456789012345678901234567890],
     "bare string 碳",
     3.0,
     None,
@@ -131,5 +131,7 @@ def test_reading_sqlite_needs_neither_datetime_nor_json(tmp_path: Path) -> None:
         "print(value, date(2026, 11, 30) + timedelta(days=40))\n"
         "print(sorted(m for m in ('datetime', 'json', 'sqlite3') if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", check=True
+    )
     assert out.stdout.splitlines() == ["{'碳': [1, 2]} 2027-01-09", "[]"]
