@@ -366,27 +366,12 @@ class WorkspaceReads:
                 todo.append(f)
         if len(todo) < 2:
             return
-        texts = getattr(self.workspace, "current_texts", None)
-        if texts is not None:
-            self._parse_ahead(todo, texts)
-            return
+        # From the stored texts: each text that is a document read without any conversion
+        # (core.document.parse_stored_document, JSON read and checked in one pass) is kept
+        # parsed, as document() keeps it; any other is read with json.loads and kept for
+        # document() to parse (and report) as before.
         try:
-            found = self.workspace.current_documents(f.id for f in todo)
-        except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
-            return
-        for f in todo:
-            if f.id in found and found[f.id][0] == f.current_revision:
-                self._pending[f.id] = (self._key(f), found[f.id][1])
-        while len(self._pending) > max(self.MAX_TYPED, len(todo)):
-            self._pending.pop(next(iter(self._pending)))
-
-    def _parse_ahead(self, todo: list[Any], texts: Callable[[Any], dict[int, tuple[int, str]]]) -> None:
-        """:meth:`read_ahead` from the stored texts: each text that is a document read without any
-        conversion (:func:`core.document.parse_stored_document`, JSON read and checked in one
-        pass) is kept parsed, as :meth:`document` keeps it; any other is read with ``json.loads``
-        and kept for :meth:`document` to parse (and report) as before."""
-        try:
-            found = texts(f.id for f in todo)
+            found = self.workspace.current_texts(f.id for f in todo)
         except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
             return
         pending = 0
