@@ -35,3 +35,17 @@ def test_the_first_paint_makes_no_font_database_type(demo_path: Path, tmp_path: 
     lines = start(demo_path, tmp_path / "home", tmp_path / "cache")
     made = dict(item.split("=", 1) for item in lines["TYPES_AT_READY"].split())
     assert made["QFontDatabase"] == "no"
+
+
+def test_each_platform_asks_for_its_own_ui_font_first_and_for_every_family_once() -> None:
+    windows = fonts.preferred_families("win32")
+    mac = fonts.preferred_families("darwin")
+    linux = fonts.preferred_families("linux")
+    assert windows[0] == "Microsoft YaHei UI"
+    assert mac[0] == "PingFang SC"
+    assert linux[0] in fonts.OPEN_FAMILIES
+    # The same families everywhere, each once: only the order differs (a YaHei installed on a
+    # Linux desktop is still found, after the free fonts that desktop usually has).
+    assert sorted(windows) == sorted(mac) == sorted(linux)
+    assert len(set(windows)) == len(windows)
+    assert fonts.preferred_families() == fonts.PREFERRED_FAMILIES
