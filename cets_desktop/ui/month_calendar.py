@@ -56,6 +56,12 @@ else:
     Qt = on_first_use("PySide6.QtCore", "Qt")
 
 COLUMNS = 4
+"""Month cards per row on a wide window; a narrower one shows 3, 2 or 1 (CalendarView._reflow)."""
+GRID_SPACING = 10
+# Width around the cards' grid inside the calendar: its margins (16 + 16), the scrolled body's
+# right margin (8) and room for the vertical scroll bar (12 px, resources/styles/app.qss), kept
+# whether or not it shows so that the column count does not flip when it appears.
+GRID_FRAME = 16 + 16 + 8 + 12
 
 # Qt's value (qnamespace.h) for the first paint: a property set by name takes an enum's int.
 STRONG_FOCUS = 0x1 | 0x2 | 0x8  # Qt.FocusPolicy.StrongFocus (TabFocus | ClickFocus | 0x8)
@@ -484,7 +490,8 @@ class FilingCard(QWidget):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self._activate()
             return
-        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -COLUMNS, Qt.Key.Key_Down: COLUMNS}
+        row = self.calendar.columns if self.calendar is not None else COLUMNS
+        steps = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -row, Qt.Key.Key_Down: row}
         if event.key() in steps and self.calendar is not None:
             self.calendar._navigate(self, steps[Qt.Key(event.key())])
             return
@@ -510,6 +517,8 @@ class CalendarView(QWidget):
         self.year = date.today().year
         self.today = date.today()
         self.cards: list[FilingCard] = []
+        self.columns = COLUMNS
+        """Month cards per row now: as many as fit the calendar's width, at most COLUMNS."""
         self._pending: list[FilingCard] = []
         self._scheduled = False
         self._generation = 0
@@ -547,20 +556,20 @@ class CalendarView(QWidget):
         self.legend.setWordWrap(True)
         outer.addWidget(self.legend)
 
-        scroll = QScrollArea(self)
+        scroll = self._scroll = QScrollArea(self)
         # Parentless: scroll.viewport() would build QDialog's Python type (its return type is
         # resolved); setWidget moves it once, before it is styled.
         body = self.body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(0, 0, 8, 0)
         self.grid = QGridLayout()
-        self.grid.setSpacing(10)
+        self.grid.setSpacing(GRID_SPACING)
         self.body_layout.addLayout(self.grid)
         self.yearly_title = QLabel("本年度其他填报", body)
         self.yearly_title.setObjectName("yearly_title")  # bold, 8 px above: resources/styles/app.qss
         self.body_layout.addWidget(self.yearly_title)
         self.yearly_grid = QGridLayout()
-        self.yearly_grid.setSpacing(10)
+        self.yearly_grid.setSpacing(GRID_SPACING)
         for column in range(COLUMNS):
             self.grid.setColumnStretch(column, 1)
             self.yearly_grid.setColumnStretch(column, 1)
@@ -644,7 +653,7 @@ class CalendarView(QWidget):
         if spec is not None:
             for i, summary in enumerate(self.cache.months(enterprise, spec, self.year, evaluate=False)):
                 card = FilingCard(summary, self.today, f"{i + 1}月", self)
-                self.grid.addWidget(card, i // COLUMNS, i % COLUMNS)
+                self.grid.addWidget(card, i // self.columns, i % self.columns)
                 self.cards.append(card)
         self.yearly_title.setText(
             ("本年度其他填报" if monthly else f"{self.year} 年应报送的年度填报")
@@ -659,12 +668,69 @@ class CalendarView(QWidget):
             if previous is not None:
                 card.add_plan_choices(previous)
                 card.planRequested.connect(self.planRequested)
-            # Half the width of the month grid (two month columns), so a lone card is not a banner.
-            self.yearly_grid.addWidget(card, i // 2, (i % 2) * 2, 1, 2)
+            self._place_yearly(card, i)
             self.cards.append(card)
         self._pending = [c for c in self.cards if c.summary.pending]
         self._scheduled = False
+        self._reflow()
         self.update()
+
+    # ------------------------------------------------------------------ columns
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._reflow()
+
+    def columns_for(self, width: int) -> int:
+        """How many month cards fit side by side in a calendar ``width`` pixels wide: 4 on a wide
+        window, fewer on a narrow one (1366×768 at 150 % leaves the calendar ≈ 600 px), so that
+        the year scrolls down, never sideways. A card is never narrower than its texts."""
+        months = [c for c in self.cards if self.grid.indexOf(c) >= 0]
+        yearly = [c for c in self.cards if self.yearly_grid.indexOf(c) >= 0]
+        month_width = max((c.sizeHint().width() for c in months), default=0)
+        yearly_width = max((c.sizeHint().width() for c in yearly), default=0)
+        room = width - GRID_FRAME
+        for columns in range(COLUMNS, 1, -1):
+            # A yearly card spans two of the (equal) columns (_place_yearly).
+            gaps = (columns - 1) * GRID_SPACING
+            yearly_need = (yearly_width - GRID_SPACING) * columns / 2 + gaps if yearly else 0
+            if max(columns * month_width + gaps, yearly_need) <= room:
+                return columns
+        return 1
+
+    def _reflow(self) -> None:
+        """Lay the cards out again when the width (or a card's texts) changes the column count."""
+        columns = self.columns_for(self.width())
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for column in range(COLUMNS):
+            stretch = 1 if column < columns else 0
+            self.grid.setColumnStretch(column, stretch)
+            self.yearly_grid.setColumnStretch(column, stretch)
+        months = [c for c in self.cards if self.grid.indexOf(c) >= 0]
+        yearly = [c for c in self.cards if self.yearly_grid.indexOf(c) >= 0]
+        for i, card in enumerate(months):
+            self.grid.removeWidget(card)
+            self.grid.addWidget(card, i // columns, i % columns)
+        for i, card in enumerate(yearly):
+            self.yearly_grid.removeWidget(card)
+            self._place_yearly(card, i)
+        if self.isVisible():
+            # The scroll area has already been laid out for this size with the old columns: lay
+            # the body out now and let the scroll area measure it again (setWidgetResizable
+            # does), so that the next frame has no sideways scroll bar for a moment. (Hidden, the
+            # layout runs when the calendar is shown.)
+            self.body_layout.activate()
+            self._scroll.setWidgetResizable(True)
+
+    def _place_yearly(self, card: FilingCard, index: int) -> None:
+        """A yearly card: two month columns wide, two to a row, on a 4-column grid (a lone card is
+        not a banner); one to a row, two columns wide (or the one), on a narrower one."""
+        if self.columns >= COLUMNS:
+            self.yearly_grid.addWidget(card, index // 2, (index % 2) * 2, 1, 2)
+        else:
+            self.yearly_grid.addWidget(card, index, 0, 1, min(self.columns, 2))
 
     def _deadline_rule(self, enterprise: Enterprise, monthly: list[Any], yearly: list[FilingSummary]) -> str:
         """The header's deadline sentence, for what this enterprise actually files."""
@@ -721,6 +787,7 @@ class CalendarView(QWidget):
             return
         card = self._pending.pop(0)
         card.set_summary(self.cache.final(self.enterprise, card.summary))
+        self._reflow()  # its evaluated texts may be wider than the last known ones
         if self._pending:
             QTimer.singleShot(0, self, lambda: self._evaluate_next(generation))
         else:

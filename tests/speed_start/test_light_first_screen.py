@@ -99,14 +99,14 @@ def test_card_opens_on_click_and_enter_and_arrows_move(qtbot, demo_path: Path, i
     march.setFocus()
     qtbot.keyClick(march, Qt.Key.Key_Return)
     assert opened == ["2026-03", "2026-03"]
-    qtbot.keyClick(march, Qt.Key.Key_Down)  # four columns: March → July
-    july = view.card_for("2026-07")
-    assert july is not None
-    qtbot.waitUntil(july.hasFocus, timeout=2000)
-    qtbot.keyClick(july, Qt.Key.Key_Left)
-    june = view.card_for("2026-06")
-    assert june is not None
-    qtbot.waitUntil(june.hasFocus, timeout=2000)
+    qtbot.keyClick(march, Qt.Key.Key_Down)  # a shown row down: March → July on four columns
+    below = view.card_for(f"2026-{3 + view.columns:02d}")
+    assert below is not None
+    qtbot.waitUntil(below.hasFocus, timeout=2000)
+    qtbot.keyClick(below, Qt.Key.Key_Left)
+    left = view.card_for(f"2026-{2 + view.columns:02d}")
+    assert left is not None
+    qtbot.waitUntil(left.hasFocus, timeout=2000)
 
 
 def test_welcome_page_is_made_only_when_shown(qtbot, demo_path: Path, isolated_qsettings) -> None:
