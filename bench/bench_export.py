@@ -42,6 +42,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 1.2
+TARGET_MB = 500
+"""The evidence size the 1.2× is set for (issue #14 item 3)."""
 TARGET_RSS_MB = 150.0
 FILING_ID = 9  # the demo's September: validated, no errors or open warnings
 
@@ -133,7 +135,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
 
 def measure(quick: bool = False, mb: int | None = None, runs: int | None = None) -> list[dict[str, Any]]:
     """Rows per the bench conventions: the export ratio and its peak RSS."""
-    mb = mb if mb is not None else (50 if quick else 500)
+    mb = mb if mb is not None else (50 if quick else TARGET_MB)
     runs = runs if runs is not None else (3 if quick else 7)
     if not shutil.which("sha256sum"):
         raise RuntimeError("sha256sum not found (coreutils)")
@@ -174,14 +176,19 @@ def measure(quick: bool = False, mb: int | None = None, runs: int | None = None)
             f"(two threads), sha256sum {statistics.median(cpu_sums):.2f} s; {runs} interleaved runs; "
             f"load average {load_before:.1f} → {os.getloadavg()[0]:.1f}"
         )
+        # The issue's target is for 500 MB: a smaller export (--quick's 50 MB) is dominated by
+        # the fixed second of interpreter start, evaluation, workbook and report, and is reported.
+        judged = mb >= TARGET_MB
         return [
             {
                 "name": f"export --filing, {total_mb:.0f} MB evidence / sha256sum",
-                "target": f"≤ {TARGET_RATIO}×",
+                "target": f"≤ {TARGET_RATIO}×"
+                if judged
+                else f"reported (the ≤ {TARGET_RATIO}× is for {TARGET_MB} MB; fixed costs dominate {mb} MB)",
                 "ratio_min": ratio_min,
                 "ratio_median": ratio_median,
                 "detail": detail,
-                "met": ratio_median <= TARGET_RATIO,
+                "met": ratio_median <= TARGET_RATIO or not judged,
             },
             {
                 "name": "export peak RSS / 150 MB",
