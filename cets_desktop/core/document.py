@@ -264,20 +264,45 @@ def parse_document(data: Any, origin: str = "文档", *, depth_checked: bool = F
         raise DocumentError(f"{origin}：{reason}{more}") from None
 
 
-def _stored_rows(doc: FilingDocument) -> list[dict[str, Any]]:
-    """The document's evidence rows as its JSON held them, for a document read in strict mode:
-    only the keys the JSON gave (in sorted order, as the workspace stores them), each value as
-    the JSON gave it (strict mode converts none)."""
-    rows = []
-    for ref in doc.evidence:
-        row = {}
-        for name in sorted(ref.model_fields_set):
-            value = getattr(ref, name)
-            if name == "carried" and value is not None:
-                value = {k: getattr(value, k) for k in sorted(value.model_fields_set)}
-            row[name] = value
-        rows.append(row)
-    return rows
+def stored_row(ref: EvidenceRef) -> dict[str, Any]:
+    """One evidence row as the JSON held it, for a document read in strict mode: only the keys
+    the JSON gave (in sorted order, as the workspace stores them), each value as the JSON gave
+    it (strict mode converts none)."""
+    fields = ref.__dict__  # the model's field values (what getattr reads for a field)
+    row = {name: fields[name] for name in sorted(ref.model_fields_set)}
+    carried = row.get("carried")
+    if carried is not None:
+        row["carried"] = {k: getattr(carried, k) for k in sorted(carried.model_fields_set)}
+    return row
+
+
+def stored_rows(doc: FilingDocument) -> list[dict[str, Any]]:
+    """The evidence rows of a document read by :func:`read_stored_document`, exactly as its
+    stored JSON holds them (what :func:`parse_stored_document` gives with the document)."""
+    return [stored_row(ref) for ref in doc.evidence]
+
+
+def read_stored_document(text: str) -> FilingDocument | None:
+    """:func:`parse_stored_document` without the evidence rows (:func:`stored_rows` gives them
+    when they are needed): the document, or None when the one pass cannot say so."""
+    try:
+        doc = FilingDocument.model_validate_json(text, strict=True)
+    except (ValidationError, ValueError, RecursionError):
+        return None
+    # As parse_document: nesting first (only values and meta can nest; they sit one level below
+    # the top, so their children are at depth 2), then the header. Nesting too deep needs a chain
+    # of more than MAX_JSON_DEPTH containers, each opened by its own bracket in the text: a text
+    # with fewer brackets (any real filing) cannot hold one, and is not walked.
+    if text.count("{") + text.count("[") > MAX_JSON_DEPTH and (
+        _nests_deeper(doc.values, 2, MAX_JSON_DEPTH) or _nests_deeper(doc.meta, 2, MAX_JSON_DEPTH)
+    ):
+        return None
+    header = {"format": doc.format, "form_version": doc.form_version}
+    if "format" not in doc.model_fields_set:
+        del header["format"]
+    if _header_problem(header) is not None:
+        return None
+    return doc
 
 
 def parse_stored_document(text: str) -> tuple[FilingDocument, list[dict[str, Any]]] | None:
@@ -292,20 +317,8 @@ def parse_stored_document(text: str) -> tuple[FilingDocument, list[dict[str, Any
     :func:`parse_document` change nothing and the rows are the JSON's own values; the JSON
     reader gives the same values as ``json.loads`` (numbers, strings, the last of repeated
     keys) for everything it accepts."""
-    try:
-        doc = FilingDocument.model_validate_json(text, strict=True)
-    except (ValidationError, ValueError, RecursionError):
-        return None
-    # As parse_document: nesting first (only values and meta can nest; they sit one level below
-    # the top, so their children are at depth 2), then the header.
-    if _nests_deeper(doc.values, 2, MAX_JSON_DEPTH) or _nests_deeper(doc.meta, 2, MAX_JSON_DEPTH):
-        return None
-    header = {"format": doc.format, "form_version": doc.form_version}
-    if "format" not in doc.model_fields_set:
-        del header["format"]
-    if _header_problem(header) is not None:
-        return None
-    return doc, _stored_rows(doc)
+    doc = read_stored_document(text)
+    return None if doc is None else (doc, stored_rows(doc))
 
 
 def read_document(path: str | Path) -> FilingDocument:

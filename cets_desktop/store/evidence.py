@@ -16,9 +16,10 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import BinaryIO, Protocol
 
 from cets_desktop.store.errors import ErrorKind, WorkspaceError, translate_os_error
@@ -122,6 +123,21 @@ class EvidenceStore:
         # asks this for every file of every month).
         _check_sha256(sha256)
         return os.path.isfile(os.path.join(self.root, sha256[:2], sha256))
+
+    def all_stored(self, hashes: Iterable[str]) -> bool:
+        """``all(self.exists(h) for h in hashes)`` (a ValueError for a malformed hash, as there):
+        one stat each, the folder's part of the path made once for all of them (a year of cards
+        asks this for every month's files)."""
+        prefix = os.path.join(self.root, "")
+        for sha256 in hashes:
+            _check_sha256(sha256)
+            try:
+                mode = os.stat(prefix + sha256[:2] + os.sep + sha256).st_mode
+            except (OSError, ValueError):  # as os.path.isfile
+                return False
+            if not S_ISREG(mode):
+                return False
+        return True
 
     def verify(self, sha256: str, progress: ProgressCallback | None = None) -> bool:
         """True if the stored file is present and its content still hashes to ``sha256``."""

@@ -251,6 +251,16 @@ class Desk:
         """The definition of a workspace filing (the one rule: definitions.definition_of_record)."""
         return definition_of_record(filing.form_id, filing.form_version, filing.period)
 
+    def kept_definition(self, form_id: str, form_version: str | None, period: str) -> FormSpec | None:
+        """``definitions.definition_of_record``, chosen once with the evaluations' choices while
+        they are kept (``WorkspaceReads.definition_of``; before the first evaluation it is asked
+        afresh: the status cards keep their own answers)."""
+        reads = self.__dict__.get("_workspace_reads")
+        if reads is None:
+            return definition_of_record(form_id, form_version, period)
+        spec: FormSpec | None = reads.definition_of(form_id, form_version, period)
+        return spec
+
     def document(self, filing_id: int) -> dict[str, Any]:
         """The current revision's document (not an autosaved draft)."""
         return self.workspace.current_document(filing_id)
@@ -568,9 +578,23 @@ class Desk:
                 reads.read_ahead([f for f in rows if f is not None])
             except WorkspaceError:
                 pass  # each filing is then read on its own and says what is wrong
+        # Every filing's inputs first (its document, definition, previous month, workspace and
+        # plan findings), then the rules filing by filing, in the order given: each kind of work
+        # runs for the whole year while its code and data are at hand, instead of taking turns
+        # with the engine month by month. Nothing the inputs read depends on an evaluation (the
+        # previous month's typed values are taken when its month is evaluated).
+        steps: list[tuple[int, Callable[[], Evaluation] | InputError | WorkspaceError]] = []
         for filing_id in filing_ids:
             try:
-                out[filing_id] = self._evaluate_stored(filing_id, None, reads, stamp, references)
+                steps.append((filing_id, self._prepare_stored(filing_id, None, reads, stamp, references)))
+            except (InputError, WorkspaceError) as exc:
+                steps.append((filing_id, exc))
+        for filing_id, step in steps:
+            if isinstance(step, (InputError, WorkspaceError)):
+                out[filing_id] = step
+                continue
+            try:
+                out[filing_id] = step()
             except (InputError, WorkspaceError) as exc:
                 out[filing_id] = exc
         return out
@@ -595,6 +619,18 @@ class Desk:
         references: Any,
     ) -> Evaluation:
         """:meth:`evaluate` of the stored revision, the workspace read as of ``stamp``."""
+        return self._prepare_stored(filing_id, spec, reads, stamp, references)()
+
+    def _prepare_stored(
+        self,
+        filing_id: int,
+        spec: FormSpec | None,
+        reads: WorkspaceReads,
+        stamp: tuple[int, int, int],
+        references: Any,
+    ) -> Callable[[], Evaluation]:
+        """:meth:`_evaluate_stored` up to the evaluation itself: everything read for it, and the
+        call that evaluates (or gives the kept result); raises what :meth:`evaluate` raises."""
         from .evaluation import evaluate_input
 
         filing = reads.filing(filing_id, stamp)  # as require_filing, read again only after a commit
@@ -616,7 +652,7 @@ class Desk:
         except WorkspaceError:
             previous = None  # as previous_document: a broken previous month never stops this one
         extra = self._plan_findings(filing, loaded, None, everything)
-        return reads.evaluation(
+        return lambda: reads.evaluation(
             filing,
             loaded,
             previous,

@@ -18,8 +18,10 @@ from ..core.document import (
     DocumentError,
     FilingDocument,
     parse_document,
-    parse_stored_document,
     period_problem,
+    read_stored_document,
+    stored_row,
+    stored_rows,
 )
 from ..core.findings import Finding, summarize
 from ..core.reference import ReferenceSet, default_references
@@ -163,20 +165,21 @@ class WorkspaceReads:
     def __init__(self, workspace: Any) -> None:
         self.workspace = workspace
         self._documents: OrderedDict[int, tuple[tuple[Any, ...], FilingDocument | None]] = OrderedDict()
-        self._own_rows: dict[int, tuple[FilingDocument, list[dict[str, Any]]]] = {}
+        self._own_rows: dict[int, tuple[FilingDocument, list[dict[str, Any]] | None]] = {}
+        """Each kept document's evidence rows as stored; None for a document read in one pass
+        (core.document.read_stored_document), whose rows are its references' own fields and are
+        made only when asked for (:meth:`_own`)."""
         self._pending: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
         """Stored documents read for their evidence rows, not parsed yet (parsed on first use)."""
         self._coherence: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], list[Finding]]] = (
             OrderedDict()
         )
-        self._specs: dict[tuple[str, str, str], Any] = {}
+        self._specs: dict[tuple[str, str | None, str], Any] = {}
         self._own_specs: dict[tuple[str, str], Any] = {}
         self._series: dict[tuple[Any, ...], list[tuple[Any, Any]]] = {}
-        self._files: dict[int, tuple[FilingDocument, list[dict[str, Any]], list[str], frozenset[str]]] = {}
+        self._files: dict[int, tuple[FilingDocument, list[str], frozenset[str]]] = {}
         self._evidence: dict[int, tuple[tuple[Any, ...], _EvidenceEntry]] = {}
-        self._reused: OrderedDict[
-            int, tuple[FilingDocument, tuple[Any, ...], list[dict[str, Any]], list[Finding]]
-        ] = OrderedDict()
+        self._reused: OrderedDict[int, tuple[FilingDocument, tuple[Any, ...], list[Finding]]] = OrderedDict()
         self._typed: OrderedDict[int, tuple[FilingDocument, tuple[Any, ...], dict[str, Any]]] = OrderedDict()
         self._evaluations: OrderedDict[int, tuple[tuple[Any, ...], tuple[Any, ...], Evaluation]] = (
             OrderedDict()
@@ -253,10 +256,14 @@ class WorkspaceReads:
         return doc
 
     def _keep_document(
-        self, filing: Any, key: tuple[Any, ...], doc: FilingDocument | None, rows: list[dict[str, Any]]
+        self,
+        filing: Any,
+        key: tuple[Any, ...],
+        doc: FilingDocument | None,
+        rows: list[dict[str, Any]] | None,
     ) -> None:
         """Keep ``doc`` (None: not a readable filing) as the filing's revision ``key``, with its
-        evidence rows as stored."""
+        evidence rows as stored (None: read in one pass, the rows made when asked for)."""
         hit = self._documents.get(filing.id)
         if doc is not None:
             self._own_rows[id(doc)] = (doc, rows)
@@ -319,14 +326,26 @@ class WorkspaceReads:
         self._series[key] = entries
         return entries
 
-    def _kept_rows(self, filing: Any) -> dict[str, Any] | None:
-        """The evidence rows of a filing whose current revision is parsed and kept already, as
-        stored (``{"evidence": rows}``): no need to read the revision again for them."""
+    def _kept_document(self, filing: Any) -> FilingDocument | None:
+        """The filing's current revision when it is parsed and kept with its evidence rows
+        already: no need to read the revision again for them."""
         hit = self._documents.get(filing.id)
         if hit is None or hit[0] != self._key(filing) or hit[1] is None:
             return None
         own = self._own_rows.get(id(hit[1]))
-        return {"evidence": own[1]} if own is not None and own[0] is hit[1] else None
+        return hit[1] if own is not None and own[0] is hit[1] else None
+
+    def _own(self, document: FilingDocument) -> list[dict[str, Any]]:
+        """The document's evidence rows: as stored for a kept revision (made from the references
+        of one read in one pass, once), else the references dumped."""
+        kept = self._own_rows.get(id(document))
+        if kept is None or kept[0] is not document:
+            return [e.model_dump() for e in document.evidence]
+        if kept[1] is None:
+            rows = stored_rows(document)
+            self._own_rows[id(document)] = (document, rows)
+            return rows
+        return kept[1]
 
     def _read_ahead(self, filings: list[Any]) -> dict[int, dict[str, Any]]:
         """The stored documents of the series' filings whose evidence rows are not kept for their
@@ -335,7 +354,7 @@ class WorkspaceReads:
             f
             for f in filings
             if ((hit := self._evidence.get(f.id)) is None or hit[0] != self._key(f))
-            and self._kept_rows(f) is None
+            and self._kept_document(f) is None
         ]
         # Documents read ahead already (:meth:`read_ahead`) are not read again.
         read = {f.id: stored for f in todo if (stored := self._pending_for(f)) is not None}
@@ -367,9 +386,10 @@ class WorkspaceReads:
         if len(todo) < 2:
             return
         # From the stored texts: each text that is a document read without any conversion
-        # (core.document.parse_stored_document, JSON read and checked in one pass) is kept
-        # parsed, as document() keeps it; any other is read with json.loads and kept for
-        # document() to parse (and report) as before.
+        # (core.document.read_stored_document, JSON read and checked in one pass) is kept
+        # parsed, as document() keeps it (its evidence rows, the references' own fields, made
+        # when asked for); any other is read with json.loads and kept for document() to parse
+        # (and report) as before.
         try:
             found = self.workspace.current_texts(f.id for f in todo)
         except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
@@ -379,9 +399,9 @@ class WorkspaceReads:
             number, text = found.get(f.id, (None, ""))
             if number != f.current_revision:
                 continue
-            parsed = parse_stored_document(text)
+            parsed = read_stored_document(text)
             if parsed is not None:
-                self._keep_document(f, self._key(f), parsed[0], parsed[1])
+                self._keep_document(f, self._key(f), parsed, None)
                 continue
             try:
                 stored = load_json(text)
@@ -396,59 +416,79 @@ class WorkspaceReads:
     def _evidence_rows(
         self, filing: Any, read: dict[int, dict[str, Any]] | None = None
     ) -> _EvidenceEntry | None:
-        """Another period's evidence rows (one per distinct file) and their signature; ``read``:
-        stored documents already read (:meth:`_read_ahead`)."""
+        """Another period's evidence rows (one per distinct file), their signature (the revision
+        they were read from) and their files; ``read``: stored documents already read
+        (:meth:`_read_ahead`)."""
         key = self._key(filing)
         hit = self._evidence.get(filing.id)
         if hit is not None and hit[0] == key:
             return hit[1]
-        stored = read.get(filing.id) if read else None
-        if stored is None:
-            stored = self._kept_rows(filing)
-        if stored is None:
-            try:
-                stored = self.workspace.current_document(filing.id)
-            except Exception:  # noqa: BLE001 - deleted meanwhile or a damaged revision: skip it (as workspace_findings)
-                return None
-        if isinstance(stored, dict) and filing.id not in self._documents:
-            # The month is likely evaluated next (a year of cards): read once, parsed then.
-            self._pending[filing.id] = (key, stored)
-            while len(self._pending) > self.MAX_TYPED:
-                self._pending.pop(next(iter(self._pending)))
-        raw = stored.get("evidence") if isinstance(stored, Mapping) else None
         # GEN-008 asks of another period which files it holds: one row per distinct file is the
         # same answer as every field the file backs (a ledger backs twenty), read twenty times less.
         rows: list[dict[str, Any]] = []
         files: set[str] = set()
-        for row in raw if isinstance(raw, list) else []:
-            sha = row.get("sha256") if type(row) is dict or isinstance(row, Mapping) else None
-            if isinstance(sha, str) and sha and sha.lower() not in files:
-                files.add(sha.lower())
-                rows.append(dict(row))
-        # Equal text, equal rows (keys and values in the same order; JSON values only): a
-        # signature in one call. Rows equal but in another key order read as changed, which only
-        # costs GEN-008 being worked out again.
-        signature = (repr(rows),)
-        entry: _EvidenceEntry = (rows, signature, frozenset(files))
+        stored = read.get(filing.id) if read else None
+        kept = self._kept_document(filing) if stored is None else None
+        own = self._own_rows[id(kept)][1] if kept is not None else None
+        if kept is not None and own is None:
+            # Read in one pass: each reference's row is its own fields (core.document.stored_row).
+            for ref in kept.evidence:
+                file = ref.sha256
+                if isinstance(file, str) and file and file.lower() not in files:
+                    files.add(file.lower())
+                    rows.append(stored_row(ref))
+        else:
+            if kept is not None:
+                stored = {"evidence": own}
+            if stored is None:
+                try:
+                    stored = self.workspace.current_document(filing.id)
+                except Exception:  # noqa: BLE001 - deleted meanwhile or a damaged revision: skip it (as workspace_findings)
+                    return None
+            if isinstance(stored, dict) and filing.id not in self._documents:
+                # The month is likely evaluated next (a year of cards): read once, parsed then.
+                self._pending[filing.id] = (key, stored)
+                while len(self._pending) > self.MAX_TYPED:
+                    self._pending.pop(next(iter(self._pending)))
+            raw = stored.get("evidence") if isinstance(stored, Mapping) else None
+            for row in raw if isinstance(raw, list) else []:
+                sha = row.get("sha256") if type(row) is dict or isinstance(row, Mapping) else None
+                if isinstance(sha, str) and sha and sha.lower() not in files:
+                    files.add(sha.lower())
+                    rows.append(dict(row))
+        frozen = frozenset(files)
+        if kept is not None and self._files.get(id(kept), (None,))[0] is not kept:
+            # The same files as the document's own (:meth:`_doc_files`), found once for both.
+            self._keep_files(kept, frozen)
+        # The revision the rows come from stands for them: the same revision, the same rows.
+        entry: _EvidenceEntry = (rows, key, frozen)
         self._evidence[filing.id] = (key, entry)
         return entry
 
     def definition(self, filing: Any) -> Any:
-        """``definitions.definition_of_record`` for the filing, asked once per form, version and
-        period (the definitions do not change while the program runs). The version a filing was
-        made with is its definition while that version governs the period (the rule's first
-        branch), so a year of months made with one version asks once, then checks the period."""
-        key = (filing.form_id, filing.form_version, filing.period)
+        """``definitions.definition_of_record`` for the filing (:meth:`definition_of`)."""
+        return self.definition_of(filing.form_id, filing.form_version, filing.period)
+
+    def definition_of(self, form_id: str, form_version: str | None, period: str) -> Any:
+        """``definitions.definition_of_record(form_id, form_version, period)``, asked once per
+        form, version and period (the definitions do not change while the program runs). The
+        version a filing was made with is its definition while that version governs the period
+        (the rule's first branch), so a year of months made with one version asks once, then
+        checks the period. The status cards ask here too (``Desk.kept_definition``): a year's
+        cards and their evaluations choose each definition once between them."""
+        key = (form_id, form_version, period)
         if key not in self._specs:
             from .definitions import definition_of_record, governs
 
-            own = self._own_specs.get((filing.form_id, filing.form_version))
-            if own is not None and governs(own, filing.period):
+            if len(self._specs) > 4096:
+                self._specs.clear()
+            own = self._own_specs.get((form_id, form_version)) if form_version else None
+            if own is not None and governs(own, period):
                 self._specs[key] = own
             else:
                 spec = self._specs[key] = definition_of_record(*key)
-                if spec is not None and (spec.id, spec.version) == key[:2]:
-                    self._own_specs[key[:2]] = spec
+                if spec is not None and form_version and (spec.id, spec.version) == key[:2]:
+                    self._own_specs[(form_id, form_version)] = spec
         return self._specs[key]
 
     def series(self, filing: Any) -> list[Any]:
@@ -490,53 +530,61 @@ class WorkspaceReads:
         want = (current_period, tuple(signature))
         hit = self._reused.get(filing.id)
         if hit is not None and hit[0] is document and hit[1] == want:
-            own, kept = hit[2], hit[3]
+            kept = hit[2]
         else:
-            stored = self._own_rows.get(id(document))
-            own = (
-                stored[1]
-                if stored is not None and stored[0] is document
-                else [e.model_dump() for e in document.evidence]
-            )
-            shared = _sharing(self._doc_files(document, own)[1], others, other_files)
+            shared = _sharing(self._doc_files(document)[1], others, other_files)
             # No other period holds any of this document's files: GEN-008 has nothing to say.
-            kept = reused_evidence_findings(own, shared, current_period) if shared else []
-            self._reused[filing.id] = (document, want, own, kept)
+            kept = reused_evidence_findings(self._own(document), shared, current_period) if shared else []
+            self._reused[filing.id] = (document, want, kept)
             while len(self._reused) > self.MAX_DOCUMENTS:
                 self._reused.popitem(last=False)
         findings = [_copied(f) for f in kept]  # the rules mark acknowledgements on them
-        findings.extend(self._missing_in_store(document, own))
+        findings.extend(self._missing_in_store(document))
         return findings
 
-    def _doc_files(
-        self, document: FilingDocument, own: list[dict[str, Any]]
-    ) -> tuple[list[str], frozenset[str]]:
+    def _doc_files(self, document: FilingDocument) -> tuple[list[str], frozenset[str]]:
         """The distinct files (lower-case SHA-256) of a document's evidence rows, sorted and as a
-        set, worked out once per document."""
+        set, worked out once per document (from its references when its rows are their own
+        fields: a kept revision read in one pass, or a document not kept, whose rows are dumped)."""
         kept = self._files.get(id(document))
-        if kept is None or kept[0] is not document or kept[1] is not own:
-            files = {
-                row["sha256"].lower()
-                for row in own
-                if (type(row) is dict or isinstance(row, Mapping))
-                and isinstance(row.get("sha256"), str)
-                and row["sha256"]
-            }
-            kept = self._files[id(document)] = (document, own, sorted(files), frozenset(files))
-            while len(self._files) > self.MAX_DOCUMENTS:
-                self._files.pop(next(iter(self._files)))
-        return kept[2], kept[3]
+        if kept is None or kept[0] is not document:
+            own = self._own_rows.get(id(document))
+            if own is not None and own[0] is document and own[1] is not None:
+                files = {
+                    row["sha256"].lower()
+                    for row in own[1]
+                    if (type(row) is dict or isinstance(row, Mapping))
+                    and isinstance(row.get("sha256"), str)
+                    and row["sha256"]
+                }
+            else:
+                files = {
+                    e.sha256.lower() for e in document.evidence if isinstance(e.sha256, str) and e.sha256
+                }
+            kept = self._keep_files(document, frozenset(files))
+        return kept[1], kept[2]
 
-    def _missing_in_store(self, document: FilingDocument, own: list[dict[str, Any]]) -> list[Finding]:
+    def _keep_files(
+        self, document: FilingDocument, files: frozenset[str]
+    ) -> tuple[FilingDocument, list[str], frozenset[str]]:
+        kept = self._files[id(document)] = (document, sorted(files), files)
+        while len(self._files) > self.MAX_DOCUMENTS:
+            self._files.pop(next(iter(self._files)))
+        return kept
+
+    def _missing_in_store(self, document: FilingDocument) -> list[Finding]:
         """GEN-009 (:func:`core.workspace_checks.missing_store_findings`), each file asked once:
-        the document's distinct files are worked out once per document; when every one is in the
-        store (the usual case) there is nothing to report, otherwise the full check runs."""
-        exists = self.workspace.evidence.exists
+        the document's distinct files are worked out once per document and asked of the store
+        together (``EvidenceStore.all_stored``: one stat each); when every one is there (the
+        usual case) there is nothing to report, otherwise the full check runs."""
+        store = self.workspace.evidence
+        files = self._doc_files(document)[0]
         try:
-            present = all(exists(sha) for sha in self._doc_files(document, own)[0])
+            together = getattr(store, "all_stored", None)
+            present = together(files) if together is not None else all(store.exists(sha) for sha in files)
         except Exception:  # noqa: BLE001 - a malformed hash or an unreadable folder: the full check says which
             present = False
-        return [] if present else missing_store_findings(own, exists)
+        return [] if present else missing_store_findings(self._own(document), store.exists)
 
     def coherence(
         self, month: LoadedInput, plan: LoadedInput, compute: Callable[[], list[Finding]]

@@ -322,11 +322,16 @@ class StatusCache:
         ``workflow.evaluation.WorkspaceReads.definition``)."""
         key = (form_id, form_version, period)
         if key not in self._specs:
-            from .definitions import definition_of_record
-
             if len(self._specs) > 4096:
                 self._specs.clear()
-            self._specs[key] = definition_of_record(form_id, form_version, period)
+            # The desk's evaluations choose the same definitions: asked there, each is chosen once.
+            kept = getattr(self.desk, "kept_definition", None)
+            if kept is not None:
+                self._specs[key] = kept(form_id, form_version, period)
+            else:
+                from .definitions import definition_of_record
+
+                self._specs[key] = definition_of_record(form_id, form_version, period)
         return self._specs[key]
 
     def summary(
