@@ -143,8 +143,9 @@ def findings_json(ev: Evaluation) -> dict[str, Any]:
     }
 
 
-_EvidenceEntry = tuple[list[dict[str, Any]], tuple[Any, ...], frozenset[str]]
-"""Another period's evidence rows (one per distinct file), their signature, their files."""
+_EvidenceEntry = tuple[list[dict[str, Any]] | FilingDocument, tuple[Any, ...], frozenset[str]]
+"""Another period's evidence rows (one per distinct file; or the document read in one pass they
+are made from, when GEN-008 needs them: :func:`_distinct_rows`), their signature, their files."""
 
 
 class WorkspaceReads:
@@ -425,19 +426,17 @@ class WorkspaceReads:
             return hit[1]
         # GEN-008 asks of another period which files it holds: one row per distinct file is the
         # same answer as every field the file backs (a ledger backs twenty), read twenty times less.
-        rows: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] | FilingDocument = []
         files: set[str] = set()
         stored = read.get(filing.id) if read else None
         kept = self._kept_document(filing) if stored is None else None
         own = self._own_rows[id(kept)][1] if kept is not None else None
         if kept is not None and own is None:
-            # Read in one pass: each reference's row is its own fields (core.document.stored_row).
-            for ref in kept.evidence:
-                file = ref.sha256
-                if isinstance(file, str) and file and file.lower() not in files:
-                    files.add(file.lower())
-                    rows.append(stored_row(ref))
+            # Read in one pass: the rows are the references' own fields, made if GEN-008 asks.
+            files = {e.sha256.lower() for e in kept.evidence if isinstance(e.sha256, str) and e.sha256}
+            rows = kept
         else:
+            assert isinstance(rows, list)
             if kept is not None:
                 stored = {"evidence": own}
             if stored is None:
@@ -519,7 +518,7 @@ class WorkspaceReads:
         if filing is None:
             return []
         current_period = str(document.period or filing.period)
-        others: dict[str, list[dict[str, Any]]] = {}
+        others: dict[str, list[dict[str, Any]] | FilingDocument] = {}
         other_files: dict[str, frozenset[str]] = {}
         signature: list[tuple[Any, ...]] = []
         for other, entry in self._series_rows(series if series is not None else self.series(filing)):
@@ -656,8 +655,23 @@ def _copied(f: Finding) -> Finding:
     return new
 
 
+def _distinct_rows(doc: FilingDocument) -> list[dict[str, Any]]:
+    """One evidence row per distinct file of a document read in one pass, as stored
+    (``core.document.stored_row``), in the order of the document."""
+    rows: list[dict[str, Any]] = []
+    files: set[str] = set()
+    for ref in doc.evidence:
+        file = ref.sha256
+        if isinstance(file, str) and file and file.lower() not in files:
+            files.add(file.lower())
+            rows.append(stored_row(ref))
+    return rows
+
+
 def _sharing(
-    files: frozenset[str], others: dict[str, list[dict[str, Any]]], other_files: dict[str, frozenset[str]]
+    files: frozenset[str],
+    others: dict[str, list[dict[str, Any]] | FilingDocument],
+    other_files: dict[str, frozenset[str]],
 ) -> dict[str, list[dict[str, Any]]]:
     """The other periods' evidence rows that hold one of ``files`` (this document's, lower case):
     all GEN-008 asks of them (which periods also attach each of this document's files), without
@@ -670,7 +684,7 @@ def _sharing(
             continue
         shared = [
             row
-            for row in rows
+            for row in (_distinct_rows(rows) if isinstance(rows, FilingDocument) else rows)
             if isinstance(row.get("sha256"), str) and row["sha256"] and row["sha256"].lower() in files
         ]
         if shared:
