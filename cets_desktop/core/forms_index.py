@@ -666,12 +666,27 @@ def _share_loaded(folder: Path, fingerprint: dict[str, Any], specs: list[Any], s
 
 
 _MEMO: dict[str, FormsIndex] = {}
+_DEFAULT_KEY: tuple[str | None, str] | None = None
+"""(``CETS_DESKTOP_FORMS_DIR`` as it was, the folder it gave): the default folder's memo key,
+made once rather than on every question (a year of cards asks for definitions many times)."""
+
+
+def _default_key() -> str:
+    global _DEFAULT_KEY
+    override = os.environ.get(FORMS_DIR_ENV)
+    kept = _DEFAULT_KEY
+    # A relative override is relative to the working folder, which may change: made each time.
+    if kept is not None and kept[0] == override and (not override or os.path.isabs(override)):
+        return kept[1]
+    key = str(forms_folder())
+    _DEFAULT_KEY = (override, key)
+    return key
 
 
 def forms_index(folder: str | Path | None = None, *, refresh: bool = False) -> FormsIndex:
     """The index of the definitions in use, once per process per folder (like the registry);
     ``refresh=True`` checks the files again."""
-    key = str(Path(os.path.abspath(folder)) if folder is not None else forms_folder())
+    key = str(Path(os.path.abspath(folder))) if folder is not None else _default_key()
     found = _MEMO.get(key)
     if found is None or refresh:
         found = _MEMO[key] = load_index(key)

@@ -223,3 +223,24 @@ def test_an_unwritable_cache_folder_means_working_uncached(
         ("power-monthly", "2026.1"),
         ("power-plan", "2027.1"),
     ]
+
+
+def test_the_default_folder_follows_the_override_and_a_relative_one_the_working_folder(
+    two_years: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cets_desktop.core.forms_index import forms_folder
+
+    shipped = forms_index()
+    assert Path(shipped.folder) == forms_folder()
+    monkeypatch.setenv(FORMS_DIR_ENV, str(two_years))
+    assert Path(forms_index().folder) == two_years  # the override is read on every question
+    monkeypatch.chdir(two_years.parent)
+    monkeypatch.setenv(FORMS_DIR_ENV, two_years.name)  # relative: to the working folder
+    assert Path(forms_index().folder) == two_years
+    elsewhere = two_years.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / two_years.name).mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert Path(forms_index().folder) == elsewhere / two_years.name
+    monkeypatch.delenv(FORMS_DIR_ENV)
+    assert forms_index() is shipped
