@@ -16,6 +16,8 @@ Sources are written for people: official document names and certainty in plain C
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .frozen_record import FrozenRecord, set_field
 from .lean_stdlib import date, timedelta
 
@@ -159,8 +161,11 @@ def calendar_for(
     return sorted(out, key=lambda d: (d.due, d.kind, d.title))
 
 
+@lru_cache(maxsize=4096)
 def due_for(filing_type: str, period: str, local_monthly_days: int | None = None) -> date:
-    """The due date of one filing (its own deadline rule by type)."""
+    """The due date of one filing (its own deadline rule by type). Kept per arguments (a date is
+    immutable): the navigator and the overview ask it for every filing of every enterprise, and
+    a consultant's 50 enterprises share the same few dozen periods."""
     year = int(period[:4])
     if filing_type == "monthly":
         month = int(period[5:7])
