@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from stat import S_ISREG
 from typing import BinaryIO, Protocol
 
 from cets_desktop.store.errors import ErrorKind, WorkspaceError, translate_os_error
@@ -131,11 +130,7 @@ class EvidenceStore:
         prefix = os.path.join(self.root, "")
         for sha256 in hashes:
             _check_sha256(sha256)
-            try:
-                mode = os.stat(prefix + sha256[:2] + os.sep + sha256).st_mode
-            except (OSError, ValueError):  # as os.path.isfile
-                return False
-            if not S_ISREG(mode):
+            if not os.path.isfile(prefix + sha256[:2] + os.sep + sha256):
                 return False
         return True
 

@@ -685,8 +685,7 @@ class CalendarView(QWidget):
         """How many month cards fit side by side in a calendar ``width`` pixels wide: 4 on a wide
         window, fewer on a narrow one (1366×768 at 150 % leaves the calendar ≈ 600 px), so that
         the year scrolls down, never sideways. A card is never narrower than its texts."""
-        months = [c for c in self.cards if self.grid.indexOf(c) >= 0]
-        yearly = [c for c in self.cards if self.yearly_grid.indexOf(c) >= 0]
+        months, yearly = self._placed()
         month_width = max((c.sizeHint().width() for c in months), default=0)
         yearly_width = max((c.sizeHint().width() for c in yearly), default=0)
         room = width - GRID_FRAME
@@ -708,8 +707,7 @@ class CalendarView(QWidget):
             stretch = 1 if column < columns else 0
             self.grid.setColumnStretch(column, stretch)
             self.yearly_grid.setColumnStretch(column, stretch)
-        months = [c for c in self.cards if self.grid.indexOf(c) >= 0]
-        yearly = [c for c in self.cards if self.yearly_grid.indexOf(c) >= 0]
+        months, yearly = self._placed()
         for i, card in enumerate(months):
             self.grid.removeWidget(card)
             self.grid.addWidget(card, i // columns, i % columns)
@@ -723,6 +721,11 @@ class CalendarView(QWidget):
             # layout runs when the calendar is shown.)
             self.body_layout.activate()
             self._scroll.setWidgetResizable(True)
+
+    def _placed(self) -> tuple[list[FilingCard], list[FilingCard]]:
+        """The month cards and the yearly cards, each in the order they are laid out."""
+        months = [c for c in self.cards if self.grid.indexOf(c) >= 0]
+        return months, [c for c in self.cards if self.yearly_grid.indexOf(c) >= 0]
 
     def _place_yearly(self, card: FilingCard, index: int) -> None:
         """A yearly card: two month columns wide, two to a row, on a 4-column grid (a lone card is

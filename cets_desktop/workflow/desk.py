@@ -553,7 +553,7 @@ class Desk:
 
         reads = self._reads
         # One change stamp for the filing and its enterprise's filings.
-        return self._evaluate_stored(filing_id, spec, reads, reads.stamp(), default_references())
+        return self._prepare_stored(filing_id, spec, reads, reads.stamp(), default_references())()
 
     def evaluate_many(self, filing_ids: Sequence[int]) -> dict[int, Evaluation | InputError | WorkspaceError]:
         """:meth:`evaluate` of each stored filing (its current revision, the workspace's plan),
@@ -610,17 +610,6 @@ class Desk:
             if f.period[:4] == year_text and f.form_id == form_id
         ]
 
-    def _evaluate_stored(
-        self,
-        filing_id: int,
-        spec: FormSpec | None,
-        reads: WorkspaceReads,
-        stamp: tuple[int, int, int],
-        references: Any,
-    ) -> Evaluation:
-        """:meth:`evaluate` of the stored revision, the workspace read as of ``stamp``."""
-        return self._prepare_stored(filing_id, spec, reads, stamp, references)()
-
     def _prepare_stored(
         self,
         filing_id: int,
@@ -629,8 +618,9 @@ class Desk:
         stamp: tuple[int, int, int],
         references: Any,
     ) -> Callable[[], Evaluation]:
-        """:meth:`_evaluate_stored` up to the evaluation itself: everything read for it, and the
-        call that evaluates (or gives the kept result); raises what :meth:`evaluate` raises."""
+        """:meth:`evaluate` of the stored revision (the workspace read as of ``stamp``) up to the
+        evaluation itself: everything read for it, and the call that evaluates (or gives the
+        kept result); raises what :meth:`evaluate` raises."""
         from .evaluation import evaluate_input
 
         filing = reads.filing(filing_id, stamp)  # as require_filing, read again only after a commit

@@ -433,7 +433,7 @@ class WorkspaceReads:
         own = self._own_rows[id(kept)][1] if kept is not None else None
         if kept is not None and own is None:
             # Read in one pass: the rows are the references' own fields, made if GEN-008 asks.
-            files = {e.sha256.lower() for e in kept.evidence if isinstance(e.sha256, str) and e.sha256}
+            files = _reference_files(kept)
             rows = kept
         else:
             assert isinstance(rows, list)
@@ -557,9 +557,7 @@ class WorkspaceReads:
                     and row["sha256"]
                 }
             else:
-                files = {
-                    e.sha256.lower() for e in document.evidence if isinstance(e.sha256, str) and e.sha256
-                }
+                files = _reference_files(document)
             kept = self._keep_files(document, frozenset(files))
         return kept[1], kept[2]
 
@@ -579,8 +577,7 @@ class WorkspaceReads:
         store = self.workspace.evidence
         files = self._doc_files(document)[0]
         try:
-            together = getattr(store, "all_stored", None)
-            present = together(files) if together is not None else all(store.exists(sha) for sha in files)
+            present = store.all_stored(files)
         except Exception:  # noqa: BLE001 - a malformed hash or an unreadable folder: the full check says which
             present = False
         return [] if present else missing_store_findings(self._own(document), store.exists)
@@ -653,6 +650,11 @@ def _copied(f: Finding) -> Finding:
     new = object.__new__(Finding)
     new.__dict__.update(f.__dict__)
     return new
+
+
+def _reference_files(doc: FilingDocument) -> set[str]:
+    """The distinct files (lower-case SHA-256) of a document's evidence references."""
+    return {e.sha256.lower() for e in doc.evidence if isinstance(e.sha256, str) and e.sha256}
 
 
 def _distinct_rows(doc: FilingDocument) -> list[dict[str, Any]]:

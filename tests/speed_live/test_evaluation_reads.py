@@ -6,11 +6,9 @@ new evidence reused across months and an evidence file deleted from the store.""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from afresh_reads import add_plan_with_oil_by_statement, correct_plan_oil, months, plan_afresh
 
 from cets_desktop.core.document import parse_document
@@ -18,12 +16,6 @@ from cets_desktop.core.workspace_checks import find_previous_document, workspace
 from cets_desktop.workflow.desk import Desk
 from cets_desktop.workflow.evaluation import evaluate_input
 from cets_desktop.workflow.inputs import LoadedInput
-
-
-@pytest.fixture
-def desk(demo_path: Path) -> Iterator[Desk]:
-    with Desk.open(demo_path) as opened:
-        yield opened
 
 
 def read_afresh(desk: Desk, filing_id: int, document: dict[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -15,7 +15,6 @@ and corrected.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,12 +30,6 @@ from cets_desktop.core.workspace_checks import find_previous_document, workspace
 from cets_desktop.workflow.desk import Desk
 from cets_desktop.workflow.evaluation import evaluate_input
 from cets_desktop.workflow.inputs import LoadedInput
-
-
-@pytest.fixture
-def desk(demo_path: Path) -> Iterator[Desk]:
-    with Desk.open(demo_path) as opened:
-        yield opened
 
 
 @pytest.fixture

@@ -4,21 +4,13 @@ built from scratch would."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 import shiboken6
 
 from cets_desktop.ui.navigator import ROLE_NODE, Navigator
 from cets_desktop.workflow.desk import Desk
-
-
-@pytest.fixture
-def desk(demo_path: Path) -> Iterator[Desk]:
-    with Desk.open(demo_path) as opened:
-        yield opened
 
 
 def items(nav: Navigator) -> dict[Any, Any]:

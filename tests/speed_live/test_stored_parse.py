@@ -9,8 +9,6 @@ equal the cards read document by document."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,12 +23,6 @@ from cets_desktop.core.document import (
 from cets_desktop.store.documents import canonical_json
 from cets_desktop.workflow.desk import Desk
 from cets_desktop.workflow.evaluation import WorkspaceReads
-
-
-@pytest.fixture
-def desk(demo_path: Path) -> Iterator[Desk]:
-    with Desk.open(demo_path) as opened:
-        yield opened
 
 
 def _two_step(text: str) -> tuple[FilingDocument, list[dict[str, Any]]] | str:

@@ -9,7 +9,6 @@ previous month is gone.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,6 @@ from cets_desktop.workflow.desk import Desk
 from cets_desktop.workflow.errors import InputError
 from cets_desktop.workflow.evaluation import WorkspaceReads
 from cets_desktop.workflow.status import STATUS_ERRORS, StatusCache
-
-
-@pytest.fixture
-def desk(demo_path: Path) -> Iterator[Desk]:
-    with Desk.open(demo_path) as opened:
-        yield opened
 
 
 def _harder_year(desk: Desk, demo_path: Path) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import copy
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +33,6 @@ from cets_desktop.workflow.errors import InputError
 from cets_desktop.workflow.evaluation import WorkspaceReads, evaluate_input
 from cets_desktop.workflow.inputs import LoadedInput
 from cets_desktop.workflow.status import StatusCache
-
-
-@pytest.fixture
-def desk(demo_path: Path) -> Iterator[Desk]:
-    with Desk.open(demo_path) as opened:
-        yield opened
 
 
 def _fresh(desk: Desk) -> None:

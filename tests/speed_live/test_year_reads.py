@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import random
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +27,6 @@ from cets_desktop.workflow.desk import Desk
 from cets_desktop.workflow.errors import InputError
 from cets_desktop.workflow.evaluation import WorkspaceReads
 from cets_desktop.workflow.status import STATUS_ERRORS, StatusCache
-
-
-@pytest.fixture
-def desk(demo_path: Path) -> Iterator[Desk]:
-    with Desk.open(demo_path) as opened:
-        yield opened
 
 
 def _fresh_year(desk: Desk) -> list[Any]:
