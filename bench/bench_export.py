@@ -271,7 +271,8 @@ stages = {
     "cets_desktop.workflow.export": [("", "evaluate_input", "evaluate"), ("", "explanations", "explanations")],
     "cets_desktop.io.xlsx_template": [("", "workbook_bytes", "data.xlsx")],
     "cets_desktop.io.pdf_report": [("", "pdf_bytes", "report.pdf")],
-    "cets_desktop.io.package": [("", "_stream_entry", "copy+hash one file"), ("", "_hash_region", "package hash read-back"),
+    "cets_desktop.io.package": [("", "_stream_entry", "copy+hash one file"), ("", "_copy_known", "copy+hash one file"),
+                                ("", "_hash_region", "package hash read-back"),
                                 ("PackageWriter", "_join", "wait for the evidence thread"),
                                 ("PackageWriter", "_write_rest", "members, manifest, signature")],
 }

@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,7 @@ class EvidenceRecord:
     size: int
     name: str  # the file name it was added under this time (goes into the filing document)
     already_stored: bool = False  # same content was already in the store
+    crc32: int | None = None  # the ZIP checksum of the content, taken in the same read
 
 
 class EvidenceCancelled(WorkspaceError):
@@ -48,7 +50,9 @@ class EvidenceCancelled(WorkspaceError):
 class EvidenceCatalog(Protocol):
     """Where the store records metadata (the workspace database)."""
 
-    def record_evidence_file(self, sha256: str, size: int, stored_name: str, name: str) -> None: ...
+    def record_evidence_file(
+        self, sha256: str, size: int, stored_name: str, name: str, crc32: int | None = None
+    ) -> None: ...
 
     def evidence_name(self, sha256: str) -> str | None: ...
 
@@ -194,7 +198,7 @@ class EvidenceStore:
                 except OSError as exc:
                     raise translate_os_error(exc, source, "把证据文件存入工作区") from exc
                 temporary = Path(temp_name)
-                sha256, size = self._copy(reader, fd, source, progress, cancel)
+                sha256, size, crc32 = self._copy(reader, fd, source, progress, cancel)
             final = self.path_for(sha256)
             try:
                 already = final.is_file() and final.stat().st_size == size
@@ -214,9 +218,9 @@ class EvidenceStore:
 
         if self._catalog is not None:
             self._catalog.record_evidence_file(
-                sha256, size, final.relative_to(self.root).as_posix(), source.name
+                sha256, size, final.relative_to(self.root).as_posix(), source.name, crc32
             )
-        return EvidenceRecord(sha256=sha256, size=size, name=source.name, already_stored=already)
+        return EvidenceRecord(sha256=sha256, size=size, name=source.name, already_stored=already, crc32=crc32)
 
     @staticmethod
     def _copy(
@@ -225,8 +229,10 @@ class EvidenceStore:
         source: Path,
         progress: ProgressCallback | None,
         cancel: CancelCallback | None,
-    ) -> tuple[str, int]:
+    ) -> tuple[str, int, int]:
+        """(sha256, size, CRC-32) of what was copied into ``fd``."""
         digest = hashlib.sha256()
+        crc = 0
         done = 0
         # Unbuffered, so a failing write surfaces here and close() has nothing left to flush (a
         # buffered writer would raise a second, untranslated ENOSPC while closing).
@@ -244,6 +250,7 @@ class EvidenceStore:
                         path=source,
                     )
                 digest.update(chunk)
+                crc = zlib.crc32(chunk, crc)
                 try:
                     view = memoryview(chunk)
                     while view:
@@ -261,4 +268,4 @@ class EvidenceStore:
                 os.fsync(writer.fileno())
             except OSError as exc:
                 raise translate_os_error(exc, source, "把证据文件存入工作区") from exc
-        return digest.hexdigest(), done
+        return digest.hexdigest(), done, crc

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cets_desktop.store.errors import ErrorKind, WorkspaceError, translate_sqlite_error
-from cets_desktop.store.schema import APPLICATION_ID, SCHEMA_V1, SCHEMA_V2
+from cets_desktop.store.schema import APPLICATION_ID, SCHEMA_V1, SCHEMA_V2, SCHEMA_V3
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ def _run_statements(statements: Sequence[str]) -> Callable[[sqlite3.Connection],
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _run_statements(SCHEMA_V1)),
     Migration(2, "trusted signing keys per enterprise, recorded key changes", _run_statements(SCHEMA_V2)),
+    Migration(3, "CRC-32 of each evidence file, for the package's ZIP headers", _run_statements(SCHEMA_V3)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -201,3 +201,12 @@ SCHEMA_V2: tuple[str, ...] = (
     )
     """,
 )
+
+# Version 3: each evidence file's CRC-32, taken while it is attached (the same read that hashes
+# it). A package's ZIP header carries it before the file's bytes, so with it known the export
+# writes each header once and hashes the package as it writes it, instead of reading the whole
+# written ZIP back. Rows attached before version 3 stay NULL until an export learns theirs.
+SCHEMA_V3: tuple[str, ...] = (
+    "ALTER TABLE evidence_files ADD COLUMN crc32 INTEGER"
+    " CHECK (crc32 IS NULL OR crc32 BETWEEN 0 AND 4294967295)",
+)

@@ -367,7 +367,8 @@ class Workspace:
                 )
             if read_only:
                 version = check_version(conn, db_path, migrations)
-                # Migrations so far only add tables: an older file can be read as it is.
+                # Migrations so far only add tables and nullable columns: an older file can be read as
+                # it is (readers of a newer column check the version, see evidence_crc32).
                 if version < 1:
                     raise WorkspaceError(
                         f"工作区文件 {db_path} 是旧版本 cets-desktop 的格式，需要先升级才能使用，"
@@ -1333,13 +1334,50 @@ class Workspace:
 
     # ------------------------------------------------------------------ evidence catalog
 
-    def record_evidence_file(self, sha256: str, size: int, stored_name: str, name: str) -> None:
-        """Called by ``self.evidence``; keeps the name the content was first attached under."""
+    def record_evidence_file(
+        self, sha256: str, size: int, stored_name: str, name: str, crc32: int | None = None
+    ) -> None:
+        """Called by ``self.evidence``; keeps the name the content was first attached under, and
+        its CRC-32 if the row did not have one yet (attached before schema version 3)."""
         with self._writing() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO evidence_files(sha256, size, stored_name, first_seen_name,"
-                " added_at) VALUES (?, ?, ?, ?, ?)",
-                (sha256, size, stored_name, name, _now()),
+                "INSERT INTO evidence_files(sha256, size, stored_name, first_seen_name, added_at,"
+                " crc32) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(sha256) DO UPDATE SET crc32 = coalesce(evidence_files.crc32, excluded.crc32)",
+                (sha256, size, stored_name, name, _now(), crc32),
+            )
+
+    def evidence_crc32(self, hashes: Iterable[str]) -> dict[str, int]:
+        """The CRC-32 kept for each of ``hashes`` that has one (the package's ZIP headers need it
+        before the file's bytes). Empty for a file opened read-only at schema version 2, which
+        has no such column yet."""
+        wanted = sorted(set(hashes))
+        if not wanted:
+            return {}
+        found: dict[str, int] = {}
+        with self._reading() as conn:
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) < 3:
+                return found
+            for start in range(0, len(wanted), 500):  # below SQLite's bound-parameter limit
+                part = wanted[start : start + 500]
+                marks = ", ".join("?" * len(part))
+                for sha256, crc32 in conn.execute(
+                    f"SELECT sha256, crc32 FROM evidence_files WHERE crc32 IS NOT NULL AND sha256 IN ({marks})",
+                    part,
+                ):
+                    found[str(sha256)] = int(crc32)
+        return found
+
+    def remember_evidence_crc32(self, crcs: Mapping[str, int]) -> None:
+        """Keep CRC-32s an export computed because it had none (files attached before schema
+        version 3) or the kept one was wrong. Each was taken over bytes whose SHA-256 matched
+        the attached hash, so it is the content's own."""
+        if not crcs or self._read_only:
+            return
+        with self._writing() as conn:
+            conn.executemany(
+                "UPDATE evidence_files SET crc32 = ?1 WHERE sha256 = ?2 AND crc32 IS NOT ?1",
+                [(int(crc) & 0xFFFFFFFF, sha256) for sha256, crc in crcs.items()],
             )
 
     def evidence_name(self, sha256: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -816,14 +817,24 @@ class Desk:
             extra=self._plan_findings(filing, loaded, plan),
             previous_package_sha256=previous_sha,
             evidence_resolver=self.evidence_file,
+            evidence_checksums=self.workspace.evidence_crc32,
             sign=sign,
             require_signature=require_signature,
             progress=progress,
             cancel=cancel,
         )
+        self._keep_checksums(outcome)
         if record and not outcome.draft:
             self.record_export(filing_id, outcome)
         return outcome
+
+    def _keep_checksums(self, outcome: ExportOutcome) -> None:
+        """CRC-32s the export had to compute (files attached before the workspace kept them):
+        kept, so the next export writes those files in one pass. Only a speed-up: a workspace
+        that cannot take them now (busy, read-only) loses nothing."""
+        if outcome.learned_crc32 and not self.workspace.read_only:
+            with suppress(WorkspaceError):
+                self.workspace.remember_evidence_crc32(outcome.learned_crc32)
 
     def record_export(self, filing_id: int, outcome: ExportOutcome) -> None:
         current = self.require_filing(filing_id)

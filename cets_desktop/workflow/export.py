@@ -22,6 +22,7 @@ from ..core.spec import FormSpec
 from . import export_start
 from .errors import ExportBlocked
 from .evaluation import calc_output, evaluate_input, explanations
+from .export_start import EvidenceChecksums as EvidenceChecksums  # re-exported (services)
 from .export_start import EvidenceResolver as EvidenceResolver  # re-exported (services)
 from .inputs import LoadedInput
 
@@ -43,6 +44,8 @@ class ExportOutcome:
     missing_glyphs: set[str] = field(default_factory=set)
     unsigned_reason: str | None = None
     """Why the package is not signed (no usable keyring), shown to the user."""
+    learned_crc32: dict[str, int] = field(default_factory=dict)
+    """Evidence CRC-32s the export computed (not known before): the workspace keeps them."""
 
 
 def package_name(doc: FilingDocument, spec: FormSpec, draft: bool) -> str:
@@ -60,6 +63,7 @@ def export_package(
     extra: list[Finding] | None = None,
     previous_package_sha256: str | None = None,
     evidence_resolver: EvidenceResolver | None = None,
+    evidence_checksums: EvidenceChecksums | None = None,
     sign: bool = True,
     require_signature: bool = False,
     progress: Progress | None = None,
@@ -77,7 +81,7 @@ def export_package(
     from ..security.keys import SigningKeyError
 
     resolver = evidence_resolver or _default_resolver(loaded.source_path)
-    items, evidence_rows, missing = export_start.evidence_items(loaded.document, resolver)
+    items, evidence_rows, missing = export_start.evidence_items(loaded.document, resolver, evidence_checksums)
     writer: PackageWriter | None = None
     deferred: Exception | None = missing
     if deferred is None:
@@ -141,6 +145,7 @@ def export_package(
         summarize(ev.findings),
         missing_glyphs,
         unsigned_reason,
+        dict(result.learned_crc32),
     )
 
 

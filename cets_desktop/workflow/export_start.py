@@ -2,9 +2,10 @@
 
 A package's evidence (hundreds of MB) streams into the ZIP on a thread of its own, mostly in C
 (io.package.PackageWriter). The command line starts it as soon as it knows the filing's evidence:
-the workspace and the document model are imported, the current revision read, the stored files
-found — then the rules engine, the definition, the workbook and the report are imported while
-the copy already runs on the other core. :func:`workflow.export.export_package` takes the writer
+the workspace is opened, the current revision's evidence read from its stored JSON (without
+waiting for the document model's import) and the stored files found — then the document model,
+the rules engine, the definition, the workbook and the report are imported while the copy
+already runs on the other core. :func:`workflow.export.export_package` takes the writer
 only when it would have started the very same one (same package path, same evidence items, in the
 same order); otherwise it is aborted (its partial file removed) and a fresh one started, so the
 package is always the one the export itself asked for. Anything unusual here (no workspace, an
@@ -15,9 +16,10 @@ before.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..core.document import FilingDocument
@@ -26,43 +28,124 @@ if TYPE_CHECKING:
 
 EvidenceResolver = Callable[[str, str], Path | None]
 """(sha256, original name) → a readable file, or None when it can no longer be found."""
+EvidenceChecksums = Callable[[list[str]], dict[str, int]]
+"""sha256 values → the CRC-32 kept for those that have one (Workspace.evidence_crc32)."""
 
 _lock = threading.Lock()
 _started: tuple[Path, list[EvidenceItem], PackageWriter] | None = None
 
 
+class _Carried(Protocol):
+    @property
+    def period(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+
+
+class _Ref(Protocol):
+    """What the package needs of an evidence reference: core.document.EvidenceRef, or a
+    _StoredRef read straight from the stored JSON."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def carried(self) -> _Carried | None: ...
+
+
+@dataclass(frozen=True)
+class _StoredCarry:
+    period: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _StoredRef:
+    path: str
+    sha256: str
+    name: str
+    kind: str | None
+    carried: _StoredCarry | None
+
+
 def evidence_items(
-    doc: FilingDocument, resolver: EvidenceResolver
+    doc: FilingDocument, resolver: EvidenceResolver, checksums: EvidenceChecksums | None = None
 ) -> tuple[list[EvidenceItem], list[dict[str, Any]], InputError | None]:
-    """The package's evidence (each content once, with every field it backs), the rows the PDF
-    lists, and the error to report if a file can no longer be found."""
+    """The package's evidence (each content once, with every field it backs, and its CRC-32 if
+    ``checksums`` knows it), the rows the PDF lists, and the error to report if a file can no
+    longer be found."""
+    items, missing = _items(doc.evidence, resolver, checksums)
+    return items, [ref.model_dump() for ref in doc.evidence], missing
+
+
+def _items(
+    refs: Sequence[_Ref], resolver: EvidenceResolver, checksums: EvidenceChecksums | None
+) -> tuple[list[EvidenceItem], InputError | None]:
     from ..io.package import EvidenceItem
     from .errors import InputError
 
     items: list[EvidenceItem] = []
-    rows: list[dict[str, Any]] = []
     by_hash: dict[str, list[str]] = {}
-    for ref in doc.evidence:
+    for ref in refs:
         by_hash.setdefault(ref.sha256, []).append(ref.path)
     seen: set[str] = set()
-    missing: InputError | None = None
-    for ref in doc.evidence:
-        rows.append(ref.model_dump())
-        if ref.sha256 in seen or missing is not None:
+    crcs = checksums(list(by_hash)) if checksums is not None and by_hash else {}
+    for ref in refs:
+        if ref.sha256 in seen:
             continue
         seen.add(ref.sha256)
         source = resolver(ref.sha256, ref.name)
         if source is None:
-            missing = InputError(
+            return items, InputError(
                 f"找不到支撑材料「{ref.name}」（SHA-256 {ref.sha256[:12]}…）：文件已被删除或移动；请重新附上该文件后再导出"
             )
-            continue
-        carried = next((r.carried for r in doc.evidence if r.sha256 == ref.sha256 and r.carried), None)
+        carried = next((r.carried for r in refs if r.sha256 == ref.sha256 and r.carried), None)
         carry = {"period": carried.period, "reason": carried.reason} if carried else None
         items.append(
-            EvidenceItem(ref.sha256, source, ref.name, by_hash[ref.sha256], ref.kind or "支撑材料", carry)
+            EvidenceItem(
+                ref.sha256,
+                source,
+                ref.name,
+                by_hash[ref.sha256],
+                ref.kind or "支撑材料",
+                carry,
+                crcs.get(ref.sha256),
+            )
         )
-    return items, rows, missing
+    return items, None
+
+
+def _stored_refs(document: Any) -> list[_StoredRef] | None:
+    """The evidence references of a stored document, read without the document model (whose
+    import the copy would otherwise wait for); None when anything is not as the model expects,
+    and the export then starts its own copy after validating the document."""
+    refs = document.get("evidence", []) if isinstance(document, dict) else None
+    if not isinstance(refs, list):
+        return None
+    out: list[_StoredRef] = []
+    for ref in refs:
+        if not isinstance(ref, dict):
+            return None
+        path, sha256, name, kind = (ref.get(k) for k in ("path", "sha256", "name", "kind"))
+        carried = ref.get("carried")
+        if not (isinstance(path, str) and isinstance(sha256, str) and isinstance(name, str)):
+            return None
+        if kind is not None and not isinstance(kind, str):
+            return None
+        carry = None
+        if carried is not None:
+            period = carried.get("period") if isinstance(carried, dict) else None
+            reason = carried.get("reason") if isinstance(carried, dict) else None
+            if not (isinstance(period, str) and isinstance(reason, str)):
+                return None
+            carry = _StoredCarry(period, reason)
+        out.append(_StoredRef(path, sha256, name, kind, carry))
+    return out
 
 
 def start_for_filing(
@@ -77,15 +160,16 @@ def start_for_filing(
     from ..io.package import PackageWriter
 
     try:
-        from ..core.document import parse_document
         from ..store import Workspace
 
         target = Path(workspace)
         if not target.is_file():
             return False
         with Workspace.open(target, create=False, read_only=True) as ws:
-            doc = parse_document(ws.current_document(filing_id), f"工作区填报 #{filing_id}")
-            items, _rows, missing = evidence_items(doc, ws.evidence.resolve)
+            refs = _stored_refs(ws.current_document(filing_id))
+            if not refs:
+                return False
+            items, missing = _items(refs, ws.evidence.resolve, ws.evidence_crc32)
     except Exception:  # noqa: BLE001 - the export reads it all again and reports what is wrong
         return False
     if missing is not None or not items:

@@ -113,6 +113,54 @@ def test_a_blocked_export_leaves_neither_copy(db: Path, tmp_path: Path) -> None:
     assert list(out.parent.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda doc: doc.update(evidence="not a list"),
+        lambda doc: doc["evidence"][0].update(sha256=123),
+        lambda doc: doc["evidence"][0].pop("name"),
+        lambda doc: doc["evidence"][0].update(kind=["台账"]),
+        lambda doc: doc["evidence"][0].update(carried={"period": "2026-08"}),
+        lambda doc: doc["evidence"].append("a.pdf"),
+    ],
+    ids=[
+        "evidence-not-a-list",
+        "hash-not-text",
+        "no-name",
+        "kind-not-text",
+        "carry-without-reason",
+        "ref-not-object",
+    ],
+)
+def test_a_stored_document_the_model_would_refuse_starts_no_copy(
+    db: Path, tmp_path: Path, damage: Any
+) -> None:
+    with Workspace.open(db, create=False) as ws:
+        doc = ws.current_document(SEPTEMBER)
+        damage(doc)
+        ws.save_filing(SEPTEMBER, doc, "损坏的证据列表")
+    assert not export_start.start_for_filing(db, SEPTEMBER, tmp_path / "p.zip")
+    assert export_start._started is None and not list(tmp_path.glob("*.part"))
+
+
+def test_carried_evidence_read_from_the_stored_json_is_the_items_the_export_builds(
+    db: Path, tmp_path: Path, taken: list[Any]
+) -> None:
+    with Workspace.open(db, create=False) as ws:
+        doc = ws.current_document(SEPTEMBER)
+        doc["evidence"][0]["carried"] = {"period": "2026-08", "reason": "年度检定证书沿用", "by": "王工"}
+        doc["evidence"][0]["kind"] = None
+        ws.save_filing(SEPTEMBER, doc, "沿用上月的检定证书")
+    out = tmp_path / "pkg.zip"
+    assert export_start.start_for_filing(db, SEPTEMBER, out)
+    started = export_start._started
+    assert started is not None
+    with Desk.open_existing(db, read_only=False) as desk:
+        desk.export(SEPTEMBER, out, draft=True)
+    assert taken == [started[2]]  # equal items: the early copy was the export's own
+    assert verify_package(out).ok
+
+
 def test_nothing_is_started_for_an_unknown_filing_or_workspace(tmp_path: Path, db: Path) -> None:
     assert not export_start.start_for_filing(tmp_path / "none.cetsdb", SEPTEMBER, tmp_path / "p.zip")
     assert not export_start.start_for_filing(db, 999, tmp_path / "p.zip")
@@ -126,6 +174,7 @@ def test_the_cli_starts_the_copy_before_it_imports_the_engine(db: Path, tmp_path
         "real = p.PackageWriter.__init__\n"
         "def init(self, *a, **k):\n"
         "    print('engine imported before the copy:', 'cets_desktop.core.rules' in sys.modules, file=sys.stderr)\n"
+        "    print('document model imported before the copy:', 'pydantic' in sys.modules, file=sys.stderr)\n"
         "    real(self, *a, **k)\n"
         "p.PackageWriter.__init__ = init\n"
         "from cets_desktop.cli import main\n"
@@ -156,6 +205,8 @@ def test_the_cli_starts_the_copy_before_it_imports_the_engine(db: Path, tmp_path
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.splitlines()[0] == "engine imported before the copy: False"
+    # The evidence list is read from the stored JSON: the copy does not wait for pydantic either.
+    assert proc.stderr.splitlines()[1] == "document model imported before the copy: False"
     assert "engine imported before the copy: True" not in proc.stderr  # no second copy started
     assert verify_package(out).ok
     assert not list(tmp_path.glob("*.part"))
