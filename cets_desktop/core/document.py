@@ -282,9 +282,13 @@ def stored_rows(doc: FilingDocument) -> list[dict[str, Any]]:
     return [stored_row(ref) for ref in doc.evidence]
 
 
-def read_stored_document(text: str) -> FilingDocument | None:
+def read_stored_document(text: str | bytes) -> FilingDocument | None:
     """:func:`parse_stored_document` without the evidence rows (:func:`stored_rows` gives them
-    when they are needed): the document, or None when the one pass cannot say so."""
+    when they are needed): the document, or None when the one pass cannot say so.
+
+    ``text`` may also be the text's UTF-8 bytes, as SQLite holds it (read as a BLOB: neither
+    decoded into a str by SQLite nor encoded back by pydantic's JSON reader), with the same
+    answer; bytes that are not UTF-8 give None."""
     try:
         doc = FilingDocument.model_validate_json(text, strict=True)
     except (ValidationError, ValueError, RecursionError):
@@ -293,7 +297,7 @@ def read_stored_document(text: str) -> FilingDocument | None:
     # the top, so their children are at depth 2), then the header. Nesting too deep needs a chain
     # of more than MAX_JSON_DEPTH containers, each opened by its own bracket in the text: a text
     # with fewer brackets (any real filing) cannot hold one, and is not walked.
-    if text.count("{") + text.count("[") > MAX_JSON_DEPTH and (
+    if _brackets(text) > MAX_JSON_DEPTH and (
         _nests_deeper(doc.values, 2, MAX_JSON_DEPTH) or _nests_deeper(doc.meta, 2, MAX_JSON_DEPTH)
     ):
         return None
@@ -303,6 +307,14 @@ def read_stored_document(text: str) -> FilingDocument | None:
     if _header_problem(header) is not None:
         return None
     return doc
+
+
+def _brackets(text: str | bytes) -> int:
+    """How many ``{`` and ``[`` the text holds (in UTF-8 neither byte occurs inside another
+    character, so its bytes hold as many as the text)."""
+    if isinstance(text, bytes):
+        return text.count(b"{") + text.count(b"[")
+    return text.count("{") + text.count("[")
 
 
 def parse_stored_document(text: str) -> tuple[FilingDocument, list[dict[str, Any]]] | None:

@@ -390,7 +390,7 @@ class WorkspaceReads:
         # (core.document.read_stored_document, JSON read and checked in one pass) is kept
         # parsed, as document() keeps it (its evidence rows, the references' own fields, made
         # when asked for); any other is read with json.loads and kept for document() to parse
-        # (and report) as before.
+        # (and report) as before. A text may come as its UTF-8 bytes (read_stored_document).
         try:
             found = self.workspace.current_texts(f.id for f in todo)
         except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
@@ -405,7 +405,9 @@ class WorkspaceReads:
                 self._keep_document(f, self._key(f), parsed, None)
                 continue
             try:
-                stored = load_json(text)
+                # A text read as its bytes is read as its text (json.loads would also take
+                # UTF-16 and a byte-order mark from bytes); not UTF-8 is a ValueError.
+                stored = load_json(text.decode("utf-8") if isinstance(text, bytes) else text)
             except (ValueError, RecursionError):
                 continue  # as current_documents: left out, read (and reported) on its own
             if isinstance(stored, dict):
