@@ -920,8 +920,18 @@ class Workspace:
     def current_texts(self, filing_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
         """The stored JSON text of many filings' current revisions in one read: filing id →
         (revision number, text); a filing without its current revision is left out."""
+        rows = self._current_rows(filing_ids, "r.document")
+        return {int(filing_id): (int(number), str(text)) for filing_id, number, text in rows}
+
+    def current_utf8(self, filing_ids: Iterable[int]) -> dict[int, tuple[int, bytes]]:
+        """:meth:`current_texts` as the texts' UTF-8 bytes, as the database holds them: for a
+        reader that parses bytes (pydantic's JSON reader), SQLite does not decode each text into
+        a str that the reader then encodes back (a year of cards, 0.2-0.3 ms of ~8)."""
+        rows = self._current_rows(filing_ids, "CAST(r.document AS BLOB)")
+        return {int(filing_id): (int(number), bytes(data)) for filing_id, number, data in rows}
+
+    def _current_rows(self, filing_ids: Iterable[int], column: str) -> list[tuple[Any, ...]]:
         wanted = sorted({int(i) for i in filing_ids})
-        out: dict[int, tuple[int, str]] = {}
         rows: list[tuple[Any, ...]] = []
         with self._reading() as conn:
             for start in range(0, len(wanted), 500):
@@ -929,15 +939,13 @@ class Workspace:
                 marks = ",".join("?" * len(chunk))
                 rows.extend(
                     conn.execute(
-                        "SELECT f.id, r.number, r.document FROM filings f JOIN revisions r"
+                        f"SELECT f.id, r.number, {column} FROM filings f JOIN revisions r"
                         " ON r.filing_id = f.id AND r.number = f.current_revision"
                         f" WHERE f.id IN ({marks})",
                         chunk,
                     ).fetchall()
                 )
-        for filing_id, number, text in rows:
-            out[int(filing_id)] = (int(number), str(text))
-        return out
+        return rows
 
     @staticmethod
     def _revision_text(conn: sqlite3.Connection, filing_id: int, number: int) -> str:

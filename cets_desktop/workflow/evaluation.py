@@ -390,9 +390,9 @@ class WorkspaceReads:
         # (core.document.read_stored_document, JSON read and checked in one pass) is kept
         # parsed, as document() keeps it (its evidence rows, the references' own fields, made
         # when asked for); any other is read with json.loads and kept for document() to parse
-        # (and report) as before. A text may come as its UTF-8 bytes (read_stored_document).
+        # (and report) as before. The texts are read as their UTF-8 bytes (Workspace.current_utf8).
         try:
-            found = self.workspace.current_texts(f.id for f in todo)
+            found = self.workspace.current_utf8(f.id for f in todo)
         except Exception:  # noqa: BLE001 - each filing is then read on its own, as before
             return
         pending = 0

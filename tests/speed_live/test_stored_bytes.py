@@ -94,12 +94,17 @@ def test_a_year_read_as_bytes_shows_the_cards_of_a_year_read_as_text(
                 "UPDATE revisions SET document = ? WHERE filing_id = ? AND number = ?",
                 (text, filing.id, filing.current_revision),
             )
+    as_bytes = _cards(desk)  # the year view reads the stored texts as their bytes
+    monkeypatch.setattr(desk.workspace, "current_utf8", desk.workspace.current_texts)
     as_text = _cards(desk)
-    texts = desk.workspace.current_texts
-    monkeypatch.setattr(
-        desk.workspace,
-        "current_texts",
-        lambda ids: {k: (n, t.encode("utf-8")) for k, (n, t) in texts(ids).items()},
-    )
-    assert _cards(desk) == as_text
+    assert as_bytes == as_text
     assert [c[1] for c in as_text].count("有错误") >= 1  # March says what is wrong, either way
+
+
+def test_the_stored_bytes_are_the_stored_texts_utf8(desk: Desk) -> None:
+    ids = [f.id for f in months(desk).values()] + [987654]  # and a filing that does not exist
+    texts = desk.workspace.current_texts(ids)
+    utf8 = desk.workspace.current_utf8(ids)
+    assert len(texts) >= 10 and 987654 not in utf8
+    assert utf8 == {k: (n, t.encode("utf-8")) for k, (n, t) in texts.items()}
+    assert any("华东".encode() in data for _n, data in utf8.values())  # Chinese text, as bytes

@@ -144,7 +144,7 @@ def test_a_year_in_one_call_reads_the_revisions_once(desk: Desk, monkeypatch: py
     calls: dict[str, list[Any]] = {"one": [], "many": [], "stamp": []}
     workspace = desk.workspace
     one, many, stamp = workspace.current_document, workspace.current_documents, workspace.change_stamp
-    texts = workspace.current_texts
+    texts = workspace.current_utf8
 
     def current_document(filing_id: int) -> Any:
         calls["one"].append(filing_id)
@@ -155,7 +155,7 @@ def test_a_year_in_one_call_reads_the_revisions_once(desk: Desk, monkeypatch: py
         calls["many"].append(wanted)
         return many(wanted)
 
-    def current_texts(filing_ids: Any) -> Any:  # the stored texts, parsed in one pass each
+    def current_utf8(filing_ids: Any) -> Any:  # the stored texts, parsed in one pass each
         wanted = sorted(filing_ids)
         calls["many"].append(wanted)
         return texts(wanted)
@@ -166,7 +166,7 @@ def test_a_year_in_one_call_reads_the_revisions_once(desk: Desk, monkeypatch: py
 
     monkeypatch.setattr(workspace, "current_document", current_document)
     monkeypatch.setattr(workspace, "current_documents", current_documents)
-    monkeypatch.setattr(workspace, "current_texts", current_texts)
+    monkeypatch.setattr(workspace, "current_utf8", current_utf8)
     monkeypatch.setattr(workspace, "change_stamp", change_stamp)
     _fresh(desk)
     results = desk.evaluate_many(ids)
