@@ -1,11 +1,15 @@
 """Benchmark: live validation — the year's cards re-evaluated through the window's path, and the
 keystroke-to-findings latency of an open filing (issue #14 item 4).
 
-Target: the year view (12 cards of the demo's power plant) re-evaluates in ≤ 20 ms, measured as a
-ratio so that a loaded machine does not decide it: the window's path against the bare rules engine
-on the same documents (``evaluate_series``: no parsing, no session copy, no previous-month lookup,
-no workspace checks), interleaved, after one unmeasured warm-up of each. When the issue was
-written the bare engine took 16 ms for a year and the target was 20 ms: ≤ 1.25× the bare engine.
+Target: the year view (12 cards of the demo's power plant) re-evaluates in ≤ 20 ms through the
+window's path, as issue #14 item 4 says (it measured 31–33 ms there): CPU time, so that waiting for
+a core on a loaded machine does not decide it; the Min and Median columns are the times over
+20 ms. Beside it, in the detail, the ratio to the bare rules engine on the same documents
+(``evaluate_series``: no parsing, no session copy, no previous-month lookup, no workspace checks),
+interleaved, after one unmeasured warm-up of each. That ratio was the target until 2026-12-02
+(≤ 1.25×: 20 ms over the 16 ms the engine took when the issue was written), but the engine has
+since become three times faster while parsing a month did not, so the ratio asked the window's
+path for ~1.5 ms of its own instead of the issue's 4 ms; it is reported, not judged.
 
 Work is timed as CPU time (``time.process_time``): on a machine shared by many, waiting for a core
 is not the program's work. The keystroke latency is wall-clock time (it waits for a timer).
@@ -53,9 +57,9 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TARGET_MS = 20.0
+"""The year view through the window's path (issue #14 item 4)."""
 ENGINE_MS_WHEN_SET = 16.0
-"""The bare engine's year when the 20 ms target was set (issue #14): the ratio target is 20 / 16."""
-TARGET_RATIO = TARGET_MS / ENGINE_MS_WHEN_SET
+"""The bare engine's year when the 20 ms target was set (issue #14), for the detail's ratio."""
 
 
 def four_unit_month(month: int) -> dict[str, Any]:
@@ -222,6 +226,26 @@ def keystroke_rows(year: DemoYear, runs: int) -> list[dict[str, Any]]:
     ]
 
 
+def window_path_row(
+    name: str, cand: list[float], base: list[float], year: DemoYear, shown: int
+) -> dict[str, Any]:
+    """The 12 cards through the window's path against the issue's 20 ms; the bare engine's
+    samples, interleaved with them, give the ratio in the detail."""
+    median = statistics.median(cand)
+    engine = statistics.median(base)
+    return {
+        "name": name,
+        "target": f"≤ {TARGET_MS:.0f} ms through the window's path (issue #14 item 4)",
+        "ratio_min": min(cand) / TARGET_MS,
+        "ratio_median": median / TARGET_MS,
+        "detail": f"12 cards ({len(year.filings)} filed months, {shown} findings): median "
+        f"{median:.1f} ms (min {min(cand):.1f}); {median / engine:.2f}× (min "
+        f"{min(cand) / min(base):.2f}×) the bare engine on the same months, {engine:.1f} ms "
+        f"(min {min(base):.1f}; it took {ENGINE_MS_WHEN_SET:.0f} ms when the target was set)",
+        "met": median <= TARGET_MS,
+    }
+
+
 def demo_engine_row(samples: list[float], year: DemoYear) -> dict[str, Any]:
     """The bare engine on the demo year (the rows' baseline samples) against the issue's 20 ms."""
     months = len(year.documents)
@@ -285,20 +309,7 @@ def measure(quick: bool = False) -> list[dict[str, Any]]:
         ):
             cand, base = _interleaved(candidate, year.bare_engine, runs)
             engine_samples.extend(base)
-            rows.append(
-                _row(
-                    name,
-                    f"≤ {TARGET_RATIO:.2f}× the bare engine on the same months "
-                    f"({TARGET_MS:.0f} ms where it took {ENGINE_MS_WHEN_SET:.0f} ms)",
-                    cand,
-                    base,
-                    TARGET_RATIO,
-                    f"12 cards ({len(year.filings)} filed months, {shown} findings): median "
-                    f"{statistics.median(cand):.1f} ms (min {min(cand):.1f}), "
-                    f"{'≤' if statistics.median(cand) <= TARGET_MS else '>'} {TARGET_MS:.0f} ms here; "
-                    f"bare engine {statistics.median(base):.1f} ms (min {min(base):.1f})",
-                )
-            )
+            rows.append(window_path_row(name, cand, base, year, shown))
         rows.append(demo_engine_row(engine_samples, year))
         rows.extend(keystroke_rows(year, runs))
         rows.append(engine_row(runs))
