@@ -11,13 +11,16 @@ filing period) with the data writer, then times
 
 A second case stresses the per-row work: one workbook with ``--big-units`` units × 4 fuels.
 Target: read_workbook <= 1.3x the bare iteration of the sheets it reads. CPU time, min and median
-of ``--repeat`` interleaved runs after a warm-up; ``measure(quick)`` for bench/run_all.py.
+of ``--repeat`` interleaved runs after a warm-up; the one-workbook case, half the 12 months' cost a
+run, gets ``BIG_CASE_RUNS`` times as many (its median moved by 0.1x between 7-run results on a
+2-core machine shared with other work). ``measure(quick)`` for bench/run_all.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import io
 import statistics
 import sys
@@ -72,11 +75,14 @@ def bare(path: Path, skip: frozenset[str] = frozenset()) -> int:
 
 
 TARGET_RATIO = 1.3
+BIG_CASE_RUNS = 2
 
 
 def _time_case(label: str, files: list[Path], repeat: int) -> dict[str, Any]:
     """CPU time (process_time: other load on the machine does not count), runs interleaved after
-    one unmeasured warm-up of each."""
+    one unmeasured warm-up of each, each from a collected heap: a full collection (~90 ms here,
+    seen with gc.callbacks) comes due when earlier runs' survivors add up, and without this fell
+    on whichever case was running then."""
     importer_skips = frozenset({README_SHEET, OPTIONS_SHEET})
     runs: dict[str, Callable[[], object]] = {
         "read_workbook": lambda: [read_workbook(p) for p in files],
@@ -88,6 +94,7 @@ def _time_case(label: str, files: list[Path], repeat: int) -> dict[str, Any]:
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for name, run in runs.items():
+            gc.collect()
             start = time.process_time()
             run()
             times[name].append(time.process_time() - start)
@@ -132,7 +139,8 @@ def measure(
         result = read_workbook(big)
         fuel_rows = sum(len(u.get("fuels", [])) for u in result.document.values["units"])
         assert not result.problems and fuel_rows == big_units * 4
-        rows.append(_time_case(f"one workbook, {big_units} units × 4 fuels", [big], repeat))
+        label = f"one workbook, {big_units} units × 4 fuels"
+        rows.append(_time_case(label, [big], repeat * BIG_CASE_RUNS))
     return rows
 
 
