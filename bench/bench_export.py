@@ -1,6 +1,6 @@
 """Benchmark: end-to-end `cets-desktop export --filing` against `sha256sum` of the same evidence.
 
-    .venv/bin/python bench/bench_export.py [--mb 500] [--runs 7] [--quick]
+    .venv/bin/python bench/bench_export.py [--mb 500] [--runs 9] [--quick]
     .venv/bin/python bench/bench_export.py --timeline [--mb 500]   # where one export's time goes
 
 Issue #14 item 3: the whole export of a workspace filing with 500 MB of evidence — the real CLI in
@@ -151,7 +151,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
 def measure(quick: bool = False, mb: int | None = None, runs: int | None = None) -> list[dict[str, Any]]:
     """Rows per the bench conventions: the export ratio and its peak RSS."""
     mb = mb if mb is not None else (50 if quick else TARGET_MB)
-    runs = runs if runs is not None else (3 if quick else 7)
+    runs = runs if runs is not None else (3 if quick else 9)
     if not shutil.which("sha256sum"):
         raise RuntimeError("sha256sum not found (coreutils)")
     work = Path(tempfile.mkdtemp(prefix="cets-bench-export-"))
@@ -348,7 +348,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50 MB, 3 runs")
     parser.add_argument("--mb", type=int, help="evidence size in MB (default 500; 50 with --quick)")
-    parser.add_argument("--runs", type=int, help="measured runs of each (default 7; 3 with --quick)")
+    parser.add_argument("--runs", type=int, help="measured runs of each (default 9; 3 with --quick)")
     parser.add_argument("--timeline", action="store_true", help="one export, each stage timed per thread")
     args = parser.parse_args()
     if args.timeline:
