@@ -33,9 +33,10 @@ import time
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from io import FileIO
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -437,6 +438,48 @@ def _zipinfo(
     return info
 
 
+def _open_source(entry: _Entry) -> FileIO:
+    assert entry.source is not None
+    try:
+        return open(entry.source, "rb", buffering=0)
+    except OSError as exc:
+        raise _source_error(entry.label, entry.source, exc, entry.role == "evidence") from exc
+
+
+def _pieces(entry: _Entry, src: FileIO, buf: bytearray) -> Iterator[memoryview]:
+    """``src``'s bytes, read into ``buf`` a piece at a time; a file that grew past its attached
+    size since is reported as changed there, without copying the rest."""
+    assert entry.source is not None
+    view = memoryview(buf)
+    read = 0
+    while True:
+        try:
+            n = src.readinto(buf)
+        except OSError as exc:
+            raise _source_error(entry.label, entry.source, exc, entry.role == "evidence") from exc
+        if not n:
+            return
+        read += n
+        if read > entry.size:
+            raise _changed(entry)
+        yield view[:n]
+
+
+def _changed(entry: _Entry) -> PackageError:
+    assert entry.source is not None
+    if entry.role == "evidence":
+        return _changed_error(entry.label, entry.source)
+    return PackageError(
+        f"文件“{entry.label}”在导出过程中被其他程序修改了（位置：{entry.source}）。请重新导出。"
+    )
+
+
+def _check_copied(entry: _Entry, read: int, h: Any) -> None:
+    """A copied file is the attached one: its size and SHA-256 as when it was attached."""
+    if read != entry.size or h.hexdigest() != entry.sha256:
+        raise _changed(entry)
+
+
 def _stream_entry(
     zf: zipfile.ZipFile,
     entry: _Entry,
@@ -446,37 +489,17 @@ def _stream_entry(
     written: Callable[[int], None] | None = None,
 ) -> None:
     """Copy one file into the ZIP, hashing it on the way: the one read of its bytes."""
-    assert entry.source is not None
-    view = memoryview(buf)
     h = hashlib.sha256()
     read = 0
-    try:
-        src = open(entry.source, "rb", buffering=0)
-    except OSError as exc:
-        raise _source_error(entry.label, entry.source, exc, entry.role == "evidence") from exc
-    with src, zf.open(info, "w") as dst:
-        while True:
-            try:
-                n = src.readinto(buf)
-            except OSError as exc:
-                raise _source_error(entry.label, entry.source, exc, entry.role == "evidence") from exc
-            if not n:
-                break
-            read += n
-            if read > entry.size:
-                break  # grew since it was attached; reported below without copying the rest
-            chunk = view[:n]
+    with _open_source(entry) as src, zf.open(info, "w") as dst:
+        for chunk in _pieces(entry, src, buf):
+            read += len(chunk)
             h.update(chunk)
             dst.write(chunk)
             if written is not None:
-                written(n)
-            tracker.advance(n)
-    if read != entry.size or h.hexdigest() != entry.sha256:
-        if entry.role == "evidence":
-            raise _changed_error(entry.label, entry.source)
-        raise PackageError(
-            f"文件“{entry.label}”在导出过程中被其他程序修改了（位置：{entry.source}）。请重新导出。"
-        )
+                written(len(chunk))
+            tracker.advance(len(chunk))
+    _check_copied(entry, read, h)
 
 
 class _NoHash:
@@ -510,42 +533,27 @@ def _copy_known(
     the ZIP is the same bytes as one zipfile streamed. The CRC is checked too: if the one given
     was wrong, the caller rewrites the header and hashes this region again from the file.
     """
-    assert entry.source is not None and entry.crc32 is not None
+    assert entry.crc32 is not None
     info.CRC = entry.crc32
     info.compress_size = info.file_size = entry.size
     info.flag_bits = 0
     info.header_offset = fobj.tell()
     header = info.FileHeader(entry.size * 1.05 > zipfile.ZIP64_LIMIT)
-    view = memoryview(buf)
     h = hashlib.sha256()
     crc = 0
     read = 0
-    try:
-        src = open(entry.source, "rb", buffering=0)
-    except OSError as exc:
-        raise _source_error(entry.label, entry.source, exc) from exc
-    with src:
+    with _open_source(entry) as src:
         fobj.write(header)
         package_hash.update(header)
-        while True:
-            try:
-                n = src.readinto(buf)
-            except OSError as exc:
-                raise _source_error(entry.label, entry.source, exc) from exc
-            if not n:
-                break
-            read += n
-            if read > entry.size:
-                break  # grew since it was attached; reported below without copying the rest
-            chunk = view[:n]
+        for chunk in _pieces(entry, src, buf):
+            read += len(chunk)
             h.update(chunk)
             crc = zlib.crc32(chunk, crc)
             fobj.write(chunk)
             package_hash.update(chunk)
-            written(n)
-            tracker.advance(2 * n)  # copied and, in the same pass, hashed for the package
-    if read != entry.size or h.hexdigest() != entry.sha256:
-        raise _changed_error(entry.label, entry.source)
+            written(len(chunk))
+            tracker.advance(2 * len(chunk))  # copied and, in the same pass, hashed for the package
+    _check_copied(entry, read, h)
     return crc
 
 

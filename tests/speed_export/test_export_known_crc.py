@@ -241,3 +241,33 @@ def test_a_read_only_desk_exports_without_keeping_anything(tmp_path: Path) -> No
     assert verify_package(outcome.package_path).ok
     with Workspace.open(db, create=False, read_only=True) as ws:
         assert ws.evidence_crc32(list(outcome.learned_crc32)) == {}
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["one-pass", "zipfile"])
+@pytest.mark.parametrize("change", ["grown", "grown-by-a-piece", "shrunk", "one-byte"])
+def test_evidence_changed_since_it_was_attached_stops_the_package_either_way(
+    tmp_path: Path, known: bool, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [f for f in _files(tmp_path / "in") if f[0].suffix == ".pdf" and f[0].stat().st_size]
+    items = _items(files, [crc if known else None for _p, _s, crc in files])
+    path = files[0][0]
+    data = path.read_bytes()
+    # Changed while it is copied: the writer knows the size it had when the export began.
+    real_size = package_mod._stat_size
+
+    def stat_size(p: Path, *args: Any, **kwargs: Any) -> int:
+        return len(data) if p == path else real_size(p, *args, **kwargs)
+
+    monkeypatch.setattr(package_mod, "_stat_size", stat_size)
+    if change == "grown":
+        path.write_bytes(data + b"%%EOF appended")
+    elif change == "grown-by-a-piece":  # exactly one copy piece more, so no piece is cut short
+        path.write_bytes(data + os.urandom(package_mod._STREAM_CHUNK))
+    elif change == "shrunk":
+        path.write_bytes(data[:-1])
+    else:
+        path.write_bytes(data[:100] + bytes([data[100] ^ 1]) + data[101:])
+    out = tmp_path / "p.zip"
+    with pytest.raises(package_mod.PackageError, match="ledger.pdf"):
+        _package(out, items)
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
