@@ -512,6 +512,12 @@ class _NoHash:
 _NO_HASH = _NoHash()
 
 
+def _local_header(info: zipfile.ZipInfo) -> bytes:
+    """The entry's local header as zipfile writes it: ZIP64 fields when the size, allowing
+    zipfile's 5 % for compression growth, could pass the 4 GiB limit."""
+    return info.FileHeader(info.file_size * 1.05 > zipfile.ZIP64_LIMIT)
+
+
 def _writes_once(entry: _Entry) -> bool:
     """Stored as it is, with its CRC-32 known: its header can be final before its bytes."""
     return entry.compress == zipfile.ZIP_STORED and entry.crc32 is not None
@@ -531,14 +537,14 @@ def _copy_known(
 
     The header is the very one zipfile writes for the entry (ZIP64 by zipfile's own rule), so
     the ZIP is the same bytes as one zipfile streamed. The CRC is checked too: if the one given
-    was wrong, the caller rewrites the header and hashes this region again from the file.
+    was wrong, the caller rewrites the header and hashes the written evidence again.
     """
     assert entry.crc32 is not None
     info.CRC = entry.crc32
     info.compress_size = info.file_size = entry.size
     info.flag_bits = 0
     info.header_offset = fobj.tell()
-    header = info.FileHeader(entry.size * 1.05 > zipfile.ZIP64_LIMIT)
+    header = _local_header(info)
     h = hashlib.sha256()
     crc = 0
     read = 0
@@ -845,27 +851,27 @@ class PackageWriter:
     def _write_known(self, entries: list[_Entry], buf: bytearray, written: Callable[[int], None]) -> None:
         """The evidence whose CRC-32 is known goes first, each header written once, and the
         package hash is taken as it is written: no read-back of these bytes. Should a known CRC
-        turn out wrong, its header is corrected and the hash is taken again from that entry on,
-        by reading the region back (_copy_evidence)."""
+        turn out wrong, its header is corrected and the package hash is taken again over the
+        written evidence, read back (_copy_evidence)."""
         live = True
         for entry in entries:
             info = _zipinfo(entry.arcname, entry.compress, entry.size, self._stamp)
-            before = self._hash.copy() if live else None
             package_hash = self._hash if live else _NO_HASH
             crc = _copy_known(self._fobj, entry, info, self._tracker, buf, written, package_hash)
-            if live:
-                self._hashed_end = self._fobj.tell()
             if crc != entry.crc32:
                 end = self._fobj.tell()
                 info.CRC = crc
                 self._fobj.seek(info.header_offset)
-                self._fobj.write(info.FileHeader(entry.size * 1.05 > zipfile.ZIP64_LIMIT))
+                self._fobj.write(_local_header(info))
                 self._fobj.seek(end)
                 self._learned[entry.sha256] = crc
-                if live:
-                    assert before is not None
-                    self._hash, self._hashed_end, live = before, info.header_offset, False
+                live = False
             self._known_infos.append(info)
+        if live:
+            self._hashed_end = self._fobj.tell()
+        else:  # a rare repair: the evidence written so far is hashed again from the file
+            self._hash = hashlib.sha256()
+            self._hashed_end = 0
 
     def _join(self) -> None:
         self._thread.join()

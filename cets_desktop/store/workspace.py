@@ -250,6 +250,14 @@ def _not_found(what: str, key: object) -> WorkspaceError:
     )
 
 
+def _in_chunks(values: list[Any], size: int = 500) -> Iterator[tuple[list[Any], str]]:
+    """``values`` in pieces for ``IN (…)`` queries, each with its ``?`` marks: below SQLite's
+    limit on bound parameters, whatever the number asked for."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 class Workspace:
     """An open workspace. Use ``Workspace.open(path)``, preferably as a context manager."""
 
@@ -934,9 +942,7 @@ class Workspace:
         wanted = sorted({int(i) for i in filing_ids})
         rows: list[tuple[Any, ...]] = []
         with self._reading() as conn:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _in_chunks(wanted):
                 rows.extend(
                     conn.execute(
                         f"SELECT f.id, r.number, {column} FROM filings f JOIN revisions r"
@@ -1073,9 +1079,7 @@ class Workspace:
             return set()
         found: set[int] = set()
         with self._reading() as conn:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _in_chunks(wanted):
                 rows = conn.execute(
                     "SELECT d.filing_id FROM drafts d JOIN filings f ON f.id = d.filing_id"
                     " JOIN revisions r ON r.filing_id = f.id AND r.number = f.current_revision"
@@ -1366,12 +1370,10 @@ class Workspace:
         with self._reading() as conn:
             if int(conn.execute("PRAGMA user_version").fetchone()[0]) < 3:
                 return found
-            for start in range(0, len(wanted), 500):  # below SQLite's bound-parameter limit
-                part = wanted[start : start + 500]
-                marks = ", ".join("?" * len(part))
+            for chunk, marks in _in_chunks(wanted):
                 for sha256, crc32 in conn.execute(
                     f"SELECT sha256, crc32 FROM evidence_files WHERE crc32 IS NOT NULL AND sha256 IN ({marks})",
-                    part,
+                    chunk,
                 ):
                     found[str(sha256)] = int(crc32)
         return found

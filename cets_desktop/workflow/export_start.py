@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..core.document import FilingDocument
@@ -35,42 +35,22 @@ _lock = threading.Lock()
 _started: tuple[Path, list[EvidenceItem], PackageWriter] | None = None
 
 
-class _Carried(Protocol):
-    @property
-    def period(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-
-
-class _Ref(Protocol):
-    """What the package needs of an evidence reference: core.document.EvidenceRef, or a
-    _StoredRef read straight from the stored JSON."""
-
-    @property
-    def path(self) -> str: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def kind(self) -> str | None: ...
-    @property
-    def carried(self) -> _Carried | None: ...
-
-
 @dataclass(frozen=True)
-class _StoredCarry:
+class _Carry:
     period: str
     reason: str
 
 
 @dataclass(frozen=True)
-class _StoredRef:
+class _Ref:
+    """What the package needs of an evidence reference (core.document.EvidenceRef), as read
+    from the document model or straight from the stored JSON."""
+
     path: str
     sha256: str
     name: str
     kind: str | None
-    carried: _StoredCarry | None
+    carried: _Carry | None
 
 
 def evidence_items(
@@ -79,7 +59,17 @@ def evidence_items(
     """The package's evidence (each content once, with every field it backs, and its CRC-32 if
     ``checksums`` knows it), the rows the PDF lists, and the error to report if a file can no
     longer be found."""
-    items, missing = _items(doc.evidence, resolver, checksums)
+    refs = [
+        _Ref(
+            r.path,
+            r.sha256,
+            r.name,
+            r.kind,
+            _Carry(r.carried.period, r.carried.reason) if r.carried else None,
+        )
+        for r in doc.evidence
+    ]
+    items, missing = _items(refs, resolver, checksums)
     return items, [ref.model_dump() for ref in doc.evidence], missing
 
 
@@ -120,14 +110,14 @@ def _items(
     return items, None
 
 
-def _stored_refs(document: Any) -> list[_StoredRef] | None:
+def _stored_refs(document: Any) -> list[_Ref] | None:
     """The evidence references of a stored document, read without the document model (whose
     import the copy would otherwise wait for); None when anything is not as the model expects,
     and the export then starts its own copy after validating the document."""
     refs = document.get("evidence", []) if isinstance(document, dict) else None
     if not isinstance(refs, list):
         return None
-    out: list[_StoredRef] = []
+    out: list[_Ref] = []
     for ref in refs:
         if not isinstance(ref, dict):
             return None
@@ -143,8 +133,8 @@ def _stored_refs(document: Any) -> list[_StoredRef] | None:
             reason = carried.get("reason") if isinstance(carried, dict) else None
             if not (isinstance(period, str) and isinstance(reason, str)):
                 return None
-            carry = _StoredCarry(period, reason)
-        out.append(_StoredRef(path, sha256, name, kind, carry))
+            carry = _Carry(period, reason)
+        out.append(_Ref(path, sha256, name, kind, carry))
     return out
 
 

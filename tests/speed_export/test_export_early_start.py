@@ -15,6 +15,9 @@ from typing import Any
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+from export_helpers import attach_random  # noqa: E402
+
 from cets_desktop.demo import build_demo_workspace
 from cets_desktop.io import package as package_mod
 from cets_desktop.io.package import verify_package
@@ -27,25 +30,12 @@ SEPTEMBER, OCTOBER = 9, 10
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _attach(db: Path, filing: int, folder: Path, name: str, size: int) -> str:
-    path = folder / name
-    path.write_bytes(os.urandom(size))
-    with Workspace.open(db, create=False) as ws:
-        doc = ws.current_document(filing)
-        rec = ws.evidence.add_file(path)
-        doc["evidence"].append(
-            {"path": "units[0].generation", "sha256": rec.sha256, "name": rec.name, "kind": "支撑材料"}
-        )
-        ws.save_filing(filing, doc, "附上支撑材料")
-    return rec.sha256
-
-
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     db = build_demo_workspace(tmp_path / "demo.cetsdb")
     (tmp_path / "in").mkdir()
-    _attach(db, SEPTEMBER, tmp_path / "in", "2026年9月生产月报.pdf", 400_000)
-    _attach(db, OCTOBER, tmp_path / "in", "2026年10月生产月报.pdf", 300_000)
+    attach_random(db, SEPTEMBER, tmp_path / "in", "2026年9月生产月报.pdf", 400_000)
+    attach_random(db, OCTOBER, tmp_path / "in", "2026年10月生产月报.pdf", 300_000)
     return db
 
 
@@ -86,7 +76,7 @@ def test_a_filing_changed_since_the_start_gets_a_fresh_copy_and_nothing_stale(
     out = tmp_path / "out" / "pkg.zip"
     out.parent.mkdir()
     assert export_start.start_for_filing(db, SEPTEMBER, out)
-    added = _attach(db, SEPTEMBER, tmp_path / "in", "2026年9月补充台账.pdf", 100_000)  # saved meanwhile
+    added = attach_random(db, SEPTEMBER, tmp_path / "in", "2026年9月补充台账.pdf", 100_000)  # saved meanwhile
     with Desk.open_existing(db, read_only=False) as desk:
         desk.export(SEPTEMBER, out)
     assert taken == [None]  # not the same items: the started copy was aborted

@@ -10,6 +10,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import sys
 import zipfile
 import zlib
 from datetime import UTC, datetime
@@ -17,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from export_helpers import attach_random  # noqa: E402
 
 from cets_desktop.demo import build_demo_workspace
 from cets_desktop.io import package as package_mod
@@ -202,16 +206,9 @@ def test_a_version_2_workspace_opened_read_only_has_no_crcs_and_no_error(tmp_pat
 
 def test_evidence_attached_before_crcs_were_kept_gets_them_at_its_first_export(tmp_path: Path) -> None:
     db = build_demo_workspace(tmp_path / "demo.cetsdb")
-    scan = tmp_path / "2026年9月入炉煤计量日报.pdf"
-    scan.write_bytes(os.urandom(1_500_000))
+    attach_random(db, SEPTEMBER, tmp_path, "2026年9月入炉煤计量日报.pdf", 1_500_000)
     with Workspace.open(db, create=False) as ws:
-        doc = ws.current_document(SEPTEMBER)
-        rec = ws.evidence.add_file(scan)
-        doc["evidence"].append(
-            {"path": "units[0].generation", "sha256": rec.sha256, "name": rec.name, "kind": "支撑材料"}
-        )
-        ws.save_filing(SEPTEMBER, doc, "附上支撑材料")
-        hashes = [e["sha256"] for e in doc["evidence"]]
+        hashes = [e["sha256"] for e in ws.current_document(SEPTEMBER)["evidence"]]
         with ws._writing() as conn:
             conn.execute("UPDATE evidence_files SET crc32 = NULL")
     with Desk.open_existing(db, read_only=False) as desk:
