@@ -72,7 +72,7 @@ def body_story(ctx: RenderContext) -> list[Flowable]:
     s = ctx.styles
     out: list[Flowable] = [
         ctx.para(
-            "说明：带底纹的数值由本软件按定义文件中的公式计算，并按模板规定的小数位四舍五入，计算过程见“计算过程”部分。"
+            "说明：带底纹的数值由本软件按所依据的核算指南中的公式计算，并按模板规定的小数位四舍五入，计算过程见“计算过程”部分。"
             f"“{BLANK}”表示未填写，“{NOT_APPLICABLE}”表示该项对该行不适用。",
             s.note,
         )

@@ -189,7 +189,7 @@ def _build(story: list[Flowable], ctx: RenderContext, furniture: PageFurniture) 
         pagesize=PAGE_SIZE,
         title=f"{ctx.title} {ctx.period_label}",
         author=ctx.enterprise_name,
-        subject=f"{ctx.spec.id} {ctx.spec.version}",
+        subject=f"{ctx.spec.title}（{ctx.spec.template_year} 年模板，表单版本 {ctx.spec.version}）",
         creator=f"{APP_NAME} {__version__}",
         # Same filing and time, same bytes: the document ID is a digest of the content (no random
         # ID), and the creation date is the report's own (``generated_at``, set by the canvas).

@@ -381,7 +381,7 @@ class _Importer:
                 self.problem(
                     "warning",
                     "XLS-026",
-                    f"这个工作簿来自较新的模板（定义版本 {meta_version}），本程序只有 {chosen.version} 版；"
+                    f"这个工作簿来自较新的模板（表单版本 {meta_version}），本程序只有 {chosen.version} 版；"
                     "已按列标题对应读取，新模板增加或改动的项目可能没有导入。请升级本程序后重新导入，"
                     "或改用本程序生成的模板填写",
                     META_SHEET,
@@ -390,7 +390,7 @@ class _Importer:
                 self.problem(
                     "info",
                     "XLS-017",
-                    f"工作簿由定义版本 {meta_version} 生成，当前定义版本为 {chosen.version}；"
+                    f"工作簿由表单版本 {meta_version} 生成，当前表单版本为 {chosen.version}；"
                     "已按列标题对应，请核对导入结果",
                     META_SHEET,
                 )

@@ -824,7 +824,7 @@ class _Writer:
         lines: list[tuple[str, Font]] = [
             (spec.title, st.title),
             (
-                f"行业：{spec.sector_label}　模板年份：{spec.template_year}　定义版本：{spec.version}　表单标识：{spec.id}",
+                f"行业：{spec.sector_label}　模板年份：{spec.template_year}　表单版本：{spec.version}",
                 st.font,
             ),
             (
