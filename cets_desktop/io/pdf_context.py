@@ -239,6 +239,12 @@ def certainty_text(tag: str) -> str:
     return CERTAINTY_LABELS.get(tag) or "把握程度未注明"
 
 
+def template_and_version(spec: FormSpec) -> str:
+    """Which template year and which of our versions of the form a report was made with, in
+    words (the cover, its footnote and the PDF's properties say it alike; never the form's id)."""
+    return f"{spec.template_year} 年模板，表单版本 {spec.version}"
+
+
 def cite_with_label(citation: str) -> str:
     """Spell out the certainty tag a citation ends with: "… [R]" → "… [R] 据回忆，待核对原文"."""
     m = _TRAILING_TAG.search(citation)

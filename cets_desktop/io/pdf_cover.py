@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from .. import APP_NAME, __version__
 from ..core.findings import summarize
-from .pdf_context import RenderContext, certainty_text
+from .pdf_context import RenderContext, certainty_text, template_and_version
 from .pdf_styles import ERROR_INK, FRAME_WIDTH, RULE, make_table
 
 FILING_TYPE_LABELS = {
@@ -63,7 +63,7 @@ def cover_story(ctx: RenderContext, *, draft: bool, generated_at: dt.datetime) -
     rows += [
         ("填报期间", ctx.period_label),
         ("表单", spec.title),
-        ("模板与版本", f"{spec.template_year} 年模板，本软件表单版本 {spec.version}"),
+        ("模板与版本", template_and_version(spec)),
         ("模板把握程度", certainty_text(spec.certainty)),
         ("校验结果", checks),
         ("生成时间", generated_at.strftime("%Y-%m-%d %H:%M")),
@@ -86,7 +86,7 @@ def cover_story(ctx: RenderContext, *, draft: bool, generated_at: dt.datetime) -
     out.append(Spacer(1, 14 * mm))
     out.append(
         ctx.para(
-            f"本文件由 {APP_NAME} 离线生成。所列数值按本软件内置的「{spec.title}」（{spec.template_year} 年模板，表单版本 {spec.version}）计算和校验；"
+            f"本文件由 {APP_NAME} 离线生成。所列数值按本软件内置的「{spec.title}」（{template_and_version(spec)}）计算和校验；"
             "“模板把握程度”说明该表单与官方模板核对的程度，标为“据回忆”“推测”的项目请以主管部门发布的原文为准。",
             s.note,
         )

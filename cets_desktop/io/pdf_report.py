@@ -32,7 +32,7 @@ from ..core.spec import FormSpec
 from .fonts import missing_glyphs, register_pdf_font
 from .pdf_body import body_story
 from .pdf_canvas import PageFurniture, canvas_maker
-from .pdf_context import RenderContext
+from .pdf_context import RenderContext, template_and_version
 from .pdf_cover import cover_story
 from .pdf_evidence import evidence_story
 from .pdf_explain import explain_story
@@ -189,7 +189,7 @@ def _build(story: list[Flowable], ctx: RenderContext, furniture: PageFurniture) 
         pagesize=PAGE_SIZE,
         title=f"{ctx.title} {ctx.period_label}",
         author=ctx.enterprise_name,
-        subject=f"{ctx.spec.title}（{ctx.spec.template_year} 年模板，表单版本 {ctx.spec.version}）",
+        subject=f"{ctx.spec.title}（{template_and_version(ctx.spec)}）",
         creator=f"{APP_NAME} {__version__}",
         # Same filing and time, same bytes: the document ID is a digest of the content (no random
         # ID), and the creation date is the report's own (``generated_at``, set by the canvas).
